@@ -1,0 +1,34 @@
+import { verifyAudit } from '../audit/chain';
+import { countCases, listCases } from '../store/cases';
+import type { Workstation } from '../app/workstation';
+import type { Handlers } from './dispatcher';
+
+/** The contract's methods, implemented over the core. Thin: the logic lives in the areas. */
+export function createHandlers(ws: Workstation): Handlers {
+  return {
+    'app.status': () => ws.status(),
+    'vault.create': async ({ passphrase, rememberOnDevice }) => ws.createVault(passphrase, rememberOnDevice),
+    'vault.unlock': async ({ passphrase }) => ws.unlock(passphrase),
+    'vault.unlockWithDevice': () => ws.unlockWithDevice(),
+    'vault.lock': () => ws.lock('manual'),
+    'vault.changePassphrase': async ({ current, next }) => {
+      await ws.changePassphrase(current, next);
+      return null;
+    },
+    'session.touch': () => {
+      ws.touch();
+      return null;
+    },
+    'settings.get': () => ({ idleLockMinutes: ws.preferences.idleLockMinutes }),
+    'settings.update': (patch) => {
+      const p = ws.updatePreferences(patch.idleLockMinutes === undefined ? {} : { idleLockMinutes: patch.idleLockMinutes });
+      return { idleLockMinutes: p.idleLockMinutes };
+    },
+    'cases.list': (q) => {
+      const db = ws.database();
+      ws.touch();
+      return { total: countCases(db), rows: listCases(db, q) };
+    },
+    'audit.verify': () => verifyAudit(ws.database()),
+  };
+}

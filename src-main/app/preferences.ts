@@ -1,0 +1,27 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { writeFileAtomic } from './atomic-file';
+
+// Settings needed while the vault is locked (so they cannot live in the encrypted database).
+// Nothing here is secret or personal.
+const schema = z.object({
+  idleLockMinutes: z.number().min(0.05).max(1440).default(15),
+});
+export type Preferences = z.infer<typeof schema>;
+
+const file = (dataDir: string) => join(dataDir, 'preferences.json');
+
+export function readPreferences(dataDir: string): Preferences {
+  if (!existsSync(file(dataDir))) return schema.parse({});
+  try {
+    const parsed = schema.safeParse(JSON.parse(readFileSync(file(dataDir), 'utf8')));
+    return parsed.success ? parsed.data : schema.parse({});
+  } catch {
+    return schema.parse({});
+  }
+}
+
+export function writePreferences(dataDir: string, p: Preferences): void {
+  writeFileAtomic(file(dataDir), JSON.stringify(schema.parse(p), null, 2));
+}

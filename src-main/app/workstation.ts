@@ -1,0 +1,186 @@
+import { join } from 'node:path';
+import { userInfo } from 'node:os';
+import type { AppStatus } from '../../src-shared/contract';
+import { AppError } from '../../src-shared/result';
+import { appendAudit } from '../audit/chain';
+import { DB_FILE, openDatabase, type WritableDB } from '../store/db';
+import type { DeviceKeyProtector } from '../vault/device-key';
+import { deviceProtectorRefusal } from '../vault/device-key';
+import {
+  changePassphrase,
+  createVault,
+  deviceUnlockEnrolled,
+  unlockVault,
+  unlockVaultWithDevice,
+  vaultExists,
+} from '../vault/vault';
+import { ensureDataDir } from './data-dir';
+import { EventBus } from './events';
+import { silentLogger, type Logger } from './log';
+import { readPreferences, writePreferences, type Preferences } from './preferences';
+
+export const WAYBILL_VERSION = '0.1.0';
+
+export interface WorkstationOptions {
+  dataDir: string;
+  mode: AppStatus['mode'];
+  deviceProtector?: DeviceKeyProtector;
+  logger?: Logger;
+  /** Who acts, for the audit trail. */
+  actor?: string;
+  now?: () => number;
+}
+
+/**
+ * The core, with no Electron in it: owns the data folder, the vault state and the one database
+ * connection. The CLI, the browser bridge and the Electron shell all drive this same object.
+ */
+export class Workstation {
+  readonly events = new EventBus();
+  readonly dataDir: string;
+  readonly actor: string;
+  private db: WritableDB | null = null;
+  private lastActivity: number;
+  private idleTimer: NodeJS.Timeout | null = null;
+  private readonly log: Logger;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: WorkstationOptions) {
+    this.dataDir = opts.dataDir;
+    ensureDataDir(this.dataDir);
+    this.log = opts.logger ?? silentLogger;
+    this.now = opts.now ?? Date.now;
+    this.actor = opts.actor ?? safeUserName();
+    this.lastActivity = this.now();
+  }
+
+  get dbPath(): string {
+    return join(this.dataDir, DB_FILE);
+  }
+
+  get preferences(): Preferences {
+    return readPreferences(this.dataDir);
+  }
+
+  updatePreferences(patch: Partial<Preferences>): Preferences {
+    const next = { ...this.preferences, ...patch };
+    writePreferences(this.dataDir, next);
+    this.armIdleTimer();
+    return next;
+  }
+
+  status(): AppStatus {
+    return {
+      vault: !vaultExists(this.dataDir) ? 'absent' : this.db ? 'unlocked' : 'locked',
+      dataDir: this.dataDir,
+      version: WAYBILL_VERSION,
+      deviceUnlockAvailable: deviceProtectorRefusal(this.opts.deviceProtector) === null,
+      deviceUnlockEnrolled: deviceUnlockEnrolled(this.dataDir),
+      idleLockMinutes: this.preferences.idleLockMinutes,
+      mode: this.opts.mode,
+    };
+  }
+
+  async createVault(passphrase: string, rememberOnDevice = false): Promise<AppStatus> {
+    const key = await createVault(this.dataDir, passphrase, {
+      rememberOnDevice,
+      ...(this.opts.deviceProtector ? { protector: this.opts.deviceProtector } : {}),
+    });
+    this.open(key);
+    this.audit('vault.created', { rememberOnDevice });
+    return this.status();
+  }
+
+  async unlock(passphrase: string): Promise<AppStatus> {
+    if (this.db) return this.status();
+    const key = await unlockVault(this.dataDir, passphrase, this.now());
+    this.open(key);
+    this.audit('vault.unlocked', { method: 'passphrase' });
+    return this.status();
+  }
+
+  unlockWithDevice(): AppStatus {
+    if (this.db) return this.status();
+    this.open(unlockVaultWithDevice(this.dataDir, this.opts.deviceProtector));
+    this.audit('vault.unlocked', { method: 'device' });
+    return this.status();
+  }
+
+  async changePassphrase(current: string, next: string): Promise<void> {
+    await changePassphrase(this.dataDir, current, next);
+    if (this.db) this.audit('vault.passphrase_changed', {});
+  }
+
+  lock(reason: 'manual' | 'idle' = 'manual'): AppStatus {
+    if (this.db) {
+      this.audit('vault.locked', { reason });
+      this.db.close();
+      this.db = null;
+      this.log.info('vault.locked', { reason });
+      this.events.emit('vault.locked', { reason });
+    }
+    this.disarmIdleTimer();
+    return this.status();
+  }
+
+  /** Analyst activity: pushes the idle lock further away. */
+  touch(): void {
+    this.lastActivity = this.now();
+  }
+
+  /** The open database, or a `vault_locked` error: every data handler goes through here. */
+  database(): WritableDB {
+    if (!this.db) {
+      throw vaultExists(this.dataDir)
+        ? new AppError('vault_locked', 'The vault is locked. Unlock it to continue.')
+        : new AppError('vault_absent', 'No vault exists yet. Create one first.');
+    }
+    return this.db;
+  }
+
+  audit(action: string, payload: unknown, caseId: string | null = null): void {
+    const db = this.database();
+    db.transaction(() => appendAudit(db, { actor: this.actor, action, caseId, payload }))();
+  }
+
+  close(): void {
+    this.lock('manual');
+  }
+
+  private open(key: Buffer): void {
+    try {
+      this.db = openDatabase(this.dbPath, key);
+    } finally {
+      key.fill(0);
+    }
+    this.touch();
+    this.armIdleTimer();
+    this.log.info('vault.unlocked', {});
+    this.events.emit('vault.unlocked', {});
+  }
+
+  private armIdleTimer(): void {
+    this.disarmIdleTimer();
+    if (!this.db) return;
+    const idleMs = this.preferences.idleLockMinutes * 60_000;
+    const check = () => {
+      const idle = this.now() - this.lastActivity;
+      if (idle >= idleMs) this.lock('idle');
+      else this.idleTimer = setTimeout(check, Math.max(250, idleMs - idle)).unref();
+    };
+    this.idleTimer = setTimeout(check, idleMs).unref();
+  }
+
+  private disarmIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}
+
+function safeUserName(): string {
+  try {
+    return `os:${userInfo().username}`;
+  } catch {
+    return 'os:unknown';
+  }
+}

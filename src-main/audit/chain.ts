@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { AuditVerification } from '../../src-shared/contract';
+import type { ReadableDB, WritableDB } from '../store/db';
+import { canonicalJson } from './canonical-json';
+
+// Each event's hash covers the previous hash and the canonical JSON of its own header
+// (seq, actor, action, case, time, payload digest). The payload itself is covered through its
+// digest, so retention can later remove personal data from a payload without breaking the chain.
+
+export const GENESIS_HASH = '0'.repeat(64);
+
+export interface AuditInput {
+  actor: string;
+  action: string;
+  caseId?: string | null;
+  payload?: unknown;
+  at?: string;
+}
+
+export interface AuditEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  caseId: string | null;
+  payload: string | null;
+  payloadDigest: string;
+  prevHash: string;
+  hash: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
+
+export function eventHash(prevHash: string, e: Pick<AuditEvent, 'seq' | 'actor' | 'action' | 'caseId' | 'at' | 'payloadDigest'>): string {
+  const header = canonicalJson({ seq: e.seq, actor: e.actor, action: e.action, caseId: e.caseId, at: e.at, payloadDigest: e.payloadDigest });
+  return sha256(`${prevHash}\n${header}`);
+}
+
+/** Appends one event. Call inside the transaction that makes the change it records. */
+export function appendAudit(db: WritableDB, input: AuditInput): AuditEvent {
+  const last = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
+    | { seq: number; hash: string }
+    | undefined;
+  const payload = canonicalJson(input.payload ?? null);
+  const e = {
+    seq: (last?.seq ?? 0) + 1,
+    at: input.at ?? new Date().toISOString(),
+    actor: input.actor,
+    action: input.action,
+    caseId: input.caseId ?? null,
+    payload,
+    payloadDigest: sha256(payload),
+    prevHash: last?.hash ?? GENESIS_HASH,
+  };
+  const hash = eventHash(e.prevHash, e);
+  db.prepare(
+    `INSERT INTO audit_events (seq, at, actor, action, case_id, payload, payload_digest, prev_hash, hash)
+     VALUES (@seq, @at, @actor, @action, @caseId, @payload, @payloadDigest, @prevHash, @hash)`,
+  ).run({ ...e, hash });
+  return { ...e, hash };
+}
+
+/** Walks the whole chain and names the first event that does not check out. */
+export function verifyAudit(db: ReadableDB): AuditVerification {
+  const rows = db
+    .prepare('SELECT seq, at, actor, action, case_id AS caseId, payload, payload_digest AS payloadDigest, prev_hash AS prevHash, hash FROM audit_events ORDER BY seq')
+    .iterate() as IterableIterator<AuditEvent>;
+  let expectedSeq = 1;
+  let prev = GENESIS_HASH;
+  let count = 0;
+  for (const e of rows) {
+    count++;
+    const broken = (reason: string): AuditVerification => ({ ok: false, events: count, firstBroken: { seq: e.seq, reason } });
+    if (e.seq !== expectedSeq) return broken(`sequence gap: expected event ${expectedSeq}, found ${e.seq} (events were removed)`);
+    if (e.prevHash !== prev) return broken('its link to the previous event does not match');
+    if (e.payload !== null && sha256(e.payload) !== e.payloadDigest) return broken('its payload does not match its recorded digest');
+    if (eventHash(prev, e) !== e.hash) return broken('its content does not match its hash (actor, action, case, time or digest was changed)');
+    prev = e.hash;
+    expectedSeq++;
+  }
+  return { ok: true, events: count, firstBroken: null };
+}
+
+export function auditForCase(db: ReadableDB, caseId: string): AuditEvent[] {
+  return db
+    .prepare('SELECT seq, at, actor, action, case_id AS caseId, payload, payload_digest AS payloadDigest, prev_hash AS prevHash, hash FROM audit_events WHERE case_id = ? ORDER BY seq')
+    .all(caseId) as AuditEvent[];
+}

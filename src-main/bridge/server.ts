@@ -1,0 +1,193 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { BRIDGE_TOKEN_HEADER } from '../../src-shared/channels';
+import { fail } from '../../src-shared/result';
+import { CONTENT_SECURITY_POLICY } from '../app/csp';
+import type { EventBus } from '../app/events';
+import type { Logger } from '../app/log';
+import type { Dispatch } from '../api/dispatcher';
+
+// Browser mode: the same UI and the same API contract, served on 127.0.0.1 only.
+// A per-launch token (given to the browser in the URL fragment, which never reaches a server log
+// or a Referer) must come back in a header on every API call. Host and Origin are checked so a
+// web page elsewhere (or DNS rebinding) cannot drive the workstation, and no CORS header is ever sent.
+
+export interface BridgeOptions {
+  dispatch: Dispatch;
+  events: EventBus;
+  staticDir: string;
+  logger: Logger;
+  port?: number;
+  token?: string;
+}
+
+export interface Bridge {
+  url: string;
+  /** The URL to open: it carries the token in its fragment. */
+  launchUrl: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.woff2': 'font/woff2',
+  '.json': 'application/json',
+};
+
+const COMMON_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'X-Frame-Options': 'DENY',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+};
+
+function sameToken(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
+  const token = opts.token ?? randomBytes(32).toString('base64url');
+  const staticRoot = resolve(opts.staticDir);
+  let port = 0;
+  const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+  const allowedOrigins = () => new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`]);
+  const streams = new Set<ServerResponse>();
+
+  const json = (res: ServerResponse, status: number, body: unknown) => {
+    res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify(body));
+  };
+
+  /** The checks every API request passes; returns a refusal message or null. */
+  const refuse = (req: IncomingMessage): string | null => {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !allowedOrigins().has(origin)) return 'foreign origin';
+    if (req.headers['sec-fetch-site'] === 'cross-site') return 'cross-site request';
+    const given = req.headers[BRIDGE_TOKEN_HEADER];
+    if (typeof given !== 'string' || !sameToken(given, token)) return 'missing or wrong token';
+    return null;
+  };
+
+  const serveStatic = (req: IncomingMessage, res: ServerResponse, pathname: string) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return json(res, 405, fail('forbidden', 'Method not allowed.'));
+    let rel: string;
+    try {
+      rel = decodeURIComponent(pathname);
+    } catch {
+      return json(res, 400, fail('invalid_input', 'Bad path.'));
+    }
+    const candidate = resolve(staticRoot, '.' + normalize(rel));
+    const inside = candidate === staticRoot || candidate.startsWith(staticRoot + sep);
+    // Unknown paths fall back to the app shell (client-side routing); traversal never leaves the root.
+    const file = inside && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(staticRoot, 'index.html');
+    if (!existsSync(file)) {
+      res.writeHead(503, { ...COMMON_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+      return res.end('The UI is not built. Run `npm run build` (or `npm run web`).');
+    }
+    res.writeHead(200, {
+      ...COMMON_HEADERS,
+      'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+      'Cache-Control': file.endsWith('.html') ? 'no-store' : 'max-age=3600',
+    });
+    if (req.method === 'HEAD') return res.end();
+    createReadStream(file).pipe(res);
+  };
+
+  const readBody = (req: IncomingMessage): Promise<unknown> =>
+    new Promise((resolveBody, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      req.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_BODY) {
+          reject(new Error('too large'));
+          req.destroy();
+        } else chunks.push(c);
+      });
+      req.on('end', () => {
+        try {
+          resolveBody(size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8')));
+        } catch {
+          reject(new Error('bad json'));
+        }
+      });
+      req.on('error', reject);
+    });
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      if (!allowedHosts().has(req.headers.host ?? '')) return json(res, 421, fail('forbidden', 'Unexpected Host header.'));
+      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+      if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url.pathname);
+      if (req.method === 'OPTIONS') return json(res, 403, fail('forbidden', 'Cross-origin requests are not served.'));
+      const refusal = refuse(req);
+      if (refusal) {
+        opts.logger.warn('bridge.refused', { reason: refusal.replace(/ /g, '_') });
+        return json(res, 403, fail('forbidden', `Request refused: ${refusal}.`));
+      }
+      if (url.pathname === '/api/events' && req.method === 'GET') {
+        res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+        res.write(': connected\n\n');
+        streams.add(res);
+        req.on('close', () => streams.delete(res));
+        return;
+      }
+      const m = /^\/api\/invoke\/([A-Za-z.]{1,64})$/.exec(url.pathname);
+      if (!m || req.method !== 'POST') return json(res, 404, fail('not_found', 'No such API endpoint.'));
+      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+        return json(res, 415, fail('invalid_input', 'API calls must be application/json.'));
+      }
+      let body: unknown;
+      try {
+        body = await readBody(req);
+      } catch (e) {
+        return json(res, 400, fail('invalid_input', e instanceof Error && e.message === 'too large' ? 'Request body is larger than 1 MiB.' : 'Request body is not valid JSON.'));
+      }
+      json(res, 200, await opts.dispatch(m[1] ?? '', body));
+    })().catch(() => {
+      if (!res.headersSent) json(res, 500, fail('internal', 'Internal error.'));
+    });
+  });
+
+  const unsubscribe = opts.events.subscribe((name, payload) => {
+    const frame = `event: message\ndata: ${JSON.stringify({ name, payload })}\n\n`;
+    for (const s of streams) s.write(frame);
+  });
+  // Keep-alive comments stop idle proxies and the browser from dropping the stream.
+  const heartbeat = setInterval(() => streams.forEach((s) => s.write(': ping\n\n')), 15_000).unref();
+
+  await new Promise<void>((ok, err) => {
+    server.once('error', err);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}/`;
+  return {
+    url,
+    launchUrl: `${url}#token=${token}`,
+    port,
+    token,
+    close: async () => {
+      unsubscribe();
+      clearInterval(heartbeat);
+      for (const s of streams) s.end();
+      streams.clear();
+      await new Promise<void>((ok) => server.close(() => ok()));
+      server.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,216 @@
+import { createWriteStream, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { spawn } from 'node:child_process';
+import { MIN_PASSPHRASE_LENGTH } from '../../src-shared/contract';
+import { AppError } from '../../src-shared/result';
+import { verifyAudit } from '../audit/chain';
+import { generateCases } from '../cases/generate';
+import { importCasesFile } from '../cases/import';
+import { countCases, listCases } from '../store/cases';
+import { createDispatcher } from '../api/dispatcher';
+import { createHandlers } from '../api/handlers';
+import { startBridge } from '../bridge/server';
+import { resolveDataDir } from '../app/data-dir';
+import { fileLogger } from '../app/log';
+import { Workstation } from '../app/workstation';
+import { passphraseFromEnvOrPrompt, UsageError } from './passphrase';
+
+export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
+
+const HELP = `waybill — Travel Rule compliance workstation
+
+Usage: waybill <command> [options]
+
+  vault init --data-dir D                 create the encrypted vault and case database
+  vault change-passphrase --data-dir D    re-wrap the database key under a new passphrase
+  cases generate --count N [--seed S] [--out FILE]
+                                          write realistic synthetic cases, one JSON object a line
+  cases import --data-dir D FILE.jsonl    import cases; bad lines are reported and quarantined
+  cases list --data-dir D [--json] [--limit N]
+  audit verify --data-dir D               check the audit trail's hash chain
+  serve --data-dir D [--port P] [--open]  browser mode on 127.0.0.1; prints the URL with its token
+
+The passphrase comes from WAYBILL_PASSPHRASE (and WAYBILL_NEW_PASSPHRASE for a change) or a prompt,
+never from an argument. --data-dir defaults to WAYBILL_DATA_DIR, then the per-user app data folder.
+Exit codes: 0 ok, 1 a check failed, 2 usage or input error.
+`;
+
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
+const defaultOut: Out = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
+
+interface Parsed {
+  values: Record<string, string | boolean | undefined> & { 'data-dir'?: string };
+  positionals: string[];
+}
+
+function parse(args: string[], options: ParseArgsConfig['options']): Parsed {
+  try {
+    const r = parseArgs({ args, options: { ...options, 'data-dir': { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    return r as Parsed;
+  } catch (e) {
+    throw new UsageError(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function int(value: string | boolean | undefined, name: string, fallback?: number): number {
+  if (value === undefined && fallback !== undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} needs a whole number.`);
+  return n;
+}
+
+function workstation(dataDir: string | undefined, mode: 'cli' | 'browser' = 'cli'): Workstation {
+  const dir = resolveDataDir(dataDir);
+  return new Workstation({ dataDir: dir, mode, logger: fileLogger(dir) });
+}
+
+async function unlocked(dataDir: string | undefined): Promise<Workstation> {
+  const ws = workstation(dataDir);
+  if (ws.status().vault === 'absent') throw new AppError('vault_absent', `No vault in ${ws.dataDir}. Run: waybill vault init --data-dir ${ws.dataDir}`);
+  await ws.unlock(await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'Passphrase: '));
+  return ws;
+}
+
+export async function main(argv: string[], out: Out = defaultOut): Promise<number> {
+  const [group, sub, ...rest] = argv;
+  try {
+    if (!group || group === '--help' || group === '-h' || group === 'help') {
+      out.stdout(HELP);
+      return group ? EXIT.ok : EXIT.usage;
+    }
+    const cmd = group === 'serve' ? 'serve' : `${group} ${sub ?? ''}`.trim();
+    const args = group === 'serve' ? (sub === undefined ? [] : [sub, ...rest]) : rest;
+    switch (cmd) {
+      case 'vault init': {
+        const { values } = parse(args, {});
+        const ws = workstation(values['data-dir']);
+        if (ws.status().vault !== 'absent') throw new AppError('vault_exists', `A vault already exists in ${ws.dataDir}.`);
+        const pass = await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'New passphrase: ', true);
+        if (pass.length < MIN_PASSPHRASE_LENGTH) throw new UsageError(`The passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+        await ws.createVault(pass);
+        ws.close();
+        out.stdout(`Vault created in ${ws.dataDir}\n`);
+        return EXIT.ok;
+      }
+      case 'vault change-passphrase': {
+        const { values } = parse(args, {});
+        const ws = workstation(values['data-dir']);
+        const current = await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'Current passphrase: ');
+        const next = await passphraseFromEnvOrPrompt('WAYBILL_NEW_PASSPHRASE', 'New passphrase: ', true);
+        if (next.length < MIN_PASSPHRASE_LENGTH) throw new UsageError(`The passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`);
+        await ws.changePassphrase(current, next);
+        out.stdout('Passphrase changed. The database was not re-encrypted; its key is now wrapped under the new passphrase.\n');
+        return EXIT.ok;
+      }
+      case 'cases generate': {
+        const { values } = parse(args, { count: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } });
+        const count = int(values.count, 'count');
+        const seed = int(values.seed, 'seed', 1);
+        const stream = typeof values.out === 'string' ? createWriteStream(values.out, { encoding: 'utf8' }) : process.stdout;
+        for (const c of generateCases(count, { seed })) {
+          // Respect backpressure: a million cases must not pile up in memory.
+          if (!stream.write(JSON.stringify(c) + '\n')) await new Promise<void>((r) => stream.once('drain', () => r()));
+        }
+        if (stream !== process.stdout) await new Promise<void>((r, e) => stream.end((err?: Error | null) => (err ? e(err) : r())));
+        return EXIT.ok;
+      }
+      case 'cases import': {
+        const { values, positionals } = parse(args, {});
+        const file = positionals[0];
+        if (!file) throw new UsageError('Name the file to import: waybill cases import --data-dir D FILE.jsonl');
+        if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
+        const ws = await unlocked(values['data-dir']);
+        try {
+          const r = await importCasesFile(ws.database(), file, ws.actor);
+          for (const bad of r.rejected) out.stderr(`${file}:${bad.line}: ${bad.reason}\n`);
+          out.stdout(`Read ${r.read} lines: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.rejected.length} rejected (quarantined).\n`);
+          return r.rejected.length ? EXIT.checkFailed : EXIT.ok;
+        } finally {
+          ws.close();
+        }
+      }
+      case 'cases list': {
+        const { values } = parse(args, { json: { type: 'boolean' }, limit: { type: 'string' } });
+        const ws = await unlocked(values['data-dir']);
+        try {
+          const db = ws.database();
+          const rows = listCases(db, { offset: 0, limit: int(values.limit, 'limit', 1_000_000), sort: { column: 'transferTime', direction: 'desc' } });
+          if (values.json) out.stdout(JSON.stringify({ total: countCases(db), rows }) + '\n');
+          else {
+            out.stdout(['ID', 'DIRECTION', 'STATUS', 'ASSET', 'AMOUNT', 'FIAT', 'COUNTERPARTY', 'TRANSFER TIME'].join('\t') + '\n');
+            for (const r of rows) {
+              out.stdout([r.id, r.direction, r.status, r.asset, r.amount, r.fiatAmount ? `${r.fiatAmount} ${r.fiatCurrency}` : '-', r.counterpartyName ?? '(self-hosted)', r.transferTime].join('\t') + '\n');
+            }
+            out.stdout(`${rows.length} cases\n`);
+          }
+          return EXIT.ok;
+        } finally {
+          ws.close();
+        }
+      }
+      case 'audit verify': {
+        const { values } = parse(args, {});
+        const ws = await unlocked(values['data-dir']);
+        try {
+          const v = verifyAudit(ws.database());
+          if (v.ok) {
+            out.stdout(`Audit trail intact: ${v.events} events, hash chain verified.\n`);
+            return EXIT.ok;
+          }
+          out.stdout(`Audit trail BROKEN at event ${v.firstBroken?.seq}: ${v.firstBroken?.reason}.\n`);
+          return EXIT.checkFailed;
+        } finally {
+          ws.close();
+        }
+      }
+      case 'serve': {
+        const { values } = parse(args, { port: { type: 'string' }, open: { type: 'boolean' } });
+        const ws = workstation(values['data-dir'], 'browser');
+        const log = fileLogger(ws.dataDir);
+        const bridge = await startBridge({
+          dispatch: createDispatcher(createHandlers(ws), log),
+          events: ws.events,
+          staticDir: resolve(packageRoot, 'out', 'renderer'),
+          logger: log,
+          port: int(values.port, 'port', 0),
+        });
+        out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n`);
+        if (values.open) openInBrowser(bridge.launchUrl);
+        await new Promise<void>((done) => {
+          const stop = () => void bridge.close().then(() => done());
+          process.once('SIGINT', stop);
+          process.once('SIGTERM', stop);
+        });
+        ws.close();
+        return EXIT.ok;
+      }
+      default:
+        throw new UsageError(`Unknown command "${cmd}". Run waybill --help.`);
+    }
+  } catch (e) {
+    if (e instanceof UsageError) {
+      out.stderr(`waybill: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof AppError) {
+      out.stderr(`waybill: ${e.message}\n`);
+      return e.code === 'internal' ? EXIT.checkFailed : EXIT.usage;
+    }
+    // No stack trace: it could carry a value from the input. The type is enough to start from.
+    out.stderr(`waybill: unexpected ${e instanceof Error ? e.name : 'error'}; nothing further was changed.\n`);
+    return EXIT.checkFailed;
+  }
+}
+
+function openInBrowser(url: string): void {
+  const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
+  try {
+    spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+  } catch {
+    // The URL is printed above; opening it by hand works too.
+  }
+}

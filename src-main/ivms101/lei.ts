@@ -1,0 +1,22 @@
+// ISO 17442 LEI: 18 alphanumerics and 2 check digits under ISO 7064 MOD 97-10.
+
+export const LEI_PATTERN = /^[0-9A-Z]{18}[0-9]{2}$/;
+
+function mod97(s: string): number {
+  let rem = 0;
+  for (const ch of s) {
+    const v = ch >= 'A' && ch <= 'Z' ? String(ch.charCodeAt(0) - 55) : ch;
+    for (const d of v) rem = (rem * 10 + Number(d)) % 97;
+  }
+  return rem;
+}
+
+export function leiCheckDigits(base18: string): string {
+  return String(98 - mod97(base18.toUpperCase() + '00')).padStart(2, '0');
+}
+
+export const withLeiCheckDigits = (base18: string): string => base18.toUpperCase() + leiCheckDigits(base18);
+
+export function isValidLeiChecksum(lei: string): boolean {
+  return LEI_PATTERN.test(lei) && mod97(lei) === 1;
+}

@@ -1,0 +1,47 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { AppError } from '../../src-shared/result';
+import { migrate } from './migrations';
+
+// The one door to the case database. Query modules take a ReadableDB or a WritableDB, so a
+// function's signature says whether it can change anything (Signal's Interface.std.ts habit).
+export type ReadableDB = Database.Database & { readonly __readable_db: never };
+export type WritableDB = ReadableDB & { readonly __writable_db: never };
+
+export const DB_FILE = 'cases.db';
+
+/** SQLCipher 4 settings, applied before the key on every connection. */
+export function applyCipher(db: Database.Database, key: Buffer): void {
+  if (key.length !== 32) throw new AppError('internal', 'A database key is 32 bytes.');
+  db.pragma(`cipher='sqlcipher'`);
+  db.pragma('legacy=4');
+  // A raw key (x'…') skips SQLCipher's own PBKDF2: the key is already random, 256 bits.
+  db.pragma(`key="x'${key.toString('hex')}'"`);
+}
+
+export interface OpenOptions {
+  /** Open without running migrations (tests of a single migration use this). */
+  migrate?: boolean;
+  readonly?: boolean;
+}
+
+export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}): WritableDB {
+  const db = new Database(file, { readonly: opts.readonly ?? false });
+  try {
+    applyCipher(db, key);
+    // Touch the schema: with a wrong key this is where SQLCipher reports "file is not a database".
+    db.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch {
+    db.close();
+    throw new AppError('unavailable', 'The case database could not be opened with this key (wrong key, or not a Waybill database).');
+  }
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+  }
+  db.pragma('foreign_keys = ON');
+  // Temporary tables and sort spills stay in memory: on disk they would be outside the cipher's reach.
+  db.pragma('temp_store = MEMORY');
+  db.pragma('busy_timeout = 5000');
+  if (opts.migrate !== false && !opts.readonly) migrate(db as WritableDB);
+  return db as WritableDB;
+}

@@ -1,0 +1,37 @@
+import type Database from 'better-sqlite3-multiple-ciphers';
+import { AppError } from '../../../src-shared/result';
+import { migration0001 } from './0001-initial';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Database.Database): void;
+}
+
+/** In order; each version is the previous plus one. Never edit one that has shipped: add the next. */
+export const MIGRATIONS: readonly Migration[] = [migration0001];
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
+
+export function schemaVersion(db: Database.Database): number {
+  return db.pragma('user_version', { simple: true }) as number;
+}
+
+/** Runs each pending migration in its own transaction; refuses a database written by a newer Waybill. */
+export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  const current = schemaVersion(db);
+  const latest = migrations.length;
+  if (current > latest) {
+    throw new AppError(
+      'unavailable',
+      `The case database has schema version ${current}, newer than this Waybill understands (${latest}). Update Waybill; the database was not changed.`,
+      { schemaVersion: current, supported: latest },
+    );
+  }
+  for (const m of migrations.slice(current)) {
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return schemaVersion(db);
+}

@@ -1,0 +1,27 @@
+import { useApp } from '../state/app-store';
+
+export function StatusBar() {
+  const { status, lock, busy } = useApp();
+  if (!status) return null;
+  const unlocked = status.vault === 'unlocked';
+  return (
+    <footer className="status-bar" aria-label="Status">
+      <span className={unlocked ? 'pill ok' : 'pill warn'} data-testid="vault-state">
+        {unlocked ? 'Unlocked' : status.vault === 'absent' ? 'No vault' : 'Locked'}
+      </span>
+      <span title="Data folder">
+        Data: <code data-testid="data-dir">{status.dataDir}</code>
+      </span>
+      <span>Auto-lock: {status.idleLockMinutes} min</span>
+      <span className="muted">
+        Waybill {status.version} · {status.mode}
+      </span>
+      <span className="spacer" />
+      {unlocked && (
+        <button type="button" onClick={() => void lock()} disabled={busy} aria-keyshortcuts="Control+L">
+          Lock (Ctrl+L)
+        </button>
+      )}
+    </footer>
+  );
+}

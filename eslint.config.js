@@ -26,7 +26,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: ['electron', ...nodeBuiltins],
-        patterns: [{ group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**', 'node:*'], message: 'src-shared imports no process-specific code.' }],
+        patterns: [{ group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'], message: 'src-shared imports no process-specific code.' }],
       }],
     },
   },
@@ -41,7 +41,7 @@ export default tseslint.config(
       'react-hooks/exhaustive-deps': 'error',
       'no-restricted-imports': ['error', {
         paths: ['electron', ...nodeBuiltins],
-        patterns: [{ group: ['**/src-main/**', '**/src-preload/**', 'node:*'], message: 'The renderer reaches the core only through the API contract.' }],
+        patterns: [{ group: ['**/src-main/**', '**/src-preload/**'], message: 'The renderer reaches the core only through the API contract.' }],
       }],
     },
   },
@@ -50,7 +50,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins,
-        patterns: [{ group: ['**/src-main/**', '**/src-renderer/**', 'node:*'], message: 'The preload exposes invoke/on only.' }],
+        patterns: [{ group: ['**/src-main/**', '**/src-renderer/**'], message: 'The preload exposes invoke/on only.' }],
       }],
     },
   },

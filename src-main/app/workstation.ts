@@ -159,16 +159,24 @@ export class Workstation {
     this.events.emit('vault.unlocked', {});
   }
 
+  /** Locks when the analyst has been idle long enough; returns whether it locked. The timer calls this. */
+  checkIdle(): boolean {
+    if (!this.db) return false;
+    if (this.now() - this.lastActivity < this.preferences.idleLockMinutes * 60_000) return false;
+    this.lock('idle');
+    return true;
+  }
+
   private armIdleTimer(): void {
     this.disarmIdleTimer();
     if (!this.db) return;
     const idleMs = this.preferences.idleLockMinutes * 60_000;
-    const check = () => {
-      const idle = this.now() - this.lastActivity;
-      if (idle >= idleMs) this.lock('idle');
-      else this.idleTimer = setTimeout(check, Math.max(250, idleMs - idle)).unref();
+    const schedule = (ms: number) => {
+      this.idleTimer = setTimeout(() => {
+        if (!this.checkIdle() && this.db) schedule(Math.max(250, this.lastActivity + idleMs - this.now()));
+      }, ms).unref();
     };
-    this.idleTimer = setTimeout(check, idleMs).unref();
+    schedule(idleMs);
   }
 
   private disarmIdleTimer(): void {

@@ -111,14 +111,13 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     new Promise((resolveBody, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      // Past the limit the rest is drained and dropped, so the client still gets a clear answer.
       req.on('data', (c: Buffer) => {
         size += c.length;
-        if (size > MAX_BODY) {
-          reject(new Error('too large'));
-          req.destroy();
-        } else chunks.push(c);
+        if (size <= MAX_BODY) chunks.push(c);
       });
       req.on('end', () => {
+        if (size > MAX_BODY) return reject(new Error('too large'));
         try {
           resolveBody(size === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8')));
         } catch {
@@ -155,7 +154,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       try {
         body = await readBody(req);
       } catch (e) {
-        return json(res, 400, fail('invalid_input', e instanceof Error && e.message === 'too large' ? 'Request body is larger than 1 MiB.' : 'Request body is not valid JSON.'));
+        const tooLarge = e instanceof Error && e.message === 'too large';
+        return json(res, tooLarge ? 413 : 400, fail('invalid_input', tooLarge ? 'Request body is larger than 1 MiB.' : 'Request body is not valid JSON.'));
       }
       json(res, 200, await opts.dispatch(m[1] ?? '', body));
     })().catch(() => {

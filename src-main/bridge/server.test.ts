@@ -1,0 +1,134 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BRIDGE_TOKEN_HEADER } from '../../src-shared/channels';
+import { tempDir } from '../../test/support/temp';
+import { silentLogger } from '../app/log';
+import { Workstation } from '../app/workstation';
+import { createDispatcher } from '../api/dispatcher';
+import { createHandlers } from '../api/handlers';
+import { startBridge, type Bridge } from './server';
+
+let t: ReturnType<typeof tempDir>;
+let ws: Workstation;
+let bridge: Bridge;
+
+/** Raw HTTP, so the test controls Host and Origin as an attacker's page or a rebinding DNS would. */
+function call(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
+  return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+    const req = request(
+      { host: '127.0.0.1', port: bridge.port, path, method: opts.method ?? 'GET', headers: { Host: `127.0.0.1:${bridge.port}`, ...opts.headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (d: Buffer) => (body += d.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+const invoke = (method: string, input: unknown, headers: Record<string, string> = {}) =>
+  call(`/api/invoke/${method}`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', [BRIDGE_TOKEN_HEADER]: bridge.token, ...headers },
+    body: JSON.stringify(input),
+  });
+
+beforeAll(async () => {
+  t = tempDir();
+  const staticDir = join(t.dir, 'static');
+  mkdirSync(staticDir);
+  writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Waybill</title>');
+  writeFileSync(join(t.dir, 'secret.txt'), 'outside the static root');
+  ws = new Workstation({ dataDir: join(t.dir, 'data'), mode: 'browser' });
+  bridge = await startBridge({ dispatch: createDispatcher(createHandlers(ws), silentLogger), events: ws.events, staticDir, logger: silentLogger });
+});
+afterAll(async () => {
+  await bridge.close();
+  ws.close();
+  t.cleanup();
+});
+
+describe('browser-mode HTTP bridge', () => {
+  it('listens on loopback only and hands out the token in the URL fragment', () => {
+    expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(bridge.launchUrl).toBe(`${bridge.url}#token=${bridge.token}`);
+    expect(bridge.token.length).toBeGreaterThanOrEqual(43);
+  });
+
+  it('answers a call that carries the token', async () => {
+    const r = await invoke('app.status', {});
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body)).toMatchObject({ ok: true, value: { vault: 'absent', mode: 'browser' } });
+  });
+
+  it('refuses a call without the token, or with a wrong one', async () => {
+    const none = await call('/api/invoke/app.status', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    expect(none.status).toBe(403);
+    expect(JSON.parse(none.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
+    const wrong = await invoke('app.status', {}, { [BRIDGE_TOKEN_HEADER]: 'x'.repeat(43) });
+    expect(wrong.status).toBe(403);
+  });
+
+  it('refuses a foreign Origin even with the right token, and never sends CORS headers', async () => {
+    const r = await invoke('app.status', {}, { Origin: 'https://evil.example' });
+    expect(r.status).toBe(403);
+    expect(r.body).toMatch(/foreign origin/);
+    expect(r.headers['access-control-allow-origin']).toBeUndefined();
+    const pre = await call('/api/invoke/app.status', { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(pre.status).toBe(403);
+    expect(pre.headers['access-control-allow-origin']).toBeUndefined();
+    const own = await invoke('app.status', {}, { Origin: `http://127.0.0.1:${bridge.port}` });
+    expect(own.status).toBe(200);
+  });
+
+  it('refuses a foreign Host header (DNS rebinding)', async () => {
+    const r = await call('/api/invoke/app.status', { method: 'POST', headers: { Host: 'attacker.example', [BRIDGE_TOKEN_HEADER]: bridge.token } });
+    expect(r.status).toBe(421);
+  });
+
+  it('serves the UI with the strict CSP and never serves files outside its root', async () => {
+    const r = await call('/');
+    expect(r.status).toBe(200);
+    expect(String(r.headers['content-security-policy'])).toContain("script-src 'self'");
+    expect(String(r.headers['content-security-policy'])).not.toContain('unsafe');
+    const traversal = await call('/..%2Fsecret.txt');
+    expect(traversal.body).not.toContain('outside the static root');
+  });
+
+  it('rejects non-JSON and oversized bodies with a clear error', async () => {
+    const r = await call('/api/invoke/app.status', { method: 'POST', headers: { 'Content-Type': 'text/plain', [BRIDGE_TOKEN_HEADER]: bridge.token }, body: '{}' });
+    expect(r.status).toBe(415);
+    const big = await invoke('vault.unlock', { passphrase: 'x'.repeat(2 * 1024 * 1024) });
+    expect(big.status).toBe(413);
+    expect(big.body).toMatch(/larger than 1 MiB/);
+    const broken = await call('/api/invoke/app.status', { method: 'POST', headers: { 'Content-Type': 'application/json', [BRIDGE_TOKEN_HEADER]: bridge.token }, body: '{"a":' });
+    expect(broken.status).toBe(400);
+    expect(broken.body).toMatch(/not valid JSON/);
+  });
+
+  it('pushes events to an authenticated stream, and refuses an unauthenticated one', async () => {
+    expect((await call('/api/events')).status).toBe(403);
+    const got = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port: bridge.port, path: '/api/events', headers: { Host: `127.0.0.1:${bridge.port}`, [BRIDGE_TOKEN_HEADER]: bridge.token } },
+        (res) => {
+          let buf = '';
+          res.on('data', (d: Buffer) => {
+            buf += d.toString();
+            if (buf.includes(': connected')) ws.events.emit('cases.changed', { count: 3 });
+            if (buf.includes('cases.changed')) {
+              req.destroy();
+              resolve(buf);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(got).toContain('data: {"name":"cases.changed","payload":{"count":3}}');
+  });
+});

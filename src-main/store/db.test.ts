@@ -1,0 +1,92 @@
+import { createRequire } from 'node:module';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { generateCases } from '../cases/generate';
+import { tempDir } from '../../test/support/temp';
+import { openTestDb } from '../../test/support/db';
+import { openDatabase } from './db';
+import { getCaseRecord, upsertCase } from './cases';
+
+// @journeyapps/sqlcipher builds Zetetic's SQLCipher from source: a second, independent
+// implementation. If it reads our file with the key, the file really is SQLCipher 4.
+const require = createRequire(import.meta.url);
+const sqlcipher = require('@journeyapps/sqlcipher') as {
+  Database: new (file: string, mode?: number) => {
+    serialize(fn: () => void): void;
+    run(sql: string, cb?: (err: Error | null) => void): void;
+    all(sql: string, cb: (err: Error | null, rows: unknown[]) => void): void;
+    close(cb?: (err: Error | null) => void): void;
+  };
+  OPEN_READONLY: number;
+};
+
+function readWithSqlcipher(file: string, keyHex: string | null, sql: string): Promise<unknown[]> {
+  return new Promise((resolve, reject) => {
+    const db = new sqlcipher.Database(file, sqlcipher.OPEN_READONLY);
+    db.serialize(() => {
+      db.run('PRAGMA cipher_compatibility = 4');
+      if (keyHex !== null) db.run(`PRAGMA key = "x'${keyHex}'"`);
+      db.all(sql, (err, rows) => {
+        db.close();
+        if (err) reject(err);
+        else resolve(rows);
+      });
+    });
+  });
+}
+
+let t: ReturnType<typeof tempDir>;
+beforeEach(() => (t = tempDir()));
+afterEach(() => t.cleanup());
+
+describe('encrypted case store', () => {
+  it('is readable by real SQLCipher 4 with the key, and by nothing without it', async () => {
+    const { db, key, file } = openTestDb(t.dir);
+    const cases = [...generateCases(20, { seed: 11 })];
+    db.transaction(() => cases.forEach((c) => upsertCase(db, c, '2026-11-20T00:00:00.000Z')))();
+    db.pragma('wal_checkpoint(TRUNCATE)');
+    db.close();
+
+    const rows = (await readWithSqlcipher(file, key.toString('hex'), 'SELECT id, amount, ivms101 FROM cases ORDER BY id')) as {
+      id: string;
+      amount: string;
+      ivms101: string;
+    }[];
+    expect(rows).toHaveLength(20);
+    const first = cases.slice().sort((a, b) => a.id.localeCompare(b.id))[0];
+    expect(rows[0]?.id).toBe(first?.id);
+    expect(rows[0]?.amount).toBe(first?.amount);
+    expect(JSON.parse(rows[0]?.ivms101 ?? '{}')).toEqual(first?.ivms101);
+
+    await expect(readWithSqlcipher(file, null, 'SELECT count(*) FROM cases')).rejects.toThrow(/not a database/);
+    await expect(readWithSqlcipher(file, randomBytes(32).toString('hex'), 'SELECT count(*) FROM cases')).rejects.toThrow(/not a database/);
+  });
+
+  it('has no plaintext SQLite header and refuses a wrong key with a clear error', () => {
+    const { db, file } = openTestDb(t.dir);
+    db.close();
+    expect(readFileSync(file).subarray(0, 16).toString('latin1')).not.toBe('SQLite format 3\0');
+    expect(() => openDatabase(file, randomBytes(32))).toThrow(/could not be opened with this key/);
+  });
+
+  it('runs in WAL mode with foreign keys and in-memory temp storage', () => {
+    const { db } = openTestDb(t.dir);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    expect(db.pragma('temp_store', { simple: true })).toBe(2);
+    db.close();
+  });
+
+  it('upserts idempotently by version and round-trips a case exactly', () => {
+    const { db } = openTestDb(t.dir);
+    const [c] = [...generateCases(1, { seed: 5 })];
+    if (!c) throw new Error('no case');
+    expect(upsertCase(db, c, 'now')).toBe('inserted');
+    expect(upsertCase(db, c, 'now')).toBe('unchanged');
+    expect(upsertCase(db, { ...c, version: 2, status: 'accepted' }, 'now')).toBe('updated');
+    expect(upsertCase(db, { ...c, version: 1, status: 'rejected' }, 'now')).toBe('unchanged');
+    expect(getCaseRecord(db, c.id)).toEqual({ ...c, version: 2, status: 'accepted' });
+    db.close();
+  });
+});

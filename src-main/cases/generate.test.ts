@@ -52,6 +52,7 @@ describe('synthetic case generator', () => {
     for (const c of cases) {
       if (c.counterparty?.lei) expect(isValidLeiChecksum(c.counterparty.lei)).toBe(true);
       expect(c.amount).toMatch(/^\d+(\.\d+)?$/);
+      expect(c.fiatValue?.amount).toMatch(/^\d+\.\d{2}$/);
     }
   });
 });

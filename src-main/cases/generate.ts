@@ -48,10 +48,12 @@ function fiatCents(r: Random): bigint {
   return BigInt(Math.round(10 ** exp * 100));
 }
 
-function formatUnits(units: bigint, decimals: number): string {
+/** Integer minor units → decimal string; crypto amounts drop trailing zeros, fiat keeps its cents. */
+function formatUnits(units: bigint, decimals: number, trim = true): string {
   const s = units.toString().padStart(decimals + 1, '0');
   const whole = s.slice(0, s.length - decimals);
-  const frac = s.slice(s.length - decimals).replace(/0+$/, '');
+  const raw = s.slice(s.length - decimals);
+  const frac = trim ? raw.replace(/0+$/, '') : raw;
   return frac ? `${whole}.${frac}` : whole;
 }
 
@@ -192,7 +194,7 @@ export function generateCase(r: Random, index: number, opts: Required<GenerateOp
     asset: asset.asset,
     network: asset.network,
     amount: formatUnits(units, asset.decimals),
-    fiatValue: { amount: formatUnits(cents, 2), currency: 'EUR' },
+    fiatValue: { amount: formatUnits(cents, 2, false), currency: 'EUR' },
     transferTime: transferTime.toISOString(),
     originatorWallet: origWallet,
     beneficiaryWallet: benWallet,

@@ -12,7 +12,7 @@ export function StatusBar() {
       <span title="Data folder">
         Data: <code data-testid="data-dir">{status.dataDir}</code>
       </span>
-      <span>Auto-lock: {status.idleLockMinutes} min</span>
+      <span>Auto-lock: {status.idleLockMinutes < 1 ? `${Math.round(status.idleLockMinutes * 60)} s` : `${status.idleLockMinutes} min`}</span>
       <span className="muted">
         Waybill {status.version} · {status.mode}
       </span>

@@ -53,7 +53,11 @@ export function UnlockScreen() {
     <main className="gate">
       <form className="gate-card" onSubmit={submit} aria-labelledby="unlock-title">
         <h1 id="unlock-title">Unlock Waybill</h1>
-        {lockedReason === 'idle' && <p className="notice" role="status">Locked after {status?.idleLockMinutes} minutes without activity.</p>}
+        {lockedReason === 'idle' && status && (
+          <p className="notice" role="status">
+            Locked after {formatDuration(status.idleLockMinutes)} without activity.
+          </p>
+        )}
         <label htmlFor="unlock-pass">Passphrase</label>
         <input id="unlock-pass" type="password" autoComplete="current-password" autoFocus value={pass} onChange={(e) => setPass(e.target.value)} />
         <ErrorBanner />
@@ -68,4 +72,9 @@ export function UnlockScreen() {
       </form>
     </main>
   );
+}
+
+function formatDuration(minutes: number): string {
+  if (minutes < 1) return `${Math.round(minutes * 60)} seconds`;
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }

@@ -65,11 +65,13 @@ export const useApp = create<AppState>((set, get) => {
     async init(c) {
       set({ client: c });
       c.on('vault.locked', ({ reason }) => {
+        // Drop case data from memory at once; then fetch the status (settings may have changed).
         set((s) => ({
           lockedReason: reason,
           status: s.status ? { ...s.status, vault: 'locked' } : s.status,
           queue: { ...s.queue, rows: [], total: 0 },
         }));
+        void c.call('app.status', {}).then((status) => set({ status }), () => {});
       });
       c.on('cases.changed', () => void get().loadQueue());
       await run(async () => {

@@ -1,0 +1,143 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../src-shared/case';
+import { SCREENSHOTS, launchChromium, serve, type Served } from '../support/browser';
+import { runCli } from '../support/cli';
+import { TEST_PASSPHRASE, tempDir } from '../support/temp';
+
+// The analyst's first day, in real Chromium against `waybill serve` over real HTTP.
+let t: ReturnType<typeof tempDir>;
+let dataDir: string;
+let casesFile: string;
+let browser: Browser;
+let server: Served;
+let page: Page;
+
+beforeAll(async () => {
+  t = tempDir();
+  dataDir = join(t.dir, 'data');
+  casesFile = join(t.dir, 'cases.jsonl');
+  browser = await launchChromium();
+  server = await serve(dataDir);
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  t.cleanup();
+});
+
+const queueCount = (p: Page) => p.getByTestId('queue-count');
+
+describe('vault and queue in the browser', () => {
+  it('creates the vault on first run', async () => {
+    await page.goto(server.launchUrl);
+    await expect.poll(() => page.url()).not.toContain('token='); // the token leaves the address bar
+    await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
+    await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Unlocked');
+    expect(await queueCount(page).textContent()).toMatch(/^0 cases/);
+  });
+
+  it('shows cases imported with the CLI after lock and unlock', async () => {
+    await page.getByRole('button', { name: /^Lock/ }).click();
+    await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Locked');
+    expect((await runCli(['cases', 'generate', '--count', '1000', '--seed', '2026', '--out', casesFile])).code).toBe(0);
+    const imported = await runCli(['cases', 'import', '--data-dir', dataDir, casesFile], { WAYBILL_PASSPHRASE: TEST_PASSPHRASE });
+    expect(imported.stdout).toContain('1000 new');
+
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect.poll(() => queueCount(page).textContent(), { timeout: 15_000 }).toMatch(/^1000 cases · showing 1–100/);
+    expect(await page.locator('tbody tr').count()).toBe(100);
+    await page.screenshot({ path: join(SCREENSHOTS, 'queue.png') });
+  });
+
+  it('sorts in the database when a header is clicked', async () => {
+    await page.getByRole('button', { name: /^Risk/ }).click();
+    await expect.poll(() => page.locator('th[aria-sort="descending"]').textContent()).toMatch(/Risk/);
+    const risks = await page.locator('td .risk').allTextContents();
+    const numbers = risks.map(Number);
+    expect(numbers).toEqual([...numbers].sort((a, b) => b - a));
+    expect(numbers[0]).toBeGreaterThanOrEqual(70);
+    await page.getByRole('button', { name: 'Next' }).click();
+    await expect.poll(() => queueCount(page).textContent()).toMatch(/showing 101–200/);
+  });
+
+  it('locks, refuses a wrong passphrase with a clear message, and unlocks with the right one', async () => {
+    await page.keyboard.press('Control+l');
+    await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Locked');
+    expect(await page.locator('tbody tr').count()).toBe(0); // no case data left on screen
+
+    await page.getByLabel('Passphrase').fill('definitely not it');
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('The passphrase is not correct.');
+    expect(await page.getByTestId('vault-state').textContent()).toBe('Locked');
+
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await expect.poll(() => queueCount(page).textContent(), { timeout: 15_000 }).toMatch(/^1000 cases/);
+  });
+
+  it('locks itself when idle and says so', async () => {
+    const r = await page.evaluate(async () => {
+      const token = sessionStorage.getItem('waybill.bridgeToken') ?? '';
+      const res = await fetch('/api/invoke/settings.update', {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'x-waybill-token': token },
+        body: JSON.stringify({ idleLockMinutes: 0.05 }),
+      });
+      return res.json();
+    });
+    expect(r).toMatchObject({ ok: true, value: { idleLockMinutes: 0.05 } });
+    await expect.poll(() => page.getByTestId('vault-state').textContent(), { timeout: 15_000 }).toBe('Locked');
+    expect(await page.getByRole('status').textContent()).toMatch(/Locked after 3 seconds without activity/);
+  });
+
+  it('leaves no personal data in clear anywhere in the data folder', async () => {
+    await server.stop(); // closes the database, so the WAL and SHM files are in their final state
+    const cases = readFileSync(casesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as CaseRecord);
+    const needles = piiSamples(cases, 20);
+    expect(needles).toHaveLength(20);
+    const files = walk(dataDir);
+    expect(files.map((f) => f.slice(dataDir.length + 1)).sort()).toEqual(expect.arrayContaining(['cases.db', 'vault.json', 'logs/waybill.log']));
+    const hits: string[] = [];
+    for (const f of files) {
+      const bytes = readFileSync(f);
+      for (const n of needles) {
+        if (bytes.includes(Buffer.from(n, 'utf8')) || bytes.includes(Buffer.from(n, 'utf16le'))) hits.push(`${f}: ${n}`);
+      }
+    }
+    expect(hits).toEqual([]);
+  });
+});
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    return statSync(p).isDirectory() ? walk(p) : [p];
+  });
+}
+
+/** Distinctive personal data from the imported cases: names, ID numbers, customer ids, streets, birth dates. */
+function piiSamples(cases: CaseRecord[], n: number): string[] {
+  const found = new Set<string>();
+  const visit = (v: unknown, key = '') => {
+    if (found.size >= n * 4) return;
+    if (typeof v === 'string') {
+      if (['primaryIdentifier', 'nationalIdentifier', 'customerIdentification', 'dateOfBirth'].includes(key) && v.length >= 5) found.add(v);
+      if (key === 'streetName' && v.length >= 8) found.add(v);
+    } else if (Array.isArray(v)) v.forEach((x) => visit(x, key));
+    else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => visit(x, k));
+  };
+  cases.forEach((c) => visit(c.ivms101));
+  const all = [...found];
+  const kinds = [/^[A-Z]{2}\d{7}$|^\d{9}$/, /^CUST-/, /^\d{4}-\d{2}-\d{2}$/, /./];
+  // A mix of kinds, not twenty of one.
+  const picked: string[] = [];
+  for (const k of kinds) picked.push(...all.filter((s) => k.test(s) && !picked.includes(s)).slice(0, 5));
+  return picked.slice(0, n);
+}

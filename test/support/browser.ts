@@ -1,0 +1,72 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { ROOT, WAYBILL_BIN } from './cli';
+
+export const CHROMIUM = process.env.WAYBILL_CHROMIUM ?? '/usr/bin/chromium';
+export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
+
+/**
+ * Debian's Chromium, with the flags this closed network needs (Playwright gives it a fresh profile).
+ * A missing browser is a failure, not a skip.
+ */
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set WAYBILL_CHROMIUM).`);
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
+  });
+}
+
+export interface Served {
+  launchUrl: string;
+  process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** Starts `waybill serve` as a user would, and waits for it to print its URL. */
+export function serve(dataDir: string, extraEnv: Record<string, string> = {}): Promise<Served> {
+  if (!existsSync(join(ROOT, 'out', 'renderer', 'index.html'))) {
+    throw new Error('The UI is not built: run `npm run build` before the browser tests (npm test does).');
+  }
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WAYBILL_BIN, 'serve', '--data-dir', dataDir], {
+      cwd: ROOT,
+      env: { ...process.env, VITEST: undefined, ...extraEnv },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`waybill serve printed no URL in 30 s: ${err}`)), 30_000);
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /Open: (\S+)/.exec(out);
+      if (m?.[1]) {
+        clearTimeout(timer);
+        resolve({
+          launchUrl: m[1],
+          process: child,
+          stop: () =>
+            new Promise<void>((done) => {
+              if (child.exitCode !== null) return done();
+              child.once('exit', () => done());
+              child.kill('SIGTERM');
+            }),
+        });
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`waybill serve exited with ${code}: ${err}`)));
+  });
+}

@@ -9,7 +9,7 @@ import { resolveDataDir } from '../app/data-dir';
 import { fileLogger } from '../app/log';
 import { Workstation } from '../app/workstation';
 import { safeStorageProtector } from './device-key';
-import { hardenSession, hardenWebContents, isTrustedSender, secureWebPreferences } from './security';
+import { createSecureWindow, hardenSession, hardenWebContents, isTrustedSender } from './security';
 
 // Thin glue: a window, the IPC transport and safeStorage. Everything else is the plain-Node core.
 
@@ -32,13 +32,7 @@ function start(): void {
   hardenSession(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, appUrl));
 
-  const win = new BrowserWindow({
-    width: 1400,
-    height: 900,
-    show: false,
-    title: 'Waybill',
-    webPreferences: secureWebPreferences(join(__dirname, '../preload/index.cjs')),
-  });
+  const win = createSecureWindow(BrowserWindow, join(__dirname, '../preload/index.cjs'));
   win.once('ready-to-show', () => win.show());
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown) => {

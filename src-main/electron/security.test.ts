@@ -1,13 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../app/csp';
-import { hardenSession, hardenWebContents, isAppUrl, isTrustedSender, secureWebPreferences } from './security';
+import type { BrowserWindowConstructorOptions } from 'electron';
+import { createSecureWindow, hardenSession, hardenWebContents, isAppUrl, isTrustedSender } from './security';
 
 const APP = 'file:///opt/waybill/out/renderer/index.html';
 
 describe('Electron security settings', () => {
   it('isolates and sandboxes the renderer', () => {
-    const p = secureWebPreferences('/opt/waybill/out/preload/index.cjs');
+    let options: BrowserWindowConstructorOptions | undefined;
+    class FakeWindow {
+      constructor(o: BrowserWindowConstructorOptions) {
+        options = o;
+      }
+    }
+    expect(createSecureWindow(FakeWindow, '/opt/waybill/out/preload/index.cjs')).toBeInstanceOf(FakeWindow);
+    const p = options?.webPreferences ?? {};
     expect(p).toMatchObject({
+      preload: '/opt/waybill/out/preload/index.cjs',
+      disableBlinkFeatures: 'Auxclick',
       contextIsolation: true,
       sandbox: true,
       nodeIntegration: false,

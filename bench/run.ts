@@ -1,0 +1,34 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { Measurement, Suite } from './harness';
+import { storeSuite } from './suites/store';
+
+// `npm run bench [-- suite ...]`: runs the suites, prints a table, writes bench/results/latest.json.
+const SUITES: Suite[] = [storeSuite];
+
+const wanted = process.argv.slice(2);
+const chosen = wanted.length ? SUITES.filter((s) => wanted.includes(s.name)) : SUITES;
+const results: Measurement[] = [];
+for (const s of chosen) {
+  process.stderr.write(`running ${s.name}…\n`);
+  results.push(...(await s.run()));
+}
+
+const rows = results.map((r) => [r.suite, r.metric, String(r.value), r.unit, r.note ?? '']);
+const header = ['suite', 'metric', 'value', 'unit', 'note'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
+console.log(line(header));
+console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+rows.forEach((r) => console.log(line(r)));
+
+const outDir = resolve(import.meta.dirname, 'results');
+mkdirSync(outDir, { recursive: true });
+const report = {
+  at: new Date().toISOString(),
+  machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  results,
+};
+writeFileSync(join(outDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+console.log(`\nwritten: bench/results/latest.json`);

@@ -1,0 +1,71 @@
+import Database from 'better-sqlite3-multiple-ciphers';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateCases } from '../../src-main/cases/generate';
+import { upsertCase } from '../../src-main/store/cases';
+import { openDatabase, type WritableDB } from '../../src-main/store/db';
+import { migrate } from '../../src-main/store/migrations';
+import { createVault, unlockVault } from '../../src-main/vault/vault';
+import { median, round, type Suite } from '../harness';
+
+const ROWS = Number(process.env.BENCH_STORE_ROWS ?? 20_000);
+const BATCH = 1000;
+
+/** Same rows, same code path, same pragmas: only the cipher differs. */
+function insertAll(db: WritableDB, cases: ReturnType<typeof generateCases> extends Generator<infer C> ? C[] : never): number {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < cases.length; i += BATCH) {
+    db.transaction(() => {
+      for (const c of cases.slice(i, i + BATCH)) upsertCase(db, c, '2026-11-20T00:00:00.000Z');
+    })();
+  }
+  return Number(process.hrtime.bigint() - start) / 1e9;
+}
+
+export const storeSuite: Suite = {
+  name: 'store',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'waybill-bench-store-'));
+    try {
+      const cases = [...generateCases(ROWS, { seed: 77 })];
+      // Warm the JIT on a scratch store so neither measured run pays for it.
+      const warm = openDatabase(join(dir, 'warmup.db'), randomBytes(32));
+      insertAll(warm, cases.slice(0, 2000));
+      warm.close();
+
+      const encrypted = openDatabase(join(dir, 'encrypted.db'), randomBytes(32));
+      const encSeconds = insertAll(encrypted, cases);
+      encrypted.close();
+
+      const plainRaw = new Database(join(dir, 'plain.db'));
+      plainRaw.pragma('journal_mode = WAL');
+      plainRaw.pragma('synchronous = NORMAL');
+      plainRaw.pragma('foreign_keys = ON');
+      plainRaw.pragma('temp_store = MEMORY');
+      migrate(plainRaw);
+      const plainSeconds = insertAll(plainRaw as WritableDB, cases);
+      plainRaw.close();
+
+      await createVault(dir, 'benchmark passphrase 1');
+      const unlocks: number[] = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = performance.now();
+        (await unlockVault(dir, 'benchmark passphrase 1')).fill(0);
+        unlocks.push(performance.now() - t0);
+      }
+
+      const encRate = ROWS / encSeconds;
+      const plainRate = ROWS / plainSeconds;
+      return [
+        { suite: 'store', metric: 'insert into SQLCipher store', value: round(encRate, 0), unit: 'cases/s', note: `${ROWS} cases, batches of ${BATCH}` },
+        { suite: 'store', metric: 'insert into plain SQLite (same rows)', value: round(plainRate, 0), unit: 'cases/s', note: 'same code path, no cipher' },
+        { suite: 'store', metric: 'encrypted / plain throughput', value: round(encRate / plainRate, 3), unit: 'ratio' },
+        { suite: 'store', metric: 'vault unlock (Argon2id 64 MiB, t=3)', value: round(median(unlocks), 1), unit: 'ms (median of 5)' },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

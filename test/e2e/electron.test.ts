@@ -1,0 +1,56 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { _electron as electron } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT } from '../support/cli';
+import { TEST_PASSPHRASE, tempDir } from '../support/temp';
+
+// The desktop shell itself. Where no Electron binary could be downloaded (as on the CI machines),
+// these tests skip and say so; everything they touch is also covered in browser mode.
+function electronBinary(): string | null {
+  try {
+    const path = createRequire(import.meta.url)('electron') as unknown as string;
+    return typeof path === 'string' && existsSync(path) ? path : null;
+  } catch {
+    return null;
+  }
+}
+const binary = electronBinary();
+const SKIP = 'No Electron binary here (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); browser-mode tests cover the same UI and API.';
+
+const t = tempDir();
+afterAll(() => t.cleanup());
+
+describe('Electron shell', () => {
+  it('opens one hardened window whose page sees only invoke/on, and works over IPC', async (ctx) => {
+    if (!binary) {
+      console.warn(`[electron] skipped: ${SKIP}`);
+      return ctx.skip(SKIP);
+    }
+    const app = await electron.launch({
+      executablePath: binary,
+      args: [ROOT, '--no-sandbox'],
+      env: { ...process.env, WAYBILL_DATA_DIR: join(t.dir, 'data') } as Record<string, string>,
+    });
+    try {
+      const page = await app.firstWindow();
+      expect(await page.title()).toBe('Waybill');
+      const surface = await page.evaluate(() => ({
+        keys: Object.keys((window as unknown as { waybill: object }).waybill).sort(),
+        require: typeof (window as unknown as { require?: unknown }).require,
+        process: typeof (window as unknown as { process?: unknown }).process,
+      }));
+      expect(surface).toEqual({ keys: ['invoke', 'on'], require: 'undefined', process: 'undefined' });
+      await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
+      await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
+      await page.getByRole('button', { name: 'Create vault' }).click();
+      await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Unlocked');
+      // window.open is denied: no second window appears.
+      await page.evaluate(() => window.open('https://example.com'));
+      expect(app.windows()).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/channels';
@@ -12,6 +13,10 @@ import { safeStorageProtector } from './device-key';
 import { createSecureWindow, hardenSession, hardenWebContents, isTrustedSender } from './security';
 
 // Thin glue: a window, the IPC transport and safeStorage. Everything else is the plain-Node core.
+
+// The SQLCipher binding built for Electron's ABI, kept apart from the Node one (build/electron-native.mjs).
+const electronBinding = join(app.getAppPath(), '.electron-native', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
+if (existsSync(electronBinding)) process.env.WAYBILL_NATIVE_BINDING = electronBinding;
 
 const argDataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 

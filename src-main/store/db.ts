@@ -25,7 +25,9 @@ export interface OpenOptions {
 }
 
 export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}): WritableDB {
-  const db = new Database(file, { readonly: opts.readonly ?? false });
+  // Inside Electron the main process points this at a build for Electron's ABI (build/electron-native.mjs).
+  const nativeBinding = process.env.WAYBILL_NATIVE_BINDING;
+  const db = new Database(file, { readonly: opts.readonly ?? false, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     applyCipher(db, key);
     // Touch the schema: with a wrong key this is where SQLCipher reports "file is not a database".

@@ -109,6 +109,34 @@ describe('browser-mode HTTP bridge', () => {
     expect(broken.body).toMatch(/not valid JSON/);
   });
 
+  it('closes promptly while a request is still in flight (a browser reconnecting during shutdown)', async () => {
+    let received!: () => void;
+    const inFlight = new Promise<void>((r) => (received = r));
+    // A handler that never answers keeps its connection active, as a late event-stream request does.
+    const other = await startBridge({
+      dispatch: () => {
+        received();
+        return new Promise(() => {});
+      },
+      events: ws.events,
+      staticDir: join(t.dir, 'static'),
+      logger: silentLogger,
+    });
+    const req = request({
+      host: '127.0.0.1',
+      port: other.port,
+      path: '/api/invoke/app.status',
+      method: 'POST',
+      headers: { Host: `127.0.0.1:${other.port}`, 'Content-Type': 'application/json', [BRIDGE_TOKEN_HEADER]: other.token },
+    });
+    req.on('error', () => {});
+    req.end('{}');
+    await inFlight;
+    const started = Date.now();
+    await other.close();
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
   it('pushes events to an authenticated stream, and refuses an unauthenticated one', async () => {
     expect((await call('/api/events')).status).toBe(403);
     const got = await new Promise<string>((resolve, reject) => {

@@ -186,8 +186,11 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       clearInterval(heartbeat);
       for (const s of streams) s.end();
       streams.clear();
-      await new Promise<void>((ok) => server.close(() => ok()));
+      // close() waits for every connection to end; a browser holds keep-alive sockets open
+      // indefinitely, so drop them first or shutdown hangs.
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
       server.closeAllConnections();
+      await closed;
     },
   };
 }

@@ -181,11 +181,14 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
         out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n`);
         if (values.open) openInBrowser(bridge.launchUrl);
         await new Promise<void>((done) => {
-          const stop = () => void bridge.close().then(() => done());
+          const stop = () => {
+            // The database closes first: whatever the sockets do, the data is safe.
+            ws.close();
+            void bridge.close().then(done, done);
+          };
           process.once('SIGINT', stop);
           process.once('SIGTERM', stop);
         });
-        ws.close();
         return EXIT.ok;
       }
       default:

@@ -59,9 +59,16 @@ export function serve(dataDir: string, extraEnv: Record<string, string> = {}): P
           launchUrl: m[1],
           process: child,
           stop: () =>
-            new Promise<void>((done) => {
-              if (child.exitCode !== null) return done();
-              child.once('exit', () => done());
+            new Promise<void>((done, fail) => {
+              if (child.exitCode !== null || child.signalCode !== null) return done();
+              const timer = setTimeout(() => {
+                child.kill('SIGKILL');
+                fail(new Error('waybill serve did not exit within 10 s of SIGTERM'));
+              }, 10_000);
+              child.once('exit', () => {
+                clearTimeout(timer);
+                done();
+              });
               child.kill('SIGTERM');
             }),
         });

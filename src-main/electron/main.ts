@@ -18,6 +18,8 @@ import { createSecureWindow, hardenSession, hardenWebContents, isTrustedSender }
 const electronBinding = join(app.getAppPath(), '.electron-native', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
 if (existsSync(electronBinding)) process.env.WAYBILL_NATIVE_BINDING = electronBinding;
 
+process.env.WAYBILL_RESOURCES ??= join(app.getAppPath(), 'resources');
+
 const argDataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 
 if (!app.requestSingleInstanceLock()) {

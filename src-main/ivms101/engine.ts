@@ -1,0 +1,148 @@
+import { checkPayload, checkPerson } from './constraints';
+import { buildModel, type Ivms101Model } from './model';
+import type { Problem } from './problems';
+import { rootComponent, walk, type Form, type ReadContext, type RootKind } from './read';
+import { keyOf, type Edition } from './schema';
+
+// The IVMS101 engine's front door: detect what was given (a payload or one of its components,
+// which edition, JSON or protobuf-JSON, inside a TRP envelope or not), read it, validate it.
+
+export const ENGINE_VERSION = 'ivms101-engine/1';
+
+export interface Ivms101Result {
+  valid: boolean;
+  kind: RootKind;
+  edition: Edition;
+  form: Form;
+  /** Set when the payload was taken out of a protocol message (e.g. a TRP inquiry's "IVMS101"). */
+  envelope: string | null;
+  errors: Problem[];
+  warnings: Problem[];
+  model: Ivms101Model | null;
+}
+
+export type ReadOutcome = { ok: true; result: Ivms101Result } | { ok: false; reason: string };
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function keysDeep(v: unknown, out = new Set<string>(), strings: string[] = []): { keys: Set<string>; strings: string[] } {
+  if (Array.isArray(v)) v.forEach((x) => keysDeep(x, out, strings));
+  else if (isObject(v)) {
+    for (const [k, x] of Object.entries(v)) {
+      out.add(k);
+      keysDeep(x, out, strings);
+    }
+  } else if (typeof v === 'string') strings.push(v);
+  return { keys: out, strings };
+}
+
+const PAYLOAD_KEYS = ['originator', 'beneficiary', 'originatingvasp', 'beneficiaryvasp', 'transferpath', 'payloadmetadata'];
+
+function detectKind(o: Json): RootKind | null {
+  const k = new Set(Object.keys(o).map(keyOf));
+  if (PAYLOAD_KEYS.some((x) => k.has(x))) return 'payload';
+  if (k.has('naturalperson') || k.has('legalperson')) return 'person';
+  if (k.has('nationalidentifier') && k.has('nationalidentifiertype')) return 'nationalIdentification';
+  if (k.has('addresstype') || ((k.has('townname') || k.has('streetname') || k.has('addressline')) && k.has('country'))) return 'address';
+  if (k.has('name')) {
+    const { keys } = keysDeep(o.name);
+    const nk = new Set([...keys].map(keyOf));
+    if (nk.has('legalpersonname') || k.has('countryofregistration') || k.has('customernumber')) return 'legalPerson';
+    if (nk.has('primaryidentifier')) return 'naturalPerson';
+  }
+  return null;
+}
+
+function detectEdition(o: Json, keys: Set<string>): Edition {
+  const meta = Object.entries(o).find(([k]) => keyOf(k) === 'payloadmetadata')?.[1];
+  if (isObject(meta)) {
+    const version = Object.entries(meta).find(([k]) => keyOf(k) === 'payloadversion')?.[1];
+    if (version === '101.2023') return '2023';
+    if (version === '101') return '2020';
+  }
+  const k = new Set([...keys].map(keyOf));
+  if (k.has('originatorperson') || k.has('beneficiaryperson') || k.has('naturalpersonnameidentifiertype')) return '2023';
+  return '2020';
+}
+
+function detectForm(keys: Set<string>, strings: string[]): Form {
+  const protobufKeys = [...keys].some((k) => k.includes('_') || /^(nameIdentifiers|geographicAddresses|localNameIdentifiers|phoneticNameIdentifiers)$/.test(k));
+  const protobufEnums = strings.some((s) => /^(NATURAL_PERSON_NAME_TYPE_CODE|LEGAL_PERSON_NAME_TYPE_CODE|ADDRESS_TYPE_CODE|NATIONAL_IDENTIFIER_TYPE_CODE)_/.test(s));
+  return protobufKeys || protobufEnums ? 'protobuf-json' : 'json';
+}
+
+export interface ValidateOptions {
+  /** For C2; defaults to today (UTC). */
+  today?: string;
+  /** Role of a lone Person (C1/C4 apply to originators only). */
+  personRole?: 'originator' | 'beneficiary' | 'unknown';
+}
+
+/** Reads and validates anything that claims to be IVMS101. Never throws on bad input. */
+export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOutcome {
+  if (!isObject(input)) return { ok: false, reason: 'not an IVMS101 payload: the document is not a JSON object' };
+  let root: Json = input;
+  let prefix = '';
+  let envelope: string | null = null;
+  const wrapped = Object.entries(input).find(([k, v]) => keyOf(k) === 'ivms101' && isObject(v));
+  if (wrapped && !detectKind(input)) {
+    root = wrapped[1] as Json;
+    prefix = `/${wrapped[0]}`;
+    envelope = 'keys' in input || 'asset' in input || 'callback' in input ? 'TRP inquiry' : `"${wrapped[0]}" member`;
+  }
+  const kind = detectKind(root);
+  if (!kind) {
+    const keys = Object.keys(root).slice(0, 6).map((k) => k.slice(0, 30));
+    return { ok: false, reason: `not an IVMS101 payload or component: none of its members (${keys.join(', ') || 'none'}) belong to IVMS101` };
+  }
+  const { keys, strings } = keysDeep(root);
+  const edition = detectEdition(root, keys);
+  const ctx: ReadContext = { edition, form: detectForm(keys, strings), problems: [] };
+  const tree = walk(ctx, rootComponent(kind), root, prefix);
+  if (!tree) return { ok: false, reason: 'not an IVMS101 payload' };
+  const rules = { today: opts.today ?? new Date().toISOString().slice(0, 10) };
+  if (kind === 'payload') checkPayload(ctx, tree, rules, edition);
+  else if (kind === 'person') checkPerson(ctx, tree, opts.personRole ?? 'unknown', rules);
+  else if (kind === 'naturalPerson' || kind === 'legalPerson') {
+    // Validate a lone NaturalPerson/LegalPerson as if wrapped in a Person.
+    const person = { kind: 'object' as const, comp: 'Person' as const, ptr: prefix, snake: false, fields: new Map() };
+    person.fields.set(kind, { spec: { name: kind, min: 0, max: 1, type: { t: 'comp', comp: kind === 'naturalPerson' ? 'NaturalPerson' : 'LegalPerson' } }, key: kind, ptr: prefix, items: [tree] });
+    checkPerson(ctx, person, opts.personRole ?? 'unknown', rules);
+  } else if (kind === 'address') {
+    // Address-level rules live with the person; run them on this address alone.
+    const person = { kind: 'object' as const, comp: 'NaturalPerson' as const, ptr: prefix, snake: false, fields: new Map() };
+    person.fields.set('geographicAddress', { spec: { name: 'geographicAddress', min: 0, max: Infinity, type: { t: 'comp', comp: 'Address' } }, key: 'geographicAddress', ptr: prefix, items: [tree] });
+    const wrapper = { kind: 'object' as const, comp: 'Person' as const, ptr: prefix, snake: false, fields: new Map() };
+    wrapper.fields.set('naturalPerson', { spec: { name: 'naturalPerson', min: 0, max: 1, type: { t: 'comp', comp: 'NaturalPerson' } }, key: 'naturalPerson', ptr: prefix, items: [person] });
+    checkPerson(ctx, wrapper, 'unknown', rules);
+    ctx.problems = ctx.problems.filter((p) => p.code !== 'C6_NO_LEGAL_NAME');
+  }
+  const errors = ctx.problems.filter((p) => p.severity === 'error');
+  const warnings = ctx.problems.filter((p) => p.severity === 'warning');
+  return {
+    ok: true,
+    result: {
+      valid: errors.length === 0,
+      kind,
+      edition,
+      form: ctx.form,
+      envelope,
+      errors,
+      warnings,
+      model: kind === 'payload' ? buildModel(tree) : null,
+    },
+  };
+}
+
+/** Reads JSON text; a syntax error is a rejection with its position, never a throw. */
+export function readIvms101Text(text: string, opts: ValidateOptions = {}): ReadOutcome {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
+    return { ok: false, reason: `not valid JSON${m ? ` (at character ${Number(m[1]) + 1})` : ''}` };
+  }
+  return readIvms101(raw, opts);
+}

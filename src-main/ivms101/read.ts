@@ -1,0 +1,256 @@
+import { pointer, type Problem } from './problems';
+import { gleifRegistrationAuthorities, isIsoCountry, USER_ASSIGNED_COUNTRIES } from './reference-data';
+import { COMPONENTS, keyOf, nameIn, type ComponentName, type Edition, type FieldSpec } from './schema';
+
+// Reading: the raw JSON is walked against the schema table. Every node keeps the JSON Pointer of
+// where it stood in the input, so problems point into the payload as received (either edition,
+// camelCase or protobuf snake_case). Formats are checked here; cross-field constraints in validate.ts.
+
+export type Scalar = string | number;
+
+export interface CValue {
+  kind: 'value';
+  ptr: string;
+  /** Normalised: codes in their canonical case, countries upper-case, text as given. */
+  value: Scalar;
+}
+
+export interface CField {
+  spec: FieldSpec;
+  /** The key as it appeared in the input. */
+  key: string;
+  ptr: string;
+  items: (CObject | CValue)[];
+}
+
+export interface CObject {
+  kind: 'object';
+  comp: ComponentName;
+  ptr: string;
+  fields: Map<string, CField>;
+  /** Whether this object's keys were snake_case (for naming a missing element the same way). */
+  snake: boolean;
+}
+
+export type Form = 'json' | 'protobuf-json';
+export type RootKind = 'payload' | 'person' | 'naturalPerson' | 'legalPerson' | 'address' | 'nationalIdentification';
+
+export interface ReadContext {
+  edition: Edition;
+  form: Form;
+  problems: Problem[];
+}
+
+const ROOT_COMPONENT: Record<RootKind, ComponentName> = {
+  payload: 'IdentityPayload',
+  person: 'Person',
+  naturalPerson: 'NaturalPerson',
+  legalPerson: 'LegalPerson',
+  address: 'Address',
+  nationalIdentification: 'NationalIdentification',
+};
+export const rootComponent = (k: RootKind) => ROOT_COMPONENT[k];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const PRINTABLE_ASCII = /^[ -~]*$/;
+const STRICT_2020 = /^[a-zA-Z0-9' ]*$/;
+
+const err = (ctx: ReadContext, code: string, path: string, message: string, constraint: Problem['constraint'] = null) =>
+  ctx.problems.push({ code, constraint, path, message, severity: 'error' });
+const warn = (ctx: ReadContext, code: string, path: string, message: string, constraint: Problem['constraint'] = null) =>
+  ctx.problems.push({ code, constraint, path, message, severity: 'warning' });
+
+function findField(comp: ComponentName, key: string): { spec: FieldSpec; how: 'standard' | 'alias' } | null {
+  const k = keyOf(key);
+  for (const spec of COMPONENTS[comp] as FieldSpec[]) {
+    const names = [spec.name, spec.name2020, ...(spec.alt ?? [])].filter((x): x is string => !!x);
+    if (names.some((n) => keyOf(n) === k)) return { spec, how: 'standard' };
+  }
+  for (const spec of COMPONENTS[comp] as FieldSpec[]) {
+    if ((spec.aliases ?? []).some((n) => keyOf(n) === k)) return { spec, how: 'alias' };
+  }
+  return null;
+}
+
+/** How a missing element would be spelled in this object: the edition's name, snake_case if the object uses it. */
+export function spelled(obj: CObject, spec: FieldSpec, edition: Edition): string {
+  const n = nameIn(spec, edition);
+  return obj.snake ? n.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/v_a_s_p/g, 'vasp') : n;
+}
+
+function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string): CValue | null {
+  const t = spec.type;
+  const label = nameIn(spec, ctx.edition);
+  if (t.t === 'number') {
+    if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < 1e18) return { kind: 'value', ptr, value: raw };
+    if (typeof raw === 'string' && /^\d{1,18}$/.test(raw)) {
+      warn(ctx, 'NUMBER_AS_TEXT', ptr, `${label} should be a number, not text; read as ${raw}.`);
+      return { kind: 'value', ptr, value: Number(raw) };
+    }
+    err(ctx, 'FORMAT_NUMBER', ptr, `${label} must be a whole number (at most 18 digits).`);
+    return null;
+  }
+  if (typeof raw === 'number' && (t.t === 'text' || t.t === 'local')) {
+    warn(ctx, 'TEXT_AS_NUMBER', ptr, `${label} should be text, not a number; read as "${raw}".`);
+    raw = String(raw);
+  }
+  if (typeof raw !== 'string') {
+    err(ctx, 'TYPE', ptr, `${label} must be text.`);
+    return null;
+  }
+  switch (t.t) {
+    case 'text': {
+      const len = [...raw].length;
+      if (len === 0) err(ctx, 'EMPTY', ptr, `${label} is empty; the standard needs at least 1 character.`);
+      else if (len > t.max) err(ctx, 'TOO_LONG', ptr, `${label} is ${len} characters long; the limit is ${t.max}.`);
+      if (!PRINTABLE_ASCII.test(raw)) {
+        err(ctx, 'NOT_LATIN', ptr, `${label} must be written in Latin characters (printable ASCII); names in other scripts belong in localNameIdentifier.`);
+      } else if (ctx.edition === '2020' && !STRICT_2020.test(raw)) {
+        warn(ctx, 'TEXT_2020_CHARSET', ptr, `${label} uses punctuation outside the 2020 edition's literal pattern [a-zA-Z0-9' ]; accepted under the 101.2023 pattern.`);
+      }
+      return { kind: 'value', ptr, value: raw };
+    }
+    case 'local': {
+      const len = [...raw].length;
+      if (len === 0) err(ctx, 'EMPTY', ptr, `${label} is empty; the standard needs at least 1 character.`);
+      else if (len > t.max) err(ctx, 'TOO_LONG', ptr, `${label} is ${len} characters long; the limit is ${t.max}.`);
+      if (/[\r\n]/.test(raw)) err(ctx, 'LINE_BREAK', ptr, `${label} must not contain a line break.`);
+      return { kind: 'value', ptr, value: raw };
+    }
+    case 'code': {
+      let v = raw.trim();
+      if (t.pbPrefix && v.toUpperCase().startsWith(t.pbPrefix)) v = v.slice(t.pbPrefix.length);
+      const match = t.codes.find((c) => c.toLowerCase() === v.toLowerCase());
+      if (!match) {
+        err(ctx, 'FORMAT_CODE', ptr, `${label} "${raw.slice(0, 40)}" is not one of ${t.codes.join(', ')}.`);
+        return null;
+      }
+      return { kind: 'value', ptr, value: match };
+    }
+    case 'country': {
+      const up = raw.toUpperCase();
+      if (!/^[A-Z]{2}$/.test(up) || (!isIsoCountry(up) && !USER_ASSIGNED_COUNTRIES.has(up))) {
+        err(ctx, 'C3_COUNTRY', ptr, `${label} "${raw.slice(0, 10)}" is not an ISO 3166-1 alpha-2 country code (or XX for unknown).`, 'C3');
+        return null;
+      }
+      if (USER_ASSIGNED_COUNTRIES.has(up)) warn(ctx, 'C3_USER_ASSIGNED', ptr, `${label} ${up} is a user-assigned code, not ISO 3166-1; accepted, but a strict counterparty may reject it.`, 'C3');
+      if (up !== raw) warn(ctx, 'COUNTRY_CASE', ptr, `${label} "${raw}" should be upper case; read as ${up}.`, 'C3');
+      return { kind: 'value', ptr, value: up };
+    }
+    case 'date': {
+      const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
+      const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+      if (!m || !d || d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+        err(ctx, 'FORMAT_DATE', ptr, `${label} "${raw.slice(0, 20)}" is not a real calendar date written YYYY-MM-DD.`);
+        return null;
+      }
+      return { kind: 'value', ptr, value: raw };
+    }
+    case 'ra': {
+      const up = raw.toUpperCase();
+      if (!/^RA\d{6}$/.test(up)) {
+        err(ctx, 'FORMAT_RA', ptr, `${label} "${raw.slice(0, 20)}" is not a registration authority code (RA followed by six digits).`);
+        return null;
+      }
+      if (!gleifRegistrationAuthorities().has(up)) {
+        err(ctx, 'C10_UNKNOWN_RA', ptr, `${label} ${up} is not on GLEIF's Registration Authorities List.`, 'C10');
+      }
+      return { kind: 'value', ptr, value: up };
+    }
+    case 'comp':
+      return null;
+  }
+}
+
+/** protobuf-JSON writes unset fields as "" or []; those mean "absent", not "empty". */
+function isAbsent(ctx: ReadContext, v: unknown): boolean {
+  if (v === null || v === undefined) return true;
+  if (ctx.form === 'protobuf-json' && (v === '' || (Array.isArray(v) && v.length === 0))) return true;
+  if (ctx.form === 'protobuf-json' && isObject(v) && Object.values(v).every((x) => isAbsent(ctx, x))) return true;
+  return false;
+}
+
+export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: string): CObject | null {
+  if (!isObject(raw)) {
+    err(ctx, 'TYPE', ptr, `Expected ${comp} to be an object.`);
+    return null;
+  }
+  const obj: CObject = { kind: 'object', comp, ptr, fields: new Map(), snake: Object.keys(raw).some((k) => k.includes('_')) };
+  // GTR's examples put the Person straight into originatingVASP/beneficiaryVASP; the standard nests
+  // it one level deeper (OriginatingVASP.originatingVASP: Person). Read it, and say so.
+  if ((comp === 'OriginatingVASP' || comp === 'BeneficiaryVASP') && Object.keys(raw).some((k) => ['naturalperson', 'legalperson'].includes(keyOf(k)))) {
+    const spec = (COMPONENTS[comp] as FieldSpec[])[0];
+    if (spec) {
+      warn(ctx, 'COLLAPSED_ENTITY', ptr, `The ${comp} entity should contain ${spec.name} (a Person); here the Person stands directly in it. Read as if nested.`);
+      const person = walk(ctx, 'Person', raw, ptr);
+      if (person) obj.fields.set(spec.name, { spec, key: spec.name, ptr, items: [person] });
+    }
+    return obj;
+  }
+  for (const [key, value] of Object.entries(raw)) {
+    const p = pointer(ptr, key);
+    const found = findField(comp, key);
+    if (!found) {
+      warn(ctx, 'UNKNOWN_ELEMENT', p, `"${key.slice(0, 40)}" is not an element of ${comp}; ignored.`);
+      continue;
+    }
+    const { spec, how } = found;
+    const std = nameIn(spec, ctx.edition);
+    if (how === 'alias') err(ctx, 'NONSTANDARD_ELEMENT', p, `"${key}" is not an IVMS101 element name; read as ${std}. The sender should use ${std}.`);
+    if (spec.only && spec.only !== ctx.edition) {
+      warn(ctx, 'EDITION_ELEMENT', p, `${std} is an element of the ${spec.only} edition at this place, not of ${ctx.edition}; read anyway.`);
+    } else if (how === 'standard' && spec.name2020) {
+      // The other edition's spelling (and not also a standard spelling of this one).
+      const k = keyOf(key);
+      const ours = [std, ...(spec.alt ?? [])].map(keyOf);
+      const theirs = keyOf(ctx.edition === '2020' ? spec.name : spec.name2020);
+      if (k === theirs && !ours.includes(k)) {
+        warn(ctx, 'EDITION_NAME', p, `"${key}" is the other edition's name; this payload is read as ${ctx.edition}, where it is ${std}.`);
+      }
+    }
+    if (obj.fields.has(spec.name)) {
+      err(ctx, 'DUPLICATE_ELEMENT', p, `${std} is given twice (also as "${obj.fields.get(spec.name)?.key}").`);
+      continue;
+    }
+    if (isAbsent(ctx, value)) continue;
+    const field: CField = { spec, key, ptr: p, items: [] };
+    let values: unknown[];
+    if (Array.isArray(value)) {
+      values = value;
+      // 2020 §5.2.2 lists NaturalPerson.name as [1..n] in its table; a list is the 2020 shape there.
+      const listAllowed = spec.max > 1 || (comp === 'NaturalPerson' && spec.name === 'name' && ctx.edition === '2020');
+      if (!listAllowed) err(ctx, 'MULTIPLICITY', p, `${std} takes a single value, not a list.`);
+    } else {
+      values = [value];
+      if (spec.max > 1) warn(ctx, 'NOT_A_LIST', p, `${std} should be a list; read as a list of one.`);
+    }
+    values.forEach((v, i) => {
+      const ip = Array.isArray(value) ? pointer(p, i) : p;
+      if (isAbsent(ctx, v)) return;
+      const item = spec.type.t === 'comp' ? walk(ctx, spec.type.comp, v, ip) : readScalar(ctx, spec, v, ip);
+      if (item) field.items.push(item);
+    });
+    if (spec.max !== Infinity && spec.max > 1 && field.items.length > spec.max) {
+      err(ctx, 'MULTIPLICITY', p, `${std} has ${field.items.length} entries; at most ${spec.max} are allowed.`);
+    }
+    obj.fields.set(spec.name, field);
+  }
+  for (const spec of COMPONENTS[comp] as FieldSpec[]) {
+    // A present-but-invalid value was already reported where it stands; only absence is "required".
+    if (spec.min === 1 && !obj.fields.has(spec.name)) {
+      err(ctx, 'REQUIRED', pointer(ptr, spelled(obj, spec, ctx.edition)), `${comp} needs ${nameIn(spec, ctx.edition)}, and it is missing.`);
+    }
+  }
+  return obj;
+}
+
+// ---- helpers for the rule code -------------------------------------------------------------
+
+export const field = (o: CObject | undefined, name: string): CField | undefined => o?.fields.get(name);
+export const objects = (o: CObject | undefined, name: string): CObject[] =>
+  (field(o, name)?.items ?? []).filter((x): x is CObject => x.kind === 'object');
+export const object = (o: CObject | undefined, name: string): CObject | undefined => objects(o, name)[0];
+export const values = (o: CObject | undefined, name: string): CValue[] =>
+  (field(o, name)?.items ?? []).filter((x): x is CValue => x.kind === 'value');
+export const value = (o: CObject | undefined, name: string): Scalar | undefined => values(o, name)[0]?.value;
+export const has = (o: CObject | undefined, name: string): boolean => (field(o, name)?.items.length ?? 0) > 0;

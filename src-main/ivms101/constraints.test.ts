@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readIvms101 } from './engine';
 import { writeEdition, type Ivms101Model, type Person } from './model';
 import type { Edition } from './schema';
-import { names, validModel } from './test-payloads';
+import { names, validModel } from '../../test/support/ivms101-payloads';
 
 const TODAY = '2026-11-22';
 const EDITIONS: Edition[] = ['2020', '2023'];

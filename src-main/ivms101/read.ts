@@ -129,11 +129,11 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
     }
     case 'country': {
       const up = raw.toUpperCase();
-      if (!/^[A-Z]{2}$/.test(up) || (!isIsoCountry(up) && !USER_ASSIGNED_COUNTRIES.has(up))) {
-        err(ctx, 'C3_COUNTRY', ptr, `${label} "${raw.slice(0, 10)}" is not an ISO 3166-1 alpha-2 country code (or XX for unknown).`, 'C3');
+      if (!/^[A-Z]{2}$/.test(up) || !isIsoCountry(up)) {
+        const why = USER_ASSIGNED_COUNTRIES.has(up) ? ' (it is a user-assigned code, not part of ISO 3166-1)' : '';
+        err(ctx, 'C3_COUNTRY', ptr, `${label} "${raw.slice(0, 10)}" is not an ISO 3166-1 alpha-2 country code or XX${why}.`, 'C3');
         return null;
       }
-      if (USER_ASSIGNED_COUNTRIES.has(up)) warn(ctx, 'C3_USER_ASSIGNED', ptr, `${label} ${up} is a user-assigned code, not ISO 3166-1; accepted, but a strict counterparty may reject it.`, 'C3');
       if (up !== raw) warn(ctx, 'COUNTRY_CASE', ptr, `${label} "${raw}" should be upper case; read as ${up}.`, 'C3');
       return { kind: 'value', ptr, value: up };
     }

@@ -4,7 +4,7 @@ import countries from 'i18n-iso-countries';
 import { resourcesDir } from '../app/paths';
 
 // ISO 3166-1 alpha-2 from a maintained package (i18n-iso-countries), not a hand-typed list.
-// It also lists XK (Kosovo), which is user-assigned rather than ISO 3166-1: we accept it with a warning.
+// It also lists XK (Kosovo), which is user-assigned, not ISO 3166-1: C3 allows only ISO codes and XX.
 const ISO_ALPHA2 = new Set(Object.keys(countries.getAlpha2Codes()).filter((c) => c !== 'XK'));
 export const USER_ASSIGNED_COUNTRIES = new Set(['XK']);
 

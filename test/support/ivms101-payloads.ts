@@ -1,5 +1,5 @@
-import type { Ivms101Model } from './model';
-import type { Edition } from './schema';
+import type { Ivms101Model } from '../../src-main/ivms101/model';
+import type { Edition } from '../../src-main/ivms101/schema';
 
 // A complete, valid payload to mutate in tests (and in the benchmark). Test data, not product data.
 export function validModel(): Ivms101Model {

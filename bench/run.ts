@@ -2,10 +2,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Measurement, Suite } from './harness';
+import { ivms101Suite } from './suites/ivms101';
 import { storeSuite } from './suites/store';
 
 // `npm run bench [-- suite ...]`: runs the suites, prints a table, writes bench/results/latest.json.
-const SUITES: Suite[] = [storeSuite];
+const SUITES: Suite[] = [storeSuite, ivms101Suite];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? SUITES.filter((s) => wanted.includes(s.name)) : SUITES;

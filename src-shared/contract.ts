@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import type { CaseRecord } from './case';
+import type { StoredCheck } from './checks';
 import { MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, type CaseSummary } from './domain';
 
 export { MIN_PASSPHRASE_LENGTH };
@@ -36,6 +38,12 @@ export interface Settings {
   idleLockMinutes: number;
 }
 
+/** One case with everything the automatic checks found, each with its why. */
+export interface CaseDetail {
+  record: CaseRecord;
+  checks: StoredCheck<unknown>[];
+}
+
 export interface AuditVerification {
   ok: boolean;
   events: number;
@@ -70,6 +78,7 @@ export const contract = {
       })
       .strict(),
   ),
+  'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   'audit.verify': method<AuditVerification>()(empty),
 } as const;
 

@@ -44,4 +44,7 @@ export interface CaseSummary {
   riskScore: number | null;
   transferTime: string;
   updatedAt: string;
+  /** The stored IVMS101 check: pass / incomplete / invalid / unreadable, with a one-line summary. */
+  ivms101Outcome: string | null;
+  ivms101Summary: string | null;
 }

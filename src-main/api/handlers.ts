@@ -1,5 +1,7 @@
 import { verifyAudit } from '../audit/chain';
-import { countCases, listCases } from '../store/cases';
+import { AppError } from '../../src-shared/result';
+import { countCases, getCaseRecord, listCases } from '../store/cases';
+import { checksForCase } from '../store/checks';
 import type { Workstation } from '../app/workstation';
 import type { Handlers } from './dispatcher';
 
@@ -28,6 +30,13 @@ export function createHandlers(ws: Workstation): Handlers {
       const db = ws.database();
       ws.touch();
       return { total: countCases(db), rows: listCases(db, q) };
+    },
+    'cases.get': ({ id }) => {
+      const db = ws.database();
+      ws.touch();
+      const record = getCaseRecord(db, id);
+      if (!record) throw new AppError('not_found', `No case ${id} in this workstation.`);
+      return { record, checks: checksForCase(db, id) };
     },
     'audit.verify': () => verifyAudit(ws.database()),
   };

@@ -7,6 +7,8 @@ import { writeFileAtomic } from './atomic-file';
 // Nothing here is secret or personal.
 const schema = z.object({
   idleLockMinutes: z.number().min(0.05).max(1440).default(15),
+  /** Our own VASP's jurisdiction (ISO 3166-1 alpha-2): which rules apply to our side of a transfer. */
+  homeJurisdiction: z.string().regex(/^[A-Z]{2}$/).default('DE'),
 });
 export type Preferences = z.infer<typeof schema>;
 

@@ -3,6 +3,7 @@ import { userInfo } from 'node:os';
 import type { AppStatus } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
+import type { CheckContext } from '../checks/run';
 import { DB_FILE, openDatabase, type WritableDB } from '../store/db';
 import type { DeviceKeyProtector } from '../vault/device-key';
 import { deviceProtectorRefusal } from '../vault/device-key';
@@ -126,6 +127,11 @@ export class Workstation {
   /** Analyst activity: pushes the idle lock further away. */
   touch(): void {
     this.lastActivity = this.now();
+  }
+
+  /** What the automatic checks need to know about us and about today. */
+  checkContext(): CheckContext {
+    return { homeJurisdiction: this.preferences.homeJurisdiction, today: new Date(this.now()).toISOString().slice(0, 10) };
   }
 
   /** The open database, or a `vault_locked` error: every data handler goes through here. */

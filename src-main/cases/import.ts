@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
 import type { z } from 'zod';
 import { appendAudit } from '../audit/chain';
+import { runCaseChecks, type CheckContext } from '../checks/run';
 import { quarantine, upsertCase, type UpsertOutcome } from '../store/cases';
 import type { WritableDB } from '../store/db';
 
@@ -51,9 +52,9 @@ const BATCH = 500;
 
 /**
  * Imports a JSON Lines file of cases. Each bad line is quarantined with its line number and reason;
- * every good line is kept. Work is committed in batches, each with its audit events.
+ * every good line is kept and checked. Work is committed in batches, each with its audit events.
  */
-export async function importCasesFile(db: WritableDB, file: string, actor: string): Promise<ImportReport> {
+export async function importCasesFile(db: WritableDB, file: string, actor: string, checks: CheckContext): Promise<ImportReport> {
   const report: ImportReport = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: [] };
   const source = `import:${basename(file)}`;
   const at = new Date().toISOString();
@@ -70,6 +71,7 @@ export async function importCasesFile(db: WritableDB, file: string, actor: strin
       const outcome: UpsertOutcome = upsertCase(db, result.record, at);
       report[outcome]++;
       if (outcome !== 'unchanged') {
+        runCaseChecks(db, result.record, checks, at);
         appendAudit(db, { actor, action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`, caseId: result.record.id, payload: { source, version: result.record.version, status: result.record.status }, at });
       }
     }

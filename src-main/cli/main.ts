@@ -15,6 +15,7 @@ import { startBridge } from '../bridge/server';
 import { resolveDataDir } from '../app/data-dir';
 import { fileLogger } from '../app/log';
 import { Workstation } from '../app/workstation';
+import { convertCommand, validateCommand } from './ivms101';
 import { passphraseFromEnvOrPrompt, UsageError } from './passphrase';
 
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
@@ -30,6 +31,12 @@ Usage: waybill <command> [options]
   cases import --data-dir D FILE.jsonl    import cases; bad lines are reported and quarantined
   cases list --data-dir D [--json] [--limit N]
   audit verify --data-dir D               check the audit trail's hash chain
+  ivms101 validate FILE [--json] [--jurisdiction CC]... [--amount N --currency CUR]
+                                          validate an IVMS101 payload (2020, 101.2023, protobuf-JSON) and
+                                          list what the jurisdictions' rules still need; exit 0 valid,
+                                          1 invalid, 2 unreadable
+  ivms101 convert FILE --to 2020|2023 [--force]
+                                          write the payload in the other edition
   serve --data-dir D [--port P] [--open]  browser mode on 127.0.0.1; prints the URL with its token
 
 The passphrase comes from WAYBILL_PASSPHRASE (and WAYBILL_NEW_PASSPHRASE for a change) or a prompt,
@@ -43,7 +50,7 @@ type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 const defaultOut: Out = { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) };
 
 interface Parsed {
-  values: Record<string, string | boolean | undefined> & { 'data-dir'?: string };
+  values: Record<string, string | boolean | string[] | undefined> & { 'data-dir'?: string };
   positionals: string[];
 }
 
@@ -56,7 +63,7 @@ function parse(args: string[], options: ParseArgsConfig['options']): Parsed {
   }
 }
 
-function int(value: string | boolean | undefined, name: string, fallback?: number): number {
+function int(value: string | boolean | string[] | undefined, name: string, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} needs a whole number.`);
@@ -125,7 +132,7 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
         if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
         const ws = await unlocked(values['data-dir']);
         try {
-          const r = await importCasesFile(ws.database(), file, ws.actor);
+          const r = await importCasesFile(ws.database(), file, ws.actor, ws.checkContext());
           for (const bad of r.rejected) out.stderr(`${file}:${bad.line}: ${bad.reason}\n`);
           out.stdout(`Read ${r.read} lines: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.rejected.length} rejected (quarantined).\n`);
           return r.rejected.length ? EXIT.checkFailed : EXIT.ok;
@@ -166,6 +173,34 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
         } finally {
           ws.close();
         }
+      }
+      case 'ivms101 validate': {
+        const { values, positionals } = parse(args, {
+          json: { type: 'boolean' },
+          jurisdiction: { type: 'string', multiple: true },
+          amount: { type: 'string' },
+          currency: { type: 'string' },
+        });
+        const file = positionals[0];
+        if (!file) throw new UsageError('Name the file: waybill ivms101 validate FILE');
+        const jurisdictions = (values.jurisdiction as unknown as string[] | undefined) ?? [];
+        for (const j of jurisdictions) if (!/^[A-Za-z]{2}$/.test(j)) throw new UsageError(`--jurisdiction takes a two-letter country code (or EU), not "${j}".`);
+        return validateCommand(
+          file,
+          {
+            json: values.json === true,
+            jurisdictions,
+            ...(typeof values.amount === 'string' ? { amount: values.amount } : {}),
+            ...(typeof values.currency === 'string' ? { currency: values.currency } : {}),
+          },
+          out,
+        );
+      }
+      case 'ivms101 convert': {
+        const { values, positionals } = parse(args, { to: { type: 'string' }, force: { type: 'boolean' } });
+        const file = positionals[0];
+        if (!file) throw new UsageError('Name the file: waybill ivms101 convert FILE --to 2020|2023');
+        return convertCommand(file, typeof values.to === 'string' ? values.to : undefined, values.force === true, out);
       }
       case 'serve': {
         const { values } = parse(args, { port: { type: 'string' }, open: { type: 'boolean' } });

@@ -7,8 +7,9 @@ import type { Edition } from './schema';
 // any one of its alternatives, and an alternative is a set of data items that must all be present.
 // The missing list is what a repair request or an e-mail to the counterparty asks for.
 
-export type Side = 'originator' | 'beneficiary';
-export type Item = 'name' | 'account' | 'address' | 'nationalId' | 'customerId' | 'birth';
+import type { CompletenessResult, DataItem as Item, MissingItem, Side } from '../../src-shared/checks';
+
+export type { CompletenessResult, MissingItem, Side };
 
 export interface Requirement {
   id: string;
@@ -168,21 +169,22 @@ export function chooseTier(profile: Profile, amount?: Amount): TierChoice {
 
 // ---- evaluating a model --------------------------------------------------------------------
 
+/** What a person carries. The model of an invalid payload may lack required elements: read defensively. */
 function personItems(p: Person | undefined, accounts: string[]): Set<Item> {
   const items = new Set<Item>();
   if (accounts.length) items.add('account');
   const np = p?.naturalPerson;
   const lp = p?.legalPerson;
   if (np) {
-    if (np.name.nameIdentifier.some((n) => n.primaryIdentifier)) items.add('name');
-    if ((np.geographicAddress ?? []).some((a) => a.country && (a.addressLine?.length || a.streetName || a.townName))) items.add('address');
+    if ((np.name?.nameIdentifier ?? []).some((n) => n?.primaryIdentifier)) items.add('name');
+    if ((np.geographicAddress ?? []).some((a) => a?.country && (a.addressLine?.length || a.streetName || a.townName))) items.add('address');
     if (np.nationalIdentification?.nationalIdentifier) items.add('nationalId');
     if (np.customerIdentification) items.add('customerId');
     if (np.dateAndPlaceOfBirth?.dateOfBirth && np.dateAndPlaceOfBirth.placeOfBirth) items.add('birth');
   }
   if (lp) {
-    if (lp.name.nameIdentifier.some((n) => n.legalPersonName)) items.add('name');
-    if ((lp.geographicAddress ?? []).some((a) => a.country)) items.add('address');
+    if ((lp.name?.nameIdentifier ?? []).some((n) => n?.legalPersonName)) items.add('name');
+    if ((lp.geographicAddress ?? []).some((a) => a?.country)) items.add('address');
     if (lp.nationalIdentification?.nationalIdentifier) items.add('nationalId');
     if (lp.customerIdentification) items.add('customerId');
   }
@@ -207,25 +209,6 @@ export function itemPath(side: Side, index: number, item: Item, edition: Edition
     case 'birth':
       return `${person}/${kind}/dateAndPlaceOfBirth`;
   }
-}
-
-export interface MissingItem {
-  side: Side;
-  requirement: string;
-  /** In an analyst's words. */
-  label: string;
-  /** The data to ask for: the closest alternative's missing items. */
-  items: { item: Item; label: string; path: string }[];
-  /** Which jurisdictions ask for it. */
-  jurisdictions: string[];
-}
-
-export interface CompletenessResult {
-  complete: boolean;
-  evaluated: { jurisdiction: string; profile: string; tier: string; source: string; note: string | null }[];
-  /** Jurisdictions with no profile: completeness could not be judged for them. */
-  notEvaluated: string[];
-  missing: MissingItem[];
 }
 
 export function evaluateCompleteness(model: Ivms101Model | null, edition: Edition, jurisdictions: string[], amount?: Amount): CompletenessResult {

@@ -216,6 +216,13 @@ describe('edition rules', () => {
     ]);
   });
 
+  it('escapes JSON Pointer segments (RFC 6901) in paths', () => {
+    const json = JSON.parse(JSON.stringify(writeEdition(validModel(), '2020')));
+    json.originator['odd/key~name'] = 1;
+    const r = readIvms101(json, { today: TODAY });
+    expect(r.ok && r.result.warnings.map((p) => p.path)).toEqual(['/originator/odd~1key~0name']);
+  });
+
   it('reports a missing required element where it belongs, in the input\'s own spelling', () => {
     const json = JSON.parse(JSON.stringify(writeEdition(validModel(), '2020')));
     delete json.originator.originatorPersons[0].naturalPerson.name.nameIdentifier[0].nameIdentifierType;

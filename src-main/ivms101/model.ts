@@ -1,9 +1,10 @@
 import type { CObject, CValue } from './read';
-import { COMPONENTS, nameIn, type ComponentName, type Edition, type FieldSpec } from './schema';
+import { COMPONENTS, nameIn, type ComponentName, type Edition } from './schema';
 
 // The one internal model for every edition and spelling: IVMS101.2023 element names, codes in
 // canonical case, and account numbers held by the Originator/Beneficiary (as 2020 does) so that
 // reading either edition and writing either edition round-trips exactly.
+// The model of an invalid payload holds what could be read: required elements may be missing.
 
 export interface NameId {
   primaryIdentifier: string;
@@ -75,7 +76,7 @@ type Json = Record<string, unknown>;
 
 function toJson(o: CObject): Json {
   const out: Json = {};
-  for (const spec of COMPONENTS[o.comp] as FieldSpec[]) {
+  for (const spec of COMPONENTS[o.comp]) {
     const f = o.fields.get(spec.name);
     if (!f || f.items.length === 0) continue;
     const items = f.items.map((i) => (i.kind === 'object' ? toJson(i) : (i as CValue).value));
@@ -124,7 +125,7 @@ export function buildModel(root: CObject): Ivms101Model {
 
 function emit(comp: ComponentName, obj: Json, edition: Edition): Json {
   const out: Json = {};
-  for (const spec of COMPONENTS[comp] as FieldSpec[]) {
+  for (const spec of COMPONENTS[comp]) {
     const v = obj[spec.name];
     if (v === undefined) continue;
     const key = nameIn(spec, edition);

@@ -1,15 +1,7 @@
-export type Severity = 'error' | 'warning';
-export type ConstraintId = 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7' | 'C8' | 'C9' | 'C10' | 'C11' | 'C12';
+export type { ConstraintId, Problem, Severity } from '../../src-shared/checks';
 
-/** One finding, in an analyst's words, pointing into the payload exactly as it was received. */
-export interface Problem {
-  code: string;
-  constraint: ConstraintId | null;
-  /** JSON Pointer (RFC 6901) into the input as given, whichever edition or spelling it used. */
-  path: string;
-  message: string;
-  severity: Severity;
+export function pointer(parent: string, key: string | number): string {
+  const k = String(key);
+  // Escaping (RFC 6901) is rarely needed; skip the regexes when it is not.
+  return k.includes('~') || k.includes('/') ? `${parent}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}` : `${parent}/${k}`;
 }
-
-export const pointer = (parent: string, key: string | number): string =>
-  `${parent}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;

@@ -60,17 +60,26 @@ const err = (ctx: ReadContext, code: string, path: string, message: string, cons
 const warn = (ctx: ReadContext, code: string, path: string, message: string, constraint: Problem['constraint'] = null) =>
   ctx.problems.push({ code, constraint, path, message, severity: 'warning' });
 
-function findField(comp: ComponentName, key: string): { spec: FieldSpec; how: 'standard' | 'alias' } | null {
-  const k = keyOf(key);
-  for (const spec of COMPONENTS[comp] as FieldSpec[]) {
-    const names = [spec.name, spec.name2020, ...(spec.alt ?? [])].filter((x): x is string => !!x);
-    if (names.some((n) => keyOf(n) === k)) return { spec, how: 'standard' };
+type Lookup = Map<string, { spec: FieldSpec; how: 'standard' | 'alias' }>;
+const lookups = new Map<ComponentName, Lookup>();
+
+/** Element lookup by normalised key, built once per component (this is the reader's hot path). */
+function lookupFor(comp: ComponentName): Lookup {
+  let l = lookups.get(comp);
+  if (!l) {
+    l = new Map();
+    for (const spec of COMPONENTS[comp]) {
+      for (const n of (spec.aliases ?? []).map(keyOf)) l.set(n, { spec, how: 'alias' });
+    }
+    for (const spec of COMPONENTS[comp]) {
+      for (const n of [spec.name, spec.name2020, ...(spec.alt ?? [])].filter((x): x is string => !!x)) l.set(keyOf(n), { spec, how: 'standard' });
+    }
+    lookups.set(comp, l);
   }
-  for (const spec of COMPONENTS[comp] as FieldSpec[]) {
-    if ((spec.aliases ?? []).some((n) => keyOf(n) === k)) return { spec, how: 'alias' };
-  }
-  return null;
+  return l;
 }
+
+const findField = (comp: ComponentName, key: string) => lookupFor(comp).get(keyOf(key)) ?? null;
 
 /** How a missing element would be spelled in this object: the edition's name, snake_case if the object uses it. */
 export function spelled(obj: CObject, spec: FieldSpec, edition: Edition): string {
@@ -131,7 +140,7 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
       const up = raw.toUpperCase();
       if (!/^[A-Z]{2}$/.test(up) || !isIsoCountry(up)) {
         const why = USER_ASSIGNED_COUNTRIES.has(up) ? ' (it is a user-assigned code, not part of ISO 3166-1)' : '';
-        err(ctx, 'C3_COUNTRY', ptr, `${label} "${raw.slice(0, 10)}" is not an ISO 3166-1 alpha-2 country code or XX${why}.`, 'C3');
+        err(ctx, 'C3_COUNTRY', ptr, `${label} "${raw.slice(0, 40)}" is not an ISO 3166-1 alpha-2 country code or XX${why}.`, 'C3');
         return null;
       }
       if (up !== raw) warn(ctx, 'COUNTRY_CASE', ptr, `${label} "${raw}" should be upper case; read as ${up}.`, 'C3');
@@ -179,7 +188,7 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
   // GTR's examples put the Person straight into originatingVASP/beneficiaryVASP; the standard nests
   // it one level deeper (OriginatingVASP.originatingVASP: Person). Read it, and say so.
   if ((comp === 'OriginatingVASP' || comp === 'BeneficiaryVASP') && Object.keys(raw).some((k) => ['naturalperson', 'legalperson'].includes(keyOf(k)))) {
-    const spec = (COMPONENTS[comp] as FieldSpec[])[0];
+    const spec = COMPONENTS[comp][0];
     if (spec) {
       warn(ctx, 'COLLAPSED_ENTITY', ptr, `The ${comp} entity should contain ${spec.name} (a Person); here the Person stands directly in it. Read as if nested.`);
       const person = walk(ctx, 'Person', raw, ptr);
@@ -235,7 +244,7 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     }
     obj.fields.set(spec.name, field);
   }
-  for (const spec of COMPONENTS[comp] as FieldSpec[]) {
+  for (const spec of COMPONENTS[comp]) {
     // A present-but-invalid value was already reported where it stands; only absence is "required".
     if (spec.min === 1 && !obj.fields.has(spec.name)) {
       err(ctx, 'REQUIRED', pointer(ptr, spelled(obj, spec, ctx.edition)), `${comp} needs ${nameIn(spec, ctx.edition)}, and it is missing.`);

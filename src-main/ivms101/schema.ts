@@ -188,4 +188,4 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
 export const nameIn = (f: FieldSpec, e: Edition): string => (e === '2020' ? (f.name2020 ?? f.name) : f.name);
 
 /** Key comparison that ignores case and underscores, so snake_case and protobuf names match. */
-export const keyOf = (k: string): string => k.replace(/_/g, '').toLowerCase();
+export const keyOf = (k: string): string => (k.includes('_') ? k.replace(/_/g, '') : k).toLowerCase();

@@ -82,12 +82,12 @@ export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string): U
 }
 
 const SORT_SQL: Record<QueueSortColumn, string> = {
-  transferTime: 'transfer_time',
-  updatedAt: 'updated_at',
-  fiatAmount: 'fiat_amount_minor',
-  riskScore: 'risk_score',
-  status: 'status',
-  asset: 'asset',
+  transferTime: 'cases.transfer_time',
+  updatedAt: 'cases.updated_at',
+  fiatAmount: 'cases.fiat_amount_minor',
+  riskScore: 'cases.risk_score',
+  status: 'cases.status',
+  asset: 'cases.asset',
 };
 
 export interface ListQuery {
@@ -110,8 +110,11 @@ export function listCases(db: ReadableDB, q: ListQuery): CaseSummary[] {
               originator_name AS originatorName, beneficiary_name AS beneficiaryName,
               counterparty_name AS counterpartyName, counterparty_jurisdiction AS counterpartyJurisdiction,
               wallet_type AS walletType, risk_score AS riskScore,
-              transfer_time AS transferTime, updated_at AS updatedAt
-       FROM cases ORDER BY ${col} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+              transfer_time AS transferTime, updated_at AS updatedAt,
+              k.outcome AS ivms101Outcome, k.summary AS ivms101Summary
+       FROM cases
+       LEFT JOIN case_checks k ON k.case_id = cases.id AND k.check_name = 'ivms101'
+       ORDER BY ${col} ${dir}, cases.id ${dir} LIMIT ? OFFSET ?`,
     )
     .all(q.limit, q.offset) as CaseSummary[];
 }

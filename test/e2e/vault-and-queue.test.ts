@@ -53,6 +53,10 @@ describe('vault and queue in the browser', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await expect.poll(() => queueCount(page).textContent(), { timeout: 15_000 }).toMatch(/^1000 cases · showing 1–100/);
     expect(await page.locator('tbody tr').count()).toBe(100);
+    // Every case arrives checked: its IVMS101 outcome is in the queue, with the summary as a tooltip.
+    const outcomes = new Set(await page.locator('td .check').allTextContents());
+    expect([...outcomes].every((o) => ['Valid', 'Incomplete', 'Invalid'].includes(o))).toBe(true);
+    expect(outcomes.has('Invalid')).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'queue.png') });
   });
 

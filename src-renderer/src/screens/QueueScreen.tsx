@@ -23,6 +23,13 @@ const STATUS_LABEL: Record<string, string> = {
   canceled: 'Canceled',
 };
 
+const IVMS_LABEL: Record<string, string> = {
+  pass: 'Valid',
+  incomplete: 'Incomplete',
+  invalid: 'Invalid',
+  unreadable: 'Unreadable',
+};
+
 const columns = [
   col.accessor('transferTime', { header: 'Transfer time', cell: (c) => c.getValue().replace('T', ' ').slice(0, 16) }),
   col.accessor('status', { header: 'Status', cell: (c) => <span className={`status status-${c.getValue()}`}>{STATUS_LABEL[c.getValue()] ?? c.getValue()}</span> }),
@@ -39,6 +46,20 @@ const columns = [
     header: 'Counterparty',
     enableSorting: false,
     cell: (c) => (c.getValue() ? `${c.getValue()} (${c.row.original.counterpartyJurisdiction})` : <span className="muted">self-hosted wallet</span>),
+  }),
+  col.accessor('ivms101Outcome', {
+    header: 'IVMS101',
+    enableSorting: false,
+    cell: (c) => {
+      const outcome = c.getValue();
+      if (!outcome) return <span className="muted">not checked</span>;
+      const label = IVMS_LABEL[outcome] ?? outcome;
+      return (
+        <span className={`check check-${outcome}`} title={c.row.original.ivms101Summary ?? undefined}>
+          {label}
+        </span>
+      );
+    },
   }),
   col.accessor('riskScore', { header: 'Risk', cell: (c) => <span className={(c.getValue() ?? 0) >= 70 ? 'risk high' : 'risk'}>{c.getValue() ?? '—'}</span> }),
 ];

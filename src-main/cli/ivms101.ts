@@ -1,0 +1,83 @@
+import { readFileSync } from 'node:fs';
+import { evaluateCompleteness } from '../ivms101/completeness';
+import { readIvms101Text } from '../ivms101/engine';
+import { writeEdition } from '../ivms101/model';
+import type { Problem } from '../ivms101/problems';
+import { UsageError } from './passphrase';
+
+type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
+
+function readFile(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new UsageError(`Cannot read ${file}.`);
+  }
+}
+
+const line = (p: Problem) => `  ${p.severity === 'error' ? 'ERROR  ' : 'warning'} ${p.constraint ? `[${p.constraint}] ` : ''}${p.path || '/'}: ${p.message}\n`;
+
+/** `waybill ivms101 validate`: exit 0 valid, 1 invalid, 2 unreadable. */
+export function validateCommand(
+  file: string,
+  opts: { json: boolean; jurisdictions: string[]; amount?: string; currency?: string },
+  out: Out,
+): number {
+  if ((opts.amount === undefined) !== (opts.currency === undefined)) throw new UsageError('--amount and --currency go together.');
+  if (opts.amount !== undefined && !/^\d+(\.\d+)?$/.test(opts.amount)) throw new UsageError('--amount must be a decimal number, e.g. 1500.00');
+  const read = readIvms101Text(readFile(file));
+  if (!read.ok) {
+    if (opts.json) out.stdout(JSON.stringify({ valid: false, unreadable: true, reason: read.reason }) + '\n');
+    else out.stderr(`${file}: unreadable: ${read.reason}\n`);
+    return 2;
+  }
+  const r = read.result;
+  const amount = opts.amount && opts.currency ? { value: opts.amount, currency: opts.currency.toUpperCase() } : undefined;
+  const completeness = opts.jurisdictions.length ? evaluateCompleteness(r.model, r.edition, opts.jurisdictions, amount) : null;
+  if (opts.json) {
+    out.stdout(
+      JSON.stringify({
+        valid: r.valid,
+        edition: r.edition,
+        kind: r.kind,
+        form: r.form,
+        errors: r.errors,
+        warnings: r.warnings,
+        missing: completeness?.missing ?? [],
+        ...(completeness ? { completeness: { evaluated: completeness.evaluated, notEvaluated: completeness.notEvaluated } } : {}),
+      }) + '\n',
+    );
+  } else {
+    out.stdout(`${file}: ${r.valid ? 'VALID' : 'INVALID'} — IVMS101 ${r.edition} ${r.kind}${r.form === 'protobuf-json' ? ' (protobuf-JSON)' : ''}${r.envelope ? `, from a ${r.envelope}` : ''}\n`);
+    r.errors.forEach((p) => out.stdout(line(p)));
+    r.warnings.forEach((p) => out.stdout(line(p)));
+    if (completeness) {
+      for (const e of completeness.evaluated) out.stdout(`  rules: ${e.jurisdiction} → ${e.profile}, ${e.tier}${e.note ? ` (${e.note})` : ''}\n`);
+      for (const j of completeness.notEvaluated) out.stdout(`  rules: ${j} → no completeness profile; not judged\n`);
+      if (completeness.missing.length === 0) out.stdout('  complete for these jurisdictions\n');
+      for (const m of completeness.missing) {
+        out.stdout(`  MISSING (${m.jurisdictions.join(', ')}) ${m.label}: ${m.items.map((i) => `${i.label} at ${i.path}`).join('; ')}\n`);
+      }
+    }
+  }
+  return r.valid ? 0 : 1;
+}
+
+/** `waybill ivms101 convert`: refuses an invalid payload unless --force, since invalid values cannot be carried over. */
+export function convertCommand(file: string, to: string | undefined, force: boolean, out: Out): number {
+  if (to !== '2020' && to !== '2023') throw new UsageError('--to must be 2020 or 2023.');
+  const read = readIvms101Text(readFile(file));
+  if (!read.ok) {
+    out.stderr(`${file}: unreadable: ${read.reason}\n`);
+    return 2;
+  }
+  const r = read.result;
+  if (r.kind !== 'payload' || !r.model) throw new UsageError(`${file} is an IVMS101 ${r.kind}, not a whole payload; only payloads are converted.`);
+  if (!r.valid && !force) {
+    out.stderr(`${file}: invalid, not converted (values that break the standard would be lost). Fix it, or pass --force:\n`);
+    r.errors.forEach((p) => out.stderr(line(p)));
+    return 1;
+  }
+  out.stdout(JSON.stringify(writeEdition(r.model, to), null, 2) + '\n');
+  return 0;
+}

@@ -1,0 +1,29 @@
+import type { StoredCheck } from '../../src-shared/checks';
+import type { ReadableDB, WritableDB } from './db';
+
+export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>): void {
+  db.prepare(
+    `INSERT INTO case_checks (case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (case_id, check_name) DO UPDATE SET outcome = excluded.outcome, summary = excluded.summary,
+       result = excluded.result, inputs_digest = excluded.inputs_digest, engine_version = excluded.engine_version,
+       computed_at = excluded.computed_at`,
+  ).run(caseId, c.name, c.outcome, c.summary, JSON.stringify(c.result), c.inputsDigest, c.engineVersion, c.computedAt);
+}
+
+export function storedDigest(db: ReadableDB, caseId: string, name: string): { inputsDigest: string; engineVersion: string } | null {
+  const r = db.prepare('SELECT inputs_digest AS inputsDigest, engine_version AS engineVersion FROM case_checks WHERE case_id = ? AND check_name = ?').get(caseId, name) as
+    | { inputsDigest: string; engineVersion: string }
+    | undefined;
+  return r ?? null;
+}
+
+export function checksForCase(db: ReadableDB, caseId: string): StoredCheck<unknown>[] {
+  const rows = db
+    .prepare(
+      `SELECT check_name AS name, outcome, summary, result, inputs_digest AS inputsDigest, engine_version AS engineVersion, computed_at AS computedAt
+       FROM case_checks WHERE case_id = ? ORDER BY check_name`,
+    )
+    .all(caseId) as (Omit<StoredCheck<unknown>, 'result'> & { result: string })[];
+  return rows.map((r) => ({ ...r, result: JSON.parse(r.result) as unknown }));
+}

@@ -58,3 +58,69 @@ export interface StoredCheck<R> {
   engineVersion: string;
   computedAt: string;
 }
+
+// ---- Travel Rule threshold evaluation ----------------------------------------------------------
+
+export interface MoneyAmount {
+  amount: string;
+  currency: string;
+  exclusive?: boolean;
+}
+
+export interface RateUsed {
+  base: string;
+  quote: string;
+  rate: string;
+  asOf: string;
+  source: string;
+  direction: 'direct' | 'inverse';
+  ageHours: number;
+  stale: boolean;
+}
+
+export interface RuleSource {
+  label: string;
+  url: string;
+}
+
+export type SideStatus = 'applies' | 'below_threshold' | 'cannot_evaluate' | 'no_counterparty_vasp';
+
+/** One jurisdiction's view of the transfer: which rule, at what converted amount, which tier, why. */
+export interface SideEvaluation {
+  side: Side;
+  party: 'us' | 'counterparty';
+  jurisdiction: string | null;
+  status: SideStatus;
+  version: string | null;
+  /** Which file the version came from: the jurisdiction itself or its group (EU). */
+  via: string | null;
+  threshold: MoneyAmount | null;
+  /** The transfer's value in the rule's currency, and the rates that got it there. */
+  converted: { amount: string; currency: string; rates: RateUsed[] } | null;
+  tier: string | null;
+  reason: string;
+  sources: RuleSource[];
+}
+
+export interface UnhostedDuty {
+  jurisdiction: string;
+  version: string;
+  duty: 'verify_ownership' | 'risk_based' | 'none';
+  applies: boolean | null;
+  threshold: MoneyAmount | null;
+  reason: string;
+}
+
+export type TravelRuleOutcome = 'applies' | 'below_threshold' | 'cannot_evaluate';
+
+export interface TravelRuleEvaluation {
+  outcome: TravelRuleOutcome;
+  /** Plain sentences, in order: what an analyst (or an auditor) reads as the "why". */
+  why: string[];
+  warnings: string[];
+  sides: SideEvaluation[];
+  unhosted: UnhostedDuty | null;
+  counterparty: { capability: 'protocol' | 'email' | 'self-hosted'; protocol: string | null; note: string };
+  inputs: { transferTime: string; value: MoneyAmount; homeJurisdiction: string; counterpartyJurisdiction: string | null };
+  rulePackDigest: string;
+}

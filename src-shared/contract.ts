@@ -44,6 +44,13 @@ export interface CaseDetail {
   checks: StoredCheck<unknown>[];
 }
 
+export interface RulesStatus {
+  jurisdictions: number;
+  digest: string;
+  /** Rule files that failed to load: transfers touching these jurisdictions cannot be evaluated. */
+  errors: { file: string; field: string; message: string }[];
+}
+
 export interface AuditVerification {
   ok: boolean;
   events: number;
@@ -79,6 +86,7 @@ export const contract = {
       .strict(),
   ),
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
+  'rules.status': method<RulesStatus>()(empty),
   'audit.verify': method<AuditVerification>()(empty),
 } as const;
 

@@ -2,6 +2,7 @@ import { verifyAudit } from '../audit/chain';
 import { AppError } from '../../src-shared/result';
 import { countCases, getCaseRecord, listCases } from '../store/cases';
 import { checksForCase } from '../store/checks';
+import { defaultRulePack } from '../rules/pack';
 import type { Workstation } from '../app/workstation';
 import type { Handlers } from './dispatcher';
 
@@ -37,6 +38,10 @@ export function createHandlers(ws: Workstation): Handlers {
       const record = getCaseRecord(db, id);
       if (!record) throw new AppError('not_found', `No case ${id} in this workstation.`);
       return { record, checks: checksForCase(db, id) };
+    },
+    'rules.status': () => {
+      const pack = defaultRulePack();
+      return { jurisdictions: [...pack.files.values()].filter((f) => f.kind !== 'group').length, digest: pack.digest, errors: pack.errors };
     },
     'audit.verify': () => verifyAudit(ws.database()),
   };

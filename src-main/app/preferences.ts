@@ -9,6 +9,8 @@ const schema = z.object({
   idleLockMinutes: z.number().min(0.05).max(1440).default(15),
   /** Our own VASP's jurisdiction (ISO 3166-1 alpha-2): which rules apply to our side of a transfer. */
   homeJurisdiction: z.string().regex(/^[A-Z]{2}$/).default('DE'),
+  /** An FX rate older than this (relative to the transfer) is flagged on the evaluation. */
+  maxRateAgeHours: z.number().min(1).max(24 * 90).default(72),
 });
 export type Preferences = z.infer<typeof schema>;
 

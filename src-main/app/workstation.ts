@@ -3,7 +3,10 @@ import { userInfo } from 'node:os';
 import type { AppStatus } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
-import type { CheckContext } from '../checks/run';
+import { runCaseChecks, type CheckContext } from '../checks/run';
+import { casePage } from '../store/cases';
+import { dbRates } from '../rules/fx';
+import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type WritableDB } from '../store/db';
 import type { DeviceKeyProtector } from '../vault/device-key';
 import { deviceProtectorRefusal } from '../vault/device-key';
@@ -131,7 +134,14 @@ export class Workstation {
 
   /** What the automatic checks need to know about us and about today. */
   checkContext(): CheckContext {
-    return { homeJurisdiction: this.preferences.homeJurisdiction, today: new Date(this.now()).toISOString().slice(0, 10) };
+    const p = this.preferences;
+    return {
+      homeJurisdiction: p.homeJurisdiction,
+      today: new Date(this.now()).toISOString().slice(0, 10),
+      pack: defaultRulePack(),
+      rates: dbRates(this.database()),
+      maxRateAgeHours: p.maxRateAgeHours,
+    };
   }
 
   /** The open database, or a `vault_locked` error: every data handler goes through here. */
@@ -163,6 +173,46 @@ export class Workstation {
     this.armIdleTimer();
     this.log.info('vault.unlocked', {});
     this.events.emit('vault.unlocked', {});
+    this.recheckIfRulesChanged();
+  }
+
+  /** Resolves when the background re-evaluation started at unlock (if any) has finished. */
+  recheckDone: Promise<void> = Promise.resolve();
+
+  /**
+   * A new rule pack (an update of Waybill) changes what every stored evaluation rests on. Re-run the
+   * checks in the background, a page at a time, so unlocking stays instant.
+   */
+  private recheckIfRulesChanged(): void {
+    const db = this.db;
+    if (!db) return;
+    const digest = defaultRulePack().digest;
+    const stored = (db.prepare("SELECT value FROM settings WHERE key = 'rules.digest'").get() as { value: string } | undefined)?.value;
+    if (stored === digest) return;
+    const hasCases = db.prepare('SELECT 1 FROM cases LIMIT 1').get() !== undefined;
+    if (!hasCases) {
+      db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('rules.digest', ?)").run(digest);
+      return;
+    }
+    this.recheckDone = new Promise<void>((resolve) => {
+      let after = '';
+      let changed = 0;
+      const step = () => {
+        if (this.db !== db) return resolve(); // locked meanwhile: the next unlock starts again
+        const page = casePage(db, after, 200);
+        if (page.length === 0) {
+          db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('rules.digest', ?)").run(digest);
+          this.log.info('rules.rechecked', { changed });
+          if (changed) this.events.emit('cases.changed', { count: changed });
+          return resolve();
+        }
+        const ctx = this.checkContext();
+        db.transaction(() => page.forEach((c) => (changed += runCaseChecks(db, c, ctx).length)))();
+        after = page[page.length - 1]!.id;
+        setImmediate(step);
+      };
+      setImmediate(step);
+    });
   }
 
   /** Locks when the analyst has been idle long enough; returns whether it locked. The timer calls this. */

@@ -2,29 +2,18 @@ import type { CaseRecord } from '../../src-shared/case';
 import type { Ivms101Check, StoredCheck } from '../../src-shared/checks';
 import { evaluateCompleteness } from '../ivms101/completeness';
 import { ENGINE_VERSION, readIvms101 } from '../ivms101/engine';
+import type { Evaluation } from '../rules/evaluate';
 
-export interface CheckContext {
-  /** Our own VASP's jurisdiction: the originator side of withdrawals, the beneficiary side of deposits. */
-  homeJurisdiction: string;
-  /** "Today", for the date-of-birth rule. */
-  today: string;
-}
-
-/** The jurisdictions whose rules apply: ours, and the counterparty VASP's (none for a self-hosted wallet). */
-export function jurisdictionsOf(c: CaseRecord, ctx: CheckContext): string[] {
-  return [ctx.homeJurisdiction, ...(c.counterparty ? [c.counterparty.jurisdiction] : [])];
-}
-
-export function ivms101Check(c: CaseRecord, ctx: CheckContext): Omit<StoredCheck<Ivms101Check>, 'inputsDigest' | 'computedAt'> {
-  const read = readIvms101(c.ivms101, { today: ctx.today });
+/** IVMS101 validity, and completeness against the requirements the Travel Rule evaluation chose. */
+export function ivms101Check(c: CaseRecord, evaluation: Evaluation, today: string): Omit<StoredCheck<Ivms101Check>, 'inputsDigest' | 'computedAt'> {
+  const read = readIvms101(c.ivms101, { today });
   const base = { name: 'ivms101', engineVersion: ENGINE_VERSION };
   if (!read.ok) {
     const result: Ivms101Check = { outcome: 'unreadable', engine: ENGINE_VERSION, edition: null, form: null, reason: read.reason, errors: [], warnings: [], completeness: null };
     return { ...base, outcome: 'unreadable', summary: `Unreadable: ${read.reason}`, result };
   }
   const r = read.result;
-  const amount = c.fiatValue ? { value: c.fiatValue.amount, currency: c.fiatValue.currency } : undefined;
-  const completeness = evaluateCompleteness(r.model, r.edition, jurisdictionsOf(c, ctx), amount);
+  const completeness = evaluateCompleteness(r.model, r.edition, evaluation.requirements, evaluation.unknown);
   const outcome = !r.valid ? 'invalid' : completeness.complete ? 'pass' : 'incomplete';
   const parts = [
     r.errors.length ? `${r.errors.length} error${r.errors.length > 1 ? 's' : ''}` : null,

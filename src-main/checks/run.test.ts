@@ -1,7 +1,7 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Ivms101Check } from '../../src-shared/checks';
+import type { Ivms101Check, TravelRuleEvaluation } from '../../src-shared/checks';
 import { openTestDb } from '../../test/support/db';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { createDispatcher } from '../api/dispatcher';
@@ -12,9 +12,13 @@ import { generateCases } from '../cases/generate';
 import { importCasesFile } from '../cases/import';
 import { checksForCase } from '../store/checks';
 import type { WritableDB } from '../store/db';
-import { runCaseChecks } from './run';
+import { runCaseChecks, type CheckContext } from './run';
+import { memoryRates, parseRatesCsv } from '../rules/fx';
+import { defaultRulePack } from '../rules/pack';
+import { ROOT } from '../../test/support/cli';
 
-const CTX = { homeJurisdiction: 'DE', today: '2026-11-22' };
+const DEMO_RATES = memoryRates(parseRatesCsv(readFileSync(join(ROOT, 'resources', 'demo', 'fx-rates.csv'), 'utf8')).rates);
+const CTX: CheckContext = { homeJurisdiction: 'DE', today: '2026-11-22', pack: defaultRulePack(), rates: DEMO_RATES };
 let t: ReturnType<typeof tempDir>;
 let db: WritableDB;
 beforeEach(() => {
@@ -25,6 +29,14 @@ afterEach(() => {
   db.close();
   t.cleanup();
 });
+
+/** Checks reference their case; a minimal row is enough for these tests. */
+function insertStub(id: string) {
+  db.prepare(
+    `INSERT INTO cases (id, direction, status, asset, network, amount, transfer_time, originator_wallet, beneficiary_wallet, wallet_type, ivms101, version, created_at, updated_at, received_at)
+     VALUES (?, 'deposit', 'pending_review', 'BTC', 'bitcoin', '1', 't', 'a', 'b', 'hosted', '{}', 1, 't', 't', 't')`,
+  ).run(id);
+}
 
 describe('case checks', () => {
   it('runs IVMS101 validation and completeness on import and stores them with the case', async () => {
@@ -37,9 +49,9 @@ describe('case checks', () => {
     // The generator breaks about a fifth of the payloads; most of those break a rule of the spec.
     expect(by.invalid).toBeGreaterThan(25);
     expect(by.pass).toBeGreaterThan(150);
-    // A jurisdiction without a completeness profile is never a silent pass: the case is incomplete and says why.
-    const unjudged = db.prepare("SELECT summary FROM case_checks WHERE summary LIKE '%not judged for%' LIMIT 1").get() as { summary: string } | undefined;
-    expect(unjudged?.summary).toMatch(/not judged for [A-Z]{2}/);
+    // With the demo FX table every generated jurisdiction can be evaluated.
+    const travel = db.prepare("SELECT outcome, count(*) AS n FROM case_checks WHERE check_name = 'travel_rule' GROUP BY outcome").all() as { outcome: string; n: number }[];
+    expect(Object.fromEntries(travel.map((o) => [o.outcome, o.n]))).toEqual({ applies: 500 }); // DE: no minimum since the TFR
 
     const invalid = db.prepare("SELECT case_id AS id FROM case_checks WHERE outcome = 'invalid' LIMIT 1").get() as { id: string };
     const [stored] = checksForCase(db, invalid.id);
@@ -49,21 +61,32 @@ describe('case checks', () => {
     expect(result.completeness?.evaluated.map((x) => x.jurisdiction)).toContain('DE');
   });
 
+  it('a jurisdiction the rule pack does not cover is never a silent pass', () => {
+    const [c] = [...generateCases(1, { seed: 12 })];
+    if (!c?.counterparty) throw new Error('expected a hosted case');
+    const sn = { ...c, walletType: 'hosted' as const, counterparty: { ...c.counterparty, jurisdiction: 'SN' } };
+    insertStub(sn.id);
+    runCaseChecks(db, sn, CTX);
+    const [ivms, travel] = checksForCase(db, sn.id);
+    expect(ivms?.summary).toMatch(/not judged for SN/);
+    expect(ivms?.outcome).not.toBe('pass');
+    const t = travel?.result as TravelRuleEvaluation;
+    expect(t.sides.find((s) => s.party === 'counterparty')).toMatchObject({ jurisdiction: 'SN', status: 'cannot_evaluate' });
+    expect(t.warnings.join(' ')).toMatch(/SN could not be evaluated/);
+  });
+
   it('re-runs a check only when what it read has changed', () => {
     const [c] = [...generateCases(1, { seed: 8 })];
     if (!c) throw new Error('no case');
-    db.prepare(
-      `INSERT INTO cases (id, direction, status, asset, network, amount, transfer_time, originator_wallet, beneficiary_wallet, wallet_type, ivms101, version, created_at, updated_at, received_at)
-       VALUES (?, 'deposit', 'pending_review', 'BTC', 'bitcoin', '1', 't', 'a', 'b', 'hosted', '{}', 1, 't', 't', 't')`,
-    ).run(c.id);
-    expect(runCaseChecks(db, c, CTX)).toEqual(['ivms101']);
+    insertStub(c.id);
+    expect(runCaseChecks(db, c, CTX)).toEqual(['travel_rule', 'ivms101']);
     expect(runCaseChecks(db, c, CTX)).toEqual([]);
     const changed = structuredClone(c);
     (changed.ivms101.originator as { originatorPersons: { naturalPerson: { countryOfResidence?: string } }[] }).originatorPersons[0]!.naturalPerson.countryOfResidence = 'ZZ';
     expect(runCaseChecks(db, changed, CTX)).toEqual(['ivms101']);
     expect((checksForCase(db, c.id)[0]?.result as Ivms101Check).errors.map((e) => e.code)).toContain('C3_COUNTRY');
-    // A different home jurisdiction changes which rules apply, so the check runs again.
-    expect(runCaseChecks(db, changed, { ...CTX, homeJurisdiction: 'SG' })).toEqual(['ivms101']);
+    // A different home jurisdiction changes which rules apply, so both checks run again.
+    expect(runCaseChecks(db, changed, { ...CTX, homeJurisdiction: 'SG' })).toEqual(['travel_rule', 'ivms101']);
   });
 
   it('serves a case with its checks, and the queue shows each outcome, through the API', async () => {
@@ -78,8 +101,27 @@ describe('case checks', () => {
     const id = list.value.rows[0]!.id;
     const detail = (await dispatch('cases.get', { id })) as { ok: true; value: { record: { id: string }; checks: { name: string }[] } };
     expect(detail.value.record.id).toBe(id);
-    expect(detail.value.checks.map((c) => c.name)).toEqual(['ivms101']);
+    expect(detail.value.checks.map((c) => c.name)).toEqual(['ivms101', 'travel_rule']);
     expect(await dispatch('cases.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    ws.close();
+  });
+
+  it('re-evaluates every case in the background when the rule pack changes', async () => {
+    const ws = new Workstation({ dataDir: join(t.dir, 'ws2'), mode: 'cli' });
+    await ws.createVault(TEST_PASSPHRASE);
+    const file = join(t.dir, 'some.jsonl');
+    writeFileSync(file, [...generateCases(450, { seed: 6 })].map((c) => JSON.stringify(c)).join('\n'));
+    await importCasesFile(ws.database(), file, ws.actor, ws.checkContext());
+    const db = ws.database();
+    // Pretend the stored results came from an older rule pack, with different contents.
+    db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('rules.digest', 'an-older-pack')").run();
+    db.prepare("UPDATE case_checks SET inputs_digest = 'stale' WHERE check_name = 'travel_rule'").run();
+    ws.lock();
+    await ws.unlock(TEST_PASSPHRASE);
+    await ws.recheckDone;
+    const again = ws.database();
+    expect(again.prepare("SELECT value FROM settings WHERE key = 'rules.digest'").get()).toEqual({ value: defaultRulePack().digest });
+    expect(again.prepare("SELECT count(*) AS n FROM case_checks WHERE inputs_digest = 'stale'").get()).toEqual({ n: 0 });
     ws.close();
   });
 });

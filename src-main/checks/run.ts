@@ -1,41 +1,92 @@
 import { createHash } from 'node:crypto';
 import type { CaseRecord } from '../../src-shared/case';
+import type { StoredCheck, TravelRuleEvaluation } from '../../src-shared/checks';
 import { canonicalJson } from '../audit/canonical-json';
+import { evaluateCase, type Evaluation } from '../rules/evaluate';
+import type { RateSource } from '../rules/fx';
+import type { RulePack } from '../rules/pack';
+import { casePage } from '../store/cases';
 import { saveCheck, storedDigest } from '../store/checks';
 import type { WritableDB } from '../store/db';
-import { ivms101Check, jurisdictionsOf, type CheckContext } from './ivms101';
+import { ivms101Check } from './ivms101';
 
-export type { CheckContext };
+// Every automatic check of a case, run when the case arrives or changes, and again when what it
+// read changes (a new FX rate, a new rule pack). Each result is stored with a digest of exactly
+// what it read and its engine version; an unchanged result is not rewritten.
 
-// Every automatic check of a case, run when the case arrives or changes. Each stores its result
-// with a digest of exactly what it read and its engine version, so it re-runs only when either changes.
+export interface CheckContext {
+  homeJurisdiction: string;
+  /** "Today", for the date-of-birth rule. */
+  today: string;
+  pack: RulePack;
+  rates: RateSource;
+  maxRateAgeHours?: number;
+}
 
+export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/1';
 const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
 
-/** A check that throws must not take the import or sync batch down with it: it is recorded as failed. */
-function safely(c: CaseRecord, ctx: CheckContext): ReturnType<typeof ivms101Check> {
-  try {
-    return ivms101Check(c, ctx);
-  } catch (e) {
-    const reason = `the check itself failed (${e instanceof Error ? e.name : 'error'}); re-run after updating Waybill`;
-    return {
-      name: 'ivms101',
-      engineVersion: 'failed',
-      outcome: 'unreadable',
-      summary: `Not checked: ${reason}`,
-      result: { outcome: 'unreadable', engine: 'failed', edition: null, form: null, reason, errors: [], warnings: [], completeness: null },
-    };
-  }
+function store(db: WritableDB, caseId: string, check: Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'>, inputs: unknown, now: string): boolean {
+  const inputsDigest = digest(inputs);
+  const prev = storedDigest(db, caseId, check.name);
+  if (prev && prev.inputsDigest === inputsDigest && prev.engineVersion === check.engineVersion) return false;
+  saveCheck(db, caseId, { ...check, inputsDigest, computedAt: now });
+  return true;
 }
+
+function failed(name: string, e: unknown): Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'> {
+  // A check that throws must not take the import or sync batch down with it: it is recorded as failed.
+  const reason = `the check itself failed (${e instanceof Error ? e.name : 'error'}); re-run after updating Waybill`;
+  return { name, engineVersion: 'failed', outcome: name === 'ivms101' ? 'unreadable' : 'cannot_evaluate', summary: `Not checked: ${reason}`, result: { reason } };
+}
+
+const travelSummary = (r: TravelRuleEvaluation): string => {
+  const applies = r.sides.filter((s) => s.status === 'applies').map((s) => `${s.jurisdiction} ${s.version}${s.tier && s.tier !== 'all transfers' ? ` (${s.tier})` : ''}`);
+  const head = r.outcome === 'applies' ? `Applies: ${applies.join('; ')}` : r.outcome === 'below_threshold' ? 'Below threshold' : `Cannot evaluate: ${r.sides.filter((s) => s.status === 'cannot_evaluate').map((s) => s.jurisdiction).join(', ')}`;
+  return r.warnings.length ? `${head} — ${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}` : head;
+};
 
 export function runCaseChecks(db: WritableDB, c: CaseRecord, ctx: CheckContext, now = new Date().toISOString()): string[] {
   const ran: string[] = [];
-  const check = safely(c, ctx);
-  const inputsDigest = digest({ ivms101: c.ivms101, jurisdictions: jurisdictionsOf(c, ctx), fiat: c.fiatValue ?? null, today: ctx.today });
-  const prev = storedDigest(db, c.id, check.name);
-  if (!prev || prev.inputsDigest !== inputsDigest || prev.engineVersion !== check.engineVersion) {
-    saveCheck(db, c.id, { ...check, inputsDigest, computedAt: now });
-    ran.push(check.name);
+  let evaluation: Evaluation | null = null;
+  try {
+    evaluation = evaluateCase(c, ctx);
+    const r = evaluation.result;
+    const check = { name: 'travel_rule', engineVersion: TRAVEL_RULE_ENGINE, outcome: r.outcome, summary: travelSummary(r), result: r };
+    // What the evaluation read: the case's facts, the rule pack, and the rates it actually used.
+    const inputs = { r: r.inputs, wallet: c.walletType, protocol: c.counterparty?.protocol ?? null, pack: r.rulePackDigest, rates: r.sides.map((s) => s.converted?.rates ?? []), maxAge: ctx.maxRateAgeHours ?? null };
+    if (store(db, c.id, check, inputs, now)) ran.push('travel_rule');
+  } catch (e) {
+    if (store(db, c.id, failed('travel_rule', e), { failed: true, id: c.id }, now)) ran.push('travel_rule');
+  }
+  try {
+    if (!evaluation) throw new Error('no evaluation');
+    const check = ivms101Check(c, evaluation, ctx.today);
+    const inputs = { ivms101: c.ivms101, requirements: evaluation.requirements.map((r) => [r.jurisdiction, r.label, r.tier.name, r.note]), unknown: evaluation.unknown, today: ctx.today };
+    if (store(db, c.id, check, inputs, now)) ran.push('ivms101');
+  } catch (e) {
+    if (store(db, c.id, failed('ivms101', e), { failed: true, id: c.id }, now)) ran.push('ivms101');
   }
   return ran;
+}
+
+/**
+ * Re-runs every case's checks, a page per transaction: after new FX rates or a new rule pack.
+ * Only results whose inputs changed are rewritten. Returns how many checks changed.
+ */
+export function recheckAll(db: WritableDB, ctx: CheckContext, pageSize = 500): { cases: number; changed: number } {
+  let after = '';
+  let cases = 0;
+  let changed = 0;
+  const now = new Date().toISOString();
+  for (;;) {
+    const page = casePage(db, after, pageSize);
+    if (page.length === 0) break;
+    db.transaction(() => {
+      for (const c of page) changed += runCaseChecks(db, c, ctx, now).length;
+    })();
+    cases += page.length;
+    after = page[page.length - 1]!.id;
+  }
+  return { cases, changed };
 }

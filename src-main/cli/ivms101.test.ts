@@ -59,7 +59,7 @@ describe('waybill ivms101', () => {
     expect(big.missing[0]).toMatchObject({ side: 'originator', jurisdictions: ['SG'] });
     expect(big.missing[0].items[0].path).toMatch(/^\/originator\/originatorPersons\/0\/naturalPerson\//);
     const text = await runCli(['ivms101', 'validate', bare, '--jurisdiction', 'DE']);
-    expect(text.stdout).toMatch(/MISSING \(EU\) Originator's address with official document number and customer number, or date and place of birth/);
+    expect(text.stdout).toMatch(/MISSING \(DE\) Originator's address with official document number and customer number, or date and place of birth/);
   });
 
   it('convert: writes either edition, and the result validates in that edition', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { evaluateCompleteness } from '../ivms101/completeness';
+import { evaluateCompleteness, ruleSetsFor } from '../ivms101/completeness';
+import { defaultRulePack } from '../rules/pack';
 import { readIvms101Text } from '../ivms101/engine';
 import { writeEdition } from '../ivms101/model';
 import type { Problem } from '../ivms101/problems';
@@ -33,7 +34,9 @@ export function validateCommand(
   }
   const r = read.result;
   const amount = opts.amount && opts.currency ? { value: opts.amount, currency: opts.currency.toUpperCase() } : undefined;
-  const completeness = opts.jurisdictions.length ? evaluateCompleteness(r.model, r.edition, opts.jurisdictions, amount) : null;
+  const today = new Date().toISOString().slice(0, 10);
+  const sets = opts.jurisdictions.length ? ruleSetsFor(defaultRulePack(), opts.jurisdictions, today, amount) : null;
+  const completeness = sets ? evaluateCompleteness(r.model, r.edition, sets.ruleSets, sets.notEvaluated) : null;
   if (opts.json) {
     out.stdout(
       JSON.stringify({
@@ -56,7 +59,7 @@ export function validateCommand(
       for (const j of completeness.notEvaluated) out.stdout(`  rules: ${j} → no completeness profile; not judged\n`);
       if (completeness.missing.length === 0) out.stdout('  complete for these jurisdictions\n');
       for (const m of completeness.missing) {
-        out.stdout(`  MISSING (${m.jurisdictions.join(', ')}) ${m.label}: ${m.items.map((i) => `${i.label} at ${i.path}`).join('; ')}\n`);
+        out.stdout(`  MISSING (${m.jurisdictions.join(', ')}) ${m.label}: ${m.items.map((i: { label: string; path: string }) => `${i.label} at ${i.path}`).join('; ')}\n`);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -16,6 +16,9 @@ import { resolveDataDir } from '../app/data-dir';
 import { fileLogger } from '../app/log';
 import { Workstation } from '../app/workstation';
 import { convertCommand, validateCommand } from './ivms101';
+import { rulesEvaluate, rulesList } from './rules';
+import { recheckAll } from '../checks/run';
+import { dbRates, parseRatesCsv, saveRates } from '../rules/fx';
 import { passphraseFromEnvOrPrompt, UsageError } from './passphrase';
 
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
@@ -31,6 +34,10 @@ Usage: waybill <command> [options]
   cases import --data-dir D FILE.jsonl    import cases; bad lines are reported and quarantined
   cases list --data-dir D [--json] [--limit N]
   audit verify --data-dir D               check the audit trail's hash chain
+  rules list [--json] [--date YYYY-MM-DD] the jurisdictions, the rule version in force, and broken files
+  rules evaluate FILE [--json] [--home CC] [--rates FILE.csv | --data-dir D]
+                                          does the Travel Rule apply to this case, and why
+  fx import FILE.csv --data-dir D         import FX rates (pair,rate,as_of,source); re-evaluates cases
   ivms101 validate FILE [--json] [--jurisdiction CC]... [--amount N --currency CUR]
                                           validate an IVMS101 payload (2020, 101.2023, protobuf-JSON) and
                                           list what the jurisdictions' rules still need; exit 0 valid,
@@ -170,6 +177,46 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
           }
           out.stdout(`Audit trail BROKEN at event ${v.firstBroken?.seq}: ${v.firstBroken?.reason}.\n`);
           return EXIT.checkFailed;
+        } finally {
+          ws.close();
+        }
+      }
+      case 'rules list': {
+        const { values } = parse(args, { json: { type: 'boolean' }, date: { type: 'string' } });
+        const date = typeof values.date === 'string' ? values.date : new Date().toISOString().slice(0, 10);
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new UsageError('--date takes YYYY-MM-DD.');
+        return rulesList(values.json === true, date, out);
+      }
+      case 'rules evaluate': {
+        const { values, positionals } = parse(args, { json: { type: 'boolean' }, home: { type: 'string' }, rates: { type: 'string' } });
+        const file = positionals[0];
+        if (!file) throw new UsageError('Name the case file: waybill rules evaluate FILE');
+        const home = typeof values.home === 'string' ? values.home.toUpperCase() : undefined;
+        if (values['data-dir'] || process.env.WAYBILL_DATA_DIR) {
+          const ws = await unlocked(values['data-dir']);
+          try {
+            return rulesEvaluate(file, { json: values.json === true, home: home ?? ws.preferences.homeJurisdiction, rates: dbRates(ws.database()) }, out);
+          } finally {
+            ws.close();
+          }
+        }
+        return rulesEvaluate(file, { json: values.json === true, home: home ?? 'DE', rates: null, ...(typeof values.rates === 'string' ? { ratesFile: values.rates } : {}) }, out);
+      }
+      case 'fx import': {
+        const { values, positionals } = parse(args, {});
+        const file = positionals[0];
+        if (!file) throw new UsageError('Name the CSV file: waybill fx import FILE.csv --data-dir D');
+        if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
+        const csv = parseRatesCsv(readFileSync(file, 'utf8'));
+        for (const bad of csv.rejected) out.stderr(`${file}:${bad.line}: ${bad.reason}\n`);
+        const ws = await unlocked(values['data-dir']);
+        try {
+          const db = ws.database();
+          const n = saveRates(db, csv.rates, new Date().toISOString());
+          ws.audit('fx.imported', { file: file.split('/').pop(), rates: n, rejected: csv.rejected.length });
+          const re = recheckAll(db, ws.checkContext());
+          out.stdout(`Imported ${n} rates (${csv.rejected.length} rejected). Re-evaluated ${re.cases} cases: ${re.changed} check results changed.\n`);
+          return csv.rejected.length ? EXIT.checkFailed : EXIT.ok;
         } finally {
           ws.close();
         }

@@ -119,9 +119,7 @@ export function listCases(db: ReadableDB, q: ListQuery): CaseSummary[] {
     .all(q.limit, q.offset) as CaseSummary[];
 }
 
-export function getCaseRecord(db: ReadableDB, id: string): CaseRecord | null {
-  const r = db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-  if (!r) return null;
+function rowToRecord(r: Record<string, unknown>): CaseRecord {
   return {
     id: r.id as string,
     direction: r.direction as CaseRecord['direction'],
@@ -142,6 +140,16 @@ export function getCaseRecord(db: ReadableDB, id: string): CaseRecord | null {
     createdAt: r.created_at as string,
     updatedAt: r.updated_at as string,
   };
+}
+
+export function getCaseRecord(db: ReadableDB, id: string): CaseRecord | null {
+  const r = db.prepare('SELECT * FROM cases WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+  return r ? rowToRecord(r) : null;
+}
+
+/** Cases in id order, a page at a time (keyset paging: writes may happen between pages). */
+export function casePage(db: ReadableDB, afterId: string, limit: number): CaseRecord[] {
+  return (db.prepare('SELECT * FROM cases WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Record<string, unknown>[]).map(rowToRecord);
 }
 
 export function quarantine(db: WritableDB, q: { source: string; location: string; reason: string; raw: string; at: string }): void {

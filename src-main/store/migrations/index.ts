@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../../src-shared/result';
 import { migration0001 } from './0001-initial';
 import { migration0002 } from './0002-case-checks';
+import { migration0003 } from './0003-fx-rates';
 
 export interface Migration {
   version: number;
@@ -10,7 +11,7 @@ export interface Migration {
 }
 
 /** In order; each version is the previous plus one. Never edit one that has shipped: add the next. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database.Database): number {

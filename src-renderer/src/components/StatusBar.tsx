@@ -1,7 +1,7 @@
 import { useApp } from '../state/app-store';
 
 export function StatusBar() {
-  const { status, lock, busy } = useApp();
+  const { status, lock, busy, rules } = useApp();
   if (!status) return null;
   const unlocked = status.vault === 'unlocked';
   return (
@@ -16,6 +16,12 @@ export function StatusBar() {
       <span className="muted">
         Waybill {status.version} · {status.mode}
       </span>
+      {rules && rules.errors.length > 0 && (
+        <span className="pill warn" title={rules.errors.map((e) => `${e.file} ${e.field}: ${e.message}`).join('\n')} role="status">
+          {new Set(rules.errors.map((e) => e.file)).size} rule file(s) broken: those jurisdictions cannot be evaluated
+        </span>
+      )}
+      {rules && <span className="muted">Rules: {rules.jurisdictions} jurisdictions</span>}
       <span className="spacer" />
       {unlocked && (
         <button type="button" onClick={() => void lock()} disabled={busy} aria-keyshortcuts="Control+L">

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { CaseSummary, QueueSortColumn } from '../../../src-shared/domain';
-import type { AppStatus } from '../../../src-shared/contract';
+import type { AppStatus, RulesStatus } from '../../../src-shared/contract';
 import { ApiError, type Client } from '../api/client';
 
 export interface QueueState {
@@ -19,6 +19,7 @@ interface AppState {
   error: { code: string; message: string } | null;
   busy: boolean;
   lockedReason: 'manual' | 'idle' | null;
+  rules: RulesStatus | null;
   queue: QueueState;
   init(client: Client): Promise<void>;
   createVault(passphrase: string, rememberOnDevice: boolean): Promise<void>;
@@ -60,6 +61,7 @@ export const useApp = create<AppState>((set, get) => {
     error: null,
     busy: false,
     lockedReason: null,
+    rules: null,
     queue: { rows: [], total: 0, offset: 0, limit: 100, sort: { column: 'transferTime', direction: 'desc' }, loading: false },
 
     async init(c) {
@@ -75,8 +77,8 @@ export const useApp = create<AppState>((set, get) => {
       });
       c.on('cases.changed', () => void get().loadQueue());
       await run(async () => {
-        const status = await c.call('app.status', {});
-        set({ status });
+        const [status, rules] = await Promise.all([c.call('app.status', {}), c.call('rules.status', {})]);
+        set({ status, rules });
         if (status.vault === 'unlocked') await get().loadQueue();
       });
     },

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { caseWith } from '../../test/support/cases';
+import { evaluateCase, type EvaluationContext } from './evaluate';
+import { memoryRates } from './fx';
+import { defaultRulePack } from './pack';
+
+const pack = defaultRulePack();
+const NO_RATES = memoryRates([]);
+const ctx = (home: string, rates = NO_RATES): EvaluationContext => ({ pack, rates, homeJurisdiction: home });
+
+/** The status of one jurisdiction's side, for a transfer valued in that rule's own currency. */
+function side(home: string, value: string, currency: string, at = '2026-11-02T10:00:00Z') {
+  const c = caseWith({ counterparty: null, value, currency, at });
+  const e = evaluateCase(c, ctx(home)).result;
+  const us = e.sides.find((s) => s.party === 'us')!;
+  return { status: us.status, tier: us.tier, version: us.version, e };
+}
+
+describe('thresholds and tiers at the boundaries', () => {
+  it.each([
+    // jurisdiction, amount, currency, expected status, expected tier
+    ['US', '2999.99', 'USD', 'below_threshold', null],
+    ['US', '3000', 'USD', 'applies', 'USD 3,000 and above'],
+    ['US', '3000.01', 'USD', 'applies', 'USD 3,000 and above'],
+    ['CA', '999.99', 'CAD', 'below_threshold', null],
+    ['CA', '1000', 'CAD', 'applies', 'CAD 1,000 and above'],
+    ['CA', '1000.01', 'CAD', 'applies', 'CAD 1,000 and above'],
+    ['KR', '999999', 'KRW', 'below_threshold', null],
+    ['KR', '1000000', 'KRW', 'below_threshold', null], // "above KRW 1,000,000"
+    ['KR', '1000001', 'KRW', 'applies', 'above KRW 1,000,000'],
+    ['AE', '3499.99', 'AED', 'below_threshold', null],
+    ['AE', '3500', 'AED', 'below_threshold', null], // "above AED 3,500"
+    ['AE', '3500.01', 'AED', 'applies', 'above AED 3,500'],
+    ['SG', '0.01', 'SGD', 'applies', 'up to SGD 1,500'],
+    ['SG', '1500', 'SGD', 'applies', 'up to SGD 1,500'],
+    ['SG', '1500.01', 'SGD', 'applies', 'above SGD 1,500'],
+    ['HK', '7999.99', 'HKD', 'applies', 'below HKD 8,000'],
+    ['HK', '8000', 'HKD', 'applies', 'HKD 8,000 and above'],
+    ['HK', '8000.01', 'HKD', 'applies', 'HKD 8,000 and above'],
+    ['TR', '14999.99', 'TRY', 'applies', 'below TRY 15,000 (data included, not verified)'],
+    ['TR', '15000', 'TRY', 'applies', 'TRY 15,000 and above (verified sender data)'],
+    ['TR', '15000.01', 'TRY', 'applies', 'TRY 15,000 and above (verified sender data)'],
+    ['GB', '999.99', 'EUR', 'applies', 'up to EUR 1,000'],
+    ['GB', '1000', 'EUR', 'applies', 'up to EUR 1,000'],
+    ['GB', '1000.01', 'EUR', 'applies', 'above EUR 1,000'],
+    ['CH', '0.01', 'CHF', 'applies', 'all transfers'],
+    ['DE', '0.01', 'EUR', 'applies', 'all transfers'],
+    ['JP', '1', 'JPY', 'applies', 'all transfers'],
+  ])('%s %s %s → %s (%s)', (j, value, currency, status, tier) => {
+    const r = side(j, value, currency);
+    expect({ status: r.status, tier: r.tier }).toEqual({ status, tier });
+  });
+});
+
+describe('effective-date switches', () => {
+  it.each([
+    // Japan: JVCEA self-regulation (JPY 100,000) until 31 May 2023, no minimum from 1 June 2023
+    ['JP', '99999', 'JPY', '2023-05-31T23:59:59Z', 'JP-JVCEA-2022', 'below_threshold'],
+    ['JP', '100000', 'JPY', '2023-05-31T12:00:00Z', 'JP-JVCEA-2022', 'applies'],
+    ['JP', '99999', 'JPY', '2023-06-01T00:00:00Z', 'JP-APTCP-2023', 'applies'],
+    ['JP', '99999', 'JPY', '2022-03-31T12:00:00Z', null, 'cannot_evaluate'],
+    // EU: no harmonised rule before the TFR; Germany had its own (KryptoWTransferV)
+    ['FR', '5', 'EUR', '2024-12-29T12:00:00Z', null, 'cannot_evaluate'],
+    ['FR', '5', 'EUR', '2024-12-30T00:00:00Z', 'EU-TFR-2023/1113', 'applies'],
+    ['DE', '5', 'EUR', '2024-12-29T12:00:00Z', 'DE-KryptoWTransferV-2021', 'applies'],
+    ['DE', '5', 'EUR', '2024-12-30T00:00:00Z', 'EU-TFR-2023/1113', 'applies'],
+    // Turkey: MASAK's tiers from 25 Feb 2025
+    ['TR', '20000', 'TRY', '2025-02-24T12:00:00Z', null, 'cannot_evaluate'],
+    ['TR', '20000', 'TRY', '2025-02-25T00:00:00Z', 'TR-MASAK-2025', 'applies'],
+  ])('%s %s %s on %s → %s %s', (j, value, currency, at, version, status) => {
+    const r = side(j, value, currency, at);
+    expect({ version: r.version, status: r.status }).toEqual({ version, status });
+    if (status === 'cannot_evaluate') expect(r.e.outcome).toBe('cannot_evaluate');
+  });
+
+  it('explains a period the pack knows had no rule', () => {
+    const r = side('FR', '5', 'EUR', '2024-06-01T12:00:00Z');
+    expect(r.e.why.join(' ')).toMatch(/no EU-wide Travel Rule for crypto-asset transfers/);
+  });
+});
+
+describe('both sides, and the stricter wins', () => {
+  const rates = memoryRates([
+    { base: 'EUR', quote: 'USD', rate: '1.25', asOf: '2026-11-01T16:00:00Z', source: 'test' },
+    { base: 'EUR', quote: 'SGD', rate: '1.5', asOf: '2026-11-01T16:00:00Z', source: 'test' },
+    { base: 'EUR', quote: 'CHF', rate: '1', asOf: '2026-11-01T16:00:00Z', source: 'test' },
+  ]);
+
+  it('US below its threshold, Switzerland applies: the Travel Rule applies, with a warning', () => {
+    const c = caseWith({ counterparty: 'CH', value: '100', currency: 'USD', at: '2026-11-02T10:00:00Z' });
+    const e = evaluateCase(c, ctx('US', rates)).result;
+    expect(e.outcome).toBe('applies');
+    expect(e.warnings.join(' ')).toMatch(/Below our threshold, but above the counterparty's \(CH, CH-FINMA-02\/2019\)/);
+  });
+
+  it('both below: the Travel Rule does not apply, and the why shows each conversion', () => {
+    const c = caseWith({ counterparty: 'US', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z', direction: 'deposit' });
+    const e = evaluateCase(c, ctx('CA', memoryRates([...[{ base: 'EUR', quote: 'USD', rate: '1.25', asOf: '2026-11-01T16:00:00Z', source: 'test' }], { base: 'EUR', quote: 'CAD', rate: '0.4', asOf: '2026-11-01T16:00:00Z', source: 'test' }]))).result;
+    // 2000 EUR = 2500 USD (< 3000) and = 800 CAD (< 1000)
+    expect(e.outcome).toBe('below_threshold');
+    expect(e.sides.map((s) => s.converted?.amount)).toEqual(['2500', '800']);
+    expect(e.why.join('\n')).toMatch(/2000\.00 EUR = 2500\.00 USD at EUR\/USD 1\.25 \(test, 2026-11-01T16:00:00Z\)/);
+  });
+
+  it('a missing rate is "cannot evaluate", never a silent pass', () => {
+    const c = caseWith({ counterparty: 'US', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z' });
+    const e = evaluateCase(c, ctx('CA')).result;
+    expect(e.outcome).toBe('cannot_evaluate');
+    expect(e.why.join(' ')).toMatch(/no EUR→USD exchange rate observed on or before 2026-11-02T10:00:00Z/);
+  });
+
+  it('no FX is needed when a side applies to every transfer', () => {
+    const c = caseWith({ counterparty: 'CH', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z' });
+    expect(evaluateCase(c, ctx('DE')).result.outcome).toBe('applies');
+  });
+
+  it('the counterparty speaks no protocol: the data goes by e-mail', () => {
+    const c = caseWith({ counterparty: 'SG', protocol: 'email', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z' });
+    const e = evaluateCase(c, ctx('DE', rates)).result;
+    expect(e.counterparty).toMatchObject({ capability: 'email' });
+    expect(e.counterparty.note).toMatch(/by e-mail/);
+  });
+});
+
+describe('self-hosted wallet duties', () => {
+  const rates = memoryRates([{ base: 'EUR', quote: 'CHF', rate: '1', asOf: '2026-11-01T16:00:00Z', source: 'test' }]);
+  it.each([
+    ['DE', '1000', 'EUR', false], // EU: above EUR 1,000
+    ['DE', '1000.01', 'EUR', true],
+    ['CH', '999.99', 'CHF', false], // CH: from CHF 1,000
+    ['CH', '1000', 'CHF', true],
+  ])('%s %s %s → verify ownership: %s', (home, value, currency, applies) => {
+    const c = caseWith({ counterparty: null, value, currency, at: '2026-11-02T10:00:00Z' });
+    const e = evaluateCase(c, ctx(home, rates)).result;
+    expect(e.unhosted).toMatchObject({ duty: 'verify_ownership', applies });
+    expect(e.counterparty.capability).toBe('self-hosted');
+    expect(e.sides.find((s) => s.party === 'counterparty')?.status).toBe('no_counterparty_vasp');
+  });
+});

@@ -124,3 +124,41 @@ export interface TravelRuleEvaluation {
   inputs: { transferTime: string; value: MoneyAmount; homeJurisdiction: string; counterpartyJurisdiction: string | null };
   rulePackDigest: string;
 }
+
+// ---- sanctions screening -------------------------------------------------------------------------
+
+export interface ScreenedParty {
+  role: 'originator' | 'beneficiary' | 'counterparty VASP' | 'originator wallet' | 'beneficiary wallet';
+  kind: 'name' | 'wallet';
+  value: string;
+  birthDate: string | null;
+  country: string | null;
+  /** Identifies this party's screened facts: a disposition holds while they stay the same. */
+  digest: string;
+}
+
+export interface ScreeningHit {
+  party: ScreenedParty;
+  /** 1 for an exact wallet address match. */
+  score: number;
+  list: string;
+  listVersion: string;
+  entryId: string;
+  entryDigest: string;
+  name: string;
+  matchedName: string;
+  why: string;
+  disposition: { disposition: 'false_positive' | 'true_match'; note: string | null; analyst: string; decidedAt: string } | null;
+}
+
+export type ScreeningOutcome = 'clear' | 'potential_match' | 'true_match' | 'not_screened';
+
+export interface ScreeningCheck {
+  outcome: ScreeningOutcome;
+  lists: string[];
+  minScore: number;
+  parties: number;
+  hits: ScreeningHit[];
+  /** A true match blocks acceptance unless the case is escalated. */
+  blocksAcceptance: boolean;
+}

@@ -51,6 +51,16 @@ export interface RulesStatus {
   errors: { file: string; field: string; message: string }[];
 }
 
+export interface SanctionsListVersion {
+  id: number;
+  source: string;
+  label: string;
+  publishedAt: string | null;
+  importedAt: string;
+  entryCount: number;
+  active: boolean;
+}
+
 export interface AuditVerification {
   ok: boolean;
   events: number;
@@ -87,6 +97,20 @@ export const contract = {
   ),
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   'rules.status': method<RulesStatus>()(empty),
+  'screening.lists': method<SanctionsListVersion[]>()(empty),
+  /** The analyst's verdict on one hit; recorded, audited, and the case is re-screened at once. */
+  'screening.dispose': method<CaseDetail>()(
+    z
+      .object({
+        caseId: z.string().min(1).max(64),
+        partyDigest: z.string().regex(/^[0-9a-f]{64}$/),
+        list: z.enum(['ofac', 'eu', 'un', 'uk', 'csl']),
+        entryId: z.string().min(1).max(100),
+        disposition: z.enum(['false_positive', 'true_match']),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+  ),
   'audit.verify': method<AuditVerification>()(empty),
 } as const;
 

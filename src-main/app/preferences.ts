@@ -11,6 +11,8 @@ const schema = z.object({
   homeJurisdiction: z.string().regex(/^[A-Z]{2}$/).default('DE'),
   /** An FX rate older than this (relative to the transfer) is flagged on the evaluation. */
   maxRateAgeHours: z.number().min(1).max(24 * 90).default(72),
+  /** Name hits below this score are not raised (see docs/screening.md for how 0.88 was chosen). */
+  screeningMinScore: z.number().min(0.5).max(1).default(0.88),
 });
 export type Preferences = z.infer<typeof schema>;
 

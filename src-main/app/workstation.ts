@@ -6,6 +6,8 @@ import { appendAudit } from '../audit/chain';
 import { runCaseChecks, type CheckContext } from '../checks/run';
 import { casePage } from '../store/cases';
 import { dbRates } from '../rules/fx';
+import { ScreeningIndex } from '../screening/search';
+import { activeLists } from '../screening/store';
 import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type WritableDB } from '../store/db';
 import type { DeviceKeyProtector } from '../vault/device-key';
@@ -120,6 +122,7 @@ export class Workstation {
       this.audit('vault.locked', { reason });
       this.db.close();
       this.db = null;
+      this.screening = null;
       this.log.info('vault.locked', { reason });
       this.events.emit('vault.locked', { reason });
     }
@@ -141,7 +144,22 @@ export class Workstation {
       pack: defaultRulePack(),
       rates: dbRates(this.database()),
       maxRateAgeHours: p.maxRateAgeHours,
+      screening: this.screeningIndex(),
+      minScreeningScore: p.screeningMinScore,
     };
+  }
+
+  private screening: ScreeningIndex | null = null;
+
+  /** The index over the active sanctions lists, built on first use after unlock. */
+  screeningIndex(): ScreeningIndex {
+    this.screening ??= new ScreeningIndex(activeLists(this.database()));
+    return this.screening;
+  }
+
+  /** After a list import: the next screening rebuilds the index from the new active versions. */
+  invalidateScreening(): void {
+    this.screening = null;
   }
 
   /** The open database, or a `vault_locked` error: every data handler goes through here. */

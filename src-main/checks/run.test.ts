@@ -67,7 +67,8 @@ describe('case checks', () => {
     const sn = { ...c, walletType: 'hosted' as const, counterparty: { ...c.counterparty, jurisdiction: 'SN' } };
     insertStub(sn.id);
     runCaseChecks(db, sn, CTX);
-    const [ivms, travel] = checksForCase(db, sn.id);
+    const [ivms, screening, travel] = checksForCase(db, sn.id);
+    expect(screening?.outcome).toBe('not_screened'); // no list imported in this test: never "clear"
     expect(ivms?.summary).toMatch(/not judged for SN/);
     expect(ivms?.outcome).not.toBe('pass');
     const t = travel?.result as TravelRuleEvaluation;
@@ -79,7 +80,7 @@ describe('case checks', () => {
     const [c] = [...generateCases(1, { seed: 8 })];
     if (!c) throw new Error('no case');
     insertStub(c.id);
-    expect(runCaseChecks(db, c, CTX)).toEqual(['travel_rule', 'ivms101']);
+    expect(runCaseChecks(db, c, CTX)).toEqual(['travel_rule', 'ivms101', 'screening']);
     expect(runCaseChecks(db, c, CTX)).toEqual([]);
     const changed = structuredClone(c);
     (changed.ivms101.originator as { originatorPersons: { naturalPerson: { countryOfResidence?: string } }[] }).originatorPersons[0]!.naturalPerson.countryOfResidence = 'ZZ';
@@ -101,7 +102,7 @@ describe('case checks', () => {
     const id = list.value.rows[0]!.id;
     const detail = (await dispatch('cases.get', { id })) as { ok: true; value: { record: { id: string }; checks: { name: string }[] } };
     expect(detail.value.record.id).toBe(id);
-    expect(detail.value.checks.map((c) => c.name)).toEqual(['ivms101', 'travel_rule']);
+    expect(detail.value.checks.map((c) => c.name)).toEqual(['ivms101', 'screening', 'travel_rule']);
     expect(await dispatch('cases.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     ws.close();
   });

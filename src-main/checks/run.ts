@@ -9,6 +9,8 @@ import { casePage } from '../store/cases';
 import { saveCheck, storedDigest } from '../store/checks';
 import type { WritableDB } from '../store/db';
 import { ivms101Check } from './ivms101';
+import { SCREENING_ENGINE, screenCase } from '../screening/case';
+import type { ScreeningIndex } from '../screening/search';
 
 // Every automatic check of a case, run when the case arrives or changes, and again when what it
 // read changes (a new FX rate, a new rule pack). Each result is stored with a digest of exactly
@@ -21,6 +23,9 @@ export interface CheckContext {
   pack: RulePack;
   rates: RateSource;
   maxRateAgeHours?: number;
+  /** The sanctions index over the active lists (null: none imported, so cases are "not screened"). */
+  screening?: ScreeningIndex | null;
+  minScreeningScore?: number;
 }
 
 export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/1';
@@ -66,6 +71,22 @@ export function runCaseChecks(db: WritableDB, c: CaseRecord, ctx: CheckContext, 
     if (store(db, c.id, check, inputs, now)) ran.push('ivms101');
   } catch (e) {
     if (store(db, c.id, failed('ivms101', e), { failed: true, id: c.id }, now)) ran.push('ivms101');
+  }
+  try {
+    const r = screenCase(db, c, ctx.screening ?? null, ctx.minScreeningScore);
+    const open = r.hits.filter((h) => !h.disposition).length;
+    const summary =
+      r.outcome === 'not_screened'
+        ? 'Not screened: no sanctions list imported'
+        : r.outcome === 'clear'
+          ? `Clear against ${r.lists.length} list(s)${r.hits.length ? ` (${r.hits.length} hit(s) cleared as false positives)` : ''}`
+          : r.outcome === 'true_match'
+            ? 'TRUE MATCH recorded: acceptance is blocked unless escalated'
+            : `${open} potential match(es) to review, best score ${Math.max(...r.hits.filter((h) => !h.disposition).map((h) => h.score))}`;
+    const check = { name: 'screening', engineVersion: SCREENING_ENGINE, outcome: r.outcome, summary, result: r };
+    if (store(db, c.id, check, r, now)) ran.push('screening');
+  } catch (e) {
+    if (store(db, c.id, failed('screening', e), { failed: true, id: c.id }, now)) ran.push('screening');
   }
   return ran;
 }

@@ -17,6 +17,7 @@ import { fileLogger } from '../app/log';
 import { Workstation } from '../app/workstation';
 import { convertCommand, validateCommand } from './ivms101';
 import { rulesEvaluate, rulesList } from './rules';
+import { screeningImport, screeningSearch } from './screening';
 import { recheckAll } from '../checks/run';
 import { dbRates, parseRatesCsv, saveRates } from '../rules/fx';
 import { passphraseFromEnvOrPrompt, UsageError } from './passphrase';
@@ -38,6 +39,9 @@ Usage: waybill <command> [options]
   rules evaluate FILE [--json] [--home CC] [--rates FILE.csv | --data-dir D]
                                           does the Travel Rule apply to this case, and why
   fx import FILE.csv --data-dir D         import FX rates (pair,rate,as_of,source); re-evaluates cases
+  screening import --data-dir D --source ofac|eu|un|uk|csl PATH
+                                          import a sanctions list version (OFAC: the folder of its CSV set)
+  screening search --data-dir D "NAME" [--json] [--min-score S]
   ivms101 validate FILE [--json] [--jurisdiction CC]... [--amount N --currency CUR]
                                           validate an IVMS101 payload (2020, 101.2023, protobuf-JSON) and
                                           list what the jurisdictions' rules still need; exit 0 valid,
@@ -217,6 +221,31 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
           const re = recheckAll(db, ws.checkContext());
           out.stdout(`Imported ${n} rates (${csv.rejected.length} rejected). Re-evaluated ${re.cases} cases: ${re.changed} check results changed.\n`);
           return csv.rejected.length ? EXIT.checkFailed : EXIT.ok;
+        } finally {
+          ws.close();
+        }
+      }
+      case 'screening import': {
+        const { values, positionals } = parse(args, { source: { type: 'string' } });
+        const path = positionals[0];
+        if (!path) throw new UsageError('Name the list file (or OFAC folder): waybill screening import --source ofac PATH');
+        if (!existsSync(path)) throw new UsageError(`No such file or folder: ${path}`);
+        const ws = await unlocked(values['data-dir']);
+        try {
+          return screeningImport(ws, typeof values.source === 'string' ? values.source : undefined, path, out);
+        } finally {
+          ws.close();
+        }
+      }
+      case 'screening search': {
+        const { values, positionals } = parse(args, { json: { type: 'boolean' }, 'min-score': { type: 'string' } });
+        const name = positionals.join(' ').trim();
+        if (!name) throw new UsageError('Give a name: waybill screening search "NAME"');
+        const min = typeof values['min-score'] === 'string' ? Number(values['min-score']) : undefined;
+        if (min !== undefined && !(min > 0 && min <= 1)) throw new UsageError('--min-score is a number between 0 and 1.');
+        const ws = await unlocked(values['data-dir']);
+        try {
+          return screeningSearch(ws, name, values.json === true, min, out);
         } finally {
           ws.close();
         }

@@ -1,0 +1,83 @@
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScreeningCheck } from '../../src-shared/checks';
+import { caseWith } from '../../test/support/cases';
+import { runCli } from '../../test/support/cli';
+import { sharedPath } from '../../test/support/shared';
+import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
+import { createDispatcher } from '../api/dispatcher';
+import { createHandlers } from '../api/handlers';
+import { silentLogger } from '../app/log';
+import { Workstation } from '../app/workstation';
+
+const t = tempDir();
+const dataDir = join(t.dir, 'data');
+const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+beforeAll(async () => {
+  expect((await runCli(['vault', 'init', '--data-dir', dataDir], env)).code).toBe(0);
+  // One case sends to a wallet on OFAC's list; its beneficiary bears a listed name.
+  const c = caseWith({ counterparty: 'US', value: '900', currency: 'EUR', at: '2026-11-02T10:00:00Z' });
+  const ivms = structuredClone(c.ivms101) as { beneficiary: { beneficiaryPersons: { naturalPerson: unknown }[] } };
+  ivms.beneficiary.beneficiaryPersons[0]!.naturalPerson = { name: { nameIdentifier: [{ primaryIdentifier: 'MORENO', secondaryIdentifier: 'Daniel', nameIdentifierType: 'LEGL' }] } };
+  const listed = { ...c, id: 'case-listed', network: 'bitcoin', beneficiaryWallet: '12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz', ivms101: ivms };
+  writeFileSync(join(t.dir, 'cases.jsonl'), JSON.stringify(listed) + '\n');
+  expect((await runCli(['cases', 'import', '--data-dir', dataDir, join(t.dir, 'cases.jsonl')], env)).code).toBe(0);
+});
+afterAll(() => t.cleanup());
+
+describe('waybill screening', () => {
+  it('imports a list version and re-screens every case', async () => {
+    const r = await runCli(['screening', 'import', '--data-dir', dataDir, '--source', 'ofac', sharedPath('fixtures', 'sanctions', 'ofac-small')], env);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Imported ofac \d{4}-\d{2}-\d{2} \([0-9a-f]{8}\): \d+ entries, now in force\. Re-screened 1 cases: 1 check results changed/);
+  });
+
+  it('rejects a broken list naming the file and line, and keeps the version in force', async () => {
+    const broken = join(t.dir, 'OFAC-BROKEN');
+    cpSync(sharedPath('fixtures', 'sanctions', 'ofac-small'), broken, { recursive: true });
+    const lines = readFileSync(join(broken, 'sdn.csv'), 'latin1').split('\n');
+    lines[4] = '"unterminated';
+    writeFileSync(join(broken, 'sdn.csv'), lines.join('\n'));
+    const r = await runCli(['screening', 'import', '--data-dir', dataDir, '--source', 'ofac', broken], env);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Rejected: sdn\.csv:5: a quoted cell is never closed/);
+    expect(r.stderr).toMatch(/The version in force stays ofac \d{4}-\d{2}-\d{2}/);
+  });
+
+  it('search prints hits as {score, list, entryId, name, matchedName}', async () => {
+    const r = await runCli(['screening', 'search', '--data-dir', dataDir, 'Daniel Moreno', '--json'], env);
+    const hits = JSON.parse(r.stdout);
+    expect(hits[0]).toEqual({ score: 1, list: 'ofac', entryId: '15102', name: 'MORENO, Daniel', matchedName: 'MORENO, Daniel' });
+    const none = await runCli(['screening', 'search', '--data-dir', dataDir, 'Daniel Moreno', '--json', '--min-score', '1.5'], env);
+    expect(none.code).toBe(2);
+  });
+
+  it('the analyst disposes of hits through the API; a true match blocks acceptance', async () => {
+    const ws = new Workstation({ dataDir, mode: 'cli', actor: 'analyst-7' });
+    await ws.unlock(TEST_PASSPHRASE);
+    const dispatch = createDispatcher(createHandlers(ws), silentLogger);
+    const get = async () => ((await dispatch('cases.get', { id: 'case-listed' })) as { ok: true; value: { checks: { name: string; result: unknown }[] } }).value;
+    const screening = (await get()).checks.find((c) => c.name === 'screening')!.result as ScreeningCheck;
+    expect(screening.outcome).toBe('potential_match');
+    const wallet = screening.hits.find((h) => h.party.kind === 'wallet')!;
+    const name = screening.hits.find((h) => h.party.kind === 'name' && h.entryId === '15102')!;
+    expect(wallet).toMatchObject({ score: 1, party: { role: 'beneficiary wallet' } });
+
+    const d1 = await dispatch('screening.dispose', { caseId: 'case-listed', partyDigest: name.party.digest, list: 'ofac', entryId: '15102', disposition: 'false_positive', note: 'other person' });
+    expect(d1.ok).toBe(true);
+    const after = (await get()).checks.find((c) => c.name === 'screening')!.result as ScreeningCheck;
+    expect(after.outcome).toBe('potential_match'); // the wallet is still open
+    const d2 = await dispatch('screening.dispose', { caseId: 'case-listed', partyDigest: wallet.party.digest, list: 'ofac', entryId: wallet.entryId, disposition: 'true_match' });
+    expect(d2.ok).toBe(true);
+    const final = (await get()).checks.find((c) => c.name === 'screening')!.result as ScreeningCheck;
+    expect(final).toMatchObject({ outcome: 'true_match', blocksAcceptance: true });
+    const audit = ws.database().prepare("SELECT actor, payload FROM audit_events WHERE action = 'screening.disposition' ORDER BY seq").all() as { actor: string; payload: string }[];
+    expect(audit.map((a) => [a.actor, JSON.parse(a.payload).disposition])).toEqual([
+      ['analyst-7', 'false_positive'],
+      ['analyst-7', 'true_match'],
+    ]);
+    expect(await dispatch('screening.dispose', { ...{ caseId: 'case-listed', partyDigest: 'f'.repeat(64), list: 'ofac', entryId: '1', disposition: 'true_match' } })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    ws.close();
+  });
+});

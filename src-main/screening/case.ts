@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import type { CaseRecord } from '../../src-shared/case';
+import type { ScreenedParty, ScreeningCheck, ScreeningHit } from '../../src-shared/checks';
+import { canonicalJson } from '../audit/canonical-json';
+import { readIvms101 } from '../ivms101/engine';
+import type { Person } from '../ivms101/model';
+import type { ReadableDB } from '../store/db';
+import type { ScreeningIndex } from './search';
+import { entryBy, entryDigest, findDisposition } from './store';
+
+// Every party and wallet of a case, screened against the active lists. A hit carries why it matched;
+// an analyst's disposition is found again by digests of the party and of the listed entry, so the
+// same false hit is not raised twice, and a changed party or entry is asked about afresh.
+
+export const SCREENING_ENGINE = 'screening/1';
+export const DEFAULT_MIN_SCORE = 0.88;
+
+const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
+
+function party(role: ScreenedParty['role'], kind: ScreenedParty['kind'], value: string, birthDate: string | null = null, country: string | null = null): ScreenedParty {
+  return { role, kind, value, birthDate, country, digest: digest({ kind, value: value.trim().toLowerCase(), birthDate, country }) };
+}
+
+function personParties(p: Person | undefined, role: 'originator' | 'beneficiary'): ScreenedParty[] {
+  const out: ScreenedParty[] = [];
+  const np = p?.naturalPerson;
+  if (np) {
+    const dob = np.dateAndPlaceOfBirth?.dateOfBirth ?? null;
+    const country = np.countryOfResidence ?? np.geographicAddress?.[0]?.country ?? np.nationalIdentification?.countryOfIssue ?? null;
+    const names = [...(np.name?.nameIdentifier ?? []), ...(np.name?.localNameIdentifier ?? [])]
+      .map((n) => [n?.secondaryIdentifier, n?.primaryIdentifier].filter(Boolean).join(' ').trim())
+      .filter(Boolean);
+    for (const n of new Set(names)) out.push(party(role, 'name', n, dob, country));
+  }
+  const lp = p?.legalPerson;
+  if (lp) {
+    const names = [...(lp.name?.nameIdentifier ?? []), ...(lp.name?.localNameIdentifier ?? [])].map((n) => n?.legalPersonName?.trim()).filter((n): n is string => !!n);
+    for (const n of new Set(names)) out.push(party(role, 'name', n, null, lp.countryOfRegistration ?? null));
+  }
+  return out;
+}
+
+export function partiesOf(c: CaseRecord): ScreenedParty[] {
+  const read = readIvms101(c.ivms101);
+  const m = read.ok ? read.result.model : null;
+  const out: ScreenedParty[] = [];
+  for (const p of m?.originator?.originatorPerson ?? []) out.push(...personParties(p, 'originator'));
+  for (const p of m?.beneficiary?.beneficiaryPerson ?? []) out.push(...personParties(p, 'beneficiary'));
+  if (c.counterparty) out.push(party('counterparty VASP', 'name', c.counterparty.name, null, c.counterparty.jurisdiction));
+  const wallets = new Map<string, ScreenedParty['role']>([
+    [c.originatorWallet, 'originator wallet'],
+    [c.beneficiaryWallet, 'beneficiary wallet'],
+  ]);
+  for (const a of m?.originator?.accountNumber ?? []) if (!wallets.has(a)) wallets.set(a, 'originator wallet');
+  for (const a of m?.beneficiary?.accountNumber ?? []) if (!wallets.has(a)) wallets.set(a, 'beneficiary wallet');
+  for (const [address, role] of wallets) out.push(party(role, 'wallet', address));
+  const seen = new Set<string>();
+  return out.filter((p) => (seen.has(p.digest + p.role) ? false : (seen.add(p.digest + p.role), true)));
+}
+
+export function screenCase(db: ReadableDB, c: CaseRecord, index: ScreeningIndex | null, minScore = DEFAULT_MIN_SCORE): ScreeningCheck {
+  const parties = partiesOf(c);
+  if (!index || index.lists.length === 0) {
+    return { outcome: 'not_screened', lists: [], minScore, parties: parties.length, hits: [], blocksAcceptance: false };
+  }
+  const hits: ScreeningHit[] = [];
+  const withDisposition = (p: ScreenedParty, list: string, entryId: string) => {
+    const e = entryBy(db, list, entryId);
+    const d = e ? entryDigest(e) : 'unknown';
+    return { entryDigest: d, disposition: findDisposition(db, p.digest, list, entryId, d) };
+  };
+  for (const p of parties) {
+    if (p.kind === 'wallet') {
+      for (const h of index.findAddress(p.value, c.network)) {
+        hits.push({
+          party: p,
+          score: 1,
+          list: h.list,
+          listVersion: h.listVersion,
+          entryId: h.entryId,
+          name: h.name,
+          matchedName: `${h.chain} ${h.address}`,
+          why: `The ${p.role} ${p.value} is listed as a ${h.chain} digital currency address of this entry.`,
+          ...withDisposition(p, h.list, h.entryId),
+        });
+      }
+      continue;
+    }
+    for (const h of index.search(p.value, { minScore, limit: 5, birthDate: p.birthDate, country: p.country })) {
+      const pairs = h.why.pairs.map((x) => (x.score === 1 ? x.listed : `${x.query}≈${x.listed} (${x.score})`)).join(', ');
+      const extra = [h.why.birthDate ? `date of birth: ${h.why.birthDate}` : null, h.why.country ? `country: ${h.why.country}` : null].filter(Boolean).join('; ');
+      hits.push({
+        party: p,
+        score: h.score,
+        list: h.list,
+        listVersion: h.listVersion,
+        entryId: h.entryId,
+        name: h.name,
+        matchedName: h.matchedName,
+        why: `Name score ${h.why.nameScore} on ${pairs}${extra ? `; ${extra}` : ''}.`,
+        ...withDisposition(p, h.list, h.entryId),
+      });
+    }
+  }
+  const open = hits.filter((h) => !h.disposition);
+  const trueMatch = hits.some((h) => h.disposition?.disposition === 'true_match');
+  return {
+    outcome: trueMatch ? 'true_match' : open.length ? 'potential_match' : 'clear',
+    lists: index.lists.map((l) => l.version),
+    minScore,
+    parties: parties.length,
+    hits: hits.sort((a, b) => b.score - a.score),
+    blocksAcceptance: trueMatch,
+  };
+}

@@ -130,6 +130,7 @@ export interface Events {
   'vault.locked': { reason: 'manual' | 'idle' };
   'vault.unlocked': Record<string, never>;
   'cases.changed': { count: number };
+  'sync.status': { configured: boolean; online: boolean; lastSyncAt: string | null; lastError: string | null; cursor: number; outboxDepth: number; conflicts: number; quarantined: number };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed'];
+export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed', 'sync.status'];

@@ -1,0 +1,259 @@
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { z } from 'zod';
+import type { CaseRecord } from '../src-shared/case';
+import { VASPS } from '../src-main/cases/world';
+import type { FxRate } from '../src-main/rules/fx';
+import { changesAfter, currentSeq, getCase, openBackendDb, putCase, updateCase, type BackendDB } from './store';
+
+// The reference exchange backend: implements resources/openapi.yaml over real HTTP. Tests, the demo
+// and the conformance kit run against it. Flows follow the Defy withdrawal seed: create_tx → pending
+// review → accept/reject → counterparty (protocol or e-mail) → tx hash → completed; deposits: review →
+// accept / reject / request repair.
+
+export interface BackendOptions {
+  port?: number;
+  token?: string;
+  dbFile?: string;
+  rates?: FxRate[];
+  /** Test hooks (/v1/test/*) for injecting bad data into the feed. Never on in the demo. */
+  testHooks?: boolean;
+  /** Misbehave on purpose, to prove the conformance kit notices. */
+  broken?: 'ignore-idempotency' | 'ignore-if-match';
+  makeCase?: () => CaseRecord;
+}
+
+export interface Backend {
+  url: string;
+  token: string;
+  port: number;
+  db: BackendDB;
+  /** Adds a case as the exchange would (create_tx), and tells live listeners. */
+  addCase(c: CaseRecord): CaseRecord;
+  changed(): void;
+  close(): Promise<void>;
+}
+
+const decisionBody = z.object({
+  kind: z.enum(['accept', 'reject', 'request_information']),
+  reasonCodes: z.array(z.string().max(40)).max(20),
+  note: z.string().max(2000).nullable().optional(),
+  decidedAt: z.iso.datetime({ offset: true }),
+  analyst: z.string().max(200).optional(),
+});
+const responseBody = z.object({
+  outcome: z.enum(['approved', 'rejected']),
+  reason: z.string().max(2000).nullable().optional(),
+  receivedAt: z.iso.datetime({ offset: true }),
+  via: z.literal('email'),
+});
+
+const DECIDABLE = new Set(['pending_review', 'escalated', 'needs_information']);
+
+function nextStatus(c: CaseRecord, kind: 'accept' | 'reject' | 'request_information'): CaseRecord['status'] {
+  if (kind === 'reject') return 'rejected';
+  if (kind === 'request_information') return 'needs_information';
+  if (c.direction === 'deposit') return 'accepted';
+  if (!c.counterparty) return 'awaiting_tx_hash'; // self-hosted wallet: nobody to send data to
+  return c.counterparty.protocol === 'email' ? 'awaiting_email_reply' : 'awaiting_counterparty';
+}
+
+export async function startBackend(opts: BackendOptions = {}): Promise<Backend> {
+  const db = openBackendDb(opts.dbFile);
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const streams = new Set<ServerResponse>();
+  let port = 0;
+
+  const json = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+    res.end(JSON.stringify(body));
+  };
+  const problem = (res: ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
+    json(res, status, { error: { code, message }, ...extra });
+  const changed = () => {
+    const frame = `event: changes\ndata: ${JSON.stringify({ cursor: currentSeq(db) })}\n\n`;
+    for (const s of streams) s.write(frame);
+  };
+  const authorized = (req: IncomingMessage) => {
+    const h = req.headers.authorization ?? '';
+    const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7) : '');
+    const want = Buffer.from(token);
+    return given.length === want.length && timingSafeEqual(given, want);
+  };
+  const body = (req: IncomingMessage): Promise<unknown> =>
+    new Promise((resolve, reject) => {
+      let data = '';
+      req.on('data', (c: Buffer) => {
+        data += c.toString('utf8');
+        if (data.length > 1_000_000) req.destroy();
+      });
+      req.on('end', () => {
+        try {
+          resolve(data ? JSON.parse(data) : {});
+        } catch {
+          reject(new Error('bad json'));
+        }
+      });
+      req.on('error', reject);
+    });
+
+  /** Idempotent POST: a replay with the same key returns the first answer, whatever has happened since. */
+  const idempotent = (table: 'decisions' | 'counterparty_responses', key: string) =>
+    opts.broken === 'ignore-idempotency'
+      ? undefined
+      : (db.prepare(`SELECT status, response FROM ${table} WHERE idempotency_key = ?`).get(key) as { status: number; response: string } | undefined);
+
+  const routes = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
+    const path = url.pathname;
+    if (path === '/v1/health' && req.method === 'GET') return json(res, 200, { ok: true, cursor: currentSeq(db) });
+    if (!authorized(req)) return problem(res, 401, 'unauthorized', 'A valid bearer token is required.');
+
+    if (path === '/v1/changes' && req.method === 'GET') {
+      const after = Number(url.searchParams.get('after') ?? '0');
+      const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? '500')));
+      if (!Number.isInteger(after) || after < 0) return problem(res, 400, 'invalid_cursor', 'after must be a non-negative integer cursor.');
+      const page = changesAfter(db, after, limit + 1);
+      const items = page.slice(0, limit);
+      res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
+      // The case JSON is written as stored, so a broken item stays confined to its own line.
+      for (const it of items) res.write(`{"cursor":${it.cursor},"case":${it.raw}}\n`);
+      res.end(JSON.stringify({ next: items.length ? items[items.length - 1]!.cursor : after, hasMore: page.length > limit }) + '\n');
+      return;
+    }
+    if (path === '/v1/events' && req.method === 'GET') {
+      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.write(`event: changes\ndata: ${JSON.stringify({ cursor: currentSeq(db) })}\n\n`);
+      streams.add(res);
+      req.on('close', () => streams.delete(res));
+      return;
+    }
+    let m = /^\/v1\/cases\/([A-Za-z0-9_-]{1,64})\/decisions$/.exec(path);
+    if (m && req.method === 'POST') {
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || key.length < 8 || key.length > 100) return problem(res, 400, 'idempotency_key_required', 'Idempotency-Key header (8-100 characters) is required.');
+      const replay = idempotent('decisions', key);
+      if (replay) return json(res, replay.status, JSON.parse(replay.response), { 'Idempotent-Replay': 'true' });
+      let input: z.infer<typeof decisionBody>;
+      try {
+        const parsed = decisionBody.safeParse(await body(req));
+        if (!parsed.success) return problem(res, 400, 'invalid_body', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        input = parsed.data;
+      } catch {
+        return problem(res, 400, 'invalid_json', 'The body is not JSON.');
+      }
+      const c = getCase(db, m[1]!);
+      if (!c) return problem(res, 404, 'not_found', `No case ${m[1]}.`);
+      const ifMatch = String(req.headers['if-match'] ?? '').replace(/"/g, '');
+      const stale = opts.broken !== 'ignore-if-match' && (!ifMatch || Number(ifMatch) !== c.version);
+      if (stale || !DECIDABLE.has(c.status)) {
+        const response = { error: { code: 'conflict', message: stale ? `The case is at version ${c.version}, not ${ifMatch || '(none given)'}.` : `The case is ${c.status}: already decided.` }, case: c };
+        db.prepare('INSERT OR REPLACE INTO decisions (idempotency_key, case_id, kind, analyst, body, status, response, at) VALUES (?, ?, ?, ?, ?, 409, ?, ?)').run(key, c.id, input.kind, String(req.headers['x-analyst'] ?? ''), JSON.stringify(input), JSON.stringify(response), new Date().toISOString());
+        return json(res, 409, response);
+      }
+      const at = new Date().toISOString();
+      const updated = db.transaction(() => {
+        const u = updateCase(db, c.id, { status: nextStatus(c, input.kind) }, at);
+        const response = { decision: { id: key, caseId: c.id, kind: input.kind, reasonCodes: input.reasonCodes, analyst: String(req.headers['x-analyst'] ?? input.analyst ?? ''), decidedAt: input.decidedAt, receivedAt: at }, case: u };
+        db.prepare('INSERT INTO decisions (idempotency_key, case_id, kind, analyst, body, status, response, at) VALUES (?, ?, ?, ?, ?, 201, ?, ?)').run(key, c.id, input.kind, String(req.headers['x-analyst'] ?? ''), JSON.stringify(input), JSON.stringify(response), at);
+        return response;
+      })();
+      changed();
+      return json(res, 201, updated);
+    }
+    m = /^\/v1\/cases\/([A-Za-z0-9_-]{1,64})\/counterparty-responses$/.exec(path);
+    if (m && req.method === 'POST') {
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || key.length < 8) return problem(res, 400, 'idempotency_key_required', 'Idempotency-Key header is required.');
+      const replay = idempotent('counterparty_responses', key);
+      if (replay) return json(res, replay.status, JSON.parse(replay.response), { 'Idempotent-Replay': 'true' });
+      const parsed = responseBody.safeParse(await body(req).catch(() => null));
+      if (!parsed.success) return problem(res, 400, 'invalid_body', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      const c = getCase(db, m[1]!);
+      if (!c) return problem(res, 404, 'not_found', `No case ${m[1]}.`);
+      if (c.status !== 'awaiting_email_reply') return problem(res, 409, 'conflict', `The case is ${c.status}, not awaiting an e-mail reply.`, { case: c });
+      const at = new Date().toISOString();
+      const u = updateCase(db, c.id, { status: parsed.data.outcome === 'approved' ? 'awaiting_tx_hash' : 'counterparty_rejected' }, at);
+      const response = { response: { id: key, caseId: c.id, ...parsed.data }, case: u };
+      db.prepare('INSERT INTO counterparty_responses (idempotency_key, case_id, body, status, response, at) VALUES (?, ?, ?, 201, ?, ?)').run(key, c.id, JSON.stringify(parsed.data), JSON.stringify(response), at);
+      changed();
+      return json(res, 201, response);
+    }
+    if (path === '/v1/reference/fx-rates' && req.method === 'GET') {
+      const since = url.searchParams.get('since') ?? '';
+      return json(res, 200, { rates: (opts.rates ?? []).filter((r) => r.asOf > since) });
+    }
+    if (path === '/v1/reference/vasps' && req.method === 'GET') {
+      return json(res, 200, { vasps: VASPS.map((v) => ({ vaspId: v.vaspId, name: v.name, jurisdiction: v.country, protocol: v.protocol, email: v.email })) });
+    }
+    if (path === '/v1/exchange/create_tx' && req.method === 'POST') {
+      if (!opts.makeCase) return problem(res, 501, 'not_available', 'This backend generates no traffic.');
+      const c = addCase(opts.makeCase());
+      return json(res, 201, { case: c });
+    }
+    m = /^\/v1\/exchange\/cases\/([A-Za-z0-9_-]{1,64})\/send_transaction$/.exec(path);
+    if (m && req.method === 'POST') {
+      const b = (await body(req).catch(() => ({}))) as { txHash?: unknown };
+      if (typeof b.txHash !== 'string' || !/^(0x)?[0-9a-fA-F]{64}$/.test(b.txHash)) return problem(res, 400, 'invalid_body', 'txHash must be a 64-hex-digit transaction hash.');
+      const c = getCase(db, m[1]!);
+      if (!c) return problem(res, 404, 'not_found', `No case ${m[1]}.`);
+      if (c.status !== 'awaiting_tx_hash') return problem(res, 409, 'conflict', `The case is ${c.status}, not awaiting a transaction hash.`, { case: c });
+      const u = updateCase(db, c.id, { status: 'completed', txHash: b.txHash });
+      changed();
+      return json(res, 200, { case: u });
+    }
+    if (opts.testHooks && path === '/v1/test/inject' && req.method === 'POST') {
+      const b = (await body(req)) as { raw: string };
+      const seq = db.transaction(() => {
+        const s = currentSeq(db) + 1;
+        db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)").run(String(s));
+        db.prepare('INSERT INTO feed_extra (seq, raw) VALUES (?, ?)').run(s, b.raw);
+        return s;
+      })();
+      changed();
+      return json(res, 201, { cursor: seq });
+    }
+    if (opts.testHooks && path === '/v1/test/cases' && req.method === 'POST') {
+      const b = (await body(req)) as { case: CaseRecord };
+      putCase(db, b.case);
+      changed();
+      return json(res, 201, { case: b.case });
+    }
+    return problem(res, 404, 'not_found', 'No such endpoint.');
+  };
+
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    routes(req, res, url).catch(() => {
+      if (!res.headersSent) problem(res, 500, 'internal', 'Internal error.');
+      else res.end();
+    });
+  });
+  const heartbeat = setInterval(() => streams.forEach((s) => s.write(': ping\n\n')), 15_000).unref();
+  function addCase(c: CaseRecord): CaseRecord {
+    putCase(db, c);
+    changed();
+    return c;
+  }
+  await new Promise<void>((ok, err) => {
+    server.once('error', err);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => ok());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    token,
+    port,
+    db,
+    addCase,
+    changed,
+    close: async () => {
+      clearInterval(heartbeat);
+      for (const s of streams) s.end();
+      const closed = new Promise<void>((ok) => server.close(() => ok()));
+      server.closeAllConnections();
+      await closed;
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { randomUUID } from 'node:crypto';
+import { AppError } from '../../src-shared/result';
+import { appendAudit } from '../audit/chain';
+import type { WritableDB } from '../store/db';
+
+// A decision is recorded locally and queued for the backend in ONE transaction: the local record,
+// the audit event and the outbox row exist together or not at all. Offline, it waits in the outbox.
+
+export const DECISION_KINDS = ['accept', 'reject', 'request_information'] as const;
+export type DecisionKind = (typeof DECISION_KINDS)[number];
+export const DECIDABLE = new Set(['pending_review', 'escalated', 'needs_information']);
+
+export interface DecisionInput {
+  caseId: string;
+  kind: DecisionKind;
+  reasonCodes: string[];
+  note?: string | null;
+  analyst: string;
+  at?: string;
+}
+
+export interface RecordedDecision {
+  id: string;
+  caseId: string;
+  kind: DecisionKind;
+  caseVersion: number;
+  outboxId: number;
+}
+
+export function recordDecision(db: WritableDB, d: DecisionInput): RecordedDecision {
+  return db.transaction(() => {
+    const c = db.prepare('SELECT status, version FROM cases WHERE id = ?').get(d.caseId) as { status: string; version: number } | undefined;
+    if (!c) throw new AppError('not_found', `No case ${d.caseId}.`);
+    if (!DECIDABLE.has(c.status)) throw new AppError('conflict', `Case ${d.caseId} is ${c.status.replace(/_/g, ' ')}: it cannot be decided now.`);
+    const open = db.prepare("SELECT id FROM decisions WHERE case_id = ? AND sync_state = 'pending'").get(d.caseId);
+    if (open) throw new AppError('conflict', `Case ${d.caseId} already has a decision waiting to sync.`);
+    const id = randomUUID();
+    const at = d.at ?? new Date().toISOString();
+    db.prepare(
+      `INSERT INTO decisions (id, case_id, kind, reason_codes, note, analyst, case_version, decided_at, sync_state)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
+    ).run(id, d.caseId, d.kind, JSON.stringify(d.reasonCodes), d.note ?? null, d.analyst, c.version, at);
+    const payload = { kind: d.kind, reasonCodes: d.reasonCodes, note: d.note ?? null, decidedAt: at, analyst: d.analyst };
+    const r = db
+      .prepare(`INSERT INTO outbox (kind, case_id, idempotency_key, base_version, payload, next_attempt_at, created_at) VALUES ('decision', ?, ?, ?, ?, ?, ?)`)
+      .run(d.caseId, id, c.version, JSON.stringify(payload), at, at);
+    appendAudit(db, { actor: d.analyst, action: `decision.${d.kind}`, caseId: d.caseId, payload: { decisionId: id, reasonCodes: d.reasonCodes, caseVersion: c.version }, at });
+    return { id, caseId: d.caseId, kind: d.kind, caseVersion: c.version, outboxId: Number(r.lastInsertRowid) };
+  })();
+}

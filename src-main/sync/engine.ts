@@ -6,7 +6,7 @@ import { runCaseChecks, type CheckContext } from '../checks/run';
 import { readIvms101 } from '../ivms101/engine';
 import { getCaseRecord, quarantine, upsertCase } from '../store/cases';
 import type { WritableDB } from '../store/db';
-import { BackendClient, BackendError, type FeedItem } from './client';
+import { BackendError, type BackendClient, type FeedItem } from './client';
 
 // The workstation's working copy follows the backend: pull the changes feed by cursor in pages
 // (each page, with its cursor, in one transaction), push the outbox with backoff until each entry is

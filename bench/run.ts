@@ -5,10 +5,11 @@ import type { Measurement, Suite } from './harness';
 import { ivms101Suite } from './suites/ivms101';
 import { rulesSuite } from './suites/rules';
 import { screeningSuite } from './suites/screening';
+import { syncSuite } from './suites/sync';
 import { storeSuite } from './suites/store';
 
 // `npm run bench [-- suite ...]`: runs the suites, prints a table, writes bench/results/latest.json.
-const SUITES: Suite[] = [storeSuite, ivms101Suite, rulesSuite, screeningSuite];
+const SUITES: Suite[] = [storeSuite, ivms101Suite, rulesSuite, screeningSuite, syncSuite];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? SUITES.filter((s) => wanted.includes(s.name)) : SUITES;

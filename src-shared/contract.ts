@@ -111,6 +111,20 @@ export const contract = {
       })
       .strict(),
   ),
+  'sync.status': method<Events['sync.status']>()(empty),
+  'sync.configure': method<Events['sync.status']>()(z.object({ url: z.url().max(500), token: z.string().min(8).max(500) }).strict()),
+  /** Pull and push now; pending outbox entries are retried at once. */
+  'sync.now': method<Events['sync.status']>()(empty),
+  'cases.decide': method<CaseDetail>()(
+    z
+      .object({
+        caseId: z.string().min(1).max(64),
+        kind: z.enum(['accept', 'reject', 'request_information']),
+        reasonCodes: z.array(z.string().regex(/^[A-Z_]{2,40}$/)).max(10),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
+  ),
   'audit.verify': method<AuditVerification>()(empty),
 } as const;
 

@@ -5,9 +5,12 @@ import { checksForCase } from '../store/checks';
 import { defaultRulePack } from '../rules/pack';
 import { listVersions, saveDisposition } from '../screening/store';
 import { runCaseChecks } from '../checks/run';
+import { recordDecision } from '../cases/decide';
 import type { ScreeningCheck } from '../../src-shared/checks';
 import type { Workstation } from '../app/workstation';
 import type { Handlers } from './dispatcher';
+
+const notConfigured = () => ({ configured: false, online: false, lastSyncAt: null, lastError: 'no backend configured', cursor: 0, outboxDepth: 0, conflicts: 0, quarantined: 0 });
 
 /** The contract's methods, implemented over the core. Thin: the logic lives in the areas. */
 export function createHandlers(ws: Workstation): Handlers {
@@ -60,6 +63,29 @@ export function createHandlers(ws: Workstation): Handlers {
         ws.audit('screening.disposition', { list, entryId, disposition, score: hit.score, role: hit.party.role }, caseId);
         runCaseChecks(db, record, ws.checkContext());
       })();
+      return { record, checks: checksForCase(db, caseId) };
+    },
+    'sync.status': () => ws.syncEngine()?.status() ?? notConfigured(),
+    'sync.configure': ({ url, token }) => {
+      ws.configureSync(url, token);
+      return ws.syncEngine()?.status() ?? notConfigured();
+    },
+    'sync.now': async () => {
+      const s = ws.syncEngine();
+      if (!s) return notConfigured();
+      s.retryNow();
+      await s.pull().catch(() => {});
+      await s.push().catch(() => {});
+      return s.status();
+    },
+    'cases.decide': async ({ caseId, kind, reasonCodes, note }) => {
+      const db = ws.database();
+      ws.touch();
+      recordDecision(db, { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor });
+      // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
+      await ws.syncEngine()?.push().catch(() => 0);
+      const record = getCaseRecord(db, caseId);
+      if (!record) throw new AppError('not_found', `No case ${caseId}.`);
       return { record, checks: checksForCase(db, caseId) };
     },
     'audit.verify': () => verifyAudit(ws.database()),

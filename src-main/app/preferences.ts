@@ -13,6 +13,8 @@ const schema = z.object({
   maxRateAgeHours: z.number().min(1).max(24 * 90).default(72),
   /** Name hits below this score are not raised (see docs/screening.md for how 0.88 was chosen). */
   screeningMinScore: z.number().min(0.5).max(1).default(0.88),
+  /** The exchange backend (its token is kept in the encrypted database, never here). */
+  backendUrl: z.url().nullable().default(null),
 });
 export type Preferences = z.infer<typeof schema>;
 

@@ -7,6 +7,8 @@ import { runCaseChecks, type CheckContext } from '../checks/run';
 import { casePage } from '../store/cases';
 import { dbRates } from '../rules/fx';
 import { ScreeningIndex } from '../screening/search';
+import { BackendClient } from '../sync/client';
+import { SyncEngine } from '../sync/engine';
 import { activeLists } from '../screening/store';
 import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type WritableDB } from '../store/db';
@@ -119,6 +121,8 @@ export class Workstation {
 
   lock(reason: 'manual' | 'idle' = 'manual'): AppStatus {
     if (this.db) {
+      void this.sync?.stop();
+      this.sync = null;
       this.audit('vault.locked', { reason });
       this.db.close();
       this.db = null;
@@ -192,6 +196,42 @@ export class Workstation {
     this.log.info('vault.unlocked', {});
     this.events.emit('vault.unlocked', {});
     this.recheckIfRulesChanged();
+    // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
+    const url = process.env.WAYBILL_BACKEND_URL;
+    const token = process.env.WAYBILL_BACKEND_TOKEN;
+    if (url && token && !this.preferences.backendUrl) this.configureSync(url, token);
+    else this.startSync();
+  }
+
+  private sync: SyncEngine | null = null;
+
+  /** Points the workstation at a backend. The token goes into the encrypted database only. */
+  configureSync(url: string, token: string): void {
+    const db = this.database();
+    db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('sync.token', ?)").run(token);
+    this.updatePreferences({ backendUrl: url });
+    this.audit('sync.configured', { host: new URL(url).host });
+    void this.stopSync().then(() => this.startSync());
+  }
+
+  syncEngine(): SyncEngine | null {
+    return this.sync;
+  }
+
+  /** Starts following the backend, if one is configured. */
+  startSync(): void {
+    if (!this.db || this.sync) return;
+    const url = this.preferences.backendUrl;
+    const token = (this.db.prepare("SELECT value FROM settings WHERE key = 'sync.token'").get() as { value: string } | undefined)?.value;
+    if (!url || !token) return;
+    this.sync = new SyncEngine(() => this.database(), new BackendClient(url, token, this.actor), () => this.checkContext(), this.events, this.log);
+    this.sync.start();
+  }
+
+  async stopSync(): Promise<void> {
+    const s = this.sync;
+    this.sync = null;
+    await s?.stop();
   }
 
   /** Resolves when the background re-evaluation started at unlock (if any) has finished. */

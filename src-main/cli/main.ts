@@ -18,6 +18,7 @@ import { Workstation } from '../app/workstation';
 import { convertCommand, validateCommand } from './ivms101';
 import { rulesEvaluate, rulesList } from './rules';
 import { screeningImport, screeningSearch } from './screening';
+import { runConformance } from '../sync/conformance';
 import { recheckAll } from '../checks/run';
 import { dbRates, parseRatesCsv, saveRates } from '../rules/fx';
 import { passphraseFromEnvOrPrompt, UsageError } from './passphrase';
@@ -38,6 +39,7 @@ Usage: waybill <command> [options]
   rules list [--json] [--date YYYY-MM-DD] the jurisdictions, the rule version in force, and broken files
   rules evaluate FILE [--json] [--home CC] [--rates FILE.csv | --data-dir D]
                                           does the Travel Rule apply to this case, and why
+  conformance --url URL --token T        check a backend against the contract; names each failed expectation
   fx import FILE.csv --data-dir D         import FX rates (pair,rate,as_of,source); re-evaluates cases
   screening import --data-dir D --source ofac|eu|un|uk|csl PATH
                                           import a sanctions list version (OFAC: the folder of its CSV set)
@@ -100,8 +102,9 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
       out.stdout(HELP);
       return group ? EXIT.ok : EXIT.usage;
     }
-    const cmd = group === 'serve' ? 'serve' : `${group} ${sub ?? ''}`.trim();
-    const args = group === 'serve' ? (sub === undefined ? [] : [sub, ...rest]) : rest;
+    const single = group === 'serve' || group === 'conformance';
+    const cmd = single ? group : `${group} ${sub ?? ''}`.trim();
+    const args = single ? (sub === undefined ? [] : [sub, ...rest]) : rest;
     switch (cmd) {
       case 'vault init': {
         const { values } = parse(args, {});
@@ -184,6 +187,17 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
         } finally {
           ws.close();
         }
+      }
+      case 'conformance': {
+        const { values } = parse(args, { url: { type: 'string' }, token: { type: 'string' } });
+        const url = typeof values.url === 'string' ? values.url : undefined;
+        const token = typeof values.token === 'string' ? values.token : process.env.WAYBILL_BACKEND_TOKEN;
+        if (!url || !token) throw new UsageError('waybill conformance --url URL --token T (or WAYBILL_BACKEND_TOKEN)');
+        const results = await runConformance(url, token);
+        for (const r of results) out.stdout(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}${r.ok ? '' : `\n      ${r.detail}`}\n`);
+        const failed = results.filter((r) => !r.ok).length;
+        out.stdout(`${results.length - failed} of ${results.length} expectations met\n`);
+        return failed ? EXIT.checkFailed : EXIT.ok;
       }
       case 'rules list': {
         const { values } = parse(args, { json: { type: 'boolean' }, date: { type: 'string' } });

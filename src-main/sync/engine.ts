@@ -2,7 +2,8 @@ import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
 import type { EventBus } from '../app/events';
 import type { Logger } from '../app/log';
 import { describeIssues } from '../cases/import';
-import { runCaseChecks, type CheckContext } from '../checks/run';
+import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';
+import { saveRates, type FxRate } from '../rules/fx';
 import { readIvms101 } from '../ivms101/engine';
 import { getCaseRecord, quarantine, upsertCase } from '../store/cases';
 import type { WritableDB } from '../store/db';
@@ -66,7 +67,7 @@ export class SyncEngine {
     private readonly pollMs = 5000,
   ) {}
 
-  status(): SyncStatus {
+  status(): SyncStatus & { configured: true } {
     const db = this.db();
     const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
     return {
@@ -143,8 +144,28 @@ export class SyncEngine {
       if (!page.hasMore) break;
     }
     if (report.quarantined) this.log.warn('sync.quarantined', { count: report.quarantined });
+    await this.pullRates();
     this.report(true);
     return report;
+  }
+
+  /** Reference data: FX rates observed since the newest we hold. New rates re-evaluate the cases. */
+  private async pullRates(): Promise<void> {
+    const db = this.db();
+    const newest = (db.prepare('SELECT max(as_of) AS t FROM fx_rates').get() as { t: string | null }).t ?? '';
+    let body: unknown;
+    try {
+      body = await this.client.get(`/v1/reference/fx-rates${newest ? `?since=${encodeURIComponent(newest)}` : ''}`);
+    } catch {
+      return; // reference data is optional: the cases still sync
+    }
+    const rates = ((body as { rates?: unknown[] }).rates ?? []).filter(
+      (r): r is FxRate =>
+        typeof r === 'object' && r !== null && ['base', 'quote', 'rate', 'asOf', 'source'].every((k) => typeof (r as Record<string, unknown>)[k] === 'string') && /^\d+(\.\d+)?$/.test((r as FxRate).rate),
+    );
+    if (rates.length === 0) return;
+    saveRates(db, rates, new Date().toISOString());
+    recheckAll(db, this.checks());
   }
 
   /** Pushes every due outbox entry, oldest first. Returns how many were acknowledged. */

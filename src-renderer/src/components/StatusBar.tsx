@@ -1,7 +1,7 @@
 import { useApp } from '../state/app-store';
 
 export function StatusBar() {
-  const { status, lock, busy, rules } = useApp();
+  const { status, lock, busy, rules, sync } = useApp();
   if (!status) return null;
   const unlocked = status.vault === 'unlocked';
   return (
@@ -16,6 +16,19 @@ export function StatusBar() {
       <span className="muted">
         Waybill {status.version} · {status.mode}
       </span>
+      {unlocked && sync?.configured && (
+        <span data-testid="sync-state" className={sync.online ? 'pill ok' : 'pill warn'} title={sync.lastError ?? undefined}>
+          {sync.online ? 'Online' : 'Offline'}
+        </span>
+      )}
+      {unlocked && sync?.configured && (
+        <span>
+          Last sync: {sync.lastSyncAt ? sync.lastSyncAt.replace('T', ' ').slice(0, 19) : 'never'} · Outbox: <span data-testid="outbox-depth">{sync.outboxDepth}</span>
+          {sync.conflicts > 0 && <> · <span className="missing">{sync.conflicts} conflict(s)</span></>}
+          {sync.quarantined > 0 && <> · {sync.quarantined} quarantined</>}
+        </span>
+      )}
+      {unlocked && sync && !sync.configured && <span className="muted">No backend configured</span>}
       {rules && rules.errors.length > 0 && (
         <span className="pill warn" title={rules.errors.map((e) => `${e.file} ${e.field}: ${e.message}`).join('\n')} role="status">
           {new Set(rules.errors.map((e) => e.file)).size} rule file(s) broken: those jurisdictions cannot be evaluated

@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { CaseSummary, QueueSortColumn } from '../../../src-shared/domain';
-import type { AppStatus, RulesStatus } from '../../../src-shared/contract';
+import type { AppStatus, Events, RulesStatus } from '../../../src-shared/contract';
 import { ApiError, type Client } from '../api/client';
 
 export interface QueueState {
@@ -20,6 +20,7 @@ interface AppState {
   busy: boolean;
   lockedReason: 'manual' | 'idle' | null;
   rules: RulesStatus | null;
+  sync: Events['sync.status'] | null;
   queue: QueueState;
   init(client: Client): Promise<void>;
   createVault(passphrase: string, rememberOnDevice: boolean): Promise<void>;
@@ -53,6 +54,7 @@ export const useApp = create<AppState>((set, get) => {
   const afterUnlock = async (status: AppStatus) => {
     set({ status, lockedReason: null });
     await get().loadQueue({ offset: 0 });
+    set({ sync: await client().call('sync.status', {}) });
   };
 
   return {
@@ -62,6 +64,7 @@ export const useApp = create<AppState>((set, get) => {
     busy: false,
     lockedReason: null,
     rules: null,
+    sync: null,
     queue: { rows: [], total: 0, offset: 0, limit: 100, sort: { column: 'transferTime', direction: 'desc' }, loading: false },
 
     async init(c) {
@@ -76,6 +79,7 @@ export const useApp = create<AppState>((set, get) => {
         void c.call('app.status', {}).then((status) => set({ status }), () => {});
       });
       c.on('cases.changed', () => void get().loadQueue());
+      c.on('sync.status', (sync) => set({ sync }));
       await run(async () => {
         const [status, rules] = await Promise.all([c.call('app.status', {}), c.call('rules.status', {})]);
         set({ status, rules });

@@ -1,0 +1,58 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../src-main/app/log';
+import { Workstation } from '../../src-main/app/workstation';
+import { generateCases } from '../../src-main/cases/generate';
+import { BackendClient } from '../../src-main/sync/client';
+import { SyncEngine } from '../../src-main/sync/engine';
+import { caseFactory } from '../../reference-backend/simulate';
+import { startBackend } from '../../reference-backend/server';
+import { percentile, round, type Suite } from '../harness';
+
+const CASES = Number(process.env.BENCH_SYNC_CASES ?? 100_000);
+
+export const syncSuite: Suite = {
+  name: 'sync',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'waybill-bench-sync-'));
+    const backend = await startBackend({ dbFile: join(dir, 'backend.db') });
+    try {
+      backend.db.transaction(() => {
+        for (const c of generateCases(CASES, { seed: 5 })) backend.addCase({ ...c, status: 'pending_review' });
+      })();
+      const ws = new Workstation({ dataDir: join(dir, 'ws'), mode: 'cli', actor: 'bench' });
+      await ws.createVault('benchmark passphrase 1');
+      const engine = new SyncEngine(() => ws.database(), new BackendClient(backend.url, backend.token, 'bench'), () => ws.checkContext(), null, silentLogger, 60_000);
+      const t0 = performance.now();
+      const r = await engine.pull();
+      const seconds = (performance.now() - t0) / 1000;
+      if (r.applied !== CASES) throw new Error(`synced ${r.applied} of ${CASES}`);
+
+      // Delay from a new case at the backend to its row here, following live events.
+      engine.start();
+      await new Promise((ok) => setTimeout(ok, 500));
+      const make = caseFactory(77);
+      const delays: number[] = [];
+      const has = ws.database().prepare('SELECT 1 FROM cases WHERE id = ?');
+      for (let i = 0; i < 30; i++) {
+        const c = make();
+        const start = performance.now();
+        backend.addCase(c);
+        while (!has.get(c.id) && performance.now() - start < 10_000) await new Promise((ok) => setTimeout(ok, 2));
+        if (!has.get(c.id)) throw new Error(`case ${c.id} did not arrive within 10 s`);
+        delays.push(performance.now() - start);
+      }
+      await engine.stop();
+      ws.close();
+      return [
+        { suite: 'sync', metric: `end-to-end sync of ${CASES} cases over loopback`, value: round(CASES / seconds, 0), unit: 'cases/s', note: `${round(seconds, 1)} s, every case checked (rules, IVMS101, screening)` },
+        { suite: 'sync', metric: 'new case at the backend → local row, p50', value: round(percentile(delays, 50), 1), unit: 'ms', note: 'live events (SSE), 30 cases' },
+        { suite: 'sync', metric: 'new case at the backend → local row, p95', value: round(percentile(delays, 95), 1), unit: 'ms' },
+      ];
+    } finally {
+      await backend.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -1,0 +1,128 @@
+import { randomUUID } from 'node:crypto';
+import { caseRecordSchema } from '../../src-shared/case';
+
+// `waybill conformance`: the contract's expectations, run against any backend an exchange builds.
+// Each expectation passes or fails with what was seen; nothing here trusts the backend's own word.
+
+export interface Expectation {
+  name: string;
+  ok: boolean;
+  detail: string;
+}
+
+type Fetch = (path: string, init?: RequestInit & { auth?: boolean }) => Promise<Response>;
+
+export async function runConformance(url: string, token: string): Promise<Expectation[]> {
+  const base = url.replace(/\/$/, '');
+  const call: Fetch = (path, init = {}) => {
+    const headers = new Headers(init.headers);
+    if (init.auth !== false) headers.set('Authorization', `Bearer ${token}`);
+    headers.set('X-Analyst', 'conformance-kit');
+    return fetch(`${base}${path}`, { ...init, headers, signal: AbortSignal.timeout(15_000) });
+  };
+  const out: Expectation[] = [];
+  const expect = async (name: string, fn: () => Promise<string>) => {
+    try {
+      out.push({ name, ok: true, detail: await fn() });
+    } catch (e) {
+      out.push({ name, ok: false, detail: e instanceof Error ? e.message : String(e) });
+    }
+  };
+  const must = (cond: boolean, msg: string) => {
+    if (!cond) throw new Error(msg);
+  };
+  const feed = async (after: number, limit: number) => {
+    const res = await call(`/v1/changes?after=${after}&limit=${limit}`);
+    must(res.status === 200, `answered ${res.status}`);
+    must((res.headers.get('content-type') ?? '').includes('ndjson'), `content type is ${res.headers.get('content-type')}, not application/x-ndjson`);
+    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const end = lines.pop() as { next?: unknown; hasMore?: unknown } | undefined;
+    must(typeof end?.next === 'number' && typeof end.hasMore === 'boolean', 'the page does not end with {"next": n, "hasMore": bool}');
+    return { items: lines as { cursor: number; case: unknown }[], next: end!.next as number, hasMore: end!.hasMore as boolean };
+  };
+
+  await expect('GET /v1/health answers 200 with {ok, cursor}', async () => {
+    const res = await call('/v1/health', { auth: false });
+    const b = (await res.json()) as { ok?: unknown; cursor?: unknown };
+    must(res.status === 200 && b.ok === true && typeof b.cursor === 'number', `answered ${res.status} ${JSON.stringify(b).slice(0, 100)}`);
+    return `cursor ${b.cursor}`;
+  });
+  await expect('a request without the workstation token is refused with 401', async () => {
+    const res = await call('/v1/changes?after=0&limit=1', { auth: false });
+    must(res.status === 401, `answered ${res.status}`);
+    return '401';
+  });
+  await expect('the changes feed pages by cursor without gaps or overlaps, every item a valid case', async () => {
+    const first = await feed(0, 2);
+    must(first.items.length > 0, 'the feed is empty: nothing to check (create a case first)');
+    const second = await feed(first.next, 2);
+    const cursors = [...first.items, ...second.items].map((i) => i.cursor);
+    must(cursors.every((c, i) => i === 0 || c > cursors[i - 1]!), `cursors do not increase: ${cursors.join(', ')}`);
+    must(first.items.every((i) => i.cursor <= first.next), 'an item lies beyond the page\'s "next"');
+    for (const it of [...first.items, ...second.items]) {
+      const p = caseRecordSchema.strict().safeParse(it.case);
+      must(p.success, `item at cursor ${it.cursor} is not a valid case: ${p.success ? '' : p.error.issues[0]?.path.join('.')} ${p.success ? '' : p.error.issues[0]?.message}`);
+    }
+    return `${cursors.length} items over two pages`;
+  });
+  await expect('GET /v1/events streams server-sent events', async () => {
+    const ctrl = new AbortController();
+    const res = await fetch(`${base}/v1/events`, { headers: { Authorization: `Bearer ${token}` }, signal: ctrl.signal });
+    const type = res.headers.get('content-type') ?? '';
+    ctrl.abort();
+    must(res.status === 200 && type.includes('text/event-stream'), `answered ${res.status} ${type}`);
+    return type;
+  });
+  await expect('GET /v1/reference/fx-rates and /v1/reference/vasps answer in the contract\'s shape', async () => {
+    const fx = (await (await call('/v1/reference/fx-rates')).json()) as { rates?: unknown };
+    const vasps = (await (await call('/v1/reference/vasps')).json()) as { vasps?: { protocol?: unknown }[] };
+    must(Array.isArray(fx.rates), 'fx-rates has no "rates" array');
+    must(Array.isArray(vasps.vasps) && vasps.vasps.every((v) => typeof v.protocol === 'string'), 'vasps has no "vasps" array with protocols');
+    return `${(fx.rates as unknown[]).length} rates, ${vasps.vasps!.length} VASPs`;
+  });
+
+  // Decisions need a case nobody has decided: create one the way the exchange would.
+  let target: { id: string; version: number } | null = null;
+  await expect('POST /v1/exchange/create_tx creates a withdrawal pending review', async () => {
+    const res = await call('/v1/exchange/create_tx', { method: 'POST' });
+    must(res.status === 201, `answered ${res.status}`);
+    const c = caseRecordSchema.parse(((await res.json()) as { case: unknown }).case);
+    must(c.status === 'pending_review', `the new case is ${c.status}`);
+    target = { id: c.id, version: c.version };
+    return c.id;
+  });
+  const decide = (key: string | null, version: number | null) =>
+    call(`/v1/cases/${target!.id}/decisions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}), ...(version !== null ? { 'If-Match': `"${version}"` } : {}) },
+      body: JSON.stringify({ kind: 'reject', reasonCodes: ['COMPLIANCE_CHECK_FAIL'], note: 'conformance kit', decidedAt: new Date().toISOString() }),
+    });
+  await expect('a decision without an Idempotency-Key is refused with 400', async () => {
+    must(target !== null, 'no case to decide');
+    const res = await decide(null, target!.version);
+    must(res.status === 400, `answered ${res.status}`);
+    return '400';
+  });
+  await expect('a decision on a stale version is refused with 409 and the current case', async () => {
+    must(target !== null, 'no case to decide');
+    const res = await decide(randomUUID(), target!.version + 41);
+    const b = (await res.json()) as { case?: { id?: unknown } };
+    must(res.status === 409 && b.case?.id === target!.id, `answered ${res.status} without the current case`);
+    return '409 with the case';
+  });
+  await expect('a replay with the same Idempotency-Key returns the first answer and decides only once', async () => {
+    must(target !== null, 'no case to decide');
+    const key = randomUUID();
+    const first = await decide(key, target!.version);
+    const firstBody = await first.text();
+    must(first.status === 201, `the first decision answered ${first.status}`);
+    const again = await decide(key, target!.version);
+    const againBody = await again.text();
+    must(again.status === first.status, `the replay answered ${again.status}, the first ${first.status}`);
+    must(againBody === firstBody, 'the replay answered differently from the first');
+    const other = await decide(randomUUID(), target!.version);
+    must(other.status === 409, `a second, different decision on the same case answered ${other.status}, not 409`);
+    return 'same answer; one decision';
+  });
+  return out;
+}

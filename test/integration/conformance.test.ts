@@ -1,0 +1,39 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { caseFactory } from '../../reference-backend/simulate';
+import { startBackend, type Backend } from '../../reference-backend/server';
+import { runCli } from '../support/cli';
+
+const backends: Backend[] = [];
+afterEach(async () => Promise.all(backends.splice(0).map((b) => b.close())));
+
+async function backend(broken?: 'ignore-idempotency' | 'ignore-if-match') {
+  const makeCase = caseFactory(5);
+  const b = await startBackend({ makeCase, rates: [], ...(broken ? { broken } : {}) });
+  for (let i = 0; i < 5; i++) b.addCase(makeCase());
+  backends.push(b);
+  return b;
+}
+
+describe('waybill conformance', () => {
+  it('passes against the reference backend', async () => {
+    const b = await backend();
+    const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
+    expect(r.stdout).not.toMatch(/FAIL/);
+    expect(r.stdout).toMatch(/(\d+) of \1 expectations met/);
+    expect(r.code).toBe(0);
+  });
+
+  it('fails against a backend that ignores Idempotency-Key, naming the expectation', async () => {
+    const b = await backend('ignore-idempotency');
+    const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}a replay with the same Idempotency-Key returns the first answer and decides only once\n {6}the replay answered 409, the first 201/);
+  });
+
+  it('fails against a backend that ignores If-Match', async () => {
+    const b = await backend('ignore-if-match');
+    const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}a decision on a stale version is refused with 409 and the current case/);
+  });
+});

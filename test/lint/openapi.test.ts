@@ -1,0 +1,40 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { parse } from 'yaml';
+import { describe, expect, it } from 'vitest';
+import { caseRecordSchema } from '../../src-shared/case';
+import { ROOT } from '../support/cli';
+
+const doc = parse(readFileSync(join(ROOT, 'resources', 'openapi.yaml'), 'utf8')) as Record<string, unknown>;
+
+describe('the backend contract (resources/openapi.yaml)', () => {
+  it('is a valid OpenAPI 3.1 document', async () => {
+    const v = new Validator();
+    const r = await v.validate(doc);
+    expect(r.errors ?? []).toEqual([]);
+    expect(r.valid).toBe(true);
+    expect(v.version).toBe('3.1');
+  });
+
+  it("describes the same Case fields the workstation's schema accepts", () => {
+    const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, unknown>; required: string[] }> }).schemas;
+    expect(Object.keys(schemas.Case!.properties).sort()).toEqual(Object.keys(caseRecordSchema.shape).sort());
+  });
+
+  it('names every endpoint the outline asks for', () => {
+    expect(Object.keys(doc.paths as object).sort()).toEqual(
+      [
+        '/v1/health',
+        '/v1/changes',
+        '/v1/events',
+        '/v1/cases/{caseId}/decisions',
+        '/v1/cases/{caseId}/counterparty-responses',
+        '/v1/reference/fx-rates',
+        '/v1/reference/vasps',
+        '/v1/exchange/create_tx',
+        '/v1/exchange/cases/{caseId}/send_transaction',
+      ].sort(),
+    );
+  });
+});

@@ -55,6 +55,7 @@ export class SyncEngine {
   private events: AbortController | null = null;
   private timer: NodeJS.Timeout | null = null;
   private pulling: Promise<PullReport> | null = null;
+  private pullAgain = false;
   private pushing: Promise<number> | null = null;
   private state = { online: false, lastSyncAt: null as string | null, lastError: null as string | null };
 
@@ -107,7 +108,20 @@ export class SyncEngine {
 
   /** Pulls every page after the stored cursor. Safe to call at any time; concurrent calls share one run. */
   pull(): Promise<PullReport> {
-    this.pulling ??= this.pullAll().finally(() => {
+    // A notification during a pull may concern a change that pull has already read past:
+    // remember it, and go round once more when the current pull ends.
+    if (this.pulling) {
+      this.pullAgain = true;
+      return this.pulling;
+    }
+    this.pulling = (async () => {
+      let r: PullReport;
+      do {
+        this.pullAgain = false;
+        r = await this.pullAll();
+      } while (this.pullAgain && !this.stopped);
+      return r;
+    })().finally(() => {
       this.pulling = null;
     });
     return this.pulling;

@@ -14,6 +14,7 @@ export const ERROR_CODES = [
   'unavailable',
   'conflict',
   'forbidden',
+  'cancelled',
   'internal',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -15,6 +15,8 @@ const schema = z.object({
   screeningMinScore: z.number().min(0.5).max(1).default(0.88),
   /** The exchange backend (its token is kept in the encrypted database, never here). */
   backendUrl: z.url().nullable().default(null),
+  /** Purge personal data whose retention period has ended: once a day while unlocked, or only on demand. */
+  retentionSchedule: z.enum(['daily', 'off']).default('daily'),
 });
 export type Preferences = z.infer<typeof schema>;
 

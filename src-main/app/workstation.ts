@@ -11,7 +11,11 @@ import { BackendClient } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
 import { activeLists } from '../screening/store';
 import { defaultRulePack } from '../rules/pack';
-import { DB_FILE, openDatabase, type WritableDB } from '../store/db';
+import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
+import { createExport, type ExportProgress, type ExportResult } from '../export/create';
+import type { ExportSelection } from '../export/selection';
+import { signingKey, type SigningKey } from '../export/signing-key';
+import { purgeExpired, type PurgeReport, type RetentionContext } from '../retention/purge';
 import type { DeviceKeyProtector } from '../vault/device-key';
 import { deviceProtectorRefusal } from '../vault/device-key';
 import {
@@ -48,6 +52,10 @@ export class Workstation {
   readonly dataDir: string;
   readonly actor: string;
   private db: WritableDB | null = null;
+  /** Kept while unlocked so an export can read from a snapshot connection of its own; zeroed at lock. */
+  private dbKey: Buffer | null = null;
+  private readonly exports = new Set<AbortController>();
+  private retentionTimer: NodeJS.Timeout | null = null;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
@@ -123,8 +131,12 @@ export class Workstation {
     if (this.db) {
       void this.sync?.stop();
       this.sync = null;
+      for (const c of this.exports) c.abort();
+      this.disarmRetention();
       this.audit('vault.locked', { reason });
       this.db.close();
+      this.dbKey?.fill(0);
+      this.dbKey = null;
       this.db = null;
       this.screening = null;
       this.log.info('vault.locked', { reason });
@@ -188,6 +200,7 @@ export class Workstation {
   private open(key: Buffer): void {
     try {
       this.db = openDatabase(this.dbPath, key);
+      this.dbKey = Buffer.from(key);
     } finally {
       key.fill(0);
     }
@@ -196,6 +209,7 @@ export class Workstation {
     this.log.info('vault.unlocked', {});
     this.events.emit('vault.unlocked', {});
     this.recheckIfRulesChanged();
+    this.armRetention();
     // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
     const url = process.env.WAYBILL_BACKEND_URL;
     const token = process.env.WAYBILL_BACKEND_TOKEN;
@@ -271,6 +285,88 @@ export class Workstation {
       };
       setImmediate(step);
     });
+  }
+
+  /** A second, read-only connection: an export reads one consistent snapshot while work goes on. */
+  openSnapshot(): ReadableDB {
+    this.database();
+    if (!this.dbKey) throw new AppError('vault_locked', 'The vault is locked. Unlock it to continue.');
+    return openDatabase(this.dbPath, Buffer.from(this.dbKey), { readonly: true });
+  }
+
+  /** The workstation's export-signing key (created on first use, kept in the encrypted database). */
+  signingKey(): SigningKey {
+    return signingKey(this.database(), this.actor);
+  }
+
+  /** Writes a signed bundle. Locking the vault cancels it; so does `signal`. */
+  async createExport(selection: ExportSelection, out: string, o: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {}): Promise<ExportResult> {
+    const key = this.signingKey();
+    const controller = new AbortController();
+    const relay = () => controller.abort();
+    o.signal?.addEventListener('abort', relay);
+    if (o.signal?.aborted) controller.abort();
+    this.exports.add(controller);
+    const snapshot = this.openSnapshot();
+    try {
+      const result = await createExport(snapshot, {
+        selection,
+        out,
+        key,
+        software: { name: 'Waybill', version: WAYBILL_VERSION },
+        homeJurisdiction: this.preferences.homeJurisdiction,
+        now: new Date(this.now()),
+        signal: controller.signal,
+        ...(o.onProgress ? { onProgress: o.onProgress } : {}),
+      });
+      this.audit('export.created', { manifestSha256: result.manifestSha256, selection, counts: result.counts, fingerprint: result.fingerprint });
+      return result;
+    } catch (e) {
+      if (this.db) this.audit(controller.signal.aborted ? 'export.cancelled' : 'export.failed', { selection });
+      throw e;
+    } finally {
+      snapshot.close();
+      this.exports.delete(controller);
+      o.signal?.removeEventListener('abort', relay);
+    }
+  }
+
+  retentionContext(today = new Date(this.now()).toISOString().slice(0, 10)): RetentionContext {
+    return { pack: defaultRulePack(), homeJurisdiction: this.preferences.homeJurisdiction, today };
+  }
+
+  purgeExpired(dryRun: boolean, today?: string): PurgeReport {
+    const db = this.database();
+    const report = purgeExpired(db, this.retentionContext(today), { actor: this.actor, dryRun });
+    if (!dryRun) {
+      db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('retention.last_run', ?)").run(new Date(this.now()).toISOString());
+      if (report.purged.length) this.events.emit('cases.changed', { count: report.purged.length });
+      this.log.info('retention.purged', { purged: report.purged.length, held: report.held.length, unsynced: report.unsynced.length });
+    }
+    return report;
+  }
+
+  /** The scheduled purge: once a day while unlocked (at unlock when a day has passed, then every hour's check). */
+  private armRetention(): void {
+    this.disarmRetention();
+    if (this.opts.mode === 'cli') return; // a CLI run does what it was asked; `retention purge` is explicit
+    const tick = () => {
+      if (!this.db || this.preferences.retentionSchedule !== 'daily') return;
+      const last = (this.db.prepare("SELECT value FROM settings WHERE key = 'retention.last_run'").get() as { value: string } | undefined)?.value;
+      if (last && this.now() - Date.parse(last) < 24 * 3600_000) return;
+      try {
+        this.purgeExpired(false);
+      } catch (e) {
+        this.log.error('retention.failed', { message: (e as Error).message });
+      }
+    };
+    setImmediate(tick);
+    this.retentionTimer = setInterval(tick, 3600_000).unref();
+  }
+
+  private disarmRetention(): void {
+    if (this.retentionTimer) clearInterval(this.retentionTimer);
+    this.retentionTimer = null;
   }
 
   /** Locks when the analyst has been idle long enough; returns whether it locked. The timer calls this. */

@@ -18,6 +18,8 @@ export interface ImportReport {
   inserted: number;
   updated: number;
   unchanged: number;
+  /** Cases whose retention ended and whose data was purged: not taken in again. */
+  purged: number;
   rejected: RejectedLine[];
 }
 
@@ -55,7 +57,7 @@ const BATCH = 500;
  * every good line is kept and checked. Work is committed in batches, each with its audit events.
  */
 export async function importCasesFile(db: WritableDB, file: string, actor: string, checks: CheckContext): Promise<ImportReport> {
-  const report: ImportReport = { read: 0, inserted: 0, updated: 0, unchanged: 0, rejected: [] };
+  const report: ImportReport = { read: 0, inserted: 0, updated: 0, unchanged: 0, purged: 0, rejected: [] };
   const source = `import:${basename(file)}`;
   const at = new Date().toISOString();
   type Item = { line: number; text: string; result: LineResult };
@@ -70,7 +72,7 @@ export async function importCasesFile(db: WritableDB, file: string, actor: strin
       }
       const outcome: UpsertOutcome = upsertCase(db, result.record, at);
       report[outcome]++;
-      if (outcome !== 'unchanged') {
+      if (outcome === 'inserted' || outcome === 'updated') {
         runCaseChecks(db, result.record, checks, at);
         appendAudit(db, { actor, action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`, caseId: result.record.id, payload: { source, version: result.record.version, status: result.record.status }, at });
       }

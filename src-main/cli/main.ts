@@ -22,6 +22,8 @@ import { runConformance } from '../sync/conformance';
 import { recheckAll } from '../checks/run';
 import { dbRates, parseRatesCsv, saveRates } from '../rules/fx';
 import { passphraseFromEnvOrPrompt, UsageError } from './passphrase';
+import { EXPORT_CREATE_USAGE, exportCreate, exportVerify, printPurge } from './export';
+import { setLegalHold } from '../retention/holds';
 
 export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
 
@@ -50,6 +52,16 @@ Usage: waybill <command> [options]
                                           1 invalid, 2 unreadable
   ivms101 convert FILE --to 2020|2023 [--force]
                                           write the payload in the other edition
+  export create --data-dir D --from DATE --to DATE [--jurisdiction CC] [--direction D] [--status S] --out FILE.zip
+                                          a signed audit bundle for a regulator; the public key is written
+                                          beside it as FILE.zip.pub.pem
+  export verify BUNDLE.zip [--public-key KEY.pem] [--json]
+                                          check the signature, every file's hash and the audit chain
+  export public-key --data-dir D          print the workstation's export-signing public key
+  retention purge --data-dir D [--dry-run] [--today DATE]
+                                          remove personal data of cases whose retention period ended
+  cases hold --data-dir D CASE_ID --reason TEXT | --release
+                                          put a case on legal hold (kept past retention), or release it
   serve --data-dir D [--port P] [--open]  browser mode on 127.0.0.1; prints the URL with its token
 
 The passphrase comes from WAYBILL_PASSPHRASE (and WAYBILL_NEW_PASSPHRASE for a change) or a prompt,
@@ -291,6 +303,58 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
         const file = positionals[0];
         if (!file) throw new UsageError('Name the file: waybill ivms101 convert FILE --to 2020|2023');
         return convertCommand(file, typeof values.to === 'string' ? values.to : undefined, values.force === true, out);
+      }
+      case 'export create': {
+        const { values } = parse(args, { from: { type: 'string' }, to: { type: 'string' }, jurisdiction: { type: 'string' }, direction: { type: 'string' }, status: { type: 'string' }, out: { type: 'string' } });
+        const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+        const opts = { from: str('from'), to: str('to'), jurisdiction: str('jurisdiction'), direction: str('direction'), status: str('status'), out: str('out') };
+        if (!opts.from || !opts.to || !opts.out) throw new UsageError(EXPORT_CREATE_USAGE);
+        const ws = await unlocked(values['data-dir']);
+        try {
+          return await exportCreate(ws, opts, out);
+        } finally {
+          ws.close();
+        }
+      }
+      case 'export verify': {
+        const { values, positionals } = parse(args, { 'public-key': { type: 'string' }, json: { type: 'boolean' } });
+        return exportVerify(positionals[0], typeof values['public-key'] === 'string' ? values['public-key'] : undefined, values.json === true, out);
+      }
+      case 'export public-key': {
+        const { values } = parse(args, {});
+        const ws = await unlocked(values['data-dir']);
+        try {
+          const k = ws.signingKey();
+          out.stdout(`${k.publicKeyPem.trimEnd()}\n# fingerprint ${k.fingerprint}\n`);
+          return EXIT.ok;
+        } finally {
+          ws.close();
+        }
+      }
+      case 'retention purge': {
+        const { values } = parse(args, { 'dry-run': { type: 'boolean' }, today: { type: 'string' } });
+        const today = typeof values.today === 'string' ? values.today : undefined;
+        if (today !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(today)) throw new UsageError('--today takes YYYY-MM-DD.');
+        const ws = await unlocked(values['data-dir']);
+        try {
+          return printPurge(ws.purgeExpired(values['dry-run'] === true, today), out);
+        } finally {
+          ws.close();
+        }
+      }
+      case 'cases hold': {
+        const { values, positionals } = parse(args, { reason: { type: 'string' }, release: { type: 'boolean' } });
+        const id = positionals[0];
+        const reason = typeof values.reason === 'string' ? values.reason : null;
+        if (!id || (reason === null) === (values.release !== true)) throw new UsageError('waybill cases hold --data-dir D CASE_ID --reason TEXT  (or --release)');
+        const ws = await unlocked(values['data-dir']);
+        try {
+          const h = setLegalHold(ws.database(), id, reason, ws.actor);
+          out.stdout(h ? `Case ${id} is on legal hold.\n` : `Case ${id} is no longer on legal hold.\n`);
+          return EXIT.ok;
+        } finally {
+          ws.close();
+        }
       }
       case 'serve': {
         const { values } = parse(args, { port: { type: 'string' }, open: { type: 'boolean' } });

@@ -6,11 +6,11 @@ const obj = (v: unknown): Json | undefined => (v && typeof v === 'object' && !Ar
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined);
 
-function personName(person: unknown): string | null {
+function personName(person: unknown, field: 'nameIdentifier' | 'localNameIdentifier' = 'nameIdentifier'): string | null {
   const p = obj(person);
   const natural = obj(p?.naturalPerson);
   if (natural) {
-    const ids = arr(obj(natural.name)?.nameIdentifier).map(obj).filter((x): x is Json => !!x);
+    const ids = arr(obj(natural.name)?.[field]).map(obj).filter((x): x is Json => !!x);
     const type = (x: Json) => String(x.nameIdentifierType ?? x.naturalPersonNameIdentifierType ?? '').toUpperCase();
     const pick = ids.find((x) => type(x) === 'LEGL') ?? ids[0];
     if (!pick) return null;
@@ -19,7 +19,7 @@ function personName(person: unknown): string | null {
   }
   const legal = obj(p?.legalPerson);
   if (legal) {
-    const ids = arr(obj(legal.name)?.nameIdentifier).map(obj).filter((x): x is Json => !!x);
+    const ids = arr(obj(legal.name)?.[field]).map(obj).filter((x): x is Json => !!x);
     const type = (x: Json) => String(x.legalPersonNameIdentifierType ?? '').toUpperCase();
     const pick = ids.find((x) => type(x) === 'LEGL') ?? ids[0];
     return str(pick?.legalPersonName) ?? null;
@@ -37,5 +37,14 @@ export function displayNames(ivms101: unknown): { originator: string | null; ben
   return {
     originator: personName(firstPerson(root?.originator, 'originatorPersons', 'originatorPerson')),
     beneficiary: personName(firstPerson(root?.beneficiary, 'beneficiaryPersons', 'beneficiaryPerson')),
+  };
+}
+
+/** The names in their local script (localNameIdentifier), where the payload carries them. */
+export function localDisplayNames(ivms101: unknown): { originator: string | null; beneficiary: string | null } {
+  const root = obj(ivms101);
+  return {
+    originator: personName(firstPerson(root?.originator, 'originatorPersons', 'originatorPerson'), 'localNameIdentifier'),
+    beneficiary: personName(firstPerson(root?.beneficiary, 'beneficiaryPersons', 'beneficiaryPerson'), 'localNameIdentifier'),
   };
 }

@@ -12,7 +12,8 @@ export function toMinorUnits(decimal: string, places = 2): number | null {
   return minor > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(minor);
 }
 
-export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged';
+/** 'purged': the case's retention ended and its data was removed; it is never taken in again. */
+export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'purged';
 
 function row(c: CaseRecord, receivedAt: string) {
   const names = displayNames(c.ivms101);
@@ -48,7 +49,7 @@ function row(c: CaseRecord, receivedAt: string) {
 }
 
 type Row = ReturnType<typeof row>;
-type Statements = { find: Statement; insert: Statement; update: Statement };
+type Statements = { find: Statement; purged: Statement; insert: Statement; update: Statement };
 type Statement = ReturnType<WritableDB['prepare']>;
 // Prepared once per connection: bulk import and sync call upsertCase thousands of times.
 const statements = new WeakMap<WritableDB, Statements>();
@@ -60,6 +61,7 @@ function prepared(db: WritableDB, sample: Row): Statements {
     const sets = cols.filter((k) => k !== 'id').map((k) => `${k} = @${k}`);
     s = {
       find: db.prepare('SELECT version FROM cases WHERE id = ?'),
+      purged: db.prepare('SELECT 1 FROM retention_tombstones WHERE case_id = ?'),
       insert: db.prepare(`INSERT INTO cases (${cols.join(', ')}) VALUES (${cols.map((k) => '@' + k).join(', ')})`),
       update: db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = @id`),
     };
@@ -77,6 +79,7 @@ export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string): U
   const s = prepared(db, r);
   const existing = s.find.get(c.id) as { version: number } | undefined;
   if (existing && existing.version >= c.version) return 'unchanged';
+  if (!existing && s.purged.get(c.id)) return 'purged';
   (existing ? s.update : s.insert).run(r);
   return existing ? 'updated' : 'inserted';
 }

@@ -5,7 +5,7 @@ import { describeIssues } from '../cases/import';
 import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
 import { readIvms101 } from '../ivms101/engine';
-import { getCaseRecord, quarantine, upsertCase } from '../store/cases';
+import { quarantine, upsertCase } from '../store/cases';
 import type { WritableDB } from '../store/db';
 import { BackendError, type BackendClient, type FeedItem } from './client';
 
@@ -144,7 +144,8 @@ export class SyncEngine {
             report.quarantined++;
             continue;
           }
-          if (upsertCase(db, verdict.record, at) !== 'unchanged') {
+          const outcome = upsertCase(db, verdict.record, at);
+          if (outcome === 'inserted' || outcome === 'updated') {
             runCaseChecks(db, verdict.record, ctx, at);
             touched.push(verdict.record.id);
             report.applied++;
@@ -230,8 +231,8 @@ export class SyncEngine {
         }
         // The backend's case is the shared truth: take its newer version (our decision stays recorded).
         if (serverCase.success) {
-          const before = getCaseRecord(db, serverCase.data.id);
-          if (upsertCase(db, serverCase.data, now) !== 'unchanged' || !before) runCaseChecks(db, serverCase.data, this.checks(), now);
+          const outcome = upsertCase(db, serverCase.data, now);
+          if (outcome === 'inserted' || outcome === 'updated') runCaseChecks(db, serverCase.data, this.checks(), now);
         }
       })();
       if (res.status === 200 || res.status === 201) acked++;

@@ -1,0 +1,230 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cases, readZip, withNames, workstationWith, writeZip } from '../../test/support/export';
+import { runCli } from '../../test/support/cli';
+import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
+import type { Workstation } from '../app/workstation';
+import { recordDecision } from '../cases/decide';
+import { setLegalHold } from '../retention/holds';
+import { publicKeyFileFor, type Manifest } from './create';
+import { verifyExport } from './verify';
+
+// One workstation with 300 cases over 60 days, a few decided, one on hold, two with names in
+// Cyrillic and Chinese; each test exports from it into its own file.
+let t: ReturnType<typeof tempDir>;
+let ws: Workstation;
+let bundle: string;
+const all = cases(300);
+const RU = all.findIndex((c) => c.ivms101.originator !== undefined && JSON.stringify(c.ivms101).includes('naturalPerson'));
+all[RU] = withNames(all[RU]!, 'originator', ['Petrov', 'Ivan'], ['Петров', 'Иван']);
+all[RU + 1] = withNames(all[RU + 1]!, 'beneficiary', ['Wang', 'Xiaoming'], ['王', '小明']);
+const FROM = '2026-09-21';
+const TO = '2026-11-19';
+
+beforeAll(async () => {
+  t = tempDir();
+  ws = await workstationWith(t.dir, all);
+  const db = ws.database();
+  const pending = db.prepare("SELECT id FROM cases WHERE status = 'pending_review' ORDER BY id LIMIT 3").all() as { id: string }[];
+  recordDecision(db, { caseId: pending[0]!.id, kind: 'reject', reasonCodes: ['SANCTIONS_MATCH'], note: '=HYPERLINK("http://x","click")', analyst: 'analyst-a' });
+  recordDecision(db, { caseId: pending[1]!.id, kind: 'accept', reasonCodes: [], analyst: 'analyst-b' });
+  recordDecision(db, { caseId: pending[2]!.id, kind: 'request_information', reasonCodes: ['MISSING_ORIGINATOR_ADDRESS'], note: 'Please send the address', analyst: 'analyst-a' });
+  setLegalHold(db, pending[2]!.id, 'Investigation 2026-17', 'mlro');
+  bundle = join(t.dir, 'export.zip');
+  await ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, bundle);
+}, 120_000);
+afterAll(() => {
+  ws.close();
+  t.cleanup();
+});
+
+describe('audit export bundle', () => {
+  it('holds every promised file, verifies, and says what it holds', async () => {
+    const entries = await readZip(bundle);
+    expect(entries.map((e) => e.name)).toEqual(['cases.csv', 'cases.jsonl', 'decisions.csv', 'evaluations.jsonl', 'purged.csv', 'audit.jsonl', 'report.pdf', 'public-key.pem', 'manifest.json', 'manifest.sig']);
+    const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString()) as Manifest;
+    const inRange = all.filter((c) => c.transferTime >= `${FROM}T00:00:00` && c.transferTime < '2026-11-20T00:00:00');
+    expect(manifest.counts.cases).toBe(inRange.length);
+    expect(manifest.counts.decisions).toBe(3);
+    expect(manifest.counts.evaluations).toBe(inRange.length * 3);
+    expect(manifest.files.map((f) => f.path)).toEqual(entries.slice(0, 8).map((e) => e.name));
+    const csv = entries.find((e) => e.name === 'cases.csv')!.data.toString().trimEnd().split('\r\n');
+    expect(csv).toHaveLength(inRange.length + 1);
+    const jsonl = entries.find((e) => e.name === 'cases.jsonl')!.data.toString().trimEnd().split('\n');
+    expect(jsonl).toHaveLength(inRange.length);
+    expect((JSON.parse(jsonl[0]!) as { ivms101: unknown }).ivms101).toBeTruthy();
+    expect(jsonl.filter((l) => l.includes('"legalHold":{"reason":"Investigation 2026-17"}'))).toHaveLength(1);
+    // Decision notes are data, never formulas.
+    expect(entries.find((e) => e.name === 'decisions.csv')!.data.toString()).toContain(`"'=HYPERLINK(""http://x"",""click"")"`);
+
+    const r = await verifyExport(bundle, { publicKeyPem: readFileSync(publicKeyFileFor(bundle), 'utf8') });
+    expect(r.problems).toEqual([]);
+    expect(r.ok).toBe(true);
+    expect(r.keySource).toBe('given');
+    expect(r.fingerprint).toBe(ws.signingKey().fingerprint);
+    expect(r.auditEvents).toBe(manifest.counts.auditEvents);
+  });
+
+  it('keeps the audit stretch contiguous, with payloads only for the selected cases', async () => {
+    const narrow = join(t.dir, 'narrow.zip');
+    const target = all[RU]!;
+    const day = target.transferTime.slice(0, 10);
+    await ws.createExport({ from: day, to: day, jurisdiction: null, direction: null, status: null }, narrow);
+    const entries = await readZip(narrow);
+    const events = entries.find((e) => e.name === 'audit.jsonl')!.data.toString().trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; caseId: string | null; payload: string | null; redacted: boolean });
+    const selected = new Set(entries.find((e) => e.name === 'cases.jsonl')!.data.toString().trimEnd().split('\n').map((l) => (JSON.parse(l) as { id: string }).id));
+    expect(selected.has(target.id)).toBe(true);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => events[0]!.seq + i));
+    for (const e of events) expect(e.redacted).toBe(!(e.caseId === null || selected.has(e.caseId)));
+    expect(events.some((e) => e.redacted)).toBe(true);
+    expect((await verifyExport(narrow)).ok).toBe(true);
+  });
+
+  it('fails verification naming the file, whichever file has one byte flipped', async () => {
+    const entries = await readZip(bundle);
+    const key = readFileSync(publicKeyFileFor(bundle), 'utf8');
+    for (const target of entries) {
+      const damaged = entries.map((e) => {
+        if (e.name !== target.name) return e;
+        const data = Buffer.from(e.data);
+        const at = Math.floor(data.length / 2);
+        data[at] = data[at]! ^ 0x01;
+        return { name: e.name, data };
+      });
+      const file = join(t.dir, `flipped-${target.name}.zip`);
+      await writeZip(file, damaged);
+      for (const opts of [{ publicKeyPem: key }, {}]) {
+        const r = await verifyExport(file, opts);
+        expect(r.ok, `${target.name} flipped`).toBe(false);
+        expect(
+          r.problems.some((p) => p.file === target.name || p.problem.includes(target.name)),
+          `${target.name}: ${JSON.stringify(r.problems)}`,
+        ).toBe(true);
+      }
+    }
+  });
+
+  it('names the entry when the ZIP itself is damaged', async () => {
+    const raw = readFileSync(bundle);
+    const at = raw.indexOf(Buffer.from('cases.jsonl')) + 'cases.jsonl'.length + 200; // inside its compressed data
+    raw[at] = raw[at]! ^ 0xff;
+    const file = join(t.dir, 'corrupt.zip');
+    writeFileSync(file, raw);
+    const r = await verifyExport(file);
+    expect(r.ok).toBe(false);
+    expect(r.problems.map((p) => p.file)).toContain('cases.jsonl');
+  });
+
+  it('refuses a bundle signed by another key when the expected key is given', async () => {
+    const other = tempDir();
+    const ws2 = await workstationWith(other.dir, all.slice(0, 5));
+    try {
+      const r = await verifyExport(bundle, { publicKeyPem: ws2.signingKey().publicKeyPem });
+      expect(r.ok).toBe(false);
+      expect(r.problems.map((p) => p.file)).toEqual(expect.arrayContaining(['public-key.pem', 'manifest.json']));
+    } finally {
+      ws2.close();
+      other.cleanup();
+    }
+  });
+
+  it('checks out with OpenSSL and sha256sum alone, as the README shows', () => {
+    const dir = join(t.dir, 'unzipped');
+    execFileSync('unzip', ['-q', bundle, '-d', dir]);
+    const pub = publicKeyFileFor(bundle);
+    const ok = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', pub, '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: dir, encoding: 'utf8' });
+    expect(ok.stdout.trim()).toBe('Signature Verified Successfully');
+    expect(ok.status).toBe(0);
+    const sums = spawnSync('sh', ['-c', `sed -n 's/.*"path": "\\([^"]*\\)", "sha256": "\\([0-9a-f]\\{64\\}\\)".*/\\2  \\1/p' manifest.json | sha256sum -c -`], { cwd: dir, encoding: 'utf8' });
+    expect(sums.status, sums.stderr).toBe(0);
+    expect(sums.stdout.trim().split('\n')).toHaveLength(8);
+    // The same fingerprint OpenSSL computes is the one Waybill shows.
+    const der = execFileSync('openssl', ['pkey', '-pubin', '-in', pub, '-outform', 'DER']);
+    const fp = execFileSync('sha256sum', { input: der }).toString().split(' ')[0];
+    expect(`sha256:${fp}`).toBe(ws.signingKey().fingerprint);
+
+    const manifest = readFileSync(join(dir, 'manifest.json'));
+    manifest[40] = manifest[40]! ^ 0x01;
+    writeFileSync(join(dir, 'manifest.json'), manifest);
+    const bad = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', pub, '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: dir, encoding: 'utf8' });
+    expect(bad.status).not.toBe(0);
+    expect(bad.stdout).toMatch(/Signature Verification Failure/);
+  });
+
+  it('renders Cyrillic and Chinese names in the PDF report (pdftotext)', async () => {
+    const pdf = (await readZip(bundle)).find((e) => e.name === 'report.pdf')!.data;
+    const file = join(t.dir, 'report.pdf');
+    writeFileSync(file, pdf);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', file, '-']).toString();
+    expect(text).toContain('Иван Петров');
+    expect(text).toContain('小明 王');
+    expect(text).toContain('Waybill audit export');
+    expect(text).toContain(all[RU]!.id);
+  });
+
+  it('cancelled or failed, leaves no file behind', async () => {
+    const dir = tempDir();
+    try {
+      const controller = new AbortController();
+      const out = join(dir.dir, 'cancelled.zip');
+      const run = ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, out, {
+        signal: controller.signal,
+        onProgress: (p) => p.phase === 'evaluations.jsonl' && controller.abort(),
+      });
+      await expect(run).rejects.toMatchObject({ code: 'cancelled' });
+      const failing = ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, join(dir.dir, 'failed.zip'), {
+        onProgress: (p) => {
+          if (p.phase === 'report.pdf' && p.done > 0) throw new Error('disk on fire');
+        },
+      });
+      await expect(failing).rejects.toThrow('disk on fire');
+      expect(readdirSync(dir.dir)).toEqual([]);
+      const actions = (ws.database().prepare("SELECT action FROM audit_events WHERE action LIKE 'export.%' ORDER BY seq DESC LIMIT 2").all() as { action: string }[]).map((r) => r.action);
+      expect(actions).toEqual(['export.failed', 'export.cancelled']);
+    } finally {
+      dir.cleanup();
+    }
+  });
+
+  it('selects by counterparty jurisdiction and direction, and never overwrites', async () => {
+    const out = join(t.dir, 'tr-deposits.zip');
+    await ws.createExport({ from: FROM, to: TO, jurisdiction: 'TR', direction: 'deposit', status: null }, out);
+    const rows = (await readZip(out)).find((e) => e.name === 'cases.jsonl')!.data.toString().trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { direction: string; counterparty: { jurisdiction: string } | null });
+    const expected = all.filter((c) => c.direction === 'deposit' && c.counterparty?.jurisdiction === 'TR' && c.transferTime >= FROM && c.transferTime < '2026-11-20');
+    expect(rows).toHaveLength(expected.length);
+    expect(rows.every((r) => r.direction === 'deposit' && r.counterparty?.jurisdiction === 'TR')).toBe(true);
+    await expect(ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, out)).rejects.toMatchObject({ code: 'conflict' });
+  });
+});
+
+describe('waybill export (CLI)', () => {
+  it('creates, verifies, and reports a damaged bundle with exit code 1', async () => {
+    const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+    const out = join(t.dir, 'cli.zip');
+    ws.close(); // the CLI opens the same data folder
+    try {
+      const made = await runCli(['export', 'create', '--data-dir', t.dir, '--from', FROM, '--to', TO, '--out', out], env);
+      expect(made.code, made.stderr).toBe(0);
+      expect(made.stdout).toContain('Export written');
+      expect(existsSync(`${out}.pub.pem`)).toBe(true);
+      const ok = await runCli(['export', 'verify', out, '--public-key', `${out}.pub.pem`]);
+      expect(ok.code).toBe(0);
+      expect(ok.stdout).toMatch(/^OK: /);
+      const entries = await readZip(out);
+      const csv = entries.find((e) => e.name === 'cases.csv')!;
+      csv.data[10] = csv.data[10]! ^ 0x01;
+      const bad = join(t.dir, 'cli-bad.zip');
+      await writeZip(bad, entries);
+      const failed = await runCli(['export', 'verify', bad]);
+      expect(failed.code).toBe(1);
+      expect(failed.stdout).toMatch(/FAILED[\s\S]*cases\.csv: its SHA-256/);
+      const usage = await runCli(['export', 'create', '--data-dir', t.dir, '--from', '2026-13-01', '--to', TO, '--out', join(t.dir, 'x.zip')], env);
+      expect(usage.code).toBe(2);
+      expect(usage.stderr).toContain('2026-13-01 is not a real date');
+    } finally {
+      await ws.unlock(TEST_PASSPHRASE);
+    }
+  }, 60_000);
+});

@@ -1,0 +1,113 @@
+import { join } from 'node:path';
+import PDFDocument from 'pdfkit';
+import { resourcesDir } from '../app/paths';
+import type { ZipEntryWriter } from './zip-writer';
+
+// The human-readable view of a bundle. Names are printed exactly as recorded, in their own script:
+// DejaVu Sans covers Latin, Cyrillic, Greek and more; Droid Sans Fallback covers Chinese, Japanese
+// and Korean. Each run of text goes to the font that has its glyphs (pdfkit does no fallback).
+
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\u3000-\u303f\uff00-\uffef]+/gu;
+
+/** Splits text into runs for the body font and the CJK font. */
+export function fontRuns(text: string): { cjk: boolean; text: string }[] {
+  const runs: { cjk: boolean; text: string }[] = [];
+  let at = 0;
+  for (const m of text.matchAll(CJK)) {
+    if (m.index > at) runs.push({ cjk: false, text: text.slice(at, m.index) });
+    runs.push({ cjk: true, text: m[0] });
+    at = m.index + m[0].length;
+  }
+  if (at < text.length || runs.length === 0) runs.push({ cjk: false, text: text.slice(at) });
+  return runs;
+}
+
+export interface ReportCase {
+  id: string;
+  direction: string;
+  status: string;
+  asset: string;
+  network: string;
+  amount: string;
+  fiat: string | null;
+  transferTime: string;
+  originatorName: string | null;
+  originatorWallet: string;
+  beneficiaryName: string | null;
+  beneficiaryWallet: string;
+  walletType: string;
+  counterparty: string | null;
+  checks: { name: string; outcome: string; summary: string }[];
+  decisions: { kind: string; analyst: string; decidedAt: string; reasonCodes: string[]; note: string | null }[];
+  legalHold: boolean;
+}
+
+export class ReportPdf {
+  private readonly doc: PDFKit.PDFDocument;
+  private readonly ended: Promise<void>;
+
+  constructor(
+    private readonly out: ZipEntryWriter,
+    meta: { title: string; createdAt: Date },
+  ) {
+    this.doc = new PDFDocument({ size: 'A4', margin: 48, bufferPages: false, info: { Title: meta.title, Creator: 'Waybill', CreationDate: meta.createdAt } });
+    const fonts = join(resourcesDir(), 'fonts');
+    this.doc.registerFont('body', join(fonts, 'DejaVuSans.ttf'));
+    this.doc.registerFont('bold', join(fonts, 'DejaVuSans-Bold.ttf'));
+    this.doc.registerFont('cjk', join(fonts, 'DroidSansFallbackFull.ttf'));
+    this.doc.on('data', (chunk: Buffer) => this.out.writeNow(chunk));
+    this.ended = new Promise((resolve, reject) => {
+      this.doc.on('end', resolve);
+      this.doc.on('error', reject);
+    });
+  }
+
+  /** One line; runs of CJK switch font. `bold` applies to the non-CJK runs. */
+  line(text: string, opts: { size?: number; bold?: boolean; gap?: number } = {}): void {
+    const doc = this.doc;
+    doc.fontSize(opts.size ?? 9);
+    const runs = fontRuns(text);
+    runs.forEach((r, i) => {
+      doc.font(r.cjk ? 'cjk' : opts.bold ? 'bold' : 'body');
+      doc.text(r.text, { continued: i < runs.length - 1, lineBreak: true });
+    });
+    if (opts.gap) doc.moveDown(opts.gap);
+  }
+
+  heading(text: string): void {
+    if (this.doc.y > this.doc.page.height - 160) this.doc.addPage();
+    this.line(text, { size: 13, bold: true, gap: 0.3 });
+  }
+
+  table(rows: [string, string][]): void {
+    for (const [k, v] of rows) this.line(`${k}: ${v}`);
+    this.doc.moveDown(0.5);
+  }
+
+  caseSection(c: ReportCase): void {
+    if (this.doc.y > this.doc.page.height - 170) this.doc.addPage();
+    this.line(`Case ${c.id} · ${c.direction} · ${c.status.replace(/_/g, ' ')}${c.legalHold ? ' · LEGAL HOLD' : ''}`, { size: 10, bold: true });
+    this.line(`Transfer: ${c.amount} ${c.asset} on ${c.network}${c.fiat ? ` (${c.fiat})` : ''} at ${c.transferTime} · ${c.walletType} wallet`);
+    this.line(`Originator: ${c.originatorName ?? '(no name)'} · ${c.originatorWallet}`);
+    this.line(`Beneficiary: ${c.beneficiaryName ?? '(no name)'} · ${c.beneficiaryWallet}`);
+    if (c.counterparty) this.line(`Counterparty VASP: ${c.counterparty}`);
+    for (const k of c.checks) this.line(`Check ${k.name}: ${k.outcome} · ${k.summary}`);
+    if (c.decisions.length === 0) this.line('Decisions: none recorded');
+    for (const d of c.decisions) {
+      const reasons = d.reasonCodes.length ? ` [${d.reasonCodes.join(', ')}]` : '';
+      this.line(`Decision: ${d.kind.replace(/_/g, ' ')} by ${d.analyst} at ${d.decidedAt}${reasons}${d.note ? ` · ${d.note}` : ''}`);
+    }
+    this.doc.moveDown(0.6);
+  }
+
+  /** Waits while the zip writer catches up, so the PDF never piles up in memory. */
+  drained(): Promise<void> {
+    return this.out.drained();
+  }
+
+  async end(): Promise<void> {
+    this.doc.end();
+    await this.ended;
+    await this.out.end();
+  }
+}

@@ -41,6 +41,7 @@ const decisionBody = z.object({
   note: z.string().max(2000).nullable().optional(),
   decidedAt: z.iso.datetime({ offset: true }),
   analyst: z.string().max(200).optional(),
+  approvedBy: z.string().max(200).optional(),
 });
 const responseBody = z.object({
   outcome: z.enum(['approved', 'rejected']),

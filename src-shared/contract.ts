@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CaseRecord } from './case';
 import type { StoredCheck } from './checks';
-import { MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, type CaseSummary } from './domain';
+import { CASE_STATUSES, DIRECTIONS, MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, REASON_CODE_NAMES, type CaseSummary, type QueueFilter } from './domain';
 
 export { MIN_PASSPHRASE_LENGTH };
 
@@ -21,6 +21,33 @@ const empty = z.object({}).strict();
 /** Passphrases cross the transport (the analyst types them); derived keys never do. */
 const passphrase = z.string().min(1).max(1024);
 
+const caseId = z.string().min(1).max(64);
+const countryCode = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code');
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const querySort = z.object({ column: z.enum(QUEUE_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) }).strict();
+const queueFilter = z
+  .object({
+    status: z.array(z.enum(CASE_STATUSES)).max(CASE_STATUSES.length).optional(),
+    direction: z.enum(DIRECTIONS).optional(),
+    jurisdiction: countryCode.optional(),
+    counterpartyVaspId: z.string().min(1).max(100).optional(),
+    asset: z.string().min(1).max(20).optional(),
+    minRisk: z.number().int().min(0).max(100).optional(),
+    missingFields: z.boolean().optional(),
+    sanctionsHit: z.boolean().optional(),
+    slaBreached: z.boolean().optional(),
+    assignedTo: z.string().min(1).max(100).optional(),
+    search: z.string().max(200).optional(),
+  })
+  .strict();
+const fourEyesPolicy = z
+  .object({
+    riskScoreAtLeast: z.number().int().min(0).max(100).nullable(),
+    onSanctionsHit: z.boolean(),
+    valueAtLeast: z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/), currency: z.string().regex(/^[A-Z]{3}$/) }).strict().nullable(),
+  })
+  .strict();
+
 export type VaultState = 'absent' | 'locked' | 'unlocked';
 
 export interface AppStatus {
@@ -34,14 +61,136 @@ export interface AppStatus {
   mode: 'electron' | 'browser' | 'cli';
 }
 
+export interface FourEyesPolicy {
+  /** A backend risk score at or above this needs a second analyst (null: not a criterion). */
+  riskScoreAtLeast: number | null;
+  /** A potential or true sanctions match needs a second analyst. */
+  onSanctionsHit: boolean;
+  /** A value at or above this needs a second analyst (null: not a criterion). */
+  valueAtLeast: { amount: string; currency: string } | null;
+}
+
 export interface Settings {
   idleLockMinutes: number;
+  homeJurisdiction: string;
+  slaHours: number;
+  fourEyes: FourEyesPolicy;
+  retentionSchedule: 'daily' | 'off';
+  /** The backend's address; its token is write-only (kept in the vault, never read back). */
+  backendUrl: string | null;
+  analyst: string;
+}
+
+export interface DecisionView {
+  id: string;
+  kind: 'accept' | 'reject' | 'request_information';
+  reasonCodes: string[];
+  note: string | null;
+  analyst: string;
+  approvedBy: string | null;
+  caseVersion: number;
+  decidedAt: string;
+  /** pending: waiting to sync; acked: the backend has it; conflict / rejected: it did not land. */
+  syncState: 'pending' | 'acked' | 'conflict' | 'rejected';
+  syncError: string | null;
+}
+
+export interface Proposal {
+  id: string;
+  caseId: string;
+  kind: 'accept' | 'reject' | 'request_information';
+  reasonCodes: string[];
+  note: string | null;
+  proposedBy: string;
+  proposedAt: string;
+  caseVersion: number;
+  why: string[];
+  state: 'awaiting_approval' | 'approved' | 'declined' | 'withdrawn';
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  reviewNote: string | null;
+}
+
+export interface ConflictView {
+  id: number;
+  ours: { kind: string; reasonCodes: string[]; note: string | null; analyst: string; decidedAt: string };
+  theirs: { status?: string; version?: number } | null;
+  detectedAt: string;
+  resolvedAt: string | null;
+  resolution: string | null;
+}
+
+export interface TimelineEvent {
+  seq: number;
+  at: string;
+  actor: string;
+  action: string;
+  details: Record<string, unknown> | null;
 }
 
 /** One case with everything the automatic checks found, each with its why. */
 export interface CaseDetail {
   record: CaseRecord;
   checks: StoredCheck<unknown>[];
+  decisions: DecisionView[];
+  proposals: Proposal[];
+  conflicts: ConflictView[];
+  timeline: TimelineEvent[];
+  legalHold: { reason: string; setBy: string; setAt: string } | null;
+  assignedTo: string | null;
+  /** Why a decision on this case needs a second analyst; empty when it does not. */
+  fourEyes: string[];
+  /** What stops a decision now, if anything (e.g. "waiting to sync", "awaiting approval", a closed status). */
+  decidable: { ok: boolean; reason: string | null };
+}
+
+export interface QueueFacets {
+  assets: string[];
+  jurisdictions: string[];
+  counterparties: { vaspId: string; name: string }[];
+  analysts: string[];
+}
+
+export interface SavedView {
+  name: string;
+  filter: QueueFilter;
+  sort: { column: (typeof QUEUE_SORT_COLUMNS)[number]; direction: 'asc' | 'desc' };
+  createdBy: string;
+}
+
+export interface Dashboard {
+  asOf: string;
+  slaHours: number;
+  byStatus: { status: string; count: number }[];
+  /** Cases per day by transfer time, the last 30 days. */
+  volume: { day: string; withdrawals: number; deposits: number }[];
+  /** Open cases past the SLA, by status. */
+  slaBreaches: { status: string; count: number }[];
+  slaBreachTotal: number;
+  /** Decisions per ISO week, the last 12 weeks. */
+  decisions: { week: string; accept: number; reject: number; requestInformation: number; rejectionRate: number | null }[];
+}
+
+export interface ExportJob {
+  id: string;
+  state: 'running' | 'done' | 'failed' | 'cancelled';
+  selection: { from: string; to: string; jurisdiction: string | null; direction: string | null; status: string | null };
+  phase: string;
+  done: number;
+  total: number;
+  out: string;
+  publicKeyFile: string | null;
+  manifestSha256: string | null;
+  error: string | null;
+  startedAt: string;
+}
+
+export interface RetentionReport {
+  today: string;
+  dryRun: boolean;
+  purged: string[];
+  held: string[];
+  unsynced: string[];
 }
 
 export interface RulesStatus {
@@ -82,19 +231,57 @@ export const contract = {
   'session.touch': method<null>()(empty),
   'settings.get': method<Settings>()(empty),
   'settings.update': method<Settings>()(
-    z.object({ idleLockMinutes: z.number().min(0.05).max(24 * 60).optional() }).strict(),
+    z
+      .object({
+        idleLockMinutes: z.number().min(0.05).max(24 * 60).optional(),
+        homeJurisdiction: countryCode.optional(),
+        slaHours: z.number().min(1).max(24 * 30).optional(),
+        fourEyes: fourEyesPolicy.optional(),
+        retentionSchedule: z.enum(['daily', 'off']).optional(),
+      })
+      .strict(),
   ),
   'cases.list': method<{ total: number; rows: CaseSummary[] }>()(
     z
       .object({
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(500).default(100),
-        sort: z
-          .object({ column: z.enum(QUEUE_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) })
-          .default({ column: 'transferTime', direction: 'desc' }),
+        sort: querySort.default({ column: 'transferTime', direction: 'desc' }),
+        filter: queueFilter.default({}),
+        /** Skip the count when only the page changed (a count over a million rows is not free). */
+        count: z.boolean().default(true),
       })
       .strict(),
   ),
+  'cases.facets': method<QueueFacets>()(empty),
+  'cases.assign': method<CaseDetail>()(z.object({ caseId, analyst: z.string().min(1).max(100).nullable() }).strict()),
+  'cases.hold': method<CaseDetail>()(z.object({ caseId, reason: z.string().min(1).max(500).nullable() }).strict()),
+  /** The second analyst's verdict on a proposed decision; they prove who they are with their own passphrase. */
+  'cases.review': method<CaseDetail>()(
+    z.object({ proposalId: z.string().min(1).max(64), approver: z.string().min(1).max(100), passphrase, approve: z.boolean(), note: z.string().max(2000).optional() }).strict(),
+  ),
+  'conflicts.resolve': method<CaseDetail>()(z.object({ conflictId: z.number().int().min(1), resolution: z.enum(['accept_theirs', 'decide_again']) }).strict()),
+  'views.list': method<SavedView[]>()(empty),
+  'views.save': method<SavedView[]>()(z.object({ name: z.string().trim().min(1).max(60), filter: queueFilter, sort: querySort }).strict()),
+  'views.delete': method<SavedView[]>()(z.object({ name: z.string().min(1).max(60) }).strict()),
+  'analysts.list': method<string[]>()(empty),
+  'analysts.add': method<string[]>()(z.object({ name: z.string().min(2).max(60), passphrase: passphrase.min(12) }).strict()),
+  'dashboard.get': method<Dashboard>()(empty),
+  'export.publicKey': method<{ pem: string; fingerprint: string }>()(empty),
+  'export.start': method<ExportJob>()(
+    z
+      .object({
+        from: day,
+        to: day,
+        jurisdiction: countryCode.nullable().default(null),
+        direction: z.enum(DIRECTIONS).nullable().default(null),
+        status: z.enum(CASE_STATUSES).nullable().default(null),
+      })
+      .strict(),
+  ),
+  'export.cancel': method<ExportJob>()(z.object({ id: z.string().min(1).max(64) }).strict()),
+  'export.jobs': method<ExportJob[]>()(empty),
+  'retention.run': method<RetentionReport>()(z.object({ dryRun: z.boolean() }).strict()),
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   'rules.status': method<RulesStatus>()(empty),
   'screening.lists': method<SanctionsListVersion[]>()(empty),
@@ -120,10 +307,11 @@ export const contract = {
       .object({
         caseId: z.string().min(1).max(64),
         kind: z.enum(['accept', 'reject', 'request_information']),
-        reasonCodes: z.array(z.string().regex(/^[A-Z_]{2,40}$/)).max(10),
+        reasonCodes: z.array(z.enum(REASON_CODE_NAMES as [string, ...string[]])).max(10),
         note: z.string().max(2000).optional(),
       })
-      .strict(),
+      .strict()
+      .refine((d) => d.kind === 'accept' || d.reasonCodes.length > 0, { message: 'a reject or a request for information needs at least one reason code', path: ['reasonCodes'] }),
   ),
   'audit.verify': method<AuditVerification>()(empty),
 } as const;
@@ -144,7 +332,8 @@ export interface Events {
   'vault.locked': { reason: 'manual' | 'idle' };
   'vault.unlocked': Record<string, never>;
   'cases.changed': { count: number };
+  'export.progress': ExportJob;
   'sync.status': { configured: boolean; online: boolean; lastSyncAt: string | null; lastError: string | null; cursor: number; outboxDepth: number; conflicts: number; quarantined: number };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed', 'sync.status'];
+export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed', 'sync.status', 'export.progress'];

@@ -6,6 +6,14 @@ import { defaultRulePack } from '../rules/pack';
 import { listVersions, saveDisposition } from '../screening/store';
 import { runCaseChecks } from '../checks/run';
 import { recordDecision } from '../cases/decide';
+import { caseDetail } from '../cases/detail';
+import { addAnalyst, listAnalysts, proposeDecision, reviewProposal, verifyAnalyst } from '../cases/four-eyes';
+import { recheckAll } from '../checks/run';
+import { dashboard } from '../dashboard/summary';
+import { parseSelection } from '../export/selection';
+import { setLegalHold } from '../retention/holds';
+import { dbRates } from '../rules/fx';
+import { deleteView, listViews, saveView } from '../store/views';
 import type { ScreeningCheck } from '../../src-shared/checks';
 import type { Workstation } from '../app/workstation';
 import type { Handlers } from './dispatcher';
@@ -14,6 +22,12 @@ const notConfigured = () => ({ configured: false, online: false, lastSyncAt: nul
 
 /** The contract's methods, implemented over the core. Thin: the logic lives in the areas. */
 export function createHandlers(ws: Workstation): Handlers {
+  const filterContext = () => ({ now: new Date().toISOString(), slaHours: ws.preferences.slaHours });
+  const detail = (id: string) => caseDetail(ws.database(), id, { policy: ws.preferences.fourEyes, rates: dbRates(ws.database()) });
+  const settings = () => {
+    const p = ws.preferences;
+    return { idleLockMinutes: p.idleLockMinutes, homeJurisdiction: p.homeJurisdiction, slaHours: p.slaHours, fourEyes: p.fourEyes, retentionSchedule: p.retentionSchedule, backendUrl: p.backendUrl, analyst: ws.actor };
+  };
   return {
     'app.status': () => ws.status(),
     'vault.create': async ({ passphrase, rememberOnDevice }) => ws.createVault(passphrase, rememberOnDevice),
@@ -28,22 +42,101 @@ export function createHandlers(ws: Workstation): Handlers {
       ws.touch();
       return null;
     },
-    'settings.get': () => ({ idleLockMinutes: ws.preferences.idleLockMinutes }),
+    'settings.get': () => settings(),
     'settings.update': (patch) => {
-      const p = ws.updatePreferences(patch.idleLockMinutes === undefined ? {} : { idleLockMinutes: patch.idleLockMinutes });
-      return { idleLockMinutes: p.idleLockMinutes };
+      const clean = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      ws.updatePreferences(clean);
+      if (Object.keys(clean).length) ws.audit('settings.changed', { keys: Object.keys(clean) });
+      if (patch.homeJurisdiction) recheckAll(ws.database(), ws.checkContext());
+      return settings();
     },
-    'cases.list': (q) => {
+    'cases.list': ({ offset, limit, sort, filter, count }) => {
       const db = ws.database();
       ws.touch();
-      return { total: countCases(db), rows: listCases(db, q) };
+      const ctx = filterContext();
+      return { total: count ? countCases(db, filter, ctx) : -1, rows: listCases(db, { offset, limit, sort, filter }, ctx) };
+    },
+    'cases.facets': () => {
+      const db = ws.database();
+      const col = (sql: string) => (db.prepare(sql).all() as { v: string }[]).map((r) => r.v);
+      return {
+        assets: col('SELECT DISTINCT asset AS v FROM cases ORDER BY asset'),
+        jurisdictions: col('SELECT DISTINCT counterparty_jurisdiction AS v FROM cases WHERE counterparty_jurisdiction IS NOT NULL ORDER BY v'),
+        counterparties: db
+          .prepare('SELECT counterparty_vasp_id AS vaspId, max(counterparty_name) AS name FROM cases WHERE counterparty_vasp_id IS NOT NULL GROUP BY counterparty_vasp_id ORDER BY name')
+          .all() as { vaspId: string; name: string }[],
+        analysts: [...new Set([ws.actor, ...listAnalysts(db), ...col('SELECT DISTINCT assigned_to AS v FROM cases WHERE assigned_to IS NOT NULL')])].sort(),
+      };
     },
     'cases.get': ({ id }) => {
+      ws.touch();
+      return detail(id);
+    },
+    'cases.assign': ({ caseId, analyst }) => {
+      const db = ws.database();
+      db.transaction(() => {
+        const r = db.prepare('UPDATE cases SET assigned_to = ? WHERE id = ?').run(analyst, caseId);
+        if (!r.changes) throw new AppError('not_found', `No case ${caseId}.`);
+        ws.audit(analyst ? 'case.assigned' : 'case.unassigned', analyst ? { to: analyst } : {}, caseId);
+      })();
+      ws.events.emit('cases.changed', { count: 1 });
+      return detail(caseId);
+    },
+    'cases.hold': ({ caseId, reason }) => {
+      setLegalHold(ws.database(), caseId, reason, ws.actor);
+      return detail(caseId);
+    },
+    'cases.review': async ({ proposalId, approver, passphrase, approve, note }) => {
       const db = ws.database();
       ws.touch();
-      const record = getCaseRecord(db, id);
-      if (!record) throw new AppError('not_found', `No case ${id} in this workstation.`);
-      return { record, checks: checksForCase(db, id) };
+      const caseId = (db.prepare('SELECT case_id FROM decision_proposals WHERE id = ?').get(proposalId) as { case_id: string } | undefined)?.case_id;
+      if (!caseId) throw new AppError('not_found', `No proposal ${proposalId}.`);
+      if (!(await verifyAnalyst(db, approver, passphrase))) {
+        ws.audit('decision.review_refused', { proposalId, approver }, caseId);
+        throw new AppError('wrong_passphrase', `That is not ${approver}'s passphrase.`);
+      }
+      reviewProposal(db, { proposalId, approver, approve, note: note ?? null });
+      if (approve) await ws.syncEngine()?.push().catch(() => 0);
+      ws.events.emit('cases.changed', { count: 1 });
+      return detail(caseId);
+    },
+    'conflicts.resolve': ({ conflictId, resolution }) => {
+      const db = ws.database();
+      const c = db.prepare('SELECT case_id, resolved_at FROM conflicts WHERE id = ?').get(conflictId) as { case_id: string; resolved_at: string | null } | undefined;
+      if (!c) throw new AppError('not_found', `No conflict ${conflictId}.`);
+      if (c.resolved_at) throw new AppError('conflict', 'That conflict was resolved already.');
+      db.transaction(() => {
+        db.prepare('UPDATE conflicts SET resolved_at = ?, resolution = ? WHERE id = ?').run(new Date().toISOString(), resolution, conflictId);
+        ws.audit('sync.conflict_resolved', { conflictId, resolution }, c.case_id);
+      })();
+      ws.syncEngine()?.announce();
+      return detail(c.case_id);
+    },
+    'views.list': () => listViews(ws.database()),
+    'views.save': (v) => {
+      saveView(ws.database(), v, ws.actor);
+      return listViews(ws.database());
+    },
+    'views.delete': ({ name }) => {
+      deleteView(ws.database(), name);
+      return listViews(ws.database());
+    },
+    'analysts.list': () => listAnalysts(ws.database()),
+    'analysts.add': async ({ name, passphrase }) => {
+      await addAnalyst(ws.database(), name, passphrase, ws.actor);
+      return listAnalysts(ws.database());
+    },
+    'dashboard.get': () => dashboard(ws.database(), { now: new Date(), slaHours: ws.preferences.slaHours }),
+    'export.publicKey': () => {
+      const k = ws.signingKey();
+      return { pem: k.publicKeyPem, fingerprint: k.fingerprint };
+    },
+    'export.start': (selection) => ws.startExportJob(parseSelection(selection)),
+    'export.cancel': ({ id }) => ws.cancelExportJob(id),
+    'export.jobs': () => ws.exportJobs(),
+    'retention.run': ({ dryRun }) => {
+      const r = ws.purgeExpired(dryRun);
+      return { today: r.today, dryRun: r.dryRun, purged: r.purged.map((p) => p.caseId), held: r.held.map((h) => h.caseId), unsynced: r.unsynced.map((u) => u.caseId) };
     },
     'rules.status': () => {
       const pack = defaultRulePack();
@@ -63,7 +156,7 @@ export function createHandlers(ws: Workstation): Handlers {
         ws.audit('screening.disposition', { list, entryId, disposition, score: hit.score, role: hit.party.role }, caseId);
         runCaseChecks(db, record, ws.checkContext());
       })();
-      return { record, checks: checksForCase(db, caseId) };
+      return detail(caseId);
     },
     'sync.status': () => ws.syncEngine()?.status() ?? notConfigured(),
     'sync.configure': ({ url, token }) => {
@@ -81,12 +174,19 @@ export function createHandlers(ws: Workstation): Handlers {
     'cases.decide': async ({ caseId, kind, reasonCodes, note }) => {
       const db = ws.database();
       ws.touch();
-      recordDecision(db, { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor });
-      // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
-      await ws.syncEngine()?.push().catch(() => 0);
-      const record = getCaseRecord(db, caseId);
-      if (!record) throw new AppError('not_found', `No case ${caseId}.`);
-      return { record, checks: checksForCase(db, caseId) };
+      const before = detail(caseId);
+      if (!before.decidable.ok) throw new AppError('conflict', before.decidable.reason ?? 'This case cannot be decided now.');
+      const input = { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor };
+      if (before.fourEyes.length) {
+        // High risk: the decision waits for a second analyst and does not leave until approved.
+        proposeDecision(db, input, before.fourEyes);
+      } else {
+        recordDecision(db, input);
+        // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
+        await ws.syncEngine()?.push().catch(() => 0);
+      }
+      ws.events.emit('cases.changed', { count: 1 });
+      return detail(caseId);
     },
     'audit.verify': () => verifyAudit(ws.database()),
   };

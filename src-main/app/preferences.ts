@@ -17,6 +17,16 @@ const schema = z.object({
   backendUrl: z.url().nullable().default(null),
   /** Purge personal data whose retention period has ended: once a day while unlocked, or only on demand. */
   retentionSchedule: z.enum(['daily', 'off']).default('daily'),
+  /** An open case older than this (from its creation at the backend) breaches the SLA. */
+  slaHours: z.number().min(1).max(24 * 30).default(24),
+  /** Which cases need a second analyst's approval before a decision leaves. */
+  fourEyes: z
+    .object({
+      riskScoreAtLeast: z.number().int().min(0).max(100).nullable(),
+      onSanctionsHit: z.boolean(),
+      valueAtLeast: z.object({ amount: z.string(), currency: z.string() }).nullable(),
+    })
+    .default({ riskScoreAtLeast: 70, onSanctionsHit: true, valueAtLeast: { amount: '100000', currency: 'EUR' } }),
 });
 export type Preferences = z.infer<typeof schema>;
 

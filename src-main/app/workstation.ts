@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
-import type { AppStatus } from '../../src-shared/contract';
+import type { AppStatus, ExportJob } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
 import { runCaseChecks, type CheckContext } from '../checks/run';
@@ -329,6 +331,58 @@ export class Workstation {
       this.exports.delete(controller);
       o.signal?.removeEventListener('abort', relay);
     }
+  }
+
+  private readonly jobs = new Map<string, { job: ExportJob; controller: AbortController }>();
+
+  /** Starts an export in the background; progress arrives as export.progress events. */
+  startExportJob(selection: ExportSelection): ExportJob {
+    this.database();
+    const dir = join(this.dataDir, 'exports');
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '').slice(0, 15);
+    const id = randomUUID();
+    const out = join(dir, `waybill-export-${selection.from}-to-${selection.to}${selection.jurisdiction ? `-${selection.jurisdiction}` : ''}-${stamp}-${id.slice(0, 4)}.zip`);
+    const job: ExportJob = { id, state: 'running', selection, phase: 'starting', done: 0, total: 0, out, publicKeyFile: null, manifestSha256: null, error: null, startedAt: new Date(this.now()).toISOString() };
+    const controller = new AbortController();
+    this.jobs.set(id, { job, controller });
+    let lastEmit = 0;
+    const emit = (force = false) => {
+      const t = Date.now();
+      if (!force && t - lastEmit < 100) return;
+      lastEmit = t;
+      this.events.emit('export.progress', { ...job });
+    };
+    void this.createExport(selection, out, {
+      signal: controller.signal,
+      onProgress: (p) => {
+        const changed = p.phase !== job.phase;
+        Object.assign(job, { phase: p.phase, done: p.done, total: p.total });
+        emit(changed);
+      },
+    }).then(
+      (r) => {
+        Object.assign(job, { state: 'done', publicKeyFile: r.publicKeyFile, manifestSha256: r.manifestSha256, phase: 'done' });
+        emit(true);
+      },
+      (e: unknown) => {
+        const cancelled = e instanceof AppError && e.code === 'cancelled';
+        Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: e instanceof AppError ? e.message : 'The export failed unexpectedly; no file was left behind.' });
+        emit(true);
+      },
+    );
+    return { ...job };
+  }
+
+  cancelExportJob(id: string): ExportJob {
+    const j = this.jobs.get(id);
+    if (!j) throw new AppError('not_found', `No export ${id}.`);
+    j.controller.abort();
+    return { ...j.job };
+  }
+
+  exportJobs(): ExportJob[] {
+    return [...this.jobs.values()].map((j) => ({ ...j.job })).reverse();
   }
 
   retentionContext(today = new Date(this.now()).toISOString().slice(0, 10)): RetentionContext {

@@ -16,7 +16,11 @@ export interface DecisionInput {
   reasonCodes: string[];
   note?: string | null;
   analyst: string;
+  /** The second analyst, when four eyes applied. */
+  approvedBy?: string | null;
   at?: string;
+  /** Only reviewProposal sets this: it is the path by which a proposal becomes a decision. */
+  skipFourEyesCheck?: boolean;
 }
 
 export interface RecordedDecision {
@@ -34,17 +38,20 @@ export function recordDecision(db: WritableDB, d: DecisionInput): RecordedDecisi
     if (!DECIDABLE.has(c.status)) throw new AppError('conflict', `Case ${d.caseId} is ${c.status.replace(/_/g, ' ')}: it cannot be decided now.`);
     const open = db.prepare("SELECT id FROM decisions WHERE case_id = ? AND sync_state = 'pending'").get(d.caseId);
     if (open) throw new AppError('conflict', `Case ${d.caseId} already has a decision waiting to sync.`);
+    if (!d.skipFourEyesCheck && db.prepare("SELECT 1 FROM decision_proposals WHERE case_id = ? AND state = 'awaiting_approval'").get(d.caseId)) {
+      throw new AppError('conflict', `Case ${d.caseId} has a decision waiting for a second analyst: approve or decline that first.`);
+    }
     const id = randomUUID();
     const at = d.at ?? new Date().toISOString();
     db.prepare(
-      `INSERT INTO decisions (id, case_id, kind, reason_codes, note, analyst, case_version, decided_at, sync_state)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending')`,
-    ).run(id, d.caseId, d.kind, JSON.stringify(d.reasonCodes), d.note ?? null, d.analyst, c.version, at);
-    const payload = { kind: d.kind, reasonCodes: d.reasonCodes, note: d.note ?? null, decidedAt: at, analyst: d.analyst };
+      `INSERT INTO decisions (id, case_id, kind, reason_codes, note, analyst, case_version, decided_at, sync_state, approved_by)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+    ).run(id, d.caseId, d.kind, JSON.stringify(d.reasonCodes), d.note ?? null, d.analyst, c.version, at, d.approvedBy ?? null);
+    const payload = { kind: d.kind, reasonCodes: d.reasonCodes, note: d.note ?? null, decidedAt: at, analyst: d.analyst, ...(d.approvedBy ? { approvedBy: d.approvedBy } : {}) };
     const r = db
       .prepare(`INSERT INTO outbox (kind, case_id, idempotency_key, base_version, payload, next_attempt_at, created_at) VALUES ('decision', ?, ?, ?, ?, ?, ?)`)
       .run(d.caseId, id, c.version, JSON.stringify(payload), at, at);
-    appendAudit(db, { actor: d.analyst, action: `decision.${d.kind}`, caseId: d.caseId, payload: { decisionId: id, reasonCodes: d.reasonCodes, caseVersion: c.version }, at });
+    appendAudit(db, { actor: d.analyst, action: `decision.${d.kind}`, caseId: d.caseId, payload: { decisionId: id, reasonCodes: d.reasonCodes, caseVersion: c.version, approvedBy: d.approvedBy ?? null }, at });
     return { id, caseId: d.caseId, kind: d.kind, caseVersion: c.version, outboxId: Number(r.lastInsertRowid) };
   })();
 }

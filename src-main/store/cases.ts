@@ -1,4 +1,4 @@
-import type { CaseRecord, CaseSummary, QueueSortColumn } from '../../src-shared/case';
+import { OPEN_STATUSES, type CaseRecord, type CaseSummary, type QueueFilter, type QueueSortColumn } from '../../src-shared/case';
 import { displayNames } from '../ivms101/display-names';
 import type { ReadableDB, WritableDB } from './db';
 
@@ -97,29 +97,117 @@ export interface ListQuery {
   offset: number;
   limit: number;
   sort: { column: QueueSortColumn; direction: 'asc' | 'desc' };
+  filter?: QueueFilter;
 }
 
-export function countCases(db: ReadableDB): number {
-  return (db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
+export interface FilterContext {
+  /** Now, for the SLA: open cases created before now − slaHours are in breach. */
+  now: string;
+  slaHours: number;
 }
 
-export function listCases(db: ReadableDB, q: ListQuery): CaseSummary[] {
+/**
+ * Words become quoted prefix terms ("petr"* "ivan"*), so nothing the analyst types is read as
+ * FTS5 syntax. Returns null when nothing searchable is left.
+ */
+export function ftsQuery(search: string): string | null {
+  const words = search
+    .normalize('NFC')
+    .split(/[\s"]+/)
+    .map((w) => w.replace(/[^\p{L}\p{N}_\-.:]/gu, ''))
+    .filter((w) => w.length > 0)
+    .slice(0, 8);
+  return words.length ? words.map((w) => `"${w}"*`).join(' ') : null;
+}
+
+/** The WHERE clause for a filter, over `cases` aliased c; every value is a bound parameter. */
+export function filterWhere(f: QueueFilter | undefined, ctx: FilterContext): { sql: string; params: Record<string, unknown> } {
+  const parts: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (!f) return { sql: '1', params };
+  if (f.status?.length) {
+    parts.push(`c.status IN (${f.status.map((_, i) => `@status${i}`).join(', ')})`);
+    f.status.forEach((st, i) => (params[`status${i}`] = st));
+  }
+  if (f.direction) {
+    parts.push('c.direction = @direction');
+    params.direction = f.direction;
+  }
+  if (f.jurisdiction) {
+    parts.push('c.counterparty_jurisdiction = @jurisdiction');
+    params.jurisdiction = f.jurisdiction;
+  }
+  if (f.counterpartyVaspId) {
+    parts.push('c.counterparty_vasp_id = @vasp');
+    params.vasp = f.counterpartyVaspId;
+  }
+  if (f.asset) {
+    parts.push('c.asset = @asset');
+    params.asset = f.asset;
+  }
+  if (f.minRisk !== undefined) {
+    parts.push('c.risk_score >= @minRisk');
+    params.minRisk = f.minRisk;
+  }
+  if (f.missingFields) parts.push("EXISTS (SELECT 1 FROM case_checks k WHERE k.case_id = c.id AND k.check_name = 'ivms101' AND k.outcome IN ('incomplete', 'invalid', 'unreadable'))");
+  if (f.sanctionsHit) parts.push("EXISTS (SELECT 1 FROM case_checks k WHERE k.case_id = c.id AND k.check_name = 'screening' AND k.outcome IN ('potential_match', 'true_match'))");
+  if (f.slaBreached) {
+    parts.push(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`);
+    params.slaCutoff = new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString();
+  }
+  if (f.assignedTo) {
+    if (f.assignedTo === 'unassigned') parts.push('c.assigned_to IS NULL');
+    else {
+      parts.push('c.assigned_to = @assignedTo');
+      params.assignedTo = f.assignedTo;
+    }
+  }
+  if (f.search) {
+    const q = ftsQuery(f.search);
+    if (q) {
+      parts.push('c.rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH @fts)');
+      params.fts = q;
+    }
+  }
+  return { sql: parts.length ? parts.join(' AND ') : '1', params };
+}
+
+export function countCases(db: ReadableDB, filter?: QueueFilter, ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 }): number {
+  const w = filterWhere(filter, ctx);
+  return (db.prepare(`SELECT count(*) AS n FROM cases c WHERE ${w.sql}`).get(w.params) as { n: number }).n;
+}
+
+/**
+ * One page of the queue. The page's rowids are found first over the sort index alone (so a deep
+ * OFFSET skips index entries, not whole rows), then only those rows are read and joined.
+ */
+export function listCases(db: ReadableDB, q: ListQuery, ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 }): CaseSummary[] {
   const col = SORT_SQL[q.sort.column];
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
-  return db
+  const w = filterWhere(q.filter, ctx);
+  const rows = db
     .prepare(
-      `SELECT id, direction, status, asset, network, amount,
+      `WITH page AS (
+         SELECT c.rowid AS rid FROM cases c WHERE ${w.sql} ORDER BY ${col.replace('cases.', 'c.')} ${dir}, c.id ${dir} LIMIT @limit OFFSET @offset
+       )
+       SELECT cases.id, direction, status, asset, network, amount,
               fiat_amount AS fiatAmount, fiat_currency AS fiatCurrency,
               originator_name AS originatorName, beneficiary_name AS beneficiaryName,
               counterparty_name AS counterpartyName, counterparty_jurisdiction AS counterpartyJurisdiction,
               wallet_type AS walletType, risk_score AS riskScore,
-              transfer_time AS transferTime, updated_at AS updatedAt,
-              k.outcome AS ivms101Outcome, k.summary AS ivms101Summary
-       FROM cases
+              transfer_time AS transferTime, updated_at AS updatedAt, created_at AS createdAt, assigned_to AS assignedTo,
+              k.outcome AS ivms101Outcome, k.summary AS ivms101Summary,
+              tr.outcome AS travelRuleOutcome, sc.outcome AS screeningOutcome,
+              EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = cases.id AND d.sync_state = 'pending') AS waitingToSync,
+              EXISTS (SELECT 1 FROM decision_proposals p WHERE p.case_id = cases.id AND p.state = 'awaiting_approval') AS awaitingApproval
+       FROM page JOIN cases ON cases.rowid = page.rid
        LEFT JOIN case_checks k ON k.case_id = cases.id AND k.check_name = 'ivms101'
-       ORDER BY ${col} ${dir}, cases.id ${dir} LIMIT ? OFFSET ?`,
+       LEFT JOIN case_checks tr ON tr.case_id = cases.id AND tr.check_name = 'travel_rule'
+       LEFT JOIN case_checks sc ON sc.case_id = cases.id AND sc.check_name = 'screening'
+       ORDER BY ${col} ${dir}, cases.id ${dir}`,
     )
-    .all(q.limit, q.offset) as CaseSummary[];
+    .all({ ...w.params, limit: q.limit, offset: q.offset }) as (Omit<CaseSummary, 'waitingToSync' | 'awaitingApproval'> & { waitingToSync: number; awaitingApproval: number })[];
+  return rows.map((r) => ({ ...r, waitingToSync: r.waitingToSync === 1, awaitingApproval: r.awaitingApproval === 1 }));
 }
 
 function rowToRecord(r: Record<string, unknown>): CaseRecord {

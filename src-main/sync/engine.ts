@@ -83,6 +83,11 @@ export class SyncEngine {
     };
   }
 
+  /** Tells the UI the counts changed (a conflict resolved, say) without a round trip. */
+  announce(): void {
+    this.bus?.emit('sync.status', this.status());
+  }
+
   private report(online: boolean, error: string | null = null) {
     const changed = online !== this.state.online || error !== this.state.lastError;
     this.state.online = online;

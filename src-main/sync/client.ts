@@ -1,3 +1,4 @@
+import { readSse } from '../../src-shared/sse';
 // The workstation's HTTP client for the backend contract (resources/openapi.yaml).
 
 export interface FeedItem {
@@ -92,27 +93,14 @@ export class BackendClient {
   async events(onChange: (cursor: number) => void, signal: AbortSignal): Promise<void> {
     const res = await fetch(`${this.url}/v1/events`, { headers: this.headers(), signal });
     if (!res.ok || !res.body) throw new BackendError(res.status, 'events stream refused');
-    const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-    let buf = '';
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) return;
-      buf += value;
-      let cut: number;
-      while ((cut = buf.indexOf('\n\n')) >= 0) {
-        const frame = buf.slice(0, cut);
-        buf = buf.slice(cut + 2);
-        const data = frame.split('\n').find((l) => l.startsWith('data: '));
-        if (data) {
-          try {
-            const c = (JSON.parse(data.slice(6)) as { cursor?: unknown }).cursor;
-            if (typeof c === 'number') onChange(c);
-          } catch {
-            // A malformed notification only means: look at the feed.
-            onChange(-1);
-          }
-        }
+    await readSse(res.body, (data) => {
+      try {
+        const c = (JSON.parse(data) as { cursor?: unknown }).cursor;
+        if (typeof c === 'number') onChange(c);
+      } catch {
+        // A malformed notification only means: look at the feed.
+        onChange(-1);
       }
-    }
+    });
   }
 }

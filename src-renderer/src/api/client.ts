@@ -1,4 +1,5 @@
 import { BRIDGE_TOKEN_HEADER } from '../../../src-shared/channels';
+import { readSse } from '../../../src-shared/sse';
 import type {
   EventName,
   Events,
@@ -54,23 +55,10 @@ export function bridgeTransport(token: string, base = ''): Transport {
           try {
             const res = await fetch(`${base}/api/events`, { headers, signal: ctrl.signal });
             if (!res.body) throw new Error('no stream');
-            const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
-            let buf = '';
-            for (;;) {
-              const { value, done } = await reader.read();
-              if (done) break;
-              buf += value;
-              let cut: number;
-              while ((cut = buf.indexOf('\n\n')) >= 0) {
-                const frame = buf.slice(0, cut);
-                buf = buf.slice(cut + 2);
-                const data = frame.split('\n').find((l) => l.startsWith('data: '));
-                if (data) {
-                  const msg = JSON.parse(data.slice(6)) as { name: string; payload: unknown };
-                  listener(msg.name, msg.payload);
-                }
-              }
-            }
+            await readSse(res.body, (data) => {
+              const msg = JSON.parse(data) as { name: string; payload: unknown };
+              listener(msg.name, msg.payload);
+            });
           } catch {
             // Reconnect below, unless we were asked to stop.
           }

@@ -20,6 +20,8 @@ export const counterpartySchema = z.object({
   lei: z.string().max(20).optional(),
   protocol: z.enum(PROTOCOLS),
   email: z.email().max(254).optional(),
+  /** Our due diligence on this VASP, as the backend records it. */
+  dueDiligence: z.enum(['approved', 'pending_review', 'expired', 'rejected']).optional(),
 });
 
 export const amlResultSchema = z.object({

@@ -154,6 +154,12 @@ function applyDefect(r: Random, ivms: Json): void {
 const WITHDRAWAL_STATUSES: readonly CaseStatus[] = ['pending_review', 'pending_review', 'pending_review', 'pending_review', 'awaiting_counterparty', 'awaiting_email_reply', 'accepted', 'rejected', 'completed', 'escalated'];
 const DEPOSIT_STATUSES: readonly CaseStatus[] = ['pending_review', 'pending_review', 'pending_review', 'needs_information', 'accepted', 'rejected', 'completed'];
 
+/** Fixed per VASP (no random draw, so the rest of a seeded run is unchanged): most are approved. */
+function dueDiligenceOf(v: Vasp): 'approved' | 'pending_review' | 'expired' {
+  const i = VASPS.indexOf(v);
+  return i % 7 === 5 ? 'expired' : i % 5 === 4 ? 'pending_review' : 'approved';
+}
+
 export function generateCase(r: Random, index: number, opts: Required<GenerateOptions>): CaseRecord {
   const direction = r.chance(0.6) ? 'withdrawal' : 'deposit';
   const asset = r.pick(ASSETS);
@@ -200,7 +206,7 @@ export function generateCase(r: Random, index: number, opts: Required<GenerateOp
     beneficiaryWallet: benWallet,
     walletType: unhosted ? 'unhosted' : 'hosted',
     counterparty: vasp
-      ? { vaspId: vasp.vaspId, name: vasp.name, jurisdiction: vasp.country, lei: withLeiCheckDigits(vasp.leiBase), protocol: vasp.protocol, email: vasp.email }
+      ? { vaspId: vasp.vaspId, name: vasp.name, jurisdiction: vasp.country, lei: withLeiCheckDigits(vasp.leiBase), protocol: vasp.protocol, email: vasp.email, dueDiligence: dueDiligenceOf(vasp) }
       : null,
     ivms101,
     aml: { riskScore: risk, alerts, provider: 'demo-chain-analytics' },

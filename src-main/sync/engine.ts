@@ -1,6 +1,7 @@
 import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
 import type { EventBus } from '../app/events';
 import type { Logger } from '../app/log';
+import { appendAudit } from '../audit/chain';
 import { describeIssues } from '../cases/import';
 import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
@@ -152,6 +153,8 @@ export class SyncEngine {
           const outcome = upsertCase(db, verdict.record, at);
           if (outcome === 'inserted' || outcome === 'updated') {
             runCaseChecks(db, verdict.record, ctx, at);
+            // Every transition is an audit event: the case's timeline starts with its arrival.
+            appendAudit(db, { actor: 'backend', action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`, caseId: verdict.record.id, payload: { source: 'sync', version: verdict.record.version, status: verdict.record.status }, at });
             touched.push(verdict.record.id);
             report.applied++;
           }
@@ -237,7 +240,10 @@ export class SyncEngine {
         // The backend's case is the shared truth: take its newer version (our decision stays recorded).
         if (serverCase.success) {
           const outcome = upsertCase(db, serverCase.data, now);
-          if (outcome === 'inserted' || outcome === 'updated') runCaseChecks(db, serverCase.data, this.checks(), now);
+          if (outcome === 'inserted' || outcome === 'updated') {
+            runCaseChecks(db, serverCase.data, this.checks(), now);
+            appendAudit(db, { actor: 'backend', action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`, caseId: serverCase.data.id, payload: { source: 'sync', version: serverCase.data.version, status: serverCase.data.status }, at: now });
+          }
         }
       })();
       if (res.status === 200 || res.status === 201) acked++;

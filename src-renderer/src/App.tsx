@@ -2,7 +2,12 @@ import { useEffect } from 'react';
 import { useApp } from './state/app-store';
 import { CreateVaultScreen, UnlockScreen } from './screens/VaultScreens';
 import { QueueScreen } from './screens/QueueScreen';
+import { CaseScreen } from './screens/CaseScreen';
+import { DashboardScreen } from './screens/DashboardScreen';
+import { SettingsScreen } from './screens/SettingsScreen';
+import { ExportScreen } from './screens/ExportScreen';
 import { StatusBar } from './components/StatusBar';
+import { Nav, NAV_SHORTCUTS } from './components/Nav';
 
 const TOUCH_INTERVAL_MS = 20_000;
 
@@ -10,6 +15,8 @@ export function App() {
   const status = useApp((s) => s.status);
   const client = useApp((s) => s.client);
   const lock = useApp((s) => s.lock);
+  const view = useApp((s) => s.view);
+  const navigate = useApp((s) => s.navigate);
   const unlocked = status?.vault === 'unlocked';
 
   // Analyst activity keeps the vault open; report it at most every 20 s.
@@ -27,6 +34,11 @@ export function App() {
         e.preventDefault();
         void lock();
       }
+      const section = e.altKey ? NAV_SHORTCUTS.find((n) => n.key === e.key) : undefined;
+      if (section) {
+        e.preventDefault();
+        navigate(section.view);
+      }
     };
     window.addEventListener('keydown', onActivity);
     window.addEventListener('pointerdown', onActivity);
@@ -36,12 +48,27 @@ export function App() {
       window.removeEventListener('pointerdown', onActivity);
       window.removeEventListener('keydown', onKey);
     };
-  }, [unlocked, client, lock]);
+  }, [unlocked, client, lock, navigate]);
 
   if (!status) return <main className="gate">Connecting to the Waybill core…</main>;
   return (
     <div className="app">
-      {status.vault === 'absent' ? <CreateVaultScreen /> : unlocked ? <QueueScreen /> : <UnlockScreen />}
+      {unlocked && <Nav />}
+      {status.vault === 'absent' ? (
+        <CreateVaultScreen />
+      ) : !unlocked ? (
+        <UnlockScreen />
+      ) : view.name === 'case' ? (
+        <CaseScreen id={view.id} />
+      ) : view.name === 'dashboard' ? (
+        <DashboardScreen />
+      ) : view.name === 'settings' ? (
+        <SettingsScreen />
+      ) : view.name === 'exports' ? (
+        <ExportScreen />
+      ) : (
+        <QueueScreen />
+      )}
       <StatusBar />
     </div>
   );

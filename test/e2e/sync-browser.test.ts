@@ -60,8 +60,10 @@ describe('sync in the workstation', () => {
   it('offline, a decision waits in the outbox; back online it lands once', async () => {
     const { port, token } = backend;
     await backend.close();
-    const list = (await api(page, 'cases.list', { limit: 5, sort: { column: 'transferTime', direction: 'asc' } })) as { value: { rows: { id: string; status: string }[] } };
-    const id = list.value.rows.find((r) => r.status === 'pending_review')!.id;
+    // A case one analyst may decide alone (four eyes is tested in analyst.test.ts).
+    await api(page, 'settings.update', { fourEyes: { riskScoreAtLeast: null, onSanctionsHit: false, valueAtLeast: null } });
+    const list = (await api(page, 'cases.list', { limit: 50, sort: { column: 'transferTime', direction: 'asc' }, filter: { status: ['pending_review'] } })) as { value: { rows: { id: string; status: string }[] } };
+    const id = list.value.rows[0]!.id;
     const decided = (await api(page, 'cases.decide', { caseId: id, kind: 'reject', reasonCodes: ['COMPLIANCE_CHECK_FAIL'] })) as { ok: boolean };
     expect(decided.ok).toBe(true);
     await expect.poll(() => page.getByTestId('sync-state').textContent(), { timeout: 20_000 }).toBe('Offline');

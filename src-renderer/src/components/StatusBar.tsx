@@ -1,7 +1,7 @@
 import { useApp } from '../state/app-store';
 
 export function StatusBar() {
-  const { status, lock, busy, rules, sync } = useApp();
+  const { status, lock, busy, rules, sync, client } = useApp();
   if (!status) return null;
   const unlocked = status.vault === 'unlocked';
   return (
@@ -25,7 +25,10 @@ export function StatusBar() {
         <span>
           Last sync: {sync.lastSyncAt ? sync.lastSyncAt.replace('T', ' ').slice(0, 19) : 'never'} · Outbox: <span data-testid="outbox-depth">{sync.outboxDepth}</span>
           {sync.conflicts > 0 && <> · <span className="missing">{sync.conflicts} conflict(s)</span></>}
-          {sync.quarantined > 0 && <> · {sync.quarantined} quarantined</>}
+          {sync.quarantined > 0 && <> · {sync.quarantined} quarantined</>}{' '}
+          <button type="button" className="small-button" onClick={() => void client?.call('sync.now', {}).then((s) => useApp.setState({ sync: s }), () => {})}>
+            Sync now
+          </button>
         </span>
       )}
       {unlocked && sync && !sync.configured && <span className="muted">No backend configured</span>}

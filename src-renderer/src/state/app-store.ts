@@ -1,16 +1,9 @@
 import { create } from 'zustand';
-import type { CaseSummary, QueueSortColumn } from '../../../src-shared/domain';
-import type { AppStatus, Events, RulesStatus } from '../../../src-shared/contract';
+import type { AppStatus, CaseDetail, Events, ExportJob, InputOf, QueueFacets, RulesStatus, SavedView, Settings } from '../../../src-shared/contract';
 import { ApiError, type Client } from '../api/client';
+import { useQueue } from './queue-store';
 
-export interface QueueState {
-  rows: CaseSummary[];
-  total: number;
-  offset: number;
-  limit: number;
-  sort: { column: QueueSortColumn; direction: 'asc' | 'desc' };
-  loading: boolean;
-}
+export type View = { name: 'queue' } | { name: 'case'; id: string } | { name: 'dashboard' } | { name: 'exports' } | { name: 'settings' };
 
 interface AppState {
   client: Client | null;
@@ -21,17 +14,29 @@ interface AppState {
   lockedReason: 'manual' | 'idle' | null;
   rules: RulesStatus | null;
   sync: Events['sync.status'] | null;
-  queue: QueueState;
+  view: View;
+  settings: Settings | null;
+  facets: QueueFacets | null;
+  views: SavedView[];
+  detail: CaseDetail | null;
+  jobs: ExportJob[];
   init(client: Client): Promise<void>;
   createVault(passphrase: string, rememberOnDevice: boolean): Promise<void>;
   unlock(passphrase: string): Promise<void>;
   unlockWithDevice(): Promise<void>;
   lock(): Promise<void>;
-  loadQueue(patch?: Partial<Pick<QueueState, 'offset' | 'sort'>>): Promise<void>;
+  navigate(view: View): void;
+  openCase(id: string): Promise<void>;
+  /** Runs an API call that returns the case, shows the new state; true when it worked. */
+  caseAction(fn: (c: Client) => Promise<CaseDetail>): Promise<boolean>;
+  loadSettings(): Promise<void>;
+  saveSettings(patch: InputOf<'settings.update'>): Promise<boolean>;
+  loadViews(): Promise<void>;
+  setError(message: string, code?: string): void;
   clearError(): void;
 }
 
-const asError = (e: unknown) =>
+export const asError = (e: unknown) =>
   e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'internal', message: 'Unexpected error in the UI.' };
 
 export const useApp = create<AppState>((set, get) => {
@@ -41,20 +46,35 @@ export const useApp = create<AppState>((set, get) => {
     return c;
   };
   /** Runs one action with a busy flag and turns failures into the analyst-facing error. */
-  const run = async (fn: () => Promise<void>) => {
+  const run = async (fn: () => Promise<void>): Promise<boolean> => {
     set({ busy: true, error: null });
     try {
       await fn();
+      return true;
     } catch (e) {
       set({ error: asError(e) });
+      return false;
     } finally {
       set({ busy: false });
     }
   };
   const afterUnlock = async (status: AppStatus) => {
-    set({ status, lockedReason: null });
-    await get().loadQueue({ offset: 0 });
-    set({ sync: await client().call('sync.status', {}) });
+    set({ status, lockedReason: null, view: { name: 'queue' } });
+    const c = client();
+    const [sync, settings, facets, views, jobs] = await Promise.all([
+      c.call('sync.status', {}),
+      c.call('settings.get', {}),
+      c.call('cases.facets', {}),
+      c.call('views.list', {}),
+      c.call('export.jobs', {}),
+    ]);
+    set({ sync, settings, facets, views, jobs });
+    await useQueue.getState().refresh();
+  };
+  const forget = () => {
+    // Drop case data from memory at once.
+    useQueue.getState().clear();
+    set({ detail: null, facets: null, views: [], view: { name: 'queue' } });
   };
 
   return {
@@ -65,45 +85,80 @@ export const useApp = create<AppState>((set, get) => {
     lockedReason: null,
     rules: null,
     sync: null,
-    queue: { rows: [], total: 0, offset: 0, limit: 100, sort: { column: 'transferTime', direction: 'desc' }, loading: false },
+    view: { name: 'queue' },
+    settings: null,
+    facets: null,
+    views: [],
+    detail: null,
+    jobs: [],
 
     async init(c) {
       set({ client: c });
+      useQueue.getState().setClient(c);
       c.on('vault.locked', ({ reason }) => {
-        // Drop case data from memory at once; then fetch the status (settings may have changed).
-        set((s) => ({
-          lockedReason: reason,
-          status: s.status ? { ...s.status, vault: 'locked' } : s.status,
-          queue: { ...s.queue, rows: [], total: 0 },
-        }));
+        forget();
+        set((s) => ({ lockedReason: reason, status: s.status ? { ...s.status, vault: 'locked' } : s.status }));
         void c.call('app.status', {}).then((status) => set({ status }), () => {});
       });
-      c.on('cases.changed', () => void get().loadQueue());
+      let facetsTimer: ReturnType<typeof setTimeout> | null = null;
+      c.on('cases.changed', () => {
+        void useQueue.getState().refresh();
+        // New cases may bring new assets, jurisdictions, counterparties: refresh the filter choices, at most once a second.
+        facetsTimer ??= setTimeout(() => {
+          facetsTimer = null;
+          void c.call('cases.facets', {}).then((facets) => set({ facets }), () => {});
+        }, 1000);
+        const v = get().view;
+        if (v.name === 'case') void c.call('cases.get', { id: v.id }).then((detail) => set({ detail }), () => {});
+      });
       c.on('sync.status', (sync) => set({ sync }));
+      c.on('export.progress', (job) => set((s) => ({ jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)] })));
       await run(async () => {
         const [status, rules] = await Promise.all([c.call('app.status', {}), c.call('rules.status', {})]);
         set({ status, rules });
-        if (status.vault === 'unlocked') await get().loadQueue();
+        if (status.vault === 'unlocked') await afterUnlock(status);
       });
     },
-    createVault: (passphrase, rememberOnDevice) => run(async () => afterUnlock(await client().call('vault.create', { passphrase, rememberOnDevice }))),
-    unlock: (passphrase) => run(async () => afterUnlock(await client().call('vault.unlock', { passphrase }))),
-    unlockWithDevice: () => run(async () => afterUnlock(await client().call('vault.unlockWithDevice', {}))),
-    lock: () =>
-      run(async () => {
-        const status = await client().call('vault.lock', {});
-        set((s) => ({ status, lockedReason: 'manual', queue: { ...s.queue, rows: [], total: 0 } }));
-      }),
-    async loadQueue(patch = {}) {
-      const q = { ...get().queue, ...patch };
-      set({ queue: { ...q, loading: true } });
-      try {
-        const r = await client().call('cases.list', { offset: q.offset, limit: q.limit, sort: q.sort });
-        set({ queue: { ...q, rows: r.rows, total: r.total, loading: false } });
-      } catch (e) {
-        set({ queue: { ...q, loading: false }, error: asError(e) });
-      }
+    createVault: async (passphrase, rememberOnDevice) => {
+      await run(async () => afterUnlock(await client().call('vault.create', { passphrase, rememberOnDevice })));
     },
+    unlock: async (passphrase) => {
+      await run(async () => afterUnlock(await client().call('vault.unlock', { passphrase })));
+    },
+    unlockWithDevice: async () => {
+      await run(async () => afterUnlock(await client().call('vault.unlockWithDevice', {})));
+    },
+    lock: async () => {
+      await run(async () => {
+        const status = await client().call('vault.lock', {});
+        forget();
+        set({ status, lockedReason: 'manual' });
+      });
+    },
+    navigate(view) {
+      set({ view, error: null });
+      if (view.name !== 'case') set({ detail: null });
+    },
+    async openCase(id) {
+      set({ view: { name: 'case', id }, detail: null, error: null });
+      await run(async () => {
+        const detail = await client().call('cases.get', { id });
+        if (get().view.name === 'case') set({ detail });
+      });
+    },
+    async caseAction(fn) {
+      return run(async () => set({ detail: await fn(client()) }));
+    },
+    async loadSettings() {
+      await run(async () => set({ settings: await client().call('settings.get', {}) }));
+    },
+    async saveSettings(patch) {
+      return run(async () => set({ settings: await client().call('settings.update', patch) }));
+    },
+    async loadViews() {
+      await run(async () => set({ views: await client().call('views.list', {}) }));
+    },
+    setError: (message, code = 'invalid_input') => set({ error: { code, message } }),
     clearError: () => set({ error: null }),
   };
 });

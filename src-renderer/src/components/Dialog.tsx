@@ -1,0 +1,32 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+
+/**
+ * A modal on the native <dialog> element: the browser traps focus, Escape closes it, and focus
+ * returns to what opened it. No injected styles, so it lives within the strict CSP.
+ */
+export function Dialog({ title, onClose, children, labelledBy }: { title: string; onClose: () => void; children: ReactNode; labelledBy: string }) {
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    const d = ref.current;
+    const opener = document.activeElement as HTMLElement | null;
+    d?.showModal();
+    return () => {
+      d?.close();
+      opener?.focus?.();
+    };
+  }, []);
+  return (
+    <dialog
+      ref={ref}
+      className="dialog"
+      aria-labelledby={labelledBy}
+      onCancel={(e) => {
+        e.preventDefault();
+        onClose();
+      }}
+    >
+      <h2 id={labelledBy}>{title}</h2>
+      {children}
+    </dialog>
+  );
+}

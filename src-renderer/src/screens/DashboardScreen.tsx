@@ -1,0 +1,104 @@
+import { useEffect, useState } from 'react';
+import type { Dashboard } from '../../../src-shared/contract';
+import { RateBars, StackedBars } from '../components/charts';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { count, STATUS_LABEL, time } from '../format';
+import { asError, useApp } from '../state/app-store';
+import { useQueue } from '../state/queue-store';
+
+export function DashboardScreen() {
+  const { client, navigate } = useApp();
+  const [data, setData] = useState<Dashboard | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    if (!client) return;
+    client.call('dashboard.get', {}).then(setData, (e: unknown) => setError(asError(e).message));
+  }, [client]);
+  const showBreaches = () => {
+    void useQueue.getState().apply({ slaBreached: true }, { column: 'transferTime', direction: 'asc' });
+    navigate({ name: 'queue' });
+  };
+  return (
+    <main className="dashboard" aria-labelledby="dash-title">
+      <header className="toolbar">
+        <h1 id="dash-title">Dashboard</h1>
+        {data && <span className="muted">as of {time(data.asOf)} UTC · SLA {data.slaHours} h</span>}
+      </header>
+      <ErrorBanner />
+      {error && <p className="error-banner">{error}</p>}
+      {data && (
+        <div className="dash-grid">
+          <section className="panel" aria-labelledby="sla-h">
+            <h3 id="sla-h">SLA breaches</h3>
+            <p className={data.slaBreachTotal ? 'big bad' : 'big'} data-testid="sla-breaches">
+              {count(data.slaBreachTotal)}
+            </p>
+            <p className="muted">open cases older than {data.slaHours} hours</p>
+            <ul>
+              {data.slaBreaches.map((b) => (
+                <li key={b.status}>
+                  {STATUS_LABEL[b.status] ?? b.status}: {count(b.count)}
+                </li>
+              ))}
+            </ul>
+            <button type="button" onClick={showBreaches} disabled={!data.slaBreachTotal}>
+              Show them in the queue
+            </button>
+          </section>
+          <section className="panel wide" aria-labelledby="vol-h">
+            <h3 id="vol-h">Volume, last 30 days</h3>
+            <StackedBars
+              label={`Cases per day: ${data.volume.reduce((a, v) => a + v.withdrawals, 0)} withdrawals and ${data.volume.reduce((a, v) => a + v.deposits, 0)} deposits in 30 days`}
+              series={['withdrawals', 'deposits']}
+              data={data.volume.map((v) => ({ key: v.day, values: [v.withdrawals, v.deposits] }))}
+            />
+            <p className="legend">
+              <span className="swatch s0" /> withdrawals <span className="swatch s1" /> deposits
+            </p>
+          </section>
+          <section className="panel wide" aria-labelledby="rej-h">
+            <h3 id="rej-h">Rejection rate by week</h3>
+            <RateBars label="Share of decisions that were rejections, per week, last 12 weeks" data={data.decisions.map((w) => ({ key: w.week, rate: w.rejectionRate }))} />
+            <table className="grid compact">
+              <thead>
+                <tr>
+                  <th>Week of</th>
+                  <th>Accepted</th>
+                  <th>Rejected</th>
+                  <th>Info requested</th>
+                  <th>Rejection rate</th>
+                </tr>
+              </thead>
+              <tbody>
+                {data.decisions
+                  .filter((w) => w.accept + w.reject + w.requestInformation > 0)
+                  .map((w) => (
+                    <tr key={w.week}>
+                      <td>{w.week}</td>
+                      <td className="num">{w.accept}</td>
+                      <td className="num">{w.reject}</td>
+                      <td className="num">{w.requestInformation}</td>
+                      <td className="num">{w.rejectionRate === null ? '—' : `${Math.round(w.rejectionRate * 100)} %`}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </section>
+          <section className="panel" aria-labelledby="st-h">
+            <h3 id="st-h">Cases by status</h3>
+            <table className="grid compact">
+              <tbody>
+                {data.byStatus.map((s) => (
+                  <tr key={s.status}>
+                    <td>{STATUS_LABEL[s.status] ?? s.status}</td>
+                    <td className="num">{count(s.count)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        </div>
+      )}
+    </main>
+  );
+}

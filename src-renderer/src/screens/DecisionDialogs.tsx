@@ -1,0 +1,136 @@
+import { useState } from 'react';
+import { REASON_CODE_NAMES, REASON_CODES } from '../../../src-shared/domain';
+import type { CaseDetail, Proposal } from '../../../src-shared/contract';
+import { Dialog } from '../components/Dialog';
+import { useApp } from '../state/app-store';
+import { KIND_LABEL } from '../format';
+
+export type DecisionKind = 'accept' | 'reject' | 'request_information';
+
+/** Accept, reject or request information: structured reason codes and a note. */
+export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detail: CaseDetail; kind: DecisionKind; suggestedNote: string; onClose: () => void }) {
+  const { caseAction, busy, error } = useApp();
+  const [codes, setCodes] = useState<string[]>(kind === 'request_information' && suggestedNote ? ['MISSING_FIELDS'] : []);
+  const [note, setNote] = useState(kind === 'request_information' ? suggestedNote : '');
+  const needsCode = kind !== 'accept';
+  const invalid = needsCode && codes.length === 0;
+  const submit = async () => {
+    if (invalid) return;
+    const ok = await caseAction((c) => c.call('cases.decide', { caseId: detail.record.id, kind, reasonCodes: codes as (typeof REASON_CODE_NAMES)[number][], ...(note.trim() ? { note: note.trim() } : {}) }));
+    if (ok) onClose();
+  };
+  return (
+    <Dialog title={`${KIND_LABEL[kind]} — case ${detail.record.id}`} labelledBy="decision-title" onClose={onClose}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void submit();
+        }}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+            e.preventDefault();
+            void submit();
+          }
+        }}
+      >
+        {detail.fourEyes.length > 0 && (
+          <p className="notice" role="note">
+            Four eyes: this decision will wait for a second analyst before it leaves ({detail.fourEyes.join('; ')}).
+          </p>
+        )}
+        <fieldset>
+          <legend>Reason codes{needsCode ? ' (at least one)' : ' (optional)'}</legend>
+          {REASON_CODE_NAMES.map((c, i) => (
+            <label key={c} className="check-line">
+              <input
+                type="checkbox"
+                autoFocus={i === 0}
+                checked={codes.includes(c)}
+                onChange={(e) => setCodes((x) => (e.target.checked ? [...x, c] : x.filter((y) => y !== c)))}
+              />
+              <code>{c}</code> <span className="muted">({REASON_CODES[c].trisa})</span> {REASON_CODES[c].label}
+            </label>
+          ))}
+        </fieldset>
+        {invalid && <p className="field-error">Choose at least one reason code.</p>}
+        <label htmlFor="decision-note">Note {kind === 'request_information' ? '(sent with the request)' : '(kept in the case record)'}</label>
+        <textarea id="decision-note" rows={6} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+        {error && (
+          <p className="error-banner" role="alert">
+            {error.message}
+          </p>
+        )}
+        <div className="dialog-buttons">
+          <button type="button" onClick={onClose}>
+            Cancel (Esc)
+          </button>
+          <button type="submit" className={kind === 'reject' ? 'danger' : 'primary'} disabled={busy || invalid}>
+            {detail.fourEyes.length ? `Propose ${KIND_LABEL[kind]?.toLowerCase()}` : `Confirm ${KIND_LABEL[kind]?.toLowerCase()}`} (Ctrl+Enter)
+          </button>
+        </div>
+      </form>
+    </Dialog>
+  );
+}
+
+/** The second analyst approves or declines, with their own name and passphrase. */
+export function ReviewDialog({ proposal, analysts, onClose }: { proposal: Proposal; analysts: string[]; onClose: () => void }) {
+  const { caseAction, busy, error } = useApp();
+  const candidates = analysts.filter((a) => a !== proposal.proposedBy);
+  const [approver, setApprover] = useState(candidates[0] ?? '');
+  const [pass, setPass] = useState('');
+  const [note, setNote] = useState('');
+  const review = async (approve: boolean) => {
+    const ok = await caseAction((c) => c.call('cases.review', { proposalId: proposal.id, approver, passphrase: pass, approve, ...(note.trim() ? { note: note.trim() } : {}) }));
+    setPass('');
+    if (ok) onClose();
+  };
+  return (
+    <Dialog title="Second analyst's approval" labelledBy="review-title" onClose={onClose}>
+      <p>
+        {proposal.proposedBy} proposes to <strong>{KIND_LABEL[proposal.kind]?.toLowerCase()}</strong>
+        {proposal.reasonCodes.length ? ` (${proposal.reasonCodes.join(', ')})` : ''}. Needed because: {proposal.why.join('; ')}.
+      </p>
+      {proposal.note && <blockquote>{proposal.note}</blockquote>}
+      {candidates.length === 0 ? (
+        <p className="notice">No other analyst is set up on this workstation. Add one in Settings → Analysts.</p>
+      ) : (
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void review(true);
+          }}
+        >
+          <label htmlFor="approver">Approving analyst</label>
+          <select id="approver" value={approver} onChange={(e) => setApprover(e.target.value)}>
+            {candidates.map((a) => (
+              <option key={a} value={a}>
+                {a}
+              </option>
+            ))}
+          </select>
+          <label htmlFor="approver-pass">Their passphrase</label>
+          <input id="approver-pass" type="password" autoComplete="off" autoFocus value={pass} onChange={(e) => setPass(e.target.value)} />
+          <label htmlFor="review-note">Note (optional)</label>
+          <textarea id="review-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
+          {error && (
+            <p className="error-banner" role="alert">
+              {error.message}
+            </p>
+          )}
+          <div className="dialog-buttons">
+            <button type="button" onClick={onClose}>
+              Cancel
+            </button>
+            <button type="button" className="danger" disabled={busy || !pass} onClick={() => void review(false)}>
+              Decline
+            </button>
+            <button type="submit" className="primary" disabled={busy || !pass}>
+              Approve
+            </button>
+          </div>
+        </form>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,205 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import type { RetentionReport } from '../../../src-shared/contract';
+import { ErrorBanner } from '../components/ErrorBanner';
+import { asError, useApp } from '../state/app-store';
+
+export function SettingsScreen() {
+  const { settings, saveSettings, client, sync, facets, busy } = useApp();
+  const [saved, setSaved] = useState<string | null>(null);
+  const [url, setUrl] = useState(settings?.backendUrl ?? '');
+  const [token, setToken] = useState('');
+  const [idle, setIdle] = useState(String(settings?.idleLockMinutes ?? 15));
+  const [sla, setSla] = useState(String(settings?.slaHours ?? 24));
+  const [home, setHome] = useState(settings?.homeJurisdiction ?? 'DE');
+  const [risk, setRisk] = useState(settings?.fourEyes.riskScoreAtLeast?.toString() ?? '');
+  const [onHit, setOnHit] = useState(settings?.fourEyes.onSanctionsHit ?? true);
+  const [value, setValue] = useState(settings?.fourEyes.valueAtLeast?.amount ?? '');
+  const [currency, setCurrency] = useState(settings?.fourEyes.valueAtLeast?.currency ?? 'EUR');
+  const [schedule, setSchedule] = useState<'daily' | 'off'>(settings?.retentionSchedule ?? 'daily');
+  const [analysts, setAnalysts] = useState<string[]>([]);
+  const [newName, setNewName] = useState('');
+  const [newPass, setNewPass] = useState('');
+  const [key, setKey] = useState<{ fingerprint: string; pem: string } | null>(null);
+  const [retention, setRetention] = useState<RetentionReport | null>(null);
+  const [localError, setLocalError] = useState<string | null>(null);
+
+  useEffect(() => {
+    if (!client) return;
+    void client.call('analysts.list', {}).then(setAnalysts, () => {});
+    void client.call('export.publicKey', {}).then(setKey, () => {});
+  }, [client]);
+
+  const done = (what: string) => {
+    setSaved(what);
+    setLocalError(null);
+  };
+  const guard = async (fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (e) {
+      setLocalError(asError(e).message);
+    }
+  };
+  const saveBackend = (e: FormEvent) => {
+    e.preventDefault();
+    void guard(async () => {
+      if (!client) return;
+      await client.call('sync.configure', { url, token });
+      setToken('');
+      done('Backend saved; syncing starts now.');
+    });
+  };
+  const saveGeneral = async (e: FormEvent) => {
+    e.preventDefault();
+    const ok = await saveSettings({
+      idleLockMinutes: Number(idle),
+      slaHours: Number(sla),
+      homeJurisdiction: home.toUpperCase(),
+      retentionSchedule: schedule,
+      fourEyes: { riskScoreAtLeast: risk === '' ? null : Number(risk), onSanctionsHit: onHit, valueAtLeast: value === '' ? null : { amount: value, currency: currency.toUpperCase() } },
+    });
+    if (ok) done('Settings saved.');
+  };
+  const addAnalyst = (e: FormEvent) => {
+    e.preventDefault();
+    void guard(async () => {
+      if (!client) return;
+      setAnalysts(await client.call('analysts.add', { name: newName.trim(), passphrase: newPass }));
+      setNewName('');
+      setNewPass('');
+      done(`Analyst added.`);
+      useApp.setState({ facets: await client.call('cases.facets', {}) });
+    });
+  };
+  const runRetention = (dryRun: boolean) =>
+    void guard(async () => {
+      if (!client) return;
+      setRetention(await client.call('retention.run', { dryRun }));
+    });
+
+  return (
+    <main className="settings" aria-labelledby="settings-title">
+      <header className="toolbar">
+        <h1 id="settings-title">Settings</h1>
+        {saved && (
+          <span className="ok-text" role="status">
+            {saved}
+          </span>
+        )}
+      </header>
+      <ErrorBanner />
+      {localError && (
+        <p className="error-banner" role="alert">
+          {localError}
+        </p>
+      )}
+      <div className="settings-grid">
+        <form className="panel" onSubmit={saveBackend} aria-labelledby="be-h">
+          <h3 id="be-h">Exchange backend</h3>
+          <p className="muted">
+            Now: {sync?.configured ? `${sync.online ? 'online' : 'offline'}${sync.lastError ? ` (${sync.lastError})` : ''}` : 'not configured'}. The token is kept in the vault and never shown again.
+          </p>
+          <label htmlFor="be-url">Backend URL</label>
+          <input id="be-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://travel-rule.exchange.example" />
+          <label htmlFor="be-token">API token</label>
+          <input id="be-token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+          <button type="submit" disabled={!url || token.length < 8}>
+            Save backend
+          </button>
+        </form>
+
+        <form className="panel" onSubmit={(e) => void saveGeneral(e)} aria-labelledby="gen-h">
+          <h3 id="gen-h">Workstation</h3>
+          <label htmlFor="s-idle">Lock after idle (minutes)</label>
+          <input id="s-idle" type="number" min={1} max={1440} value={idle} onChange={(e) => setIdle(e.target.value)} />
+          <label htmlFor="s-sla">SLA for open cases (hours)</label>
+          <input id="s-sla" type="number" min={1} max={720} value={sla} onChange={(e) => setSla(e.target.value)} />
+          <label htmlFor="s-home">Our jurisdiction</label>
+          <input id="s-home" type="text" maxLength={2} value={home} onChange={(e) => setHome(e.target.value)} />
+          <fieldset>
+            <legend>Four eyes: a second analyst must approve decisions on cases with…</legend>
+            <label htmlFor="s-risk">a risk score of at least (empty: not a criterion)</label>
+            <input id="s-risk" type="number" min={0} max={100} value={risk} onChange={(e) => setRisk(e.target.value)} />
+            <label className="check-line">
+              <input type="checkbox" checked={onHit} onChange={(e) => setOnHit(e.target.checked)} /> a potential or true sanctions match
+            </label>
+            <label htmlFor="s-value">a value of at least (empty: not a criterion)</label>
+            <span className="row">
+              <input id="s-value" type="text" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
+              <label htmlFor="s-cur" className="sr-only">
+                Currency
+              </label>
+              <input id="s-cur" type="text" maxLength={3} value={currency} onChange={(e) => setCurrency(e.target.value)} />
+            </span>
+          </fieldset>
+          <label htmlFor="s-ret">Retention purge</label>
+          <select id="s-ret" value={schedule} onChange={(e) => setSchedule(e.target.value as 'daily' | 'off')}>
+            <option value="daily">Daily, while unlocked</option>
+            <option value="off">Only when run here or from the CLI</option>
+          </select>
+          <button type="submit" className="primary" disabled={busy}>
+            Save settings
+          </button>
+        </form>
+
+        <section className="panel" aria-labelledby="an-h">
+          <h3 id="an-h">Analysts (for four-eyes approval)</h3>
+          <p className="muted">You are {settings?.analyst}. Each approver proves who they are with their own passphrase.</p>
+          <ul>
+            {analysts.map((a) => (
+              <li key={a}>{a}</li>
+            ))}
+            {analysts.length === 0 && <li className="muted">None yet.</li>}
+          </ul>
+          <form onSubmit={addAnalyst}>
+            <label htmlFor="an-name">Name</label>
+            <input id="an-name" type="text" value={newName} onChange={(e) => setNewName(e.target.value)} />
+            <label htmlFor="an-pass">Their passphrase (at least 12 characters)</label>
+            <input id="an-pass" type="password" autoComplete="new-password" value={newPass} onChange={(e) => setNewPass(e.target.value)} />
+            <button type="submit" disabled={newName.trim().length < 2 || newPass.length < 12}>
+              Add analyst
+            </button>
+          </form>
+        </section>
+
+        <section className="panel" aria-labelledby="ret-h">
+          <h3 id="ret-h">Retention</h3>
+          <p className="muted">Personal data of closed cases goes when the longest retention period of the jurisdictions involved ends (5 years by default, Türkiye 8). Cases on legal hold stay.</p>
+          <button type="button" onClick={() => runRetention(true)}>
+            Dry run: what would go
+          </button>{' '}
+          <button type="button" className="danger" onClick={() => runRetention(false)}>
+            Purge now
+          </button>
+          {retention && (
+            <div data-testid="retention-report">
+              <p>
+                {retention.dryRun ? 'Would purge' : 'Purged'} {retention.purged.length} case(s) as of {retention.today}; {retention.held.length} kept on legal hold; {retention.unsynced.length} kept until their decision syncs.
+              </p>
+              <ul className="scroll-list">
+                {retention.purged.slice(0, 200).map((id) => (
+                  <li key={id}>
+                    <code>{id}</code>
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
+        </section>
+
+        <section className="panel" aria-labelledby="key-h">
+          <h3 id="key-h">Export signing key</h3>
+          <p>Regulators check bundles against this key. Give them the fingerprint through a second channel.</p>
+          <p>
+            <code data-testid="key-fingerprint">{key?.fingerprint ?? '…'}</code>
+          </p>
+          <details>
+            <summary>Public key (PEM)</summary>
+            <pre>{key?.pem}</pre>
+          </details>
+          <p className="muted">Facet analysts: {facets?.analysts.join(', ')}</p>
+        </section>
+      </div>
+    </main>
+  );
+}

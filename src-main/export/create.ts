@@ -292,7 +292,7 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
       ['Direction', s.direction ?? 'all'],
       ['Status', s.status ?? 'all'],
     ]);
-    pdf.line('manifest.json, signed in manifest.sig, is the authoritative record of this bundle; this report is a readable view of the same data.', { gap: 0.5 });
+    pdf.line('manifest.json, signed in manifest.sig, is the authoritative record of this bundle; this report is a readable view of the same data (free-text notes are shortened here; decisions.csv holds them in full).', { gap: 0.5, wrap: true });
     pdf.heading('Summary');
     const by = (col: string) =>
       (db.prepare(`SELECT ${col} AS k, count(*) AS n FROM cases c WHERE ${where.sql} GROUP BY ${col} ORDER BY ${col}`).all(where.params) as { k: string | null; n: number }[]).map(

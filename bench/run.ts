@@ -7,9 +7,11 @@ import { rulesSuite } from './suites/rules';
 import { screeningSuite } from './suites/screening';
 import { syncSuite } from './suites/sync';
 import { storeSuite } from './suites/store';
+import { exportSuite } from './suites/export';
+import { uiSuite } from './suites/ui';
 
 // `npm run bench [-- suite ...]`: runs the suites, prints a table, writes bench/results/latest.json.
-const SUITES: Suite[] = [storeSuite, ivms101Suite, rulesSuite, screeningSuite, syncSuite];
+const SUITES: Suite[] = [storeSuite, ivms101Suite, rulesSuite, screeningSuite, syncSuite, uiSuite, exportSuite];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? SUITES.filter((s) => wanted.includes(s.name)) : SUITES;

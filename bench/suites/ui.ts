@@ -1,0 +1,118 @@
+import type { Page } from 'playwright-core';
+import { launchChromium, serve } from '../../test/support/browser';
+import { median, percentile, round, type Measurement, type Suite } from '../harness';
+import { BENCH_PASSPHRASE, millionCaseDataDir } from '../million';
+
+// The analyst's view of a million-case store, in Debian's Chromium against `waybill serve`:
+// unlock to first page, queue query round trips for filter and sort changes, and frame times while
+// scrolling 10,000 rows.
+
+const ROW = 26;
+
+async function firstRows(page: Page): Promise<void> {
+  await page.waitForSelector('tbody tr[data-case-id]', { timeout: 120_000 });
+}
+
+/** Runs one queue change and waits until its rows are on screen; the store records the query as a performance measure. */
+async function change(page: Page, act: () => Promise<void>): Promise<void> {
+  await page.evaluate(() => performance.clearMeasures('waybill:queue-query'));
+  await act();
+  await page.waitForFunction(() => performance.getEntriesByName('waybill:queue-query').length > 0, undefined, { timeout: 120_000 });
+}
+
+export const uiSuite: Suite = {
+  name: 'ui',
+  async run() {
+    const dir = await millionCaseDataDir();
+    const server = await serve(dir);
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+      await page.goto(server.launchUrl);
+      const unlock: number[] = [];
+      for (let i = 0; i < 4; i++) {
+        await page.getByLabel('Passphrase').fill(BENCH_PASSPHRASE);
+        const t0 = Date.now();
+        await page.getByRole('button', { name: 'Unlock' }).click();
+        await firstRows(page);
+        unlock.push(Date.now() - t0);
+        await page.keyboard.press('Control+l');
+        await page.getByRole('button', { name: 'Unlock' }).waitFor();
+      }
+      await page.getByLabel('Passphrase').fill(BENCH_PASSPHRASE);
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      await firstRows(page);
+      await page.waitForFunction("document.querySelectorAll('#f-jurisdiction option').length > 2", undefined, { timeout: 60_000 });
+
+      // Filter and sort changes an analyst makes in a morning, each measured from request to rows.
+      const queries: number[] = [];
+      const take = async () => queries.push(...(await page.evaluate(() => performance.getEntriesByName('waybill:queue-query').map((e) => e.duration))));
+      const steps: (() => Promise<void>)[] = [
+        () => page.getByRole('button', { name: /^Risk/ }).click(),
+        () => page.getByRole('button', { name: /^Risk/ }).click(),
+        () => page.getByRole('button', { name: /^Value/ }).click(),
+        () => page.getByRole('button', { name: /^Transfer time/ }).click(),
+        () => page.locator('#f-status').selectOption('pending_review').then(() => undefined),
+        () => page.locator('#f-direction').selectOption('deposit').then(() => undefined),
+        () => page.locator('#f-jurisdiction').selectOption('TR').then(() => undefined),
+        () => page.locator('#f-jurisdiction').selectOption('').then(() => undefined),
+        () => page.getByLabel('Missing fields').check(),
+        () => page.getByLabel('Missing fields').uncheck(),
+        () => page.getByLabel('SLA breached').check(),
+        () => page.getByLabel('SLA breached').uncheck(),
+        () => page.locator('#f-risk').selectOption('90').then(() => undefined),
+        () => page.getByRole('button', { name: /^Asset/ }).click(),
+        () => page.locator('#f-analyst').selectOption('unassigned').then(() => undefined),
+        async () => {
+          await page.getByLabel(/Search names, wallets/).fill('Petrov');
+          await page.getByLabel(/Search names, wallets/).press('Enter');
+        },
+        async () => {
+          await page.getByLabel(/Search names, wallets/).fill('Müller Anna');
+          await page.getByLabel(/Search names, wallets/).press('Enter');
+        },
+        () => page.getByRole('button', { name: 'Clear filters' }).click(),
+        () => page.getByRole('button', { name: /^Value/ }).click(),
+        () => page.locator('#f-status').selectOption('escalated').then(() => undefined),
+      ];
+      for (const step of steps) {
+        await change(page, step);
+        await take();
+      }
+
+      // Scroll 10,000 rows: a steady 40 rows a frame for 250 frames, timing each frame.
+      await change(page, () => page.getByRole('button', { name: 'Clear filters' }).click());
+      // Passed as source text: tsx would otherwise wrap the page function in helpers the page lacks.
+      const frames = (await page.evaluate(`new Promise((resolve) => {
+        const el = document.querySelector('[data-testid="queue-scroll"]');
+        const deltas = [];
+        let loadingFrames = 0;
+        let last = performance.now();
+        let moved = 0;
+        function tick(now) {
+          deltas.push(now - last);
+          last = now;
+          if (document.querySelector('tr.loading-row')) loadingFrames++;
+          if (moved >= 10000) return resolve({ deltas: deltas.slice(1), loadingFrames });
+          moved += 40;
+          el.scrollTop = moved * ${ROW};
+          requestAnimationFrame(tick);
+        }
+        requestAnimationFrame(tick);
+      })`)) as { deltas: number[]; loadingFrames: number };
+      const total = (await page.getByTestId('queue-count').textContent()) ?? '';
+      const r = (metric: string, value: number, unit: string, note?: string): Measurement => ({ suite: 'ui', metric, value, unit, ...(note ? { note } : {}) });
+      return [
+        r('unlock to first page, median', round(median(unlock), 0), 'ms', `${total.split(' ·')[0]}; ${unlock.length} unlocks (Argon2id 64 MiB included); runs ${unlock.join(', ')} ms`),
+        r('queue query p50 (filter/sort change)', round(percentile(queries, 50), 1), 'ms', `${queries.length} changes, request to rows in Chromium, count included`),
+        r('queue query p95 (filter/sort change)', round(percentile(queries, 95), 1), 'ms', `max ${round(Math.max(...queries), 1)} ms`),
+        r('scroll 10,000 rows: frame time p50', round(percentile(frames.deltas, 50), 1), 'ms', `${frames.deltas.length} frames, 40 rows/frame`),
+        r('scroll 10,000 rows: frame time p95', round(percentile(frames.deltas, 95), 1), 'ms', `max ${round(Math.max(...frames.deltas), 1)} ms; ${frames.loadingFrames} frames showed rows still loading`),
+      ];
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+};
+

@@ -7,6 +7,7 @@ import type { CaseSummary } from '../../src-shared/domain';
 import { caseFactory } from '../../reference-backend/simulate';
 import { startBackend, type Backend } from '../../reference-backend/server';
 import { verifyExport } from '../../src-main/export/verify';
+import { axeViolations } from '../support/axe';
 import { launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
 import { TEST_PASSPHRASE, tempDir } from '../support/temp';
 
@@ -140,6 +141,7 @@ describe('the analyst workstation in the browser', () => {
     await expect.poll(count).toMatch(/^1 cases/);
     expect(await page.locator('tbody tr[data-case-id]').getAttribute('data-case-id')).toBe(some.id);
 
+    expect(await axeViolations(page)).toEqual([]);
     // Keyboard: j moves the selection down.
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(count).toMatch(new RegExp(`^${N} cases`));
@@ -158,12 +160,14 @@ describe('the analyst workstation in the browser', () => {
     expect(await page.locator('.missing-list').count()).toBeGreaterThan(0);
     expect(await page.locator('section[aria-labelledby="tl-h"] li').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'case-problems.png') });
+    expect(await axeViolations(page)).toEqual([]); // labels, names, contrast, ARIA: WCAG 2.1 AA, serious and critical
 
     // Request information: the missing items are already in the note, MISSING_FIELDS ticked.
     const dialog = await decide('i', []);
     expect(await dialog.getByLabel(/^Note/).inputValue()).toMatch(/Please provide or correct/);
     expect(await dialog.getByRole('checkbox', { name: /MISSING_FIELDS/ }).isChecked()).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'decision-dialog.png') });
+    expect(await axeViolations(page, 'dialog')).toEqual([]);
     await dialog.getByRole('button', { name: /^Confirm/ }).click();
     await expect.poll(() => page.getByTestId('decision-sync').first().textContent(), { timeout: 15_000 }).toBe('Synced');
     expect(backendDecisions(id).map((d) => d.kind)).toEqual(['request_information']);
@@ -249,6 +253,7 @@ describe('the analyst workstation in the browser', () => {
     await expect.poll(() => week.count()).toBeGreaterThan(0);
     expect(await week.first().textContent()).toMatch(/%/);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png') });
+    expect(await axeViolations(page)).toEqual([]);
   });
 
   it('creates a signed export from the UI and shows its key', async () => {

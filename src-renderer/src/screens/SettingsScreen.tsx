@@ -4,7 +4,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 import { asError, useApp } from '../state/app-store';
 
 export function SettingsScreen() {
-  const { settings, saveSettings, client, sync, facets, busy } = useApp();
+  const { settings, saveSettings, client, sync, busy } = useApp();
   const [saved, setSaved] = useState<string | null>(null);
   const [url, setUrl] = useState(settings?.backendUrl ?? '');
   const [token, setToken] = useState('');
@@ -197,7 +197,6 @@ export function SettingsScreen() {
             <summary>Public key (PEM)</summary>
             <pre>{key?.pem}</pre>
           </details>
-          <p className="muted">Facet analysts: {facets?.analysts.join(', ')}</p>
         </section>
       </div>
     </main>

@@ -75,6 +75,17 @@ describe('queue queries', () => {
     expect(breached.total).toBe(all.filter((c) => ['pending_review', 'escalated', 'needs_information'].includes(c.status)).length);
   });
 
+  it('filters on sanctions hits as the stored screening check records them', async () => {
+    const ids = all.slice(3, 6).map((c) => c.id);
+    const db = ws.database();
+    // No list is imported in this store; mark three screening results as hits the way screenCase stores them.
+    for (const [i, id] of ids.entries()) db.prepare("UPDATE case_checks SET outcome = ? WHERE case_id = ? AND check_name = 'screening'").run(i === 0 ? 'true_match' : 'potential_match', id);
+    const hits = await list({ filter: { sanctionsHit: true } });
+    expect(hits.rows.map((r) => r.id).sort()).toEqual([...ids].sort());
+    expect(hits.rows.every((r) => r.screeningOutcome === 'potential_match' || r.screeningOutcome === 'true_match')).toBe(true);
+    for (const id of ids) db.prepare("UPDATE case_checks SET outcome = 'not_screened' WHERE case_id = ? AND check_name = 'screening'").run(id);
+  });
+
   it('finds cases by name, wallet, transaction hash and case id through the full-text index', async () => {
     const c = all.find((x) => x.txHash) ?? all[0]!;
     const byWallet = await list({ filter: { search: c.originatorWallet } });

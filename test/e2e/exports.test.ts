@@ -1,0 +1,61 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, serve, type Served } from '../support/browser';
+import { runCli } from '../support/cli';
+import { TEST_PASSPHRASE, tempDir } from '../support/temp';
+
+// Exports from the UI: progress while it runs, and a cancel that leaves nothing behind.
+let t: ReturnType<typeof tempDir>;
+let dataDir: string;
+let browser: Browser;
+let server: Served;
+let page: Page;
+
+beforeAll(async () => {
+  t = tempDir();
+  dataDir = join(t.dir, 'data');
+  const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+  expect((await runCli(['vault', 'init', '--data-dir', dataDir], env)).code).toBe(0);
+  expect((await runCli(['cases', 'generate', '--count', '6000', '--seed', '5', '--out', join(t.dir, 'c.jsonl')])).code).toBe(0);
+  expect((await runCli(['cases', 'import', '--data-dir', dataDir, join(t.dir, 'c.jsonl')], env)).code).toBe(0);
+  browser = await launchChromium();
+  server = await serve(dataDir);
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(server.launchUrl);
+  await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.waitForSelector('tbody tr[data-case-id]', { timeout: 30_000 });
+}, 120_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  t.cleanup();
+});
+
+describe('exports in the browser', () => {
+  it('shows progress, and a cancelled export leaves no file', async () => {
+    await page.keyboard.press('Alt+3');
+    await page.getByLabel('Transfers from').fill('2026-01-01');
+    await page.getByRole('button', { name: 'Create signed export' }).click();
+    const job = page.getByTestId('export-job').first();
+    await expect.poll(() => job.getAttribute('data-state')).toBe('running');
+    await expect.poll(async () => Number(await job.locator('progress').getAttribute('value')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await job.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 20_000 }).toBe('cancelled');
+    expect(await job.textContent()).toMatch(/cancelled; no file was left behind/);
+    const dir = join(dataDir, 'exports');
+    expect(existsSync(dir) ? readdirSync(dir) : []).toEqual([]);
+  });
+
+  it('then completes one and lists where it is', async () => {
+    await page.getByRole('button', { name: 'Create signed export' }).click();
+    const job = page.getByTestId('export-job').first();
+    await expect.poll(() => job.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
+    const files = readdirSync(join(dataDir, 'exports')).sort();
+    expect(files).toHaveLength(2);
+    expect(files.some((f) => f.endsWith('.zip')) && files.some((f) => f.endsWith('.zip.pub.pem'))).toBe(true);
+    expect(await job.textContent()).toContain(files.find((f) => f.endsWith('.zip'))!);
+  });
+});

@@ -5,7 +5,6 @@ import { appendAudit } from '../src-main/audit/chain';
 import { generateCases } from '../src-main/cases/generate';
 import { runCaseChecks } from '../src-main/checks/run';
 import { upsertCase } from '../src-main/store/cases';
-import { LATEST_SCHEMA_VERSION } from '../src-main/store/migrations';
 
 // A workstation data folder holding a million cases, built once through the real store (checks
 // and audit events included) and kept in bench/.cache for the suites that need it.
@@ -14,7 +13,8 @@ export const MILLION = Number(process.env.BENCH_CASES ?? 1_000_000);
 export const BENCH_PASSPHRASE = 'benchmark passphrase one million';
 
 export async function millionCaseDataDir(n = MILLION): Promise<string> {
-  const dir = resolve(import.meta.dirname, '.cache', `cases-${n}-schema${LATEST_SCHEMA_VERSION}`);
+  // Later schema versions migrate the cached store on first unlock, so the cache outlives them.
+  const dir = resolve(import.meta.dirname, '.cache', `cases-${n}`);
   if (existsSync(join(dir, 'READY'))) return dir;
   const building = `${dir}.building`;
   rmSync(building, { recursive: true, force: true });

@@ -48,6 +48,18 @@ const fourEyesPolicy = z
   })
   .strict();
 
+const mailServer = z
+  .object({
+    host: z.string().min(1).max(255),
+    port: z.number().int().min(1).max(65535),
+    secure: z.boolean(),
+    user: z.string().min(1).max(255),
+    /** Omitted: keep the one stored. */
+    password: z.string().min(1).max(1024).optional(),
+    allowInsecureLoopback: z.boolean().default(false),
+  })
+  .strict();
+
 export type VaultState = 'absent' | 'locked' | 'unlocked';
 
 export interface AppStatus {
@@ -142,6 +154,8 @@ export interface CaseDetail {
   fourEyes: string[];
   /** What stops a decision now, if anything (e.g. "waiting to sync", "awaiting approval", a closed status). */
   decidable: { ok: boolean; reason: string | null };
+  /** The e-mail thread with the counterparty, oldest first. */
+  mail: MailView[];
 }
 
 export interface QueueFacets {
@@ -183,6 +197,42 @@ export interface ExportJob {
   manifestSha256: string | null;
   error: string | null;
   startedAt: string;
+}
+
+export interface MailView {
+  id: number;
+  direction: 'out' | 'in';
+  kind: string;
+  subject: string;
+  from: string | null;
+  to: string | null;
+  /** out: queued → sending → sent; in: matched, triage, attached. */
+  state: string;
+  encrypted: boolean;
+  createdAt: string;
+  sentAt: string | null;
+  receivedAt: string | null;
+  bodyText: string | null;
+  attachments: { id: number; filename: string; size: number; stored: boolean }[];
+  lastError: string | null;
+  triageReason: string | null;
+  caseId: string | null;
+}
+
+export interface MailServerView {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string;
+  allowInsecureLoopback: boolean;
+  passwordSet: boolean;
+}
+
+export interface MailSettingsView {
+  config: { smtp: MailServerView; imap: MailServerView; address: string; displayName: string; dataMode: 'inline' | 'encrypted_attachment' } | null;
+  templates: Record<string, { subject: string; body: string }>;
+  keys: { vaspId: string; fingerprint: string }[];
+  status: { queued: number; uncertain: number; triage: number; lastError: string | null };
 }
 
 export interface RetentionReport {
@@ -282,6 +332,29 @@ export const contract = {
   'export.cancel': method<ExportJob>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   'export.jobs': method<ExportJob[]>()(empty),
   'retention.run': method<RetentionReport>()(z.object({ dryRun: z.boolean() }).strict()),
+  'mail.settings': method<MailSettingsView>()(empty),
+  'mail.configure': method<MailSettingsView>()(
+    z
+      .object({
+        smtp: mailServer,
+        imap: mailServer,
+        address: z.email(),
+        displayName: z.string().min(1).max(100),
+        dataMode: z.enum(['inline', 'encrypted_attachment']),
+      })
+      .strict(),
+  ),
+  'mail.template': method<MailSettingsView>()(z.object({ kind: z.enum(['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward']), subject: z.string().min(1).max(200), body: z.string().min(1).max(20_000) }).strict()),
+  'mail.key': method<MailSettingsView>()(z.object({ vaspId: z.string().min(1).max(100), armored: z.string().min(50).max(100_000) }).strict()),
+  /** Sends a test message to our own address now and reports what happened. */
+  'mail.test': method<{ sent: boolean; error: string | null }>()(empty),
+  'mail.compose': method<CaseDetail>()(z.object({ caseId, kind: z.enum(['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward']), note: z.string().max(4000).optional() }).strict()),
+  'mail.triage': method<MailView[]>()(empty),
+  'mail.attach': method<MailView[]>()(z.object({ mailId: z.number().int().min(1), caseId }).strict()),
+  /** The counterparty's answer, read from a reply by the analyst; it goes to the backend through the sync outbox. */
+  'mail.recordResponse': method<CaseDetail>()(z.object({ mailId: z.number().int().min(1), outcome: z.enum(['approved', 'rejected']), reason: z.string().max(2000).optional() }).strict()),
+  /** Sends what is due and reads new mail now. */
+  'mail.sync': method<MailSettingsView>()(empty),
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   'rules.status': method<RulesStatus>()(empty),
   'screening.lists': method<SanctionsListVersion[]>()(empty),

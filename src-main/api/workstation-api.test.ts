@@ -79,11 +79,18 @@ describe('queue queries', () => {
     const ids = all.slice(3, 6).map((c) => c.id);
     const db = ws.database();
     // No list is imported in this store; mark three screening results as hits the way screenCase stores them.
-    for (const [i, id] of ids.entries()) db.prepare("UPDATE case_checks SET outcome = ? WHERE case_id = ? AND check_name = 'screening'").run(i === 0 ? 'true_match' : 'potential_match', id);
+    for (const [i, id] of ids.entries()) {
+      const outcome = i === 0 ? 'true_match' : 'potential_match';
+      db.prepare("UPDATE case_checks SET outcome = ? WHERE case_id = ? AND check_name = 'screening'").run(outcome, id);
+      db.prepare('UPDATE cases SET screening_outcome = ? WHERE id = ?').run(outcome, id);
+    }
     const hits = await list({ filter: { sanctionsHit: true } });
     expect(hits.rows.map((r) => r.id).sort()).toEqual([...ids].sort());
     expect(hits.rows.every((r) => r.screeningOutcome === 'potential_match' || r.screeningOutcome === 'true_match')).toBe(true);
-    for (const id of ids) db.prepare("UPDATE case_checks SET outcome = 'not_screened' WHERE case_id = ? AND check_name = 'screening'").run(id);
+    for (const id of ids) {
+      db.prepare("UPDATE case_checks SET outcome = 'not_screened' WHERE case_id = ? AND check_name = 'screening'").run(id);
+      db.prepare("UPDATE cases SET screening_outcome = 'not_screened' WHERE id = ?").run(id);
+    }
   });
 
   it('finds cases by name, wallet, transaction hash and case id through the full-text index', async () => {

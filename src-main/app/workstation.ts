@@ -17,6 +17,8 @@ import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../stor
 import { createExport, type ExportProgress, type ExportResult } from '../export/create';
 import type { ExportSelection } from '../export/selection';
 import { signingKey, type SigningKey } from '../export/signing-key';
+import { readMailConfig } from '../mail/config';
+import { MailService } from '../mail/service';
 import { purgeExpired, type PurgeReport, type RetentionContext } from '../retention/purge';
 import type { DeviceKeyProtector } from '../vault/device-key';
 import { deviceProtectorRefusal } from '../vault/device-key';
@@ -133,6 +135,8 @@ export class Workstation {
     if (this.db) {
       void this.sync?.stop();
       this.sync = null;
+      void this.mailService?.stop();
+      this.mailService = null;
       for (const c of this.exports) c.abort();
       this.disarmRetention();
       this.audit('vault.locked', { reason });
@@ -212,6 +216,7 @@ export class Workstation {
     this.events.emit('vault.unlocked', {});
     this.recheckIfRulesChanged();
     this.armRetention();
+    this.startMail();
     // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
     const url = process.env.WAYBILL_BACKEND_URL;
     const token = process.env.WAYBILL_BACKEND_TOKEN;
@@ -220,6 +225,25 @@ export class Workstation {
   }
 
   private sync: SyncEngine | null = null;
+  private mailService: MailService | null = null;
+
+  /** Follows the compliance mailbox and sends the mail outbox, when mail is set up (not in one-shot CLI runs). */
+  startMail(): void {
+    if (!this.db || this.mailService || this.opts.mode === 'cli' || !readMailConfig(this.db)) return;
+    this.mailService = new MailService(() => this.database(), this.actor, this.events, this.log);
+    this.mailService.start();
+  }
+
+  async restartMail(): Promise<void> {
+    const m = this.mailService;
+    this.mailService = null;
+    await m?.stop();
+    this.startMail();
+  }
+
+  mail(): MailService | null {
+    return this.mailService;
+  }
 
   /** Points the workstation at a backend. The token goes into the encrypted database only. */
   configureSync(url: string, token: string): void {

@@ -7,6 +7,7 @@ import { getCaseRecord } from '../store/cases';
 import { checksForCase } from '../store/checks';
 import type { ReadableDB } from '../store/db';
 import type { FourEyesPolicy } from '../../src-shared/contract';
+import { caseMail } from '../mail/views';
 import { DECIDABLE } from './decide';
 import { fourEyesReasons, openProposal, proposalsForCase } from './four-eyes';
 
@@ -75,5 +76,6 @@ export function caseDetail(db: ReadableDB, id: string, o: { policy: FourEyesPoli
     assignedTo,
     fourEyes: fourEyesReasons(record, checks, o.policy, o.rates),
     decidable,
+    mail: caseMail(db, id),
   };
 }

@@ -92,6 +92,7 @@ export function planRetention(db: ReadableDB, ctx: RetentionContext): RetentionP
 /** Tables holding a case's data, each with the column naming the case. Add new ones here. */
 const CASE_TABLES: readonly { table: string; column: string }[] = [
   { table: 'decision_proposals', column: 'case_id' },
+  { table: 'mail_messages', column: 'case_id' }, // attachments go with their message (ON DELETE CASCADE)
   { table: 'legal_holds', column: 'case_id' },
   { table: 'conflicts', column: 'case_id' },
   { table: 'outbox', column: 'case_id' },

@@ -93,6 +93,17 @@ const SORT_SQL: Record<QueueSortColumn, string> = {
   asset: 'cases.asset',
 };
 
+/** The index whose order is each sort's order, (column, id). */
+const SORT_INDEX: Record<QueueSortColumn, string> = {
+  transferTime: 'cases_by_transfer_time',
+  updatedAt: 'cases_by_updated_at',
+  fiatAmount: 'cases_by_fiat',
+  riskScore: 'cases_by_risk',
+  status: 'cases_by_status_id',
+  asset: 'cases_by_asset_id',
+};
+const SORT_INDEX_ABOVE = 5000;
+
 export interface ListQuery {
   offset: number;
   limit: number;
@@ -149,8 +160,8 @@ export function filterWhere(f: QueueFilter | undefined, ctx: FilterContext): { s
     parts.push('c.risk_score >= @minRisk');
     params.minRisk = f.minRisk;
   }
-  if (f.missingFields) parts.push("EXISTS (SELECT 1 FROM case_checks k WHERE k.case_id = c.id AND k.check_name = 'ivms101' AND k.outcome IN ('incomplete', 'invalid', 'unreadable'))");
-  if (f.sanctionsHit) parts.push("EXISTS (SELECT 1 FROM case_checks k WHERE k.case_id = c.id AND k.check_name = 'screening' AND k.outcome IN ('potential_match', 'true_match'))");
+  if (f.missingFields) parts.push("c.ivms101_outcome IN ('incomplete', 'invalid', 'unreadable')");
+  if (f.sanctionsHit) parts.push("c.screening_outcome IN ('potential_match', 'true_match')");
   if (f.slaBreached) {
     parts.push(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`);
     params.slaCutoff = new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString();
@@ -181,14 +192,18 @@ export function countCases(db: ReadableDB, filter?: QueueFilter, ctx: FilterCont
  * One page of the queue. The page's rowids are found first over the sort index alone (so a deep
  * OFFSET skips index entries, not whole rows), then only those rows are read and joined.
  */
-export function listCases(db: ReadableDB, q: ListQuery, ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 }): CaseSummary[] {
+export function listCases(db: ReadableDB, q: ListQuery, ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 }, matches?: number): CaseSummary[] {
   const col = SORT_SQL[q.sort.column];
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const w = filterWhere(q.filter, ctx);
+  // Many matches: walk the sort index and test each row (a page fills quickly). Few: let SQLite use
+  // the filter's index and sort the handful. Without this, "missing fields" sorted by time put
+  // 250,000 rows through a sort at a million cases (5 s instead of milliseconds).
+  const driver = matches !== undefined && matches > SORT_INDEX_ABOVE && w.sql !== '1' ? `INDEXED BY ${SORT_INDEX[q.sort.column]}` : '';
   const rows = db
     .prepare(
       `WITH page AS (
-         SELECT c.rowid AS rid FROM cases c WHERE ${w.sql} ORDER BY ${col.replace('cases.', 'c.')} ${dir}, c.id ${dir} LIMIT @limit OFFSET @offset
+         SELECT c.rowid AS rid FROM cases c ${driver} WHERE ${w.sql} ORDER BY ${col.replace('cases.', 'c.')} ${dir}, c.id ${dir} LIMIT @limit OFFSET @offset
        )
        SELECT cases.id, direction, status, asset, network, amount,
               fiat_amount AS fiatAmount, fiat_currency AS fiatCurrency,

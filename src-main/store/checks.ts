@@ -1,6 +1,9 @@
 import type { StoredCheck } from '../../src-shared/checks';
 import type { ReadableDB, WritableDB } from './db';
 
+/** The outcome is also kept on the case row, where the queue's filters can use an index. */
+const OUTCOME_COLUMN: Record<string, string> = { ivms101: 'ivms101_outcome', screening: 'screening_outcome', travel_rule: 'travel_rule_outcome' };
+
 export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>): void {
   db.prepare(
     `INSERT INTO case_checks (case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at)
@@ -9,6 +12,8 @@ export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown
        result = excluded.result, inputs_digest = excluded.inputs_digest, engine_version = excluded.engine_version,
        computed_at = excluded.computed_at`,
   ).run(caseId, c.name, c.outcome, c.summary, JSON.stringify(c.result), c.inputsDigest, c.engineVersion, c.computedAt);
+  const column = OUTCOME_COLUMN[c.name];
+  if (column) db.prepare(`UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
 }
 
 export function storedDigest(db: ReadableDB, caseId: string, name: string): { inputsDigest: string; engineVersion: string } | null {

@@ -6,6 +6,7 @@ import { CaseScreen } from './screens/CaseScreen';
 import { DashboardScreen } from './screens/DashboardScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { ExportScreen } from './screens/ExportScreen';
+import { MailScreen } from './screens/MailScreen';
 import { StatusBar } from './components/StatusBar';
 import { Nav, NAV_SHORTCUTS } from './components/Nav';
 
@@ -64,6 +65,8 @@ export function App() {
         <DashboardScreen />
       ) : view.name === 'settings' ? (
         <SettingsScreen />
+      ) : view.name === 'mail' ? (
+        <MailScreen />
       ) : view.name === 'exports' ? (
         <ExportScreen />
       ) : (

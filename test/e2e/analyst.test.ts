@@ -193,7 +193,7 @@ describe('the analyst workstation in the browser', () => {
   });
 
   it('escalates a high-risk decision to a second analyst, who approves it', async () => {
-    await page.keyboard.press('Alt+4');
+    await page.keyboard.press('Alt+5');
     await page.getByLabel('Name').fill('bob');
     await page.getByLabel(/Their passphrase/).fill('bob-the-second-analyst');
     await page.getByRole('button', { name: 'Add analyst' }).click();
@@ -257,7 +257,7 @@ describe('the analyst workstation in the browser', () => {
   });
 
   it('creates a signed export from the UI and shows its key', async () => {
-    await page.keyboard.press('Alt+3');
+    await page.keyboard.press('Alt+4');
     await expect.poll(() => page.getByTestId('export-key').textContent()).toMatch(/^sha256:[0-9a-f]{64}$/);
     await page.getByRole('button', { name: 'Create signed export' }).click();
     await expect.poll(() => page.getByTestId('export-job').first().getAttribute('data-state'), { timeout: 30_000 }).toBe('done');

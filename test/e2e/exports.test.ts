@@ -36,7 +36,7 @@ afterAll(async () => {
 
 describe('exports in the browser', () => {
   it('shows progress, and a cancelled export leaves no file', async () => {
-    await page.keyboard.press('Alt+3');
+    await page.keyboard.press('Alt+4');
     await page.getByLabel('Transfers from').fill('2026-01-01');
     await page.getByRole('button', { name: 'Create signed export' }).click();
     const job = page.getByTestId('export-job').first();

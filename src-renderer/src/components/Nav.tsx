@@ -3,8 +3,9 @@ import { useApp, type View } from '../state/app-store';
 const ITEMS: { view: View; label: string; key: string }[] = [
   { view: { name: 'queue' }, label: 'Queue', key: '1' },
   { view: { name: 'dashboard' }, label: 'Dashboard', key: '2' },
-  { view: { name: 'exports' }, label: 'Exports', key: '3' },
-  { view: { name: 'settings' }, label: 'Settings', key: '4' },
+  { view: { name: 'mail' }, label: 'Mail', key: '3' },
+  { view: { name: 'exports' }, label: 'Exports', key: '4' },
+  { view: { name: 'settings' }, label: 'Settings', key: '5' },
 ];
 
 export function Nav() {

@@ -6,6 +6,7 @@ import { useApp } from '../state/app-store';
 import { useQueue } from '../state/queue-store';
 import { DecisionDialog, ReviewDialog, type DecisionKind } from './DecisionDialogs';
 import { missingText, PartyView } from './ivms101-view';
+import { MailThread } from './MailThread';
 
 export function CaseScreen({ id }: { id: string }) {
   const { detail, navigate, openCase, caseAction, settings, facets, busy } = useApp();
@@ -353,6 +354,8 @@ export function CaseScreen({ id }: { id: string }) {
               ))}
           </ul>
         </section>
+
+        <MailThread detail={d} />
 
         <section className="panel" aria-labelledby="tl-h">
           <h3 id="tl-h">Timeline (audit trail)</h3>

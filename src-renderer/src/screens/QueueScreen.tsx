@@ -251,7 +251,7 @@ export function QueueScreen() {
         </span>
         <span className="spacer" />
         <span className="shortcuts" aria-label="Keyboard shortcuts">
-          <kbd>j</kbd>/<kbd>k</kbd> or <kbd>↑</kbd>/<kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>/</kbd> search · <kbd>Alt</kbd>+<kbd>1–4</kbd> sections · <kbd>Ctrl</kbd>+<kbd>L</kbd> lock
+          <kbd>j</kbd>/<kbd>k</kbd> or <kbd>↑</kbd>/<kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>/</kbd> search · <kbd>Alt</kbd>+<kbd>1–5</kbd> sections · <kbd>Ctrl</kbd>+<kbd>L</kbd> lock
         </span>
       </header>
       <FilterBar />

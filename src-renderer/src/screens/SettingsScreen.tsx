@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { RetentionReport } from '../../../src-shared/contract';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { asError, useApp } from '../state/app-store';
+import { MailSettings } from './MailSettings';
 
 export function SettingsScreen() {
   const { settings, saveSettings, client, sync, busy } = useApp();
@@ -186,6 +187,8 @@ export function SettingsScreen() {
             </div>
           )}
         </section>
+
+        <MailSettings />
 
         <section className="panel" aria-labelledby="key-h">
           <h3 id="key-h">Export signing key</h3>

@@ -3,7 +3,7 @@ import type { AppStatus, CaseDetail, Events, ExportJob, InputOf, QueueFacets, Ru
 import { ApiError, type Client } from '../api/client';
 import { useQueue } from './queue-store';
 
-export type View = { name: 'queue' } | { name: 'case'; id: string } | { name: 'dashboard' } | { name: 'exports' } | { name: 'settings' };
+export type View = { name: 'queue' } | { name: 'case'; id: string } | { name: 'dashboard' } | { name: 'mail' } | { name: 'exports' } | { name: 'settings' };
 
 interface AppState {
   client: Client | null;
@@ -61,15 +61,11 @@ export const useApp = create<AppState>((set, get) => {
   const afterUnlock = async (status: AppStatus) => {
     set({ status, lockedReason: null, view: { name: 'queue' } });
     const c = client();
-    const [sync, settings, facets, views, jobs] = await Promise.all([
-      c.call('sync.status', {}),
-      c.call('settings.get', {}),
-      c.call('cases.facets', {}),
-      c.call('views.list', {}),
-      c.call('export.jobs', {}),
-    ]);
-    set({ sync, settings, facets, views, jobs });
+    // The first page first: everything else the analyst does not need to start reading.
     await useQueue.getState().refresh();
+    const [sync, settings, views, jobs] = await Promise.all([c.call('sync.status', {}), c.call('settings.get', {}), c.call('views.list', {}), c.call('export.jobs', {})]);
+    set({ sync, settings, views, jobs });
+    void c.call('cases.facets', {}).then((facets) => set({ facets }), () => {});
   };
   const forget = () => {
     // Drop case data from memory at once.

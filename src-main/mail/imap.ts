@@ -1,0 +1,40 @@
+import { ImapFlow } from 'imapflow';
+import { tlsPolicy, type MailConfig } from './config';
+
+/** A connection to the compliance mailbox, with the TLS policy applied. */
+export function imapClient(c: MailConfig): ImapFlow {
+  const tls = tlsPolicy(c.imap, 'IMAP');
+  return new ImapFlow({
+    host: c.imap.host,
+    port: c.imap.port,
+    secure: tls.secure,
+    doSTARTTLS: tls.ignoreTLS ? false : tls.requireTLS ? true : undefined,
+    auth: { user: c.imap.user, pass: c.imap.password },
+    logger: false,
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 5 * 60_000,
+  });
+}
+
+/**
+ * After a crash between sending and recording, did the message go out? Every message we send is
+ * copied (Bcc) to our own compliance mailbox by the mail server, so its Message-ID is looked up there.
+ */
+export async function deliveredCopy(c: MailConfig, messageId: string): Promise<'delivered' | 'not_found' | 'unknown'> {
+  const client = imapClient(c);
+  try {
+    await client.connect();
+    const lock = await client.getMailboxLock('INBOX');
+    try {
+      const found = await client.search({ header: { 'message-id': messageId } }, { uid: true });
+      return found && found.length > 0 ? 'delivered' : 'not_found';
+    } finally {
+      lock.release();
+    }
+  } catch {
+    return 'unknown';
+  } finally {
+    await client.logout().catch(() => undefined);
+  }
+}

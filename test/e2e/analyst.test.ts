@@ -194,7 +194,7 @@ describe('the analyst workstation in the browser', () => {
 
   it('escalates a high-risk decision to a second analyst, who approves it', async () => {
     await page.keyboard.press('Alt+5');
-    await page.getByLabel('Name').fill('bob');
+    await page.locator('#an-name').fill('bob');
     await page.getByLabel(/Their passphrase/).fill('bob-the-second-analyst');
     await page.getByRole('button', { name: 'Add analyst' }).click();
     await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Analyst added/);

@@ -6,7 +6,7 @@ import { asError, useApp } from '../state/app-store';
 
 /** Unmatched mail waits here until an analyst attaches it to its case. */
 export function MailScreen() {
-  const { client, openCase } = useApp();
+  const { client, openCase, changes } = useApp();
   const [items, setItems] = useState<MailView[]>([]);
   const [status, setStatus] = useState<MailSettingsView['status'] | null>(null);
   const [target, setTarget] = useState<Record<number, string>>({});
@@ -23,7 +23,7 @@ export function MailScreen() {
   }, [client]);
   useEffect(() => {
     void load();
-  }, [load]);
+  }, [load, changes]);
   return (
     <main className="mail-screen" aria-labelledby="mail-title">
       <header className="toolbar">

@@ -20,6 +20,8 @@ interface AppState {
   views: SavedView[];
   detail: CaseDetail | null;
   jobs: ExportJob[];
+  /** Bumped whenever the core says cases changed (new mail included): screens that list things reload. */
+  changes: number;
   init(client: Client): Promise<void>;
   createVault(passphrase: string, rememberOnDevice: boolean): Promise<void>;
   unlock(passphrase: string): Promise<void>;
@@ -87,6 +89,7 @@ export const useApp = create<AppState>((set, get) => {
     views: [],
     detail: null,
     jobs: [],
+    changes: 0,
 
     async init(c) {
       set({ client: c });
@@ -98,6 +101,7 @@ export const useApp = create<AppState>((set, get) => {
       });
       let facetsTimer: ReturnType<typeof setTimeout> | null = null;
       c.on('cases.changed', () => {
+        set((st) => ({ changes: st.changes + 1 }));
         void useQueue.getState().refresh();
         // New cases may bring new assets, jurisdictions, counterparties: refresh the filter choices, at most once a second.
         facetsTimer ??= setTimeout(() => {

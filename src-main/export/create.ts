@@ -137,6 +137,10 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
   };
 
   const counts = { cases: total, decisions: 0, evaluations: 0, purged: 0, auditEvents: 0 };
+  // The report's summary figures, tallied during the first pass: GROUP BY queries over a million
+  // rows would build their sorters in memory (temp_store is memory: nothing decrypted touches disk).
+  const tally = { status: new Map<string, number>(), direction: new Map<string, number>(), travel_rule: new Map<string, number>(), ivms101: new Map<string, number>(), screening: new Map<string, number>() };
+  const bump = (m: Map<string, number>, k: string | undefined | null) => m.set(k ?? '(none)', (m.get(k ?? '(none)') ?? 0) + 1);
 
   // cases.csv: one row per case, what a spreadsheet user needs; the checks' outcomes inline.
   {
@@ -148,6 +152,11 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
       const checks = groupBy(checksFor(rows));
       for (const r of rows) {
         const outcome = (name: string) => (checks.get(r.id) ?? []).find((k) => k.check_name === name)?.outcome as string | undefined;
+        bump(tally.status, r.status as string);
+        bump(tally.direction, r.direction as string);
+        bump(tally.travel_rule, outcome('travel_rule'));
+        bump(tally.ivms101, outcome('ivms101'));
+        bump(tally.screening, outcome('screening'));
         await f.text(
           csvRow([r.id, r.direction as string, r.status as string, r.asset as string, r.network as string, r.amount as string, r.fiat_amount as string | null, r.fiat_currency as string | null, r.transfer_time as string, r.originator_name as string | null, r.originator_wallet as string, r.beneficiary_name as string | null, r.beneficiary_wallet as string, r.wallet_type as string, r.counterparty_vasp_id as string | null, r.counterparty_name as string | null, r.counterparty_jurisdiction as string | null, r.risk_score as number | null, r.tx_hash as string | null, outcome('travel_rule'), outcome('ivms101'), outcome('screening'), r.hold_reason ? 'yes' : 'no', r.version as number, r.updated_at as string]),
         );
@@ -294,22 +303,15 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
     ]);
     pdf.line('manifest.json, signed in manifest.sig, is the authoritative record of this bundle; this report is a readable view of the same data (free-text notes are shortened here; decisions.csv holds them in full).', { gap: 0.5, wrap: true });
     pdf.heading('Summary');
-    const by = (col: string) =>
-      (db.prepare(`SELECT ${col} AS k, count(*) AS n FROM cases c WHERE ${where.sql} GROUP BY ${col} ORDER BY ${col}`).all(where.params) as { k: string | null; n: number }[]).map(
-        (r) => [String(r.k ?? '(none)').replace(/_/g, ' '), r.n.toLocaleString('en-US')] as [string, string],
-      );
+    const rowsOf = (m: Map<string, number>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, n]) => [k.replace(/_/g, ' '), n.toLocaleString('en-US')] as [string, string]);
     pdf.table([['Cases', total.toLocaleString('en-US')], ['Decisions', counts.decisions.toLocaleString('en-US')], ['Purged at end of retention', counts.purged.toLocaleString('en-US')]]);
     pdf.line('By status', { bold: true });
-    pdf.table(by('c.status'));
+    pdf.table(rowsOf(tally.status));
     pdf.line('By direction', { bold: true });
-    pdf.table(by('c.direction'));
-    const outcomes = (name: string) =>
-      (db.prepare(`SELECT k.outcome AS k, count(*) AS n FROM cases c JOIN case_checks k ON k.case_id = c.id AND k.check_name = ? WHERE ${where.sql} GROUP BY k.outcome ORDER BY k.outcome`).all(name, where.params) as { k: string; n: number }[]).map(
-        (r) => [r.k.replace(/_/g, ' '), r.n.toLocaleString('en-US')] as [string, string],
-      );
+    pdf.table(rowsOf(tally.direction));
     for (const [name, label] of [['travel_rule', 'Travel Rule evaluation'], ['ivms101', 'IVMS101 validation'], ['screening', 'Sanctions screening']] as const) {
       pdf.line(label, { bold: true });
-      pdf.table(outcomes(name));
+      pdf.table(rowsOf(tally[name]));
     }
     pdf.heading('Cases');
     await eachPage('report.pdf', async (rows) => {

@@ -9,6 +9,9 @@ import { COMPLIANCE, mailConfig, startDovecot, startRelay, type Dovecot, type Re
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
 import { verifyAudit } from '../audit/chain';
+import { silentLogger } from '../app/log';
+import { createDispatcher } from '../api/dispatcher';
+import { createHandlers } from '../api/handlers';
 import { composeMail } from './compose';
 import { saveMailConfig, tlsPolicy } from './config';
 import { saveCounterpartyKey } from './pgp';
@@ -199,6 +202,19 @@ describe('e-mail correspondence', () => {
     expect(sentTo(qb.messageId)).toHaveLength(1);
     expect(verifyAudit(db()).ok).toBe(true);
   }, 60_000);
+
+  it('records the counterparty\'s answer from a reply into the sync outbox, for the backend', async () => {
+    const dispatch = createDispatcher(createHandlers(ws), silentLogger);
+    const reply = db().prepare("SELECT id, case_id FROM mail_messages WHERE direction = 'in' AND state = 'matched' LIMIT 1").get() as { id: number; case_id: string };
+    const r = (await dispatch('mail.recordResponse', { mailId: reply.id, outcome: 'rejected', reason: 'Beneficiary unknown to us' })) as { ok: boolean };
+    expect(r.ok).toBe(true);
+    const queued = db().prepare("SELECT payload, state FROM outbox WHERE kind = 'counterparty_response' AND case_id = ?").get(reply.case_id) as { payload: string; state: string };
+    expect(queued.state).toBe('pending');
+    expect(JSON.parse(queued.payload)).toMatchObject({ outcome: 'rejected', reason: 'Beneficiary unknown to us', via: 'email' });
+    const edited = (await dispatch('mail.template', { kind: 'info_request', subject: 'Please complete {{ref}}', body: 'We need:\n{{missing}}' })) as { ok: boolean; value: { templates: Record<string, { subject: string }> } };
+    expect(edited.value.templates.info_request!.subject).toBe('Please complete {{ref}}');
+    expect(((await dispatch('mail.template', { kind: 'info_request', subject: 'For {{counterparty}} {{ref}}', body: 'x' })) as { ok: boolean }).ok).toBe(false);
+  });
 
   it('keeps personal data out of subjects and plaintext off the network beyond loopback', () => {
     expect(() => saveTemplate(db(), 'info_request', { subject: 'Missing data for {{counterparty}} {{ref}}', body: 'x' })).toThrow(/subject may use only/);

@@ -102,6 +102,7 @@ export function MailSettings() {
           Send test message
         </button>
       </form>
+      <TemplateEditor view={view} onSaved={setView} onMessage={setMessage} />
       <h4>Counterparties&apos; OpenPGP keys</h4>
       <ul>
         {view?.keys.map((k) => (
@@ -136,5 +137,60 @@ export function MailSettings() {
         </button>
       </form>
     </section>
+  );
+}
+
+const KINDS = [
+  ['info_request', 'Request for missing information'],
+  ['data_notice', 'Travel Rule data notice'],
+  ['decision_notice', 'Decision notice'],
+  ['tx_hash_forward', 'Transaction hash forward'],
+] as const;
+
+/** An admin edits the letters; the core refuses a subject with anything but {{ref}} and {{caseId}}. */
+function TemplateEditor({ view, onSaved, onMessage }: { view: MailSettingsView | null; onSaved: (v: MailSettingsView) => void; onMessage: (m: string) => void }) {
+  const client = useApp((s) => s.client);
+  const [kind, setKind] = useState<(typeof KINDS)[number][0]>('info_request');
+  const current = view?.templates[kind];
+  const [subject, setSubject] = useState<string | null>(null);
+  const [body, setBody] = useState<string | null>(null);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        client
+          ?.call('mail.template', { kind, subject: subject ?? current?.subject ?? '', body: body ?? current?.body ?? '' })
+          .then(
+            (v) => {
+              onSaved(v);
+              onMessage('Template saved.');
+            },
+            (err: unknown) => onMessage(asError(err).message),
+          );
+      }}
+    >
+      <h4>Templates</h4>
+      <label htmlFor="tpl-kind">Template</label>
+      <select
+        id="tpl-kind"
+        value={kind}
+        onChange={(e) => {
+          setKind(e.target.value as (typeof KINDS)[number][0]);
+          setSubject(null);
+          setBody(null);
+        }}
+      >
+        {KINDS.map(([k, l]) => (
+          <option key={k} value={k}>
+            {l}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="tpl-subject">Subject (only {'{{ref}}'} and {'{{caseId}}'}: no personal data in subjects)</label>
+      <input id="tpl-subject" type="text" value={subject ?? current?.subject ?? ''} onChange={(e) => setSubject(e.target.value)} />
+      <label htmlFor="tpl-body">Body</label>
+      <textarea id="tpl-body" rows={8} value={body ?? current?.body ?? ''} onChange={(e) => setBody(e.target.value)} />
+      <button type="submit">Save template</button>
+    </form>
   );
 }

@@ -8,7 +8,7 @@ import { caseFactory } from '../../reference-backend/simulate';
 import { startBackend, type Backend } from '../../reference-backend/server';
 import { verifyExport } from '../../src-main/export/verify';
 import { axeViolations } from '../support/axe';
-import { launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
+import { callInPage, launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
 import { TEST_PASSPHRASE, tempDir } from '../support/temp';
 
 // A working day in the workstation, in real Chromium, against `waybill serve` and the reference
@@ -40,17 +40,7 @@ afterAll(async () => {
 });
 
 /** The workstation's API from inside the page, with the page's own token: to choose cases, never to act. */
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const r = (await page.evaluate(
-    async ([m, i]) => {
-      const res = await fetch(`/api/invoke/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-waybill-token': sessionStorage.getItem('waybill.bridgeToken') ?? '' }, body: JSON.stringify(i) });
-      return res.json();
-    },
-    [method, input] as const,
-  )) as { ok: boolean; value: T; error?: { message: string } };
-  if (!r.ok) throw new Error(r.error?.message);
-  return r.value;
-}
+const api = <T>(method: string, input: unknown) => callInPage<T>(page, method, input);
 const count = () => page.getByTestId('queue-count').textContent();
 const backendDecisions = (id: string) => backend.db.prepare('SELECT kind, body FROM decisions WHERE case_id = ? AND status = 201').all(id) as { kind: string; body: string }[];
 const used = new Set<string>();

@@ -3,7 +3,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseSummary } from '../../src-shared/domain';
-import { launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
+import { callInPage, launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
 import { runCli } from '../support/cli';
 import { COMPLIANCE, IMAP_PASSWORD, SMTP_PASSWORD, SMTP_USER, startDovecot, startRelay, type Dovecot, type Relay } from '../support/mail-servers';
 import { TEST_PASSPHRASE, tempDir } from '../support/temp';
@@ -43,17 +43,7 @@ afterAll(async () => {
   t.cleanup();
 });
 
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const r = (await page.evaluate(
-    async ([m, i]) => {
-      const res = await fetch(`/api/invoke/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-waybill-token': sessionStorage.getItem('waybill.bridgeToken') ?? '' }, body: JSON.stringify(i) });
-      return res.json();
-    },
-    [method, input] as const,
-  )) as { ok: boolean; value: T; error?: { message: string } };
-  if (!r.ok) throw new Error(r.error?.message);
-  return r.value;
-}
+const api = <T>(method: string, input: unknown) => callInPage<T>(page, method, input);
 
 describe('e-mail in the browser', () => {
   it('sets up mail in Settings and sends a test message', async () => {

@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseFactory } from '../../reference-backend/simulate';
 import { startBackend, type Backend } from '../../reference-backend/server';
-import { launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
+import { invokeInPage, launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
 import { TEST_PASSPHRASE, tempDir } from '../support/temp';
 
 // The workstation connected to the reference backend, as the analyst sees it in the browser.
@@ -33,14 +33,7 @@ afterAll(async () => {
 });
 
 /** Calls the workstation's API from inside the page, with the page's own bridge token. */
-const api = (p: Page, method: string, input: unknown) =>
-  p.evaluate(
-    async ([m, i]) => {
-      const res = await fetch(`/api/invoke/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-waybill-token': sessionStorage.getItem('waybill.bridgeToken') ?? '' }, body: JSON.stringify(i) });
-      return res.json();
-    },
-    [method, input] as const,
-  );
+const api = invokeInPage;
 
 describe('sync in the workstation', () => {
   it('shows the backend\'s cases and that it is online', async () => {

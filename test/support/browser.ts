@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { ROOT, WAYBILL_BIN } from './cli';
 
 export const CHROMIUM = process.env.WAYBILL_CHROMIUM ?? '/usr/bin/chromium';
@@ -76,4 +76,22 @@ export function serve(dataDir: string, extraEnv: Record<string, string> = {}): P
     });
     child.once('exit', (code) => reject(new Error(`waybill serve exited with ${code}: ${err}`)));
   });
+}
+
+/** The workstation's API from inside the page, with the page's own bridge token: the raw envelope. */
+export function invokeInPage(page: Page, method: string, input: unknown): Promise<unknown> {
+  return page.evaluate(
+    async ([m, i]) => {
+      const res = await fetch(`/api/invoke/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-waybill-token': (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('waybill.bridgeToken') ?? '' }, body: JSON.stringify(i) });
+      return res.json();
+    },
+    [method, input] as const,
+  );
+}
+
+/** The same, unwrapped: the value, or an Error with the core's message. */
+export async function callInPage<T>(page: Page, method: string, input: unknown): Promise<T> {
+  const r = (await invokeInPage(page, method, input)) as { ok: boolean; value: T; error?: { message: string } };
+  if (!r.ok) throw new Error(r.error?.message);
+  return r.value;
 }

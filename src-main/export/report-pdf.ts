@@ -127,10 +127,20 @@ export class ReportPdf {
    * pdfkit's per-font layout cache, which keeps every distinct word (every wallet, every id) for
    * the life of the document: about 35 KB a case if left alone. Within a batch it still pays off.
    */
-  drained(): Promise<void> {
+  async drained(): Promise<void> {
     const families = (this.doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })._fontFamilies ?? {};
     for (const f of Object.values(families)) if (f.layoutCache) f.layoutCache = Object.create(null) as Record<string, unknown>;
-    return this.out.drained();
+    // pdfkit pushes its output into its readable side and emits 'data' from process.nextTick. A
+    // loop of awaits on settled promises never lets the tick queue run, so without this turn of the
+    // event loop the whole PDF waited in pdfkit's buffer until the end (2 GB and rising at a
+    // million cases, nothing written). It is also where a cancel request gets read.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await this.out.drained();
+  }
+
+  /** Bytes pdfkit has produced that have not yet reached the bundle. */
+  get unsent(): number {
+    return this.doc.readableLength;
   }
 
   async end(): Promise<void> {

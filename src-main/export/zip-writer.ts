@@ -106,6 +106,11 @@ export class ZipEntryWriter {
     await this.write(data);
   }
 
+  /** Bytes handed to the entry so far. */
+  get bytesWritten(): number {
+    return this.bytes;
+  }
+
   /** Writes without waiting; pair with drained() (pdfkit produces its output synchronously). */
   writeNow(data: Buffer): void {
     this.hash.update(data);

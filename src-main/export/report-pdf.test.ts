@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/temp';
+import { ReportPdf, type ReportCase } from './report-pdf';
+import { ZipBundleWriter } from './zip-writer';
+
+const sample = (i: number): ReportCase => ({
+  id: `case-${String(i).padStart(7, '0')}`,
+  direction: 'withdrawal',
+  status: 'pending_review',
+  asset: 'BTC',
+  network: 'bitcoin',
+  amount: '0.5',
+  fiat: '21000.00 EUR',
+  transferTime: '2026-03-01T10:00:00Z',
+  originatorName: `Originator ${i}`,
+  originatorWallet: `bc1q${i.toString(36).padStart(38, 'x')}`,
+  beneficiaryName: `Бенефициар ${i}`,
+  beneficiaryWallet: `bc1q${(i * 7).toString(36).padStart(38, 'y')}`,
+  walletType: 'hosted',
+  counterparty: 'Example VASP (DE)',
+  checks: [{ name: 'ivms101', outcome: 'complete', summary: 'complete' }],
+  decisions: [],
+  legalHold: false,
+});
+
+describe('PDF report streaming', () => {
+  it('hands its output to the bundle batch by batch, not all at the end', async () => {
+    const t = tempDir();
+    try {
+      const zip = new ZipBundleWriter(join(t.dir, 'report.zip'), new Date('2026-01-01T00:00:00Z'));
+      const entry = zip.entry('report.pdf');
+      const pdf = new ReportPdf(entry, { title: 'streaming', createdAt: new Date('2026-01-01T00:00:00Z') });
+      const seen: { sent: number; unsent: number }[] = [];
+      for (let batch = 0; batch < 6; batch++) {
+        for (let i = 0; i < 500; i++) pdf.caseSection(sample(batch * 500 + i));
+        await pdf.drained();
+        seen.push({ sent: entry.bytesWritten, unsent: pdf.unsent });
+      }
+      await pdf.end();
+      await zip.finish();
+      const total = entry.bytesWritten;
+      // After each batch, nothing is left waiting inside pdfkit except the page being written.
+      for (const s of seen) expect(s.unsent).toBeLessThan(64 * 1024);
+      // And the bytes arrive as the report grows: by the last batch nearly all of it has been sent.
+      expect(seen[0]!.sent).toBeGreaterThan(0);
+      expect(seen.map((s) => s.sent)).toEqual([...seen.map((s) => s.sent)].sort((a, b) => a - b));
+      expect(seen.at(-1)!.sent / total).toBeGreaterThan(0.9);
+    } finally {
+      t.cleanup();
+    }
+  });
+});

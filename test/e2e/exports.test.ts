@@ -1,37 +1,20 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, serve, type Served } from '../support/browser';
-import { runCli } from '../support/cli';
-import { TEST_PASSPHRASE, tempDir } from '../support/temp';
+import { unlockedSession, type UnlockedSession } from '../support/browser';
 
 // Exports from the UI: progress while it runs, and a cancel that leaves nothing behind.
-let t: ReturnType<typeof tempDir>;
+let session: UnlockedSession;
 let dataDir: string;
-let browser: Browser;
-let server: Served;
 let page: Page;
 
 beforeAll(async () => {
-  t = tempDir();
-  dataDir = join(t.dir, 'data');
-  const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
-  expect((await runCli(['vault', 'init', '--data-dir', dataDir], env)).code).toBe(0);
-  expect((await runCli(['cases', 'generate', '--count', '6000', '--seed', '5', '--out', join(t.dir, 'c.jsonl')])).code).toBe(0);
-  expect((await runCli(['cases', 'import', '--data-dir', dataDir, join(t.dir, 'c.jsonl')], env)).code).toBe(0);
-  browser = await launchChromium();
-  server = await serve(dataDir);
-  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(server.launchUrl);
-  await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-  await page.waitForSelector('tbody tr[data-case-id]', { timeout: 30_000 });
+  session = await unlockedSession({ cases: 6000, seed: 5, viewport: { width: 1400, height: 900 } });
+  ({ dataDir, page } = session);
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
-  t.cleanup();
+  await session?.close();
 });
 
 describe('exports in the browser', () => {

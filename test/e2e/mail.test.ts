@@ -1,46 +1,28 @@
 import { join } from 'node:path';
 import MailComposer from 'nodemailer/lib/mail-composer';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseSummary } from '../../src-shared/domain';
-import { callInPage, launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
-import { runCli } from '../support/cli';
+import { callInPage, SCREENSHOTS, unlockedSession, type UnlockedSession } from '../support/browser';
 import { COMPLIANCE, IMAP_PASSWORD, SMTP_PASSWORD, SMTP_USER, startDovecot, startRelay, type Dovecot, type Relay } from '../support/mail-servers';
-import { TEST_PASSPHRASE, tempDir } from '../support/temp';
 
 // From a case, the analyst e-mails a request for the missing information; the counterparty's reply
 // lands in the compliance mailbox (Dovecot) and appears in the case's thread, pushed by IMAP IDLE.
-let t: ReturnType<typeof tempDir>;
-let dataDir: string;
+let session: UnlockedSession;
 let dovecot: Dovecot;
 let relay: Relay;
-let browser: Browser;
-let server: Served;
 let page: Page;
 
 beforeAll(async () => {
-  t = tempDir();
-  dataDir = join(t.dir, 'data');
   dovecot = await startDovecot();
   relay = await startRelay(dovecot);
-  const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
-  expect((await runCli(['vault', 'init', '--data-dir', dataDir], env)).code).toBe(0);
-  expect((await runCli(['cases', 'generate', '--count', '300', '--seed', '8', '--out', join(t.dir, 'c.jsonl')])).code).toBe(0);
-  expect((await runCli(['cases', 'import', '--data-dir', dataDir, join(t.dir, 'c.jsonl')], env)).code).toBe(0);
-  browser = await launchChromium();
-  server = await serve(dataDir);
-  page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-  await page.goto(server.launchUrl);
-  await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
-  await page.getByRole('button', { name: 'Unlock' }).click();
-  await page.waitForSelector('tbody tr[data-case-id]', { timeout: 30_000 });
+  session = await unlockedSession({ cases: 300, seed: 8, viewport: { width: 1500, height: 950 } });
+  ({ page } = session);
 }, 120_000);
 afterAll(async () => {
-  await browser?.close();
-  await server?.stop();
+  await session?.close();
   await relay?.stop();
   dovecot?.stop();
-  t.cleanup();
 });
 
 const api = <T>(method: string, input: unknown) => callInPage<T>(page, method, input);

@@ -2,7 +2,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, WAYBILL_BIN } from './cli';
+import { ROOT, WAYBILL_BIN, runCli } from './cli';
+import { TEST_PASSPHRASE, tempDir } from './temp';
 
 export const CHROMIUM = process.env.WAYBILL_CHROMIUM ?? '/usr/bin/chromium';
 export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
@@ -94,4 +95,49 @@ export async function callInPage<T>(page: Page, method: string, input: unknown):
   const r = (await invokeInPage(page, method, input)) as { ok: boolean; value: T; error?: { message: string } };
   if (!r.ok) throw new Error(r.error?.message);
   return r.value;
+}
+
+export interface UnlockedSession {
+  dir: string;
+  dataDir: string;
+  browser: Browser;
+  server: Served;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * Where most browser tests start: a vault made and filled with generated cases through the CLI,
+ * served by `waybill serve`, open in Chromium and unlocked with the queue on screen.
+ */
+export async function unlockedSession(o: { cases: number; seed: number; viewport: { width: number; height: number } }): Promise<UnlockedSession> {
+  const t = tempDir();
+  const dataDir = join(t.dir, 'data');
+  const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+  const step = async (args: string[], withEnv = {}) => {
+    const r = await runCli(args, withEnv);
+    if (r.code !== 0) throw new Error(`waybill ${args.slice(0, 2).join(' ')} exited with ${r.code}: ${r.stderr}`);
+  };
+  await step(['vault', 'init', '--data-dir', dataDir], env);
+  await step(['cases', 'generate', '--count', String(o.cases), '--seed', String(o.seed), '--out', join(t.dir, 'c.jsonl')]);
+  await step(['cases', 'import', '--data-dir', dataDir, join(t.dir, 'c.jsonl')], env);
+  const browser = await launchChromium();
+  const server = await serve(dataDir);
+  const page = await browser.newPage({ viewport: o.viewport });
+  await page.goto(server.launchUrl);
+  await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+  await page.getByRole('button', { name: 'Unlock' }).click();
+  await page.waitForSelector('tbody tr[data-case-id]', { timeout: 30_000 });
+  return {
+    dir: t.dir,
+    dataDir,
+    browser,
+    server,
+    page,
+    close: async () => {
+      await browser.close();
+      await server.stop();
+      t.cleanup();
+    },
+  };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CASE_STATUSES, DIRECTIONS } from '../../src-shared/domain';
 import { AppError } from '../../src-shared/result';
+import { WhereBuilder } from '../store/where';
 
 // What a supervisor asks for: transfers in a date range (UTC, both ends inclusive), optionally one
 // counterparty jurisdiction, one direction, one status. The same object is written to the manifest.
@@ -38,20 +39,11 @@ function nextDay(d: string): string {
 }
 
 /** A WHERE clause over `cases` (alias c) and its parameters. */
-export function selectionWhere(s: ExportSelection): { sql: string; params: Record<string, string> } {
-  const parts = ['c.transfer_time >= @from', 'c.transfer_time < @toExclusive'];
-  const params: Record<string, string> = { from: `${s.from}T00:00:00`, toExclusive: `${nextDay(s.to)}T00:00:00` };
-  if (s.jurisdiction) {
-    parts.push('c.counterparty_jurisdiction = @jurisdiction');
-    params.jurisdiction = s.jurisdiction;
-  }
-  if (s.direction) {
-    parts.push('c.direction = @direction');
-    params.direction = s.direction;
-  }
-  if (s.status) {
-    parts.push('c.status = @status');
-    params.status = s.status;
-  }
-  return { sql: parts.join(' AND '), params };
+export function selectionWhere(s: ExportSelection): { sql: string; params: Record<string, unknown> } {
+  const w = new WhereBuilder()
+    .add('c.transfer_time >= @from AND c.transfer_time < @toExclusive', { from: `${s.from}T00:00:00`, toExclusive: `${nextDay(s.to)}T00:00:00` })
+    .equals('c.counterparty_jurisdiction', 'jurisdiction', s.jurisdiction)
+    .equals('c.direction', 'direction', s.direction)
+    .equals('c.status', 'status', s.status);
+  return { sql: w.sql, params: w.params };
 }

@@ -1,6 +1,7 @@
 import { OPEN_STATUSES, type CaseRecord, type CaseSummary, type QueueFilter, type QueueSortColumn } from '../../src-shared/case';
 import { displayNames } from '../ivms101/display-names';
 import type { ReadableDB, WritableDB } from './db';
+import { WhereBuilder } from './where';
 
 /** "1234.5" → 123450 (cents), exactly, via BigInt: a sort key, not a value used in arithmetic. */
 export function toMinorUnits(decimal: string, places = 2): number | null {
@@ -141,56 +142,27 @@ export function ftsQuery(search: string): string | null {
 
 /** The WHERE clause for a filter, over `cases` aliased c; every value is a bound parameter. */
 export function filterWhere(f: QueueFilter | undefined, ctx: FilterContext): { sql: string; params: Record<string, unknown>; conditions: number; search: boolean } {
-  const parts: string[] = [];
-  const params: Record<string, unknown> = {};
-  if (!f) return { sql: '1', params, conditions: 0, search: false };
-  if (f.status?.length) {
-    parts.push(`c.status IN (${f.status.map((_, i) => `@status${i}`).join(', ')})`);
-    f.status.forEach((st, i) => (params[`status${i}`] = st));
-  }
-  if (f.direction) {
-    parts.push('c.direction = @direction');
-    params.direction = f.direction;
-  }
-  if (f.jurisdiction) {
-    parts.push('c.counterparty_jurisdiction = @jurisdiction');
-    params.jurisdiction = f.jurisdiction;
-  }
-  if (f.counterpartyVaspId) {
-    parts.push('c.counterparty_vasp_id = @vasp');
-    params.vasp = f.counterpartyVaspId;
-  }
-  if (f.asset) {
-    parts.push('c.asset = @asset');
-    params.asset = f.asset;
-  }
-  if (f.minRisk !== undefined) {
-    parts.push('c.risk_score >= @minRisk');
-    params.minRisk = f.minRisk;
-  }
-  if (f.missingFields) parts.push("c.ivms101_outcome IN ('incomplete', 'invalid', 'unreadable')");
-  if (f.sanctionsHit) parts.push("c.screening_outcome IN ('potential_match', 'true_match')");
+  const w = new WhereBuilder();
+  if (!f) return { sql: w.sql, params: w.params, conditions: 0, search: false };
+  if (f.status?.length) w.add(`c.status IN (${f.status.map((_, i) => `@status${i}`).join(', ')})`, Object.fromEntries(f.status.map((st, i) => [`status${i}`, st])));
+  w.equals('c.direction', 'direction', f.direction)
+    .equals('c.counterparty_jurisdiction', 'jurisdiction', f.jurisdiction)
+    .equals('c.counterparty_vasp_id', 'vasp', f.counterpartyVaspId)
+    .equals('c.asset', 'asset', f.asset);
+  if (f.minRisk !== undefined) w.add('c.risk_score >= @minRisk', { minRisk: f.minRisk });
+  if (f.missingFields) w.add("c.ivms101_outcome IN ('incomplete', 'invalid', 'unreadable')");
+  if (f.sanctionsHit) w.add("c.screening_outcome IN ('potential_match', 'true_match')");
   if (f.slaBreached) {
-    parts.push(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`);
-    params.slaCutoff = new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString();
+    w.add(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`, {
+      slaCutoff: new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString(),
+    });
   }
-  if (f.assignedTo) {
-    if (f.assignedTo === 'unassigned') parts.push('c.assigned_to IS NULL');
-    else {
-      parts.push('c.assigned_to = @assignedTo');
-      params.assignedTo = f.assignedTo;
-    }
-  }
-  let search = false;
-  if (f.search) {
-    const q = ftsQuery(f.search);
-    if (q) {
-      parts.push('c.rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH @fts)');
-      params.fts = q;
-      search = true;
-    }
-  }
-  return { sql: parts.length ? parts.join(' AND ') : '1', params, conditions: parts.length, search };
+  if (f.assignedTo === 'unassigned') w.add('c.assigned_to IS NULL');
+  else w.equals('c.assigned_to', 'assignedTo', f.assignedTo);
+  const q = f.search ? ftsQuery(f.search) : null;
+  // The text search: the few hits come from the FTS index, never a scan.
+  if (q) w.add('c.rowid IN (SELECT rowid FROM cases_fts WHERE cases_fts MATCH @fts)', { fts: q });
+  return { sql: w.sql, params: w.params, conditions: w.conditions, search: q !== null };
 }
 
 /**

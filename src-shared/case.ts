@@ -10,7 +10,9 @@ const decimalString = z
   .string()
   .max(40)
   .regex(/^(0|[1-9][0-9]*)(\.[0-9]+)?$/, 'must be a non-negative decimal number written as a string, e.g. "0.015"');
-const isoTime = z.iso.datetime({ offset: true });
+// Any offset is accepted and stored as UTC in one form (what toISOString writes): the store
+// compares times as text (sorting, date ranges, retention), which is only right in one form.
+const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code');
 
 export const counterpartySchema = z.object({

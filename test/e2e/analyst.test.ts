@@ -6,6 +6,7 @@ import type { CaseDetail } from '../../src-shared/contract';
 import type { CaseSummary } from '../../src-shared/domain';
 import { caseFactory } from '../../reference-backend/simulate';
 import { startBackend, type Backend } from '../../reference-backend/server';
+import { getCase } from '../../reference-backend/store';
 import { verifyExport } from '../../src-main/export/verify';
 import { axeViolations } from '../support/axe';
 import { callInPage, launchChromium, serve, SCREENSHOTS, type Served } from '../support/browser';
@@ -233,6 +234,44 @@ describe('the analyst workstation in the browser', () => {
     await page.getByRole('button', { name: 'Sync now' }).click(); // a second push must not send it again
     expect(backendDecisions(id).map((d) => d.kind)).toEqual(['accept']);
     expect(backend.db.prepare('SELECT count(*) AS n FROM decisions WHERE case_id = ?').get(id)).toEqual({ n: 1 });
+  });
+
+  it('shows a conflict when another workstation decided first, keeps both, and resolves it', async () => {
+    const id = await pick((d) => d.fourEyes.length === 0);
+    const { port, token } = backend;
+    await backend.close();
+    await openBySearch(id);
+    const dialog = await decide('r', ['COMPLIANCE_CHECK_FAIL']);
+    await dialog.getByRole('button', { name: /^Confirm reject/ }).click();
+    await expect.poll(() => page.getByTestId('decision-sync').first().textContent()).toBe('Waiting to sync');
+
+    // While we were offline, another workstation's accept reached the backend first.
+    backend = await startBackend({ dbFile: dbFile(), port, token, rates: [] });
+    const version = getCase(backend.db, id)!.version;
+    const other = await fetch(`${backend.url}/v1/cases/${id}/decisions`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `elsewhere-${id}`, 'If-Match': `"${version}"`, 'X-Analyst': 'analyst-elsewhere' },
+      body: JSON.stringify({ kind: 'accept', reasonCodes: [], decidedAt: new Date().toISOString(), analyst: 'analyst-elsewhere' }),
+    });
+    expect(other.status).toBe(201);
+    const theirStatus = getCase(backend.db, id)!.status;
+
+    await page.getByRole('button', { name: 'Sync now' }).click();
+    const banner = page.getByTestId('conflict');
+    await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(1);
+    expect(await banner.textContent()).toMatch(/our reject by .+ did not land: the backend has the case as .+ \(version \d+\)\. Both are kept\./);
+    await expect.poll(() => page.getByTestId('decision-sync').first().textContent()).toBe('Conflict');
+    // Nothing was overwritten: the backend holds the other accept only.
+    expect(backendDecisions(id).map((d) => d.kind)).toEqual(['accept']);
+
+    await banner.getByRole('button', { name: "Accept the backend's outcome" }).click();
+    await expect.poll(() => banner.count()).toBe(0);
+    const d = await api<CaseDetail>('cases.get', { id });
+    expect(d.conflicts).toEqual([expect.objectContaining({ resolution: 'accept_theirs', resolvedAt: expect.any(String) })]);
+    expect(d.record.status).toBe(theirStatus);
+    expect(d.decisions.map((x) => x.kind)).toContain('reject'); // our decision stays on record
+    expect(d.timeline.map((e) => e.action)).toContain('sync.conflict_resolved');
+    expect(backendDecisions(id).map((x) => x.kind)).toEqual(['accept']);
   });
 
   it('shows the dashboard with volumes, SLA breaches and rejection rates', async () => {

@@ -451,13 +451,17 @@ export class Workstation {
   checkIdle(): boolean {
     if (!this.db) return false;
     if (this.now() - this.lastActivity < this.preferences.idleLockMinutes * 60_000) return false;
+    // An export the analyst started finishes first (a million cases take longer than any idle
+    // time); the lock follows at the next check. Locking by hand still cancels it.
+    if (this.exports.size > 0) return false;
     this.lock('idle');
     return true;
   }
 
   private armIdleTimer(): void {
     this.disarmIdleTimer();
-    if (!this.db) return;
+    // A CLI run has no screen to walk away from: it does what it was asked and exits.
+    if (!this.db || this.opts.mode === 'cli') return;
     const idleMs = this.preferences.idleLockMinutes * 60_000;
     const schedule = (ms: number) => {
       this.idleTimer = setTimeout(() => {

@@ -31,12 +31,14 @@ describe('PDF report streaming', () => {
       const zip = new ZipBundleWriter(join(t.dir, 'report.zip'), new Date('2026-01-01T00:00:00Z'));
       const entry = zip.entry('report.pdf');
       const pdf = new ReportPdf(entry, { title: 'streaming', createdAt: new Date('2026-01-01T00:00:00Z') });
-      const seen: { sent: number; unsent: number }[] = [];
+      const seen: { sent: number; unsent: number; held: number }[] = [];
       for (let batch = 0; batch < 6; batch++) {
         for (let i = 0; i < 500; i++) pdf.caseSection(sample(batch * 500 + i));
         await pdf.drained();
-        seen.push({ sent: entry.bytesWritten, unsent: pdf.unsent });
+        seen.push({ sent: entry.bytesWritten, unsent: pdf.unsent, held: pdf.heldPages });
       }
+      // Only the page being written is held; the hundreds before it were let go once written.
+      for (const s of seen) expect(s.held).toBe(1);
       await pdf.end();
       await zip.finish();
       const total = entry.bytesWritten;

@@ -19,7 +19,7 @@ export const EXPORT_FORMAT = 'waybill-audit-export/1';
 const PAGE = 500;
 
 export interface ExportProgress {
-  phase: 'cases.csv' | 'cases.jsonl' | 'decisions.csv' | 'evaluations.jsonl' | 'purged.csv' | 'audit.jsonl' | 'report.pdf' | 'signing';
+  phase: 'cases.csv' | 'cases.jsonl' | 'decisions.csv' | 'evaluations.jsonl' | 'correspondence.jsonl' | 'attachments' | 'purged.csv' | 'audit.jsonl' | 'report.pdf' | 'signing';
   done: number;
   total: number;
 }
@@ -49,7 +49,7 @@ export interface Manifest {
   software: { name: string; version: string };
   workstation: { publicKeyFingerprint: string; homeJurisdiction: string };
   selection: ExportSelection;
-  counts: { cases: number; decisions: number; evaluations: number; purged: number; auditEvents: number };
+  counts: { cases: number; decisions: number; evaluations: number; messages: number; attachments: number; purged: number; auditEvents: number };
   audit: { fromSeq: number; toSeq: number; prevHashOfFirst: string; lastHash: string } | null;
   files: WrittenFile[];
   signature: { algorithm: 'Ed25519'; file: 'manifest.sig'; publicKey: 'public-key.pem'; signs: 'manifest.json' };
@@ -127,16 +127,13 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
     db
       .prepare(`SELECT * FROM case_checks WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, check_name`)
       .all(...ids(rows)) as Record<string, unknown>[];
-  const groupBy = (list: Record<string, unknown>[]) => {
-    const m = new Map<string, Record<string, unknown>[]>();
-    for (const r of list) {
-      const k = r.case_id as string;
-      m.set(k, [...(m.get(k) ?? []), r]);
-    }
-    return m;
-  };
+  const groupBy = (list: Record<string, unknown>[]) => groupByKey(list, 'case_id') as Map<string, Record<string, unknown>[]>;
+  const mailFor = (rows: CaseRow[]) =>
+    db
+      .prepare(`SELECT case_id, direction, subject, state, coalesce(sent_at, received_at, created_at) AS at FROM mail_messages WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, created_at, id`)
+      .all(...ids(rows)) as Record<string, unknown>[];
 
-  const counts = { cases: total, decisions: 0, evaluations: 0, purged: 0, auditEvents: 0 };
+  const counts = { cases: total, decisions: 0, evaluations: 0, messages: 0, attachments: 0, purged: 0, auditEvents: 0 };
   // The report's summary figures, tallied during the first pass: GROUP BY queries over a million
   // rows would build their sorters in memory (temp_store is memory: nothing decrypted touches disk).
   const tally = { status: new Map<string, number>(), direction: new Map<string, number>(), travel_rule: new Map<string, number>(), ivms101: new Map<string, number>(), screening: new Map<string, number>() };
@@ -235,6 +232,78 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
     await f.end();
   }
 
+  // correspondence.jsonl: every e-mail on a selected case, both directions, as stored, with each
+  // attachment's name, type, size and SHA-256. The attachments follow as attachments/<sha256>, one
+  // file per distinct content: the name is the hash, so each is checked by its own name too.
+  {
+    const f = zip.entry('correspondence.jsonl');
+    const page = db.prepare(
+      `SELECT m.* FROM mail_messages m JOIN cases c ON c.id = m.case_id WHERE ${where.sql} AND m.id > @after ORDER BY m.id LIMIT ${PAGE}`,
+    );
+    let after = 0;
+    o.onProgress?.({ phase: 'correspondence.jsonl', done: 0, total: 0 });
+    for (;;) {
+      checkAbort();
+      const messages = page.all({ ...where.params, after }) as Record<string, unknown>[];
+      if (messages.length === 0) break;
+      const attachments = groupByKey(
+        db
+          .prepare(`SELECT message_id, filename, content_type, size, sha256, content IS NOT NULL AS stored FROM mail_attachments WHERE message_id IN (${inList(messages.length)}) ORDER BY message_id, id`)
+          .all(...messages.map((m) => m.id)) as Record<string, unknown>[],
+        'message_id',
+      );
+      for (const m of messages) {
+        counts.messages++;
+        await f.text(
+          canonicalJson({
+            caseId: m.case_id,
+            direction: m.direction,
+            kind: m.kind,
+            messageId: m.message_id,
+            inReplyTo: m.in_reply_to,
+            references: m.refs ? (JSON.parse(m.refs as string) as unknown) : [],
+            subject: m.subject,
+            from: m.from_addr,
+            to: m.to_addr,
+            bodyText: m.body_text,
+            bodyHtml: m.body_html,
+            encrypted: m.encrypted === 1,
+            state: m.state,
+            createdAt: m.created_at,
+            sentAt: m.sent_at,
+            receivedAt: m.received_at,
+            attachments: (attachments.get(m.id as number) ?? []).map((a) => ({
+              filename: a.filename,
+              contentType: a.content_type,
+              size: a.size,
+              sha256: a.sha256,
+              file: a.stored === 1 ? `attachments/${a.sha256 as string}` : null, // over the size limit: hash only
+            })),
+          }) + '\n',
+        );
+      }
+      after = messages[messages.length - 1]!.id as number;
+      o.onProgress?.({ phase: 'correspondence.jsonl', done: counts.messages, total: 0 });
+    }
+    await f.end();
+
+    // One attachment at a time (each up to the 10 MB limit), in hash order.
+    const next = db.prepare(
+      `SELECT a.sha256, a.content FROM mail_attachments a JOIN mail_messages m ON m.id = a.message_id JOIN cases c ON c.id = m.case_id
+       WHERE ${where.sql} AND a.content IS NOT NULL AND a.sha256 > @after ORDER BY a.sha256 LIMIT 1`,
+    );
+    let last = '';
+    for (;;) {
+      checkAbort();
+      const a = next.get({ ...where.params, after: last }) as { sha256: string; content: Buffer } | undefined;
+      if (!a) break;
+      await zip.addBuffer(`attachments/${a.sha256}`, a.content);
+      counts.attachments++;
+      last = a.sha256;
+      o.onProgress?.({ phase: 'attachments', done: counts.attachments, total: 0 });
+    }
+  }
+
   // purged.csv: cases in the range whose personal data was removed at the end of their retention.
   {
     const f = zip.entry('purged.csv');
@@ -317,7 +386,8 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
     await eachPage('report.pdf', async (rows) => {
       const checks = groupBy(checksFor(rows));
       const decisions = groupBy(decisionsFor(rows));
-      for (const r of rows) pdf.caseSection(reportCase(r, checks.get(r.id) ?? [], decisions.get(r.id) ?? []));
+      const mail = groupBy(mailFor(rows));
+      for (const r of rows) pdf.caseSection(reportCase(r, checks.get(r.id) ?? [], decisions.get(r.id) ?? [], mail.get(r.id) ?? []));
       await pdf.drained();
     });
     await pdf.end();
@@ -360,7 +430,17 @@ function withLocal(name: string | null, local: string | null): string | null {
   return local && local !== name ? `${name ?? '(no name)'} / ${local}` : name;
 }
 
-function reportCase(r: CaseRow, checks: Record<string, unknown>[], decisions: Record<string, unknown>[]): ReportCase {
+function groupByKey(list: Record<string, unknown>[], key: string): Map<unknown, Record<string, unknown>[]> {
+  const m = new Map<unknown, Record<string, unknown>[]>();
+  for (const r of list) {
+    const group = m.get(r[key]);
+    if (group) group.push(r);
+    else m.set(r[key], [r]);
+  }
+  return m;
+}
+
+function reportCase(r: CaseRow, checks: Record<string, unknown>[], decisions: Record<string, unknown>[], mail: Record<string, unknown>[]): ReportCase {
   const local = localDisplayNames(JSON.parse(r.ivms101 as string));
   const cp = r.counterparty ? (JSON.parse(r.counterparty as string) as { name?: string; jurisdiction?: string; protocol?: string }) : null;
   return {
@@ -380,6 +460,7 @@ function reportCase(r: CaseRow, checks: Record<string, unknown>[], decisions: Re
     counterparty: cp ? `${cp.name ?? '(unnamed)'} (${cp.jurisdiction ?? '??'}, ${cp.protocol ?? 'no protocol'})` : null,
     checks: checks.map((k) => ({ name: (k.check_name as string).replace(/_/g, ' '), outcome: (k.outcome as string).replace(/_/g, ' '), summary: k.summary as string })),
     decisions: decisions.map((d) => ({ kind: d.kind as string, analyst: d.analyst as string, decidedAt: d.decided_at as string, reasonCodes: JSON.parse(d.reason_codes as string) as string[], note: d.note as string | null })),
+    mail: mail.map((x) => ({ direction: x.direction as 'in' | 'out', at: x.at as string, subject: x.subject as string, state: x.state as string })),
     legalHold: Boolean(r.hold_reason),
   };
 }

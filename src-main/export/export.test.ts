@@ -1,6 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import MailComposer from 'nodemailer/lib/mail-composer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, readZip, withNames, workstationWith, writeZip } from '../../test/support/export';
 import { runCli } from '../../test/support/cli';
@@ -8,6 +10,9 @@ import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
 import { recordDecision } from '../cases/decide';
 import { setLegalHold } from '../retention/holds';
+import { composeMail } from '../mail/compose';
+import { saveMailConfig } from '../mail/config';
+import { storeMessage } from '../mail/receive';
 import { publicKeyFileFor, type Manifest } from './create';
 import { verifyExport } from './verify';
 
@@ -20,6 +25,9 @@ const all = cases(300);
 const RU = all.findIndex((c) => c.ivms101.originator !== undefined && JSON.stringify(c.ivms101).includes('naturalPerson'));
 all[RU] = withNames(all[RU]!, 'originator', ['Petrov', 'Ivan'], ['Петров', 'Иван']);
 all[RU + 1] = withNames(all[RU + 1]!, 'beneficiary', ['Wang', 'Xiaoming'], ['王', '小明']);
+let mailCase: string;
+const LOOPBACK = { host: '127.0.0.1', secure: false, user: 'u', password: 'p', allowInsecureLoopback: true };
+const ATTACHMENT = Buffer.from('Originator address: Tverskaya 1, Moscow\n', 'utf8');
 const FROM = '2026-09-21';
 const TO = '2026-11-19';
 
@@ -32,6 +40,16 @@ beforeAll(async () => {
   recordDecision(db, { caseId: pending[1]!.id, kind: 'accept', reasonCodes: [], analyst: 'analyst-b' });
   recordDecision(db, { caseId: pending[2]!.id, kind: 'request_information', reasonCodes: ['MISSING_ORIGINATOR_ADDRESS'], note: 'Please send the address', analyst: 'analyst-a' });
   setLegalHold(db, pending[2]!.id, 'Investigation 2026-17', 'mlro');
+  // A request for missing information to a counterparty that speaks no protocol, and its reply with
+  // an attachment, through the real compose and receive paths (no server needed for either).
+  const inRange = (db.prepare("SELECT id FROM cases WHERE counterparty LIKE '%\"email\"%' AND transfer_time >= ? ORDER BY id LIMIT 1").get(FROM) as { id: string }).id;
+  saveMailConfig(db, { smtp: { ...LOOPBACK, port: 2525 }, imap: { ...LOOPBACK, port: 1143 }, address: 'compliance@exchange.example' });
+  const sent = await composeMail(db, { caseId: inRange, kind: 'info_request', note: 'Please send the originator address.', actor: 'analyst-a' });
+  const reply = await new MailComposer({ from: sent.to, to: 'compliance@exchange.example', subject: `Re: ${sent.subject}`, text: 'Address attached.', inReplyTo: sent.messageId, references: [sent.messageId], attachments: [{ filename: 'address.txt', content: ATTACHMENT }] })
+    .compile()
+    .build();
+  expect(await storeMessage(db, reply, { uid: 1, uidValidity: '1', actor: 'analyst-a', now: new Date().toISOString() })).toBe('matched');
+  mailCase = inRange;
   bundle = join(t.dir, 'export.zip');
   await ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, bundle);
 }, 120_000);
@@ -43,13 +61,21 @@ afterAll(() => {
 describe('audit export bundle', () => {
   it('holds every promised file, verifies, and says what it holds', async () => {
     const entries = await readZip(bundle);
-    expect(entries.map((e) => e.name)).toEqual(['cases.csv', 'cases.jsonl', 'decisions.csv', 'evaluations.jsonl', 'purged.csv', 'audit.jsonl', 'report.pdf', 'public-key.pem', 'manifest.json', 'manifest.sig']);
+    const attachmentFile = `attachments/${createHash('sha256').update(ATTACHMENT).digest('hex')}`;
+    expect(entries.map((e) => e.name)).toEqual(['cases.csv', 'cases.jsonl', 'decisions.csv', 'evaluations.jsonl', 'correspondence.jsonl', attachmentFile, 'purged.csv', 'audit.jsonl', 'report.pdf', 'public-key.pem', 'manifest.json', 'manifest.sig']);
     const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString()) as Manifest;
     const inRange = all.filter((c) => c.transferTime >= `${FROM}T00:00:00` && c.transferTime < '2026-11-20T00:00:00');
     expect(manifest.counts.cases).toBe(inRange.length);
     expect(manifest.counts.decisions).toBe(3);
     expect(manifest.counts.evaluations).toBe(inRange.length * 3);
-    expect(manifest.files.map((f) => f.path)).toEqual(entries.slice(0, 8).map((e) => e.name));
+    expect(manifest.files.map((f) => f.path)).toEqual(entries.slice(0, 10).map((e) => e.name));
+    // The correspondence: our request and the counterparty's reply, its attachment by hash and in full.
+    const mail = entries.find((e) => e.name === 'correspondence.jsonl')!.data.toString().trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(mail.map((m) => [m.caseId, m.direction, m.kind])).toEqual([[mailCase, 'out', 'info_request'], [mailCase, 'in', 'reply']]);
+    expect(mail[1]!.inReplyTo).toBe(mail[0]!.messageId);
+    expect(mail[1]!.attachments).toEqual([{ filename: 'address.txt', contentType: 'text/plain', size: ATTACHMENT.length, sha256: attachmentFile.slice(12), file: attachmentFile }]);
+    expect(entries.find((e) => e.name === attachmentFile)!.data.equals(ATTACHMENT)).toBe(true);
+    expect(manifest.counts).toMatchObject({ messages: 2, attachments: 1 });
     const csv = entries.find((e) => e.name === 'cases.csv')!.data.toString().trimEnd().split('\r\n');
     expect(csv).toHaveLength(inRange.length + 1);
     const jsonl = entries.find((e) => e.name === 'cases.jsonl')!.data.toString().trimEnd().split('\n');
@@ -93,7 +119,7 @@ describe('audit export bundle', () => {
         data[at] = data[at]! ^ 0x01;
         return { name: e.name, data };
       });
-      const file = join(t.dir, `flipped-${target.name}.zip`);
+      const file = join(t.dir, `flipped-${target.name.replace(/\//g, '_')}.zip`);
       await writeZip(file, damaged);
       for (const opts of [{ publicKeyPem: key }, {}]) {
         const r = await verifyExport(file, opts);
@@ -139,7 +165,7 @@ describe('audit export bundle', () => {
     expect(ok.status).toBe(0);
     const sums = spawnSync('sh', ['-c', `sed -n 's/.*"path": "\\([^"]*\\)", "sha256": "\\([0-9a-f]\\{64\\}\\)".*/\\2  \\1/p' manifest.json | sha256sum -c -`], { cwd: dir, encoding: 'utf8' });
     expect(sums.status, sums.stderr).toBe(0);
-    expect(sums.stdout.trim().split('\n')).toHaveLength(8);
+    expect(sums.stdout.trim().split('\n')).toHaveLength(10); // every file but the manifest and its signature
     // The same fingerprint OpenSSL computes is the one Waybill shows.
     const der = execFileSync('openssl', ['pkey', '-pubin', '-in', pub, '-outform', 'DER']);
     const fp = execFileSync('sha256sum', { input: der }).toString().split(' ')[0];
@@ -162,6 +188,10 @@ describe('audit export bundle', () => {
     expect(text).toContain('小明 王');
     expect(text).toContain('Waybill audit export');
     expect(text).toContain(all[RU]!.id);
+    // The correspondence appears in its case's section.
+    const section = text.slice(text.indexOf(`Case ${mailCase}`), text.indexOf('Case ', text.indexOf(`Case ${mailCase}`) + 5));
+    expect(section).toMatch(/E-mail sent \S+ \(queued\) · Request for missing .*\[WB:/);
+    expect(section).toMatch(/E-mail received \S+ \(matched\) · Re: Request for missing/);
   });
 
   it('cancelled or failed, leaves no file behind', async () => {

@@ -21,6 +21,7 @@ const sample = (i: number): ReportCase => ({
   counterparty: 'Example VASP (DE)',
   checks: [{ name: 'ivms101', outcome: 'complete', summary: 'complete' }],
   decisions: [],
+  mail: [],
   legalHold: false,
 });
 

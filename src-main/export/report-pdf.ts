@@ -42,6 +42,8 @@ export interface ReportCase {
   counterparty: string | null;
   checks: { name: string; outcome: string; summary: string }[];
   decisions: { kind: string; analyst: string; decidedAt: string; reasonCodes: string[]; note: string | null }[];
+  /** The e-mail thread (correspondence.jsonl holds the messages in full). */
+  mail: { direction: 'in' | 'out'; at: string; subject: string; state: string }[];
   legalHold: boolean;
 }
 
@@ -90,6 +92,7 @@ export class ReportPdf {
     } else {
       // Placed run by run at explicit positions: no wrapper, one line, then down by its height.
       const left = doc.page.margins.left;
+      if (doc.y + (opts.size ?? 9) * 1.4 > doc.page.maxY()) doc.addPage(); // a long section runs on
       const y = doc.y;
       let x = left;
       let height = 0;
@@ -116,7 +119,9 @@ export class ReportPdf {
   }
 
   caseSection(c: ReportCase): void {
-    if (this.doc.y > this.doc.page.height - 170) this.doc.addPage();
+    // Keeps a section on one page when it fits on one.
+    const lines = 4 + (c.counterparty ? 1 : 0) + c.checks.length + Math.max(1, c.decisions.length) + c.mail.length;
+    if (this.doc.y + lines * 12 + 8 > this.doc.page.maxY() && this.doc.y > this.doc.page.margins.top + 1) this.doc.addPage();
     this.line(`Case ${c.id} · ${c.direction} · ${c.status.replace(/_/g, ' ')}${c.legalHold ? ' · LEGAL HOLD' : ''}`, { size: 10, bold: true });
     this.line(`Transfer: ${c.amount} ${c.asset} on ${c.network}${c.fiat ? ` (${c.fiat})` : ''} at ${c.transferTime} · ${c.walletType} wallet`);
     this.line(`Originator: ${c.originatorName ?? '(no name)'} · ${c.originatorWallet}`);
@@ -128,6 +133,7 @@ export class ReportPdf {
       const reasons = d.reasonCodes.length ? ` [${d.reasonCodes.join(', ')}]` : '';
       this.line(`Decision: ${d.kind.replace(/_/g, ' ')} by ${d.analyst} at ${d.decidedAt}${reasons}${d.note ? ` · ${d.note}` : ''}`);
     }
+    for (const m of c.mail) this.line(`E-mail ${m.direction === 'out' ? 'sent' : 'received'} ${m.at} (${m.state}) · ${m.subject}`); // subjects are cut to fit
     this.doc.moveDown(0.6);
   }
 

@@ -210,8 +210,10 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
     if (!got) problems.push({ file: f.path, problem: 'is listed in the manifest but missing from the bundle' });
     else if (got.sha256 !== f.sha256 || got.bytes !== f.bytes) problems.push({ file: f.path, problem: `its SHA-256 is ${got.sha256}, the manifest says ${f.sha256}: the file was changed` });
   }
-  for (const name of hashes.keys()) {
+  for (const [name, got] of hashes) {
     if (!listed.has(name) && name !== 'manifest.json' && name !== 'manifest.sig') problems.push({ file: name, problem: 'is in the bundle but not in the manifest' });
+    // An e-mail attachment is named by its SHA-256: it must hash to its own name as well.
+    if (name.startsWith('attachments/') && got.sha256 !== name.slice('attachments/'.length)) problems.push({ file: name, problem: `its SHA-256 is ${got.sha256}, not the one its name gives` });
   }
 
   // The audit chain: intact in itself, and the stretch the manifest says it is.

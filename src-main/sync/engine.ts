@@ -195,6 +195,13 @@ export class SyncEngine {
   push(): Promise<number> {
     this.pushing ??= this.pushAll().finally(() => {
       this.pushing = null;
+      // The outbox changed whatever happened: a push while already known to be offline reports no
+      // change of state, and the status bar would keep showing the depth from before the decision.
+      try {
+        this.announce();
+      } catch {
+        // locked meanwhile: the next unlock reports afresh
+      }
     });
     return this.pushing;
   }

@@ -56,20 +56,29 @@ describe('sync with the reference backend over HTTP', () => {
     ids.forEach((id, i) => recordDecision(ws.database(), { caseId: id, kind: i % 2 ? 'accept' : 'reject', reasonCodes: i % 2 ? [] : ['COMPLIANCE_CHECK_FAIL'], analyst: 'analyst-1' }));
     expect(await engine.push()).toBe(0); // offline
     expect(engine.status()).toMatchObject({ online: false, outboxDepth: 50 });
+    // Already known to be offline, one more decision still reaches the status bar's outbox depth.
+    const told: number[] = [];
+    const unsubscribe = ws.events.subscribe((name, p) => name === 'sync.status' && told.push((p as { outboxDepth: number }).outboxDepth));
+    const extra = (ws.database().prepare('SELECT id FROM cases ORDER BY id LIMIT 1 OFFSET 55').get() as { id: string }).id;
+    recordDecision(ws.database(), { caseId: extra, kind: 'accept', reasonCodes: [], analyst: 'analyst-1' });
+    expect(await engine.push()).toBe(0);
+    expect(told.at(-1)).toBe(51);
+    unsubscribe();
+    ids.push(extra);
 
     const b2 = await startBackend({ dbFile, port, token });
     backends.push(b2);
     engine.retryNow();
-    expect(await engine.push()).toBe(50);
+    expect(await engine.push()).toBe(51);
     expect(engine.status()).toMatchObject({ online: true, outboxDepth: 0 });
     const landed = b2.db.prepare('SELECT case_id, count(*) AS n FROM decisions WHERE status = 201 GROUP BY case_id').all() as { case_id: string; n: number }[];
-    expect(landed).toHaveLength(50);
+    expect(landed).toHaveLength(51);
     expect(landed.every((r) => r.n === 1)).toBe(true);
     expect(landed.map((r) => r.case_id).sort()).toEqual([...ids].sort());
     // Replaying every entry (as after a crash before the acknowledgement was stored) doubles nothing.
     ws.database().prepare("UPDATE outbox SET state = 'pending', next_attempt_at = '1970-01-01T00:00:00.000Z'").run();
-    expect(await engine.push()).toBe(50);
-    expect((b2.db.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n).toBe(50);
+    expect(await engine.push()).toBe(51);
+    expect((b2.db.prepare('SELECT count(*) AS n FROM decisions').get() as { n: number }).n).toBe(51);
     // The local copy now has the backend's new versions.
     expect(getCaseRecord(ws.database(), ids[1]!)?.status).toBe(getCase(b2.db, ids[1]!)?.status);
     ws.close();

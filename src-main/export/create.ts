@@ -287,20 +287,24 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
     }
     await f.end();
 
-    // One attachment at a time (each up to the 10 MB limit), in hash order.
-    const next = db.prepare(
-      `SELECT a.sha256, a.content FROM mail_attachments a JOIN mail_messages m ON m.id = a.message_id JOIN cases c ON c.id = m.case_id
-       WHERE ${where.sql} AND a.content IS NOT NULL AND a.sha256 > @after ORDER BY a.sha256 LIMIT 1`,
+    // Hashes a page at a time (no content in the sort), then each content by its row id: one
+    // attachment (up to the 10 MB limit) in memory at a time.
+    const hashes = db.prepare(
+      `SELECT a.sha256, min(a.id) AS id FROM mail_attachments a JOIN mail_messages m ON m.id = a.message_id JOIN cases c ON c.id = m.case_id
+       WHERE ${where.sql} AND a.content IS NOT NULL AND a.sha256 > @after GROUP BY a.sha256 ORDER BY a.sha256 LIMIT ${PAGE}`,
     );
+    const content = db.prepare('SELECT content FROM mail_attachments WHERE id = ?').pluck();
     let last = '';
     for (;;) {
-      checkAbort();
-      const a = next.get({ ...where.params, after: last }) as { sha256: string; content: Buffer } | undefined;
-      if (!a) break;
-      await zip.addBuffer(`attachments/${a.sha256}`, a.content);
-      counts.attachments++;
-      last = a.sha256;
-      o.onProgress?.({ phase: 'attachments', done: counts.attachments, total: 0 });
+      const batch = hashes.all({ ...where.params, after: last }) as { sha256: string; id: number }[];
+      if (batch.length === 0) break;
+      for (const a of batch) {
+        checkAbort();
+        await zip.addBuffer(`attachments/${a.sha256}`, content.get(a.id) as Buffer);
+        counts.attachments++;
+        o.onProgress?.({ phase: 'attachments', done: counts.attachments, total: 0 });
+      }
+      last = batch[batch.length - 1]!.sha256;
     }
   }
 

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { resourcesDir } from '../app/paths';
+import { resourcesDir } from '../platform/paths';
 
 // The rule pack: one JSON file per jurisdiction (and the EU/EEA as a group) in resources/rules.
 // Every file is schema-checked at load. A broken file is an error naming the file and the field;

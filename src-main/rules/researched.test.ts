@@ -56,6 +56,8 @@ const cases: [code: string, date: string, expected: Expect, citation: string][] 
   ['GE', '2023-01-01', { regime: 'none_known' }, 'NBG: transfer-information requirements in force gradually from 1 Jan 2023; content not read'],
   ['CO', '2021-12-24', { regime: 'none_known' }, 'UIAF Res. 314/2021 is reporting, not a Travel Rule'],
   ['IL', '2021-11-14', { regime: 'none_known' }, 'Order 5781-2021 in force 14 Nov 2021; transfer rules not read'],
+  ['PY', '2025-06-01', { regime: 'none_known' }, 'SEPRELAD Res. 314/2021: Travel Rule content not read; the reference data had USD 1,000 from this date'],
+  ['VE', '2024-01-01', { regime: 'none_known' }, 'SUNACRIP under restructuring since Mar 2023, exchanges suspended; the reference data had no minimum from this date'],
 ];
 
 describe('reference files checked at the source (issue 14, point 9)', () => {
@@ -75,7 +77,7 @@ describe('reference files checked at the source (issue 14, point 9)', () => {
     }
   });
 
-  const checked = ['ZA', 'AR', 'BR', 'IN', 'ID', 'MX', 'RU', 'SA', 'VN', 'IR', 'TH', 'PH', 'MY', 'KY', 'GI', 'BH', 'BS', 'NZ', 'SC', 'VG', 'IL', 'NG', 'CL', 'CO', 'PA', 'SV', 'TW', 'UA', 'KZ', 'PK', 'MU', 'GE', 'BM'];
+  const checked = ['ZA', 'AR', 'BR', 'IN', 'ID', 'MX', 'RU', 'SA', 'VN', 'IR', 'TH', 'PH', 'MY', 'KY', 'GI', 'BH', 'BS', 'NZ', 'SC', 'VG', 'IL', 'NG', 'CL', 'CO', 'PA', 'SV', 'TW', 'UA', 'KZ', 'PK', 'MU', 'GE', 'BM', 'PY', 'VE'];
 
   it.each(checked)('%s says why it is not verified, and no version starts on a date without a source', (code) => {
     const f = pack.files.get(code)!;

@@ -5,6 +5,7 @@ import { readIvms101Text } from '../ivms101/engine';
 import { writeEdition } from '../ivms101/model';
 import type { Problem } from '../ivms101/problems';
 import { decodeUtf8, MAX_LINE_BYTES } from '../input/limits';
+import type { Form } from '../ivms101/read';
 import { UsageError } from './passphrase';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
@@ -41,6 +42,13 @@ function readDocument(file: string) {
   return text.ok ? readIvms101Text(text.text) : text;
 }
 
+const FORM_LABEL: Record<Form, string> = {
+  json: 'JSON',
+  'json-pascal-entities': 'JSON with capitalised entity names',
+  'protobuf-json': 'protobuf-JSON',
+  'protobuf-json-snake': 'protobuf-JSON, snake_case',
+};
+
 const line = (p: Problem) => `  ${p.severity === 'error' ? 'ERROR  ' : 'warning'} ${p.constraint ? `[${p.constraint}] ` : ''}${p.path || '/'}: ${p.message}\n`;
 
 /** `waybill ivms101 validate`: exit 0 valid, 1 invalid, 2 unreadable. */
@@ -76,7 +84,7 @@ export function validateCommand(
       }) + '\n',
     );
   } else {
-    out.stdout(`${file}: ${r.valid ? 'VALID' : 'INVALID'} — IVMS101 ${r.edition} ${r.kind}${r.form === 'protobuf-json' ? ' (protobuf-JSON)' : ''}${r.envelope ? `, from a ${r.envelope}` : ''}\n`);
+    out.stdout(`${file}: ${r.valid ? 'VALID' : 'INVALID'} — IVMS101 ${r.edition} ${r.kind}${r.form === 'json' ? '' : ` (${FORM_LABEL[r.form]})`}${r.envelope ? `, from a ${r.envelope}` : ''}\n`);
     r.errors.forEach((p) => out.stdout(line(p)));
     r.warnings.forEach((p) => out.stdout(line(p)));
     if (completeness) {

@@ -9,6 +9,7 @@ import { readIvms101 } from '../ivms101/engine';
 import { quarantine, upsertCase } from '../store/cases';
 import type { WritableDB } from '../store/db';
 import { BackendError, type BackendClient, type FeedItem } from './client';
+import { backoffDelay, OUTBOX_BACKOFF } from '../platform/backoff';
 
 // The workstation's working copy follows the backend: pull the changes feed by cursor in pages
 // (each page, with its cursor, in one transaction), push the outbox with backoff until each entry is
@@ -261,8 +262,8 @@ export class SyncEngine {
   }
 
   private backoff(row: { id: number; attempts: number }, error: string) {
-    // Exponential with jitter, capped at five minutes.
-    const delay = Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 9)) * (0.75 + Math.random() * 0.5);
+    // row.attempts failed before this one: this is failure number attempts + 1.
+    const delay = backoffDelay(row.attempts + 1, OUTBOX_BACKOFF);
     this.db()
       .prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?')
       .run(error.slice(0, 200), new Date(Date.now() + delay).toISOString(), row.id);

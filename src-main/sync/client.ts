@@ -1,3 +1,4 @@
+import { isPageEnd } from '../../src-shared/backend';
 import { readSse } from '../../src-shared/sse';
 // The workstation's HTTP client for the backend contract (resources/openapi.yaml).
 
@@ -81,14 +82,14 @@ export class BackendClient {
     });
     const lines = text.split('\n').filter((l) => l.trim() !== '');
     const last = lines.pop();
-    let tail: { next?: unknown; hasMore?: unknown };
+    let tail: unknown;
     try {
-      tail = JSON.parse(last ?? '') as { next?: unknown; hasMore?: unknown };
+      tail = JSON.parse(last ?? '');
     } catch {
       // Without the page's closing line we cannot know how far it reached: retry the page later.
       throw new BackendError(502, 'the changes page has no readable closing line');
     }
-    if (typeof tail.next !== 'number' || typeof tail.hasMore !== 'boolean') throw new BackendError(502, 'the changes page closes without next/hasMore');
+    if (!isPageEnd(tail)) throw new BackendError(502, 'the changes page closes without next/hasMore');
     const items: FeedItem[] = lines.map((raw, i) => {
       try {
         const v = JSON.parse(raw) as { cursor?: unknown; case?: unknown };

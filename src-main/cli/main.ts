@@ -318,7 +318,7 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
       }
       case 'export verify': {
         const { values, positionals } = parse(args, { 'public-key': { type: 'string' }, json: { type: 'boolean' } });
-        return exportVerify(positionals[0], typeof values['public-key'] === 'string' ? values['public-key'] : undefined, values.json === true, out);
+        return await exportVerify(positionals[0], typeof values['public-key'] === 'string' ? values['public-key'] : undefined, values.json === true, out);
       }
       case 'export public-key': {
         const { values } = parse(args, {});
@@ -367,7 +367,7 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
           logger: log,
           port: int(values.port, 'port', 0),
         });
-        out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n`);
+        out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n(the link works once, within 60 seconds; start waybill serve again for a new one)\n`);
         if (values.open) openInBrowser(bridge.launchUrl);
         await new Promise<void>((done) => {
           const stop = () => {

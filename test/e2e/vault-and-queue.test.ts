@@ -38,7 +38,8 @@ describe('vault and queue in the browser', () => {
     await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
     await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();
-    await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Unlocked');
+    // Argon2id at 64 MiB takes seconds on a loaded machine.
+    await expect.poll(() => page.getByTestId('vault-state').textContent(), { timeout: 15_000 }).toBe('Unlocked');
     await expect.poll(() => queueCount(page).textContent()).toMatch(/^0 cases/);
   });
 

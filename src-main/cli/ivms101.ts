@@ -4,6 +4,7 @@ import { defaultRulePack } from '../rules/pack';
 import { readIvms101Text } from '../ivms101/engine';
 import { writeEdition } from '../ivms101/model';
 import type { Problem } from '../ivms101/problems';
+import type { Form } from '../ivms101/read';
 import { UsageError } from './passphrase';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
@@ -15,6 +16,13 @@ function readFile(file: string): string {
     throw new UsageError(`Cannot read ${file}.`);
   }
 }
+
+const FORM_LABEL: Record<Form, string> = {
+  json: 'JSON',
+  'json-pascal-entities': 'JSON with capitalised entity names',
+  'protobuf-json': 'protobuf-JSON',
+  'protobuf-json-snake': 'protobuf-JSON, snake_case',
+};
 
 const line = (p: Problem) => `  ${p.severity === 'error' ? 'ERROR  ' : 'warning'} ${p.constraint ? `[${p.constraint}] ` : ''}${p.path || '/'}: ${p.message}\n`;
 
@@ -51,7 +59,7 @@ export function validateCommand(
       }) + '\n',
     );
   } else {
-    out.stdout(`${file}: ${r.valid ? 'VALID' : 'INVALID'} — IVMS101 ${r.edition} ${r.kind}${r.form === 'protobuf-json' ? ' (protobuf-JSON)' : ''}${r.envelope ? `, from a ${r.envelope}` : ''}\n`);
+    out.stdout(`${file}: ${r.valid ? 'VALID' : 'INVALID'} — IVMS101 ${r.edition} ${r.kind}${r.form === 'json' ? '' : ` (${FORM_LABEL[r.form]})`}${r.envelope ? `, from a ${r.envelope}` : ''}\n`);
     r.errors.forEach((p) => out.stdout(line(p)));
     r.warnings.forEach((p) => out.stdout(line(p)));
     if (completeness) {

@@ -1,10 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
 import { appendAudit } from '../audit/chain';
 import type { CheckContext } from '../checks/run';
 import type { WritableDB } from '../store/db';
-import { admit } from './intake';
+import { readJsonLines } from '../input/json-lines';
+import { admit, type RawCase } from './intake';
 
 export interface RejectedLine {
   line: number;
@@ -35,24 +35,21 @@ export async function importCasesFile(db: WritableDB, file: string, actor: strin
   const report: ImportReport = { read: 0, inserted: 0, updated: 0, unchanged: 0, purged: 0, rejected: [] };
   const source = `import:${basename(file)}`;
   const at = new Date().toISOString();
-  type Item = { line: number; text: string };
+  type Item = { line: number; raw: RawCase };
   let batch: Item[] = [];
 
   const commit = db.transaction((items: Item[]) => {
-    for (const { line, text } of items) {
-      const r = admit(db, { text }, { name: source, location: `line ${line}`, actor }, { checks, at });
+    for (const { line, raw } of items) {
+      const r = admit(db, raw, { name: source, location: `line ${line}`, actor }, { checks, at });
       if (r.outcome === 'quarantined') report.rejected.push({ line, reason: r.reason });
       else report[r.outcome]++;
     }
   });
 
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (text.trim() === '') continue;
+  // Bytes, not text: the line and encoding limits hold before anything is decoded (src-main/input).
+  for await (const l of readJsonLines(createReadStream(file))) {
     report.read++;
-    batch.push({ line: n, text });
+    batch.push(l.ok ? { line: l.line, raw: { text: l.text } } : { line: l.line, raw: { text: l.raw, error: l.reason } });
     if (batch.length >= BATCH) {
       commit(batch);
       batch = [];

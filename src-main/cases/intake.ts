@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
 import { appendAudit } from '../audit/chain';
 import { runCaseChecks, type CheckContext } from '../checks/run';
+import { parseJsonBounded } from '../input/limits';
 import { readIvms101 } from '../ivms101/engine';
 import { caseHead, quarantine, storedDifferences, upsertCase } from '../store/cases';
 import type { WritableDB } from '../store/db';
@@ -27,12 +28,6 @@ export function describeIssues(error: z.ZodError): string {
     .slice(0, 3)
     .map((i) => `${i.path.length ? i.path.join('.') : '(record)'}: ${i.message}`)
     .join('; ');
-}
-
-/** A JSON.parse message can quote the input; keep only where it broke. */
-export function jsonErrorReason(e: unknown): string {
-  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-  return m ? `not valid JSON (at character ${Number(m[1]) + 1})` : 'not valid JSON';
 }
 
 /** A case as it arrived: its text (kept in quarantine if refused), and its value when the transport parsed it. */
@@ -64,11 +59,10 @@ export function judgeCase(db: WritableDB, raw: RawCase): { ok: true; record: Cas
   let value: unknown;
   if ('value' in raw) value = raw.value;
   else {
-    try {
-      value = JSON.parse(raw.text);
-    } catch (e) {
-      return { ok: false, reason: jsonErrorReason(e) };
-    }
+    // Depth is checked before JSON.parse: a deeply nested text never reaches a recursive walker.
+    const parsed = parseJsonBounded(raw.text);
+    if (!parsed.ok) return { ok: false, reason: parsed.reason };
+    value = parsed.value;
   }
   const parsed = strictCase.safeParse(value);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };

@@ -1,3 +1,4 @@
+import { parseJsonBounded } from '../input/limits';
 import { checkPayload, checkPerson } from './constraints';
 import { buildModel, type Ivms101Model } from './model';
 import type { Problem } from './problems';
@@ -160,14 +161,11 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
   };
 }
 
-/** Reads JSON text; a syntax error is a rejection with its position, never a throw. */
+/**
+ * Reads JSON text; a syntax error is a rejection with its position, never a throw. Nesting past
+ * MAX_JSON_DEPTH is refused before parsing, so the reader's recursive walk never meets it.
+ */
 export function readIvms101Text(text: string, opts: ValidateOptions = {}): ReadOutcome {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-    return { ok: false, reason: `not valid JSON${m ? ` (at character ${Number(m[1]) + 1})` : ''}` };
-  }
-  return readIvms101(raw, opts);
+  const json = parseJsonBounded(text);
+  return json.ok ? readIvms101(json.value, opts) : json;
 }

@@ -55,7 +55,9 @@ describe('thresholds and tiers at the boundaries', () => {
 describe('effective-date switches', () => {
   it.each([
     // Japan: JVCEA self-regulation (JPY 100,000) until 31 May 2023, no minimum from 1 June 2023
-    ['JP', '99999', 'JPY', '2023-05-31T23:59:59Z', 'JP-JVCEA-2022', 'below_threshold'],
+    // (local dates: 14:59:59Z is 23:59:59 JST on 31 May; 15:00Z is midnight JST on 1 June)
+    ['JP', '99999', 'JPY', '2023-05-31T14:59:59Z', 'JP-JVCEA-2022', 'below_threshold'],
+    ['JP', '99999', 'JPY', '2023-05-31T15:00:00Z', 'JP-APTCP-2023', 'applies'],
     ['JP', '100000', 'JPY', '2023-05-31T12:00:00Z', 'JP-JVCEA-2022', 'applies'],
     ['JP', '99999', 'JPY', '2023-06-01T00:00:00Z', 'JP-APTCP-2023', 'applies'],
     ['JP', '99999', 'JPY', '2022-03-31T12:00:00Z', null, 'cannot_evaluate'],

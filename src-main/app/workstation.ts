@@ -32,6 +32,8 @@ import {
   unlockVaultWithDevice,
   vaultExists,
 } from '../vault/vault';
+import { recordSuccess, reserveAttempt, wrongPassphrase } from '../vault/throttle';
+import { verifyAnalyst } from '../cases/four-eyes';
 import { ensureDataDir } from '../platform/data-dir';
 import { EventBus } from '../platform/events';
 import { silentLogger, type Logger } from '../platform/log';
@@ -131,6 +133,17 @@ export class Workstation {
   async changePassphrase(current: string, next: string): Promise<void> {
     await changePassphrase(this.dataDir, current, next);
     if (this.db) this.audit('vault.passphrase_changed', {});
+  }
+
+  /**
+   * A second analyst's passphrase, throttled like unlock (its own counter, reserved before the slow
+   * derivation): wrong tries wait 5 s doubling after three, whatever the entry point.
+   */
+  async checkApprover(name: string, passphrase: string): Promise<void> {
+    const now = this.now();
+    const failures = reserveAttempt(this.dataDir, now, 'approval');
+    if (!(await verifyAnalyst(this.database(), name, passphrase))) throw wrongPassphrase(this.dataDir, now, failures, 'approval', `That is not ${name}'s passphrase.`);
+    recordSuccess(this.dataDir, 'approval');
   }
 
   lock(reason: 'manual' | 'idle' = 'manual'): AppStatus {

@@ -1,6 +1,6 @@
 import { AppError } from '../../../src-shared/result';
 import { decide } from '../../cases/decide';
-import { addAnalyst, listAnalysts, proposalById, reviewProposal, verifyAnalyst } from '../../cases/four-eyes';
+import { addAnalyst, listAnalysts, proposalById, reviewProposal } from '../../cases/four-eyes';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** Deciding a case, four eyes (proposals, their review) and the analysts who may approve. */
@@ -23,9 +23,11 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'
       ws.touch();
       const caseId = proposalById(db, proposalId)?.caseId;
       if (!caseId) throw new AppError('not_found', `No proposal ${proposalId}.`);
-      if (!(await verifyAnalyst(db, approver, passphrase))) {
-        ws.audit('decision.review_refused', { proposalId, approver }, caseId);
-        throw new AppError('wrong_passphrase', `That is not ${approver}'s passphrase.`);
+      try {
+        await ws.checkApprover(approver, passphrase);
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'wrong_passphrase') ws.audit('decision.review_refused', { proposalId, approver }, caseId);
+        throw e;
       }
       reviewProposal(db, { proposalId, approver, approve, note: note ?? null });
       if (approve) await ws.syncEngine()?.push().catch(() => 0);

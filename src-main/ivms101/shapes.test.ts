@@ -119,3 +119,20 @@ describe('IVMS101 shapes: what each encoding means', () => {
     expect(r.model?.beneficiaryVASP?.beneficiaryVASP).toEqual(base().beneficiaryVASP!.beneficiaryVASP);
   });
 });
+
+describe('IVMS101: a constraint is judged on what was given', () => {
+  const vasp = (nid: Record<string, unknown>) => ({
+    beneficiaryVASP: { beneficiaryVASP: { legalPerson: { name: { nameIdentifier: [{ legalPersonName: 'VASP B', legalPersonNameIdentifierType: 'LEGL' }] }, nationalIdentification: nid } } },
+  });
+  const codes = (nid: Record<string, unknown>) => read(vasp(nid)).errors.map((e) => `${e.constraint ?? '-'}:${e.code}`).sort();
+
+  it.each<[string, Record<string, unknown>, string[]]>([
+    // C9 (§5.2.1.2): a legal person's identification has no countryOfIssue; an RA unless LEIX, none with LEIX.
+    ['a malformed RA is still an RA: reported as its format, not also as missing', { nationalIdentifier: 'HRB 1', nationalIdentifierType: 'RAID', registrationAuthority: 'TEST CODE' }, ['-:FORMAT_RA']],
+    ['a malformed RA beside an LEI breaks C9 as well as its format', { nationalIdentifier: '5493004YBI24IF4TIP36', nationalIdentifierType: 'LEIX', registrationAuthority: 'TEST' }, ['-:FORMAT_RA', 'C9:C9_RA_WITH_LEI']],
+    ['a country of issue that is no country still breaks C9', { nationalIdentifier: 'HRB 1', nationalIdentifierType: 'RAID', registrationAuthority: 'RA000242', countryOfIssue: 'Germany' }, ['C3:C3_COUNTRY', 'C9:C9_COUNTRY_OF_ISSUE']],
+    ['no RA for a RAID is C9', { nationalIdentifier: 'HRB 1', nationalIdentifierType: 'RAID' }, ['C9:C9_RA_REQUIRED']],
+  ])('%s', (_why, nid, expected) => {
+    expect(codes(nid)).toEqual(expected);
+  });
+});

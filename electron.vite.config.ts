@@ -4,8 +4,11 @@ import react from '@vitejs/plugin-react';
 
 // Our folders are not electron-vite's defaults (src/main, src/preload, src/renderer),
 // so every entry is named explicitly.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   main: {
+    // A development build (`electron-vite dev`) is the only one that may honour ELECTRON_RENDERER_URL and
+    // WAYBILL_DEVTOOLS (src-main/app/dev-overrides.ts); `electron-vite build` bakes in false.
+    define: { __WAYBILL_DEVELOPMENT_BUILD__: JSON.stringify(mode === 'development') },
     build: {
       outDir: 'out/main',
       rollupOptions: {
@@ -34,4 +37,4 @@ export default defineConfig({
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
     },
   },
-});
+}));

@@ -1,12 +1,13 @@
-import { app, BrowserWindow, ipcMain, session } from 'electron';
+import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/channels';
 import { fail } from '../../src-shared/result';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
+import { APP_INDEX_URL, APP_SCHEME, serveAppRequest } from '../app/app-protocol';
 import { resolveDataDir } from '../app/data-dir';
+import { developmentOverrides } from '../app/dev-overrides';
 import { fileLogger } from '../app/log';
 import { Workstation } from '../app/workstation';
 import { safeStorageProtector } from './device-key';
@@ -19,6 +20,13 @@ const electronBinding = join(app.getAppPath(), '.electron-native', 'better-sqlit
 if (existsSync(electronBinding)) process.env.WAYBILL_NATIVE_BINDING = electronBinding;
 
 process.env.WAYBILL_RESOURCES ??= join(app.getAppPath(), 'resources');
+
+// Set by electron.vite.config.ts: true only in `electron-vite dev` builds.
+declare const __WAYBILL_DEVELOPMENT_BUILD__: boolean;
+
+// Before ready: app:// is a standard, secure origin of its own (not file://), so the CSP is a response
+// header and the page's origin is ours alone. No bypassCSP, no service workers.
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 const argDataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 
@@ -33,13 +41,19 @@ function start(): void {
   const log = fileLogger(dataDir);
   const ws = new Workstation({ dataDir, mode: 'electron', deviceProtector: safeStorageProtector, logger: log });
   const dispatch = createDispatcher(createHandlers(ws), log);
-  const indexFile = join(__dirname, '../renderer/index.html');
-  const appUrl = process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(indexFile).href;
+  const dev = developmentOverrides({ isPackaged: app.isPackaged, developmentBuild: __WAYBILL_DEVELOPMENT_BUILD__, env: process.env });
+  if (dev.ignored.length) log.warn('electron.dev_variables_ignored', { names: dev.ignored.join(',') });
+  const appUrl = dev.rendererUrl ?? APP_INDEX_URL;
+  const rendererDir = join(__dirname, '../renderer');
+  protocol.handle(APP_SCHEME, async (request) => {
+    const r = await serveAppRequest(rendererDir, request.url, request.method);
+    return new Response(r.body, { status: r.status, headers: r.headers });
+  });
 
   hardenSession(session.defaultSession);
   app.on('web-contents-created', (_e, contents) => hardenWebContents(contents, appUrl));
 
-  const win = createSecureWindow(BrowserWindow, join(__dirname, '../preload/index.cjs'));
+  const win = createSecureWindow(BrowserWindow, join(__dirname, '../preload/index.cjs'), dev.devTools);
   win.once('ready-to-show', () => win.show());
 
   ipcMain.handle(IPC_INVOKE_CHANNEL, async (event, method: unknown, input: unknown) => {
@@ -63,6 +77,5 @@ function start(): void {
     app.quit();
   });
 
-  if (process.env.ELECTRON_RENDERER_URL) void win.loadURL(process.env.ELECTRON_RENDERER_URL);
-  else void win.loadFile(indexFile);
+  void win.loadURL(appUrl);
 }

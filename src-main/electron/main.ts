@@ -11,18 +11,30 @@ import { developmentOverrides } from '../app/dev-overrides';
 import { fileLogger } from '../app/log';
 import { Workstation } from '../app/workstation';
 import { safeStorageProtector } from './device-key';
+import { startUpdates } from './updater';
 import { createSecureWindow, hardenSession, hardenWebContents, isTrustedSender } from './security';
 
 // Thin glue: a window, the IPC transport and safeStorage. Everything else is the plain-Node core.
 
-// The SQLCipher binding built for Electron's ABI, kept apart from the Node one (build/electron-native.mjs).
-const electronBinding = join(app.getAppPath(), '.electron-native', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
-if (existsSync(electronBinding)) process.env.WAYBILL_NATIVE_BINDING = electronBinding;
+// Set by electron.vite.config.ts at build time.
+declare const __WAYBILL_DEVELOPMENT_BUILD__: boolean; // true only in `electron-vite dev` builds
+declare const __WAYBILL_UPDATE_URL__: string; // '' when the build has no update feed
+declare const __WAYBILL_UPDATE_PUBLIC_KEY__: string; // Ed25519, base64 of the raw key; '' when none
 
-process.env.WAYBILL_RESOURCES ??= join(app.getAppPath(), 'resources');
-
-// Set by electron.vite.config.ts: true only in `electron-vite dev` builds.
-declare const __WAYBILL_DEVELOPMENT_BUILD__: boolean;
+// The SQLCipher binding built for Electron's ABI (build/rebuild-native.mjs), kept apart from the Node one;
+// packaged, electron-builder puts it beside the ASAR (a .node file cannot load from inside one).
+const electronBinding = app.isPackaged
+  ? join(process.resourcesPath, 'native', 'better_sqlite3.node')
+  : join(app.getAppPath(), '.electron-native', 'node_modules', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
+// A packaged app takes neither the native binding nor its shipped data from the environment: either would
+// let whoever sets a variable load their own code or rules into the app.
+if (app.isPackaged) {
+  process.env.WAYBILL_NATIVE_BINDING = electronBinding;
+  process.env.WAYBILL_RESOURCES = join(app.getAppPath(), 'resources');
+} else {
+  if (existsSync(electronBinding)) process.env.WAYBILL_NATIVE_BINDING = electronBinding;
+  process.env.WAYBILL_RESOURCES ??= join(app.getAppPath(), 'resources');
+}
 
 // Before ready: app:// is a standard, secure origin of its own (not file://), so the CSP is a response
 // header and the page's origin is ours alone. No bypassCSP, no service workers.
@@ -71,10 +83,18 @@ function start(): void {
     if (win.isMinimized()) win.restore();
     win.focus();
   });
+  const updates = startUpdates({
+    isPackaged: app.isPackaged,
+    feedUrl: __WAYBILL_UPDATE_URL__,
+    publicKeyBase64: __WAYBILL_UPDATE_PUBLIC_KEY__,
+    platform: process.platform,
+    appImage: process.env.APPIMAGE,
+    log,
+  });
   app.on('window-all-closed', () => {
     unsubscribe();
     ws.close();
-    app.quit();
+    if (!updates.installIfVerified()) app.quit();
   });
 
   void win.loadURL(appUrl);

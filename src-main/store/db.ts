@@ -25,7 +25,7 @@ export interface OpenOptions {
 }
 
 export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}): WritableDB {
-  // Inside Electron the main process points this at a build for Electron's ABI (build/electron-native.mjs).
+  // Inside Electron the main process points this at a build for Electron's ABI (build/rebuild-native.mjs).
   const nativeBinding = process.env.WAYBILL_NATIVE_BINDING;
   const db = new Database(file, { readonly: opts.readonly ?? false, ...(nativeBinding ? { nativeBinding } : {}) });
   try {

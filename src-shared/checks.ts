@@ -42,7 +42,8 @@ export interface Ivms101Check {
   engine: string;
   /** Present when the payload could be read at all. */
   edition: '2020' | '2023' | null;
-  form: 'json' | 'protobuf-json' | null;
+  /** How the payload was encoded (src-main/ivms101/read.ts Form; docs/ivms101-shapes.md). */
+  form: 'json' | 'json-pascal-entities' | 'protobuf-json' | 'protobuf-json-snake' | null;
   reason: string | null;
   errors: Problem[];
   warnings: Problem[];

@@ -1,12 +1,13 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
 import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
 import type { z } from 'zod';
 import { appendAudit } from '../audit/chain';
 import { runCaseChecks, type CheckContext } from '../checks/run';
 import { quarantine, upsertCase, type UpsertOutcome } from '../store/cases';
 import type { WritableDB } from '../store/db';
+import { readJsonLines } from '../input/json-lines';
+import { parseJsonBounded } from '../input/limits';
 
 export interface RejectedLine {
   line: number;
@@ -31,22 +32,13 @@ export function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-/** A JSON.parse message can quote the input; keep only where it broke. */
-function jsonErrorReason(e: unknown): string {
-  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-  return m ? `not valid JSON (at character ${Number(m[1]) + 1})` : 'not valid JSON';
-}
-
 export type LineResult = { ok: true; record: CaseRecord } | { ok: false; reason: string };
 
+/** Depth is checked before JSON.parse, so a deeply nested line is refused and never reaches a recursive walker. */
 export function parseCaseLine(text: string): LineResult {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, reason: jsonErrorReason(e) };
-  }
-  const parsed = caseRecordSchema.safeParse(raw);
+  const json = parseJsonBounded(text);
+  if (!json.ok) return json;
+  const parsed = caseRecordSchema.safeParse(json.value);
   return parsed.success ? { ok: true, record: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };
 }
 
@@ -79,13 +71,10 @@ export async function importCasesFile(db: WritableDB, file: string, actor: strin
     }
   });
 
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (text.trim() === '') continue;
+  // Bytes, not text: the line and encoding limits hold before anything is decoded (src-main/input).
+  for await (const l of readJsonLines(createReadStream(file))) {
     report.read++;
-    batch.push({ line: n, text, result: parseCaseLine(text) });
+    batch.push(l.ok ? { line: l.line, text: l.text, result: parseCaseLine(l.text) } : { line: l.line, text: l.raw, result: { ok: false, reason: l.reason } });
     if (batch.length >= BATCH) {
       commit(batch);
       batch = [];

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import electronUpdater from 'electron-updater';
-import type { Logger } from '../app/log';
+import type { Logger } from '../platform/log';
 import { publicKeyFromBase64, verifyDownloadedUpdate } from '../app/update-signature';
 
 // Thin glue around electron-updater. The feed URL and (for AppImage) the update public key are fixed at

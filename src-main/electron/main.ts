@@ -37,7 +37,8 @@ if (app.isPackaged) {
 }
 
 // Before ready: app:// is a standard, secure origin of its own (not file://), so the CSP is a response
-// header and the page's origin is ours alone. No bypassCSP, no service workers.
+// header and the page's origin is ours alone. No bypassCSP, no service workers, and no corsEnabled (in
+// Electron it lets other origins read app:// responses without any Access-Control-Allow-Origin check).
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 
 const argDataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);

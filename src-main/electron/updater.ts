@@ -45,7 +45,13 @@ export function startUpdates(s: UpdateSettings): Updates {
       s.log.warn('update.disabled', { reason: 'no update public key in this build: an AppImage update could not be checked' });
       return NONE;
     }
-    const publicKey = publicKeyFromBase64(s.publicKeyBase64);
+    let publicKey: ReturnType<typeof publicKeyFromBase64>;
+    try {
+      publicKey = publicKeyFromBase64(s.publicKeyBase64);
+    } catch {
+      s.log.warn('update.disabled', { reason: 'the update public key in this build is not an Ed25519 key' });
+      return NONE;
+    }
     // electron-updater never installs by itself here: only installIfVerified does, after our check passed.
     updater.autoInstallOnAppQuit = false;
     let verified = false;

@@ -77,6 +77,7 @@ export function validateCommand(
         edition: r.edition,
         kind: r.kind,
         form: r.form,
+        envelope: r.envelope,
         errors: r.errors,
         warnings: r.warnings,
         missing: completeness?.missing ?? [],

@@ -373,7 +373,7 @@ export const COMMANDS: readonly Command[] = [
         logger: log,
         port: int(values.port, 'port', 0),
       });
-      out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n`);
+      out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n(the link works once, within 60 seconds; start waybill serve again for a new one)\n`);
       if (values.open) openInBrowser(bridge.launchUrl);
       await new Promise<void>((done) => {
         const stop = () => {

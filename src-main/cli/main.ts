@@ -262,10 +262,10 @@ export const COMMANDS: readonly Command[] = [
     name: 'ivms101 validate',
     usage: 'FILE [--json] [--jurisdiction CC]... [--amount N --currency CUR] [--date YYYY-MM-DD]',
     help: [
-      'validate an IVMS101 payload (2020, 101.2023, protobuf-JSON) and',
-      "list what the jurisdictions' rules still need; exit 0 valid,",
-      '1 invalid, 2 unreadable; --date picks the rule versions in force that',
-      "day (each jurisdiction's local date; default today)",
+      'validate an IVMS101 payload (2020, 101.2023, every protocol shape in',
+      "docs/ivms101-shapes.md) and list what the jurisdictions' rules still",
+      'need; exit 0 valid, 1 invalid, 2 unreadable; --date picks the rule',
+      "versions in force that day (each jurisdiction's local date; default today)",
     ],
     options: { json: { type: 'boolean' }, jurisdiction: { type: 'string', multiple: true }, amount: { type: 'string' }, currency: { type: 'string' }, date: { type: 'string' } },
     run(p, out) {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CaseRecord } from './case';
 import type { StoredCheck } from './checks';
+import { TRAVEL_RULE_OUTCOMES } from './checks';
 import { CASE_STATUSES, DIRECTIONS, LIST_SOURCES, MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, REASON_CODE_NAMES, type CaseSummary, type ListSource, type QueueFilter } from './domain';
 
 export { MIN_PASSPHRASE_LENGTH };
@@ -35,6 +36,7 @@ const queueFilter = z
     minRisk: z.number().int().min(0).max(100).optional(),
     missingFields: z.boolean().optional(),
     sanctionsHit: z.boolean().optional(),
+    travelRule: z.array(z.enum(TRAVEL_RULE_OUTCOMES)).min(1).max(TRAVEL_RULE_OUTCOMES.length).optional(),
     slaBreached: z.boolean().optional(),
     assignedTo: z.string().min(1).max(100).optional(),
     search: z.string().max(200).optional(),
@@ -191,6 +193,8 @@ export interface Dashboard {
   asOf: string;
   slaHours: number;
   byStatus: { status: string; count: number }[];
+  /** Cases by Travel Rule outcome (null: not evaluated yet), including "not_required" and the "prohibited" red flag. */
+  byTravelRule: { outcome: string | null; count: number }[];
   /** Cases per day by transfer time, the last 30 days. */
   volume: { day: string; withdrawals: number; deposits: number }[];
   /** Open cases past the SLA, by status. */

@@ -406,7 +406,9 @@ export interface Events {
   'vault.unlocked': Record<string, never>;
   'cases.changed': { count: number };
   'export.progress': ExportJob;
+  /** Another version of a sanctions list came into force (imported here or by another process); cases were re-screened. */
+  'screening.changed': { rescreened: number };
   'sync.status': { configured: boolean; online: boolean; lastSyncAt: string | null; lastError: string | null; cursor: number; outboxDepth: number; conflicts: number; quarantined: number };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed', 'sync.status', 'export.progress'];
+export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed', 'sync.status', 'export.progress', 'screening.changed'];

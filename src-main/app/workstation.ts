@@ -5,13 +5,13 @@ import { userInfo } from 'node:os';
 import type { AppStatus, ExportJob } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
-import { runCaseChecks, type CheckContext } from '../checks/run';
+import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';
 import { casePage } from '../store/cases';
 import { dbRates } from '../rules/fx';
-import { ScreeningIndex } from '../screening/search';
+import type { ScreeningIndex } from '../screening/search';
+import { ScreeningService } from '../screening/service';
 import { BackendClient } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
-import { activeLists } from '../screening/store';
 import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
 import { createExport, type ExportProgress, type ExportResult } from '../export/create';
@@ -144,7 +144,7 @@ export class Workstation {
       this.dbKey?.fill(0);
       this.dbKey = null;
       this.db = null;
-      this.screening = null;
+      this.screening.stop();
       this.log.info('vault.locked', { reason });
       this.events.emit('vault.locked', { reason });
     }
@@ -171,17 +171,30 @@ export class Workstation {
     };
   }
 
-  private screening: ScreeningIndex | null = null;
+  private readonly screening = new ScreeningService(() => this.database());
 
-  /** The index over the active sanctions lists, built on first use after unlock. */
+  /** The index over the sanctions list versions in force now (rebuilt when any process changed them). */
   screeningIndex(): ScreeningIndex {
-    this.screening ??= new ScreeningIndex(activeLists(this.database()));
-    return this.screening;
+    return this.screening.current();
   }
 
   /** After a list import: the next screening rebuilds the index from the new active versions. */
   invalidateScreening(): void {
-    this.screening = null;
+    this.screening.invalidate();
+  }
+
+  /** A list put in force by another process (the CLI while we serve): re-screen, and tell the UI. */
+  private watchScreening(): void {
+    if (this.opts.mode === 'cli') return;
+    this.screening.watch({
+      rescreen: () => recheckAll(this.database(), this.checkContext()).changed,
+      changed: (n) => {
+        this.log.info('screening.lists_changed', { rescreened: n });
+        this.events.emit('screening.changed', { rescreened: n });
+        this.events.emit('cases.changed', { count: n });
+      },
+      onError: (e) => this.log.error('screening.watch_failed', { message: e instanceof Error ? e.name : 'error' }),
+    });
   }
 
   /** The open database, or a `vault_locked` error: every data handler goes through here. */
@@ -215,6 +228,7 @@ export class Workstation {
     this.log.info('vault.unlocked', {});
     this.events.emit('vault.unlocked', {});
     this.recheckIfRulesChanged();
+    this.watchScreening();
     this.armRetention();
     this.startMail();
     // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
@@ -260,7 +274,9 @@ export class Workstation {
 
   /** Starts following the backend, if one is configured. */
   startSync(): void {
-    if (!this.db || this.sync) return;
+    // A one-shot CLI run never follows the backend: a pull still running when the command closes the
+    // vault would fail with vault_locked after the command had succeeded (issue 16: `screening import`).
+    if (!this.db || this.sync || this.opts.mode === 'cli') return;
     const url = this.preferences.backendUrl;
     const token = (this.db.prepare("SELECT value FROM settings WHERE key = 'sync.token'").get() as { value: string } | undefined)?.value;
     if (!url || !token) return;

@@ -43,8 +43,9 @@ Usage: waybill <command> [options]
                                           does the Travel Rule apply to this case, and why
   conformance --url URL --token T        check a backend against the contract; names each failed expectation
   fx import FILE.csv --data-dir D         import FX rates (pair,rate,as_of,source); re-evaluates cases
-  screening import --data-dir D --source ofac|eu|un|uk|csl PATH
-                                          import a sanctions list version (OFAC: the folder of its CSV set)
+  screening import --data-dir D --source ofac|eu|un|uk|csl PATH [--allow-shrink]
+                                          import a sanctions list version (OFAC: the folder of its CSV set);
+                                          one with >20 % fewer entries than the version in force needs --allow-shrink
   screening search --data-dir D "NAME" [--json] [--min-score S]
   ivms101 validate FILE [--json] [--jurisdiction CC]... [--amount N --currency CUR]
                                           validate an IVMS101 payload (2020, 101.2023, protobuf-JSON) and
@@ -252,13 +253,13 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
         }
       }
       case 'screening import': {
-        const { values, positionals } = parse(args, { source: { type: 'string' } });
+        const { values, positionals } = parse(args, { source: { type: 'string' }, 'allow-shrink': { type: 'boolean' } });
         const path = positionals[0];
         if (!path) throw new UsageError('Name the list file (or OFAC folder): waybill screening import --source ofac PATH');
         if (!existsSync(path)) throw new UsageError(`No such file or folder: ${path}`);
         const ws = await unlocked(values['data-dir']);
         try {
-          return screeningImport(ws, typeof values.source === 'string' ? values.source : undefined, path, out);
+          return screeningImport(ws, typeof values.source === 'string' ? values.source : undefined, path, out, { allowShrink: values['allow-shrink'] === true });
         } finally {
           ws.close();
         }

@@ -10,6 +10,7 @@ import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
 import { silentLogger } from '../app/log';
 import { Workstation } from '../app/workstation';
+import { startBackend } from '../../reference-backend/server';
 
 const t = tempDir();
 const dataDir = join(t.dir, 'data');
@@ -41,7 +42,7 @@ describe('waybill screening', () => {
     writeFileSync(join(broken, 'sdn.csv'), lines.join('\n'));
     const r = await runCli(['screening', 'import', '--data-dir', dataDir, '--source', 'ofac', broken], env);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/Rejected: sdn\.csv:5: a quoted cell is never closed/);
+    expect(r.stderr).toMatch(/Rejected \(malformed\): sdn\.csv:5: a quoted cell is never closed/);
     expect(r.stderr).toMatch(/The version in force stays ofac \d{4}-\d{2}-\d{2}/);
   });
 
@@ -79,5 +80,30 @@ describe('waybill screening', () => {
     ]);
     expect(await dispatch('screening.dispose', { ...{ caseId: 'case-listed', partyDigest: 'f'.repeat(64), list: 'ofac', entryId: '1', disposition: 'true_match' } })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     ws.close();
+  });
+
+  it('a list that shrank by more than 20 % is refused unless --allow-shrink confirms it', async () => {
+    const full = await runCli(['screening', 'import', '--data-dir', dataDir, '--source', 'ofac', sharedPath('fixtures', 'sanctions', 'ofac')], env);
+    expect(full.code).toBe(0);
+    const small = await runCli(['screening', 'import', '--data-dir', dataDir, '--source', 'ofac', sharedPath('fixtures', 'sanctions', 'ofac-small')], env);
+    expect(small.code).toBe(1);
+    expect(small.stderr).toMatch(/^Rejected \(shrink\): ofac-small: \d+ entries where the version in force \(ofac .*\) has 7379: 100 % fewer, more than the 20 % allowed/);
+    expect(small.stderr).toMatch(/The version in force stays ofac \d{4}-\d{2}-\d{2} \(/);
+    const confirmed = await runCli(['screening', 'import', '--data-dir', dataDir, '--source', 'ofac', '--allow-shrink', sharedPath('fixtures', 'sanctions', 'ofac-small')], env);
+    expect(confirmed.code).toBe(0);
+    const same = await runCli(['screening', 'import', '--data-dir', dataDir, '--source', 'ofac', sharedPath('fixtures', 'sanctions', 'ofac-small')], env);
+    expect(same).toMatchObject({ code: 0, stdout: expect.stringMatching(/is already in force \(the same files\): nothing changed/) });
+  });
+
+  it('with a backend configured, the import succeeds and the CLI exits cleanly (no vault_locked after the fact)', async () => {
+    const backend = await startBackend({ testHooks: false });
+    try {
+      const r = await runCli(['screening', 'import', '--data-dir', dataDir, '--source', 'un', sharedPath('fixtures', 'sanctions', 'un', 'UN_consolidated.xml')], { ...env, WAYBILL_BACKEND_URL: backend.url, WAYBILL_BACKEND_TOKEN: backend.token });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/^Imported un 2026-02-27 \([0-9a-f]{8}\): 1003 entries, now in force\./);
+    } finally {
+      await backend.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resourcesDir } from '../../src-main/app/paths';
+import { resourcesDir } from '../../src-main/platform/paths';
 import { generateCases } from '../../src-main/cases/generate';
 import { ivms101Check } from '../../src-main/checks/ivms101';
 import { evaluateCase } from '../../src-main/rules/evaluate';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { silentLogger } from '../../src-main/app/log';
+import { silentLogger } from '../../src-main/platform/log';
 import { Workstation } from '../../src-main/app/workstation';
 import { generateCases } from '../../src-main/cases/generate';
 import { BackendClient } from '../../src-main/sync/client';

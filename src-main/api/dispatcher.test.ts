@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src-shared/result';
-import { silentLogger, type Logger } from '../app/log';
+import { silentLogger, type Logger } from '../platform/log';
 import { createDispatcher, type Handlers } from './dispatcher';
 
 const base = {} as Handlers;

@@ -1,6 +1,6 @@
 import { contract, isMethodName, type MethodName, type OutputOf, type ParsedInputOf } from '../../src-shared/contract';
 import { AppError, fail, ok, type Result } from '../../src-shared/result';
-import type { Logger } from '../app/log';
+import type { Logger } from '../platform/log';
 
 export type Handlers = { [K in MethodName]: (input: ParsedInputOf<K>) => Promise<OutputOf<K>> | OutputOf<K> };
 export type Dispatch = (method: string, input: unknown) => Promise<Result<unknown>>;

@@ -4,7 +4,7 @@ import type { CaseSummary } from '../../src-shared/domain';
 import type { Result } from '../../src-shared/result';
 import { cases, workstationWith } from '../../test/support/export';
 import { tempDir } from '../../test/support/temp';
-import { silentLogger } from '../app/log';
+import { silentLogger } from '../platform/log';
 import type { Workstation } from '../app/workstation';
 import { verifyAudit } from '../audit/chain';
 import { createDispatcher } from './dispatcher';

@@ -30,9 +30,9 @@ import {
   unlockVaultWithDevice,
   vaultExists,
 } from '../vault/vault';
-import { ensureDataDir } from './data-dir';
-import { EventBus } from './events';
-import { silentLogger, type Logger } from './log';
+import { ensureDataDir } from '../platform/data-dir';
+import { EventBus } from '../platform/events';
+import { silentLogger, type Logger } from '../platform/log';
 import { readPreferences, writePreferences, type Preferences } from './preferences';
 
 export const WAYBILL_VERSION = '0.1.0';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_TOKEN_HEADER } from '../../src-shared/channels';
 import { tempDir } from '../../test/support/temp';
-import { silentLogger } from '../app/log';
+import { silentLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';

@@ -6,8 +6,8 @@ import { extname, join, normalize, resolve, sep } from 'node:path';
 import { BRIDGE_TOKEN_HEADER } from '../../src-shared/channels';
 import { fail } from '../../src-shared/result';
 import { CONTENT_SECURITY_POLICY } from '../app/csp';
-import type { EventBus } from '../app/events';
-import type { Logger } from '../app/log';
+import type { EventBus } from '../platform/events';
+import type { Logger } from '../platform/log';
 import type { Dispatch } from '../api/dispatcher';
 
 // Browser mode: the same UI and the same API contract, served on 127.0.0.1 only.

@@ -6,7 +6,7 @@ import { openTestDb } from '../../test/support/db';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
-import { silentLogger } from '../app/log';
+import { silentLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { generateCases } from '../cases/generate';
 import { importCasesFile } from '../cases/import';

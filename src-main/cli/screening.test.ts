@@ -8,7 +8,7 @@ import { sharedPath } from '../../test/support/shared';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
-import { silentLogger } from '../app/log';
+import { silentLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { startBackend } from '../../reference-backend/server';
 

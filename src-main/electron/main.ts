@@ -6,8 +6,8 @@ import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/channels
 import { fail } from '../../src-shared/result';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
-import { resolveDataDir } from '../app/data-dir';
-import { fileLogger } from '../app/log';
+import { resolveDataDir } from '../platform/data-dir';
+import { fileLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { safeStorageProtector } from './device-key';
 import { createSecureWindow, hardenSession, hardenWebContents, isTrustedSender } from './security';

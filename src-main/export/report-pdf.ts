@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import PDFDocument from 'pdfkit';
-import { resourcesDir } from '../app/paths';
+import { resourcesDir } from '../platform/paths';
 import type { ZipEntryWriter } from './zip-writer';
 
 // The human-readable view of a bundle. Names are printed exactly as recorded, in their own script:

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import countries from 'i18n-iso-countries';
-import { resourcesDir } from '../app/paths';
+import { resourcesDir } from '../platform/paths';
 
 // ISO 3166-1 alpha-2 from a maintained package (i18n-iso-countries), not a hand-typed list.
 // It also lists XK (Kosovo), which is user-assigned, not ISO 3166-1: C3 allows only ISO codes and XX.

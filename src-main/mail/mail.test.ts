@@ -9,7 +9,7 @@ import { COMPLIANCE, mailConfig, startDovecot, startRelay, type Dovecot, type Re
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
 import { verifyAudit } from '../audit/chain';
-import { silentLogger } from '../app/log';
+import { silentLogger } from '../platform/log';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
 import { composeMail } from './compose';

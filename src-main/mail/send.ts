@@ -1,5 +1,5 @@
 import nodemailer, { type SendMailOptions } from 'nodemailer';
-import type { Logger } from '../app/log';
+import type { Logger } from '../platform/log';
 import { appendAudit } from '../audit/chain';
 import type { WritableDB } from '../store/db';
 import { readMailConfig, tlsPolicy, type MailConfig } from './config';

@@ -1,6 +1,6 @@
 import type { ImapFlow } from 'imapflow';
-import type { EventBus } from '../app/events';
-import type { Logger } from '../app/log';
+import type { EventBus } from '../platform/events';
+import type { Logger } from '../platform/log';
 import type { WritableDB } from '../store/db';
 import { readMailConfig } from './config';
 import { imapClient } from './imap';

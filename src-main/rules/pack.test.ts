@@ -77,3 +77,67 @@ describe('the rule pack', () => {
     expect(loadRulePack(odd).errors).toEqual([{ file: 'JP.json', field: 'versions.1.effectiveTo', message: 'overlaps version JP-APTCP-2023, which starts 2023-06-01' }]);
   });
 });
+
+describe('the issue-14 schema fails clearly and locally', () => {
+  const dir = DEFAULT_RULES_DIR();
+  interface RawFile {
+    timeZone: string;
+    verified: boolean;
+    verification: { checkedOn: string; reason?: string };
+    sources: unknown[];
+    versions: { threshold: { exclusive?: boolean }; effectiveFrom: string | null }[] | unknown[];
+  }
+  const mutate = (name: string, code: string, change: (f: RawFile) => void) => {
+    const d = join(t.dir, name);
+    cpSync(dir, d, { recursive: true });
+    const f = JSON.parse(readFileSync(join(d, `${code}.json`), 'utf8')) as RawFile;
+    change(f);
+    writeFileSync(join(d, `${code}.json`), JSON.stringify(f));
+    const pack = loadRulePack(d);
+    expect([...pack.broken.keys()]).toEqual([code]);
+    return pack.errors;
+  };
+
+  it('every file has a legal time zone, a verified flag and (unverified) a reason', () => {
+    const pack = loadRulePack(dir);
+    for (const f of pack.files.values()) {
+      expect(f.timeZone, f.jurisdiction).toMatch(/\//);
+      if (!f.verified) expect(f.verification.reason, f.jurisdiction).toBeTruthy();
+    }
+    expect(pack.files.get('NL')?.timeZone).toBe('Europe/Amsterdam');
+    expect(pack.files.get('US')?.timeZoneNote).toMatch(/Washington/);
+  });
+
+  it('a threshold without `exclusive` is refused: the boundary is the law\'s words, never a default', () => {
+    const errors = mutate('noexcl', 'KR', (f) => delete (f.versions[0] as { threshold: { exclusive?: boolean } }).threshold.exclusive);
+    expect(errors).toEqual([{ file: 'KR.json', field: 'versions.0.threshold.exclusive', message: expect.stringMatching(/"above\/more than".*"or more/) }]);
+  });
+
+  it('an unknown time zone is refused by name', () => {
+    const errors = mutate('badtz', 'JP', (f) => (f.timeZone = 'Asia/Edo'));
+    expect(errors).toEqual([{ file: 'JP.json', field: 'timeZone', message: 'must be an IANA time zone, e.g. Europe/Amsterdam' }]);
+  });
+
+  it('an unverified file must say why', () => {
+    const errors = mutate('noreason', 'SG', (f) => (f.verification = { checkedOn: '2026-11-29' }));
+    expect(errors).toEqual([{ file: 'SG.json', field: 'verification.reason', message: 'an unverified rule must say what could not be verified and why' }]);
+  });
+
+  it('an unknown start date needs inForceBy (no invented date)', () => {
+    const errors = mutate('nostart', 'KR', (f) => ((f.versions[0] as { effectiveFrom: string | null }).effectiveFrom = null));
+    expect(errors).toEqual([{ file: 'KR.json', field: 'versions.0.inForceBy', message: expect.stringMatching(/start date is unknown/) }]);
+  });
+
+  it('a verified travel rule quotes its threshold and cites the article', () => {
+    const errors = mutate('noquote', 'KR', (f) => (f.verified = true));
+    expect(errors).toEqual([
+      { file: 'KR.json', field: 'versions.0.threshold.text', message: 'a verified rule quotes its threshold wording' },
+      { file: 'KR.json', field: 'versions.0.sources', message: 'a verified rule cites its threshold source down to the article, with a quote' },
+    ]);
+  });
+
+  it('a "prohibited" or "no_travel_rule" period must say why', () => {
+    const errors = mutate('nonote', 'CN', (f) => (f.versions = [{ version: 'CN-BAN', regime: 'prohibited', effectiveFrom: '2021-09-24', effectiveTo: null, sources: f.sources }]));
+    expect(errors).toEqual([{ file: 'CN.json', field: 'versions.0.note', message: expect.any(String) }]);
+  });
+});

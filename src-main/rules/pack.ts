@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { resourcesDir } from '../app/paths';
+import { resourcesDir } from '../platform/paths';
 
 // The rule pack: one JSON file per jurisdiction (and the EU/EEA as a group) in resources/rules.
 // Every file is schema-checked at load. A broken file is an error naming the file and the field;
@@ -11,15 +11,44 @@ import { resourcesDir } from '../app/paths';
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 const decimal = z.string().regex(/^(0|[1-9]\d*)(\.\d+)?$/, 'must be a decimal number written as a string');
 const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 currency code');
-const money = z.object({ amount: decimal, currency, exclusive: z.boolean().optional() }).strict();
+// `exclusive` is required: whether a boundary amount is caught is the law's words ("above" vs "or more"),
+// never a default. `text` quotes those words from the source.
+const money = z
+  .object({
+    amount: decimal,
+    currency,
+    exclusive: z.boolean({ error: 'must say whether the amount itself is caught: true for "above/more than", false for "or more/at least/from"' }),
+    text: z.string().min(1).optional(),
+  })
+  .strict();
 const item = z.enum(['name', 'account', 'address', 'nationalId', 'customerId', 'birth']);
 const requirement = z.object({ id: z.string().min(1), label: z.string().min(1), anyOf: z.array(z.array(item).min(1)).min(1) }).strict();
 const tier = z
   .object({ name: z.string().min(1), from: money.optional(), originator: z.array(requirement), beneficiary: z.array(requirement), note: z.string().optional() })
   .strict();
-const source = z.object({ label: z.string().min(1), url: z.url() }).strict();
+const source = z.object({ label: z.string().min(1), url: z.url(), article: z.string().min(1).optional(), quote: z.string().min(1).optional() }).strict();
 const sources = z.array(source).min(1, 'every rule must cite at least one source');
-const common = { version: z.string().min(1), effectiveFrom: isoDate, effectiveTo: isoDate.nullable(), note: z.string().optional(), sources };
+/** IANA zone names this Node (full ICU) knows; a typo is a broken file, not a silent UTC. */
+const ianaZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return tz.includes('/') || tz === 'UTC';
+    } catch {
+      return false;
+    }
+  },
+  { message: 'must be an IANA time zone, e.g. Europe/Amsterdam' },
+);
+const common = {
+  version: z.string().min(1),
+  // null: the start date is unknown (never invented); `inForceBy` then says from when a source shows it.
+  effectiveFrom: isoDate.nullable(),
+  inForceBy: isoDate.optional(),
+  effectiveTo: isoDate.nullable(),
+  note: z.string().optional(),
+  sources,
+};
 const travelRule = z
   .object({
     ...common,
@@ -29,8 +58,15 @@ const travelRule = z
     unhostedWallet: z.object({ duty: z.enum(['verify_ownership', 'risk_based', 'none']), from: money.optional(), note: z.string().optional() }).strict(),
   })
   .strict();
-const noneKnown = z.object({ ...common, regime: z.literal('none_known'), note: z.string().min(1) }).strict();
-const version = z.discriminatedUnion('regime', [travelRule, noneKnown]);
+const noteRequired = z.string().min(1, 'must say why');
+/** Verified: no Travel Rule in force in this period → "not required on this side". */
+const noTravelRule = z.object({ ...common, regime: z.literal('no_travel_rule'), note: noteRequired }).strict();
+/** VASP business banned (e.g. CN since 24 Sep 2021) → a red-flag outcome, not "a rule with no minimum". */
+const prohibited = z.object({ ...common, regime: z.literal('prohibited'), note: noteRequired }).strict();
+/** We do not know → "cannot evaluate". */
+const noneKnown = z.object({ ...common, regime: z.literal('none_known'), note: noteRequired }).strict();
+const version = z.discriminatedUnion('regime', [travelRule, noTravelRule, prohibited, noneKnown]);
+const verification = z.object({ checkedOn: isoDate, reason: z.string().min(1).optional(), notes: z.string().min(1).optional() }).strict();
 const ruleFile = z
   .object({
     jurisdiction: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter code'),
@@ -40,6 +76,10 @@ const ruleFile = z
     members: z.array(z.string().regex(/^[A-Z]{2}$/)).optional(),
     authority: z.string().min(1),
     currency: currency.optional(),
+    timeZone: ianaZone,
+    timeZoneNote: z.string().min(1).optional(),
+    verified: z.boolean({ error: 'must say whether the rule was checked against the primary text (true/false)' }),
+    verification,
     retentionYears: z.number().int().min(1).max(30),
     retentionSource: source.optional(),
     provenance: z.enum(['curated', 'reference']),
@@ -73,18 +113,31 @@ export interface RulePack {
 
 export const DEFAULT_RULES_DIR = () => join(resourcesDir(), 'rules');
 
+/** Where a version starts for ordering: its effective date, or (start unknown) the date a source shows it in force. */
+export const versionStart = (v: RuleVersion): string => v.effectiveFrom ?? v.inForceBy ?? '';
+
 function semanticErrors(file: string, f: RuleFile): PackError[] {
   const errors: PackError[] = [];
   const code = file.replace(/\.json$/, '');
   if (f.jurisdiction !== code) errors.push({ file, field: 'jurisdiction', message: `says ${f.jurisdiction}, but the file is named ${file}` });
   if (f.kind === 'member' && !f.group) errors.push({ file, field: 'group', message: 'a member file must name its group' });
-  const sorted = [...f.versions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+  if (!f.verified && !f.verification.reason) errors.push({ file, field: 'verification.reason', message: 'an unverified rule must say what could not be verified and why' });
+  f.versions.forEach((v, i) => {
+    const at = `versions.${i}`;
+    if (v.effectiveFrom === null && !v.inForceBy) errors.push({ file, field: `${at}.inForceBy`, message: 'a version whose start date is unknown (effectiveFrom null) must give the earliest date a source shows it in force' });
+    if (v.effectiveFrom !== null && v.inForceBy) errors.push({ file, field: `${at}.inForceBy`, message: 'only for a version whose start date is unknown (effectiveFrom null)' });
+    if (f.verified && v.regime === 'travel_rule') {
+      if (!v.threshold.text) errors.push({ file, field: `${at}.threshold.text`, message: 'a verified rule quotes its threshold wording' });
+      if (!v.sources.some((s) => s.article && s.quote)) errors.push({ file, field: `${at}.sources`, message: 'a verified rule cites its threshold source down to the article, with a quote' });
+    }
+  });
+  const sorted = [...f.versions].sort((a, b) => versionStart(a).localeCompare(versionStart(b)));
   sorted.forEach((v, i) => {
     const at = `versions.${f.versions.indexOf(v)}`;
-    if (v.effectiveTo && v.effectiveTo < v.effectiveFrom) errors.push({ file, field: `${at}.effectiveTo`, message: 'ends before it starts' });
+    if (v.effectiveTo && v.effectiveTo < versionStart(v)) errors.push({ file, field: `${at}.effectiveTo`, message: 'ends before it starts' });
     const next = sorted[i + 1];
-    if (next && (v.effectiveTo === null || v.effectiveTo >= next.effectiveFrom)) {
-      errors.push({ file, field: `${at}.effectiveTo`, message: `overlaps version ${next.version}, which starts ${next.effectiveFrom}` });
+    if (next && (v.effectiveTo === null || v.effectiveTo >= versionStart(next))) {
+      errors.push({ file, field: `${at}.effectiveTo`, message: `overlaps version ${next.version}, which starts ${versionStart(next)}` });
     }
     if (v.regime === 'travel_rule') {
       v.tiers.forEach((t, ti) => {
@@ -153,7 +206,7 @@ export function versionsFor(pack: RulePack, code: string): { own: RuleVersion[];
   return { own: file?.versions ?? [], group: groupFile?.versions ?? [], file };
 }
 
-const inForce = (v: RuleVersion, date: string) => v.effectiveFrom <= date && (v.effectiveTo === null || date <= v.effectiveTo);
+const inForce = (v: RuleVersion, date: string) => versionStart(v) <= date && (v.effectiveTo === null || date <= v.effectiveTo);
 
 export type VersionLookup =
   | { ok: true; version: TravelRuleVersion; via: string; file: RuleFile }

@@ -1,6 +1,6 @@
 import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
-import type { EventBus } from '../app/events';
-import type { Logger } from '../app/log';
+import type { EventBus } from '../platform/events';
+import type { Logger } from '../platform/log';
 import { appendAudit } from '../audit/chain';
 import { describeIssues } from '../cases/import';
 import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../app/atomic-file';
+import { writeFileAtomic } from '../platform/atomic-file';
 
 // Failed unlocks are counted on disk, so restarting the app (or looping the CLI) does not reset them.
 const FILE = 'unlock-attempts.json';

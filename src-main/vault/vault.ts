@@ -3,7 +3,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../src-shared/result';
-import { writeFileAtomic } from '../app/atomic-file';
+import { writeFileAtomic } from '../platform/atomic-file';
 import { canonicalJson } from '../audit/canonical-json';
 import { DEFAULT_KDF, MIN_ITERATIONS, MIN_MEMORY_KIB, deriveKey, type KdfParams } from './kdf';
 import { deviceProtectorRefusal, type DeviceKeyProtector } from './device-key';

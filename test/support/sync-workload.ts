@@ -1,6 +1,6 @@
 // A workstation doing a day's work in a loop: pull, decide every undecided case, push the outbox.
 // The SIGKILL test kills this process at random moments and starts it again.
-import { silentLogger } from '../../src-main/app/log';
+import { silentLogger } from '../../src-main/platform/log';
 import { Workstation } from '../../src-main/app/workstation';
 import { recordDecision } from '../../src-main/cases/decide';
 import { BackendClient } from '../../src-main/sync/client';

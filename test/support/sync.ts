@@ -1,4 +1,4 @@
-import { silentLogger } from '../../src-main/app/log';
+import { silentLogger } from '../../src-main/platform/log';
 import { Workstation } from '../../src-main/app/workstation';
 import { BackendClient } from '../../src-main/sync/client';
 import { SyncEngine } from '../../src-main/sync/engine';

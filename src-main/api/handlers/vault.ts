@@ -1,0 +1,20 @@
+import type { AreaHandlers, HandlerContext } from './context';
+
+/** The vault and the session: create, unlock, lock, change the passphrase, stay awake. */
+export function vaultHandlers({ ws }: HandlerContext): AreaHandlers<'app.status' | 'vault.create' | 'vault.unlock' | 'vault.unlockWithDevice' | 'vault.lock' | 'vault.changePassphrase' | 'session.touch'> {
+  return {
+    'app.status': () => ws.status(),
+    'vault.create': async ({ passphrase, rememberOnDevice }) => ws.createVault(passphrase, rememberOnDevice),
+    'vault.unlock': async ({ passphrase }) => ws.unlock(passphrase),
+    'vault.unlockWithDevice': () => ws.unlockWithDevice(),
+    'vault.lock': () => ws.lock('manual'),
+    'vault.changePassphrase': async ({ current, next }) => {
+      await ws.changePassphrase(current, next);
+      return null;
+    },
+    'session.touch': () => {
+      ws.touch();
+      return null;
+    },
+  };
+}

@@ -29,12 +29,11 @@ const FILES: Record<string, { body: Buffer; status?: number; length?: number }> 
 beforeAll(async () => {
   server = createServer((req, res) => {
     hits.push(req.url ?? '');
-    if (req.url === '/moved') return res.writeHead(302, { Location: '/un.xml' }).end();
-    if (req.url === '/loop') return res.writeHead(302, { Location: '/loop' }).end();
     const f = FILES[req.url ?? ''];
-    if (!f) return res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Length': f.length ?? f.body.length });
-    res.end(f.body);
+    if (req.url === '/moved') res.writeHead(302, { Location: '/un.xml' }).end();
+    else if (req.url === '/loop') res.writeHead(302, { Location: '/loop' }).end();
+    else if (!f) res.writeHead(404).end();
+    else res.writeHead(200, { 'Content-Length': f.length ?? f.body.length }).end(f.body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -1,6 +1,7 @@
 import { AppError } from '../../../src-shared/result';
 import { recordDecision } from '../../cases/decide';
 import { addAnalyst, listAnalysts, proposeDecision, reviewProposal, verifyAnalyst } from '../../cases/four-eyes';
+import { screeningStatus } from '../../screening/manage';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** Deciding a case, four eyes (proposals, their review) and the analysts who may approve. */
@@ -11,6 +12,9 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'
       ws.touch();
       const before = detail(caseId);
       if (!before.decidable.ok) throw new AppError('conflict', before.decidable.reason ?? 'This case cannot be decided now.');
+      // The freshness policy: no acceptance screened against a list older than it allows (docs/screening.md).
+      const stale = kind === 'accept' ? screeningStatus(db, ws.preferences).blocked : null;
+      if (stale) throw new AppError('conflict', stale);
       const input = { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor };
       if (before.fourEyes.length) {
         // High risk: the decision waits for a second analyst and does not leave until approved.

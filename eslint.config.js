@@ -55,6 +55,18 @@ export default tseslint.config(
     },
   },
   {
+    // Issue 19: SQL lives in the areas (store/, cases/, sync/, mail/, …). The API handlers and the
+    // Workstation only call them, so a rule has one home and a reader finds it there.
+    files: ['src-main/api/**/*.ts', 'src-main/app/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression > MemberExpression.callee[property.name='prepare'], CallExpression > MemberExpression.callee[property.value='prepare'], CallExpression > ChainExpression > MemberExpression[property.name='prepare'], CallExpression > ChainExpression > MemberExpression[property.value='prepare']",
+        message: 'No SQL in src-main/api or src-main/app: SQL belongs in the areas (store/, cases/, sync/, mail/, …); call a function there.',
+      }],
+    },
+  },
+  {
     // The core runs in plain Node (CLI, browser mode, tests); only src-main/electron may touch Electron.
     files: ['src-main/**/*.ts'],
     ignores: ['src-main/electron/**'],

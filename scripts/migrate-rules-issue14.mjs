@@ -48,7 +48,7 @@ const SPECIAL = {
 
 const explicit = (m) => (m && m.exclusive === undefined ? { ...m, exclusive: false } : m);
 
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('_')).sort()) {
   const code = file.replace(/\.json$/, '');
   const f = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   let timeZone;

@@ -13,6 +13,37 @@ const decimalString = z
 // Any offset is accepted and stored as UTC in one form (what toISOString writes): the store
 // compares times as text (sorting, date ranges, retention), which is only right in one form.
 const isoTime = z.iso.datetime({ offset: true }).transform((s) => new Date(s).toISOString());
+/**
+ * Every string in a case's IVMS101 member: at most the longest IVMS101 text datatype (Max512Text), and
+ * member names at most 64 characters. The engine judges each field's own Max*Text later (a case with
+ * broken IVMS101 is still a case to review); past this bound the case is refused, naming the field.
+ */
+export const MAX_IVMS101_TEXT = 512;
+const MAX_IVMS101_KEY = 64;
+
+function boundIvms101Strings(root: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  // Iterative: the member's depth is bounded by the line reader, but a walk here must not rely on it.
+  const stack: { v: unknown; path: (string | number)[] }[] = [{ v: root, path: [] }];
+  let issues = 0;
+  while (stack.length && issues < 3) {
+    const { v, path } = stack.pop()!;
+    if (typeof v === 'string') {
+      if (v.length > MAX_IVMS101_TEXT) {
+        ctx.addIssue({ code: 'custom', path, message: `is ${v.length} characters, longer than ${MAX_IVMS101_TEXT} (the longest IVMS101 text, Max512Text)` });
+        issues++;
+      }
+    } else if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, x] of Object.entries(v)) {
+        if (k.length > MAX_IVMS101_KEY) {
+          ctx.addIssue({ code: 'custom', path, message: `has a member name of ${k.length} characters, longer than ${MAX_IVMS101_KEY}` });
+          issues++;
+        } else stack.push({ v: x, path: [...path, k] });
+      }
+    }
+  }
+}
+
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166-1 alpha-2 code');
 
 export const counterpartySchema = z.object({
@@ -46,7 +77,7 @@ export const caseRecordSchema = z.object({
   walletType: z.enum(WALLET_TYPES),
   counterparty: counterpartySchema.nullable(),
   // Validated by the IVMS101 engine, not here: a case with broken IVMS101 is still a case to review.
-  ivms101: z.record(z.string(), z.unknown()),
+  ivms101: z.record(z.string(), z.unknown()).superRefine(boundIvms101Strings),
   aml: amlResultSchema.optional(),
   txHash: z.string().max(128).nullable(),
   version: z.number().int().min(1),

@@ -42,7 +42,8 @@ export interface Ivms101Check {
   engine: string;
   /** Present when the payload could be read at all. */
   edition: '2020' | '2023' | null;
-  form: 'json' | 'protobuf-json' | null;
+  /** How the payload was encoded (src-main/ivms101/read.ts Form; docs/ivms101-shapes.md). */
+  form: 'json' | 'json-pascal-entities' | 'protobuf-json' | 'protobuf-json-snake' | null;
   reason: string | null;
   errors: Problem[];
   warnings: Problem[];
@@ -81,9 +82,16 @@ export interface RateUsed {
 export interface RuleSource {
   label: string;
   url: string;
+  article?: string;
+  quote?: string;
 }
 
-export type SideStatus = 'applies' | 'below_threshold' | 'cannot_evaluate' | 'no_counterparty_vasp';
+/**
+ * `not_required`: the jurisdiction had no Travel Rule in force on that local date (verified), distinct from
+ * `cannot_evaluate` (we do not know: unknown jurisdiction, missing or stale rate that decides, broken file).
+ * `prohibited`: VASP business is banned there — a red flag.
+ */
+export type SideStatus = 'applies' | 'below_threshold' | 'not_required' | 'prohibited' | 'cannot_evaluate' | 'no_counterparty_vasp';
 
 /** One jurisdiction's view of the transfer: which rule, at what converted amount, which tier, why. */
 export interface SideEvaluation {
@@ -100,6 +108,13 @@ export interface SideEvaluation {
   tier: string | null;
   reason: string;
   sources: RuleSource[];
+  /** The jurisdiction's local date the version was chosen for, and its legal time zone (absent in results stored before engine 2). */
+  localDate?: string | null;
+  timeZone?: string | null;
+  /** A territory following another jurisdiction's law: that jurisdiction. */
+  follows?: string | null;
+  /** Whether the rule that decided this side was checked against the primary text; null when no rule decided. */
+  verified?: boolean | null;
 }
 
 export interface UnhostedDuty {
@@ -109,9 +124,17 @@ export interface UnhostedDuty {
   applies: boolean | null;
   threshold: MoneyAmount | null;
   reason: string;
+  /** What the rule requires for a self-hosted wallet at any amount (e.g. EU: obtain and hold the data). */
+  always?: string | null;
 }
 
-export type TravelRuleOutcome = 'applies' | 'below_threshold' | 'cannot_evaluate';
+/**
+ * `not_required`: no Travel Rule in force on either side. `prohibited`: a side's jurisdiction bans VASP
+ * business (red flag; the other side's duties are still listed). See docs/rule-pack.md.
+ */
+export type TravelRuleOutcome = 'applies' | 'below_threshold' | 'not_required' | 'prohibited' | 'cannot_evaluate';
+
+export const TRAVEL_RULE_OUTCOMES: readonly TravelRuleOutcome[] = ['applies', 'below_threshold', 'not_required', 'prohibited', 'cannot_evaluate'];
 
 export interface TravelRuleEvaluation {
   outcome: TravelRuleOutcome;
@@ -123,6 +146,10 @@ export interface TravelRuleEvaluation {
   counterparty: { capability: 'protocol' | 'email' | 'self-hosted'; protocol: string | null; note: string };
   inputs: { transferTime: string; value: MoneyAmount; homeJurisdiction: string; counterpartyJurisdiction: string | null };
   rulePackDigest: string;
+  /** Red flags an analyst must see (a jurisdiction that prohibits VASP activity). */
+  redFlags?: string[];
+  /** Jurisdictions whose unverified rule decided something in this evaluation, with why it is unverified. */
+  unverified?: { jurisdiction: string; reason: string }[];
 }
 
 // ---- sanctions screening -------------------------------------------------------------------------

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetail } from '../../src-shared/contract';
 import type { CaseSummary } from '../../src-shared/domain';
@@ -168,6 +170,20 @@ describe('decisions and four eyes', () => {
     const actions = approved.timeline.map((e) => `${e.action}:${e.actor}`);
     expect(actions).toEqual(expect.arrayContaining(['decision.proposed:os:alice', 'decision.review_refused:os:alice', 'decision.approved:bob', 'decision.reject:os:alice']));
     expect(verifyAudit(ws.database()).ok).toBe(true);
+  });
+
+  it("throttles the approver's passphrase like unlock: 10 parallel wrong tries, three checked, the rest wait (issue 15)", async () => {
+    const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows.filter((r) => !r.awaitingApproval && !r.waitingToSync).at(-1)!;
+    const proposalId = (await decide({ caseId: c.id, kind: 'accept', reasonCodes: [] })).proposals[0]!.id;
+    const tries = await Promise.all(
+      Array.from({ length: 10 }, () => call('cases.review', { proposalId, approver: 'bob', passphrase: 'a guess at bobs passphrase', approve: true }).catch((e: { code: string }) => e.code)),
+    );
+    expect(tries.filter((x) => x === 'wrong_passphrase')).toHaveLength(3);
+    expect(tries.filter((x) => x === 'throttled')).toHaveLength(7);
+    // The right passphrase waits too, so guessing cannot be interleaved with the real approver.
+    await expect(call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: false })).rejects.toMatchObject({ code: 'throttled' });
+    rmSync(join(t.dir, 'approval-attempts.json')); // the wait has passed (the test does not sleep)
+    await call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: false });
   });
 
   it('a declined proposal leaves the case open and nothing queued', async () => {

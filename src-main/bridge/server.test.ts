@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_TOKEN_HEADER } from '../../src-shared/channels';
@@ -8,7 +9,7 @@ import { silentLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
-import { startBridge, type Bridge } from './server';
+import { MAX_CONNECTIONS, startBridge, type Bridge } from './server';
 
 let t: ReturnType<typeof tempDir>;
 let ws: Workstation;
@@ -158,5 +159,56 @@ describe('browser-mode HTTP bridge', () => {
       req.end();
     });
     expect(got).toContain('data: {"name":"cases.changed","payload":{"count":3}}');
+  });
+
+  it('cuts off a body that trickles in, with 408, long before it is complete', async () => {
+    const slow = await startBridge({ dispatch: createDispatcher(createHandlers(ws), silentLogger), events: ws.events, staticDir: join(t.dir, 'static'), logger: silentLogger, requestTimeoutMs: 1000 });
+    try {
+      const body = JSON.stringify({ passphrase: 'x'.repeat(200) });
+      const socket = connect(slow.port, '127.0.0.1');
+      let answer = '';
+      let sent = 0;
+      socket.on('data', (d: Buffer) => (answer += d.toString()));
+      const closed = new Promise<void>((r) => socket.on('close', () => r()));
+      socket.on('error', () => {});
+      socket.write(`POST /api/invoke/vault.unlock HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nContent-Type: application/json\r\n${BRIDGE_TOKEN_HEADER}: ${slow.token}\r\nContent-Length: ${body.length}\r\n\r\n`);
+      // One byte every 100 ms: the whole body would take 20 s; the server must not wait for it.
+      const trickle = setInterval(() => {
+        if (socket.destroyed || sent >= body.length) return clearInterval(trickle);
+        socket.write(body[sent++] ?? '');
+      }, 100);
+      await closed;
+      clearInterval(trickle);
+      expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+      expect(sent).toBeLessThan(body.length);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it(`holds at most ${MAX_CONNECTIONS} connections at once and serves again when they go`, async () => {
+    const open = (): Promise<Socket> =>
+      new Promise((resolve, reject) => {
+        const s = connect(bridge.port, '127.0.0.1', () => resolve(s));
+        s.on('error', reject);
+      });
+    const held: Socket[] = [];
+    for (let i = 0; i < MAX_CONNECTIONS; i++) held.push(await open());
+    // Each is a request whose headers never end: without the cap every one would be held.
+    for (const s of held) s.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\n`);
+    const extra = await open();
+    extra.on('error', () => {});
+    const refused = await new Promise<string>((resolve) => {
+      let got = '';
+      extra.on('data', (d: Buffer) => (got += d.toString()));
+      extra.on('close', () => resolve(got));
+      extra.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nConnection: close\r\n\r\n`);
+    });
+    expect(refused).toBe('');
+    await Promise.all(held.map((s) => new Promise<void>((r) => (s.destroyed ? r() : (s.once('close', () => r()), s.destroy())))));
+    // The server learns of the closes asynchronously; ask until it serves.
+    let status = 0;
+    for (let i = 0; i < 50 && status !== 200; i++) status = (await call('/').catch(() => ({ status: 0 }))).status;
+    expect(status).toBe(200);
   });
 });

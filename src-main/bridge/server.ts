@@ -22,6 +22,10 @@ export interface BridgeOptions {
   logger: Logger;
   port?: number;
   token?: string;
+  /** Time to receive a whole request, headers and body (default BODY_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
+  /** Connections open at once (default MAX_CONNECTIONS); past it a new one is closed at once. */
+  maxConnections?: number;
 }
 
 export interface Bridge {
@@ -34,6 +38,10 @@ export interface Bridge {
 }
 
 const MAX_BODY = 1024 * 1024;
+/** A request's headers and body must arrive within this; a body trickled in byte by byte is cut off (408). */
+export const BODY_TIMEOUT_MS = 10_000;
+/** One page needs a handful (a browser opens six per host, plus the event stream). */
+export const MAX_CONNECTIONS = 32;
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -127,7 +135,11 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       req.on('error', reject);
     });
 
-  const server: Server = createServer((req, res) => {
+  const requestTimeout = opts.requestTimeoutMs ?? BODY_TIMEOUT_MS;
+  const server: Server = createServer(
+    // Node checks these timeouts on an interval (30 s by default); once a second keeps the bound close.
+    { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) },
+    (req, res) => {
     void (async () => {
       if (!allowedHosts().has(req.headers.host ?? '')) return json(res, 421, fail('forbidden', 'Unexpected Host header.'));
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
@@ -161,7 +173,9 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     })().catch(() => {
       if (!res.headersSent) json(res, 500, fail('internal', 'Internal error.'));
     });
-  });
+    },
+  );
+  server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;
 
   const unsubscribe = opts.events.subscribe((name, payload) => {
     const frame = `event: message\ndata: ${JSON.stringify({ name, payload })}\n\n`;

@@ -85,7 +85,7 @@ export function proposalsForCase(db: ReadableDB, caseId: string): Proposal[] {
   return (db.prepare('SELECT id FROM decision_proposals WHERE case_id = ? ORDER BY proposed_at').all(caseId) as { id: string }[]).map((r) => proposalById(db, r.id)!);
 }
 
-function proposalById(db: ReadableDB, id: string): Proposal | null {
+export function proposalById(db: ReadableDB, id: string): Proposal | null {
   const r = db.prepare('SELECT * FROM decision_proposals WHERE id = ?').get(id) as Record<string, unknown> | undefined;
   if (!r) return null;
   return {

@@ -1,12 +1,10 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { createInterface } from 'node:readline';
-import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
-import type { z } from 'zod';
 import { appendAudit } from '../audit/chain';
-import { runCaseChecks, type CheckContext } from '../checks/run';
-import { quarantine, upsertCase, type UpsertOutcome } from '../store/cases';
+import type { CheckContext } from '../checks/run';
 import type { WritableDB } from '../store/db';
+import { readJsonLines } from '../input/json-lines';
+import { admit, type RawCase } from './intake';
 
 export interface RejectedLine {
   line: number;
@@ -23,69 +21,35 @@ export interface ImportReport {
   rejected: RejectedLine[];
 }
 
-/** Names the field and the rule, never the value: the value may be personal data. */
-export function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length ? i.path.join('.') : '(record)'}: ${i.message}`)
-    .join('; ');
-}
-
-/** A JSON.parse message can quote the input; keep only where it broke. */
-function jsonErrorReason(e: unknown): string {
-  const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-  return m ? `not valid JSON (at character ${Number(m[1]) + 1})` : 'not valid JSON';
-}
-
-export type LineResult = { ok: true; record: CaseRecord } | { ok: false; reason: string };
-
-export function parseCaseLine(text: string): LineResult {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, reason: jsonErrorReason(e) };
-  }
-  const parsed = caseRecordSchema.safeParse(raw);
-  return parsed.success ? { ok: true, record: parsed.data } : { ok: false, reason: describeIssues(parsed.error) };
-}
+// Re-exported: the CLI's rule commands name schema issues the same way.
+export { describeIssues } from './intake';
 
 const BATCH = 500;
 
 /**
- * Imports a JSON Lines file of cases. Each bad line is quarantined with its line number and reason;
- * every good line is kept and checked. Work is committed in batches, each with its audit events.
+ * Imports a JSON Lines file of cases through the intake (cases/intake.ts: the same rules as the
+ * backend's feed). Each refused line is quarantined with its line number and reason; every good
+ * line is kept and checked. Work is committed in batches, each with its audit events.
  */
 export async function importCasesFile(db: WritableDB, file: string, actor: string, checks: CheckContext): Promise<ImportReport> {
   const report: ImportReport = { read: 0, inserted: 0, updated: 0, unchanged: 0, purged: 0, rejected: [] };
   const source = `import:${basename(file)}`;
   const at = new Date().toISOString();
-  type Item = { line: number; text: string; result: LineResult };
+  type Item = { line: number; raw: RawCase };
   let batch: Item[] = [];
 
   const commit = db.transaction((items: Item[]) => {
-    for (const { line, text, result } of items) {
-      if (!result.ok) {
-        quarantine(db, { source, location: `line ${line}`, reason: result.reason, raw: text, at });
-        report.rejected.push({ line, reason: result.reason });
-        continue;
-      }
-      const outcome: UpsertOutcome = upsertCase(db, result.record, at);
-      report[outcome]++;
-      if (outcome === 'inserted' || outcome === 'updated') {
-        runCaseChecks(db, result.record, checks, at);
-        appendAudit(db, { actor, action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`, caseId: result.record.id, payload: { source, version: result.record.version, status: result.record.status }, at });
-      }
+    for (const { line, raw } of items) {
+      const r = admit(db, raw, { name: source, location: `line ${line}`, actor }, { checks, at });
+      if (r.outcome === 'quarantined') report.rejected.push({ line, reason: r.reason });
+      else report[r.outcome]++;
     }
   });
 
-  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let n = 0;
-  for await (const text of lines) {
-    n++;
-    if (text.trim() === '') continue;
+  // Bytes, not text: the line and encoding limits hold before anything is decoded (src-main/input).
+  for await (const l of readJsonLines(createReadStream(file))) {
     report.read++;
-    batch.push({ line: n, text, result: parseCaseLine(text) });
+    batch.push(l.ok ? { line: l.line, raw: { text: l.text } } : { line: l.line, raw: { text: l.raw, error: l.reason } });
     if (batch.length >= BATCH) {
       commit(batch);
       batch = [];

@@ -28,7 +28,8 @@ export interface CheckContext {
   minScreeningScore?: number;
 }
 
-export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/1';
+// 2: local legal dates, territories, not_required/prohibited, stale rates never decide "below" (issue 14).
+export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/2';
 const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
 
 function store(db: WritableDB, caseId: string, check: Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'>, inputs: unknown, now: string): boolean {
@@ -45,10 +46,20 @@ function failed(name: string, e: unknown): Omit<StoredCheck<unknown>, 'inputsDig
   return { name, engineVersion: 'failed', outcome: name === 'ivms101' ? 'unreadable' : 'cannot_evaluate', summary: `Not checked: ${reason}`, result: { reason } };
 }
 
+const TRAVEL_HEAD: Record<string, string> = { below_threshold: 'Below threshold', not_required: 'Not required (no Travel Rule in force)' };
 const travelSummary = (r: TravelRuleEvaluation): string => {
   const applies = r.sides.filter((s) => s.status === 'applies').map((s) => `${s.jurisdiction} ${s.version}${s.tier && s.tier !== 'all transfers' ? ` (${s.tier})` : ''}`);
-  const head = r.outcome === 'applies' ? `Applies: ${applies.join('; ')}` : r.outcome === 'below_threshold' ? 'Below threshold' : `Cannot evaluate: ${r.sides.filter((s) => s.status === 'cannot_evaluate').map((s) => s.jurisdiction).join(', ')}`;
-  return r.warnings.length ? `${head} — ${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}` : head;
+  const head =
+    r.outcome === 'prohibited'
+      ? `RED FLAG: ${r.sides.filter((s) => s.status === 'prohibited').map((s) => s.jurisdiction).join(', ')} prohibits VASP activity${applies.length ? `; applies: ${applies.join('; ')}` : ''}`
+      : r.outcome === 'applies'
+        ? `Applies: ${applies.join('; ')}`
+        : r.outcome === 'cannot_evaluate'
+          ? `Cannot evaluate: ${r.sides.filter((s) => s.status === 'cannot_evaluate').map((s) => s.jurisdiction).join(', ')}`
+          : (TRAVEL_HEAD[r.outcome] ?? r.outcome);
+  // An unverified rule that decided something is said wherever the outcome is shown.
+  const unverified = r.unverified?.length ? ` (unverified rule: ${r.unverified.map((u) => u.jurisdiction).join(', ')})` : '';
+  return `${head}${unverified}${r.warnings.length ? ` — ${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}` : ''}`;
 };
 
 export function runCaseChecks(db: WritableDB, c: CaseRecord, ctx: CheckContext, now = new Date().toISOString()): string[] {

@@ -32,6 +32,14 @@ describe('waybill ivms101', () => {
     });
   });
 
+  it('validate: says which shape it read (form, envelope); a TRISA 2022-2024 payload with beneficiaryPerson is 2020 and valid', async () => {
+    const shapes = join(__dirname, '..', 'ivms101', 'fixtures', 'shapes');
+    const trisa = JSON.parse((await runCli(['ivms101', 'validate', join(shapes, 'trisa-protojson-v1.3.0.json'), '--json'])).stdout);
+    expect(trisa).toMatchObject({ valid: true, edition: '2020', form: 'protobuf-json', envelope: null, errors: [] });
+    const code = JSON.parse((await runCli(['ivms101', 'validate', join(shapes, 'code.json'), '--json'])).stdout);
+    expect(code).toMatchObject({ valid: true, form: 'json-pascal-entities', envelope: '"ivms101" member' });
+  });
+
   it('validate: exit 2 for what is not IVMS101 or not JSON', async () => {
     expect((await runCli(['ivms101', 'validate', fixture('envoy/transaction.json')])).code).toBe(2);
     const broken = join(t.dir, 'broken.json');

@@ -1,20 +1,53 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { evaluateCompleteness, ruleSetsFor } from '../ivms101/completeness';
 import { defaultRulePack } from '../rules/pack';
 import { readIvms101Text } from '../ivms101/engine';
 import { writeEdition } from '../ivms101/model';
 import type { Problem } from '../ivms101/problems';
+import { decodeUtf8, MAX_LINE_BYTES } from '../input/limits';
+import type { Form } from '../ivms101/read';
 import { UsageError } from './passphrase';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 
-function readFile(file: string): string {
+/**
+ * The document as text, or why it cannot be read: larger than MAX_LINE_BYTES (refused before it is
+ * read into memory) or not UTF-8 (named by byte offset). A UTF-8 BOM at the start is accepted.
+ */
+function readFile(file: string): { ok: true; text: string } | { ok: false; reason: string } {
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch {
     throw new UsageError(`Cannot read ${file}.`);
   }
+  try {
+    const size = fstatSync(fd).size;
+    if (size > MAX_LINE_BYTES) return { ok: false, reason: `the file is ${size} bytes, larger than the limit of ${MAX_LINE_BYTES} bytes for an IVMS101 document` };
+    const buf = Buffer.alloc(size);
+    let got = 0;
+    for (let n = -1; n !== 0 && got < size; got += n) n = readSync(fd, buf, got, size - got, null);
+    const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    const decoded = decodeUtf8(buf.subarray(bom, got));
+    return decoded.ok ? decoded : { ok: false, reason: `not valid UTF-8 at byte ${bom + decoded.offset + 1} of the file` };
+  } catch {
+    throw new UsageError(`Cannot read ${file}.`);
+  } finally {
+    closeSync(fd);
+  }
 }
+
+function readDocument(file: string) {
+  const text = readFile(file);
+  return text.ok ? readIvms101Text(text.text) : text;
+}
+
+const FORM_LABEL: Record<Form, string> = {
+  json: 'JSON',
+  'json-pascal-entities': 'JSON with capitalised entity names',
+  'protobuf-json': 'protobuf-JSON',
+  'protobuf-json-snake': 'protobuf-JSON, snake_case',
+};
 
 const line = (p: Problem) => `  ${p.severity === 'error' ? 'ERROR  ' : 'warning'} ${p.constraint ? `[${p.constraint}] ` : ''}${p.path || '/'}: ${p.message}\n`;
 
@@ -26,7 +59,7 @@ export function validateCommand(
 ): number {
   if ((opts.amount === undefined) !== (opts.currency === undefined)) throw new UsageError('--amount and --currency go together.');
   if (opts.amount !== undefined && !/^\d+(\.\d+)?$/.test(opts.amount)) throw new UsageError('--amount must be a decimal number, e.g. 1500.00');
-  const read = readIvms101Text(readFile(file));
+  const read = readDocument(file);
   if (!read.ok) {
     if (opts.json) out.stdout(JSON.stringify({ valid: false, unreadable: true, reason: read.reason }) + '\n');
     else out.stderr(`${file}: unreadable: ${read.reason}\n`);
@@ -44,6 +77,7 @@ export function validateCommand(
         edition: r.edition,
         kind: r.kind,
         form: r.form,
+        envelope: r.envelope,
         errors: r.errors,
         warnings: r.warnings,
         missing: completeness?.missing ?? [],
@@ -51,7 +85,7 @@ export function validateCommand(
       }) + '\n',
     );
   } else {
-    out.stdout(`${file}: ${r.valid ? 'VALID' : 'INVALID'} — IVMS101 ${r.edition} ${r.kind}${r.form === 'protobuf-json' ? ' (protobuf-JSON)' : ''}${r.envelope ? `, from a ${r.envelope}` : ''}\n`);
+    out.stdout(`${file}: ${r.valid ? 'VALID' : 'INVALID'} — IVMS101 ${r.edition} ${r.kind}${r.form === 'json' ? '' : ` (${FORM_LABEL[r.form]})`}${r.envelope ? `, from a ${r.envelope}` : ''}\n`);
     r.errors.forEach((p) => out.stdout(line(p)));
     r.warnings.forEach((p) => out.stdout(line(p)));
     if (completeness) {
@@ -69,7 +103,7 @@ export function validateCommand(
 /** `waybill ivms101 convert`: refuses an invalid payload unless --force, since invalid values cannot be carried over. */
 export function convertCommand(file: string, to: string | undefined, force: boolean, out: Out): number {
   if (to !== '2020' && to !== '2023') throw new UsageError('--to must be 2020 or 2023.');
-  const read = readIvms101Text(readFile(file));
+  const read = readDocument(file);
   if (!read.ok) {
     out.stderr(`${file}: unreadable: ${read.reason}\n`);
     return 2;

@@ -42,8 +42,8 @@ describe('waybill rules and fx', () => {
     // Without rates the US threshold cannot be checked: exit 1, and it says why.
     const none = await runCli(['rules', 'evaluate', file, '--home', 'US']);
     expect(none.code).toBe(0); // Singapore applies to every transfer, so the outcome is known without a rate
-    expect(none.stdout).toMatch(/Cannot evaluate US: no EUR→USD exchange rate/);
-    expect(none.stdout).toMatch(/SG: SG-PSN02-2020 applies to every transfer; .* the strictest \(above SGD 1,500\) is assumed/);
+    expect(none.stdout).toMatch(/Cannot evaluate US: the EUR→USD exchange rate is missing \(no EUR→USD exchange rate observed/);
+    expect(none.stdout).toMatch(/SG: SG-PSN02-2020 \(local date 2026-11-02, Asia\/Singapore\) applies to every transfer; .* the strictest \(above SGD 1,500\) is assumed/);
     const bad = join(t.dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ id: 'x' }));
     const b = await runCli(['rules', 'evaluate', bad]);

@@ -9,6 +9,16 @@ describe('CSV cells', () => {
     ['@SUM(A1:A2)', `'@SUM(A1:A2)`],
     ['\t=1+1', `'\t=1+1`],
     ['\r=1+1', `"'\r=1+1"`],
+    [' =1+1', `' =1+1`],
+    ['   @SUM(A1)', `'   @SUM(A1)`],
+    ['\n-2+3', `"'\n-2+3"`],
+    ['\u00a0+1', `'\u00a0+1`],
+    ['\u3000=1', `'\u3000=1`],
+    ['＝HYPERLINK("http://evil.example")', `"'＝HYPERLINK(""http://evil.example"")"`],
+    ['＋1', `'＋1`],
+    ['－2', `'－2`],
+    ['＠SUM(A1)', `'＠SUM(A1)`],
+    [' ＝1', `' ＝1`],
   ])('neutralises the formula %j', (input, expected) => {
     const cell = csvCell(input);
     expect(cell).toBe(expected);
@@ -24,6 +34,8 @@ describe('CSV cells', () => {
     expect(csvCell(-5)).toBe('-5');
     expect(csvCell(null)).toBe('');
     expect(csvCell('line one\nline two')).toBe('"line one\nline two"');
+    expect(csvCell(' leading space')).toBe('" leading space"');
+    expect(csvCell('ＡＢＣ＝')).toBe('ＡＢＣ＝');
   });
 
   it('ends rows with CRLF as RFC 4180 says', () => {

@@ -1,8 +1,10 @@
 // RFC 4180 CSV that a spreadsheet cannot execute. A cell that starts with = + - @ (or a tab or
 // carriage return, which some spreadsheets strip before looking) is prefixed with an apostrophe:
 // OWASP's advice for CSV injection. The apostrophe shows; the formula never runs.
+// Spreadsheets also skip leading spaces (and other whitespace) before looking, and some read the
+// full-width forms ＝ ＋ － ＠ as the ASCII ones, so those starts are neutralised too.
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+const FORMULA_START = /^[\s\u200b\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]|^[\t\r]/;
 
 export type CsvValue = string | number | boolean | null | undefined;
 

@@ -106,14 +106,16 @@ function checkLegal(ctx: ReadContext, lp: CObject, role: Role) {
     if (type && !['RAID', 'MISC', 'LEIX', 'TXID'].includes(String(type))) {
       push(ctx, { code: 'C7_LEGAL_ID_TYPE', constraint: 'C7', path: typePtr, message: `A legal person's national identifier must be of type RAID, MISC, LEIX or TXID, not ${type}.` });
     }
-    // C9: no countryOfIssue; registrationAuthority required unless LEIX, forbidden with LEIX.
-    if (has(nid, 'countryOfIssue')) {
-      push(ctx, { code: 'C9_COUNTRY_OF_ISSUE', constraint: 'C9', path: field(nid, 'countryOfIssue')?.ptr ?? nid.ptr, message: "A legal person's identification must not have a country of issue." });
+    // C9: no countryOfIssue; registrationAuthority required unless LEIX, forbidden with LEIX. Judged on
+    // what was given, even a value that failed its datatype: it is still there (or still missing).
+    const coi = field(nid, 'countryOfIssue');
+    if (coi) {
+      push(ctx, { code: 'C9_COUNTRY_OF_ISSUE', constraint: 'C9', path: coi.ptr, message: "A legal person's identification must not have a country of issue." });
     }
     const ra = field(nid, 'registrationAuthority');
-    if (type === 'LEIX' && ra?.items.length) {
+    if (type === 'LEIX' && ra) {
       push(ctx, { code: 'C9_RA_WITH_LEI', constraint: 'C9', path: ra.ptr, message: 'An LEI (type LEIX) must not come with a registration authority.' });
-    } else if (type && type !== 'LEIX' && !ra?.items.length) {
+    } else if (type && type !== 'LEIX' && !ra) {
       push(ctx, {
         code: 'C9_RA_REQUIRED',
         constraint: 'C9',

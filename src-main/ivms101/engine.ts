@@ -1,3 +1,4 @@
+import { parseJsonBounded } from '../input/limits';
 import { checkPayload, checkPerson } from './constraints';
 import { buildModel, type Ivms101Model } from './model';
 import type { Problem } from './problems';
@@ -7,7 +8,9 @@ import { keyOf, type Edition } from './schema';
 // The IVMS101 engine's front door: detect what was given (a payload or one of its components,
 // which edition, JSON or protobuf-JSON, inside a TRP envelope or not), read it, validate it.
 
-export const ENGINE_VERSION = 'ivms101-engine/1';
+// 2: every protocol's shape read and named (form), beneficiaryPerson is 2020, protobuf enum names and
+// numbers in every code list, a valid Number that breaks C12 reported as C12 (issue 22).
+export const ENGINE_VERSION = 'ivms101-engine/2';
 
 export interface Ivms101Result {
   valid: boolean;
@@ -61,15 +64,44 @@ function detectEdition(o: Json, keys: Set<string>): Edition {
     if (version === '101.2023') return '2023';
     if (version === '101') return '2020';
   }
+  // Only names that exist in 101.2023 alone decide. beneficiaryPerson does not: it is the 2020
+  // tables' own name (§6.3), and TRISA's protojson wrote it from May 2022 to September 2024.
   const k = new Set([...keys].map(keyOf));
-  if (k.has('originatorperson') || k.has('beneficiaryperson') || k.has('naturalpersonnameidentifiertype')) return '2023';
+  if (k.has('originatorperson') || k.has('naturalpersonnameidentifiertype')) return '2023';
   return '2020';
 }
 
-function detectForm(keys: Set<string>, strings: string[]): Form {
-  const protobufKeys = [...keys].some((k) => k.includes('_') || /^(nameIdentifiers|geographicAddresses|localNameIdentifiers|phoneticNameIdentifiers)$/.test(k));
-  const protobufEnums = strings.some((s) => /^(NATURAL_PERSON_NAME_TYPE_CODE|LEGAL_PERSON_NAME_TYPE_CODE|ADDRESS_TYPE_CODE|NATIONAL_IDENTIFIER_TYPE_CODE)_/.test(s));
-  return protobufKeys || protobufEnums ? 'protobuf-json' : 'json';
+const PB_ENUM = /^(NATURAL_PERSON_NAME_TYPE_CODE|LEGAL_PERSON_NAME_TYPE_CODE|ADDRESS_TYPE_CODE|NATIONAL_IDENTIFIER_TYPE_CODE|TRANSLITERATION_METHOD_CODE)_/i;
+// protojson's lowerCamelCase of proto names without a json_name: TRISA before May 2022 (plural lists)
+// and always for the VASP entities (originating_vasp → originatingVasp).
+const PB_CAMEL_KEYS = /^(nameIdentifiers|localNameIdentifiers|phoneticNameIdentifiers|geographicAddresses|accountNumbers|originatingVasp|beneficiaryVasp|intermediaryVasp)$/;
+const PASCAL_ENTITIES = ['Originator', 'Beneficiary', 'OriginatingVASP', 'BeneficiaryVASP'];
+
+/** Which encoding the sender used (see read.ts Form and docs/ivms101-shapes.md). */
+function detectForm(root: Json, keys: Set<string>, strings: string[]): Form {
+  const snake = [...keys].filter((k) => /^[a-z0-9]+(_[a-z0-9]+)+$/.test(k)).length;
+  const camel = [...keys].filter((k) => /[a-z][A-Z]/.test(k)).length;
+  if (snake > 0 && snake >= camel) return 'protobuf-json-snake';
+  if ([...keys].some((k) => PB_CAMEL_KEYS.test(k)) || strings.some((s) => PB_ENUM.test(s))) return 'protobuf-json';
+  if (Object.keys(root).some((k) => PASCAL_ENTITIES.includes(k))) return 'json-pascal-entities';
+  return 'json';
+}
+
+/**
+ * Where a protocol message carries the payload: a TRP inquiry's "IVMS101", GTR's and CODE's "ivms101",
+ * VerifyVASP's "payload": {"version", "ivms101"}. Returns the payload, its JSON Pointer and a label.
+ */
+function unwrap(input: Json): { root: Json; prefix: string; envelope: string } | null {
+  const member = (o: Json, name: string) => Object.entries(o).find(([k, v]) => keyOf(k) === name && isObject(v)) as [string, Json] | undefined;
+  const direct = member(input, 'ivms101');
+  if (direct) {
+    const trp = 'asset' in input || 'callback' in input || 'amount' in input || 'keys' in input;
+    return { root: direct[1], prefix: `/${direct[0]}`, envelope: trp ? 'TRP inquiry' : `"${direct[0]}" member` };
+  }
+  const payload = member(input, 'payload');
+  const inner = payload ? member(payload[1], 'ivms101') : undefined;
+  if (payload && inner) return { root: inner[1], prefix: `/${payload[0]}/${inner[0]}`, envelope: `"${payload[0]}.${inner[0]}" member (VerifyVASP)` };
+  return null;
 }
 
 export interface ValidateOptions {
@@ -85,12 +117,8 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
   let root: Json = input;
   let prefix = '';
   let envelope: string | null = null;
-  const wrapped = Object.entries(input).find(([k, v]) => keyOf(k) === 'ivms101' && isObject(v));
-  if (wrapped && !detectKind(input)) {
-    root = wrapped[1] as Json;
-    prefix = `/${wrapped[0]}`;
-    envelope = 'keys' in input || 'asset' in input || 'callback' in input ? 'TRP inquiry' : `"${wrapped[0]}" member`;
-  }
+  const wrapped = detectKind(input) ? null : unwrap(input);
+  if (wrapped) ({ root, prefix, envelope } = wrapped);
   const kind = detectKind(root);
   if (!kind) {
     const keys = Object.keys(root).slice(0, 6).map((k) => k.slice(0, 30));
@@ -98,7 +126,7 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
   }
   const { keys, strings } = keysDeep(root);
   const edition = detectEdition(root, keys);
-  const ctx: ReadContext = { edition, form: detectForm(keys, strings), problems: [] };
+  const ctx: ReadContext = { edition, form: detectForm(root, keys, strings), problems: [] };
   const tree = walk(ctx, rootComponent(kind), root, prefix);
   if (!tree) return { ok: false, reason: 'not an IVMS101 payload' };
   const rules = { today: opts.today ?? new Date().toISOString().slice(0, 10) };
@@ -135,14 +163,11 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
   };
 }
 
-/** Reads JSON text; a syntax error is a rejection with its position, never a throw. */
+/**
+ * Reads JSON text; a syntax error is a rejection with its position, never a throw. Nesting past
+ * MAX_JSON_DEPTH is refused before parsing, so the reader's recursive walk never meets it.
+ */
 export function readIvms101Text(text: string, opts: ValidateOptions = {}): ReadOutcome {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (e) {
-    const m = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-    return { ok: false, reason: `not valid JSON${m ? ` (at character ${Number(m[1]) + 1})` : ''}` };
-  }
-  return readIvms101(raw, opts);
+  const json = parseJsonBounded(text);
+  return json.ok ? readIvms101(json.value, opts) : json;
 }

@@ -43,7 +43,7 @@ const EXPECTED: Record<string, Expect> = {
     outcome: 'invalid',
     kind: 'payload',
     edition: '2020',
-    form: 'protobuf-json',
+    form: 'protobuf-json-snake',
     errors: ['C3_COUNTRY', 'C9_COUNTRY_OF_ISSUE', 'C9_RA_WITH_LEI'],
     why: 'passes only lax validators: country "United Kingdom" (C3), and both VASPs give countryOfIssue and a registration authority with an LEI (C9)',
   },

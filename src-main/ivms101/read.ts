@@ -32,13 +32,27 @@ export interface CObject {
   snake: boolean;
 }
 
-export type Form = 'json' | 'protobuf-json';
+/**
+ * How the payload was encoded (docs/ivms101-shapes.md lists which protocol and version sends each):
+ * - `json`: the standard's element names, camelCase (TRISA encoding/json, GTR schema, Sygna, TRP, Envoy);
+ * - `json-pascal-entities`: the same with Originator/Beneficiary/OriginatingVASP/BeneficiaryVASP
+ *   capitalised (GTR API, CODE, VerifyVASP), values often all strings and "" for unset;
+ * - `protobuf-json`: protojson's lowerCamelCase (TRISA protobufs marshalled without UseProtoNames);
+ * - `protobuf-json-snake`: protobuf field names (TRISA UseProtoNames, Sygna's first snake_case schema).
+ */
+export type Form = 'json' | 'json-pascal-entities' | 'protobuf-json' | 'protobuf-json-snake';
+
+/** Forms whose senders write an unset field as "" or [] and numbers as strings (proto3 JSON mapping, CODE's rule). */
+export const LENIENT_FORMS: readonly Form[] = ['json-pascal-entities', 'protobuf-json', 'protobuf-json-snake'];
+export const isProtobufForm = (f: Form) => f === 'protobuf-json' || f === 'protobuf-json-snake';
 export type RootKind = 'payload' | 'person' | 'naturalPerson' | 'legalPerson' | 'address' | 'nationalIdentification';
 
 export interface ReadContext {
   edition: Edition;
   form: Form;
   problems: Problem[];
+  /** The one intermediary whose sequence may be read as 0 when absent (see walk, TransferPath). */
+  zeroSequenceHop?: string;
 }
 
 const ROOT_COMPONENT: Record<RootKind, ComponentName> = {
@@ -87,18 +101,34 @@ export function spelled(obj: CObject, spec: FieldSpec, edition: Edition): string
   return obj.snake ? n.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`).replace(/v_a_s_p/g, 'vasp') : n;
 }
 
+/** protojson also writes an enum by its number; read it by TRISA's numbering, and say so (it changed in 2021). */
+function readEnumNumber(ctx: ReadContext, t: Extract<FieldSpec['type'], { t: 'code' }>, label: string, raw: number, ptr: string): CValue | null {
+  const name = Number.isInteger(raw) ? t.pbNumbers?.[raw] : undefined;
+  const match = name === undefined ? undefined : t.codes.find((c) => c.toLowerCase() === name.toLowerCase());
+  if (!match) {
+    err(ctx, 'FORMAT_CODE', ptr, `${label} ${raw} is not a code: as a protobuf enum number it is ${name === undefined ? 'unknown' : `${name}, the enum's "not set" value`}; the standard's codes are ${t.codes.join(', ')}.`);
+    return null;
+  }
+  warn(ctx, 'ENUM_NUMBER', ptr, `${label} is given as the protobuf enum number ${raw}; read as ${match} by TRISA's numbering since May 2021 (earlier releases numbered it differently). The standard writes the code.`);
+  return { kind: 'value', ptr, value: match };
+}
+
 function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string): CValue | null {
   const t = spec.type;
   const label = nameIn(spec, ctx.edition);
   if (t.t === 'number') {
-    if (typeof raw === 'number' && Number.isInteger(raw) && raw >= 0 && raw < 1e18) return { kind: 'value', ptr, value: raw };
-    if (typeof raw === 'string' && /^\d{1,18}$/.test(raw)) {
-      warn(ctx, 'NUMBER_AS_TEXT', ptr, `${label} should be a number, not text; read as ${raw}.`);
-      return { kind: 'value', ptr, value: Number(raw) };
+    // §5.3.15 Number: an integer of at most 18 digits, sign allowed. A negative sequence is a valid
+    // Number; the constraint it breaks (C12) is reported by the rules, not here.
+    if (typeof raw === 'number' && Number.isInteger(raw) && Math.abs(raw) < 1e18) return { kind: 'value', ptr, value: raw };
+    if (typeof raw === 'string' && /^-?\d{1,18}$/.test(raw.trim())) {
+      // proto3's JSON mapping writes uint64 as a string ("sequence": "0"); CODE writes every value as text.
+      if (!LENIENT_FORMS.includes(ctx.form)) warn(ctx, 'NUMBER_AS_TEXT', ptr, `${label} should be a number, not text; read as ${raw.trim()}.`);
+      return { kind: 'value', ptr, value: Number(raw.trim()) };
     }
     err(ctx, 'FORMAT_NUMBER', ptr, `${label} must be a whole number (at most 18 digits).`);
     return null;
   }
+  if (typeof raw === 'number' && t.t === 'code' && t.pbNumbers) return readEnumNumber(ctx, t, label, raw, ptr);
   if (typeof raw === 'number' && (t.t === 'text' || t.t === 'local')) {
     warn(ctx, 'TEXT_AS_NUMBER', ptr, `${label} should be text, not a number; read as "${raw}".`);
     raw = String(raw);
@@ -128,10 +158,14 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
     }
     case 'code': {
       let v = raw.trim();
-      if (t.pbPrefix && v.toUpperCase().startsWith(t.pbPrefix)) v = v.slice(t.pbPrefix.length);
+      // Protobuf enum names (TRISA, Sygna's first schema) carry the enum's prefix: read as their code.
+      const named = !!t.pbPrefix && v.toUpperCase().startsWith(t.pbPrefix);
+      if (named && t.pbPrefix) v = v.slice(t.pbPrefix.length);
       const match = t.codes.find((c) => c.toLowerCase() === v.toLowerCase());
       if (!match) {
-        err(ctx, 'FORMAT_CODE', ptr, `${label} "${raw.slice(0, 40)}" is not one of ${t.codes.join(', ')}.`);
+        const unset = named && t.pbNumbers?.[0]?.toLowerCase() === v.toLowerCase();
+        const why = unset ? ' (it is the protobuf enum\'s zero value, which the sender\'s library writes for "not set"; it is no IVMS101 code)' : '';
+        err(ctx, 'FORMAT_CODE', ptr, `${label} "${raw.slice(0, 50)}" is not one of ${t.codes.join(', ')}${why}.`);
         return null;
       }
       return { kind: 'value', ptr, value: match };
@@ -174,9 +208,22 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
 /** protobuf-JSON writes unset fields as "" or []; those mean "absent", not "empty". */
 function isAbsent(ctx: ReadContext, v: unknown): boolean {
   if (v === null || v === undefined) return true;
-  if (ctx.form === 'protobuf-json' && (v === '' || (Array.isArray(v) && v.length === 0))) return true;
-  if (ctx.form === 'protobuf-json' && isObject(v) && Object.values(v).every((x) => isAbsent(ctx, x))) return true;
-  return false;
+  if (!LENIENT_FORMS.includes(ctx.form)) return false;
+  if (v === '' || (Array.isArray(v) && v.length === 0)) return true;
+  return isObject(v) && Object.values(v).every((x) => isAbsent(ctx, x));
+}
+
+/**
+ * Go's encoding/json with omitempty (TRISA's IVMS101 JSON) and protojson drop a sequence of 0. When
+ * exactly one hop lacks its sequence and none states 0, that hop is the one numbered 0.
+ */
+function zeroSequenceHop(raw: Record<string, unknown>, ptr: string): string | undefined {
+  const entry = Object.entries(raw).find(([k]) => keyOf(k) === 'transferpath');
+  if (!entry || !Array.isArray(entry[1])) return undefined;
+  const hops = entry[1].map((h) => (isObject(h) ? Object.entries(h).find(([k]) => keyOf(k) === 'sequence')?.[1] : undefined));
+  const missing = hops.flatMap((s, i) => (s === undefined || s === null ? [i] : []));
+  if (missing.length !== 1 || hops.some((s) => s === 0 || s === '0')) return undefined;
+  return pointer(pointer(ptr, entry[0]), missing[0] ?? 0);
 }
 
 export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: string): CObject | null {
@@ -185,6 +232,7 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     return null;
   }
   const obj: CObject = { kind: 'object', comp, ptr, fields: new Map(), snake: Object.keys(raw).some((k) => k.includes('_')) };
+  if (comp === 'TransferPath') ctx.zeroSequenceHop = zeroSequenceHop(raw, ptr);
   // GTR's examples put the Person straight into originatingVASP/beneficiaryVASP; the standard nests
   // it one level deeper (OriginatingVASP.originatingVASP: Person). Read it, and say so.
   if ((comp === 'OriginatingVASP' || comp === 'BeneficiaryVASP') && Object.keys(raw).some((k) => ['naturalperson', 'legalperson'].includes(keyOf(k)))) {
@@ -243,6 +291,14 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
       err(ctx, 'MULTIPLICITY', p, `${std} has ${field.items.length} entries; at most ${spec.max} are allowed.`);
     }
     obj.fields.set(spec.name, field);
+  }
+  if (comp === 'IntermediaryVASP' && ptr === ctx.zeroSequenceHop && !obj.fields.has('sequence')) {
+    const spec = COMPONENTS.IntermediaryVASP.find((f) => f.name === 'sequence');
+    if (spec) {
+      const p = pointer(ptr, spelled(obj, spec, ctx.edition));
+      warn(ctx, 'SEQUENCE_OMITTED', p, 'sequence is missing here and no other intermediary has 0; read as 0 (Go\'s encoding/json and protojson leave a zero out, as TRISA does). The standard requires it.');
+      obj.fields.set('sequence', { spec, key: 'sequence', ptr: p, items: [{ kind: 'value', ptr: p, value: 0 }] });
+    }
   }
   for (const spec of COMPONENTS[comp]) {
     // A present-but-invalid value was already reported where it stands; only absence is "required".

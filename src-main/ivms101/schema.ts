@@ -11,6 +11,17 @@ export const NATIONAL_ID_TYPES = ['ARNU', 'CCPT', 'RAID', 'DRLC', 'FIIN', 'TXID'
 export const TRANSLITERATION_METHODS = ['arab', 'aran', 'armn', 'cyrl', 'deva', 'geor', 'grek', 'hani', 'hebr', 'kana', 'kore', 'thai', 'othr'] as const;
 export const PAYLOAD_VERSIONS = ['101', '101.2023'] as const;
 
+// The protobuf enums TRISA publishes (trisacrypto/trisa proto/ivms101/enum.proto, numbering since
+// v1beta1, 2021-05-26), by number. Some hold a zero value that is no IVMS101 code (MISC for address
+// and legal-name types): protobuf's "unset", read as an invalid code, never as a real one.
+export const PB_NUMBERS = {
+  natural: ['MISC', 'ALIA', 'BIRT', 'MAID', 'LEGL'],
+  legal: ['MISC', 'LEGL', 'SHRT', 'TRAD'],
+  address: ['MISC', 'HOME', 'BIZZ', 'GEOG'],
+  nationalId: ['MISC', 'ARNU', 'CCPT', 'RAID', 'DRLC', 'FIIN', 'TXID', 'SOCS', 'IDCD', 'LEIX'],
+  transliteration: ['othr', 'arab', 'aran', 'armn', 'cyrl', 'deva', 'geor', 'grek', 'hani', 'hebr', 'kana', 'kore', 'thai'],
+} as const;
+
 export type ComponentName =
   | 'IdentityPayload'
   | 'Originator'
@@ -36,7 +47,7 @@ export type ComponentName =
 export type FieldType =
   | { t: 'text'; max: number } // MaxNText: printable ASCII (see docs/ivms101-decisions.md)
   | { t: 'local'; max: number } // LocalMaxNText: any characters but line breaks
-  | { t: 'code'; codes: readonly string[]; pbPrefix?: string; lower?: boolean }
+  | { t: 'code'; codes: readonly string[]; pbPrefix?: string; pbNumbers?: readonly string[]; lower?: boolean }
   | { t: 'country' }
   | { t: 'date' }
   | { t: 'ra' }
@@ -80,20 +91,24 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
     { name: 'accountNumber', alt: ['accountNumbers'], min: 0, max: N, type: text(100), only: '2020' },
   ],
   Beneficiary: [
-    { name: 'beneficiaryPerson', name2020: 'beneficiaryPersons', min: 1, max: N, type: comp('Person') },
+    // 2020 §6.3: the structure table and element text name it beneficiaryPerson; only the §8 examples
+    // write beneficiaryPersons (as TRISA, GTR, CODE do). Both are 2020 spellings; see docs/ivms101-shapes.md.
+    { name: 'beneficiaryPerson', name2020: 'beneficiaryPersons', alt: ['beneficiaryPerson'], min: 1, max: N, type: comp('Person') },
     { name: 'accountNumber', alt: ['accountNumbers'], min: 0, max: N, type: text(100), only: '2020' },
   ],
   OriginatingVASP: [{ name: 'originatingVASP', min: 0, max: 1, type: comp('Person') }],
-  BeneficiaryVASP: [{ name: 'beneficiaryVASP', min: 0, max: 1, type: comp('Person') }],
+  // TRISA's first proto (May 2020 to May 2021) named this field originating_vasp by mistake: read, reported.
+  BeneficiaryVASP: [{ name: 'beneficiaryVASP', aliases: ['originatingVASP'], min: 0, max: 1, type: comp('Person') }],
   TransferPath: [{ name: 'transferPath', min: 0, max: N, type: comp('IntermediaryVASP') }],
   IntermediaryVASP: [
     { name: 'intermediaryVASP', min: 1, max: 1, type: comp('Person') },
     { name: 'sequence', min: 1, max: 1, type: { t: 'number' } },
   ],
   PayloadMetadata: [
-    { name: 'transliterationMethod', min: 0, max: N, type: { t: 'code', codes: TRANSLITERATION_METHODS, lower: true } },
-    // [1..1] in 101.2023; checked by the edition rule, since a 2020 payload has no such element.
-    { name: 'payloadVersion', min: 0, max: 1, type: { t: 'code', codes: PAYLOAD_VERSIONS }, only: '2023' },
+    { name: 'transliterationMethod', min: 0, max: N, type: { t: 'code', codes: TRANSLITERATION_METHODS, lower: true, pbPrefix: 'TRANSLITERATION_METHOD_CODE_', pbNumbers: PB_NUMBERS.transliteration } },
+    // [1..1] in 101.2023 (checked by the edition rule). Its value "101" names the 2020 edition, so a
+    // 2020 payload that states it (Sygna's 2020 schema does) is read without complaint.
+    { name: 'payloadVersion', min: 0, max: 1, type: { t: 'code', codes: PAYLOAD_VERSIONS } },
   ],
   Person: [
     { name: 'naturalPerson', min: 0, max: 1, type: comp('NaturalPerson') },
@@ -122,17 +137,17 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
       name2020: 'nameIdentifierType',
       min: 1,
       max: 1,
-      type: { t: 'code', codes: NATURAL_NAME_TYPES, pbPrefix: 'NATURAL_PERSON_NAME_TYPE_CODE_' },
+      type: { t: 'code', codes: NATURAL_NAME_TYPES, pbPrefix: 'NATURAL_PERSON_NAME_TYPE_CODE_', pbNumbers: PB_NUMBERS.natural },
     },
   ],
   LocalNaturalPersonNameID: [
     { name: 'primaryIdentifier', aliases: ['lastName', 'surname', 'familyName'], min: 1, max: 1, type: local(100) },
     { name: 'secondaryIdentifier', aliases: ['firstName', 'givenName', 'forename'], min: 0, max: 1, type: local(100) },
     // Both editions call this one nameIdentifierType.
-    { name: 'nameIdentifierType', alt: ['naturalPersonNameIdentifierType'], min: 1, max: 1, type: { t: 'code', codes: NATURAL_NAME_TYPES, pbPrefix: 'NATURAL_PERSON_NAME_TYPE_CODE_' } },
+    { name: 'nameIdentifierType', alt: ['naturalPersonNameIdentifierType'], min: 1, max: 1, type: { t: 'code', codes: NATURAL_NAME_TYPES, pbPrefix: 'NATURAL_PERSON_NAME_TYPE_CODE_', pbNumbers: PB_NUMBERS.natural } },
   ],
   Address: [
-    { name: 'addressType', min: 1, max: 1, type: { t: 'code', codes: ADDRESS_TYPES, pbPrefix: 'ADDRESS_TYPE_CODE_' } },
+    { name: 'addressType', min: 1, max: 1, type: { t: 'code', codes: ADDRESS_TYPES, pbPrefix: 'ADDRESS_TYPE_CODE_', pbNumbers: PB_NUMBERS.address } },
     { name: 'department', min: 0, max: 1, type: text(50) },
     { name: 'subDepartment', min: 0, max: 1, type: text(70) },
     { name: 'streetName', aliases: ['street'], min: 0, max: 1, type: text(70) },
@@ -157,7 +172,7 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
   ],
   NationalIdentification: [
     { name: 'nationalIdentifier', min: 1, max: 1, type: text(35) },
-    { name: 'nationalIdentifierType', min: 1, max: 1, type: { t: 'code', codes: NATIONAL_ID_TYPES, pbPrefix: 'NATIONAL_IDENTIFIER_TYPE_CODE_' } },
+    { name: 'nationalIdentifierType', min: 1, max: 1, type: { t: 'code', codes: NATIONAL_ID_TYPES, pbPrefix: 'NATIONAL_IDENTIFIER_TYPE_CODE_', pbNumbers: PB_NUMBERS.nationalId } },
     { name: 'countryOfIssue', aliases: ['country'], min: 0, max: 1, type: { t: 'country' } },
     { name: 'registrationAuthority', aliases: ['ra'], min: 0, max: 1, type: { t: 'ra' } },
   ],
@@ -176,11 +191,11 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
   ],
   LegalPersonNameID: [
     { name: 'legalPersonName', min: 1, max: 1, type: text(100) },
-    { name: 'legalPersonNameIdentifierType', min: 1, max: 1, type: { t: 'code', codes: LEGAL_NAME_TYPES, pbPrefix: 'LEGAL_PERSON_NAME_TYPE_CODE_' } },
+    { name: 'legalPersonNameIdentifierType', min: 1, max: 1, type: { t: 'code', codes: LEGAL_NAME_TYPES, pbPrefix: 'LEGAL_PERSON_NAME_TYPE_CODE_', pbNumbers: PB_NUMBERS.legal } },
   ],
   LocalLegalPersonNameID: [
     { name: 'legalPersonName', min: 1, max: 1, type: local(100) },
-    { name: 'legalPersonNameIdentifierType', min: 1, max: 1, type: { t: 'code', codes: LEGAL_NAME_TYPES, pbPrefix: 'LEGAL_PERSON_NAME_TYPE_CODE_' } },
+    { name: 'legalPersonNameIdentifierType', min: 1, max: 1, type: { t: 'code', codes: LEGAL_NAME_TYPES, pbPrefix: 'LEGAL_PERSON_NAME_TYPE_CODE_', pbNumbers: PB_NUMBERS.legal } },
   ],
 };
 

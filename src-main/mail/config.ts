@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../src-shared/result';
 import type { ReadableDB, WritableDB } from '../store/db';
+import { readSetting, writeSetting } from '../store/settings';
 
 // Mail settings, passwords included, live in the encrypted database (the vault), never in
 // preferences.json. TLS is required; only a server on the loopback interface may be used without it,
@@ -45,8 +46,8 @@ export function tlsPolicy(s: ServerConfig, what: 'SMTP' | 'IMAP'): { secure: boo
 }
 
 export function readMailConfig(db: ReadableDB): MailConfig | null {
-  const row = db.prepare("SELECT value FROM settings WHERE key = 'mail.config'").get() as { value: string } | undefined;
-  return row ? mailConfigSchema.parse(JSON.parse(row.value)) : null;
+  const stored = readSetting(db, 'mail.config');
+  return stored === null ? null : mailConfigSchema.parse(stored);
 }
 
 export function saveMailConfig(db: WritableDB, input: unknown): MailConfig {
@@ -57,7 +58,7 @@ export function saveMailConfig(db: WritableDB, input: unknown): MailConfig {
   }
   tlsPolicy(r.data.smtp, 'SMTP');
   tlsPolicy(r.data.imap, 'IMAP');
-  db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('mail.config', ?)").run(JSON.stringify(r.data));
+  writeSetting(db, 'mail.config', r.data);
   return r.data;
 }
 

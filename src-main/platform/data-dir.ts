@@ -2,6 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { AppError } from '../../src-shared/result';
+import { tightenDataDir } from '../platform/private-files';
 
 export const APP_FOLDER_NAME = 'Waybill';
 
@@ -29,4 +30,6 @@ export function ensureDataDir(dir: string): void {
   // 0o700: the folder holds the encrypted database and vault; other local users need not list it.
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   mkdirSync(join(dir, 'logs'), { recursive: true, mode: 0o700 });
+  // mkdir leaves an existing folder as it was (0755 from an older version or a copy): tighten it.
+  tightenDataDir(dir);
 }

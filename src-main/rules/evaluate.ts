@@ -1,12 +1,13 @@
 import Decimal from 'decimal.js';
 import type { CaseRecord } from '../../src-shared/case';
-import type { MoneyAmount, Side, SideEvaluation, TravelRuleEvaluation, UnhostedDuty } from '../../src-shared/checks';
-import { convert, display, DEFAULT_MAX_RATE_AGE_HOURS, type RateSource } from './fx';
+import type { MoneyAmount, RateUsed, Side, SideEvaluation, TravelRuleEvaluation, TravelRuleOutcome, UnhostedDuty } from '../../src-shared/checks';
+import { convert, display, DEFAULT_MAX_RATE_AGE_HOURS, type Conversion, type RateSource } from './fx';
 import { ruleInForce, type Money, type RulePack, type Tier, type TravelRuleVersion } from './pack';
 
 // Does the Travel Rule apply to this transfer, under whose rule and version, at what rate, in which
-// tier, with what duties? Both jurisdictions are evaluated on the transfer's date; the stricter wins.
-// Every step is written down in `why`, so an analyst or an auditor can replay it.
+// tier, with what duties? Each jurisdiction is evaluated on ITS local date of the transfer (the
+// instant stays UTC); the stricter side wins. Every step is written down in `why`, so an analyst or
+// an auditor can replay it. See docs/rule-pack.md for the outcomes and when each is chosen.
 
 export interface EvaluationContext {
   pack: RulePack;
@@ -38,128 +39,162 @@ function meets(value: string, limit: Money): boolean {
 
 const moneyText = (m: Money) => `${m.exclusive ? 'above' : 'from'} ${display(m.amount, m.currency)}`;
 const isZero = (m: Money) => new Decimal(m.amount).isZero() && !m.exclusive;
+/** Two decimals for people; the exact figure too when rounding would hide which side of a limit it is on. */
+function amountText(amount: string, currency: string, limit?: Money): string {
+  const shown = display(amount, currency);
+  if (limit && limit.currency === currency) {
+    const rounded = new Decimal(amount).toFixed(2, Decimal.ROUND_HALF_UP);
+    if (new Decimal(rounded).equals(limit.amount) && !new Decimal(amount).equals(limit.amount)) return `${shown} (exactly ${new Decimal(amount).toFixed()} ${currency})`;
+  }
+  return shown;
+}
+const hours = (h: number) => (h >= 48 ? `${h} hours (${Math.floor(h / 24)} days)` : `${h} hours`);
 
+type Cause = 'rule' | 'rate' | null;
 interface SideResult {
   eval: SideEvaluation;
   requirements: SideRequirements | null;
   unknown: string | null;
   version: TravelRuleVersion | null;
-  staleWarning: string | null;
+  /** Why a side could not be evaluated: an unknown rule, or a missing/stale rate. */
+  cause: Cause;
+  staleRates: RateUsed[];
+  unverified: { jurisdiction: string; reason: string } | null;
 }
 
-function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | null, c: CaseRecord, value: MoneyAmount, ctx: EvaluationContext): SideResult {
-  const date = c.transferTime.slice(0, 10);
-  const blank: SideEvaluation = { side, party, jurisdiction: code, status: 'cannot_evaluate', version: null, via: null, threshold: null, converted: null, tier: null, reason: '', sources: [] };
-  if (!code) {
-    return {
-      eval: { ...blank, status: 'no_counterparty_vasp', reason: 'Self-hosted wallet: there is no counterparty VASP to send Travel Rule data to.' },
-      requirements: null,
-      unknown: null,
-      version: null,
-      staleWarning: null,
-    };
+function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | null, c: CaseRecord, value: MoneyAmount, valueText: string, ctx: EvaluationContext): SideResult {
+  const blank: SideEvaluation = { side, party, jurisdiction: code, status: 'cannot_evaluate', version: null, via: null, threshold: null, converted: null, tier: null, reason: '', sources: [], localDate: null, timeZone: null, follows: null, verified: null };
+  const result = (e: SideEvaluation, o: Partial<SideResult> = {}): SideResult => ({ eval: e, requirements: null, unknown: null, version: null, cause: null, staleRates: [], unverified: null, ...o });
+  if (!code) return result({ ...blank, status: 'no_counterparty_vasp', reason: 'Self-hosted wallet: there is no counterparty VASP to send Travel Rule data to.' });
+  const found = ruleInForce(ctx.pack, code, c.transferTime);
+  const when = found.date ? ` (local date ${found.date}, ${found.timeZone})` : '';
+  const territory = found.follows ? `${code} follows ${found.follows} law; ` : '';
+  if (found.kind === 'unknown') {
+    return result({ ...blank, localDate: found.date, timeZone: found.timeZone, follows: found.follows, reason: `Cannot evaluate ${code}: ${territory}${found.reason}${when}.`, sources: found.sources }, { unknown: code, cause: 'rule' });
   }
-  const found = ruleInForce(ctx.pack, code, date);
-  if (!found.ok) {
-    return { eval: { ...blank, reason: `Cannot evaluate ${code}: ${found.reason}.`, sources: found.sources }, requirements: null, unknown: code, version: null, staleWarning: null };
+  const base: SideEvaluation = { ...blank, version: found.version.version, via: found.via, sources: found.version.sources, localDate: found.date, timeZone: found.timeZone, follows: found.follows, verified: found.verified };
+  const unverified = found.verified ? null : { jurisdiction: code, reason: found.verificationReason ?? 'not checked against the primary text' };
+  const mark = unverified ? ' [unverified rule]' : '';
+  if (found.kind === 'no_travel_rule') {
+    return result({ ...base, status: 'not_required', reason: `${code}: not required on this side — ${territory}${found.reason}${when}${mark}.` }, { unverified });
+  }
+  if (found.kind === 'prohibited') {
+    return result({ ...base, status: 'prohibited', reason: `${code} prohibits VASP activity — ${territory}${found.reason}${when}${mark}.` }, { unverified });
   }
   const v = found.version;
-  const base = { ...blank, version: v.version, via: found.via, threshold: v.threshold, sources: v.sources };
+  const withBase = { ...base, threshold: v.threshold };
   const label = `${found.file.name} — ${v.version}`;
+  const source = v.sources[0]?.label ?? v.version;
   const strictest = v.tiers[v.tiers.length - 1]!;
+  const head = `${code}: ${territory}${v.version}${when}`;
   // Conversion is needed only when an amount matters: a non-zero threshold, or more than one tier.
   const needsAmount = !isZero(v.threshold) || v.tiers.length > 1;
   const ruleCurrency = v.threshold.currency;
-  if (!needsAmount) {
-    return {
-      eval: { ...base, status: 'applies', tier: strictest.name, reason: `${code}: ${v.version} applies to every transfer (no minimum).` },
-      requirements: { jurisdiction: code, label, source: v.sources[0]?.label ?? v.version, tier: strictest, note: null },
-      unknown: null,
-      version: v,
-      staleWarning: null,
-    };
-  }
-  const conv = convert(value.amount, value.currency, ruleCurrency, c.transferTime, ctx.rates, ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS);
-  if (!conv.ok && isZero(v.threshold)) {
-    // The rule applies to every transfer; only the tier needs the amount. Assume the strictest.
-    return {
-      eval: { ...base, status: 'applies', tier: strictest.name, reason: `${code}: ${v.version} applies to every transfer; ${conv.reason}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.` },
-      requirements: { jurisdiction: code, label, source: v.sources[0]?.label ?? v.version, tier: strictest, note: `no ${ruleCurrency} rate: the strictest tier applies` },
-      unknown: null,
-      version: v,
-      staleWarning: null,
-    };
-  }
+  const applied = (tier: Tier, reason: string, converted: SideEvaluation['converted'], note: string | null, stale: RateUsed[] = []) =>
+    result({ ...withBase, status: 'applies', tier: tier.name, converted, reason: reason + mark }, { requirements: { jurisdiction: code, label, source, tier, note }, version: v, staleRates: stale, unverified });
+  if (!needsAmount) return applied(strictest, `${head} applies to every transfer (no minimum).`, null, null);
+
+  const max = ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS;
+  const conv: Conversion = convert(value.amount, value.currency, ruleCurrency, c.transferTime, ctx.rates, max);
   if (!conv.ok) {
-    return {
-      eval: { ...base, reason: `Cannot evaluate ${code}: ${conv.reason}, so the ${moneyText(v.threshold)} threshold cannot be checked.` },
+    const missing = `the ${value.currency}→${ruleCurrency} exchange rate is missing (${conv.reason})`;
+    // The rule applies to every transfer; only the tier needs the amount. Assume the strictest.
+    if (isZero(v.threshold)) return applied(strictest, `${head} applies to every transfer; ${missing}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.`, null, `no ${ruleCurrency} rate: the strictest tier applies`);
+    return result(
+      { ...withBase, reason: `Cannot evaluate ${code}: ${missing}, and it decides whether the ${v.version} threshold (${moneyText(v.threshold)}) is met${when}${mark}.` },
       // Without an amount, completeness asks for the strictest tier's data: never less than the rule may need.
-      requirements: { jurisdiction: code, label, source: v.sources[0]?.label ?? v.version, tier: strictest, note: `no ${ruleCurrency} rate: the strictest tier applies` },
-      unknown: null,
-      version: v,
-      staleWarning: null,
-    };
+      { requirements: { jurisdiction: code, label, source, tier: strictest, note: `no ${ruleCurrency} rate: the strictest tier applies` }, version: v, cause: 'rate', unverified },
+    );
   }
   const converted = { amount: conv.amount, currency: ruleCurrency, rates: conv.rates };
-  const applies = meets(conv.amount, v.threshold);
-  let tier: Tier = v.tiers[0]!;
-  for (const t of v.tiers) if (t.from && meets(conv.amount, t.from)) tier = t;
   const rateText = conv.rates.map((r) => `${r.base}/${r.quote} ${r.rate} (${r.source}, ${r.asOf})`).join(' then ');
-  const amountText = `${display(value.amount, value.currency)} = ${display(conv.amount, ruleCurrency)}${rateText ? ` at ${rateText}` : ''}`;
-  const staleWarning = conv.stale
-    ? `The ${conv.rates.filter((r) => r.stale).map((r) => `${r.base}/${r.quote}`).join(', ')} rate used for ${code} is ${Math.max(...conv.rates.map((r) => r.ageHours))} hours older than the transfer (limit ${ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS} h).`
-    : null;
-  return {
-    eval: {
-      ...base,
-      status: applies ? 'applies' : 'below_threshold',
-      converted,
-      tier: applies ? tier.name : null,
-      reason: applies
-        ? `${code}: ${v.version} applies — ${amountText}, ${moneyText(v.threshold)}; tier: ${tier.name}.`
-        : `${code}: below the threshold of ${v.version} — ${amountText}; the rule applies ${moneyText(v.threshold)}.`,
-    },
-    requirements: applies ? { jurisdiction: code, label, source: v.sources[0]?.label ?? v.version, tier, note: null } : null,
-    unknown: null,
-    version: v,
-    staleWarning,
-  };
+  const amount = `${valueText} = ${amountText(conv.amount, ruleCurrency, v.threshold)}${rateText ? ` at ${rateText}` : ''}`;
+  const stale = conv.rates.filter((r) => r.stale);
+  const age = stale.length ? Math.max(...stale.map((r) => r.ageHours)) : 0;
+  const staleText = `the ${stale.map((r) => `${r.base}/${r.quote}`).join(', ')} rate is ${hours(age)} older than the transfer (limit ${max} h)`;
+  const applies = meets(conv.amount, v.threshold);
+  if (applies) {
+    if (stale.length && v.tiers.length > 1) {
+      // A stale rate never chooses a lower tier.
+      return applied(strictest, `${head} applies — ${amount}, ${moneyText(v.threshold)}; ${staleText}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.`, converted, `stale ${ruleCurrency} rate: the strictest tier applies`, stale);
+    }
+    let tier: Tier = v.tiers[0]!;
+    for (const t of v.tiers) if (t.from && meets(conv.amount, t.from)) tier = t;
+    return applied(tier, `${head} applies — ${amount}, ${moneyText(v.threshold)}; tier: ${tier.name}.`, converted, null, stale);
+  }
+  if (stale.length) {
+    // A stale rate never concludes "below": the rate may have moved enough to cross the threshold.
+    return result(
+      { ...withBase, converted, reason: `Cannot evaluate ${code}: ${amount} would be below ${v.version}'s threshold (${moneyText(v.threshold)}), but ${staleText}: a stale rate cannot conclude "below"${when}${mark}.` },
+      { requirements: { jurisdiction: code, label, source, tier: strictest, note: `stale ${ruleCurrency} rate: the strictest tier applies` }, version: v, cause: 'rate', staleRates: stale, unverified },
+    );
+  }
+  return result({ ...withBase, status: 'below_threshold', converted, reason: `${head}: below the threshold — ${amount}; the rule applies ${moneyText(v.threshold)}${mark}.` }, { version: v, unverified });
 }
 
-function unhostedDuty(c: CaseRecord, us: SideResult, value: MoneyAmount, ctx: EvaluationContext): UnhostedDuty | null {
+function unhostedDuty(c: CaseRecord, us: SideResult, value: MoneyAmount, valueText: string, ctx: EvaluationContext): UnhostedDuty | null {
   if (c.walletType !== 'unhosted' || !us.version || !us.eval.jurisdiction) return null;
   const u = us.version.unhostedWallet;
-  const base = { jurisdiction: us.eval.jurisdiction, version: us.version.version, duty: u.duty, threshold: u.from ?? null };
-  if (u.duty === 'none') return { ...base, applies: false, reason: `${us.version.version}: no duty for self-hosted wallets. ${u.note ?? ''}`.trim() };
-  if (!u.from) return { ...base, applies: true, reason: u.note ?? 'Applies to every self-hosted wallet transfer.' };
-  const conv = convert(value.amount, value.currency, u.from.currency, c.transferTime, ctx.rates, ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS);
-  if (!conv.ok) return { ...base, applies: null, reason: `Cannot tell whether the self-hosted wallet duty (${moneyText(u.from)}) applies: ${conv.reason}.` };
-  const applies = meets(conv.amount, u.from);
+  // Duties that hold whenever the rule applies, at any amount (EU Art. 14(5)/16(2): obtain and hold).
+  const always = us.eval.status === 'applies' ? (u.whenApplies ?? null) : null;
+  const base = { jurisdiction: us.eval.jurisdiction, version: us.version.version, duty: u.duty, threshold: u.from ?? null, always };
+  const lead = always ? `Self-hosted wallet, at any amount: ${always}` : '';
+  const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
+  if (u.duty === 'none') return { ...base, applies: false, reason: join(lead, `${us.version.version}: no further duty for self-hosted wallets.`, u.note ?? '') };
   const what = u.duty === 'verify_ownership' ? 'verify that the customer owns or controls the self-hosted address' : 'assess the self-hosted wallet on risk';
+  if (!u.from) return { ...base, applies: true, reason: join(lead, `At any amount: ${what}.`, u.note ?? '') };
+  const max = ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS;
+  const conv = convert(value.amount, value.currency, u.from.currency, c.transferTime, ctx.rates, max);
+  if (!conv.ok) return { ...base, applies: null, reason: join(lead, `Cannot tell whether the duty to ${what} (${moneyText(u.from)}) applies: the ${value.currency}→${u.from.currency} exchange rate is missing (${conv.reason}).`) };
+  const applies = meets(conv.amount, u.from);
+  const shown = `${valueText} = ${amountText(conv.amount, u.from.currency, u.from)}`;
+  if (!applies && conv.stale) {
+    return { ...base, applies: null, reason: join(lead, `Cannot tell whether the duty to ${what} (${moneyText(u.from)}) applies: ${shown}, but the rate is older than ${max} hours, and a stale rate cannot conclude "below".`) };
+  }
   return {
     ...base,
     applies,
     reason: applies
-      ? `${display(conv.amount, u.from.currency)} is ${moneyText(u.from)}: ${what}. ${u.note ?? ''}`.trim()
-      : `${display(conv.amount, u.from.currency)}: the self-hosted wallet duty applies only ${moneyText(u.from)}; none here.`,
+      ? join(lead, `${shown}, which is ${moneyText(u.from)}: also ${what}.`, u.note ?? '')
+      : join(lead, `${shown}: the duty to ${what} applies only ${moneyText(u.from)}, so that check is not required here${always ? '; the duty above still applies' : ''}.`),
   };
+}
+
+function outcomeOf(statuses: SideEvaluation['status'][]): TravelRuleOutcome {
+  if (statuses.includes('prohibited')) return 'prohibited';
+  if (statuses.includes('applies')) return 'applies';
+  if (statuses.includes('cannot_evaluate')) return 'cannot_evaluate';
+  if (statuses.includes('below_threshold')) return 'below_threshold';
+  return 'not_required';
 }
 
 export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation {
   const value: MoneyAmount = c.fiatValue ? { amount: c.fiatValue.amount, currency: c.fiatValue.currency } : { amount: c.amount, currency: c.asset };
+  // Fiat to the cent; a crypto amount at its full precision ("0.0375 BTC", never "0.04 BTC").
+  const valueText = c.fiatValue ? display(value.amount, value.currency) : `${new Decimal(value.amount).toFixed()} ${value.currency}`;
   const them = c.walletType === 'unhosted' ? null : (c.counterparty?.jurisdiction ?? null);
   const [originator, beneficiary] =
     c.direction === 'withdrawal'
-      ? [evaluateSide('originator', 'us', ctx.homeJurisdiction, c, value, ctx), evaluateSide('beneficiary', 'counterparty', them, c, value, ctx)]
-      : [evaluateSide('originator', 'counterparty', them, c, value, ctx), evaluateSide('beneficiary', 'us', ctx.homeJurisdiction, c, value, ctx)];
+      ? [evaluateSide('originator', 'us', ctx.homeJurisdiction, c, value, valueText, ctx), evaluateSide('beneficiary', 'counterparty', them, c, value, valueText, ctx)]
+      : [evaluateSide('originator', 'counterparty', them, c, value, valueText, ctx), evaluateSide('beneficiary', 'us', ctx.homeJurisdiction, c, value, valueText, ctx)];
   const sides = [originator, beneficiary];
   const us = sides.find((s) => s.eval.party === 'us')!;
   const other = sides.find((s) => s.eval.party === 'counterparty')!;
+  const outcome = outcomeOf(sides.map((s) => s.eval.status));
 
-  const statuses = sides.map((s) => s.eval.status);
-  const outcome = statuses.includes('applies') ? 'applies' : statuses.includes('cannot_evaluate') ? 'cannot_evaluate' : 'below_threshold';
   const warnings: string[] = [];
-  for (const s of sides) if (s.staleWarning) warnings.push(s.staleWarning);
+  // One warning per stale rate, however many sides used it.
+  const stale = new Map<string, { r: RateUsed; codes: string[] }>();
+  for (const s of sides)
+    for (const r of s.staleRates) {
+      const k = `${r.base}/${r.quote}@${r.asOf}`;
+      const e = stale.get(k) ?? { r, codes: [] };
+      if (s.eval.jurisdiction && !e.codes.includes(s.eval.jurisdiction)) e.codes.push(s.eval.jurisdiction);
+      stale.set(k, e);
+    }
+  for (const { r, codes } of stale.values()) {
+    warnings.push(`The ${r.base}/${r.quote} rate used for ${codes.join(' and ')} (${r.asOf}) is ${hours(r.ageHours)} older than the transfer (limit ${ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS} h).`);
+  }
   if (us.eval.status === 'below_threshold' && other.eval.status === 'applies') {
     warnings.push(`Below our threshold, but above the counterparty's (${other.eval.jurisdiction}, ${other.eval.version}): expect them to ask for Travel Rule data.`);
   }
@@ -174,16 +209,39 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
         ? { capability: 'email', protocol: null, note: `${c.counterparty.name} speaks no Travel Rule protocol: the data goes by e-mail to its compliance contact (the "sunrise" case).` }
         : { capability: 'protocol', protocol, note: `${c.counterparty.name} receives the data by ${protocol}.` };
   if (other.eval.status === 'cannot_evaluate' && other.eval.jurisdiction) {
-    warnings.push(`The counterparty's jurisdiction (${other.eval.jurisdiction}) has no Travel Rule we can evaluate: it may not be able to receive or return Travel Rule data.`);
+    warnings.push(
+      other.cause === 'rate'
+        ? `The counterparty's threshold (${other.eval.jurisdiction}, ${other.eval.version}) could not be checked: the exchange rate that decides it is missing or too old.`
+        : `The counterparty's jurisdiction (${other.eval.jurisdiction}) has no Travel Rule we can evaluate: it may not be able to receive or return Travel Rule data.`,
+    );
   }
-  const unhosted = unhostedDuty(c, us, value, ctx);
+  const redFlags = sides
+    .filter((s) => s.eval.status === 'prohibited')
+    .map((s) => `${s.eval.party === 'counterparty' ? 'Counterparty jurisdiction' : 'Our jurisdiction'} ${s.eval.jurisdiction} prohibits VASP activity (${s.eval.version}${s.eval.sources[0] ? `; ${s.eval.sources[0].label}` : ''}).`);
+  const unverified = sides.map((s) => s.unverified).filter((u, i, all): u is { jurisdiction: string; reason: string } => u !== null && all.findIndex((x) => x?.jurisdiction === u.jurisdiction) === i);
+  const unhosted = unhostedDuty(c, us, value, valueText, ctx);
+  const selfHosted = c.walletType === 'unhosted';
   const head =
-    outcome === 'applies'
-      ? 'The Travel Rule applies to this transfer.'
-      : outcome === 'below_threshold'
-        ? 'The Travel Rule does not apply: the transfer is below every applicable threshold.'
-        : 'Cannot evaluate whether the Travel Rule applies.';
-  const why = [head, ...sides.map((s) => s.eval.reason), ...(unhosted ? [unhosted.reason] : []), counterparty.note];
+    outcome === 'prohibited'
+      ? `RED FLAG: ${redFlags.join(' ')}${sides.some((s) => s.eval.status === 'applies') ? ' The Travel Rule duties below still apply on the other side.' : ''}`
+      : outcome === 'applies'
+        ? selfHosted
+          ? `The ${us.eval.jurisdiction} rule applies to this transfer on our side; the other side is a self-hosted wallet, so there is no receiving or sending VASP to exchange Travel Rule data with: the duties are to obtain, hold and record the data.`
+          : 'The Travel Rule applies to this transfer.'
+        : outcome === 'below_threshold'
+          ? 'The Travel Rule does not apply: the transfer is below the threshold of every rule in force.'
+          : outcome === 'not_required'
+            ? 'Not required: no Travel Rule was in force in the jurisdictions concerned on the transfer’s local date.'
+            : 'Cannot evaluate whether the Travel Rule applies.';
+  // Both sides in the same jurisdiction read the same: say it once.
+  const reasons = [...new Set(sides.map((s) => s.eval.reason))];
+  const why = [
+    head,
+    ...reasons,
+    ...(unhosted ? [unhosted.reason] : []),
+    ...unverified.map((u) => `Unverified rule: ${u.jurisdiction}'s rule was not checked against the primary text (${u.reason}).`),
+    counterparty.note,
+  ];
   return {
     result: {
       outcome,
@@ -194,6 +252,8 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
       counterparty,
       inputs: { transferTime: c.transferTime, value, homeJurisdiction: ctx.homeJurisdiction, counterpartyJurisdiction: them },
       rulePackDigest: ctx.pack.digest,
+      redFlags,
+      unverified,
     },
     requirements: sides.map((s) => s.requirements).filter((r): r is SideRequirements => r !== null),
     unknown: sides.map((s) => s.unknown).filter((u): u is string => u !== null),

@@ -12,7 +12,7 @@ afterAll(() => t.cleanup());
 
 describe('the rule pack', () => {
   const dir = DEFAULT_RULES_DIR();
-  const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('_'));
 
   it('loads every file without an error', () => {
     const pack = loadRulePack(dir);
@@ -129,15 +129,48 @@ describe('the issue-14 schema fails clearly and locally', () => {
   });
 
   it('a verified travel rule quotes its threshold and cites the article', () => {
-    const errors = mutate('noquote', 'KR', (f) => (f.verified = true));
+    const errors = mutate('noquote', 'CA', (f) => (f.verified = true));
     expect(errors).toEqual([
-      { file: 'KR.json', field: 'versions.0.threshold.text', message: 'a verified rule quotes its threshold wording' },
-      { file: 'KR.json', field: 'versions.0.sources', message: 'a verified rule cites its threshold source down to the article, with a quote' },
+      { file: 'CA.json', field: 'versions.0.threshold.text', message: 'a verified rule quotes its threshold wording' },
+      { file: 'CA.json', field: 'versions.0.sources', message: 'a verified rule cites its threshold source down to the article, with a quote' },
     ]);
   });
 
   it('a "prohibited" or "no_travel_rule" period must say why', () => {
     const errors = mutate('nonote', 'CN', (f) => (f.versions = [{ version: 'CN-BAN', regime: 'prohibited', effectiveFrom: '2021-09-24', effectiveTo: null, sources: f.sources }]));
     expect(errors).toEqual([{ file: 'CN.json', field: 'versions.0.note', message: expect.any(String) }]);
+  });
+});
+
+describe('territories (resources/rules/_territories.json)', () => {
+  const pack = loadRulePack(DEFAULT_RULES_DIR());
+
+  it('maps every ISO 3166-1 code (249, plus XK): each rule file is "own", everything else says why, with a source', () => {
+    expect(pack.territories.size).toBe(250);
+    for (const code of pack.files.keys()) if (code !== 'EU') expect(pack.territories.get(code)?.status, code).toBe('own');
+    for (const [code, t] of pack.territories) if (t.status !== 'own') expect(t.sources.length, code).toBeGreaterThan(0);
+  });
+
+  it.each([
+    ['PR', 'US'], ['GU', 'US'], ['VI', 'US'], ['AS', 'US'], ['MP', 'US'], ['UM', 'US'],
+    ['GF', 'FR'], ['GP', 'FR'], ['MQ', 'FR'], ['RE', 'FR'], ['YT', 'FR'], ['MF', 'FR'], ['AX', 'FI'],
+  ])('%s follows %s', (code, sovereign) => {
+    expect(pack.territories.get(code)).toMatchObject({ status: 'follows', follows: sovereign });
+  });
+
+  it.each(['GL', 'FO', 'AW', 'SX', 'BQ', 'BL', 'PM', 'MO', 'SJ'])('%s is named as not covered by its sovereign\'s or union\'s rule', (code) => {
+    expect(pack.territories.get(code)?.status).toBe('not_modelled');
+  });
+
+  it('a territory following a jurisdiction without a file is refused by name', () => {
+    const d = join(t.dir, 'terr');
+    cpSync(DEFAULT_RULES_DIR(), d, { recursive: true });
+    const f = JSON.parse(readFileSync(join(d, '_territories.json'), 'utf8')) as { territories: Record<string, { follows?: string }> };
+    f.territories.PR!.follows = 'ZZ';
+    writeFileSync(join(d, '_territories.json'), JSON.stringify(f));
+    const p = loadRulePack(d);
+    expect(p.errors).toEqual([{ file: '_territories.json', field: 'territories.PR', message: 'follows ZZ, which has no loaded rule file' }]);
+    expect(p.territories.has('PR')).toBe(false);
+    expect(p.files.size).toBe(pack.files.size);
   });
 });

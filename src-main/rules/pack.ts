@@ -55,7 +55,16 @@ const travelRule = z
     regime: z.literal('travel_rule'),
     threshold: money,
     tiers: z.array(tier).min(1),
-    unhostedWallet: z.object({ duty: z.enum(['verify_ownership', 'risk_based', 'none']), from: money.optional(), note: z.string().optional() }).strict(),
+    unhostedWallet: z
+      .object({
+        duty: z.enum(['verify_ownership', 'risk_based', 'none']),
+        from: money.optional(),
+        // What the rule requires for a self-hosted wallet whenever it applies, at any amount (EU: obtain and
+        // hold the data, Art. 14(5)/16(2); US: keep the records, with nobody to transmit to).
+        whenApplies: z.string().min(1).optional(),
+        note: z.string().optional(),
+      })
+      .strict(),
   })
   .strict();
 const noteRequired = z.string().min(1, 'must say why');
@@ -88,11 +97,29 @@ const ruleFile = z
   })
   .strict();
 
+// Territories and every other ISO 3166-1 code without a file of its own (resources/rules/_territories.json):
+// whose law applies there, or why no rule is modelled, each with its source.
+const territory = z
+  .object({
+    name: z.string().min(1),
+    status: z.enum(['own', 'follows', 'not_modelled', 'excluded']),
+    follows: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter code').optional(),
+    timeZone: ianaZone.optional(),
+    note: z.string().min(1),
+    sources: z.array(source),
+  })
+  .strict();
+const territoriesFile = z.object({ note: z.string().min(1), territories: z.record(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter code'), territory) }).strict();
+export type Territory = z.infer<typeof territory>;
+export const TERRITORIES_FILE = '_territories.json';
+
 export type Money = z.infer<typeof money>;
 export type Requirement = z.infer<typeof requirement>;
 export type Tier = z.infer<typeof tier>;
 export type Source = z.infer<typeof source>;
 export type TravelRuleVersion = z.infer<typeof travelRule>;
+export type NoTravelRuleVersion = z.infer<typeof noTravelRule>;
+export type ProhibitedVersion = z.infer<typeof prohibited>;
 export type RuleVersion = z.infer<typeof version>;
 export type RuleFile = z.infer<typeof ruleFile>;
 
@@ -107,6 +134,8 @@ export interface RulePack {
   errors: PackError[];
   /** Jurisdiction codes whose file failed to load: evaluation says so instead of guessing. */
   broken: Map<string, PackError>;
+  /** ISO 3166-1 code → its regime: own file, follows a sovereign's or union's law, or not modelled (why). */
+  territories: Map<string, Territory>;
   /** SHA-256 over every file's bytes: a stored evaluation is stale when this changes. */
   digest: string;
 }
@@ -153,8 +182,13 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
   const errors: PackError[] = [];
   const broken = new Map<string, PackError>();
   const hash = createHash('sha256');
+  const territories = new Map<string, Territory>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
     const code = file.replace(/\.json$/, '');
+    if (file === TERRITORIES_FILE) {
+      loadTerritories(dir, hash, errors, territories);
+      continue;
+    }
     let text: string;
     try {
       text = readFileSync(join(dir, file), 'utf8');
@@ -189,7 +223,42 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
     }
     files.set(code, parsed.data);
   }
-  return { files, errors, broken, digest: hash.digest('hex') };
+  for (const [code, t] of territories) {
+    const problem =
+      t.status === 'follows' && (!t.follows || !files.has(t.follows))
+        ? `follows ${t.follows ?? '(nothing)'}, which has no loaded rule file`
+        : t.status === 'follows' && !t.timeZone
+          ? 'a territory that follows another jurisdiction needs its own timeZone'
+          : t.status === 'own' && !files.has(code) && !broken.has(code)
+            ? `says it has its own rule file, but there is no ${code}.json`
+            : t.status !== 'own' && t.sources.length === 0
+              ? 'must cite its source'
+              : null;
+    if (problem) {
+      errors.push({ file: TERRITORIES_FILE, field: `territories.${code}`, message: problem });
+      territories.delete(code);
+    }
+  }
+  return { files, errors, broken, territories, digest: hash.digest('hex') };
+}
+
+function loadTerritories(dir: string, hash: ReturnType<typeof createHash>, errors: PackError[], into: Map<string, Territory>): void {
+  const file = TERRITORIES_FILE;
+  let raw: unknown;
+  try {
+    const text = readFileSync(join(dir, file), 'utf8');
+    hash.update(file).update('\0').update(text).update('\0');
+    raw = JSON.parse(text);
+  } catch {
+    errors.push({ file, field: '(file)', message: 'cannot be read as JSON' });
+    return;
+  }
+  const parsed = territoriesFile.safeParse(raw);
+  if (!parsed.success) {
+    errors.push(...parsed.error.issues.map((i) => ({ file, field: i.path.join('.') || '(root)', message: i.message })));
+    return;
+  }
+  for (const [code, t] of Object.entries(parsed.data.territories)) into.set(code, t);
 }
 
 let cached: RulePack | null = null;
@@ -208,32 +277,108 @@ export function versionsFor(pack: RulePack, code: string): { own: RuleVersion[];
 
 const inForce = (v: RuleVersion, date: string) => versionStart(v) <= date && (v.effectiveTo === null || date <= v.effectiveTo);
 
-export type VersionLookup =
-  | { ok: true; version: TravelRuleVersion; via: string; file: RuleFile }
-  | { ok: false; reason: string; sources: Source[] };
-
-/**
- * The Travel Rule version in force for a jurisdiction on a date. A jurisdiction's own rule wins over
- * its group's; a "none_known" period or a missing or broken file is a reason, never a silent pass.
- */
-export function ruleInForce(pack: RulePack, code: string, date: string): VersionLookup {
-  const brokenFile = pack.broken.get(code);
-  if (brokenFile) return { ok: false, reason: `the rule file ${brokenFile.file} is broken (${brokenFile.field}: ${brokenFile.message})`, sources: [] };
-  const { own, group, file } = versionsFor(pack, code);
-  if (!file) return { ok: false, reason: `no rule file for ${code} in the rule pack`, sources: [] };
-  if (file.group && pack.broken.has(file.group)) {
-    const e = pack.broken.get(file.group)!;
-    return { ok: false, reason: `the group rule file ${e.file} is broken (${e.field}: ${e.message})`, sources: [] };
+const formatters = new Map<string, Intl.DateTimeFormat>();
+/** The calendar date of an instant in a legal time zone (effective dates are local dates). */
+export function localDate(instant: string, timeZone: string): string | null {
+  const t = Date.parse(instant);
+  if (Number.isNaN(t)) return null;
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    formatters.set(timeZone, f);
   }
-  for (const [list, via] of [[own, code], [group, file.group ?? code]] as const) {
-    const v = list.find((x) => inForce(x, date));
-    if (v?.regime === 'travel_rule') return { ok: true, version: v, via, file };
-  }
-  const none = [...own, ...group].find((x) => inForce(x, date));
-  if (none) return { ok: false, reason: `${none.version}: ${none.note ?? 'no Travel Rule in force'}`, sources: none.sources };
-  return { ok: false, reason: `no ${code} rule version in force on ${date} in the rule pack`, sources: file.sources };
+  const parts = f.formatToParts(new Date(t));
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}`;
 }
 
+/** Whose rule file governs a code: its own, or (a territory) its sovereign's or union's, in the territory's zone. */
+export type Governing =
+  | { ok: true; code: string; file: RuleFile; follows: string | null; timeZone: string; territoryNote: string | null; territorySources: Source[] }
+  | { ok: false; reason: string; sources: Source[] };
+
+export function governing(pack: RulePack, code: string): Governing {
+  const brokenFile = pack.broken.get(code);
+  if (brokenFile) return { ok: false, reason: `the rule file ${brokenFile.file} is broken (${brokenFile.field}: ${brokenFile.message})`, sources: [] };
+  const own = pack.files.get(code);
+  if (own) return { ok: true, code, file: own, follows: null, timeZone: own.timeZone, territoryNote: null, territorySources: [] };
+  const t = pack.territories.get(code);
+  if (t?.status === 'follows' && t.follows) {
+    const sovereign = governing(pack, t.follows);
+    if (!sovereign.ok) return { ok: false, reason: `${code} (${t.name}) follows ${t.follows}, and ${sovereign.reason}`, sources: t.sources };
+    return { ...sovereign, follows: t.follows, timeZone: t.timeZone ?? sovereign.timeZone, territoryNote: t.note, territorySources: t.sources };
+  }
+  if (t && t.status !== 'own') return { ok: false, reason: `${code} (${t.name}): ${t.note}`, sources: t.sources };
+  return { ok: false, reason: `no rule file for ${code} in the rule pack`, sources: [] };
+}
+
+interface Found<V> {
+  version: V;
+  /** The file the version came from: the jurisdiction itself, its group (EU), or for a territory its sovereign's. */
+  via: string;
+  file: RuleFile;
+  /** Set when `code` is a territory that follows another jurisdiction's law. */
+  follows: string | null;
+  /** The local date the version was chosen for, and the zone it was computed in. */
+  date: string;
+  timeZone: string;
+  /** Whether the file that decided (the group's, for a member using the group's version) was verified. */
+  verified: boolean;
+  verificationReason: string | null;
+}
+
+export type VersionLookup =
+  | ({ ok: true; kind: 'travel_rule' } & Found<TravelRuleVersion>)
+  | ({ ok: false; kind: 'no_travel_rule'; reason: string; sources: Source[] } & Found<NoTravelRuleVersion>)
+  | ({ ok: false; kind: 'prohibited'; reason: string; sources: Source[] } & Found<ProhibitedVersion>)
+  | { ok: false; kind: 'unknown'; reason: string; sources: Source[]; date: string | null; timeZone: string | null; verified: boolean | null; verificationReason: string | null; via: string | null; follows: string | null };
+
+/**
+ * The version in force for a jurisdiction on a local date (YYYY-MM-DD) or at an instant (then the
+ * jurisdiction's legal time zone gives the date). Travel Rule beats prohibition beats "no rule",
+ * own version beats the group's; a "none_known" period, an unknown start date, or a missing or broken
+ * file is a reason ("cannot evaluate"), never a silent pass.
+ */
+export function ruleInForce(pack: RulePack, code: string, at: string): VersionLookup {
+  const g = governing(pack, code);
+  const unknown = (reason: string, sources: Source[], date: string | null = null, timeZone: string | null = null, file: RuleFile | null = null) =>
+    ({ ok: false, kind: 'unknown', reason, sources, date, timeZone, verified: file ? file.verified : null, verificationReason: file?.verification.reason ?? null, via: file?.jurisdiction ?? null, follows: g.ok ? g.follows : null }) as const;
+  if (!g.ok) return unknown(g.reason, g.sources);
+  const file = g.file;
+  const date = /^\d{4}-\d{2}-\d{2}$/.test(at) ? at : localDate(at, g.timeZone);
+  if (!date) return unknown(`the transfer time "${at.slice(0, 40)}" is not a readable instant`, [], null, g.timeZone);
+  if (file.group && pack.broken.has(file.group)) {
+    const e = pack.broken.get(file.group)!;
+    return unknown(`the group rule file ${e.file} is broken (${e.field}: ${e.message})`, [], date, g.timeZone);
+  }
+  const groupFile = file.group ? (pack.files.get(file.group) ?? null) : null;
+  const lists: [RuleVersion[], RuleFile][] = [[file.versions, file], ...(groupFile ? [[groupFile.versions, groupFile] as [RuleVersion[], RuleFile]] : [])];
+  const found = (from: RuleFile) => ({
+    via: from.jurisdiction,
+    file: g.file,
+    follows: g.follows,
+    date,
+    timeZone: g.timeZone,
+    verified: from.verified,
+    verificationReason: from.verified ? null : (from.verification.reason ?? null),
+  });
+  for (const regime of ['travel_rule', 'prohibited', 'no_travel_rule'] as const) {
+    for (const [list, from] of lists) {
+      const v = list.find((x) => x.regime === regime && inForce(x, date));
+      if (!v) continue;
+      const f = found(from);
+      if (v.regime === 'travel_rule') return { ok: true, kind: 'travel_rule', ...f, version: v };
+      if (v.regime === 'prohibited') return { ok: false, kind: 'prohibited', reason: `${v.version}: ${v.note}`, sources: v.sources, ...f, version: v };
+      if (v.regime === 'no_travel_rule') return { ok: false, kind: 'no_travel_rule', reason: `${v.version}: ${v.note}`, sources: v.sources, ...f, version: v };
+    }
+  }
+  const all = lists.flatMap(([list]) => list);
+  const none = all.find((x) => inForce(x, date));
+  if (none) return unknown(`${none.version}: ${none.note ?? 'no Travel Rule known'}`, none.sources, date, g.timeZone, file);
+  const later = all.find((x) => x.effectiveFrom === null && x.inForceBy && date < x.inForceBy);
+  if (later) return unknown(`${later.version} has no known start date; a source shows it in force by ${later.inForceBy}, and ${date} is earlier`, later.sources, date, g.timeZone, file);
+  return unknown(`no ${code} rule version in force on ${date} in the rule pack`, file.sources, date, g.timeZone, file);
+}
 export function retentionYears(pack: RulePack, code: string): number | null {
   const f = pack.files.get(code);
   if (!f) return null;

@@ -58,6 +58,12 @@ const cases: [code: string, date: string, expected: Expect, citation: string][] 
   ['IL', '2021-11-14', { regime: 'none_known' }, 'Order 5781-2021 in force 14 Nov 2021; transfer rules not read'],
   ['PY', '2025-06-01', { regime: 'none_known' }, 'SEPRELAD Res. 314/2021: Travel Rule content not read; the reference data had USD 1,000 from this date'],
   ['VE', '2024-01-01', { regime: 'none_known' }, 'SUNACRIP under restructuring since Mar 2023, exchanges suspended; the reference data had no minimum from this date'],
+  ['JE', '2024-02-05', { regime: 'travel_rule', threshold: ['1000', 'EUR', true] }, 'JFSC guidance note 3.7.4: transfers "not exceeding EUR 1,000" are out of scope'],
+  ['GG', '2023-07-10', { regime: 'travel_rule', threshold: ['0', 'GBP', false], tierFrom: ['1000', 'GBP', true] }, 'GFSC Handbook: reduced set for transfers "of £1,000 (or equivalent value) or less"'],
+  ['IM', '2024-10-27', { regime: null }, 'Travel Rule Code 2024 came into operation on 28 Oct 2024'],
+  ['PE', '2025-06-01', { regime: 'none_known' }, 'SBS Res. 02648-2024: Travel Rule content not read; the reference data had USD 1,000 from this date'],
+  ['UY', '2025-08-21', { regime: 'none_known' }, 'Law 20.345 awaits its BCU regulation (consultation 21 Aug 2025)'],
+  ['IM', '2024-10-28', { regime: 'travel_rule', threshold: ['0', 'EUR', false], tierFrom: ['1000', 'EUR', false] }, 'Travel Rule Code 2024: all transfers, wider set from EUR 1,000'],
 ];
 
 describe('reference files checked at the source (issue 14, point 9)', () => {
@@ -77,7 +83,7 @@ describe('reference files checked at the source (issue 14, point 9)', () => {
     }
   });
 
-  const checked = ['ZA', 'AR', 'BR', 'IN', 'ID', 'MX', 'RU', 'SA', 'VN', 'IR', 'TH', 'PH', 'MY', 'KY', 'GI', 'BH', 'BS', 'NZ', 'SC', 'VG', 'IL', 'NG', 'CL', 'CO', 'PA', 'SV', 'TW', 'UA', 'KZ', 'PK', 'MU', 'GE', 'BM', 'PY', 'VE'];
+  const checked = ['ZA', 'AR', 'BR', 'IN', 'ID', 'MX', 'RU', 'SA', 'VN', 'IR', 'TH', 'PH', 'MY', 'KY', 'GI', 'BH', 'BS', 'NZ', 'SC', 'VG', 'IL', 'NG', 'CL', 'CO', 'PA', 'SV', 'TW', 'UA', 'KZ', 'PK', 'MU', 'GE', 'BM', 'PY', 'VE', 'JE', 'GG', 'IM', 'PE', 'UY'];
 
   it.each(checked)('%s says why it is not verified, and no version starts on a date without a source', (code) => {
     const f = pack.files.get(code)!;

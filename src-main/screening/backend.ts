@@ -15,9 +15,9 @@ export interface DistributedList {
 }
 
 /** The configured backend, from the preferences' URL and the token kept in the encrypted database. */
-export function configuredBackend(db: ReadableDB, url: string | null, analyst: string): BackendClient | null {
+export function configuredBackend(db: ReadableDB, url: string | null, analyst: string): { client: BackendClient; token: string } | null {
   const token = (db.prepare("SELECT value FROM settings WHERE key = 'sync.token'").get() as { value: string } | undefined)?.value;
-  return url && token ? new BackendClient(url, token, analyst) : null;
+  return url && token ? { client: new BackendClient(url, token, analyst), token } : null;
 }
 
 export async function backendPlan(client: BackendClient, token: string, source: ListSource): Promise<FetchPlan> {

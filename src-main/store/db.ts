@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../src-shared/result';
+import { createPrivateFile, tightenDatabaseFiles } from '../platform/private-files';
 import { migrate } from './migrations';
 
 // The one door to the case database. Query modules take a ReadableDB or a WritableDB, so a
@@ -27,6 +28,8 @@ export interface OpenOptions {
 export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}): WritableDB {
   // Inside Electron the main process points this at a build for Electron's ABI (build/electron-native.mjs).
   const nativeBinding = process.env.WAYBILL_NATIVE_BINDING;
+  // SQLite creates -wal and -shm with the main file's mode: make that 0600 before SQLite sees it.
+  if (!opts.readonly && file !== ':memory:') createPrivateFile(file);
   const db = new Database(file, { readonly: opts.readonly ?? false, ...(nativeBinding ? { nativeBinding } : {}) });
   try {
     applyCipher(db, key);
@@ -40,6 +43,7 @@ export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}):
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
   }
+  if (file !== ':memory:') tightenDatabaseFiles(file);
   db.pragma('foreign_keys = ON');
   // Temporary tables and sort spills stay in memory: on disk they would be outside the cipher's reach.
   db.pragma('temp_store = MEMORY');

@@ -30,6 +30,37 @@ export class BackendError extends Error {
 
 const TIMEOUT_MS = 15_000;
 
+/** Socket-level codes that mean the connection was dropped under us, not that the backend refused or timed out. */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
+
+/**
+ * True when a request failed because its connection was reset: typically a kept-alive socket the
+ * server had already closed, reused after a long synchronous stretch (undici reports "fetch failed"
+ * or "terminated" with the socket error as its cause). A refused connection or a timeout is not a
+ * reset: the backend is down or slow, and the caller's offline handling applies.
+ */
+export function isConnectionReset(e: unknown): boolean {
+  for (let err: unknown = e, depth = 0; err instanceof Error && depth < 4; err = err.cause, depth++) {
+    const code: unknown = Reflect.get(err, 'code');
+    if (typeof code === 'string' && RESET_CODES.has(code)) return true;
+  }
+  return false;
+}
+
+/**
+ * Runs an idempotent request (a GET, or a POST carrying an Idempotency-Key) and runs it once more if
+ * its connection was reset: the second attempt opens a fresh connection. Only once, so a backend
+ * that really drops every connection still surfaces as an error.
+ */
+export async function retryOnReset<T>(request: () => Promise<T>): Promise<T> {
+  try {
+    return await request();
+  } catch (e) {
+    if (!isConnectionReset(e)) throw e;
+    return request();
+  }
+}
+
 export class BackendClient {
   constructor(
     readonly url: string,
@@ -42,9 +73,13 @@ export class BackendClient {
   }
 
   async changes(after: number, limit = 500): Promise<FeedPage> {
-    const res = await fetch(`${this.url}/v1/changes?after=${after}&limit=${limit}`, { headers: this.headers(), signal: AbortSignal.timeout(60_000) });
-    if (!res.ok) throw new BackendError(res.status, `changes feed answered ${res.status}`);
-    const lines = (await res.text()).split('\n').filter((l) => l.trim() !== '');
+    // The whole page is read inside the retry: a reset can also cut the body short.
+    const text = await retryOnReset(async () => {
+      const res = await fetch(`${this.url}/v1/changes?after=${after}&limit=${limit}`, { headers: this.headers(), signal: AbortSignal.timeout(60_000) });
+      if (!res.ok) throw new BackendError(res.status, `changes feed answered ${res.status}`);
+      return res.text();
+    });
+    const lines = text.split('\n').filter((l) => l.trim() !== '');
     const last = lines.pop();
     let tail: { next?: unknown; hasMore?: unknown };
     try {
@@ -67,26 +102,33 @@ export class BackendClient {
     return { items, next: tail.next, hasMore: tail.hasMore };
   }
 
+  /** Every push carries an Idempotency-Key, so sending it again after a reset cannot apply it twice. */
   async post(path: string, idempotencyKey: string, body: unknown, ifMatch?: number): Promise<{ status: number; body: unknown }> {
-    const res = await fetch(`${this.url}${path}`, {
-      method: 'POST',
-      headers: this.headers({ 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey, ...(ifMatch !== undefined ? { 'If-Match': `"${ifMatch}"` } : {}) }),
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(TIMEOUT_MS),
+    return retryOnReset(async () => {
+      const res = await fetch(`${this.url}${path}`, {
+        method: 'POST',
+        headers: this.headers({ 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey, ...(ifMatch !== undefined ? { 'If-Match': `"${ifMatch}"` } : {}) }),
+        body: JSON.stringify(body),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      const text = await res.text();
+      let parsed: unknown = null;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // Not JSON (an empty 204, a proxy's HTML page): the status says what happened.
+        parsed = null;
+      }
+      return { status: res.status, body: parsed };
     });
-    let parsed: unknown = null;
-    try {
-      parsed = await res.json();
-    } catch {
-      parsed = null;
-    }
-    return { status: res.status, body: parsed };
   }
 
   async get(path: string): Promise<unknown> {
-    const res = await fetch(`${this.url}${path}`, { headers: this.headers(), signal: AbortSignal.timeout(TIMEOUT_MS) });
-    if (!res.ok) throw new BackendError(res.status, `${path} answered ${res.status}`);
-    return res.json();
+    return retryOnReset(async () => {
+      const res = await fetch(`${this.url}${path}`, { headers: this.headers(), signal: AbortSignal.timeout(TIMEOUT_MS) });
+      if (!res.ok) throw new BackendError(res.status, `${path} answered ${res.status}`);
+      return res.json();
+    });
   }
 
   /** Live notifications (server-sent events), read through fetch so the token stays in a header. */

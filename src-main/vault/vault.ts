@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../platform/atomic-file';
 import { canonicalJson } from '../audit/canonical-json';
 import { DEFAULT_KDF, MIN_ITERATIONS, MIN_MEMORY_KIB, deriveKey, type KdfParams } from './kdf';
 import { deviceProtectorRefusal, type DeviceKeyProtector } from './device-key';
-import { recordFailure, recordSuccess, secondsUntilAllowed } from './throttle';
+import { recordSuccess, reserveAttempt, wrongPassphrase } from './throttle';
 
 // The vault file holds the database key, never in the clear: wrapped with AES-256-GCM under a key
 // derived from the analyst's passphrase, and optionally also under the OS keychain.
@@ -122,22 +122,12 @@ export async function createVault(dataDir: string, passphrase: string, opts: Cre
 
 export async function unlockVault(dataDir: string, passphrase: string, now = Date.now()): Promise<Buffer> {
   const v = readVault(dataDir);
-  const wait = secondsUntilAllowed(dataDir, now);
-  if (wait > 0) {
-    throw new AppError('throttled', `Too many wrong passphrases. Try again in ${wait} s.`, { retryAfterSeconds: wait });
-  }
+  // The attempt is taken before the slow derivation, so parallel requests cannot share free attempts.
+  const failures = reserveAttempt(dataDir, now);
   const kek = await deriveKey(passphrase, v.kdf);
   const dbKey = unwrap(v.passphraseWrap, kek, aad(v));
   kek.fill(0);
-  if (!dbKey) {
-    const failures = recordFailure(dataDir, now);
-    const next = secondsUntilAllowed(dataDir, now);
-    throw new AppError(
-      'wrong_passphrase',
-      next > 0 ? `The passphrase is not correct. Wait ${next} s before trying again.` : 'The passphrase is not correct.',
-      { failures, retryAfterSeconds: next },
-    );
-  }
+  if (!dbKey) throw wrongPassphrase(dataDir, now, failures);
   recordSuccess(dataDir);
   return dbKey;
 }

@@ -17,7 +17,13 @@ export const STATUS_LABEL: Record<string, string> = {
 };
 
 export const IVMS_LABEL: Record<string, string> = { pass: 'Valid', incomplete: 'Incomplete', invalid: 'Invalid', unreadable: 'Unreadable' };
-export const TRAVEL_LABEL: Record<string, string> = { applies: 'Applies', below_threshold: 'Below threshold', cannot_evaluate: 'Cannot evaluate' };
+export const TRAVEL_LABEL: Record<string, string> = {
+  applies: 'Applies',
+  below_threshold: 'Below threshold',
+  not_required: 'Not required',
+  prohibited: 'Red flag: VASP activity prohibited',
+  cannot_evaluate: 'Cannot evaluate',
+};
 export const SCREENING_LABEL: Record<string, string> = { clear: 'Clear', potential_match: 'Potential match', true_match: 'TRUE MATCH', not_screened: 'Not screened' };
 export const KIND_LABEL: Record<string, string> = { accept: 'Accept', reject: 'Reject', request_information: 'Request information' };
 export const SYNC_LABEL: Record<string, string> = { pending: 'Waiting to sync', acked: 'Synced', conflict: 'Conflict', rejected: 'Refused by backend' };

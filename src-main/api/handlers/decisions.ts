@@ -1,6 +1,6 @@
 import { AppError } from '../../../src-shared/result';
-import { recordDecision } from '../../cases/decide';
-import { addAnalyst, listAnalysts, proposeDecision, reviewProposal, verifyAnalyst } from '../../cases/four-eyes';
+import { decide } from '../../cases/decide';
+import { addAnalyst, listAnalysts, proposalById, reviewProposal } from '../../cases/four-eyes';
 import { screeningStatus } from '../../screening/manage';
 import type { AreaHandlers, HandlerContext } from './context';
 
@@ -15,26 +15,23 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'
       // The freshness policy: no acceptance screened against a list older than it allows (docs/screening.md).
       const stale = kind === 'accept' ? screeningStatus(db, ws.preferences).blocked : null;
       if (stale) throw new AppError('conflict', stale);
-      const input = { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor };
-      if (before.fourEyes.length) {
-        // High risk: the decision waits for a second analyst and does not leave until approved.
-        proposeDecision(db, input, before.fourEyes);
-      } else {
-        recordDecision(db, input);
-        // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
-        await ws.syncEngine()?.push().catch(() => 0);
-      }
+      // The domain applies the four-eyes policy: a high-risk case gets a proposal, not a decision.
+      const outcome = decide(db, { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor }, ws.decisionPolicy());
+      // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
+      if (outcome.kind === 'decision') await ws.syncEngine()?.push().catch(() => 0);
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },
     'cases.review': async ({ proposalId, approver, passphrase, approve, note }) => {
       const db = ws.database();
       ws.touch();
-      const caseId = (db.prepare('SELECT case_id FROM decision_proposals WHERE id = ?').get(proposalId) as { case_id: string } | undefined)?.case_id;
+      const caseId = proposalById(db, proposalId)?.caseId;
       if (!caseId) throw new AppError('not_found', `No proposal ${proposalId}.`);
-      if (!(await verifyAnalyst(db, approver, passphrase))) {
-        ws.audit('decision.review_refused', { proposalId, approver }, caseId);
-        throw new AppError('wrong_passphrase', `That is not ${approver}'s passphrase.`);
+      try {
+        await ws.checkApprover(approver, passphrase);
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'wrong_passphrase') ws.audit('decision.review_refused', { proposalId, approver }, caseId);
+        throw e;
       }
       reviewProposal(db, { proposalId, approver, approve, note: note ?? null });
       if (approve) await ws.syncEngine()?.push().catch(() => 0);

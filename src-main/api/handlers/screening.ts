@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { ScreeningCheck } from '../../../src-shared/checks';
 import { AppError } from '../../../src-shared/result';
 import { recheckAll, runCaseChecks } from '../../checks/run';
-import { verifyAnalyst } from '../../cases/four-eyes';
 import { fetchList, officialPlan } from '../../screening/fetch';
 import { screeningStatus } from '../../screening/manage';
 import { dispositionById, dispositionHistory, entryBy, importList, listVersions, recordDisposition } from '../../screening/store';
@@ -41,12 +40,10 @@ export async function fetchSource(ws: Workstation, source: ListSource, from: 'of
   const p = ws.preferences;
   let plan;
   if (from === 'backend') {
-    const db = ws.database();
-    const client = configuredBackend(db, p.backendUrl, ws.actor);
-    const token = (db.prepare("SELECT value FROM settings WHERE key = 'sync.token'").get() as { value: string } | undefined)?.value;
-    if (!client || !token) throw new AppError('unavailable', 'No exchange backend is configured: set one in Settings, or fetch from the publisher.');
+    const backend = configuredBackend(ws.database(), p.backendUrl, ws.actor);
+    if (!backend) throw new AppError('unavailable', 'No exchange backend is configured: set one in Settings, or fetch from the publisher.');
     try {
-      plan = await backendPlan(client, token, source);
+      plan = await backendPlan(backend.client, backend.token, source);
     } catch (e) {
       refused(ws, source, e);
     }
@@ -131,9 +128,11 @@ export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       if (!p || p.state !== 'proposed' || p.caseId !== caseId) throw new AppError('not_found', `No proposed true match ${proposalId} on case ${caseId}.`);
       if (dispositionHistory(db, p.partyDigest, p.source, p.entryId).some((r) => r.refersTo === proposalId)) throw new AppError('conflict', 'That proposal was confirmed or refused already.');
       if (approver === p.analyst) throw new AppError('forbidden', 'A second analyst must confirm a true match: not the one who proposed it.');
-      if (!(await verifyAnalyst(db, approver, passphrase))) {
-        ws.audit('screening.confirm_refused', { proposalId, approver }, caseId);
-        throw new AppError('wrong_passphrase', `That is not ${approver}'s passphrase.`);
+      try {
+        await ws.checkApprover(approver, passphrase);
+      } catch (e) {
+        if (e instanceof AppError && e.code === 'wrong_passphrase') ws.audit('screening.confirm_refused', { proposalId, approver }, caseId);
+        throw e;
       }
       const record = getCaseRecord(db, caseId);
       if (!record) throw new AppError('not_found', `No case ${caseId} in this workstation.`);

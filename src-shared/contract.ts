@@ -35,6 +35,7 @@ const queueFilter = z
     minRisk: z.number().int().min(0).max(100).optional(),
     missingFields: z.boolean().optional(),
     sanctionsHit: z.boolean().optional(),
+    sanctionsAwaiting: z.boolean().optional(),
     slaBreached: z.boolean().optional(),
     assignedTo: z.string().min(1).max(100).optional(),
     search: z.string().max(200).optional(),

@@ -52,6 +52,8 @@ export interface QueueFilter {
   missingFields?: boolean;
   /** A potential or true sanctions match. */
   sanctionsHit?: boolean;
+  /** A sanctions hit no analyst has disposed of yet (or a true match waiting for a second analyst). */
+  sanctionsAwaiting?: boolean;
   /** Open for longer than the SLA allows. */
   slaBreached?: boolean;
   /** An analyst's name, or "unassigned". */

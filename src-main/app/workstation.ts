@@ -10,6 +10,7 @@ import { casePage } from '../store/cases';
 import { dbRates } from '../rules/fx';
 import type { ScreeningIndex } from '../screening/search';
 import { ScreeningService } from '../screening/service';
+import { fetchDue } from '../screening/apply';
 import { BackendClient } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
 import { defaultRulePack } from '../rules/pack';
@@ -160,6 +161,8 @@ export class Workstation {
       this.dbKey = null;
       this.db = null;
       this.screening.stop();
+      if (this.listFetchTimer) clearInterval(this.listFetchTimer);
+      this.listFetchTimer = null;
       this.log.info('vault.locked', { reason });
       this.events.emit('vault.locked', { reason });
     }
@@ -203,9 +206,22 @@ export class Workstation {
     this.screening.invalidate();
   }
 
-  /** A list put in force by another process (the CLI while we serve): re-screen, and tell the UI. */
+  private listFetchTimer: NodeJS.Timeout | null = null;
+
+  /** A list put in force by another process (the CLI while we serve): re-screen, and tell the UI. Fetch lists as scheduled. */
   private watchScreening(): void {
     if (this.opts.mode === 'cli') return;
+    // The policy's schedule: checked shortly after unlock (once sync is configured), then every ten minutes.
+    const tick = () => {
+      if (!this.db) return;
+      void fetchDue(this, this.now()).then(
+        (r) => r.forEach((x) => (x.error ? this.log.error('screening.fetch_failed', { source: x.source, code: x.error }) : this.log.info('screening.fetched', { source: x.source }))),
+        () => {},
+      );
+    };
+    if (this.listFetchTimer) clearInterval(this.listFetchTimer);
+    setTimeout(tick, 1000).unref();
+    this.listFetchTimer = setInterval(tick, 600_000).unref();
     this.screening.watch({
       rescreen: () => recheckAll(this.database(), this.checkContext()).changed,
       changed: (n) => {

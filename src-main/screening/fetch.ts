@@ -93,12 +93,14 @@ export async function download(url: string, dest: string, opts: DownloadOptions 
           path: u.pathname + u.search,
           headers,
           timeout: timeoutMs,
+          agent: false,
           ...(socket ? { createConnection: () => tls.connect({ socket, servername: u.hostname }) } : {}),
         });
       } else if (proxy) {
-        req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), path: u.href, headers: { ...headers, Host: u.host }, timeout: timeoutMs });
+        req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), path: u.href, headers: { ...headers, Host: u.host }, timeout: timeoutMs, agent: false });
       } else {
-        req = http.request({ host: u.hostname, port, path: u.pathname + u.search, headers, timeout: timeoutMs });
+        // A connection of its own per file: a kept-alive socket the server has just closed would fail the download.
+        req = http.request({ host: u.hostname, port, path: u.pathname + u.search, headers, timeout: timeoutMs, agent: false });
       }
       req.on('response', resolve);
       req.on('timeout', () => req.destroy(fail(`no answer within ${timeoutMs / 1000} s`)));

@@ -193,6 +193,8 @@ export function filterWhere(f: QueueFilter | undefined, ctx: FilterContext): { s
   if (f.minRisk !== undefined) w.add('c.risk_score >= @minRisk', { minRisk: f.minRisk });
   if (f.missingFields) w.add("c.ivms101_outcome IN ('incomplete', 'invalid', 'unreadable')");
   if (f.sanctionsHit) w.add("c.screening_outcome IN ('potential_match', 'true_match')");
+  // potential_match: at least one hit without a disposition in force (a proposed true match included).
+  if (f.sanctionsAwaiting) w.add("c.screening_outcome = 'potential_match'");
   if (f.slaBreached) {
     w.add(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`, {
       slaCutoff: new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString(),

@@ -1,66 +1,15 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ScreeningCheck } from '../../../src-shared/checks';
 import { AppError } from '../../../src-shared/result';
-import { recheckAll, runCaseChecks } from '../../checks/run';
-import { fetchList, officialPlan } from '../../screening/fetch';
+import { runCaseChecks } from '../../checks/run';
+import { fetchSource, putInForce, refused } from '../../screening/apply';
 import { screeningStatus } from '../../screening/manage';
 import { dispositionById, dispositionHistory, entryBy, importList, listVersions, recordDisposition } from '../../screening/store';
-import { backendPlan, configuredBackend } from '../../screening/backend';
-import { ListFormatError, type ListSource } from '../../screening/types';
 import { getCaseRecord } from '../../store/cases';
 import { checksForCase } from '../../store/checks';
-import type { Workstation } from '../../app/workstation';
 import type { AreaHandlers, HandlerContext } from './context';
 
 type Methods = 'screening.lists' | 'screening.status' | 'screening.import' | 'screening.fetch' | 'screening.policy' | 'screening.dispose' | 'screening.confirm' | 'screening.history';
-
-/** A refused list is the analyst's input error, named; the version in force stays (and says so). */
-function refused(ws: Workstation, source: ListSource, e: unknown): never {
-  if (e instanceof ListFormatError) {
-    const current = listVersions(ws.database()).find((v) => v.source === source && v.active);
-    ws.audit('screening.list_rejected', { source, code: e.code, where: e.where.split(/[\\/]/).pop() ?? '' });
-    throw new AppError('invalid_input', `Refused (${e.code}): ${e.message}. ${current ? `The version in force stays ${current.label}.` : `No ${source} list is in force.`}`, { code: e.code });
-  }
-  throw e;
-}
-
-/** After a new version came into force here: re-screen every case and tell every window. */
-function putInForce(ws: Workstation, v: { label: string; entryCount: number; changed: boolean; source: string; origin: string | null }, how: string): void {
-  if (!v.changed) return;
-  ws.audit('screening.list_imported', { source: v.source, label: v.label, entries: v.entryCount, via: how });
-  ws.invalidateScreening();
-  const re = recheckAll(ws.database(), ws.checkContext());
-  ws.events.emit('screening.changed', { rescreened: re.changed });
-  ws.events.emit('cases.changed', { count: re.changed });
-}
-
-/** Fetches one source as the policy says (the publisher's URL, or the backend); shared by the handler and the schedule. */
-export async function fetchSource(ws: Workstation, source: ListSource, from: 'official' | 'backend', allowShrink = false): Promise<void> {
-  const p = ws.preferences;
-  let plan;
-  if (from === 'backend') {
-    const backend = configuredBackend(ws.database(), p.backendUrl, ws.actor);
-    if (!backend) throw new AppError('unavailable', 'No exchange backend is configured: set one in Settings, or fetch from the publisher.');
-    try {
-      plan = await backendPlan(backend.client, backend.token, source);
-    } catch (e) {
-      refused(ws, source, e);
-    }
-  } else plan = officialPlan(source, p.screeningFetch.urls[source]);
-  try {
-    const v = await fetchList(ws.database(), source, plan, {
-      tmpRoot: join(ws.dataDir, 'tmp'),
-      proxy: p.screeningFetch.proxy,
-      importedBy: ws.actor,
-      allowShrink,
-      maxShrink: p.screeningMaxShrink,
-    });
-    putInForce(ws, v, from);
-  } catch (e) {
-    refused(ws, source, e);
-  }
-}
 
 /** Sanctions lists (import, fetch, policy, status) and the analyst's disposition of a hit. */
 export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<Methods> {

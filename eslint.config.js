@@ -8,7 +8,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', '.electron-native/**', 'bench/results/**', 'scratch/**', 'test-results/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'bench/results/**', 'scratch/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

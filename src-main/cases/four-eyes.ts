@@ -2,7 +2,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { CaseRecord } from '../../src-shared/case';
 import type { StoredCheck } from '../../src-shared/checks';
-import type { FourEyesPolicy, Proposal } from '../../src-shared/contract';
+import { MIN_PASSPHRASE_LENGTH, type FourEyesPolicy, type Proposal } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
 import { convert, type RateSource } from '../rules/fx';
@@ -38,7 +38,7 @@ const ANALYST_KDF = { memoryKiB: 19 * 1024, iterations: 2, parallelism: 1 } as c
 
 export async function addAnalyst(db: WritableDB, name: string, passphrase: string, addedBy: string): Promise<void> {
   if (!/^[\p{L}\p{N} ._:'-]{2,60}$/u.test(name)) throw new AppError('invalid_input', 'An analyst name is 2–60 letters, digits, spaces or . _ : \' -.');
-  if (passphrase.length < 12) throw new AppError('weak_passphrase', "An analyst's passphrase needs at least 12 characters.");
+  if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new AppError('weak_passphrase', `An analyst's passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`);
   if (db.prepare('SELECT 1 FROM analysts WHERE name = ?').get(name)) throw new AppError('conflict', `An analyst called ${name} exists already.`);
   const kdf: KdfParams = { algorithm: 'argon2id', ...ANALYST_KDF, saltB64: randomBytes(16).toString('base64') };
   const verifier = (await deriveKey(passphrase, kdf)).toString('hex');

@@ -3,6 +3,7 @@ import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
 import { appendAudit } from '../audit/chain';
 import { runCaseChecks, type CheckContext } from '../checks/run';
 import { parseJsonBounded } from '../input/limits';
+import { displayNames } from '../ivms101/display-names';
 import { readIvms101 } from '../ivms101/engine';
 import { caseHead, quarantine, storedDifferences, upsertCase } from '../store/cases';
 import type { WritableDB } from '../store/db';
@@ -76,7 +77,7 @@ export function judgeCase(db: WritableDB, raw: RawCase): { ok: true; record: Cas
   if (local && c.version === local.version) {
     // Issue 17: one (id, version) means one content. A second, different one is not a replay: keep
     // the first, refuse the second by name (fields only, never values) so nobody mistakes it for one.
-    const differs = storedDifferences(db, c);
+    const differs = storedDifferences(db, c, displayNames(c.ivms101));
     if (differs.length) return { ok: false, reason: `conflict: version ${c.version} of case ${c.id} differs from the stored version ${c.version} (${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''})` };
   }
   return { ok: true, record: c };
@@ -93,7 +94,7 @@ export function admit(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: I
     return { outcome: 'quarantined', reason: verdict.reason };
   }
   const record = verdict.record;
-  const outcome = upsertCase(db, record, ctx.at);
+  const outcome = upsertCase(db, record, ctx.at, displayNames(record.ivms101));
   if (outcome === 'inserted' || outcome === 'updated') {
     runCaseChecks(db, record, ctx.checks, ctx.at);
     // Every transition is an audit event: the case's timeline starts with its arrival.

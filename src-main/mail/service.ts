@@ -6,6 +6,7 @@ import { readMailConfig } from './config';
 import { imapClient } from './imap';
 import { fetchInbox, type FetchReport } from './receive';
 import { processMailOutbox, type OutboxReport, type TransportFactory } from './send';
+import { backoffDelay, MAILBOX_RECONNECT_BACKOFF } from '../platform/backoff';
 
 // Runs while the vault is unlocked: the outbox is tried at once after a compose and then on a timer
 // with backoff; the mailbox is followed with IMAP IDLE (new mail arrives as an EXISTS notification)
@@ -78,7 +79,7 @@ export class MailService {
 
   /** Keeps one IDLE connection on INBOX; new mail triggers a cycle. Reconnects with backoff. */
   private async follow(): Promise<void> {
-    let delay = 1000;
+    let failures = 0;
     while (!this.stopped) {
       const config = readMailConfig(this.db());
       if (!config) return;
@@ -87,7 +88,7 @@ export class MailService {
         await client.connect();
         await client.mailboxOpen('INBOX');
         this.idle = client;
-        delay = 1000;
+        failures = 0;
         client.on('exists', () => void this.cycle());
         await new Promise<void>((resolve) => client.once('close', () => resolve()));
       } catch (e) {
@@ -96,8 +97,8 @@ export class MailService {
         if (this.idle === client) this.idle = null;
       }
       if (this.stopped) return;
-      await new Promise((r) => setTimeout(r, delay).unref());
-      delay = Math.min(delay * 2, 60_000);
+      failures++;
+      await new Promise((r) => setTimeout(r, backoffDelay(failures, MAILBOX_RECONNECT_BACKOFF)).unref());
     }
   }
 }

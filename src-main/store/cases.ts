@@ -1,6 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
 import { OPEN_STATUSES, type CaseRecord, type CaseSummary, type QueueFilter, type QueueSortColumn } from '../../src-shared/case';
-import { displayNames } from '../ivms101/display-names';
 import type { ReadableDB, WritableDB } from './db';
 import { WhereBuilder } from './where';
 
@@ -17,8 +16,17 @@ export function toMinorUnits(decimal: string, places = 2): number | null {
 /** 'purged': the case's retention ended and its data was removed; it is never taken in again. */
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'purged';
 
-function row(c: CaseRecord, receivedAt: string) {
-  const names = displayNames(c.ivms101);
+/**
+ * The parties' names for the queue (list, sort, full-text search), read from the IVMS101 payload by
+ * the caller (cases/intake.ts, with ivms101/display-names.ts): the store keeps what it is given and
+ * does not read IVMS101 itself, so it stays below the engine.
+ */
+export interface CaseNames {
+  originator: string | null;
+  beneficiary: string | null;
+}
+
+function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
   return {
     id: c.id,
     direction: c.direction,
@@ -76,8 +84,8 @@ function prepared(db: WritableDB, sample: Row): Statements {
  * Idempotent by (id, version): a newer version replaces the row, the same or an older one is
  * ignored. Replaying the same input twice therefore changes nothing.
  */
-export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string): UpsertOutcome {
-  const r = row(c, receivedAt);
+export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string, names: CaseNames): UpsertOutcome {
+  const r = row(c, receivedAt, names);
   const s = prepared(db, r);
   const existing = s.find.get(c.id) as { version: number } | undefined;
   if (existing && existing.version >= c.version) return 'unchanged';
@@ -112,10 +120,10 @@ export function caseHead(db: ReadableDB, id: string): { status: string; version:
  * The stored columns in which `c` differs from the stored row of the same case (compared as stored,
  * so equal content in another key order or time offset is equal). Empty when identical or not stored.
  */
-export function storedDifferences(db: ReadableDB, c: CaseRecord): string[] {
+export function storedDifferences(db: ReadableDB, c: CaseRecord, names: CaseNames): string[] {
   const stored = db.prepare('SELECT * FROM cases WHERE id = ?').get(c.id) as Record<string, unknown> | undefined;
   if (!stored) return [];
-  const incoming: Record<string, unknown> = row(c, '');
+  const incoming: Record<string, unknown> = row(c, '', names);
   const same = (k: string) => {
     const a = incoming[k] ?? null;
     const b = stored[k] ?? null;

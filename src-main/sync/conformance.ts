@@ -1,3 +1,4 @@
+import { isPageEnd, type ChangeItem } from '../../src-shared/backend';
 import { createHash, randomUUID } from 'node:crypto';
 import { caseRecordSchema } from '../../src-shared/case';
 
@@ -35,10 +36,11 @@ export async function runConformance(url: string, token: string): Promise<Expect
     const res = await call(`/v1/changes?after=${after}&limit=${limit}`);
     must(res.status === 200, `answered ${res.status}`);
     must((res.headers.get('content-type') ?? '').includes('ndjson'), `content type is ${res.headers.get('content-type')}, not application/x-ndjson`);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const end = lines.pop() as { next?: unknown; hasMore?: unknown } | undefined;
-    must(typeof end?.next === 'number' && typeof end.hasMore === 'boolean', 'the page does not end with {"next": n, "hasMore": bool}');
-    return { items: lines as { cursor: number; case: unknown }[], next: end!.next as number, hasMore: end!.hasMore as boolean };
+    const lines = (await res.text()).trim().split('\n').map((l): unknown => JSON.parse(l));
+    const end = lines.pop();
+    if (!isPageEnd(end)) throw new Error('the page does not end with {"next": n, "hasMore": bool}');
+    // The items are read as the contract's ChangeItem; each expectation checks what it relies on.
+    return { items: lines as ChangeItem[], next: end.next, hasMore: end.hasMore };
   };
 
   await expect('GET /v1/health answers 200 with {ok, cursor}', async () => {

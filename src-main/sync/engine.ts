@@ -7,6 +7,7 @@ import type { WritableDB } from '../store/db';
 import * as outbox from '../store/outbox';
 import { readSetting, writeSetting } from '../store/settings';
 import { BackendError, type BackendClient } from './client';
+import { backoffDelay, OUTBOX_BACKOFF } from '../platform/backoff';
 
 // The workstation's working copy follows the backend: pull the changes feed by cursor in pages
 // (each page, with its cursor, in one transaction), push the outbox with backoff until each entry is
@@ -204,8 +205,8 @@ export class SyncEngine {
   }
 
   private backoff(row: { id: number; attempts: number }, error: string) {
-    // Exponential with jitter, capped at five minutes.
-    const delay = Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 9)) * (0.75 + Math.random() * 0.5);
+    // row.attempts failed before this one: this is failure number attempts + 1.
+    const delay = backoffDelay(row.attempts + 1, OUTBOX_BACKOFF);
     outbox.retryLater(this.db(), row, error, new Date(Date.now() + delay).toISOString());
   }
 

@@ -1,5 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RetentionReport } from '../../../src-shared/contract';
+import { MIN_PASSPHRASE_LENGTH } from '../../../src-shared/domain';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { asError, useApp } from '../state/app-store';
 import { MailSettings } from './MailSettings';
@@ -155,9 +156,9 @@ export function SettingsScreen() {
           <form onSubmit={addAnalyst}>
             <label htmlFor="an-name">Name</label>
             <input id="an-name" type="text" value={newName} onChange={(e) => setNewName(e.target.value)} />
-            <label htmlFor="an-pass">Their passphrase (at least 12 characters)</label>
+            <label htmlFor="an-pass">Their passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)</label>
             <input id="an-pass" type="password" autoComplete="new-password" value={newPass} onChange={(e) => setNewPass(e.target.value)} />
-            <button type="submit" disabled={newName.trim().length < 2 || newPass.length < 12}>
+            <button type="submit" disabled={newName.trim().length < 2 || newPass.length < MIN_PASSPHRASE_LENGTH}>
               Add analyst
             </button>
           </form>

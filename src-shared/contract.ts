@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CaseRecord } from './case';
-import { CLEAR_REASONS, type ClearReason, type StoredCheck } from './checks';
+import { CLEAR_REASONS, TRAVEL_RULE_OUTCOMES, type ClearReason, type StoredCheck } from './checks';
 import { CASE_STATUSES, DIRECTIONS, LIST_SOURCES, MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, REASON_CODE_NAMES, type CaseSummary, type ListSource, type QueueFilter } from './domain';
 
 export { MIN_PASSPHRASE_LENGTH };
@@ -36,6 +36,7 @@ const queueFilter = z
     missingFields: z.boolean().optional(),
     sanctionsHit: z.boolean().optional(),
     sanctionsAwaiting: z.boolean().optional(),
+    travelRule: z.array(z.enum(TRAVEL_RULE_OUTCOMES)).min(1).max(TRAVEL_RULE_OUTCOMES.length).optional(),
     slaBreached: z.boolean().optional(),
     assignedTo: z.string().min(1).max(100).optional(),
     search: z.string().max(200).optional(),
@@ -192,6 +193,8 @@ export interface Dashboard {
   asOf: string;
   slaHours: number;
   byStatus: { status: string; count: number }[];
+  /** Cases by Travel Rule outcome (null: not evaluated yet), including "not_required" and the "prohibited" red flag. */
+  byTravelRule: { outcome: string | null; count: number }[];
   /** Cases per day by transfer time, the last 30 days. */
   volume: { day: string; withdrawals: number; deposits: number }[];
   /** Open cases past the SLA, by status. */

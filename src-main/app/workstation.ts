@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { userInfo } from 'node:os';
 import type { AppStatus, ExportJob } from '../../src-shared/contract';
@@ -23,6 +21,8 @@ import { signingKey, type SigningKey } from '../export/signing-key';
 import { readMailConfig } from '../mail/config';
 import { MailService } from '../mail/service';
 import { purgeExpired, type PurgeReport, type RetentionContext } from '../retention/purge';
+import { recordPurgeRun, scheduleDailyPurge } from '../retention/schedule';
+import { ExportJobs } from '../export/jobs';
 import type { DeviceKeyProtector } from '../vault/device-key';
 import { deviceProtectorRefusal } from '../vault/device-key';
 import {
@@ -64,7 +64,7 @@ export class Workstation {
   /** Kept while unlocked so an export can read from a snapshot connection of its own; zeroed at lock. */
   private dbKey: Buffer | null = null;
   private readonly exports = new Set<AbortController>();
-  private retentionTimer: NodeJS.Timeout | null = null;
+  private stopRetention: (() => void) | null = null;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
@@ -77,6 +77,7 @@ export class Workstation {
     this.now = opts.now ?? Date.now;
     this.actor = opts.actor ?? safeUserName();
     this.lastActivity = this.now();
+    this.exportJobList = new ExportJobs({ dataDir: this.dataDir, events: this.events, now: () => this.now(), run: (selection, out, o) => this.createExport(selection, out, o) });
   }
 
   get dbPath(): string {
@@ -408,56 +409,21 @@ export class Workstation {
     }
   }
 
-  private readonly jobs = new Map<string, { job: ExportJob; controller: AbortController }>();
+  /** Exports started from the UI (export/jobs.ts); each writes through createExport above. */
+  private readonly exportJobList: ExportJobs;
 
   /** Starts an export in the background; progress arrives as export.progress events. */
   startExportJob(selection: ExportSelection): ExportJob {
     this.database();
-    const dir = join(this.dataDir, 'exports');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '').slice(0, 15);
-    const id = randomUUID();
-    const out = join(dir, `waybill-export-${selection.from}-to-${selection.to}${selection.jurisdiction ? `-${selection.jurisdiction}` : ''}-${stamp}-${id.slice(0, 4)}.zip`);
-    const job: ExportJob = { id, state: 'running', selection, phase: 'starting', done: 0, total: 0, out, publicKeyFile: null, manifestSha256: null, error: null, startedAt: new Date(this.now()).toISOString() };
-    const controller = new AbortController();
-    this.jobs.set(id, { job, controller });
-    let lastEmit = 0;
-    const emit = (force = false) => {
-      const t = Date.now();
-      if (!force && t - lastEmit < 100) return;
-      lastEmit = t;
-      this.events.emit('export.progress', { ...job });
-    };
-    void this.createExport(selection, out, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        const changed = p.phase !== job.phase;
-        Object.assign(job, { phase: p.phase, done: p.done, total: p.total });
-        emit(changed);
-      },
-    }).then(
-      (r) => {
-        Object.assign(job, { state: 'done', publicKeyFile: r.publicKeyFile, manifestSha256: r.manifestSha256, phase: 'done' });
-        emit(true);
-      },
-      (e: unknown) => {
-        const cancelled = e instanceof AppError && e.code === 'cancelled';
-        Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: e instanceof AppError ? e.message : 'The export failed unexpectedly; no file was left behind.' });
-        emit(true);
-      },
-    );
-    return { ...job };
+    return this.exportJobList.start(selection);
   }
 
   cancelExportJob(id: string): ExportJob {
-    const j = this.jobs.get(id);
-    if (!j) throw new AppError('not_found', `No export ${id}.`);
-    j.controller.abort();
-    return { ...j.job };
+    return this.exportJobList.cancel(id);
   }
 
   exportJobs(): ExportJob[] {
-    return [...this.jobs.values()].map((j) => ({ ...j.job })).reverse();
+    return this.exportJobList.list();
   }
 
   retentionContext(today = new Date(this.now()).toISOString().slice(0, 10)): RetentionContext {
@@ -468,34 +434,29 @@ export class Workstation {
     const db = this.database();
     const report = purgeExpired(db, this.retentionContext(today), { actor: this.actor, dryRun });
     if (!dryRun) {
-      writeSetting(db, 'retention.last_run', new Date(this.now()).toISOString());
+      recordPurgeRun(db, new Date(this.now()).toISOString());
       if (report.purged.length) this.events.emit('cases.changed', { count: report.purged.length });
       this.log.info('retention.purged', { purged: report.purged.length, held: report.held.length, unsynced: report.unsynced.length });
     }
     return report;
   }
 
-  /** The scheduled purge: once a day while unlocked (at unlock when a day has passed, then every hour's check). */
+  /** The scheduled purge (retention/schedule.ts), not in one-shot CLI runs: `retention purge` is explicit there. */
   private armRetention(): void {
     this.disarmRetention();
-    if (this.opts.mode === 'cli') return; // a CLI run does what it was asked; `retention purge` is explicit
-    const tick = () => {
-      if (!this.db || this.preferences.retentionSchedule !== 'daily') return;
-      const last = readSetting(this.db, 'retention.last_run');
-      if (last && this.now() - Date.parse(last) < 24 * 3600_000) return;
-      try {
-        this.purgeExpired(false);
-      } catch (e) {
-        this.log.error('retention.failed', { message: (e as Error).message });
-      }
-    };
-    setImmediate(tick);
-    this.retentionTimer = setInterval(tick, 3600_000).unref();
+    if (this.opts.mode === 'cli') return;
+    this.stopRetention = scheduleDailyPurge({
+      db: () => this.db,
+      enabled: () => this.preferences.retentionSchedule === 'daily',
+      now: () => this.now(),
+      purge: () => void this.purgeExpired(false),
+      log: this.log,
+    });
   }
 
   private disarmRetention(): void {
-    if (this.retentionTimer) clearInterval(this.retentionTimer);
-    this.retentionTimer = null;
+    this.stopRetention?.();
+    this.stopRetention = null;
   }
 
   /** Locks when the analyst has been idle long enough; returns whether it locked. The timer calls this. */

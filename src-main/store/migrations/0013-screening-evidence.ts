@@ -3,8 +3,8 @@ import type { Migration } from './index';
 // Sanctions lists managed from the workstation (who imported a version, from where, when a fetch last
 // found it current) and dispositions kept as a history: every verdict with its reason, the list version
 // and the listed entry as it then read, never overwritten. The old one-row-per-key table is copied in.
-export const migration0012: Migration = {
-  version: 12,
+export const migration0013: Migration = {
+  version: 13,
   name: 'sanctions list provenance and the disposition history',
   up(db) {
     db.exec(`

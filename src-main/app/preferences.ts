@@ -56,6 +56,7 @@ export function readPreferences(dataDir: string): Preferences {
     const parsed = schema.safeParse(JSON.parse(readFileSync(file(dataDir), 'utf8')));
     return parsed.success ? parsed.data : schema.parse({});
   } catch {
+    // Unreadable or not JSON: the defaults, as for a missing file (preferences hold no evidence).
     return schema.parse({});
   }
 }

@@ -361,7 +361,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'serve',
     usage: '--data-dir D [--port P] [--open]',
-    help: ['browser mode on 127.0.0.1; prints the URL with its token'],
+    help: ['browser mode on 127.0.0.1; prints a URL with a one-time launch code (60 s)'],
     options: { port: { type: 'string' }, open: { type: 'boolean' } },
     async run({ values }, out) {
       const ws = workstation(values['data-dir'], 'browser');

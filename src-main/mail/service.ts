@@ -46,6 +46,8 @@ export class MailService {
     this.timer = null;
     const c = this.idle;
     this.idle = null;
+    // Stopping: a session that will not log out cleanly is dropped with its socket, and the cycle's
+    // failure (if any) was already given to whoever started it.
     await c?.logout().catch(() => undefined);
     await this.busy.catch(() => undefined);
   }
@@ -73,6 +75,7 @@ export class MailService {
       if ((outbox && outbox.sent + outbox.confirmed > 0) || (inbox && inbox.fetched > 0)) this.bus?.emit('cases.changed', { count: (inbox?.fetched ?? 0) + (outbox?.sent ?? 0) });
       return { outbox, inbox };
     });
+    // busy only serialises cycles; the failure itself goes to the caller through run.
     this.busy = run.catch(() => undefined);
     return run;
   }

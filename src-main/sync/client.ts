@@ -44,6 +44,7 @@ async function* boundedBody(res: Response, max: number, what: string): AsyncGene
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     seen += chunk.length;
     if (seen > max) {
+      // Only to stop the download: the size error below is what the caller sees.
       await res.body.cancel().catch(() => {});
       throw new BackendError(502, `${what} is larger than ${max} bytes`);
     }

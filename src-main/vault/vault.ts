@@ -81,6 +81,7 @@ function unwrap(w: VaultFile['passphraseWrap'], kek: Buffer, additional: Buffer)
     d.setAuthTag(Buffer.from(w.tagB64, 'base64'));
     return Buffer.concat([d.update(Buffer.from(w.ciphertextB64, 'base64')), d.final()]);
   } catch {
+    // The tag does not verify: the wrong passphrase (or an altered file). The caller refuses by name.
     return null;
   }
 }
@@ -136,6 +137,7 @@ export function deviceUnlockEnrolled(dataDir: string): boolean {
   try {
     return readVault(dataDir).deviceWrap !== undefined;
   } catch {
+    // No readable vault: nothing is enrolled (unlocking reports the vault's problem by name).
     return false;
   }
 }

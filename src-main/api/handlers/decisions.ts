@@ -18,7 +18,7 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'
       // The domain applies the four-eyes policy: a high-risk case gets a proposal, not a decision.
       const outcome = decide(db, { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor }, ws.decisionPolicy());
       // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
-      if (outcome.kind === 'decision') await ws.syncEngine()?.push().catch(() => 0);
+      if (outcome.kind === 'decision') await ws.syncEngine()?.tryNow('push', 'decision');
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },
@@ -34,7 +34,7 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'
         throw e;
       }
       reviewProposal(db, { proposalId, approver, approve, note: note ?? null });
-      if (approve) await ws.syncEngine()?.push().catch(() => 0);
+      if (approve) await ws.syncEngine()?.tryNow('push', 'approval');
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },

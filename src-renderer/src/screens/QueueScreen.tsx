@@ -80,7 +80,7 @@ function FilterBar() {
       </select>
     </div>
   );
-  const toggle = (label: string, key: 'missingFields' | 'sanctionsHit' | 'slaBreached') => (
+  const toggle = (label: string, key: 'missingFields' | 'sanctionsHit' | 'sanctionsAwaiting' | 'slaBreached') => (
     <label className="filter check-filter">
       <input type="checkbox" checked={filter[key] === true} onChange={(e) => void setFilter({ [key]: e.target.checked || undefined })} />
       {label}
@@ -122,6 +122,7 @@ function FilterBar() {
       {select('Analyst', 'f-analyst', filter.assignedTo, [['unassigned', 'Unassigned'], ...(facets?.analysts ?? []).map((a): [string, string] => [a, a])], (v) => void setFilter({ assignedTo: v }))}
       {toggle('Missing fields', 'missingFields')}
       {toggle('Sanctions hits', 'sanctionsHit')}
+      {toggle('Hit awaiting disposition', 'sanctionsAwaiting')}
       {toggle('SLA breached', 'slaBreached')}
       <span className="spacer" />
       <div className="filter">

@@ -57,6 +57,8 @@ export interface QueueFilter {
   missingFields?: boolean;
   /** A potential or true sanctions match. */
   sanctionsHit?: boolean;
+  /** A sanctions hit no analyst has disposed of yet (or a true match waiting for a second analyst). */
+  sanctionsAwaiting?: boolean;
   /** Travel Rule outcomes (applies, below_threshold, not_required, prohibited, cannot_evaluate). */
   travelRule?: TravelRuleOutcome[];
   /** Open for longer than the SLA allows. */

@@ -3,13 +3,14 @@ import { userInfo } from 'node:os';
 import type { AppStatus, ExportJob } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
-import { runCaseChecks, type CheckContext } from '../checks/run';
+import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';
 import { casePage } from '../store/cases';
 import { dbRates } from '../rules/fx';
-import { ScreeningIndex } from '../screening/search';
+import type { ScreeningIndex } from '../screening/search';
+import { ScreeningService } from '../screening/service';
+import { fetchDue } from '../screening/apply';
 import { BackendClient } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
-import { activeLists } from '../screening/store';
 import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
 import { readSetting, writeSetting } from '../store/settings';
@@ -160,7 +161,9 @@ export class Workstation {
       this.dbKey?.fill(0);
       this.dbKey = null;
       this.db = null;
-      this.screening = null;
+      this.screening.stop();
+      if (this.listFetchTimer) clearInterval(this.listFetchTimer);
+      this.listFetchTimer = null;
       this.log.info('vault.locked', { reason });
       this.events.emit('vault.locked', { reason });
     }
@@ -192,17 +195,43 @@ export class Workstation {
     return { fourEyes: this.preferences.fourEyes, rates: dbRates(this.database()) };
   }
 
-  private screening: ScreeningIndex | null = null;
+  private readonly screening = new ScreeningService(() => this.database());
 
-  /** The index over the active sanctions lists, built on first use after unlock. */
+  /** The index over the sanctions list versions in force now (rebuilt when any process changed them). */
   screeningIndex(): ScreeningIndex {
-    this.screening ??= new ScreeningIndex(activeLists(this.database()));
-    return this.screening;
+    return this.screening.current();
   }
 
   /** After a list import: the next screening rebuilds the index from the new active versions. */
   invalidateScreening(): void {
-    this.screening = null;
+    this.screening.invalidate();
+  }
+
+  private listFetchTimer: NodeJS.Timeout | null = null;
+
+  /** A list put in force by another process (the CLI while we serve): re-screen, and tell the UI. Fetch lists as scheduled. */
+  private watchScreening(): void {
+    if (this.opts.mode === 'cli') return;
+    // The policy's schedule: checked shortly after unlock (once sync is configured), then every ten minutes.
+    const tick = () => {
+      if (!this.db) return;
+      void fetchDue(this, this.now()).then(
+        (r) => r.forEach((x) => (x.error ? this.log.error('screening.fetch_failed', { source: x.source, code: x.error }) : this.log.info('screening.fetched', { source: x.source }))),
+        () => {},
+      );
+    };
+    if (this.listFetchTimer) clearInterval(this.listFetchTimer);
+    setTimeout(tick, 1000).unref();
+    this.listFetchTimer = setInterval(tick, 600_000).unref();
+    this.screening.watch({
+      rescreen: () => recheckAll(this.database(), this.checkContext()).changed,
+      changed: (n) => {
+        this.log.info('screening.lists_changed', { rescreened: n });
+        this.events.emit('screening.changed', { rescreened: n });
+        this.events.emit('cases.changed', { count: n });
+      },
+      onError: (e) => this.log.error('screening.watch_failed', { message: e instanceof Error ? e.name : 'error' }),
+    });
   }
 
   /** The open database, or a `vault_locked` error: every data handler goes through here. */
@@ -236,6 +265,7 @@ export class Workstation {
     this.log.info('vault.unlocked', {});
     this.events.emit('vault.unlocked', {});
     this.recheckIfRulesChanged();
+    this.watchScreening();
     this.armRetention();
     this.startMail();
     // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
@@ -281,7 +311,9 @@ export class Workstation {
 
   /** Starts following the backend, if one is configured. */
   startSync(): void {
-    if (!this.db || this.sync) return;
+    // A one-shot CLI run never follows the backend: a pull still running when the command closes the
+    // vault would fail with vault_locked after the command had succeeded (issue 16: `screening import`).
+    if (!this.db || this.sync || this.opts.mode === 'cli') return;
     const url = this.preferences.backendUrl;
     const token = readSetting(this.db, 'sync.token');
     if (!url || !token) return;

@@ -1,5 +1,5 @@
 import { isPageEnd, type ChangeItem } from '../../src-shared/backend';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { caseRecordSchema } from '../../src-shared/case';
 
 // `waybill conformance`: the contract's expectations, run against any backend an exchange builds.
@@ -81,6 +81,27 @@ export async function runConformance(url: string, token: string): Promise<Expect
     must(Array.isArray(fx.rates), 'fx-rates has no "rates" array');
     must(Array.isArray(vasps.vasps) && vasps.vasps.every((v) => typeof v.protocol === 'string'), 'vasps has no "vasps" array with protocols');
     return `${(fx.rates as unknown[]).length} rates, ${vasps.vasps!.length} VASPs`;
+  });
+  await expect('GET /v1/sanctions-lists (optional) names files whose bytes match their size and SHA-256', async () => {
+    const res = await call('/v1/sanctions-lists');
+    if (res.status === 404) return 'not offered (optional)';
+    must(res.status === 200, `answered ${res.status}`);
+    const b = (await res.json()) as { lists?: { source?: unknown; files?: { name?: unknown; size?: unknown; sha256?: unknown; href?: unknown }[] }[] };
+    must(Array.isArray(b.lists), 'no "lists" array');
+    let files = 0;
+    for (const l of b.lists!) {
+      must(typeof l.source === 'string' && Array.isArray(l.files) && l.files.length > 0, `a list without source or files: ${JSON.stringify(l).slice(0, 80)}`);
+      for (const f of l.files!) {
+        must(typeof f.href === 'string' && typeof f.sha256 === 'string' && typeof f.size === 'number', `${String(l.source)}: a file without href, size or sha256`);
+        const href = new URL(f.href as string, base + '/');
+        must(href.origin === new URL(base).origin, `${String(l.source)}/${String(f.name)} is served from another origin`);
+        const data = Buffer.from(await (await call(href.pathname + href.search)).arrayBuffer());
+        must(data.length === f.size, `${String(l.source)}/${String(f.name)}: ${data.length} bytes, not ${String(f.size)}`);
+        must(createHash('sha256').update(data).digest('hex') === f.sha256, `${String(l.source)}/${String(f.name)}: the SHA-256 differs from the one listed`);
+        files++;
+      }
+    }
+    return `${b.lists!.length} lists, ${files} files`;
   });
 
   // Decisions need a case nobody has decided: create one the way the exchange would.

@@ -5,7 +5,7 @@ import { ROOT } from '../../test/support/cli';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { Workstation } from '../app/workstation';
 import { runConformance } from '../sync/conformance';
-import { fetchSource } from './apply';
+import { fetchSource } from '../app/screening-lists';
 import { listVersions } from './store';
 
 // Lists distributed by the exchange backend (resources/openapi.yaml, /v1/sanctions-lists): the

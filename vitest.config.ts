@@ -11,6 +11,7 @@ const SLOW = [
   'src-main/cli/ivms101.test.ts', // 39 s: the real binary, one process per payload
   'src-main/cli/hostile-input.test.ts', // 29 s: the real binary against hostile files
   'src-main/cli/rules.test.ts', // 24 s: the real binary
+  'src-main/cli/screening.test.ts', // 25 s wall in the quiet full unit run: the real binary, list imports
   'src-main/retention/purge.test.ts', // 22 s: purges over a generated store, and through the CLI
   'src-main/export/export.test.ts', // 21 s: full signed bundles, PDF text, OpenSSL, the CLI
 ];

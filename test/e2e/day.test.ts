@@ -80,6 +80,17 @@ async function pick(want: (d: CaseDetail) => boolean): Promise<string> {
   throw new Error('no such case in the generated data');
 }
 
+/** Search, Enter to the rows, Enter to open: waits for each step as the analyst's eyes would. */
+async function openBySearch(id: string) {
+  await toQueueUnfiltered();
+  await search().fill(id);
+  await search().press('Enter');
+  await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id'), { timeout: 10_000 }).toBe(id);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-scroll');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+}
+
 async function toQueueUnfiltered() {
   await page.keyboard.press('Alt+1');
   const clear = page.getByRole('button', { name: 'Clear filters' });
@@ -152,12 +163,7 @@ describe('issue 18: the first-day defects', () => {
   it('defect 1: the decision dialog focuses the note, spaces stay in it, Alt+number toggles a code, Ctrl+Enter confirms', async () => {
     await toQueueUnfiltered();
     const id = await pick((d) => d.fourEyes.length === 0);
-    await search().fill(id);
-    await search().press('Enter');
-    await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id')).toBe(id);
-    await page.getByTestId('queue-scroll').focus();
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+    await openBySearch(id);
 
     await page.keyboard.press('a');
     const dialog = page.getByRole('dialog');
@@ -190,11 +196,7 @@ describe('issue 18: the first-day defects', () => {
     await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Analyst added/);
 
     await toQueueUnfiltered();
-    const id = await pick((d) => d.fourEyes.length > 0);
-    await search().fill(id);
-    await search().press('Enter');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+    await openBySearch(await pick((d) => d.fourEyes.length > 0));
     await page.keyboard.press('a');
     await page.keyboard.type('Second pair of eyes, please');
     await page.keyboard.press('Control+Enter');
@@ -231,13 +233,7 @@ describe('issue 18: the first-day defects', () => {
   it('defect 4: warnings amber, errors red, counts as shown, and complete is not called valid', async () => {
     type Ivms = { outcome: string; summary: string; result: { errors: { path: string; severity: string }[]; warnings: { path: string }[]; completeness: { complete: boolean } | null } };
     const ivmsOf = async (id: string) => (await api<CaseDetail>('cases.get', { id })).checks.find((c) => c.name === 'ivms101') as unknown as Ivms;
-    const open = async (id: string) => {
-      await toQueueUnfiltered();
-      await search().fill(id);
-      await search().press('Enter');
-      await page.keyboard.press('Enter');
-      await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
-    };
+    const open = openBySearch;
     const RED = 'rgb(179, 38, 30)'; // --bad
     const AMBER = 'rgb(163, 90, 0)'; // --warn
 

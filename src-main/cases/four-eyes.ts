@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { CaseRecord } from '../../src-shared/case';
 import type { StoredCheck } from '../../src-shared/checks';
@@ -36,22 +36,11 @@ export function fourEyesReasons(c: CaseRecord, checks: StoredCheck<unknown>[], p
 
 const ANALYST_KDF = { memoryKiB: 19 * 1024, iterations: 2, parallelism: 1 } as const; // OWASP's first Argon2id setting: an approval, not a vault
 
-export async function addAnalyst(db: WritableDB, name: string, passphrase: string, addedBy: string): Promise<void> {
-  if (!/^[\p{L}\p{N} ._:'-]{2,60}$/u.test(name)) throw new AppError('invalid_input', 'An analyst name is 2–60 letters, digits, spaces or . _ : \' -.');
-  if (passphrase.length < 12) throw new AppError('weak_passphrase', "An analyst's passphrase needs at least 12 characters.");
-  if (db.prepare('SELECT 1 FROM analysts WHERE name = ?').get(name)) throw new AppError('conflict', `An analyst called ${name} exists already.`);
-  const kdf: KdfParams = { algorithm: 'argon2id', ...ANALYST_KDF, saltB64: randomBytes(16).toString('base64') };
-  const verifier = (await deriveKey(passphrase, kdf)).toString('hex');
-  db.transaction(() => {
-    db.prepare('INSERT INTO analysts (name, kdf, verifier, added_by, added_at) VALUES (?, ?, ?, ?, ?)').run(name, JSON.stringify(kdf), verifier, addedBy, new Date().toISOString());
-    appendAudit(db, { actor: addedBy, action: 'analyst.added', payload: { name } });
-  })();
-}
-
 export function listAnalysts(db: ReadableDB): string[] {
-  return (db.prepare('SELECT name FROM analysts ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  return (db.prepare("SELECT name FROM analysts WHERE state = 'active' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 }
 
+/** A second analyst from before key slots: their Argon2id verifier (Workstation.checkApprover gives them a slot after). */
 export async function verifyAnalyst(db: ReadableDB, name: string, passphrase: string): Promise<boolean> {
   const row = db.prepare('SELECT kdf, verifier FROM analysts WHERE name = ?').get(name) as { kdf: string; verifier: string } | undefined;
   // An unknown name costs the same derivation, so timing does not reveal which names exist.

@@ -1,10 +1,13 @@
 import { AppError } from '../../../src-shared/result';
 import { recordDecision } from '../../cases/decide';
-import { addAnalyst, listAnalysts, proposeDecision, reviewProposal } from '../../cases/four-eyes';
+import { roster } from '../../team/roster';
+import { listAnalysts, proposeDecision, reviewProposal } from '../../cases/four-eyes';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** Deciding a case, four eyes (proposals, their review) and the analysts who may approve. */
-export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'cases.decide' | 'cases.review' | 'analysts.list' | 'analysts.add'> {
+export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<
+  'cases.decide' | 'cases.review' | 'analysts.list' | 'analysts.enrol' | 'analysts.redeem' | 'analysts.roster' | 'analysts.remove' | 'analysts.setRole'
+> {
   return {
     'cases.decide': async ({ caseId, kind, reasonCodes, note }) => {
       const db = ws.database();
@@ -40,9 +43,16 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'
       return detail(caseId);
     },
     'analysts.list': () => listAnalysts(ws.database()),
-    'analysts.add': async ({ name, passphrase }) => {
-      await addAnalyst(ws.database(), name, passphrase, ws.actor);
-      return listAnalysts(ws.database());
+    'analysts.enrol': async ({ name, role }) => ws.enrolAnalyst(name, role),
+    'analysts.redeem': async ({ name, code, passphrase }) => ws.redeemEnrolment(name, code, passphrase),
+    'analysts.roster': () => roster(ws.database()),
+    'analysts.remove': ({ name }) => {
+      ws.removeAnalyst(name);
+      return ws.status().vault === 'unlocked' ? roster(ws.database()) : [];
+    },
+    'analysts.setRole': ({ name, role }) => {
+      ws.setRole(name, role);
+      return roster(ws.database());
     },
   };
 }

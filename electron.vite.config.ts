@@ -4,8 +4,17 @@ import react from '@vitejs/plugin-react';
 
 // Our folders are not electron-vite's defaults (src/main, src/preload, src/renderer),
 // so every entry is named explicitly.
-export default defineConfig({
+export default defineConfig(({ mode }) => ({
   main: {
+    // A development build (`electron-vite dev`) is the only one that may honour ELECTRON_RENDERER_URL and
+    // WAYBILL_DEVTOOLS (src-main/app/dev-overrides.ts); `electron-vite build` bakes in false.
+    // The update feed and the AppImage update public key are fixed at build time too (electron-builder.ts
+    // checks them when packaging): the environment of an installed app cannot redirect or re-key updates.
+    define: {
+      __WAYBILL_DEVELOPMENT_BUILD__: JSON.stringify(mode === 'development'),
+      __WAYBILL_UPDATE_URL__: JSON.stringify(process.env.WAYBILL_UPDATE_URL ?? ''),
+      __WAYBILL_UPDATE_PUBLIC_KEY__: JSON.stringify(process.env.WAYBILL_UPDATE_PUBLIC_KEY ?? ''),
+    },
     build: {
       outDir: 'out/main',
       rollupOptions: {
@@ -34,4 +43,4 @@ export default defineConfig({
       rollupOptions: { input: { index: resolve(__dirname, 'src-renderer/index.html') } },
     },
   },
-});
+}));

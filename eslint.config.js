@@ -8,7 +8,7 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', '.electron-native/**', 'bench/results/**', 'scratch/**', 'test-results/**'] },
+  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'bench/results/**', 'scratch/**', 'test-results/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -51,6 +51,18 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: nodeBuiltins,
         patterns: [{ group: ['**/src-main/**', '**/src-renderer/**'], message: 'The preload exposes invoke/on only.' }],
+      }],
+    },
+  },
+  {
+    // Issue 19: SQL lives in the areas (store/, cases/, sync/, mail/, …). The API handlers and the
+    // Workstation only call them, so a rule has one home and a reader finds it there.
+    files: ['src-main/api/**/*.ts', 'src-main/app/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: "CallExpression > MemberExpression.callee[property.name='prepare'], CallExpression > MemberExpression.callee[property.value='prepare'], CallExpression > ChainExpression > MemberExpression[property.name='prepare'], CallExpression > ChainExpression > MemberExpression[property.value='prepare']",
+        message: 'No SQL in src-main/api or src-main/app: SQL belongs in the areas (store/, cases/, sync/, mail/, …); call a function there.',
       }],
     },
   },

@@ -4,6 +4,7 @@ import { Workstation } from '../src-main/app/workstation';
 import { appendAudit } from '../src-main/audit/chain';
 import { generateCases } from '../src-main/cases/generate';
 import { runCaseChecks } from '../src-main/checks/run';
+import { displayNames } from '../src-main/ivms101/display-names';
 import { upsertCase } from '../src-main/store/cases';
 
 // A workstation data folder holding a million cases, built once through the real store (checks
@@ -28,7 +29,7 @@ export async function millionCaseDataDir(n = MILLION): Promise<string> {
   const flush = () => {
     db.transaction(() => {
       for (const c of batch) {
-        upsertCase(db, c, c.createdAt);
+        upsertCase(db, c, c.createdAt, displayNames(c.ivms101));
         runCaseChecks(db, c, ctx, c.createdAt);
         appendAudit(db, { actor: 'bench', action: 'case.received', caseId: c.id, payload: { source: 'bench', version: c.version, status: c.status }, at: c.createdAt });
       }

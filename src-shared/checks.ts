@@ -23,6 +23,8 @@ export interface MissingItem {
   label: string;
   /** The data to ask for: the closest alternative's missing items, with where they go. */
   items: { item: DataItem; label: string; path: string }[];
+  /** Every alternative that would satisfy the requirement, each as its missing items (EU Art. 14(1)(d): both). */
+  alternatives?: { item: DataItem; label: string; path: string }[][];
   /** Which jurisdictions' rules ask for it. */
   jurisdictions: string[];
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { CaseRecord } from './case';
 import type { StoredCheck } from './checks';
-import { CASE_STATUSES, DIRECTIONS, MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, REASON_CODE_NAMES, type CaseSummary, type QueueFilter } from './domain';
+import { CASE_STATUSES, DIRECTIONS, LIST_SOURCES, MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, REASON_CODE_NAMES, type CaseSummary, type ListSource, type QueueFilter } from './domain';
 
 export { MIN_PASSPHRASE_LENGTH };
 
@@ -49,7 +49,8 @@ const fourEyesPolicy = z
   })
   .strict();
 
-const mailServer = z
+/** A mail server as the analyst sets it; mail/config.ts stores it with the password required. */
+export const mailServerSchema = z
   .object({
     host: z.string().min(1).max(255),
     port: z.number().int().min(1).max(65535),
@@ -58,6 +59,20 @@ const mailServer = z
     /** Omitted: keep the one stored. */
     password: z.string().min(1).max(1024).optional(),
     allowInsecureLoopback: z.boolean().default(false),
+  })
+  .strict();
+
+/** Mail settings as the analyst sends them (mail.configure); mail/config.ts derives the stored form from it. */
+export const MAIL_DATA_MODES = ['inline', 'encrypted_attachment'] as const;
+export const mailSettingsInputSchema = z
+  .object({
+    smtp: mailServerSchema,
+    imap: mailServerSchema,
+    /** Our compliance address: From, and the mailbox that receives replies (and a copy of what we send). */
+    address: z.email(),
+    displayName: z.string().min(1).max(100),
+    /** How personal data travels: in the body (encrypted when the counterparty's key is on file) or only as an encrypted attachment. */
+    dataMode: z.enum(MAIL_DATA_MODES),
   })
   .strict();
 
@@ -236,17 +251,11 @@ export interface MailView {
   caseId: string | null;
 }
 
-export interface MailServerView {
-  host: string;
-  port: number;
-  secure: boolean;
-  user: string;
-  allowInsecureLoopback: boolean;
-  passwordSet: boolean;
-}
+/** A stored mail server as the UI may see it: no password, only whether one is set. */
+export type MailServerView = Omit<z.infer<typeof mailServerSchema>, 'password'> & { passwordSet: boolean };
 
 export interface MailSettingsView {
-  config: { smtp: MailServerView; imap: MailServerView; address: string; displayName: string; dataMode: 'inline' | 'encrypted_attachment' } | null;
+  config: (Omit<z.infer<typeof mailSettingsInputSchema>, 'smtp' | 'imap'> & { smtp: MailServerView; imap: MailServerView }) | null;
   templates: Record<string, { subject: string; body: string }>;
   keys: { vaspId: string; fingerprint: string }[];
   status: { queued: number; uncertain: number; triage: number; lastError: string | null };
@@ -269,7 +278,7 @@ export interface RulesStatus {
 
 export interface SanctionsListVersion {
   id: number;
-  source: string;
+  source: ListSource;
   label: string;
   publishedAt: string | null;
   importedAt: string;
@@ -358,17 +367,7 @@ export const contract = {
   'export.jobs': method<ExportJob[]>()(empty),
   'retention.run': method<RetentionReport>()(z.object({ dryRun: z.boolean() }).strict()),
   'mail.settings': method<MailSettingsView>()(empty),
-  'mail.configure': method<MailSettingsView>()(
-    z
-      .object({
-        smtp: mailServer,
-        imap: mailServer,
-        address: z.email(),
-        displayName: z.string().min(1).max(100),
-        dataMode: z.enum(['inline', 'encrypted_attachment']),
-      })
-      .strict(),
-  ),
+  'mail.configure': method<MailSettingsView>()(mailSettingsInputSchema),
   'mail.template': method<MailSettingsView>()(z.object({ kind: z.enum(['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward']), subject: z.string().min(1).max(200), body: z.string().min(1).max(20_000) }).strict()),
   'mail.key': method<MailSettingsView>()(z.object({ vaspId: z.string().min(1).max(100), armored: z.string().min(50).max(100_000) }).strict()),
   /** Sends a test message to our own address now and reports what happened. */
@@ -389,7 +388,7 @@ export const contract = {
       .object({
         caseId: z.string().min(1).max(64),
         partyDigest: z.string().regex(/^[0-9a-f]{64}$/),
-        list: z.enum(['ofac', 'eu', 'un', 'uk', 'csl']),
+        list: z.enum(LIST_SOURCES),
         entryId: z.string().min(1).max(100),
         disposition: z.enum(['false_positive', 'true_match']),
         note: z.string().max(2000).optional(),

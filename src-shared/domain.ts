@@ -19,7 +19,11 @@ export const CASE_STATUSES = [
 export const WALLET_TYPES = ['hosted', 'unhosted'] as const;
 export const PROTOCOLS = ['TRP', 'TRISA', 'OpenVASP', 'Sygna', 'email'] as const;
 export const QUEUE_SORT_COLUMNS = ['transferTime', 'updatedAt', 'fiatAmount', 'riskScore', 'status', 'asset'] as const;
+/** The shortest passphrase accepted: the vault's, and an analyst's for four eyes. */
 export const MIN_PASSPHRASE_LENGTH = 12;
+/** The sanctions lists Waybill reads (src-main/screening/lists). */
+export const LIST_SOURCES = ['ofac', 'eu', 'un', 'uk', 'csl'] as const;
+export type ListSource = (typeof LIST_SOURCES)[number];
 /** Statuses in which a case still waits for the analyst (the SLA clock runs). */
 export const OPEN_STATUSES = ['pending_review', 'escalated', 'needs_information'] as const;
 

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateCases } from '../../src-main/cases/generate';
+import { displayNames } from '../../src-main/ivms101/display-names';
 import { upsertCase } from '../../src-main/store/cases';
 import { openDatabase, type WritableDB } from '../../src-main/store/db';
 import { migrate } from '../../src-main/store/migrations';
@@ -18,7 +19,7 @@ function insertAll(db: WritableDB, cases: ReturnType<typeof generateCases> exten
   const start = process.hrtime.bigint();
   for (let i = 0; i < cases.length; i += BATCH) {
     db.transaction(() => {
-      for (const c of cases.slice(i, i + BATCH)) upsertCase(db, c, '2026-11-20T00:00:00.000Z');
+      for (const c of cases.slice(i, i + BATCH)) upsertCase(db, c, '2026-11-20T00:00:00.000Z', displayNames(c.ivms101));
     })();
   }
   return Number(process.hrtime.bigint() - start) / 1e9;

@@ -147,27 +147,30 @@ describe('decisions and four eyes', () => {
     const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 }, limit: 1 })).rows[0]!;
     const before = (await call('cases.get', { id: c.id })) as CaseDetail;
     expect(before.fourEyes.join()).toMatch(/risk score \d+ ≥ 70/);
+    // Bob is enrolled by Alice (a supervisor) and signs in with his own passphrase; he proposes.
+    await enrolled(ws, 'bob', 'bob has a long passphrase');
+    expect(((await call('vault.unlock', { passphrase: 'bob has a long passphrase', analyst: 'bob' })) as { analyst: unknown }).analyst).toEqual({ name: 'bob', role: 'analyst' });
     const proposed = await decide({ caseId: c.id, kind: 'reject', reasonCodes: ['HIGH_RISK'], note: 'too risky' });
     expect(proposed.decisions).toEqual([]);
-    expect(proposed.proposals).toMatchObject([{ kind: 'reject', proposedBy: 'alice', state: 'awaiting_approval' }]);
+    expect(proposed.proposals).toMatchObject([{ kind: 'reject', proposedBy: 'bob', state: 'awaiting_approval' }]);
     const outbox = () => (ws.database().prepare('SELECT count(*) AS n FROM outbox WHERE case_id = ?').get(c.id) as { n: number }).n;
     expect(outbox()).toBe(0); // nothing leaves before the approval
     await expect(decide({ caseId: c.id, kind: 'accept', reasonCodes: [] })).rejects.toMatchObject({ code: 'conflict' });
 
-    await enrolled(ws, 'bob', 'bob has a long passphrase');
     const proposalId = proposed.proposals[0]!.id;
-    await expect(call('cases.review', { proposalId, approver: 'bob', passphrase: 'not bobs passphrase', approve: true })).rejects.toMatchObject({ code: 'wrong_passphrase' });
-    await expect(call('cases.review', { proposalId, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: true })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(call('cases.review', { proposalId, approver: 'alice', passphrase: 'not alices passphrase', approve: true })).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    // Bob approving his own proposal with his own passphrase, over the API: refused by the domain.
+    await expect(call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: true })).rejects.toMatchObject({ code: 'forbidden', message: /proposed a decision cannot approve it/ });
     expect(outbox()).toBe(0);
 
-    const approved = (await call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: true })) as CaseDetail;
-    expect(approved.decisions).toMatchObject([{ kind: 'reject', analyst: 'alice', approvedBy: 'bob', reasonCodes: ['HIGH_RISK'], syncState: 'pending' }]);
-    expect(approved.proposals[0]).toMatchObject({ state: 'approved', reviewedBy: 'bob' });
+    const approved = (await call('cases.review', { proposalId, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: true })) as CaseDetail;
+    expect(approved.decisions).toMatchObject([{ kind: 'reject', analyst: 'bob', approvedBy: 'alice', reasonCodes: ['HIGH_RISK'], syncState: 'pending' }]);
+    expect(approved.proposals[0]).toMatchObject({ state: 'approved', reviewedBy: 'alice' });
     expect(outbox()).toBe(1);
     const payload = JSON.parse((ws.database().prepare('SELECT payload FROM outbox WHERE case_id = ?').get(c.id) as { payload: string }).payload) as Record<string, unknown>;
-    expect(payload).toMatchObject({ kind: 'reject', analyst: 'alice', approvedBy: 'bob' });
+    expect(payload).toMatchObject({ kind: 'reject', analyst: 'bob', approvedBy: 'alice' });
     const actions = approved.timeline.map((e) => `${e.action}:${e.actor}`);
-    expect(actions).toEqual(expect.arrayContaining(['decision.proposed:alice', 'decision.review_refused:alice', 'decision.approved:bob', 'decision.reject:alice']));
+    expect(actions).toEqual(expect.arrayContaining(['decision.proposed:bob', 'decision.review_refused:bob', 'decision.approved:alice', 'decision.reject:bob']));
     expect(verifyAudit(ws.database()).ok).toBe(true);
   });
 
@@ -175,23 +178,24 @@ describe('decisions and four eyes', () => {
     const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows.filter((r) => !r.awaitingApproval && !r.waitingToSync).at(-1)!;
     const proposalId = (await decide({ caseId: c.id, kind: 'accept', reasonCodes: [] })).proposals[0]!.id;
     const tries = await Promise.all(
-      Array.from({ length: 10 }, () => call('cases.review', { proposalId, approver: 'bob', passphrase: 'a guess at bobs passphrase', approve: true }).catch((e: { code: string }) => e.code)),
+      Array.from({ length: 10 }, () => call('cases.review', { proposalId, approver: 'alice', passphrase: 'a guess at alices passphrase', approve: true }).catch((e: { code: string }) => e.code)),
     );
     expect(tries.filter((x) => x === 'wrong_passphrase')).toHaveLength(3);
     expect(tries.filter((x) => x === 'throttled')).toHaveLength(7);
     // Every checked try is counted on disk, so the wait holds across restarts and entry points.
     expect(JSON.parse(readFileSync(join(t.dir, 'approval-attempts.json'), 'utf8'))).toMatchObject({ failures: 3 });
     rmSync(join(t.dir, 'approval-attempts.json')); // the wait has passed (the test does not sleep)
-    await call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: false });
+    await call('cases.review', { proposalId, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: false });
   });
 
   it('a declined proposal leaves the case open and nothing queued', async () => {
     const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows.find((r) => !r.awaitingApproval && !r.waitingToSync)!;
     const p = await decide({ caseId: c.id, kind: 'accept', reasonCodes: [] });
-    const after = (await call('cases.review', { proposalId: p.proposals[0]!.id, approver: 'bob', passphrase: 'bob has a long passphrase', approve: false, note: 'look again' })) as CaseDetail;
+    const after = (await call('cases.review', { proposalId: p.proposals[0]!.id, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: false, note: 'look again' })) as CaseDetail;
     expect(after.decisions).toEqual([]);
     expect(after.decidable.ok).toBe(true);
     expect(after.proposals[0]).toMatchObject({ state: 'declined', reviewNote: 'look again' });
+    await call('vault.unlock', { passphrase: TEST_PASSPHRASE, analyst: 'alice' }); // the rest runs as Alice again
   });
 });
 

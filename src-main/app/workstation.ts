@@ -13,6 +13,8 @@ import { SyncEngine } from '../sync/engine';
 import { activeLists } from '../screening/store';
 import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
+import { readSetting, writeSetting } from '../store/settings';
+import type { DecisionPolicy } from '../cases/decide';
 import { createExport, type ExportProgress, type ExportResult } from '../export/create';
 import type { ExportSelection } from '../export/selection';
 import { signingKey, type SigningKey } from '../export/signing-key';
@@ -53,6 +55,7 @@ import {
 } from '../team/roster';
 import { recordSuccess, reserveAttempt, wrongPassphrase } from '../vault/throttle';
 import { verifyAnalyst } from '../cases/four-eyes';
+import { issueApproverProof, type VerifiedApprover } from '../team/approver';
 import { ensureDataDir } from '../platform/data-dir';
 import { EventBus } from '../platform/events';
 import { silentLogger, type Logger } from '../platform/log';
@@ -246,7 +249,7 @@ export class Workstation {
    * A second analyst's passphrase, throttled like unlock (its own counter, reserved before the slow
    * derivation): wrong tries wait 5 s doubling after three, whatever the entry point.
    */
-  async checkApprover(name: string, passphrase: string): Promise<void> {
+  async checkApprover(name: string, passphrase: string): Promise<VerifiedApprover> {
     const now = this.now();
     const db = this.database();
     const failures = reserveAttempt(this.dataDir, now, 'approval');
@@ -262,6 +265,7 @@ export class Workstation {
       throw wrong();
     }
     recordSuccess(this.dataDir, 'approval');
+    return issueApproverProof(name, new Date(now).toISOString());
   }
 
   lock(reason: 'manual' | 'idle' = 'manual'): AppStatus {
@@ -303,6 +307,11 @@ export class Workstation {
       screening: this.screeningIndex(),
       minScreeningScore: p.screeningMinScore,
     };
+  }
+
+  /** What `decide` needs to tell a decision from a proposal: the four-eyes policy and the FX rates. */
+  decisionPolicy(): DecisionPolicy {
+    return { fourEyes: this.preferences.fourEyes, rates: dbRates(this.database()) };
   }
 
   private screening: ScreeningIndex | null = null;
@@ -399,7 +408,7 @@ export class Workstation {
   configureSync(url: string, token: string, fromEnvironment = false): void {
     if (!fromEnvironment) this.requireSupervisor('change the backend settings');
     const db = this.database();
-    db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('sync.token', ?)").run(token);
+    writeSetting(db, 'sync.token', token);
     this.writePreferences({ backendUrl: url });
     this.audit('sync.configured', { host: new URL(url).host });
     void this.stopSync().then(() => this.startSync());
@@ -413,7 +422,7 @@ export class Workstation {
   startSync(): void {
     if (!this.db || this.sync) return;
     const url = this.preferences.backendUrl;
-    const token = (this.db.prepare("SELECT value FROM settings WHERE key = 'sync.token'").get() as { value: string } | undefined)?.value;
+    const token = readSetting(this.db, 'sync.token');
     if (!url || !token) return;
     this.sync = new SyncEngine(() => this.database(), new BackendClient(url, token, this.actor), () => this.checkContext(), this.events, this.log);
     this.sync.start();
@@ -436,11 +445,10 @@ export class Workstation {
     const db = this.db;
     if (!db) return;
     const digest = defaultRulePack().digest;
-    const stored = (db.prepare("SELECT value FROM settings WHERE key = 'rules.digest'").get() as { value: string } | undefined)?.value;
+    const stored = readSetting(db, 'rules.digest');
     if (stored === digest) return;
-    const hasCases = db.prepare('SELECT 1 FROM cases LIMIT 1').get() !== undefined;
-    if (!hasCases) {
-      db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('rules.digest', ?)").run(digest);
+    if (casePage(db, '', 1).length === 0) {
+      writeSetting(db, 'rules.digest', digest);
       return;
     }
     this.recheckDone = new Promise<void>((resolve) => {
@@ -450,7 +458,7 @@ export class Workstation {
         if (this.db !== db) return resolve(); // locked meanwhile: the next unlock starts again
         const page = casePage(db, after, 200);
         if (page.length === 0) {
-          db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('rules.digest', ?)").run(digest);
+          writeSetting(db, 'rules.digest', digest);
           this.log.info('rules.rechecked', { changed });
           if (changed) this.events.emit('cases.changed', { count: changed });
           return resolve();
@@ -568,7 +576,7 @@ export class Workstation {
     const db = this.database();
     const report = purgeExpired(db, this.retentionContext(today), { actor, dryRun });
     if (!dryRun) {
-      db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('retention.last_run', ?)").run(new Date(this.now()).toISOString());
+      writeSetting(db, 'retention.last_run', new Date(this.now()).toISOString());
       if (report.purged.length) this.events.emit('cases.changed', { count: report.purged.length });
       this.log.info('retention.purged', { purged: report.purged.length, held: report.held.length, unsynced: report.unsynced.length });
     }
@@ -581,7 +589,7 @@ export class Workstation {
     if (this.opts.mode === 'cli') return; // a CLI run does what it was asked; `retention purge` is explicit
     const tick = () => {
       if (!this.db || this.preferences.retentionSchedule !== 'daily') return;
-      const last = (this.db.prepare("SELECT value FROM settings WHERE key = 'retention.last_run'").get() as { value: string } | undefined)?.value;
+      const last = readSetting(this.db, 'retention.last_run');
       if (last && this.now() - Date.parse(last) < 24 * 3600_000) return;
       try {
         this.purgeExpired(false, undefined, SYSTEM);

@@ -2,14 +2,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_TOKEN_HEADER } from '../../src-shared/channels';
 import { tempDir } from '../../test/support/temp';
 import { silentLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
-import { MAX_CONNECTIONS, startBridge, type Bridge } from './server';
+import { LAUNCH_CODE_TTL_MS, MAX_CONNECTIONS, startBridge, type Bridge } from './server';
 
 let t: ReturnType<typeof tempDir>;
 let ws: Workstation;
@@ -53,9 +53,10 @@ afterAll(async () => {
 });
 
 describe('browser-mode HTTP bridge', () => {
-  it('listens on loopback only and hands out the token in the URL fragment', () => {
+  it('listens on loopback only; the URL it hands out carries a one-time code, never the session credential', () => {
     expect(bridge.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
-    expect(bridge.launchUrl).toBe(`${bridge.url}#token=${bridge.token}`);
+    expect(bridge.launchUrl).toMatch(new RegExp(`^${bridge.url}#code=[A-Za-z0-9_-]{43}$`));
+    expect(bridge.launchUrl).not.toContain(bridge.token);
     expect(bridge.token.length).toBeGreaterThanOrEqual(43);
   });
 
@@ -210,5 +211,69 @@ describe('browser-mode HTTP bridge', () => {
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) status = (await call('/').catch(() => ({ status: 0 }))).status;
     expect(status).toBe(200);
+  });
+
+  describe('the launch code (issue 17.9)', () => {
+    let clock = 0;
+    let b: Bridge;
+    const own = () => ({ Host: `127.0.0.1:${b.port}`, Origin: `http://127.0.0.1:${b.port}` });
+    const raw = (path: string, headers: Record<string, string>, body = '{}') =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
+        const req = request({ host: '127.0.0.1', port: b.port, path, method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+        });
+        req.on('error', reject);
+        req.end(body);
+      });
+    const codeOf = (x: Bridge) => new URL(x.launchUrl).hash.slice('#code='.length);
+    const exchange = (code: string, headers: Record<string, string> = own()) => raw('/api/session', headers, JSON.stringify({ code }));
+    const status = (cookie: string) => raw('/api/invoke/app.status', { ...own(), Cookie: cookie });
+    const fresh = async () => {
+      clock = 1_000_000;
+      b = await startBridge({ dispatch: createDispatcher(createHandlers(ws), silentLogger), events: ws.events, staticDir: join(t.dir, 'static'), logger: silentLogger, now: () => clock });
+    };
+    afterEach(async () => b.close());
+
+    it('is exchanged once for an HttpOnly, SameSite=Strict session cookie that opens the API', async () => {
+      await fresh();
+      const noSession = await raw('/api/invoke/app.status', own());
+      expect(noSession.status).toBe(403);
+      const r = await exchange(codeOf(b));
+      expect(r.status).toBe(200);
+      const cookie = String((r.headers['set-cookie'] as string[])[0]);
+      expect(cookie).toBe(`${b.cookieName}=${b.token}; HttpOnly; SameSite=Strict; Path=/`);
+      expect((await status(cookie.split(';')[0]!)).status).toBe(200);
+    });
+
+    it('opens nothing once used, and a used code presented again ends the session it opened', async () => {
+      await fresh();
+      const first = await exchange(codeOf(b));
+      const cookie = String((first.headers['set-cookie'] as string[])[0]).split(';')[0]!;
+      const again = await exchange(codeOf(b));
+      expect(again.status).toBe(403);
+      expect(again.headers['set-cookie']).toBeUndefined();
+      expect(again.body).toMatch(/used or has expired/);
+      expect((await status(cookie)).status).toBe(403);
+    });
+
+    it('opens nothing after 60 seconds', async () => {
+      await fresh();
+      clock += LAUNCH_CODE_TTL_MS + 1;
+      const r = await exchange(codeOf(b));
+      expect(r.status).toBe(403);
+      expect(r.headers['set-cookie']).toBeUndefined();
+    });
+
+    it('is refused from another origin, another port of 127.0.0.1, or without an Origin; a wrong code opens nothing', async () => {
+      await fresh();
+      expect((await exchange(codeOf(b), { Host: `127.0.0.1:${b.port}`, Origin: 'http://127.0.0.1:1' })).status).toBe(403);
+      expect((await exchange(codeOf(b), { ...own(), 'Sec-Fetch-Site': 'same-site' })).status).toBe(403);
+      expect((await exchange(codeOf(b), { Host: `127.0.0.1:${b.port}` })).status).toBe(403);
+      expect((await exchange('x'.repeat(43))).status).toBe(403);
+      // None of these used the code up.
+      expect((await exchange(codeOf(b))).status).toBe(200);
+    });
   });
 });

@@ -11,9 +11,13 @@ import type { Logger } from '../platform/log';
 import type { Dispatch } from '../api/dispatcher';
 
 // Browser mode: the same UI and the same API contract, served on 127.0.0.1 only.
-// A per-launch token (given to the browser in the URL fragment, which never reaches a server log
-// or a Referer) must come back in a header on every API call. Host and Origin are checked so a
-// web page elsewhere (or DNS rebinding) cannot drive the workstation, and no CORS header is ever sent.
+// The URL printed (and handed to xdg-open) carries only a one-time launch code, valid for 60 s, in its
+// fragment (never sent to a server log or a Referer). The page exchanges it (POST /api/session) for
+// the session credential, which the browser keeps in an HttpOnly, SameSite=Strict cookie that page
+// scripts cannot read; so a URL found later in the browser's history or in `ps` opens nothing. A used
+// code presented again revokes the session it opened: if someone raced the browser to the code, the
+// session they won dies too. Host and Origin are checked on every API call so a web page elsewhere
+// (or DNS rebinding) cannot drive the workstation, and no CORS header is ever sent.
 
 export interface BridgeOptions {
   dispatch: Dispatch;
@@ -26,18 +30,25 @@ export interface BridgeOptions {
   requestTimeoutMs?: number;
   /** Connections open at once (default MAX_CONNECTIONS); past it a new one is closed at once. */
   maxConnections?: number;
+  /** The clock the launch code's expiry is read from (tests move it). */
+  now?: () => number;
 }
 
 export interface Bridge {
   url: string;
-  /** The URL to open: it carries the token in its fragment. */
+  /** The URL to open: it carries the one-time launch code in its fragment. */
   launchUrl: string;
   port: number;
-  token: string;
+  /** The session credential, for in-process callers (tests) only: never printed, never in a URL. */
+  readonly token: string;
+  /** The cookie that carries the session in a browser. */
+  cookieName: string;
   close(): Promise<void>;
 }
 
 const MAX_BODY = 1024 * 1024;
+/** How long the launch code in the printed URL can be exchanged, once. */
+export const LAUNCH_CODE_TTL_MS = 60_000;
 /** A request's headers and body must arrive within this; a body trickled in byte by byte is cut off (408). */
 export const BODY_TIMEOUT_MS = 10_000;
 /** One page needs a handful (a browser opens six per host, plus the event stream). */
@@ -67,7 +78,9 @@ function sameToken(a: string, b: string): boolean {
 }
 
 export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
-  const token = opts.token ?? randomBytes(32).toString('base64url');
+  let token = opts.token ?? randomBytes(32).toString('base64url');
+  const now = opts.now ?? Date.now;
+  const launch = { code: randomBytes(32).toString('base64url'), expires: now() + LAUNCH_CODE_TTL_MS, used: false };
   const staticRoot = resolve(opts.staticDir);
   let port = 0;
   const allowedHosts = () => new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
@@ -79,14 +92,61 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     res.end(JSON.stringify(body));
   };
 
-  /** The checks every API request passes; returns a refusal message or null. */
-  const refuse = (req: IncomingMessage): string | null => {
+  const cookieName = () => `waybill_session_${port}`;
+  const fromCookie = (req: IncomingMessage): string | undefined => {
+    for (const part of (req.headers.cookie ?? '').split(';')) {
+      const eq = part.indexOf('=');
+      if (eq > 0 && part.slice(0, eq).trim() === cookieName()) return part.slice(eq + 1).trim();
+    }
+    return undefined;
+  };
+
+  /** Origin and fetch-site: only our own page, never another site nor another port of 127.0.0.1. */
+  const foreign = (req: IncomingMessage): string | null => {
     const origin = req.headers.origin;
     if (origin !== undefined && !allowedOrigins().has(origin)) return 'foreign origin';
-    if (req.headers['sec-fetch-site'] === 'cross-site') return 'cross-site request';
-    const given = req.headers[BRIDGE_TOKEN_HEADER];
-    if (typeof given !== 'string' || !sameToken(given, token)) return 'missing or wrong token';
+    const site = req.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site') return 'cross-site request';
     return null;
+  };
+
+  /** The checks every API request passes; returns a refusal message or null. */
+  const refuse = (req: IncomingMessage): string | null => {
+    const f = foreign(req);
+    if (f) return f;
+    const header = req.headers[BRIDGE_TOKEN_HEADER];
+    const given = typeof header === 'string' ? header : fromCookie(req);
+    if (given === undefined) return 'no session (open the link waybill serve printed; it works once, within 60 s)';
+    if (!sameToken(given, token)) return 'missing or wrong token';
+    return null;
+  };
+
+  /** POST /api/session {code}: the one-time launch code for the session cookie. */
+  const exchange = async (req: IncomingMessage, res: ServerResponse) => {
+    const f = foreign(req);
+    if (f || req.headers.origin === undefined) return json(res, 403, fail('forbidden', `Request refused: ${f ?? 'no origin'}.`));
+    let body: unknown;
+    try {
+      body = await readBody(req);
+    } catch {
+      return json(res, 400, fail('invalid_input', 'Request body is not valid JSON.'));
+    }
+    const given = (body as { code?: unknown } | null)?.code;
+    const matches = typeof given === 'string' && sameToken(given, launch.code);
+    if (matches && !launch.used && now() <= launch.expires) {
+      launch.used = true;
+      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+      opts.logger.info('bridge.session_opened', {});
+      return json(res, 200, { ok: true, value: {} });
+    }
+    if (matches && launch.used) {
+      // Someone else holds (or held) the session this code opened: end it, fail closed.
+      token = randomBytes(32).toString('base64url');
+      for (const s of streams) s.end();
+      streams.clear();
+      opts.logger.warn('bridge.launch_code_reused', {});
+    } else opts.logger.warn('bridge.refused', { reason: matches ? 'launch_code_expired' : 'wrong_launch_code' });
+    return json(res, 403, fail('forbidden', 'This link has been used or has expired. Stop `waybill serve` and start it again for a new one.'));
   };
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse, pathname: string) => {
@@ -145,9 +205,13 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
       if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url.pathname);
       if (req.method === 'OPTIONS') return json(res, 403, fail('forbidden', 'Cross-origin requests are not served.'));
+      if (url.pathname === '/api/session' && req.method === 'POST') {
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return json(res, 415, fail('invalid_input', 'API calls must be application/json.'));
+        return exchange(req, res);
+      }
       const refusal = refuse(req);
       if (refusal) {
-        opts.logger.warn('bridge.refused', { reason: refusal.replace(/ /g, '_') });
+        opts.logger.warn('bridge.refused', { reason: (refusal.split(' (')[0] ?? refusal).replace(/ /g, '_') });
         return json(res, 403, fail('forbidden', `Request refused: ${refusal}.`));
       }
       if (url.pathname === '/api/events' && req.method === 'GET') {
@@ -192,9 +256,12 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const url = `http://127.0.0.1:${port}/`;
   return {
     url,
-    launchUrl: `${url}#token=${token}`,
+    launchUrl: `${url}#code=${launch.code}`,
     port,
-    token,
+    get token() {
+      return token;
+    },
+    cookieName: cookieName(),
     close: async () => {
       unsubscribe();
       clearInterval(heartbeat);

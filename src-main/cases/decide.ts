@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
+import type { FourEyesPolicy, Proposal } from '../../src-shared/contract';
+import type { RateSource } from '../rules/fx';
+import { getCaseRecord } from '../store/cases';
+import { checksForCase } from '../store/checks';
 import type { WritableDB } from '../store/db';
+import { enqueue } from '../store/outbox';
+import { fourEyesReasons, proposeDecision } from './four-eyes';
 
 // A decision is recorded locally and queued for the backend in ONE transaction: the local record,
 // the audit event and the outbox row exist together or not at all. Offline, it waits in the outbox.
@@ -31,7 +37,43 @@ export interface RecordedDecision {
   outboxId: number;
 }
 
+/** What decides whether one analyst may decide alone: the four-eyes policy, and FX rates to value the case. */
+export interface DecisionPolicy {
+  fourEyes: FourEyesPolicy;
+  rates: RateSource;
+}
+
+export type DecideOutcome = { kind: 'decision'; decision: RecordedDecision } | { kind: 'proposal'; proposal: Proposal; why: string[] };
+
+/**
+ * The way an analyst decides a case, whoever calls it (API, CLI, a script): on a case the policy
+ * calls high-risk the decision waits as a proposal for a second analyst (cases.review), otherwise it
+ * is recorded and queued. The caller cannot skip the policy nor name an approver.
+ */
+export function decide(db: WritableDB, input: Omit<DecisionInput, 'approvedBy' | 'skipFourEyesCheck'>, policy: DecisionPolicy): DecideOutcome {
+  const d: DecisionInput = { ...input, approvedBy: null, skipFourEyesCheck: false };
+  return db.transaction((): DecideOutcome => {
+    const record = getCaseRecord(db, d.caseId);
+    if (!record) throw new AppError('not_found', `No case ${d.caseId}.`);
+    const why = fourEyesReasons(record, checksForCase(db, d.caseId), policy.fourEyes, policy.rates);
+    // High risk: the decision waits for a second analyst and does not leave until approved.
+    if (why.length) return { kind: 'proposal', proposal: proposeDecision(db, d, why), why };
+    return { kind: 'decision', decision: recordDecision(db, d) };
+  })();
+}
+
+/**
+ * Writes a decision the policy allows: `decide` (one analyst) or `reviewProposal` (on approval).
+ * Exported for tests and tools that set up decided cases; an analyst's decision goes through `decide`.
+ */
 export function recordDecision(db: WritableDB, d: DecisionInput): RecordedDecision {
+  // An approval is recorded only by reviewProposal, with the approver's proof: naming one is not enough.
+  if (d.approvedBy || d.skipFourEyesCheck) throw new AppError('forbidden', "Four eyes: a second analyst's approval is recorded only when they approve the proposal themselves.");
+  return writeDecision(db, d);
+}
+
+/** The decision's rows (decision, outbox, audit) in one transaction. Callers: recordDecision, and reviewProposal after the checks. */
+export function writeDecision(db: WritableDB, d: DecisionInput): RecordedDecision {
   return db.transaction(() => {
     const c = db.prepare('SELECT status, version FROM cases WHERE id = ?').get(d.caseId) as { status: string; version: number } | undefined;
     if (!c) throw new AppError('not_found', `No case ${d.caseId}.`);
@@ -48,10 +90,8 @@ export function recordDecision(db: WritableDB, d: DecisionInput): RecordedDecisi
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
     ).run(id, d.caseId, d.kind, JSON.stringify(d.reasonCodes), d.note ?? null, d.analyst, c.version, at, d.approvedBy ?? null);
     const payload = { kind: d.kind, reasonCodes: d.reasonCodes, note: d.note ?? null, decidedAt: at, analyst: d.analyst, ...(d.approvedBy ? { approvedBy: d.approvedBy } : {}) };
-    const r = db
-      .prepare(`INSERT INTO outbox (kind, case_id, idempotency_key, base_version, payload, next_attempt_at, created_at) VALUES ('decision', ?, ?, ?, ?, ?, ?)`)
-      .run(d.caseId, id, c.version, JSON.stringify(payload), at, at);
+    const outboxId = enqueue(db, { kind: 'decision', caseId: d.caseId, key: id, baseVersion: c.version, payload, at });
     appendAudit(db, { actor: d.analyst, action: `decision.${d.kind}`, caseId: d.caseId, payload: { decisionId: id, reasonCodes: d.reasonCodes, caseVersion: c.version, approvedBy: d.approvedBy ?? null }, at });
-    return { id, caseId: d.caseId, kind: d.kind, caseVersion: c.version, outboxId: Number(r.lastInsertRowid) };
+    return { id, caseId: d.caseId, kind: d.kind, caseVersion: c.version, outboxId };
   })();
 }

@@ -8,7 +8,9 @@ import { appendAudit } from '../audit/chain';
 import { convert, type RateSource } from '../rules/fx';
 import type { ReadableDB, WritableDB } from '../store/db';
 import { deriveKey, type KdfParams } from '../vault/kdf';
-import { DECIDABLE, recordDecision, type DecisionInput, type RecordedDecision } from './decide';
+import { DECIDABLE, writeDecision, type DecisionInput, type RecordedDecision } from './decide';
+import { consumeApproverProof, type VerifiedApprover } from '../team/approver';
+import { analyst as analystRecord } from '../team/roster';
 
 // Four eyes: on a high-risk case one analyst proposes, a different analyst approves, and only then
 // does the decision exist (and go to the outbox). The approver proves who they are with their own
@@ -74,7 +76,7 @@ export function proposalsForCase(db: ReadableDB, caseId: string): Proposal[] {
   return (db.prepare('SELECT id FROM decision_proposals WHERE case_id = ? ORDER BY proposed_at').all(caseId) as { id: string }[]).map((r) => proposalById(db, r.id)!);
 }
 
-function proposalById(db: ReadableDB, id: string): Proposal | null {
+export function proposalById(db: ReadableDB, id: string): Proposal | null {
   const r = db.prepare('SELECT * FROM decision_proposals WHERE id = ?').get(id) as Record<string, unknown> | undefined;
   if (!r) return null;
   return {
@@ -95,31 +97,41 @@ function proposalById(db: ReadableDB, id: string): Proposal | null {
 }
 
 /**
- * The second analyst's verdict. `approver` must already be authenticated (verifyAnalyst) and must
- * not be the proposer. Approval records the decision (and queues it) in the same transaction.
+ * The second analyst's verdict, whoever calls it. The four-eyes rules are checked here:
+ * - the approver proved who they are with their own passphrase just now (a VerifiedApprover, issued
+ *   by Workstation.checkApprover after the throttled check, spent here);
+ * - they are an active analyst, and not the proposer;
+ * - they were enrolled before the proposal was made, and not by the proposer (so one person cannot
+ *   enrol a second identity and approve their own proposal with it).
+ * Approval records the decision (and queues it) in the same transaction.
  */
-export function reviewProposal(db: WritableDB, r: { proposalId: string; approver: string; approve: boolean; note?: string | null; at?: string }): RecordedDecision | null {
+export function reviewProposal(db: WritableDB, r: { proposalId: string; approver: VerifiedApprover; approve: boolean; note?: string | null; at?: string }): RecordedDecision | null {
+  const approver = consumeApproverProof(r.approver);
   return db.transaction(() => {
     const p = proposalById(db, r.proposalId);
     if (!p) throw new AppError('not_found', `No proposal ${r.proposalId}.`);
     if (p.state !== 'awaiting_approval') throw new AppError('conflict', `That proposal was ${p.state.replace(/_/g, ' ')} already.`);
-    if (p.proposedBy === r.approver) throw new AppError('forbidden', 'Four eyes: the analyst who proposed a decision cannot approve it.');
+    if (p.proposedBy === approver) throw new AppError('forbidden', 'Four eyes: the analyst who proposed a decision cannot approve it.');
+    const who = analystRecord(db, approver);
+    if (!who || who.state !== 'active') throw new AppError('forbidden', `Four eyes: ${approver} is not an active analyst of this workstation.`);
+    if (!(who.enrolledAt < p.proposedAt)) throw new AppError('forbidden', `Four eyes: ${approver} was enrolled after the proposal was made (${who.enrolledAt} ≥ ${p.proposedAt}), so cannot approve it.`);
+    if (who.enrolledBy === p.proposedBy) throw new AppError('forbidden', `Four eyes: ${approver} was enrolled by ${p.proposedBy}, who proposed this decision; another analyst must approve it.`);
     const at = r.at ?? new Date().toISOString();
     const version = (db.prepare('SELECT version FROM cases WHERE id = ?').get(p.caseId) as { version: number } | undefined)?.version;
     if (r.approve && version !== p.caseVersion) throw new AppError('conflict', `The case changed (version ${p.caseVersion} → ${version}) since the proposal: decline it and decide again.`);
     let decision: RecordedDecision | null = null;
     if (r.approve) {
-      decision = recordDecision(db, { caseId: p.caseId, kind: p.kind, reasonCodes: p.reasonCodes, note: p.note, analyst: p.proposedBy, approvedBy: r.approver, at, skipFourEyesCheck: true });
+      decision = writeDecision(db, { caseId: p.caseId, kind: p.kind, reasonCodes: p.reasonCodes, note: p.note, analyst: p.proposedBy, approvedBy: approver, at, skipFourEyesCheck: true });
     }
     db.prepare('UPDATE decision_proposals SET state = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?, decision_id = ? WHERE id = ?').run(
       r.approve ? 'approved' : 'declined',
-      r.approver,
+      approver,
       at,
       r.note ?? null,
       decision?.id ?? null,
       p.id,
     );
-    appendAudit(db, { actor: r.approver, action: r.approve ? 'decision.approved' : 'decision.declined', caseId: p.caseId, payload: { proposalId: p.id, decisionId: decision?.id ?? null, proposedBy: p.proposedBy }, at });
+    appendAudit(db, { actor: approver, action: r.approve ? 'decision.approved' : 'decision.declined', caseId: p.caseId, payload: { proposalId: p.id, decisionId: decision?.id ?? null, proposedBy: p.proposedBy }, at });
     return decision;
   })();
 }

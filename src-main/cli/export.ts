@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { AppError } from '../../src-shared/result';
 import type { Workstation } from '../app/workstation';
 import { parseSelection } from '../export/selection';
 import { verifyExport } from '../export/verify';
@@ -42,7 +43,16 @@ export async function exportVerify(bundle: string | undefined, publicKey: string
   if (!bundle) throw new UsageError('waybill export verify BUNDLE.zip [--public-key KEY.pem]');
   if (!existsSync(bundle)) throw new UsageError(`No such file: ${bundle}`);
   if (publicKey && !existsSync(publicKey)) throw new UsageError(`No such file: ${publicKey}`);
-  const r = await verifyExport(bundle, publicKey ? { publicKeyPem: readFileSync(publicKey, 'utf8') } : {});
+  let r: Awaited<ReturnType<typeof verifyExport>>;
+  try {
+    r = await verifyExport(bundle, publicKey ? { publicKeyPem: readFileSync(publicKey, 'utf8') } : {});
+  } catch (e) {
+    // Not a ZIP, or cut short: an input error (exit 2), said in one line, never a stack trace.
+    if (!(e instanceof AppError)) throw e;
+    if (json) out.stdout(JSON.stringify({ ok: false, unreadable: true, reason: e.message }) + '\n');
+    else out.stderr(`waybill: ${e.message}\n`);
+    return 2;
+  }
   if (json) out.stdout(JSON.stringify(r, null, 2) + '\n');
   else if (r.ok) {
     out.stdout(

@@ -54,7 +54,7 @@ const line = (p: Problem) => `  ${p.severity === 'error' ? 'ERROR  ' : 'warning'
 /** `waybill ivms101 validate`: exit 0 valid, 1 invalid, 2 unreadable. */
 export function validateCommand(
   file: string,
-  opts: { json: boolean; jurisdictions: string[]; amount?: string; currency?: string },
+  opts: { json: boolean; jurisdictions: string[]; amount?: string; currency?: string; date?: string },
   out: Out,
 ): number {
   if ((opts.amount === undefined) !== (opts.currency === undefined)) throw new UsageError('--amount and --currency go together.');
@@ -67,8 +67,9 @@ export function validateCommand(
   }
   const r = read.result;
   const amount = opts.amount && opts.currency ? { value: opts.amount, currency: opts.currency.toUpperCase() } : undefined;
-  const today = new Date().toISOString().slice(0, 10);
-  const sets = opts.jurisdictions.length ? ruleSetsFor(defaultRulePack(), opts.jurisdictions, today, amount) : null;
+  // The rule versions in force on the given day (default today), not always today's.
+  const date = opts.date ?? new Date().toISOString().slice(0, 10);
+  const sets = opts.jurisdictions.length ? ruleSetsFor(defaultRulePack(), opts.jurisdictions, date, amount) : null;
   const completeness = sets ? evaluateCompleteness(r.model, r.edition, sets.ruleSets, sets.notEvaluated) : null;
   if (opts.json) {
     out.stdout(
@@ -81,6 +82,7 @@ export function validateCommand(
         errors: r.errors,
         warnings: r.warnings,
         missing: completeness?.missing ?? [],
+        ...(sets ? { date } : {}),
         ...(completeness ? { completeness: { evaluated: completeness.evaluated, notEvaluated: completeness.notEvaluated } } : {}),
       }) + '\n',
     );
@@ -89,11 +91,14 @@ export function validateCommand(
     r.errors.forEach((p) => out.stdout(line(p)));
     r.warnings.forEach((p) => out.stdout(line(p)));
     if (completeness) {
+      out.stdout(`  rules in force on ${date}:\n`);
       for (const e of completeness.evaluated) out.stdout(`  rules: ${e.jurisdiction} → ${e.profile}, ${e.tier}${e.note ? ` (${e.note})` : ''}\n`);
       for (const j of completeness.notEvaluated) out.stdout(`  rules: ${j} → no completeness profile; not judged\n`);
       if (completeness.missing.length === 0) out.stdout('  complete for these jurisdictions\n');
       for (const m of completeness.missing) {
-        out.stdout(`  MISSING (${m.jurisdictions.join(', ')}) ${m.label}: ${m.items.map((i: { label: string; path: string }) => `${i.label} at ${i.path}`).join('; ')}\n`);
+        const alts = m.alternatives && m.alternatives.length > 1 ? m.alternatives : [m.items];
+        const text = alts.map((a) => a.map((i: { label: string; path: string }) => `${i.label} at ${i.path}`).join(' and ')).join('; or ');
+        out.stdout(`  MISSING (${m.jurisdictions.join(', ')}) ${m.label}: ${text}\n`);
       }
     }
   }

@@ -14,7 +14,7 @@ import { resolveDataDir } from '../platform/data-dir';
 import { fileLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { convertCommand, validateCommand } from './ivms101';
-import { rulesEvaluate, rulesList } from './rules';
+import { rulesAudit, rulesEvaluate, rulesList } from './rules';
 import { screeningImport, screeningSearch } from './screening';
 import { runConformance } from '../sync/conformance';
 import { recheckAll } from '../checks/run';
@@ -173,6 +173,17 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
+    name: 'rules audit',
+    usage: '[--json] [--verified | --unverified]',
+    help: ['per jurisdiction: verified against the primary text or not (and why),', 'its sources, and the quoted threshold wording; exit 1 if a rule file is broken'],
+    options: { json: { type: 'boolean' }, verified: { type: 'boolean' }, unverified: { type: 'boolean' } },
+    run(p, out) {
+      if (p.values.verified === true && p.values.unverified === true) throw new UsageError('--verified and --unverified exclude each other.');
+      const only = p.values.verified === true ? 'verified' : p.values.unverified === true ? 'unverified' : null;
+      return rulesAudit(p.values.json === true, only, out);
+    },
+  },
+  {
     name: 'rules evaluate',
     usage: 'FILE [--json] [--home CC] [--rates FILE.csv | --data-dir D]',
     help: ['does the Travel Rule apply to this case, and why'],
@@ -252,13 +263,14 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'ivms101 validate',
-    usage: 'FILE [--json] [--jurisdiction CC]... [--amount N --currency CUR]',
+    usage: 'FILE [--json] [--jurisdiction CC]... [--amount N --currency CUR] [--date YYYY-MM-DD]',
     help: [
-      'validate an IVMS101 payload (2020, 101.2023, protobuf-JSON) and',
-      "list what the jurisdictions' rules still need; exit 0 valid,",
-      '1 invalid, 2 unreadable',
+      'validate an IVMS101 payload (2020, 101.2023, every protocol shape in',
+      "docs/ivms101-shapes.md) and list what the jurisdictions' rules still",
+      'need; exit 0 valid, 1 invalid, 2 unreadable; --date picks the rule',
+      "versions in force that day (each jurisdiction's local date; default today)",
     ],
-    options: { json: { type: 'boolean' }, jurisdiction: { type: 'string', multiple: true }, amount: { type: 'string' }, currency: { type: 'string' } },
+    options: { json: { type: 'boolean' }, jurisdiction: { type: 'string', multiple: true }, amount: { type: 'string' }, currency: { type: 'string' }, date: { type: 'string' } },
     run(p, out) {
       const file = p.positionals[0];
       if (!file) throw new UsageError('Name the file: waybill ivms101 validate FILE');
@@ -267,7 +279,9 @@ export const COMMANDS: readonly Command[] = [
       for (const j of jurisdictions) if (!/^[A-Za-z]{2}$/.test(j)) throw new UsageError(`--jurisdiction takes a two-letter country code (or EU), not "${j}".`);
       const amount = str(p, 'amount');
       const currency = str(p, 'currency');
-      return validateCommand(file, { json: p.values.json === true, jurisdictions, ...(amount !== undefined ? { amount } : {}), ...(currency !== undefined ? { currency } : {}) }, out);
+      const date = str(p, 'date');
+      if (date !== undefined && !DAY.test(date)) throw new UsageError('--date takes YYYY-MM-DD.');
+      return validateCommand(file, { json: p.values.json === true, jurisdictions, ...(amount !== undefined ? { amount } : {}), ...(currency !== undefined ? { currency } : {}), ...(date !== undefined ? { date } : {}) }, out);
     },
   },
   {
@@ -362,7 +376,7 @@ export const COMMANDS: readonly Command[] = [
         logger: log,
         port: int(values.port, 'port', 0),
       });
-      out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n`);
+      out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n(the link works once, within 60 seconds; start waybill serve again for a new one)\n`);
       if (values.open) openInBrowser(bridge.launchUrl);
       await new Promise<void>((done) => {
         const stop = () => {

@@ -20,9 +20,13 @@ export function rulesList(json: boolean, date: string, out: Out): number {
         name: f.name,
         provenance: f.provenance,
         retentionYears: f.retentionYears,
+        verified: f.verified,
+        timeZone: f.timeZone,
         ...(r.ok
-          ? { version: r.version.version, via: r.via, effectiveFrom: r.version.effectiveFrom, threshold: r.version.threshold, tiers: r.version.tiers.map((t) => t.name), unhosted: r.version.unhostedWallet.duty }
-          : { version: null, reason: r.reason }),
+          ? { version: r.version.version, regime: 'travel_rule', via: r.via, effectiveFrom: r.version.effectiveFrom, threshold: r.version.threshold, tiers: r.version.tiers.map((t) => t.name), unhosted: r.version.unhostedWallet.duty }
+          : r.kind === 'unknown'
+            ? { version: null, regime: 'none_known', reason: r.reason }
+            : { version: r.version.version, regime: r.kind, via: r.via, effectiveFrom: r.version.effectiveFrom, reason: r.reason }),
       };
     });
   if (json) {
@@ -30,10 +34,67 @@ export function rulesList(json: boolean, date: string, out: Out): number {
   } else {
     out.stdout(['CODE', 'NAME', 'VERSION IN FORCE', 'THRESHOLD', 'TIERS', 'SOURCE'].join('\t') + '\n');
     for (const r of rows) {
-      const threshold = 'threshold' in r && r.threshold ? (r.threshold.amount === '0' && !r.threshold.exclusive ? 'none' : `${r.threshold.exclusive ? '>' : '≥'} ${display(r.threshold.amount, r.threshold.currency)}`) : '-';
-      out.stdout([r.jurisdiction, r.name, r.version ?? `none (${'reason' in r ? r.reason : ''})`.slice(0, 60), threshold, 'tiers' in r ? String(r.tiers?.length) : '-', r.provenance].join('\t') + '\n');
+      const threshold = 'threshold' in r && r.threshold ? (r.threshold.amount === '0' && !r.threshold.exclusive ? 'none' : `${r.threshold.exclusive ? '>' : '≥'} ${display(r.threshold.amount, r.threshold.currency)}`) : r.regime === 'travel_rule' ? '-' : r.regime.replace(/_/g, ' ');
+      const version = r.version ?? `none (${'reason' in r ? r.reason : ''})`.slice(0, 60);
+      out.stdout([r.jurisdiction, r.name, version, threshold, 'tiers' in r ? String(r.tiers?.length) : '-', `${r.provenance}${r.verified ? ', verified' : ', unverified'}`].join('\t') + '\n');
     }
     out.stdout(`${rows.length} jurisdictions on ${date}; ${pack.errors.length} rule file errors\n`);
+    for (const e of pack.errors) out.stdout(`  cannot evaluate: ${e.file} ${e.field}: ${e.message}\n`);
+  }
+  return pack.errors.length ? 1 : 0;
+}
+
+/**
+ * `waybill rules audit`: per jurisdiction, whether its rule was checked against the primary text (and
+ * if not, why), its sources with article and quote, and each version's quoted threshold wording. What
+ * the README's count of verified jurisdictions comes from.
+ */
+export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null, out: Out): number {
+  const pack = defaultRulePack();
+  const all = [...pack.files.values()];
+  const rows = all
+    .filter((f) => only === null || f.verified === (only === 'verified'))
+    .map((f) => ({
+      jurisdiction: f.jurisdiction,
+      name: f.name,
+      kind: f.kind,
+      provenance: f.provenance,
+      verified: f.verified,
+      checkedOn: f.verification.checkedOn,
+      reason: f.verification.reason ?? null,
+      notes: f.verification.notes ?? null,
+      timeZone: f.timeZone,
+      retentionYears: f.retentionYears,
+      sources: f.sources,
+      versions: f.versions.map((v) => ({
+        version: v.version,
+        regime: v.regime,
+        effectiveFrom: v.effectiveFrom,
+        inForceBy: v.inForceBy ?? null,
+        effectiveTo: v.effectiveTo,
+        threshold: v.regime === 'travel_rule' ? v.threshold : null,
+        thresholdText: v.regime === 'travel_rule' ? (v.threshold.text ?? null) : null,
+        quotes: v.sources.filter((src) => src.quote).map((src) => ({ label: src.label, article: src.article ?? null, quote: src.quote })),
+        sources: v.sources,
+      })),
+    }));
+  const jurisdictions = all.filter((f) => f.kind !== 'group');
+  const summary = { jurisdictions: jurisdictions.length, verified: jurisdictions.filter((f) => f.verified).length, unverified: jurisdictions.filter((f) => !f.verified).length, brokenFiles: pack.errors.length };
+  if (json) {
+    out.stdout(JSON.stringify({ digest: pack.digest, summary, jurisdictions: rows, errors: pack.errors }) + '\n');
+  } else {
+    for (const r of rows) {
+      out.stdout(`${r.jurisdiction}\t${r.name}\t${r.verified ? 'VERIFIED' : 'unverified'}\t${r.provenance}\tchecked ${r.checkedOn}\n`);
+      if (r.reason) out.stdout(`  why unverified: ${r.reason}\n`);
+      for (const v of r.versions) {
+        const start = v.effectiveFrom ?? `unknown (in force by ${v.inForceBy})`;
+        const wording = v.thresholdText ? `: "${v.thresholdText}"` : v.regime === 'travel_rule' ? ': threshold wording not quoted' : '';
+        out.stdout(`  ${v.version} [${v.regime}] from ${start}${v.effectiveTo ? ` to ${v.effectiveTo}` : ''}${wording}\n`);
+        for (const q of v.quotes) out.stdout(`    ${q.label}${q.article ? `, ${q.article}` : ''}: "${q.quote}"\n`);
+      }
+      for (const src of r.sources) out.stdout(`  source: ${src.label}${src.article ? `, ${src.article}` : ''} <${src.url}>\n`);
+    }
+    out.stdout(`${summary.verified} of ${summary.jurisdictions} jurisdictions verified against the primary text; ${summary.unverified} unverified; ${summary.brokenFiles} rule file errors\n`);
     for (const e of pack.errors) out.stdout(`  cannot evaluate: ${e.file} ${e.field}: ${e.message}\n`);
   }
   return pack.errors.length ? 1 : 0;

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { CONTENT_SECURITY_POLICY } from '../app/csp';
 import type { BrowserWindowConstructorOptions } from 'electron';
+import { APP_INDEX_URL } from '../app/app-protocol';
 import { createSecureWindow, hardenSession, hardenWebContents, isAppUrl, isTrustedSender } from './security';
 
-const APP = 'file:///opt/waybill/out/renderer/index.html';
+const APP = APP_INDEX_URL;
 
 describe('Electron security settings', () => {
   it('isolates and sandboxes the renderer', () => {
@@ -29,6 +30,9 @@ describe('Electron security settings', () => {
       experimentalFeatures: false,
     });
     expect(p.devTools).toBe(false);
+    // DevTools only when the caller passes the development gate's answer (app/dev-overrides.ts).
+    createSecureWindow(FakeWindow, '/p.cjs', true);
+    expect(options?.webPreferences?.devTools).toBe(true);
   });
 
   it('has a CSP without unsafe-inline, unsafe-eval or remote sources', () => {
@@ -59,6 +63,7 @@ describe('Electron security settings', () => {
     };
     expect(prevented('will-navigate', 'https://evil.example/')).toBe(true);
     expect(prevented('will-navigate', 'file:///etc/passwd')).toBe(true);
+    expect(prevented('will-navigate', 'app://other/index.html')).toBe(true);
     expect(prevented('will-navigate', APP + '#queue')).toBe(false);
     expect(prevented('will-redirect', 'https://evil.example/')).toBe(true);
     expect(prevented('will-attach-webview', '')).toBe(true);
@@ -91,6 +96,13 @@ describe('Electron security settings', () => {
     expect(isTrustedSender({ url: 'https://evil.example/' }, { url: 'https://evil.example/' }, APP)).toBe(false);
     expect(isTrustedSender(null, main, APP)).toBe(false);
     expect(isAppUrl('http://localhost:5173/x', 'http://localhost:5173/')).toBe(true);
+    // A custom scheme's URL origin is "null": another app:// host, another custom scheme or an empty host
+    // must not pass for ours.
+    expect(isAppUrl('app://waybill/assets/x.js', APP)).toBe(true);
+    expect(isAppUrl('app://evil/index.html', APP)).toBe(false);
+    expect(isAppUrl('evil://waybill/index.html', APP)).toBe(false);
+    expect(isAppUrl('app:///index.html', APP)).toBe(false);
+    expect(isAppUrl('file:///opt/waybill/out/renderer/index.html', APP)).toBe(false);
     expect(isAppUrl('http://localhost:5174/', 'http://localhost:5173/')).toBe(false);
   });
 });

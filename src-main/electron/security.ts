@@ -10,6 +10,8 @@ import { CONTENT_SECURITY_POLICY } from '../app/csp';
 export function createSecureWindow<W>(
   BrowserWindowCtor: new (options: BrowserWindowConstructorOptions) => W,
   preloadPath: string,
+  // Only a development build run from the source tree may have DevTools (app/dev-overrides.ts).
+  allowDevTools = false,
 ): W {
   return new BrowserWindowCtor({
     width: 1400,
@@ -31,7 +33,7 @@ export function createSecureWindow<W>(
       spellcheck: false,
       // Middle-click must not open links in new windows.
       disableBlinkFeatures: 'Auxclick',
-      devTools: process.env.WAYBILL_DEVTOOLS === '1',
+      devTools: allowDevTools,
     },
   });
 }
@@ -41,8 +43,10 @@ export function isAppUrl(url: string, appIndexUrl: string): boolean {
   try {
     const u = new URL(url);
     const app = new URL(appIndexUrl);
+    // Scheme and host compared directly: for a custom scheme such as app:// the URL origin is "null",
+    // which would make every app:// (or any other custom-scheme) URL look like ours.
     if (app.protocol === 'file:') return u.protocol === 'file:' && u.pathname === app.pathname;
-    return u.origin === app.origin;
+    return u.protocol === app.protocol && u.host === app.host && u.host !== '';
   } catch {
     return false;
   }

@@ -2,12 +2,13 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, typ
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
 import type { ReadableDB, WritableDB } from '../store/db';
+import { readSetting, writeSetting } from '../store/settings';
 
 // The workstation's export-signing key. The private half lives only in the encrypted database (the
 // vault): it is created on first use and never written anywhere else. The public half travels
 // beside every bundle and is shown in the UI so a regulator can compare fingerprints.
 
-const SETTING = 'export.signing_key';
+const SETTING = 'export.signing_key' as const;
 
 export interface SigningKey {
   privateKey: KeyObject;
@@ -39,8 +40,8 @@ function fromPem(pem: string): SigningKey {
 }
 
 export function existingSigningKey(db: ReadableDB): SigningKey | null {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(SETTING) as { value: string } | undefined;
-  return row ? fromPem(row.value) : null;
+  const pem = readSetting(db, SETTING);
+  return pem ? fromPem(pem) : null;
 }
 
 export function signingKey(db: WritableDB, actor: string): SigningKey {
@@ -49,7 +50,7 @@ export function signingKey(db: WritableDB, actor: string): SigningKey {
   return db.transaction(() => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-    db.prepare('INSERT INTO settings (key, value) VALUES (?, ?)').run(SETTING, pem);
+    writeSetting(db, SETTING, pem);
     const key = fromPem(pem);
     appendAudit(db, { actor, action: 'export.key_created', payload: { fingerprint: key.fingerprint } });
     return key;

@@ -1,9 +1,10 @@
-import { createHash, verify as verifySignature, type KeyObject } from 'node:crypto';
-import { StringDecoder } from 'node:string_decoder';
+import { createHash, verify as verifySignature, type Hash, type KeyObject } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
 import { AppError } from '../../src-shared/result';
 import { eventHash, GENESIS_HASH } from '../audit/chain';
+import { readJsonLines } from '../input/json-lines';
+import { parseJsonBounded } from '../input/limits';
 import { EXPORT_FORMAT, type Manifest } from './create';
 import { keyFingerprint, readPublicKey } from './signing-key';
 
@@ -28,30 +29,51 @@ export interface VerifyReport {
 
 const SMALL = new Set(['manifest.json', 'manifest.sig', 'public-key.pem']);
 const SMALL_LIMIT = 1024 * 1024;
+/** More entries than a manifest of at most SMALL_LIMIT bytes could ever list: the bundle is not read. */
+export const MAX_ENTRIES = 100_000;
 
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
-    yauzl.open(path, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, autoClose: true }, (err, zip) => (err ? reject(err) : resolve(zip))),
+    // Not autoClose: entries are read in an order of our choosing (the manifest first), after listing them all.
+    yauzl.open(path, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip))),
   );
+}
+
+/** The central directory only: nothing is inflated here. */
+function listEntries(zip: yauzl.ZipFile): Promise<yauzl.Entry[]> {
+  return new Promise((resolve, reject) => {
+    const entries: yauzl.Entry[] = [];
+    zip.on('error', reject);
+    zip.on('end', () => resolve(entries));
+    zip.on('entry', (e: yauzl.Entry) => {
+      if (entries.push(e) > MAX_ENTRIES) return reject(new Error(`it holds more than ${MAX_ENTRIES} entries`));
+      zip.readEntry();
+    });
+    zip.readEntry();
+  });
 }
 
 function entryStream(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Readable> {
   return new Promise((resolve, reject) => zip.openReadStream(entry, (err, s) => (err ? reject(err) : resolve(s))));
 }
 
-class LineSplitter {
-  private readonly decoder = new StringDecoder('utf8');
-  private rest = '';
-  private n = 0;
-  constructor(private readonly onLine: (line: string, lineNo: number) => void) {}
-  push(chunk: Buffer): void {
-    const parts = (this.rest + this.decoder.write(chunk)).split('\n');
-    this.rest = parts.pop() ?? '';
-    for (const p of parts) this.onLine(p, ++this.n);
-  }
-  end(): void {
-    const last = this.rest + this.decoder.end();
-    if (last) this.onLine(last, ++this.n);
+class TooLarge extends Error {}
+
+/**
+ * An entry's bytes, hashed as they inflate, stopped the moment they pass `limit`: a ZIP bomb costs
+ * at most `limit` bytes of work, never what its header or its deflate stream claims.
+ */
+async function* inflateBounded(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, hash: Hash, seen: { bytes: number }): AsyncGenerator<Buffer> {
+  const stream = await entryStream(zip, entry);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      seen.bytes += chunk.length;
+      if (seen.bytes > limit) throw new TooLarge();
+      hash.update(chunk);
+      yield chunk;
+    }
+  } finally {
+    stream.destroy();
   }
 }
 
@@ -108,45 +130,82 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
   const hashes = new Map<string, { sha256: string; bytes: number }>();
   const small = new Map<string, Buffer>();
   const audit = new AuditStretchChecker();
+  /** Entries refused or unreadable: their problem is named already, not again as "missing". */
+  const refused = new Set<string>();
   let zip: yauzl.ZipFile;
+  let entries: yauzl.Entry[];
   try {
     zip = await openZip(bundle);
   } catch (e) {
     throw new AppError('invalid_input', `${bundle}: not a readable ZIP bundle (${(e as Error).message}).`);
   }
-  await new Promise<void>((resolve, reject) => {
-    zip.on('error', reject);
-    zip.on('end', resolve);
-    zip.on('entry', (entry: yauzl.Entry) => {
-      void (async () => {
-        const name = entry.fileName;
-        if (hashes.has(name)) problems.push({ file: name, problem: 'appears twice in the ZIP' });
-        const hash = createHash('sha256');
-        let bytes = 0;
-        const keep: Buffer[] = [];
-        try {
-          const stream = await entryStream(zip, entry);
-          const lines = name === 'audit.jsonl' ? new LineSplitter((l, n) => audit.line(l, n)) : null;
-          for await (const chunk of stream as AsyncIterable<Buffer>) {
-            hash.update(chunk);
-            bytes += chunk.length;
-            lines?.push(chunk);
-            if (SMALL.has(name) && bytes <= SMALL_LIMIT) keep.push(chunk);
+  try {
+    try {
+      entries = await listEntries(zip);
+    } catch (e) {
+      throw new AppError('invalid_input', `${bundle}: not a readable ZIP bundle (${(e as Error).message}).`);
+    }
+    const byName = new Map<string, yauzl.Entry>();
+    for (const entry of entries) {
+      if (byName.has(entry.fileName)) problems.push({ file: entry.fileName, problem: 'appears twice in the ZIP' });
+      else byName.set(entry.fileName, entry);
+    }
+
+    /** Hashes one entry within `limit` bytes; audit.jsonl is also followed line by line as it passes. */
+    const read = async (entry: yauzl.Entry, limit: number, keep: boolean): Promise<void> => {
+      const name = entry.fileName;
+      // The central directory's own claim is checked before anything is inflated, and yauzl holds
+      // the stream to that claim (validateEntrySizes) while inflating.
+      if (entry.uncompressedSize > limit) {
+        refused.add(name);
+        problems.push({ file: name, problem: `unpacks to ${entry.uncompressedSize} bytes, more than the ${limit} bytes ${SMALL.has(name) ? 'such a file can legitimately be' : 'the manifest declares'}; not unpacked` });
+        return;
+      }
+      const hash = createHash('sha256');
+      const seen = { bytes: 0 };
+      const kept: Buffer[] = [];
+      try {
+        const chunks = inflateBounded(zip, entry, limit, hash, seen);
+        if (name === 'audit.jsonl') {
+          for await (const l of readJsonLines(chunks)) {
+            if (l.ok) audit.line(l.text, l.line);
+            else audit.problem ??= `line ${l.line} (${l.reason})`;
           }
-          lines?.end();
-          hashes.set(name, { sha256: hash.digest('hex'), bytes });
-          if (SMALL.has(name)) {
-            if (bytes > SMALL_LIMIT) problems.push({ file: name, problem: `is ${bytes} bytes, far larger than it can legitimately be` });
-            else small.set(name, Buffer.concat(keep));
-          }
-        } catch (e) {
-          problems.push({ file: name, problem: `cannot be read from the ZIP: ${(e as Error).message}` });
-        }
-        zip.readEntry();
-      })();
-    });
-    zip.readEntry();
-  }).catch((e: Error) => problems.push({ file: bundle, problem: `the ZIP is damaged: ${e.message}` }));
+        } else for await (const chunk of chunks) if (keep) kept.push(chunk);
+        hashes.set(name, { sha256: hash.digest('hex'), bytes: seen.bytes });
+        if (keep) small.set(name, Buffer.concat(kept));
+      } catch (e) {
+        refused.add(name);
+        if (e instanceof TooLarge) problems.push({ file: name, problem: `unpacks to more than the ${limit} bytes ${SMALL.has(name) ? 'such a file can legitimately be' : 'the manifest declares'}; stopped there` });
+        else problems.push({ file: name, problem: `cannot be read from the ZIP: ${(e as Error).message}` });
+      }
+    };
+
+    // The small files first: the manifest says how large every other entry may be.
+    for (const name of SMALL) {
+      const entry = byName.get(name);
+      if (entry) await read(entry, SMALL_LIMIT, true);
+    }
+    const declared = new Map<string, number>();
+    const manifestText = small.get('manifest.json');
+    const parsed = manifestText ? parseJsonBounded(manifestText.toString('utf8')) : null;
+    if (parsed?.ok) {
+      const files = (parsed.value as Partial<Manifest> | null)?.files;
+      if (Array.isArray(files)) for (const f of files as unknown[]) {
+        const { path, bytes } = (f ?? {}) as { path?: unknown; bytes?: unknown };
+        if (typeof path === 'string' && typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes >= 0) declared.set(path, bytes);
+      }
+    }
+    for (const entry of byName.values()) {
+      if (SMALL.has(entry.fileName)) continue;
+      const limit = declared.get(entry.fileName);
+      // Not in the manifest (or no manifest to read): reported below, never unpacked.
+      if (limit !== undefined) await read(entry, limit, false);
+      else if (!hashes.has(entry.fileName)) hashes.set(entry.fileName, { sha256: '', bytes: entry.uncompressedSize });
+    }
+  } finally {
+    zip.close();
+  }
 
   const report = (extra: Partial<VerifyReport> = {}): VerifyReport => ({
     ok: problems.length === 0,
@@ -193,8 +252,18 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
 
   let manifest: Manifest;
   try {
-    manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
-    if (manifest.format !== EXPORT_FORMAT || !Array.isArray(manifest.files)) throw new Error(`not a ${EXPORT_FORMAT} manifest`);
+    const parsed = parseJsonBounded(manifestBytes.toString('utf8'));
+    if (!parsed.ok) throw new Error(parsed.reason);
+    manifest = parsed.value as Manifest;
+    if (manifest?.format !== EXPORT_FORMAT || !Array.isArray(manifest.files)) throw new Error(`not a ${EXPORT_FORMAT} manifest`);
+    // Every field read below has the type it claims: a forged manifest is named, never a TypeError.
+    const bad = manifest.files.findIndex((f: unknown) => {
+      const x = f as Partial<Manifest['files'][number]> | null;
+      return !x || typeof x.path !== 'string' || typeof x.sha256 !== 'string' || typeof x.bytes !== 'number';
+    });
+    if (bad >= 0) throw new Error(`files[${bad}] is not a path with its sha256 and bytes`);
+    const a = manifest.audit as Partial<NonNullable<Manifest['audit']>> | null | undefined;
+    if (a && (typeof a.fromSeq !== 'number' || typeof a.toSeq !== 'number' || typeof a.prevHashOfFirst !== 'string' || typeof a.lastHash !== 'string')) throw new Error('its audit member is not a stretch of the chain');
   } catch (e) {
     problems.push({ file: 'manifest.json', problem: `cannot be read: ${(e as Error).message}` });
     return report({ fingerprint });
@@ -207,13 +276,14 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
   for (const f of manifest.files) {
     listed.add(f.path);
     const got = hashes.get(f.path);
+    if (refused.has(f.path)) continue;
     if (!got) problems.push({ file: f.path, problem: 'is listed in the manifest but missing from the bundle' });
     else if (got.sha256 !== f.sha256 || got.bytes !== f.bytes) problems.push({ file: f.path, problem: `its SHA-256 is ${got.sha256}, the manifest says ${f.sha256}: the file was changed` });
   }
   for (const [name, got] of hashes) {
     if (!listed.has(name) && name !== 'manifest.json' && name !== 'manifest.sig') problems.push({ file: name, problem: 'is in the bundle but not in the manifest' });
     // An e-mail attachment is named by its SHA-256: it must hash to its own name as well.
-    if (name.startsWith('attachments/') && got.sha256 !== name.slice('attachments/'.length)) problems.push({ file: name, problem: `its SHA-256 is ${got.sha256}, not the one its name gives` });
+    if (name.startsWith('attachments/') && listed.has(name) && got.sha256 !== name.slice('attachments/'.length)) problems.push({ file: name, problem: `its SHA-256 is ${got.sha256}, not the one its name gives` });
   }
 
   // The audit chain: intact in itself, and the stretch the manifest says it is.

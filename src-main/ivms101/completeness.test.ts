@@ -86,3 +86,25 @@ describe('completeness', () => {
     ]);
   });
 });
+
+describe('completeness profiles read from the law (issue 14 point 10)', () => {
+  it('EU (TFR Art. 14(1)(d)): names both alternatives — address with document and customer numbers, or date and place of birth', () => {
+    const [gap] = check(bareModel(), '2020', ['FR']).missing;
+    expect(gap?.alternatives?.map((a) => a.map((i) => i.item))).toEqual([['address', 'nationalId', 'customerId'], ['birth']]);
+  });
+
+  it('UAE (VARA Rulebook III.G): the originator\'s address is required; a date of birth is no substitute', () => {
+    const m = bareModel();
+    m.originator!.originatorPerson[0]!.naturalPerson!.dateAndPlaceOfBirth = { dateOfBirth: '1980-01-01', placeOfBirth: 'Dubai' };
+    const r = check(m, '2020', ['AE'], { value: '5000', currency: 'AED' });
+    expect(r.missing.map((x) => x.requirement)).toEqual(['originator.address']);
+  });
+
+  it('US (31 CFR 1010.410(f)(1)(vi)): the beneficiary\'s name and account are "as received", not required outright', () => {
+    const m = validModel();
+    delete m.beneficiary!.accountNumber;
+    const r = check(m, '2020', ['US'], { value: '5000', currency: 'USD' });
+    expect(r.missing.filter((x) => x.side === 'beneficiary')).toEqual([]);
+    expect(r.evaluated[0]?.tier).toBe('USD 3,000 and above');
+  });
+});

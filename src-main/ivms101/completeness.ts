@@ -139,6 +139,8 @@ export function evaluateCompleteness(model: Ivms101Model | null, edition: Editio
             requirement: r.id,
             label: persons.length > 1 ? `${r.label} (person ${index + 1})` : r.label,
             items: closest.map((item) => ({ item, label: ITEM_LABEL[item], path: itemPath(side, index, item, edition, !!p?.legalPerson) })),
+            // Name every way to satisfy it, not only the nearest: the counterparty may hold the other.
+            alternatives: gaps.map((g) => g.map((item) => ({ item, label: ITEM_LABEL[item], path: itemPath(side, index, item, edition, !!p?.legalPerson) }))),
             jurisdictions: [rs.jurisdiction],
           });
         });

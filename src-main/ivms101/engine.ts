@@ -8,7 +8,9 @@ import { keyOf, type Edition } from './schema';
 // The IVMS101 engine's front door: detect what was given (a payload or one of its components,
 // which edition, JSON or protobuf-JSON, inside a TRP envelope or not), read it, validate it.
 
-export const ENGINE_VERSION = 'ivms101-engine/1';
+// 2: every protocol's shape read and named (form), beneficiaryPerson is 2020, protobuf enum names and
+// numbers in every code list, a valid Number that breaks C12 reported as C12 (issue 22).
+export const ENGINE_VERSION = 'ivms101-engine/2';
 
 export interface Ivms101Result {
   valid: boolean;
@@ -93,7 +95,7 @@ function unwrap(input: Json): { root: Json; prefix: string; envelope: string } |
   const member = (o: Json, name: string) => Object.entries(o).find(([k, v]) => keyOf(k) === name && isObject(v)) as [string, Json] | undefined;
   const direct = member(input, 'ivms101');
   if (direct) {
-    const trp = 'asset' in input || 'callback' in input || 'amount' in input;
+    const trp = 'asset' in input || 'callback' in input || 'amount' in input || 'keys' in input;
     return { root: direct[1], prefix: `/${direct[0]}`, envelope: trp ? 'TRP inquiry' : `"${direct[0]}" member` };
   }
   const payload = member(input, 'payload');

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { arbitraryModel } from '../../test/support/ivms101-arbitraries';
 import { SHAPES } from '../../test/support/ivms101-shapes';
 import { readIvms101 } from './engine';
-import { writeEdition } from './model';
+import { writeEdition, type Ivms101Model } from './model';
 import type { Edition } from './schema';
 
 // Every shape in docs/ivms101-shapes.md, generated from random valid models: read without an error,
@@ -134,5 +134,41 @@ describe('IVMS101: a constraint is judged on what was given', () => {
     ['no RA for a RAID is C9', { nationalIdentifier: 'HRB 1', nationalIdentifierType: 'RAID' }, ['C9:C9_RA_REQUIRED']],
   ])('%s', (_why, nid, expected) => {
     expect(codes(nid)).toEqual(expected);
+  });
+});
+
+describe('IVMS101 shapes: a broken rule is reported under it, pointing into the payload as sent', () => {
+  /** Resolves an RFC 6901 pointer in the document as sent. */
+  const resolve = (doc: unknown, ptr: string): unknown =>
+    ptr
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'))
+      .reduce<unknown>((v, k) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), doc);
+
+  const MUTATIONS: [string, (m: Ivms101Model) => void][] = [
+    // C12 (§5.2.13.2): -1 is a valid Number (§5.3.15), and breaks sequential integrity.
+    ['C12', (m) => (m.transferPath = { transferPath: [-1, 0].map((sequence) => ({ sequence, intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!) })) })],
+    // C6 (§5.2.1.2): a natural person needs a LEGL name.
+    ['C6', (m) => (m.originator!.originatorPerson[0]!.naturalPerson!.name.nameIdentifier[0]!.naturalPersonNameIdentifierType = 'ALIA')],
+    // C3: ISO 3166-1 alpha-2 or XX.
+    ['C3', (m) => (m.originator!.originatorPerson[0]!.naturalPerson!.countryOfResidence = 'QQ')],
+  ];
+
+  it.each(SHAPES.flatMap((s) => MUTATIONS.map(([c, f]) => [s.id, c, s, f] as const)))('%s: %s', (_id, constraint, shape, mutate) => {
+    fc.assert(
+      fc.property(arbitraryModel, (m) => {
+        const broken = structuredClone(m);
+        mutate(broken);
+        const doc = shape.encode(broken);
+        const r = read(doc);
+        expect(r.errors.length).toBeGreaterThan(0);
+        for (const e of r.errors) {
+          expect(e.constraint, `${e.code} at ${e.path}`).toBe(constraint);
+          expect(resolve(doc, e.path), `${e.path} exists in the payload as sent`).toBeDefined();
+        }
+      }),
+      { numRuns: 15 },
+    );
   });
 });

@@ -1,32 +1,24 @@
 import { z } from 'zod';
+import { mailServerSchema, mailSettingsInputSchema } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import type { ReadableDB, WritableDB } from '../store/db';
+import { readSetting, writeSetting } from '../store/settings';
 
 // Mail settings, passwords included, live in the encrypted database (the vault), never in
 // preferences.json. TLS is required; only a server on the loopback interface may be used without it,
 // and only when that is asked for explicitly (the tests' local servers).
 
-const server = z
-  .object({
-    host: z.string().min(1).max(255),
-    port: z.number().int().min(1).max(65535),
-    /** Implicit TLS (465 / 993). Otherwise STARTTLS is required unless insecure loopback is allowed. */
-    secure: z.boolean(),
-    user: z.string().min(1).max(255),
-    password: z.string().min(1).max(1024),
-    allowInsecureLoopback: z.boolean().default(false),
-  })
-  .strict();
+// Derived from the API contract's schema (one definition of a mail server): stored, the password is
+// required (mail.configure keeps the stored one when it is omitted); `secure` is implicit TLS (465 /
+// 993), otherwise STARTTLS is required unless insecure loopback is allowed.
+const server = mailServerSchema.extend({ password: z.string().min(1).max(1024) }).strict();
 
-export const mailConfigSchema = z
-  .object({
+export const mailConfigSchema = mailSettingsInputSchema
+  .extend({
     smtp: server,
     imap: server,
-    /** Our compliance address: From, and the mailbox that receives replies (and a copy of what we send). */
-    address: z.email(),
-    displayName: z.string().min(1).max(100).default('Travel Rule Compliance'),
-    /** How personal data travels: in the body (encrypted when the counterparty's key is on file) or only as an encrypted attachment. */
-    dataMode: z.enum(['inline', 'encrypted_attachment']).default('inline'),
+    displayName: mailSettingsInputSchema.shape.displayName.default('Travel Rule Compliance'),
+    dataMode: mailSettingsInputSchema.shape.dataMode.default('inline'),
   })
   .strict();
 export type MailConfig = z.infer<typeof mailConfigSchema>;
@@ -45,8 +37,8 @@ export function tlsPolicy(s: ServerConfig, what: 'SMTP' | 'IMAP'): { secure: boo
 }
 
 export function readMailConfig(db: ReadableDB): MailConfig | null {
-  const row = db.prepare("SELECT value FROM settings WHERE key = 'mail.config'").get() as { value: string } | undefined;
-  return row ? mailConfigSchema.parse(JSON.parse(row.value)) : null;
+  const stored = readSetting(db, 'mail.config');
+  return stored === null ? null : mailConfigSchema.parse(stored);
 }
 
 export function saveMailConfig(db: WritableDB, input: unknown): MailConfig {
@@ -57,7 +49,7 @@ export function saveMailConfig(db: WritableDB, input: unknown): MailConfig {
   }
   tlsPolicy(r.data.smtp, 'SMTP');
   tlsPolicy(r.data.imap, 'IMAP');
-  db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('mail.config', ?)").run(JSON.stringify(r.data));
+  writeSetting(db, 'mail.config', r.data);
   return r.data;
 }
 

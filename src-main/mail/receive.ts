@@ -2,6 +2,7 @@ import type { ImapFlow } from 'imapflow';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { appendAudit } from '../audit/chain';
 import type { WritableDB } from '../store/db';
+import { readSetting, writeSetting } from '../store/settings';
 import { sha256 } from './compose';
 import type { MailConfig } from './config';
 import { imapClient } from './imap';
@@ -29,12 +30,11 @@ interface Cursor {
 }
 
 function cursor(db: WritableDB): Cursor {
-  const row = db.prepare("SELECT value FROM settings WHERE key = 'mail.imap.cursor'").get() as { value: string } | undefined;
-  return row ? (JSON.parse(row.value) as Cursor) : { uidValidity: '', lastUid: 0 };
+  return readSetting(db, 'mail.imap.cursor') ?? { uidValidity: '', lastUid: 0 };
 }
 
 function setCursor(db: WritableDB, c: Cursor): void {
-  db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('mail.imap.cursor', ?)").run(JSON.stringify(c));
+  writeSetting(db, 'mail.imap.cursor', c);
 }
 
 type Match = { caseId: string; via: string } | { caseId: null; reason: string; suggested: string | null };

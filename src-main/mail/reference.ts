@@ -1,5 +1,6 @@
 import { createHmac, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { WritableDB } from '../store/db';
+import { createSetting } from '../store/settings';
 
 // A case reference that survives a reply: the Message-ID chain (In-Reply-To / References) first, and
 // a subject token for mail clients that drop those headers. The token is authenticated with a key
@@ -8,11 +9,7 @@ import type { WritableDB } from '../store/db';
 const TOKEN = /\[WB:([A-Za-z0-9_-]{1,64}):([0-9a-f]{12})\]/;
 
 function key(db: WritableDB): Buffer {
-  const row = db.prepare("SELECT value FROM settings WHERE key = 'mail.reference_key'").get() as { value: string } | undefined;
-  if (row) return Buffer.from(row.value, 'hex');
-  const k = randomBytes(32);
-  db.prepare("INSERT INTO settings (key, value) VALUES ('mail.reference_key', ?)").run(k.toString('hex'));
-  return k;
+  return Buffer.from(createSetting(db, 'mail.reference_key', () => randomBytes(32).toString('hex')).value, 'hex');
 }
 
 const mac = (k: Buffer, caseId: string) => createHmac('sha256', k).update(`case:${caseId}`).digest('hex').slice(0, 12);

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AppError } from '../../src-shared/result';
 import type { ReadableDB, WritableDB } from '../store/db';
+import { readSetting, writeSetting } from '../store/settings';
 
 // The letters Waybill writes. Admins may edit them; they are rendered per case, in plain text and in
 // HTML (escaped: a value never becomes markup). A subject may use only {{ref}} and {{caseId}}: no
@@ -90,15 +91,14 @@ export function validateTemplate(kind: string, t: unknown): Template {
 }
 
 export function templates(db: ReadableDB): Record<TemplateKind, Template> {
-  const row = db.prepare("SELECT value FROM settings WHERE key = 'mail.templates'").get() as { value: string } | undefined;
-  const saved = row ? (JSON.parse(row.value) as Partial<Record<TemplateKind, Template>>) : {};
+  const saved = (readSetting(db, 'mail.templates') ?? {}) as Partial<Record<TemplateKind, Template>>;
   return { ...DEFAULT_TEMPLATES, ...saved };
 }
 
 export function saveTemplate(db: WritableDB, kind: string, t: unknown): Record<TemplateKind, Template> {
   const valid = validateTemplate(kind, t);
   const next = { ...templates(db), [kind]: valid };
-  db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('mail.templates', ?)").run(JSON.stringify(next));
+  writeSetting(db, 'mail.templates', next);
   return next;
 }
 

@@ -9,6 +9,7 @@ import type { Workstation } from '../app/workstation';
 import { verifyAudit } from '../audit/chain';
 import { recordDecision } from '../cases/decide';
 import { importCasesFile } from '../cases/import';
+import { displayNames } from '../ivms101/display-names';
 import { upsertCase } from '../store/cases';
 import { setLegalHold } from './holds';
 import { addYears } from './purge';
@@ -72,7 +73,7 @@ describe('retention purge', () => {
     // A decision that has not reached the backend keeps its case until it has.
     const open = list.find((c) => c.status === 'pending_review' && addYears(c.transferTime.slice(0, 10), 10) <= TODAY)!;
     recordDecision(db, { caseId: open.id, kind: 'reject', reasonCodes: ['X'], analyst: 'a', at: open.transferTime });
-    upsertCase(db, { ...open, status: 'rejected', version: open.version + 1 }, open.transferTime);
+    upsertCase(db, { ...open, status: 'rejected', version: open.version + 1 }, open.transferTime, displayNames(open.ivms101));
     const unsynced = open.id;
 
     const expected = expectedExpired(list, new Set(held));

@@ -26,8 +26,8 @@ describe('thresholds and tiers at the boundaries', () => {
     ['CA', '1000', 'CAD', 'applies', 'CAD 1,000 and above'],
     ['CA', '1000.01', 'CAD', 'applies', 'CAD 1,000 and above'],
     ['KR', '999999', 'KRW', 'below_threshold', null],
-    ['KR', '1000000', 'KRW', 'below_threshold', null], // "above KRW 1,000,000"
-    ['KR', '1000001', 'KRW', 'applies', 'above KRW 1,000,000'],
+    ['KR', '1000000', 'KRW', 'applies', 'KRW 1,000,000 and above'], // "worth KRW1 million or more" (FSC, 24 Mar 2022)
+    ['KR', '1000001', 'KRW', 'applies', 'KRW 1,000,000 and above'],
     ['AE', '3499.99', 'AED', 'below_threshold', null],
     ['AE', '3500', 'AED', 'below_threshold', null], // "above AED 3,500"
     ['AE', '3500.01', 'AED', 'applies', 'above AED 3,500'],
@@ -62,12 +62,12 @@ describe('effective-date switches', () => {
     ['JP', '99999', 'JPY', '2023-06-01T00:00:00Z', 'JP-APTCP-2023', 'applies'],
     ['JP', '99999', 'JPY', '2022-03-31T12:00:00Z', null, 'cannot_evaluate'],
     // EU: no harmonised rule before the TFR; Germany had its own (KryptoWTransferV)
-    ['FR', '5', 'EUR', '2024-12-29T12:00:00Z', null, 'cannot_evaluate'],
+    ['FR', '5', 'EUR', '2024-12-29T12:00:00Z', 'EU-pre-TFR', 'not_required'],
     ['FR', '5', 'EUR', '2024-12-30T00:00:00Z', 'EU-TFR-2023/1113', 'applies'],
     ['DE', '5', 'EUR', '2024-12-29T12:00:00Z', 'DE-KryptoWTransferV-2021', 'applies'],
     ['DE', '5', 'EUR', '2024-12-30T00:00:00Z', 'EU-TFR-2023/1113', 'applies'],
     // Turkey: MASAK's tiers from 25 Feb 2025
-    ['TR', '20000', 'TRY', '2025-02-24T12:00:00Z', null, 'cannot_evaluate'],
+    ['TR', '20000', 'TRY', '2025-02-24T12:00:00Z', 'TR-pre-2025', 'not_required'],
     ['TR', '20000', 'TRY', '2025-02-25T00:00:00Z', 'TR-MASAK-2025', 'applies'],
   ])('%s %s %s on %s → %s %s', (j, value, currency, at, version, status) => {
     const r = side(j, value, currency, at);
@@ -77,7 +77,7 @@ describe('effective-date switches', () => {
 
   it('explains a period the pack knows had no rule', () => {
     const r = side('FR', '5', 'EUR', '2024-06-01T12:00:00Z');
-    expect(r.e.why.join(' ')).toMatch(/no EU-wide Travel Rule for crypto-asset transfers/);
+    expect(r.e.why.join(' ')).toMatch(/no EU-wide Travel Rule for crypto-asset transfers/i);
   });
 });
 

@@ -129,10 +129,10 @@ describe('the issue-14 schema fails clearly and locally', () => {
   });
 
   it('a verified travel rule quotes its threshold and cites the article', () => {
-    const errors = mutate('noquote', 'KR', (f) => (f.verified = true));
+    const errors = mutate('noquote', 'CA', (f) => (f.verified = true));
     expect(errors).toEqual([
-      { file: 'KR.json', field: 'versions.0.threshold.text', message: 'a verified rule quotes its threshold wording' },
-      { file: 'KR.json', field: 'versions.0.sources', message: 'a verified rule cites its threshold source down to the article, with a quote' },
+      { file: 'CA.json', field: 'versions.0.threshold.text', message: 'a verified rule quotes its threshold wording' },
+      { file: 'CA.json', field: 'versions.0.sources', message: 'a verified rule cites its threshold source down to the article, with a quote' },
     ]);
   });
 

@@ -1,5 +1,6 @@
-export const LIST_SOURCES = ['ofac', 'eu', 'un', 'uk', 'csl'] as const;
-export type ListSource = (typeof LIST_SOURCES)[number];
+// Defined with the API contract, so the lists the core reads and the lists the UI names are one type.
+import type { ListSource } from '../../src-shared/domain';
+export { LIST_SOURCES, type ListSource } from '../../src-shared/domain';
 
 /** One listed party, whatever list it came from. */
 export interface SanctionsEntry {

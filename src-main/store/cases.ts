@@ -1,5 +1,5 @@
+import { isDeepStrictEqual } from 'node:util';
 import { OPEN_STATUSES, type CaseRecord, type CaseSummary, type QueueFilter, type QueueSortColumn } from '../../src-shared/case';
-import { displayNames } from '../ivms101/display-names';
 import type { ReadableDB, WritableDB } from './db';
 import { WhereBuilder } from './where';
 
@@ -16,8 +16,17 @@ export function toMinorUnits(decimal: string, places = 2): number | null {
 /** 'purged': the case's retention ended and its data was removed; it is never taken in again. */
 export type UpsertOutcome = 'inserted' | 'updated' | 'unchanged' | 'purged';
 
-function row(c: CaseRecord, receivedAt: string) {
-  const names = displayNames(c.ivms101);
+/**
+ * The parties' names for the queue (list, sort, full-text search), read from the IVMS101 payload by
+ * the caller (cases/intake.ts, with ivms101/display-names.ts): the store keeps what it is given and
+ * does not read IVMS101 itself, so it stays below the engine.
+ */
+export interface CaseNames {
+  originator: string | null;
+  beneficiary: string | null;
+}
+
+function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
   return {
     id: c.id,
     direction: c.direction,
@@ -75,14 +84,54 @@ function prepared(db: WritableDB, sample: Row): Statements {
  * Idempotent by (id, version): a newer version replaces the row, the same or an older one is
  * ignored. Replaying the same input twice therefore changes nothing.
  */
-export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string): UpsertOutcome {
-  const r = row(c, receivedAt);
+export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string, names: CaseNames): UpsertOutcome {
+  const r = row(c, receivedAt, names);
   const s = prepared(db, r);
   const existing = s.find.get(c.id) as { version: number } | undefined;
   if (existing && existing.version >= c.version) return 'unchanged';
   if (!existing && s.purged.get(c.id)) return 'purged';
   (existing ? s.update : s.insert).run(r);
   return existing ? 'updated' : 'inserted';
+}
+
+/** The values the queue's filters offer: assets, jurisdictions, counterparties (by name), assignees. */
+export function caseFacets(db: ReadableDB): { assets: string[]; jurisdictions: string[]; counterparties: { vaspId: string; name: string }[]; assignees: string[] } {
+  const col = (sql: string) => (db.prepare(sql).all() as { v: string }[]).map((r) => r.v);
+  const name = db.prepare('SELECT counterparty_name AS n FROM cases WHERE counterparty_vasp_id = ? LIMIT 1');
+  return {
+    assets: col('SELECT DISTINCT asset AS v FROM cases ORDER BY asset'),
+    jurisdictions: col('SELECT DISTINCT counterparty_jurisdiction AS v FROM cases WHERE counterparty_jurisdiction IS NOT NULL ORDER BY v'),
+    // Distinct ids come off the index; one name lookup each (a GROUP BY read a million rows).
+    counterparties: col('SELECT DISTINCT counterparty_vasp_id AS v FROM cases WHERE counterparty_vasp_id IS NOT NULL')
+      .map((vaspId) => ({ vaspId, name: (name.get(vaspId) as { n: string }).n }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    assignees: col('SELECT DISTINCT assigned_to AS v FROM cases WHERE assigned_to IS NOT NULL'),
+  };
+}
+
+const JSON_COLUMNS = new Set(['counterparty', 'ivms101', 'aml']);
+
+/** The stored version and status of a case, or null: what the intake rules compare an arrival with. */
+export function caseHead(db: ReadableDB, id: string): { status: string; version: number } | null {
+  return (db.prepare('SELECT status, version FROM cases WHERE id = ?').get(id) as { status: string; version: number } | undefined) ?? null;
+}
+
+/**
+ * The stored columns in which `c` differs from the stored row of the same case (compared as stored,
+ * so equal content in another key order or time offset is equal). Empty when identical or not stored.
+ */
+export function storedDifferences(db: ReadableDB, c: CaseRecord, names: CaseNames): string[] {
+  const stored = db.prepare('SELECT * FROM cases WHERE id = ?').get(c.id) as Record<string, unknown> | undefined;
+  if (!stored) return [];
+  const incoming: Record<string, unknown> = row(c, '', names);
+  const same = (k: string) => {
+    const a = incoming[k] ?? null;
+    const b = stored[k] ?? null;
+    if (a === b) return true;
+    // JSON columns: the same content written with its keys in another order is the same content.
+    return JSON_COLUMNS.has(k) && typeof a === 'string' && typeof b === 'string' && isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
+  };
+  return Object.keys(incoming).filter((k) => k !== 'received_at' && !same(k));
 }
 
 const SORT_SQL: Record<QueueSortColumn, string> = {

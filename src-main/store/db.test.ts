@@ -6,6 +6,7 @@ import { generateCases } from '../cases/generate';
 import { tempDir } from '../../test/support/temp';
 import { openTestDb } from '../../test/support/db';
 import { openDatabase } from './db';
+import { displayNames } from '../ivms101/display-names';
 import { getCaseRecord, upsertCase } from './cases';
 
 // @journeyapps/sqlcipher builds Zetetic's SQLCipher from source: a second, independent
@@ -44,7 +45,7 @@ describe('encrypted case store', () => {
   it('is readable by real SQLCipher 4 with the key, and by nothing without it', async () => {
     const { db, key, file } = openTestDb(t.dir);
     const cases = [...generateCases(20, { seed: 11 })];
-    db.transaction(() => cases.forEach((c) => upsertCase(db, c, '2026-11-20T00:00:00.000Z')))();
+    db.transaction(() => cases.forEach((c) => upsertCase(db, c, '2026-11-20T00:00:00.000Z', displayNames(c.ivms101))))();
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
 
@@ -82,10 +83,10 @@ describe('encrypted case store', () => {
     const { db } = openTestDb(t.dir);
     const [c] = [...generateCases(1, { seed: 5 })];
     if (!c) throw new Error('no case');
-    expect(upsertCase(db, c, 'now')).toBe('inserted');
-    expect(upsertCase(db, c, 'now')).toBe('unchanged');
-    expect(upsertCase(db, { ...c, version: 2, status: 'accepted' }, 'now')).toBe('updated');
-    expect(upsertCase(db, { ...c, version: 1, status: 'rejected' }, 'now')).toBe('unchanged');
+    expect(upsertCase(db, c, 'now', displayNames(c.ivms101))).toBe('inserted');
+    expect(upsertCase(db, c, 'now', displayNames(c.ivms101))).toBe('unchanged');
+    expect(upsertCase(db, { ...c, version: 2, status: 'accepted' }, 'now', displayNames(c.ivms101))).toBe('updated');
+    expect(upsertCase(db, { ...c, version: 1, status: 'rejected' }, 'now', displayNames(c.ivms101))).toBe('unchanged');
     expect(getCaseRecord(db, c.id)).toEqual({ ...c, version: 2, status: 'accepted' });
     db.close();
   });

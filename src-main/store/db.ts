@@ -26,7 +26,7 @@ export interface OpenOptions {
 }
 
 export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}): WritableDB {
-  // Inside Electron the main process points this at a build for Electron's ABI (build/electron-native.mjs).
+  // Inside Electron the main process points this at a build for Electron's ABI (build/rebuild-native.mjs).
   const nativeBinding = process.env.WAYBILL_NATIVE_BINDING;
   // SQLite creates -wal and -shm with the main file's mode: make that 0600 before SQLite sees it.
   if (!opts.readonly && file !== ':memory:') createPrivateFile(file);

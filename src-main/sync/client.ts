@@ -1,4 +1,6 @@
 import { readSse } from '../../src-shared/sse';
+import { readJsonLines } from '../input/json-lines';
+import { parseJsonBounded } from '../input/limits';
 // The workstation's HTTP client for the backend contract (resources/openapi.yaml).
 
 export interface FeedItem {
@@ -29,6 +31,32 @@ export class BackendError extends Error {
 }
 
 const TIMEOUT_MS = 15_000;
+/** A changes page read from a backend: past this the page is refused (a page of 500 cases is a few MB). */
+export const MAX_PAGE_BYTES = 64 * 1024 * 1024;
+/** Any other JSON answer (a POST's outcome, a lookup). */
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+/** A response body as bytes, counted as it arrives and refused past `max`: a backend cannot fill our memory. */
+async function* boundedBody(res: Response, max: number, what: string): AsyncGenerator<Uint8Array> {
+  if (!res.body) return;
+  let seen = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    seen += chunk.length;
+    if (seen > max) {
+      await res.body.cancel().catch(() => {});
+      throw new BackendError(502, `${what} is larger than ${max} bytes`);
+    }
+    yield chunk;
+  }
+}
+
+async function boundedJson(res: Response, max: number, what: string): Promise<unknown> {
+  const chunks: Uint8Array[] = [];
+  for await (const c of boundedBody(res, max, what)) chunks.push(c);
+  const parsed = parseJsonBounded(Buffer.concat(chunks).toString('utf8'));
+  if (!parsed.ok) throw new BackendError(502, `${what} cannot be read: ${parsed.reason}`);
+  return parsed.value;
+}
 
 /** Socket-level codes that mean the connection was dropped under us, not that the backend refused or timed out. */
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET']);
@@ -73,31 +101,36 @@ export class BackendClient {
   }
 
   async changes(after: number, limit = 500): Promise<FeedPage> {
-    // The whole page is read inside the retry: a reset can also cut the body short.
-    const text = await retryOnReset(async () => {
+    // The whole page is read inside the retry (a reset can also cut the body short), line by line as
+    // bytes: each line within the line limit and strict UTF-8, the page within MAX_PAGE_BYTES.
+    const read = await retryOnReset(async () => {
       const res = await fetch(`${this.url}/v1/changes?after=${after}&limit=${limit}`, { headers: this.headers(), signal: AbortSignal.timeout(60_000) });
       if (!res.ok) throw new BackendError(res.status, `changes feed answered ${res.status}`);
-      return res.text();
+      const lines: { line: number; text: string | null; error: string | null; raw: string }[] = [];
+      for await (const l of readJsonLines(boundedBody(res, MAX_PAGE_BYTES, 'the changes page'))) {
+        lines.push(l.ok ? { line: l.line, text: l.text, error: null, raw: l.text } : { line: l.line, text: null, error: l.reason, raw: l.raw });
+      }
+      return lines;
     });
-    const lines = text.split('\n').filter((l) => l.trim() !== '');
-    const last = lines.pop();
+    const last = read.pop();
     let tail: { next?: unknown; hasMore?: unknown };
     try {
-      tail = JSON.parse(last ?? '') as { next?: unknown; hasMore?: unknown };
+      tail = JSON.parse(last?.text ?? '') as { next?: unknown; hasMore?: unknown };
     } catch {
       // Without the page's closing line we cannot know how far it reached: retry the page later.
       throw new BackendError(502, 'the changes page has no readable closing line');
     }
-    if (typeof tail.next !== 'number' || typeof tail.hasMore !== 'boolean') throw new BackendError(502, 'the changes page closes without next/hasMore');
-    const items: FeedItem[] = lines.map((raw, i) => {
-      try {
-        const v = JSON.parse(raw) as { cursor?: unknown; case?: unknown };
-        return { line: i + 1, cursor: typeof v.cursor === 'number' ? v.cursor : null, value: v.case, error: null, raw };
-      } catch (e) {
-        const pos = /position (\d+)/.exec(e instanceof Error ? e.message : '');
-        const cursor = /^\{"cursor":(\d+)/.exec(raw);
-        return { line: i + 1, cursor: cursor ? Number(cursor[1]) : null, value: null, error: `not valid JSON${pos ? ` (at character ${Number(pos[1]) + 1})` : ''}`, raw };
-      }
+    if (typeof tail?.next !== 'number' || typeof tail.hasMore !== 'boolean') throw new BackendError(502, 'the changes page closes without next/hasMore');
+    const items: FeedItem[] = read.map(({ line, text, error, raw }) => {
+      const cursorOf = () => {
+        const c = /^\{"cursor":(\d+)/.exec(raw);
+        return c ? Number(c[1]) : null;
+      };
+      if (text === null) return { line, cursor: cursorOf(), value: null, error, raw };
+      const parsed = parseJsonBounded(text);
+      if (!parsed.ok) return { line, cursor: cursorOf(), value: null, error: parsed.reason, raw };
+      const v = parsed.value as { cursor?: unknown; case?: unknown } | null;
+      return { line, cursor: typeof v?.cursor === 'number' ? v.cursor : null, value: v?.case, error: null, raw };
     });
     return { items, next: tail.next, hasMore: tail.hasMore };
   }
@@ -111,12 +144,13 @@ export class BackendClient {
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
-      const text = await res.text();
       let parsed: unknown = null;
       try {
-        parsed = JSON.parse(text);
-      } catch {
-        // Not JSON (an empty 204, a proxy's HTML page): the status says what happened.
+        parsed = await boundedJson(res, MAX_RESPONSE_BYTES, `the answer to ${path}`);
+      } catch (e) {
+        // A reset is retried; anything else that is not JSON (an empty 204, a proxy's HTML page, an
+        // answer past the limit) leaves the status to say what happened.
+        if (isConnectionReset(e)) throw e;
         parsed = null;
       }
       return { status: res.status, body: parsed };
@@ -127,7 +161,7 @@ export class BackendClient {
     return retryOnReset(async () => {
       const res = await fetch(`${this.url}${path}`, { headers: this.headers(), signal: AbortSignal.timeout(TIMEOUT_MS) });
       if (!res.ok) throw new BackendError(res.status, `${path} answered ${res.status}`);
-      return res.json();
+      return boundedJson(res, MAX_RESPONSE_BYTES, `the answer to ${path}`);
     });
   }
 

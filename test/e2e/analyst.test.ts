@@ -201,12 +201,7 @@ describe('the analyst workstation in the browser', () => {
     await page.getByRole('button', { name: 'Set passphrase and sign in' }).click();
     await page.keyboard.press('Alt+5');
     await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are bob \(analyst\)/);
-    await page.getByRole('button', { name: /^Lock/ }).click();
-    await page.getByLabel(/^Your name/).fill('Ana');
-    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
-    await page.getByRole('button', { name: 'Unlock' }).click();
-    await page.keyboard.press('Alt+5');
-    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are Ana \(supervisor\)/);
+    // Bob proposes; Ana approves (she was enrolled before the proposal, and not by Bob).
 
     const id = await pick((d) => d.fourEyes.some((w) => w.startsWith('risk score')));
     await openBySearch(id);
@@ -218,16 +213,24 @@ describe('the analyst workstation in the browser', () => {
 
     await page.getByRole('button', { name: 'Review as second analyst…' }).click();
     const review = page.getByRole('dialog');
-    await review.getByLabel('Approving analyst').selectOption('bob');
-    await review.getByLabel('Their passphrase').fill('not bobs passphrase');
+    await review.getByLabel('Approving analyst').selectOption('Ana');
+    await review.getByLabel('Their passphrase').fill('not anas passphrase');
     await review.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => review.getByRole('alert').textContent()).toMatch(/not bob's passphrase/);
-    await review.getByLabel('Their passphrase').fill('bob-the-second-analyst');
+    await expect.poll(() => review.getByRole('alert').textContent()).toMatch(/not Ana's passphrase/);
+    await review.getByLabel('Their passphrase').fill(TEST_PASSPHRASE);
     await review.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => page.getByTestId('decision').first().textContent(), { timeout: 15_000 }).toMatch(/Reject by Ana \(approved by bob\).* Synced/);
+    await expect.poll(() => page.getByTestId('decision').first().textContent(), { timeout: 15_000 }).toMatch(/Reject by bob \(approved by Ana\).* Synced/);
     const sent = backendDecisions(id);
     expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]!.body)).toMatchObject({ kind: 'reject', reasonCodes: ['HIGH_RISK'], approvedBy: 'bob' });
+    expect(JSON.parse(sent[0]!.body)).toMatchObject({ kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst: 'bob', approvedBy: 'Ana' });
+
+    // Back to Ana, the supervisor, for the rest of the session.
+    await page.getByRole('button', { name: /^Lock/ }).click();
+    await page.getByLabel(/^Your name/).fill('Ana');
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.keyboard.press('Alt+5');
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are Ana \(supervisor\)/);
   });
 
   it('offline, a decision waits to sync; back online it lands exactly once', async () => {

@@ -34,12 +34,13 @@ const queueCount = (p: Page) => p.getByTestId('queue-count');
 describe('vault and queue in the browser', () => {
   it('creates the vault on first run', async () => {
     await page.goto(server.launchUrl);
-    await expect.poll(() => page.url()).not.toContain('token='); // the token leaves the address bar
+    await expect.poll(() => page.url()).not.toContain('code='); // the one-time code leaves the address bar
     await page.getByLabel(/^Your name/).fill('Ana'); // the vault's creator, its first supervisor
     await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
     await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();
-    await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Unlocked');
+    // Argon2id at 64 MiB takes seconds on a loaded machine.
+    await expect.poll(() => page.getByTestId('vault-state').textContent(), { timeout: 15_000 }).toBe('Unlocked');
     await expect.poll(() => queueCount(page).textContent()).toMatch(/^0 cases/);
   });
 
@@ -97,10 +98,9 @@ describe('vault and queue in the browser', () => {
 
   it('locks itself when idle and says so', async () => {
     const r = await page.evaluate(async () => {
-      const token = sessionStorage.getItem('waybill.bridgeToken') ?? '';
       const res = await fetch('/api/invoke/settings.update', {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'x-waybill-token': token },
+        headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ idleLockMinutes: 0.05 }),
       });
       return res.json();
@@ -108,6 +108,24 @@ describe('vault and queue in the browser', () => {
     expect(r).toMatchObject({ ok: true, value: { idleLockMinutes: 0.05 } });
     await expect.poll(() => page.getByTestId('vault-state').textContent(), { timeout: 15_000 }).toBe('Locked');
     expect(await page.getByRole('status').textContent()).toMatch(/Locked after 3 seconds without activity/);
+  });
+
+  it('keeps the session out of page scripts, and the launch URL (from history or ps) opens nothing again', async () => {
+    const api = (p: Page) => p.evaluate(async () => (await fetch('/api/invoke/app.status', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status);
+    expect(await api(page)).toBe(200);
+    expect(await page.evaluate(() => document.cookie)).toBe(''); // HttpOnly: no script can read it
+    expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))).toBe('{}');
+    const other = await browser.newContext();
+    try {
+      const thief = await other.newPage();
+      await thief.goto(server.launchUrl);
+      await expect.poll(() => thief.url()).not.toContain('code=');
+      expect(await api(thief)).toBe(403);
+      // The used code came back: the session it opened is ended too (fail closed).
+      expect(await api(page)).toBe(403);
+    } finally {
+      await other.close();
+    }
   });
 
   it('leaves no personal data in clear anywhere in the data folder', async () => {

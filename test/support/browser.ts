@@ -79,11 +79,11 @@ export function serve(dataDir: string, extraEnv: Record<string, string> = {}): P
   });
 }
 
-/** The workstation's API from inside the page, with the page's own bridge token: the raw envelope. */
+/** The workstation's API from inside the page, with the page's own session cookie: the raw envelope. */
 export function invokeInPage(page: Page, method: string, input: unknown): Promise<unknown> {
   return page.evaluate(
     async ([m, i]) => {
-      const res = await fetch(`/api/invoke/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-waybill-token': (globalThis as unknown as { sessionStorage: { getItem(k: string): string | null } }).sessionStorage.getItem('waybill.bridgeToken') ?? '' }, body: JSON.stringify(i) });
+      const res = await fetch(`/api/invoke/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) });
       return res.json();
     },
     [method, input] as const,

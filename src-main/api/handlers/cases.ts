@@ -1,7 +1,7 @@
-import { AppError } from '../../../src-shared/result';
+import { assignCase } from '../../cases/assign';
 import { listAnalysts } from '../../cases/four-eyes';
 import { setLegalHold } from '../../retention/holds';
-import { countCases, listCases } from '../../store/cases';
+import { caseFacets, countCases, listCases } from '../../store/cases';
 import { deleteView, listViews, saveView } from '../../store/views';
 import type { AreaHandlers, HandlerContext } from './context';
 
@@ -22,28 +22,15 @@ export function casesHandlers({ ws, detail }: HandlerContext): AreaHandlers<'cas
     },
     'cases.facets': () => {
       const db = ws.database();
-      const col = (sql: string) => (db.prepare(sql).all() as { v: string }[]).map((r) => r.v);
-      return {
-        assets: col('SELECT DISTINCT asset AS v FROM cases ORDER BY asset'),
-        jurisdictions: col('SELECT DISTINCT counterparty_jurisdiction AS v FROM cases WHERE counterparty_jurisdiction IS NOT NULL ORDER BY v'),
-        // Distinct ids come off the index; one name lookup each (a GROUP BY read a million rows).
-        counterparties: col('SELECT DISTINCT counterparty_vasp_id AS v FROM cases WHERE counterparty_vasp_id IS NOT NULL')
-          .map((vaspId) => ({ vaspId, name: (db.prepare('SELECT counterparty_name AS n FROM cases WHERE counterparty_vasp_id = ? LIMIT 1').get(vaspId) as { n: string }).n }))
-          .sort((a, b) => a.name.localeCompare(b.name)),
-        analysts: [...new Set([ws.actor, ...listAnalysts(db), ...col('SELECT DISTINCT assigned_to AS v FROM cases WHERE assigned_to IS NOT NULL')])].sort(),
-      };
+      const { assignees, ...facets } = caseFacets(db);
+      return { ...facets, analysts: [...new Set([ws.actor, ...listAnalysts(db), ...assignees])].sort() };
     },
     'cases.get': ({ id }) => {
       ws.touch();
       return detail(id);
     },
     'cases.assign': ({ caseId, analyst }) => {
-      const db = ws.database();
-      db.transaction(() => {
-        const r = db.prepare('UPDATE cases SET assigned_to = ? WHERE id = ?').run(analyst, caseId);
-        if (!r.changes) throw new AppError('not_found', `No case ${caseId}.`);
-        ws.audit(analyst ? 'case.assigned' : 'case.unassigned', analyst ? { to: analyst } : {}, caseId);
-      })();
+      assignCase(ws.database(), { caseId, analyst, actor: ws.actor });
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },

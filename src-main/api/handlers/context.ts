@@ -1,7 +1,6 @@
 import type { MethodName } from '../../../src-shared/contract';
 import type { Workstation } from '../../app/workstation';
 import { caseDetail } from '../../cases/detail';
-import { dbRates } from '../../rules/fx';
 import type { Handlers } from '../dispatcher';
 
 /** What every area's handlers share: the core, and the case detail every case method answers with. */
@@ -16,6 +15,9 @@ export type AreaHandlers<K extends MethodName> = Pick<Handlers, K>;
 export function handlerContext(ws: Workstation): HandlerContext {
   return {
     ws,
-    detail: (id) => caseDetail(ws.database(), id, { policy: ws.preferences.fourEyes, rates: dbRates(ws.database()) }),
+    detail: (id) => {
+      const p = ws.decisionPolicy();
+      return caseDetail(ws.database(), id, { policy: p.fourEyes, rates: p.rates });
+    },
   };
 }

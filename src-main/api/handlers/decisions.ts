@@ -1,7 +1,7 @@
 import { AppError } from '../../../src-shared/result';
-import { recordDecision } from '../../cases/decide';
+import { decide } from '../../cases/decide';
 import { roster } from '../../team/roster';
-import { listAnalysts, proposeDecision, reviewProposal } from '../../cases/four-eyes';
+import { listAnalysts, proposalById, reviewProposal } from '../../cases/four-eyes';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** Deciding a case, four eyes (proposals, their review) and the analysts who may approve. */
@@ -14,30 +14,26 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       ws.touch();
       const before = detail(caseId);
       if (!before.decidable.ok) throw new AppError('conflict', before.decidable.reason ?? 'This case cannot be decided now.');
-      const input = { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor };
-      if (before.fourEyes.length) {
-        // High risk: the decision waits for a second analyst and does not leave until approved.
-        proposeDecision(db, input, before.fourEyes);
-      } else {
-        recordDecision(db, input);
-        // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
-        await ws.syncEngine()?.push().catch(() => 0);
-      }
+      // The domain applies the four-eyes policy: a high-risk case gets a proposal, not a decision.
+      const outcome = decide(db, { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor }, ws.decisionPolicy());
+      // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
+      if (outcome.kind === 'decision') await ws.syncEngine()?.push().catch(() => 0);
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },
     'cases.review': async ({ proposalId, approver, passphrase, approve, note }) => {
       const db = ws.database();
       ws.touch();
-      const caseId = (db.prepare('SELECT case_id FROM decision_proposals WHERE id = ?').get(proposalId) as { case_id: string } | undefined)?.case_id;
+      const caseId = proposalById(db, proposalId)?.caseId;
       if (!caseId) throw new AppError('not_found', `No proposal ${proposalId}.`);
+      let proof;
       try {
-        await ws.checkApprover(approver, passphrase);
+        proof = await ws.checkApprover(approver, passphrase);
       } catch (e) {
         if (e instanceof AppError && e.code === 'wrong_passphrase') ws.audit('decision.review_refused', { proposalId, approver }, caseId);
         throw e;
       }
-      reviewProposal(db, { proposalId, approver, approve, note: note ?? null });
+      reviewProposal(db, { proposalId, approver: proof, approve, note: note ?? null });
       if (approve) await ws.syncEngine()?.push().catch(() => 0);
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);

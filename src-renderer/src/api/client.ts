@@ -1,4 +1,3 @@
-import { BRIDGE_TOKEN_HEADER } from '../../../src-shared/channels';
 import { readSse } from '../../../src-shared/sse';
 import type {
   EventName,
@@ -36,11 +35,16 @@ export function ipcTransport(preload: PreloadShape): Transport {
   return { invoke: async (m, i) => (await preload.invoke(m, i)) as Result<unknown>, on: (l) => preload.on(l) };
 }
 
-/** Server-sent events read through fetch, so the token travels in a header and never in a URL. */
-export function bridgeTransport(token: string, base = ''): Transport {
-  const headers = { 'Content-Type': 'application/json', [BRIDGE_TOKEN_HEADER]: token };
+/**
+ * The bridge's session travels in an HttpOnly cookie the browser sends by itself: no credential is
+ * ever in this page's reach (nor in a URL). `ready` is the launch-code exchange, awaited before any call.
+ */
+export function bridgeTransport(ready: Promise<unknown> = Promise.resolve(), base = ''): Transport {
+  const headers = { 'Content-Type': 'application/json' };
+  const settled = ready.catch(() => undefined);
   return {
     async invoke(method, input) {
+      await settled;
       try {
         const res = await fetch(`${base}/api/invoke/${method}`, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
         return (await res.json()) as Result<unknown>;
@@ -53,6 +57,7 @@ export function bridgeTransport(token: string, base = ''): Transport {
       const connect = async (): Promise<void> => {
         while (!ctrl.signal.aborted) {
           try {
+            await settled;
             const res = await fetch(`${base}/api/events`, { headers, signal: ctrl.signal });
             if (!res.body) throw new Error('no stream');
             await readSse(res.body, (data) => {
@@ -87,17 +92,24 @@ export function createClient(t: Transport) {
 }
 export type Client = ReturnType<typeof createClient>;
 
-const TOKEN_KEY = 'waybill.bridgeToken';
-
-/** Picks the transport for this page: IPC inside Electron, the bridge in a browser. */
+/**
+ * Picks the transport for this page: IPC inside Electron, the bridge in a browser. In a browser the
+ * address may carry a one-time launch code: it leaves the address bar at once and is exchanged for
+ * the session cookie. A reload has no code and needs none; the cookie is already there.
+ */
 export function defaultClient(): Client {
   const preload = (window as unknown as { waybill?: PreloadShape }).waybill;
   if (preload) return createClient(ipcTransport(preload));
-  const fromHash = new URLSearchParams(window.location.hash.slice(1)).get('token');
-  if (fromHash) {
-    sessionStorage.setItem(TOKEN_KEY, fromHash);
-    // Drop the token from the address bar (and so from history and screenshots).
-    history.replaceState(null, '', window.location.pathname + window.location.search);
-  }
-  return createClient(bridgeTransport(sessionStorage.getItem(TOKEN_KEY) ?? ''));
+  const code = new URLSearchParams(window.location.hash.slice(1)).get('code');
+  if (window.location.hash) history.replaceState(null, '', window.location.pathname + window.location.search);
+  const json = { method: 'POST', headers: { 'Content-Type': 'application/json' } };
+  const ready = code
+    ? (async () => {
+        // Already in session (a tab reopened from history with its old code): presenting that used
+        // code again would end the session, so it is exchanged only when there is none.
+        if ((await fetch('/api/invoke/app.status', { ...json, body: '{}' })).ok) return;
+        await fetch('/api/session', { ...json, body: JSON.stringify({ code }) });
+      })()
+    : Promise.resolve();
+  return createClient(bridgeTransport(ready));
 }

@@ -17,7 +17,8 @@ const { values } = parseArgs({
     rate: { type: 'string', default: '6' },
     token: { type: 'string' },
     db: { type: 'string' },
-    'ofac-dir': { type: 'string', default: join(root, '..', 'shared', 'fixtures', 'sanctions', 'ofac') },
+    // The sample the project ships (public domain); point it at a full OFAC CSV set to distribute that.
+    'ofac-dir': { type: 'string', default: join(root, 'resources', 'sanctions', 'ofac-small') },
   },
 });
 const num = (v: string | undefined, name: string) => {
@@ -31,7 +32,7 @@ const num = (v: string | undefined, name: string) => {
 const seed = num(values.seed, 'seed');
 const makeCase = caseFactory(seed, values['ofac-dir']);
 const rates = parseRatesCsv(readFileSync(join(root, 'resources', 'demo', 'fx-rates.csv'), 'utf8')).rates;
-const backend = await startBackend({ port: num(values.port, 'port'), makeCase, rates, ...(values.token ? { token: values.token } : {}), ...(values.db ? { dbFile: values.db } : {}) });
+const backend = await startBackend({ port: num(values.port, 'port'), makeCase, rates, sanctionsLists: { ofac: values['ofac-dir'] }, ...(values.token ? { token: values.token } : {}), ...(values.db ? { dbFile: values.db } : {}) });
 backend.db.transaction(() => {
   for (let i = 0; i < num(values.cases, 'cases'); i++) backend.addCase(makeCase());
 })();

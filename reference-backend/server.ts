@@ -1,4 +1,6 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
@@ -22,6 +24,8 @@ export interface BackendOptions {
   /** Misbehave on purpose, to prove the conformance kit notices. */
   broken?: 'ignore-idempotency' | 'ignore-if-match';
   makeCase?: () => CaseRecord;
+  /** Sanctions lists this backend distributes: source → the list file (OFAC: the folder of its CSV set). */
+  sanctionsLists?: Partial<Record<string, string>>;
 }
 
 export interface Backend {
@@ -105,6 +109,20 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
       ? undefined
       : (db.prepare(`SELECT status, response FROM ${table} WHERE idempotency_key = ?`).get(key) as { status: number; response: string } | undefined);
 
+  /** The lists distributed: each source's files with their size and SHA-256, read afresh (a list may be replaced on disk). */
+  const distributed = () =>
+    Object.entries(opts.sanctionsLists ?? {}).flatMap(([source, at]) => {
+      if (!at || !existsSync(at)) return [];
+      const paths = statSync(at).isDirectory() ? readdirSync(at).sort().map((f) => join(at, f)) : [at];
+      const files = paths.map((p) => {
+        const name = basename(p);
+        const data = readFileSync(p);
+        return { name, size: data.length, sha256: createHash('sha256').update(data).digest('hex'), href: `/v1/sanctions-lists/${source}/files/${encodeURIComponent(name)}`, path: p };
+      });
+      const label = `${source} ${createHash('sha256').update(files.map((f) => f.sha256).join('')).digest('hex').slice(0, 8)}`;
+      return [{ source, label, publishedAt: null as string | null, files }];
+    });
+
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const path = url.pathname;
     if (path === '/v1/health' && req.method === 'GET') return json(res, 200, { ok: true, cursor: currentSeq(db) });
@@ -183,6 +201,14 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     if (path === '/v1/reference/fx-rates' && req.method === 'GET') {
       const since = url.searchParams.get('since') ?? '';
       return json(res, 200, { rates: (opts.rates ?? []).filter((r) => r.asOf > since) });
+    }
+    if (path === '/v1/sanctions-lists' && req.method === 'GET') return json(res, 200, { lists: distributed().map((l) => ({ ...l, files: l.files.map(({ path: _p, ...f }) => f) })) });
+    const file = /^\/v1\/sanctions-lists\/([a-z]+)\/files\/([A-Za-z0-9_.-]+)$/.exec(path);
+    if (file && req.method === 'GET') {
+      const f = distributed().find((l) => l.source === file[1])?.files.find((x) => x.name === file[2]);
+      if (!f) return problem(res, 404, 'not_found', 'No such list file.');
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': f.size, 'Cache-Control': 'no-store' });
+      return void createReadStream(f.path).pipe(res);
     }
     if (path === '/v1/reference/vasps' && req.method === 'GET') {
       return json(res, 200, { vasps: VASPS.map((v) => ({ vaspId: v.vaspId, name: v.name, jurisdiction: v.country, protocol: v.protocol, email: v.email })) });

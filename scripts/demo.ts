@@ -1,7 +1,7 @@
 // `npm run demo`: the reference exchange backend with traffic, and the workstation in browser mode
 // connected to it, with a local data folder (./demo-data). Ctrl+C stops both.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Random } from '../src-main/cases/random';
@@ -11,9 +11,16 @@ import { startBackend } from '../reference-backend/server';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.WAYBILL_DATA_DIR ?? join(root, 'demo-data');
-const makeCase = caseFactory(1, join(root, '..', 'shared', 'fixtures', 'sanctions', 'ofac'));
+// The sample list the project ships (resources/sanctions, public domain): the backend distributes it and
+// names some of its parties in the generated cases; the workstation fetches it from the backend at unlock.
+const sample = join(root, 'resources', 'sanctions', 'ofac-small');
+const makeCase = caseFactory(1, sample);
 const rates = parseRatesCsv(readFileSync(join(root, 'resources', 'demo', 'fx-rates.csv'), 'utf8')).rates;
-const backend = await startBackend({ makeCase, rates });
+const backend = await startBackend({ makeCase, rates, sanctionsLists: { ofac: sample } });
+if (!existsSync(join(dataDir, 'preferences.json'))) {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(dataDir, 'preferences.json'), JSON.stringify({ screeningFetch: { sources: ['ofac'], everyHours: 24, from: 'backend', urls: {}, proxy: null } }, null, 2), { mode: 0o600 });
+}
 backend.db.transaction(() => {
   for (let i = 0; i < 500; i++) backend.addCase(makeCase());
 })();

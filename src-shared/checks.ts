@@ -166,6 +166,54 @@ export interface ScreenedParty {
   digest: string;
 }
 
+/** Why a hit was cleared: one code (and always a note). */
+export const CLEAR_REASONS = {
+  different_birth_date: 'Different date of birth',
+  different_nationality: 'Different nationality or country',
+  different_identifier: 'Different identity document or registration',
+  different_party_type: 'A person versus an organisation (or the other way round)',
+  names_differ: 'The names differ on inspection',
+  verified_customer: "The customer's verified identity (KYC) rules it out",
+  other: 'Other (explained in the note)',
+} as const;
+export type ClearReason = keyof typeof CLEAR_REASONS;
+
+/** The listed entry as the analyst compares it with our party. */
+export interface ListedEntryEvidence {
+  kind: string;
+  names: string[];
+  birthDates: string[];
+  birthPlaces: string[];
+  countries: string[];
+  identifiers: { type: string; value: string; country: string | null }[];
+  postalAddresses: string[];
+  walletAddresses: { chain: string; address: string }[];
+  programs: string[];
+  listedOn: string | null;
+  remarks: string | null;
+}
+
+/** One part of the score: which of our fields met which of theirs, and what it added. */
+export interface MatchPart {
+  field: 'name' | 'name token' | 'date of birth' | 'country' | 'wallet address';
+  ours: string;
+  theirs: string;
+  /** e.g. "0.96 Jaro–Winkler", "same date: +0.05", "exact". */
+  effect: string;
+}
+
+export interface ScreeningDisposition {
+  disposition: 'false_positive' | 'true_match';
+  reasonCode: string | null;
+  note: string | null;
+  analyst: string;
+  /** The second analyst who confirmed a true match (four eyes). */
+  secondAnalyst: string | null;
+  decidedAt: string;
+  /** The list version the hit was decided on. */
+  listVersion: string;
+}
+
 export interface ScreeningHit {
   party: ScreenedParty;
   /** 1 for an exact wallet address match. */
@@ -177,7 +225,14 @@ export interface ScreeningHit {
   name: string;
   matchedName: string;
   why: string;
-  disposition: { disposition: 'false_positive' | 'true_match'; note: string | null; analyst: string; decidedAt: string } | null;
+  /** The verdict in force for this party and this entry as it now reads. */
+  disposition: ScreeningDisposition | null;
+  /** A true match waiting for a second analyst. */
+  pending?: { id: number; analyst: string; note: string | null; decidedAt: string } | null;
+  /** A verdict on an earlier version of this entry: kept visible, but the changed entry is asked about again. */
+  previous?: ScreeningDisposition | null;
+  evidence?: ListedEntryEvidence;
+  parts?: MatchPart[];
 }
 
 export type ScreeningOutcome = 'clear' | 'potential_match' | 'true_match' | 'not_screened';

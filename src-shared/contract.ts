@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CaseRecord } from './case';
-import type { StoredCheck } from './checks';
+import { CLEAR_REASONS, TRAVEL_RULE_OUTCOMES, type ClearReason, type StoredCheck } from './checks';
 import { CASE_STATUSES, DIRECTIONS, LIST_SOURCES, MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, REASON_CODE_NAMES, type CaseSummary, type ListSource, type QueueFilter } from './domain';
 
 export { MIN_PASSPHRASE_LENGTH };
@@ -36,6 +36,8 @@ const queueFilter = z
     minRisk: z.number().int().min(0).max(100).optional(),
     missingFields: z.boolean().optional(),
     sanctionsHit: z.boolean().optional(),
+    sanctionsAwaiting: z.boolean().optional(),
+    travelRule: z.array(z.enum(TRAVEL_RULE_OUTCOMES)).min(1).max(TRAVEL_RULE_OUTCOMES.length).optional(),
     slaBreached: z.boolean().optional(),
     assignedTo: z.string().min(1).max(100).optional(),
     search: z.string().max(200).optional(),
@@ -208,6 +210,8 @@ export interface Dashboard {
   asOf: string;
   slaHours: number;
   byStatus: { status: string; count: number }[];
+  /** Cases by Travel Rule outcome (null: not evaluated yet), including "not_required" and the "prohibited" red flag. */
+  byTravelRule: { outcome: string | null; count: number }[];
   /** Cases per day by transfer time, the last 30 days. */
   volume: { day: string; withdrawals: number; deposits: number }[];
   /** Open cases past the SLA, by status. */
@@ -284,6 +288,47 @@ export interface SanctionsListVersion {
   importedAt: string;
   entryCount: number;
   active: boolean;
+  digest: string;
+  importedBy: string | null;
+  /** "file NAME", "url URL", "backend HOST". */
+  origin: string | null;
+  /** The last time it was imported or a fetch found it still current. */
+  checkedAt: string | null;
+}
+
+export const SANCTIONS_SOURCES = LIST_SOURCES;
+
+export interface SanctionsPolicy {
+  warnDays: number;
+  blockDays: number | null;
+  maxShrink: number;
+  trueMatchFourEyes: boolean;
+  fetch: { sources: (typeof SANCTIONS_SOURCES)[number][]; everyHours: number; from: 'official' | 'backend'; urls: Partial<Record<(typeof SANCTIONS_SOURCES)[number], string>>; proxy: string | null };
+}
+
+/** The Sanctions screen and the status bar: each source's version in force, its age, the policy, the history. */
+export interface ScreeningStatusView {
+  sources: { source: string; inForce: SanctionsListVersion | null; ageDays: number | null; freshness: 'fresh' | 'warn' | 'block' | 'none'; officialUrl: string }[];
+  history: SanctionsListVersion[];
+  policy: SanctionsPolicy;
+  warning: string | null;
+  blocked: string | null;
+}
+
+/** One entry of a hit's disposition history. */
+export interface DispositionHistoryItem {
+  id: number;
+  disposition: 'false_positive' | 'true_match';
+  state: 'in_force' | 'proposed' | 'refused';
+  reasonCode: string | null;
+  note: string | null;
+  analyst: string;
+  secondAnalyst: string | null;
+  decidedAt: string;
+  listVersion: string;
+  entryDigest: string;
+  caseId: string | null;
+  refersTo: number | null;
 }
 
 export interface AuditVerification {
@@ -382,7 +427,40 @@ export const contract = {
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   'rules.status': method<RulesStatus>()(empty),
   'screening.lists': method<SanctionsListVersion[]>()(empty),
-  /** The analyst's verdict on one hit; recorded, audited, and the case is re-screened at once. */
+  'screening.status': method<ScreeningStatusView>()(empty),
+  /** Imports a list file (or OFAC's folder) from this machine, with the same readers as the CLI. */
+  'screening.import': method<ScreeningStatusView>()(
+    z.object({ source: z.enum(SANCTIONS_SOURCES), path: z.string().min(1).max(4096), allowShrink: z.boolean().default(false) }).strict(),
+  ),
+  /** Fetches a list from its publisher's URL (as configured) or from the exchange backend, verifies it, and puts it in force. */
+  'screening.fetch': method<ScreeningStatusView>()(
+    z.object({ source: z.enum(SANCTIONS_SOURCES), from: z.enum(['official', 'backend']), allowShrink: z.boolean().default(false) }).strict(),
+  ),
+  'screening.policy': method<ScreeningStatusView>()(
+    z
+      .object({
+        warnDays: z.number().int().min(1).max(365),
+        blockDays: z.number().int().min(1).max(365).nullable(),
+        maxShrink: z.number().min(0).max(1),
+        trueMatchFourEyes: z.boolean(),
+        fetch: z
+          .object({
+            sources: z.array(z.enum(SANCTIONS_SOURCES)).max(5),
+            everyHours: z.number().min(1).max(720),
+            from: z.enum(['official', 'backend']),
+            urls: z.partialRecord(z.enum(SANCTIONS_SOURCES), z.url().max(1000)),
+            proxy: z.url().max(500).nullable(),
+          })
+          .strict(),
+      })
+      .strict()
+      .refine((p) => p.blockDays === null || p.blockDays >= p.warnDays, { message: 'block after no fewer days than the warning', path: ['blockDays'] }),
+  ),
+  /**
+   * The analyst's verdict on one hit, recorded with its reason and the list version, audited, and the
+   * case re-screened at once. Clearing needs a reason code and a note; a true match needs a note and,
+   * by policy, a second analyst (it waits as a proposal until `screening.confirm`).
+   */
   'screening.dispose': method<CaseDetail>()(
     z
       .object({
@@ -391,9 +469,18 @@ export const contract = {
         list: z.enum(LIST_SOURCES),
         entryId: z.string().min(1).max(100),
         disposition: z.enum(['false_positive', 'true_match']),
-        note: z.string().max(2000).optional(),
+        reasonCode: z.enum(Object.keys(CLEAR_REASONS) as [ClearReason, ...ClearReason[]]).optional(),
+        note: z.string().trim().min(1, 'a note is required').max(2000),
       })
-      .strict(),
+      .strict()
+      .refine((d) => d.disposition === 'true_match' || d.reasonCode !== undefined, { message: 'clearing a hit needs a reason code', path: ['reasonCode'] }),
+  ),
+  /** The second analyst confirms (or refuses) a proposed true match with their own passphrase. */
+  'screening.confirm': method<CaseDetail>()(
+    z.object({ caseId: z.string().min(1).max(64), proposalId: z.number().int().min(1), approver: z.string().min(1).max(60), passphrase, approve: z.boolean(), note: z.string().max(2000).optional() }).strict(),
+  ),
+  'screening.history': method<DispositionHistoryItem[]>()(
+    z.object({ partyDigest: z.string().regex(/^[0-9a-f]{64}$/), list: z.enum(SANCTIONS_SOURCES), entryId: z.string().min(1).max(100) }).strict(),
   ),
   'sync.status': method<Events['sync.status']>()(empty),
   'sync.configure': method<Events['sync.status']>()(z.object({ url: z.url().max(500), token: z.string().min(8).max(500) }).strict()),
@@ -430,7 +517,9 @@ export interface Events {
   'vault.unlocked': Record<string, never>;
   'cases.changed': { count: number };
   'export.progress': ExportJob;
+  /** Another version of a sanctions list came into force (imported here or by another process); cases were re-screened. */
+  'screening.changed': { rescreened: number };
   'sync.status': { configured: boolean; online: boolean; lastSyncAt: string | null; lastError: string | null; cursor: number; outboxDepth: number; conflicts: number; quarantined: number };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed', 'sync.status', 'export.progress'];
+export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed', 'sync.status', 'export.progress', 'screening.changed'];

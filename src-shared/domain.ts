@@ -1,4 +1,5 @@
 // The domain's vocabularies, as plain constants (no zod), so the renderer bundle stays small.
+import type { TravelRuleOutcome } from './checks';
 
 export const DIRECTIONS = ['withdrawal', 'deposit'] as const;
 export const CASE_STATUSES = [
@@ -56,6 +57,10 @@ export interface QueueFilter {
   missingFields?: boolean;
   /** A potential or true sanctions match. */
   sanctionsHit?: boolean;
+  /** A sanctions hit no analyst has disposed of yet (or a true match waiting for a second analyst). */
+  sanctionsAwaiting?: boolean;
+  /** Travel Rule outcomes (applies, below_threshold, not_required, prohibited, cannot_evaluate). */
+  travelRule?: TravelRuleOutcome[];
   /** Open for longer than the SLA allows. */
   slaBreached?: boolean;
   /** An analyst's name, or "unassigned". */

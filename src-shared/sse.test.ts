@@ -1,25 +1,60 @@
 import { describe, expect, it } from 'vitest';
-import { readSse, takeSseData } from './sse';
+import { readSse, SSE_MAX_BUFFER, SseStreamError, type SseEvent } from './sse';
+
+function stream(text: string, size: number): ReadableStream<Uint8Array> {
+  const bytes = new TextEncoder().encode(text);
+  return new ReadableStream<Uint8Array>({
+    start(c) {
+      for (let i = 0; i < bytes.length; i += size) c.enqueue(bytes.slice(i, i + size));
+      c.close();
+    },
+  });
+}
+
+async function read(text: string, size = 1 << 20): Promise<{ data: string[]; events: SseEvent[]; retries: number[] }> {
+  const data: string[] = [];
+  const events: SseEvent[] = [];
+  const retries: number[] = [];
+  await readSse(stream(text, size), (d, e) => (data.push(d), events.push(e)), { onRetry: (ms) => retries.push(ms) });
+  return { data, events, retries };
+}
 
 describe('server-sent events', () => {
-  it('takes whole frames and keeps a partial one for later', () => {
-    expect(takeSseData('event: x\ndata: {"a":1}\n\ndata: {"b"')).toEqual({ data: ['{"a":1}'], rest: 'data: {"b"' });
-    expect(takeSseData(': keep-alive\n\n')).toEqual({ data: [], rest: '' });
-  });
-
   it('reads frames split across chunks at any byte', async () => {
     const text = 'data: {"cursor":1}\n\ndata: {"cursor":22}\n\n: ping\n\ndata: ünï\n\n';
-    const bytes = new TextEncoder().encode(text);
-    for (const size of [1, 3, 7, bytes.length]) {
-      const body = new ReadableStream<Uint8Array>({
-        start(c) {
-          for (let i = 0; i < bytes.length; i += size) c.enqueue(bytes.slice(i, i + size));
-          c.close();
-        },
-      });
-      const got: string[] = [];
-      await readSse(body, (d) => got.push(d));
-      expect(got).toEqual(['{"cursor":1}', '{"cursor":22}', 'ünï']);
+    for (const size of [1, 3, 7, 1000]) expect((await read(text, size)).data).toEqual(['{"cursor":1}', '{"cursor":22}', 'ünï']);
+  });
+
+  it('keeps a partial frame until it ends, and drops one the stream never finished', async () => {
+    expect((await read('event: x\ndata: {"a":1}\n\ndata: {"b"')).data).toEqual(['{"a":1}']);
+    expect((await read(': keep-alive\n\n')).data).toEqual([]);
+  });
+
+  it('frames with CRLF and with bare CR line ends (a third-party backend on another stack)', async () => {
+    for (const size of [1, 2, 1000]) {
+      expect((await read('data: {"cursor":5}\r\n\r\ndata: {"cursor":6}\r\n\r\n', size)).data).toEqual(['{"cursor":5}', '{"cursor":6}']);
+      expect((await read('data: a\r\rdata: b\r\r', size)).data).toEqual(['a', 'b']);
     }
+  });
+
+  it('reads `data:` without the space after the colon (only one leading space is ever removed)', async () => {
+    expect((await read('data:{"cursor":7}\n\ndata:  two\n\n')).data).toEqual(['{"cursor":7}', ' two']);
+  });
+
+  it('joins multi-line data with LF', async () => {
+    expect((await read('data: {"cursor":\ndata: 8}\n\n')).data).toEqual(['{"cursor":\n8}']);
+  });
+
+  it('carries id, event and retry', async () => {
+    const r = await read('retry: 2500\nid: 41\nevent: change\ndata: x\n\ndata: y\n\nretry: soon\n\n');
+    expect(r.events[0]).toMatchObject({ id: '41', event: 'change', data: 'x' });
+    expect(r.events[1]).toMatchObject({ data: 'y' }); // the id is the stream's last one; the event type resets
+    expect(r.events[1]?.event).toBeUndefined();
+    expect(r.retries).toEqual([2500]); // a retry that is not a number is ignored
+  });
+
+  it('refuses a stream that never ends its event, by name, instead of buffering without bound', async () => {
+    const huge = 'data: ' + 'x'.repeat(SSE_MAX_BUFFER + 10);
+    await expect(read(huge, 64 * 1024)).rejects.toBeInstanceOf(SseStreamError);
   });
 });

@@ -1,18 +1,21 @@
-// Server-sent events, read through fetch (so a token can travel in a header, never in a URL).
-// Both the sync client (backend → core) and the UI (core → renderer) read streams this way.
+import { createParser, type EventSourceMessage, type ParseError } from 'eventsource-parser';
 
-/** Splits complete frames off the buffer; returns each frame's `data:` text and what is left over. */
-export function takeSseData(buffer: string): { data: string[]; rest: string } {
-  const data: string[] = [];
-  let rest = buffer;
-  let cut: number;
-  while ((cut = rest.indexOf('\n\n')) >= 0) {
-    const frame = rest.slice(0, cut);
-    rest = rest.slice(cut + 2);
-    const line = frame.split('\n').find((l) => l.startsWith('data: '));
-    if (line) data.push(line.slice(6));
+// Server-sent events, read through fetch (so a token can travel in a header, never in a URL).
+// Both the sync client (backend → core) and the UI (core → renderer) read streams this way. The
+// framing is eventsource-parser's (the WHATWG rules: CR, LF or CRLF line ends, `data:` with or
+// without its space, multi-line data joined by LF, `id`, `retry`, comments): the sync client reads a
+// third party's backend, which need not frame events the way ours does.
+
+export type SseEvent = EventSourceMessage;
+
+/** How much one event (or one unterminated line) may buffer before the stream is refused: a hostile or broken server cannot grow it without bound. */
+export const SSE_MAX_BUFFER = 1024 * 1024;
+
+export class SseStreamError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SseStreamError';
   }
-  return { data, rest };
 }
 
 /** The part of a fetch body (WHATWG ReadableStream, in Node or a browser) that is used here. */
@@ -20,16 +23,36 @@ export interface ByteStream {
   getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }> };
 }
 
-/** Reads a stream of events to its end, calling `onData` with each frame's data. */
-export async function readSse(body: ByteStream, onData: (data: string) => void): Promise<void> {
+export interface SseHandlers {
+  /** The server's reconnection delay (`retry:`), in milliseconds. */
+  onRetry?: (ms: number) => void;
+}
+
+/** Reads a stream of events to its end, calling `onData` with each event's data (and the whole event). */
+export async function readSse(body: ByteStream, onData: (data: string, event: SseEvent) => void, handlers: SseHandlers = {}): Promise<void> {
+  let failure: ParseError | null = null;
+  const parser = createParser({
+    onEvent: (e) => onData(e.data, e),
+    ...(handlers.onRetry ? { onRetry: handlers.onRetry } : {}),
+    onError: (e) => {
+      // An unknown field or a bad retry value is ignored, as the standard says; a runaway buffer ends the stream.
+      if (e.type === 'max-buffer-size-exceeded') failure ??= e;
+    },
+    maxBufferSize: SSE_MAX_BUFFER,
+  });
   const reader = body.getReader();
   const decoder = new TextDecoder();
-  let buf = '';
+  let endsInCr = false;
   for (;;) {
     const { value, done } = await reader.read();
-    if (done) return;
-    const r = takeSseData(buf + decoder.decode(value, { stream: true }));
-    buf = r.rest;
-    r.data.forEach(onData);
+    if (done) {
+      // A final CR is a whole line end (the parser waits to see whether LF follows): say no LF comes.
+      if (endsInCr) parser.feed('\n');
+      return;
+    }
+    const text = decoder.decode(value, { stream: true });
+    if (text) endsInCr = text.endsWith('\r');
+    parser.feed(text);
+    if (failure) throw new SseStreamError(`The event stream buffered more than ${SSE_MAX_BUFFER} characters without ending an event.`);
   }
 }

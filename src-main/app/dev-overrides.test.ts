@@ -1,4 +1,7 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT } from '../../test/support/cli';
 import { developmentOverrides } from './dev-overrides';
 
 // Issue 17 point 11: the dev server URL and DevTools come from the environment only in a development
@@ -38,5 +41,21 @@ describe('development-only environment variables', () => {
 
   it('change nothing when unset', () => {
     expect(developmentOverrides({ isPackaged: false, developmentBuild: true, env: {} })).toEqual({ rendererUrl: null, devTools: false, ignored: [] });
+  });
+});
+
+describe('the Electron shell uses the gate', () => {
+  // The shell cannot run here, so its source is read: no file of it reads either variable itself, and
+  // main.ts feeds the gate app.isPackaged and the build-time constant that only `electron-vite dev` sets.
+  const dir = join(ROOT, 'src-main', 'electron');
+  const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+
+  it('reads ELECTRON_RENDERER_URL and WAYBILL_DEVTOOLS only through developmentOverrides', () => {
+    for (const f of sources) {
+      expect(readFileSync(join(dir, f), 'utf8'), f).not.toMatch(/ELECTRON_RENDERER_URL|WAYBILL_DEVTOOLS/);
+    }
+    const main = readFileSync(join(dir, 'main.ts'), 'utf8');
+    expect(main).toMatch(/developmentOverrides\(\{ isPackaged: app\.isPackaged, developmentBuild: __WAYBILL_DEVELOPMENT_BUILD__, env: process\.env \}\)/);
+    expect(readFileSync(join(ROOT, 'electron.vite.config.ts'), 'utf8')).toContain("__WAYBILL_DEVELOPMENT_BUILD__: JSON.stringify(mode === 'development')");
   });
 });

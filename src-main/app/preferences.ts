@@ -13,6 +13,24 @@ const schema = z.object({
   maxRateAgeHours: z.number().min(1).max(24 * 90).default(72),
   /** Name hits below this score are not raised (see docs/screening.md for how 0.88 was chosen). */
   screeningMinScore: z.number().min(0.5).max(1).default(0.88),
+  /** Sanctions lists: warn in the status bar when the newest import or check of a list in force is older than this. */
+  screeningWarnDays: z.number().int().min(1).max(365).default(7),
+  /** …and refuse to accept cases when older than this (null: never block). */
+  screeningBlockDays: z.number().int().min(1).max(365).nullable().default(30),
+  /** A version with this share fewer entries than the one in force is refused unless confirmed. */
+  screeningMaxShrink: z.number().min(0).max(1).default(0.2),
+  /** A true match needs a second analyst's confirmation (with their own passphrase). */
+  screeningTrueMatchFourEyes: z.boolean().default(true),
+  /** Fetching lists: the sources fetched on a schedule while unlocked (none by default), how often, from where, through which proxy. */
+  screeningFetch: z
+    .object({
+      sources: z.array(z.enum(['ofac', 'eu', 'un', 'uk', 'csl'])).default([]),
+      everyHours: z.number().min(1).max(24 * 30).default(24),
+      from: z.enum(['official', 'backend']).default('official'),
+      urls: z.partialRecord(z.enum(['ofac', 'eu', 'un', 'uk', 'csl']), z.url()).default({}),
+      proxy: z.url().nullable().default(null),
+    })
+    .default({ sources: [], everyHours: 24, from: 'official', urls: {}, proxy: null }),
   /** The exchange backend (its token is kept in the encrypted database, never here). */
   backendUrl: z.url().nullable().default(null),
   /** Purge personal data whose retention period has ended: once a day while unlocked, or only on demand. */
@@ -38,6 +56,7 @@ export function readPreferences(dataDir: string): Preferences {
     const parsed = schema.safeParse(JSON.parse(readFileSync(file(dataDir), 'utf8')));
     return parsed.success ? parsed.data : schema.parse({});
   } catch {
+    // Unreadable or not JSON: the defaults, as for a missing file (preferences hold no evidence).
     return schema.parse({});
   }
 }

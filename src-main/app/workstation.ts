@@ -1,16 +1,16 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppStatus, ExportJob } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
-import { runCaseChecks, type CheckContext } from '../checks/run';
+import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';
 import { casePage } from '../store/cases';
 import { dbRates } from '../rules/fx';
-import { ScreeningIndex } from '../screening/search';
+import type { ScreeningIndex } from '../screening/search';
+import { ScreeningService } from '../screening/service';
+import { fetchDue } from '../screening/apply';
 import { BackendClient } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
-import { activeLists } from '../screening/store';
 import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
 import { readSetting, writeSetting } from '../store/settings';
@@ -21,6 +21,8 @@ import { signingKey, type SigningKey } from '../export/signing-key';
 import { readMailConfig } from '../mail/config';
 import { MailService } from '../mail/service';
 import { purgeExpired, type PurgeReport, type RetentionContext } from '../retention/purge';
+import { recordPurgeRun, scheduleDailyPurge } from '../retention/schedule';
+import { ExportJobs } from '../export/jobs';
 import type { DeviceKeyProtector } from '../vault/device-key';
 import { deviceProtectorRefusal } from '../vault/device-key';
 import {
@@ -89,7 +91,7 @@ export class Workstation {
   /** Kept while unlocked so an export can read from a snapshot connection of its own; zeroed at lock. */
   private dbKey: Buffer | null = null;
   private readonly exports = new Set<AbortController>();
-  private retentionTimer: NodeJS.Timeout | null = null;
+  private stopRetention: (() => void) | null = null;
   private lastActivity: number;
   private idleTimer: NodeJS.Timeout | null = null;
   private readonly log: Logger;
@@ -101,6 +103,7 @@ export class Workstation {
     this.log = opts.logger ?? silentLogger;
     this.now = opts.now ?? Date.now;
     this.lastActivity = this.now();
+    this.exportJobList = new ExportJobs({ dataDir: this.dataDir, events: this.events, now: () => this.now(), run: (selection, out, o) => this.createExport(selection, out, o) });
   }
 
   /** Who acts, for the audit trail: the signed-in analyst, or "system" for work nobody started. */
@@ -282,7 +285,9 @@ export class Workstation {
       this.dbKey?.fill(0);
       this.dbKey = null;
       this.db = null;
-      this.screening = null;
+      this.screening.stop();
+      if (this.listFetchTimer) clearInterval(this.listFetchTimer);
+      this.listFetchTimer = null;
       this.log.info('vault.locked', { reason });
       this.events.emit('vault.locked', { reason });
     }
@@ -314,17 +319,43 @@ export class Workstation {
     return { fourEyes: this.preferences.fourEyes, rates: dbRates(this.database()) };
   }
 
-  private screening: ScreeningIndex | null = null;
+  private readonly screening = new ScreeningService(() => this.database());
 
-  /** The index over the active sanctions lists, built on first use after unlock. */
+  /** The index over the sanctions list versions in force now (rebuilt when any process changed them). */
   screeningIndex(): ScreeningIndex {
-    this.screening ??= new ScreeningIndex(activeLists(this.database()));
-    return this.screening;
+    return this.screening.current();
   }
 
   /** After a list import: the next screening rebuilds the index from the new active versions. */
   invalidateScreening(): void {
-    this.screening = null;
+    this.screening.invalidate();
+  }
+
+  private listFetchTimer: NodeJS.Timeout | null = null;
+
+  /** A list put in force by another process (the CLI while we serve): re-screen, and tell the UI. Fetch lists as scheduled. */
+  private watchScreening(): void {
+    if (this.opts.mode === 'cli') return;
+    // The policy's schedule: checked shortly after unlock (once sync is configured), then every ten minutes.
+    const tick = () => {
+      if (!this.db) return;
+      void fetchDue(this, this.now()).then(
+        (r) => r.forEach((x) => (x.error ? this.log.error('screening.fetch_failed', { source: x.source, code: x.error }) : this.log.info('screening.fetched', { source: x.source }))),
+        () => {},
+      );
+    };
+    if (this.listFetchTimer) clearInterval(this.listFetchTimer);
+    setTimeout(tick, 1000).unref();
+    this.listFetchTimer = setInterval(tick, 600_000).unref();
+    this.screening.watch({
+      rescreen: () => recheckAll(this.database(), this.checkContext()).changed,
+      changed: (n) => {
+        this.log.info('screening.lists_changed', { rescreened: n });
+        this.events.emit('screening.changed', { rescreened: n });
+        this.events.emit('cases.changed', { count: n });
+      },
+      onError: (e) => this.log.error('screening.watch_failed', { message: e instanceof Error ? e.name : 'error' }),
+    });
   }
 
   /** The open database, or a `vault_locked` error: every data handler goes through here. */
@@ -374,6 +405,7 @@ export class Workstation {
     this.log.info('vault.unlocked', {});
     this.events.emit('vault.unlocked', {});
     this.recheckIfRulesChanged();
+    this.watchScreening();
     this.armRetention();
     this.startMail();
     // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
@@ -420,7 +452,9 @@ export class Workstation {
 
   /** Starts following the backend, if one is configured. */
   startSync(): void {
-    if (!this.db || this.sync) return;
+    // A one-shot CLI run never follows the backend: a pull still running when the command closes the
+    // vault would fail with vault_locked after the command had succeeded (issue 16: `screening import`).
+    if (!this.db || this.sync || this.opts.mode === 'cli') return;
     const url = this.preferences.backendUrl;
     const token = readSetting(this.db, 'sync.token');
     if (!url || !token) return;
@@ -516,56 +550,21 @@ export class Workstation {
     }
   }
 
-  private readonly jobs = new Map<string, { job: ExportJob; controller: AbortController }>();
+  /** Exports started from the UI (export/jobs.ts); each writes through createExport above. */
+  private readonly exportJobList: ExportJobs;
 
   /** Starts an export in the background; progress arrives as export.progress events. */
   startExportJob(selection: ExportSelection): ExportJob {
     this.database();
-    const dir = join(this.dataDir, 'exports');
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const stamp = new Date(this.now()).toISOString().replace(/[:.]/g, '').slice(0, 15);
-    const id = randomUUID();
-    const out = join(dir, `waybill-export-${selection.from}-to-${selection.to}${selection.jurisdiction ? `-${selection.jurisdiction}` : ''}-${stamp}-${id.slice(0, 4)}.zip`);
-    const job: ExportJob = { id, state: 'running', selection, phase: 'starting', done: 0, total: 0, out, publicKeyFile: null, manifestSha256: null, error: null, startedAt: new Date(this.now()).toISOString() };
-    const controller = new AbortController();
-    this.jobs.set(id, { job, controller });
-    let lastEmit = 0;
-    const emit = (force = false) => {
-      const t = Date.now();
-      if (!force && t - lastEmit < 100) return;
-      lastEmit = t;
-      this.events.emit('export.progress', { ...job });
-    };
-    void this.createExport(selection, out, {
-      signal: controller.signal,
-      onProgress: (p) => {
-        const changed = p.phase !== job.phase;
-        Object.assign(job, { phase: p.phase, done: p.done, total: p.total });
-        emit(changed);
-      },
-    }).then(
-      (r) => {
-        Object.assign(job, { state: 'done', publicKeyFile: r.publicKeyFile, manifestSha256: r.manifestSha256, phase: 'done' });
-        emit(true);
-      },
-      (e: unknown) => {
-        const cancelled = e instanceof AppError && e.code === 'cancelled';
-        Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: e instanceof AppError ? e.message : 'The export failed unexpectedly; no file was left behind.' });
-        emit(true);
-      },
-    );
-    return { ...job };
+    return this.exportJobList.start(selection);
   }
 
   cancelExportJob(id: string): ExportJob {
-    const j = this.jobs.get(id);
-    if (!j) throw new AppError('not_found', `No export ${id}.`);
-    j.controller.abort();
-    return { ...j.job };
+    return this.exportJobList.cancel(id);
   }
 
   exportJobs(): ExportJob[] {
-    return [...this.jobs.values()].map((j) => ({ ...j.job })).reverse();
+    return this.exportJobList.list();
   }
 
   retentionContext(today = new Date(this.now()).toISOString().slice(0, 10)): RetentionContext {
@@ -576,34 +575,29 @@ export class Workstation {
     const db = this.database();
     const report = purgeExpired(db, this.retentionContext(today), { actor, dryRun });
     if (!dryRun) {
-      writeSetting(db, 'retention.last_run', new Date(this.now()).toISOString());
+      recordPurgeRun(db, new Date(this.now()).toISOString());
       if (report.purged.length) this.events.emit('cases.changed', { count: report.purged.length });
       this.log.info('retention.purged', { purged: report.purged.length, held: report.held.length, unsynced: report.unsynced.length });
     }
     return report;
   }
 
-  /** The scheduled purge: once a day while unlocked (at unlock when a day has passed, then every hour's check). */
+  /** The scheduled purge (retention/schedule.ts), not in one-shot CLI runs: `retention purge` is explicit there. */
   private armRetention(): void {
     this.disarmRetention();
-    if (this.opts.mode === 'cli') return; // a CLI run does what it was asked; `retention purge` is explicit
-    const tick = () => {
-      if (!this.db || this.preferences.retentionSchedule !== 'daily') return;
-      const last = readSetting(this.db, 'retention.last_run');
-      if (last && this.now() - Date.parse(last) < 24 * 3600_000) return;
-      try {
-        this.purgeExpired(false, undefined, SYSTEM);
-      } catch (e) {
-        this.log.error('retention.failed', { message: (e as Error).message });
-      }
-    };
-    setImmediate(tick);
-    this.retentionTimer = setInterval(tick, 3600_000).unref();
+    if (this.opts.mode === 'cli') return;
+    this.stopRetention = scheduleDailyPurge({
+      db: () => this.db,
+      enabled: () => this.preferences.retentionSchedule === 'daily',
+      now: () => this.now(),
+      purge: () => void this.purgeExpired(false, undefined, SYSTEM), // nobody started it: the system acts
+      log: this.log,
+    });
   }
 
   private disarmRetention(): void {
-    if (this.retentionTimer) clearInterval(this.retentionTimer);
-    this.retentionTimer = null;
+    this.stopRetention?.();
+    this.stopRetention = null;
   }
 
   /** Locks when the analyst has been idle long enough; returns whether it locked. The timer calls this. */

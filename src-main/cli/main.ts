@@ -238,14 +238,14 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'screening import',
-    usage: '--data-dir D --source ofac|eu|un|uk|csl PATH',
-    help: ['import a sanctions list version (OFAC: the folder of its CSV set)'],
-    options: { source: { type: 'string' } },
+    usage: '--data-dir D --source ofac|eu|un|uk|csl PATH [--allow-shrink]',
+    help: ['import a sanctions list version (OFAC: the folder of its CSV set);', 'one with >20 % fewer entries than the version in force needs --allow-shrink'],
+    options: { source: { type: 'string' }, 'allow-shrink': { type: 'boolean' } },
     run(p, out) {
       const path = p.positionals[0];
       if (!path) throw new UsageError('Name the list file (or OFAC folder): waybill screening import --source ofac PATH');
       if (!existsSync(path)) throw new UsageError(`No such file or folder: ${path}`);
-      return withUnlocked(p.values['data-dir'], (ws) => screeningImport(ws, str(p, 'source'), path, out));
+      return withUnlocked(p.values['data-dir'], (ws) => screeningImport(ws, str(p, 'source'), path, out, { allowShrink: p.values['allow-shrink'] === true }));
     },
   },
   {
@@ -364,7 +364,7 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'serve',
     usage: '--data-dir D [--port P] [--open]',
-    help: ['browser mode on 127.0.0.1; prints the URL with its token'],
+    help: ['browser mode on 127.0.0.1; prints a URL with a one-time launch code (60 s)'],
     options: { port: { type: 'string' }, open: { type: 'boolean' } },
     async run({ values }, out) {
       const ws = workstation(values['data-dir'], 'browser');

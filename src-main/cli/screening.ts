@@ -6,12 +6,16 @@ import { UsageError } from './passphrase';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 
-export function screeningImport(ws: Workstation, source: string | undefined, path: string, out: Out): number {
+export function screeningImport(ws: Workstation, source: string | undefined, path: string, out: Out, opts: { allowShrink?: boolean } = {}): number {
   if (!source || !(LIST_SOURCES as readonly string[]).includes(source)) throw new UsageError(`--source must be one of ${LIST_SOURCES.join(', ')}.`);
   const db = ws.database();
   try {
-    const v = importList(db, source as ListSource, path);
-    ws.audit('screening.list_imported', { source, label: v.label, entries: v.entryCount });
+    const v = importList(db, source as ListSource, path, { importedBy: ws.actor, allowShrink: opts.allowShrink === true, maxShrink: ws.preferences.screeningMaxShrink });
+    if (!v.changed) {
+      out.stdout(`${v.label} is already in force (the same files): nothing changed.\n`);
+      return 0;
+    }
+    ws.audit('screening.list_imported', { source, label: v.label, entries: v.entryCount, allowShrink: opts.allowShrink === true });
     ws.invalidateScreening();
     const re = recheckAll(db, ws.checkContext());
     out.stdout(`Imported ${v.label}: ${v.entryCount} entries, now in force. Re-screened ${re.cases} cases: ${re.changed} check results changed.\n`);
@@ -19,8 +23,8 @@ export function screeningImport(ws: Workstation, source: string | undefined, pat
   } catch (e) {
     if (e instanceof ListFormatError) {
       const current = listVersions(db).find((x) => x.source === source && x.active);
-      out.stderr(`Rejected: ${e.message}\n${current ? `The version in force stays ${current.label}.` : `No ${source} list is in force.`}\n`);
-      ws.audit('screening.list_rejected', { source, where: e.where.split(/[\\/]/).pop() ?? '' });
+      out.stderr(`Rejected (${e.code}): ${e.message}\n${current ? `The version in force stays ${current.label}.` : `No ${source} list is in force.`}\n`);
+      ws.audit('screening.list_rejected', { source, code: e.code, where: e.where.split(/[\\/]/).pop() ?? '' });
       return 1;
     }
     throw e;

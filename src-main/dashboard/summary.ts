@@ -47,6 +47,8 @@ export function dashboard(db: ReadableDB, o: { now: Date; slaHours: number }): D
     asOf: o.now.toISOString(),
     slaHours: o.slaHours,
     byStatus: db.prepare('SELECT status, count(*) AS count FROM cases GROUP BY status ORDER BY count DESC').all() as { status: string; count: number }[],
+    // Answered from the travel-rule index (migration 0012): one entry per outcome.
+    byTravelRule: db.prepare('SELECT travel_rule_outcome AS outcome, count(*) AS count FROM cases GROUP BY travel_rule_outcome ORDER BY count DESC').all() as { outcome: string | null; count: number }[],
     volume: [...vol.values()],
     slaBreaches,
     slaBreachTotal: slaBreaches.reduce((a, b) => a + b.count, 0),

@@ -33,8 +33,11 @@ export async function deliveredCopy(c: MailConfig, messageId: string): Promise<'
       lock.release();
     }
   } catch {
+    // The mailbox could not be asked (down, refused): 'unknown' is the answer the caller handles — it
+    // neither resends nor marks the message sent.
     return 'unknown';
   } finally {
+    // The answer is already decided; a session that will not close cleanly is dropped with the socket.
     await client.logout().catch(() => undefined);
   }
 }

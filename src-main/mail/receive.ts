@@ -155,6 +155,7 @@ export async function fetchInbox(db: WritableDB, config: MailConfig, o: { actor:
     }
   } finally {
     lock.release();
+    // The report is complete; a session that will not close cleanly is dropped with its socket.
     if (own) await client.logout().catch(() => undefined);
   }
   return report;

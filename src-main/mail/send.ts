@@ -5,6 +5,7 @@ import type { WritableDB } from '../store/db';
 import { readMailConfig, tlsPolicy, type MailConfig } from './config';
 import { deliveredCopy } from './imap';
 import { counterpartyKey, encryptText } from './pgp';
+import { backoffDelay, MAIL_SEND_BACKOFF } from '../platform/backoff';
 
 // The mail outbox. Each message is sent at most once:
 //   1. its Message-ID was fixed when it was composed;
@@ -48,7 +49,7 @@ export interface OutboxReport {
 /** Errors after which the message certainly did not leave: retry with backoff. Others are "unknown". */
 const DEFINITE = new Set(['ECONNECTION', 'EAUTH', 'EENVELOPE', 'EMESSAGE', 'ETLS', 'EDNS', 'ECONNREFUSED']);
 
-export const backoffMs = (attempts: number) => Math.min(3600_000, 15_000 * 2 ** Math.max(0, attempts - 1));
+export const backoffMs = (attempts: number) => backoffDelay(attempts, MAIL_SEND_BACKOFF);
 
 export async function processMailOutbox(
   db: WritableDB,

@@ -6,6 +6,7 @@ import { readMailConfig } from './config';
 import { imapClient } from './imap';
 import { fetchInbox, type FetchReport } from './receive';
 import { processMailOutbox, type OutboxReport, type TransportFactory } from './send';
+import { backoffDelay, MAILBOX_RECONNECT_BACKOFF } from '../platform/backoff';
 
 // Runs while the vault is unlocked: the outbox is tried at once after a compose and then on a timer
 // with backoff; the mailbox is followed with IMAP IDLE (new mail arrives as an EXISTS notification)
@@ -45,6 +46,8 @@ export class MailService {
     this.timer = null;
     const c = this.idle;
     this.idle = null;
+    // Stopping: a session that will not log out cleanly is dropped with its socket, and the cycle's
+    // failure (if any) was already given to whoever started it.
     await c?.logout().catch(() => undefined);
     await this.busy.catch(() => undefined);
   }
@@ -72,13 +75,14 @@ export class MailService {
       if ((outbox && outbox.sent + outbox.confirmed > 0) || (inbox && inbox.fetched > 0)) this.bus?.emit('cases.changed', { count: (inbox?.fetched ?? 0) + (outbox?.sent ?? 0) });
       return { outbox, inbox };
     });
+    // busy only serialises cycles; the failure itself goes to the caller through run.
     this.busy = run.catch(() => undefined);
     return run;
   }
 
   /** Keeps one IDLE connection on INBOX; new mail triggers a cycle. Reconnects with backoff. */
   private async follow(): Promise<void> {
-    let delay = 1000;
+    let failures = 0;
     while (!this.stopped) {
       const config = readMailConfig(this.db());
       if (!config) return;
@@ -87,7 +91,7 @@ export class MailService {
         await client.connect();
         await client.mailboxOpen('INBOX');
         this.idle = client;
-        delay = 1000;
+        failures = 0;
         client.on('exists', () => void this.cycle());
         await new Promise<void>((resolve) => client.once('close', () => resolve()));
       } catch (e) {
@@ -96,8 +100,8 @@ export class MailService {
         if (this.idle === client) this.idle = null;
       }
       if (this.stopped) return;
-      await new Promise((r) => setTimeout(r, delay).unref());
-      delay = Math.min(delay * 2, 60_000);
+      failures++;
+      await new Promise((r) => setTimeout(r, backoffDelay(failures, MAILBOX_RECONNECT_BACKOFF)).unref());
     }
   }
 }

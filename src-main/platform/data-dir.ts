@@ -2,7 +2,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { AppError } from '../../src-shared/result';
-import { tightenDataDir } from '../platform/private-files';
+import { tightenDataDir } from './private-files';
 
 export const APP_FOLDER_NAME = 'Waybill';
 

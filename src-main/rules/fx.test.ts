@@ -56,4 +56,20 @@ describe('rates CSV', () => {
     expect(r2.rejected[0]?.reason).toMatch(/not BASE\/QUOTE/);
     expect(r2.rejected[3]?.reason).toMatch(/source is empty/);
   });
+
+  it('reads quoted cells that hold commas and quotes, CRLF line ends, and # notes (RFC 4180)', () => {
+    const r = parseRatesCsv(
+      ['# rates for the audit, fixing of 20 Nov', 'pair,rate,as_of,source', '"EUR/USD","1.0845",2026-11-20T16:00:00Z,"ECB, euro foreign exchange reference rates"', 'GBP/USD,1.27,2026-11-20,"Bank of England ""spot"" #3"', ''].join('\r\n'),
+    );
+    expect(r.rejected).toEqual([]);
+    expect(r.rates.map((x) => x.source)).toEqual(['ECB, euro foreign exchange reference rates', 'Bank of England "spot" #3']);
+  });
+
+  it('names the line where a quote is never closed, and keeps the records before it', () => {
+    const r = parseRatesCsv(['EUR/USD,1.08,2026-11-20,ECB', 'EUR/GBP,0.85,2026-11-20,"ECB', 'EUR/CHF,0.94,2026-11-20,ECB'].join('\n'));
+    expect(r.rates.map((x) => x.quote)).toEqual(['USD']);
+    expect(r.rejected).toHaveLength(1);
+    expect(r.rejected[0]?.reason).toMatch(/not readable as CSV/);
+    expect(r.rejected[0]?.line).toBeGreaterThanOrEqual(2);
+  });
 });

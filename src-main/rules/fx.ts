@@ -1,4 +1,6 @@
 import Decimal from 'decimal.js';
+import { CsvError } from 'csv-parse';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { ReadableDB, WritableDB } from '../store/db';
 
 // Exchange rates for threshold evaluation. Decimal arithmetic throughout; the rate used is the
@@ -100,22 +102,21 @@ export interface CsvReport {
 }
 
 /**
- * Reads `pair,rate,as_of,source` lines (pair as BASE/QUOTE; a header line is optional). A bad line is
- * reported with its number and reason; the good ones are kept.
+ * Reads `pair,rate,as_of,source` records (pair as BASE/QUOTE; a header line is optional), RFC 4180 by
+ * csv-parse: a quoted cell may hold commas (a source such as "ECB, reference rates"). A bad record is
+ * reported with its line number and reason; the good ones are kept.
  */
 export function parseRatesCsv(text: string): CsvReport {
   const report: CsvReport = { rates: [], rejected: [] };
-  const lines = text.split(/\r?\n/);
-  for (let i = 0; i < lines.length; i++) {
-    const line = (lines[i] ?? '').trim();
-    const n = i + 1;
+  let first = true;
+  const take = (cells: string[], n: number): void => {
     const reject = (reason: string) => report.rejected.push({ line: n, reason });
-    if (line === '' || line.startsWith('#')) continue;
-    const cells = line.split(',').map((c) => c.trim());
-    if (n === 1 && /^pair$/i.test(cells[0] ?? '')) continue;
+    const header = first && /^pair$/i.test(cells[0] ?? ''); // the first record, after any # notes
+    first = false;
+    if (header) return;
     if (cells.length !== 4) {
       reject(`expected 4 columns (pair,rate,as_of,source), found ${cells.length}`);
-      continue;
+      return;
     }
     const [pair = '', rate = '', asOf = '', source = ''] = cells;
     const m = /^([A-Z]{3,5})\/([A-Z]{3,5})$/.exec(pair.toUpperCase());
@@ -124,6 +125,27 @@ export function parseRatesCsv(text: string): CsvReport {
     else if (Number.isNaN(Date.parse(asOf)) || !/^\d{4}-\d{2}-\d{2}/.test(asOf)) reject(`as_of "${asOf.slice(0, 30)}" is not an ISO date or time`);
     else if (!source) reject('source is empty: every rate must say where it came from');
     else report.rates.push({ base: m[1]!, quote: m[2]!, rate, asOf: new Date(asOf).toISOString(), source });
+  };
+  try {
+    parseCsv(text, {
+      trim: true,
+      skip_empty_lines: true,
+      comment: '#', // a line starting with # is a note
+      comment_no_infix: true, // a # inside a cell is data
+      relax_column_count: true, // a wrong count is this record's problem, reported below
+      skip_records_with_error: true,
+      on_skip: (err) => {
+        if (err) report.rejected.push({ line: Number(err.lines) || 0, reason: `not readable as CSV (${err.code})` });
+      },
+      on_record: (record: string[], ctx) => {
+        take(record, ctx.lines);
+        return null; // taken here, in order: nothing to collect
+      },
+    });
+  } catch (e) {
+    // An unclosed quote reaches the end of the text: the records before it are kept.
+    const lines = e instanceof CsvError ? Number(e.lines) || 0 : 0;
+    report.rejected.push({ line: lines, reason: `not readable as CSV from here (${e instanceof CsvError ? e.code : 'unreadable'})` });
   }
   return report;
 }

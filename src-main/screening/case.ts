@@ -1,18 +1,20 @@
 import { createHash } from 'node:crypto';
 import type { CaseRecord } from '../../src-shared/case';
-import type { ScreenedParty, ScreeningCheck, ScreeningHit } from '../../src-shared/checks';
+import type { ListedEntryEvidence, MatchPart, ScreenedParty, ScreeningCheck, ScreeningHit } from '../../src-shared/checks';
 import { canonicalJson } from '../audit/canonical-json';
 import { readIvms101 } from '../ivms101/engine';
 import type { Person } from '../ivms101/model';
 import type { ReadableDB } from '../store/db';
 import type { ScreeningIndex } from './search';
-import { entryBy, entryDigest, findDisposition } from './store';
+import { dispositionState, entryBy, entryDigest } from './store';
+import type { SanctionsEntry } from './types';
 
 // Every party and wallet of a case, screened against the active lists. A hit carries why it matched;
 // an analyst's disposition is found again by digests of the party and of the listed entry, so the
 // same false hit is not raised twice, and a changed party or entry is asked about afresh.
 
-export const SCREENING_ENGINE = 'screening/1';
+// 2: hits carry the listed entry's evidence, the score's parts and the disposition history's state.
+export const SCREENING_ENGINE = 'screening/2';
 export const DEFAULT_MIN_SCORE = 0.88;
 
 const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
@@ -58,6 +60,34 @@ export function partiesOf(c: CaseRecord): ScreenedParty[] {
   return out.filter((p) => (seen.has(p.digest + p.role) ? false : (seen.add(p.digest + p.role), true)));
 }
 
+export function evidenceOf(e: SanctionsEntry): ListedEntryEvidence {
+  return {
+    kind: e.kind,
+    names: e.names,
+    birthDates: e.birthDates,
+    birthPlaces: e.birthPlaces ?? [],
+    countries: e.countries,
+    identifiers: e.identifiers ?? [],
+    postalAddresses: e.postalAddresses ?? [],
+    walletAddresses: e.addresses,
+    programs: e.programs,
+    listedOn: e.listedOn ?? null,
+    remarks: e.remarks ?? null,
+  };
+}
+
+/** The score's parts, field by field: what of ours met what of theirs, and what it added or took away. */
+function nameParts(p: ScreenedParty, h: ReturnType<ScreeningIndex['search']>[number]): MatchPart[] {
+  const parts: MatchPart[] = [{ field: 'name', ours: p.value, theirs: h.matchedName, effect: `name score ${h.why.nameScore}` }];
+  for (const x of h.why.pairs) parts.push({ field: 'name token', ours: x.query, theirs: x.listed, effect: x.score === 1 ? 'identical' : `${x.score} Jaro–Winkler` });
+  if (h.why.birthDate) {
+    const effect = h.why.birthDate === 'same date' ? '+0.05' : h.why.birthDate === 'same year' ? '+0.02' : '−0.15';
+    parts.push({ field: 'date of birth', ours: p.birthDate ?? '', theirs: h.birthDates.join(', '), effect: `${h.why.birthDate}: ${effect}` });
+  }
+  if (h.why.country) parts.push({ field: 'country', ours: p.country ?? '', theirs: h.countries.join(', '), effect: h.why.country === 'listed' ? 'listed: +0.02' : 'not listed: −0.05' });
+  return parts;
+}
+
 export function screenCase(db: ReadableDB, c: CaseRecord, index: ScreeningIndex | null, minScore = DEFAULT_MIN_SCORE): ScreeningCheck {
   const parties = partiesOf(c);
   if (!index || index.lists.length === 0) {
@@ -67,7 +97,8 @@ export function screenCase(db: ReadableDB, c: CaseRecord, index: ScreeningIndex 
   const withDisposition = (p: ScreenedParty, list: string, entryId: string) => {
     const e = entryBy(db, list, entryId);
     const d = e ? entryDigest(e) : 'unknown';
-    return { entryDigest: d, disposition: findDisposition(db, p.digest, list, entryId, d) };
+    const state = dispositionState(db, p.digest, list, entryId, d);
+    return { entryDigest: d, disposition: state.current, pending: state.pending, previous: state.previous, ...(e ? { evidence: evidenceOf(e) } : {}) };
   };
   for (const p of parties) {
     if (p.kind === 'wallet') {
@@ -81,6 +112,7 @@ export function screenCase(db: ReadableDB, c: CaseRecord, index: ScreeningIndex 
           name: h.name,
           matchedName: `${h.chain} ${h.address}`,
           why: `The ${p.role} ${p.value} is listed as a ${h.chain} digital currency address of this entry.`,
+          parts: [{ field: 'wallet address', ours: p.value, theirs: `${h.chain} ${h.address}`, effect: 'exact: score 1' }],
           ...withDisposition(p, h.list, h.entryId),
         });
       }
@@ -98,11 +130,12 @@ export function screenCase(db: ReadableDB, c: CaseRecord, index: ScreeningIndex 
         name: h.name,
         matchedName: h.matchedName,
         why: `Name score ${h.why.nameScore} on ${pairs}${extra ? `; ${extra}` : ''}.`,
+        parts: nameParts(p, h),
         ...withDisposition(p, h.list, h.entryId),
       });
     }
   }
-  const open = hits.filter((h) => !h.disposition);
+  const open = hits.filter((h) => !h.disposition || (h.disposition.disposition === 'false_positive' && h.pending));
   const trueMatch = hits.some((h) => h.disposition?.disposition === 'true_match');
   return {
     outcome: trueMatch ? 'true_match' : open.length ? 'potential_match' : 'clear',

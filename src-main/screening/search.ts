@@ -23,6 +23,9 @@ export interface NameHit {
   /** The listed name (primary or alias) that matched best. */
   matchedName: string;
   kind: SanctionsEntry['kind'];
+  /** The entry's dates of birth and countries, for the score's parts. */
+  birthDates: string[];
+  countries: string[];
   why: {
     nameScore: number;
     pairs: { query: string; listed: string; score: number }[];
@@ -176,6 +179,8 @@ export class ScreeningIndex {
         name: entry.names[0] ?? indexed.name,
         matchedName: indexed.name,
         kind: entry.kind,
+        birthDates: entry.birthDates,
+        countries: entry.countries,
         why: { nameScore: s.score, pairs: s.pairs, birthDate, country },
       });
     }

@@ -201,6 +201,9 @@ export function filterWhere(f: QueueFilter | undefined, ctx: FilterContext): { s
   if (f.minRisk !== undefined) w.add('c.risk_score >= @minRisk', { minRisk: f.minRisk });
   if (f.missingFields) w.add("c.ivms101_outcome IN ('incomplete', 'invalid', 'unreadable')");
   if (f.sanctionsHit) w.add("c.screening_outcome IN ('potential_match', 'true_match')");
+  // potential_match: at least one hit without a disposition in force (a proposed true match included).
+  if (f.sanctionsAwaiting) w.add("c.screening_outcome = 'potential_match'");
+  if (f.travelRule?.length) w.add(`c.travel_rule_outcome IN (${f.travelRule.map((_, i) => `@travel${i}`).join(', ')})`, Object.fromEntries(f.travelRule.map((o, i) => [`travel${i}`, o])));
   if (f.slaBreached) {
     w.add(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`, {
       slaCutoff: new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString(),

@@ -1,3 +1,4 @@
+import { isPageEnd } from '../../src-shared/backend';
 import { readSse } from '../../src-shared/sse';
 import { readJsonLines } from '../input/json-lines';
 import { parseJsonBounded } from '../input/limits';
@@ -43,6 +44,7 @@ async function* boundedBody(res: Response, max: number, what: string): AsyncGene
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     seen += chunk.length;
     if (seen > max) {
+      // Only to stop the download: the size error below is what the caller sees.
       await res.body.cancel().catch(() => {});
       throw new BackendError(502, `${what} is larger than ${max} bytes`);
     }
@@ -113,14 +115,14 @@ export class BackendClient {
       return lines;
     });
     const last = read.pop();
-    let tail: { next?: unknown; hasMore?: unknown };
+    let tail: unknown;
     try {
-      tail = JSON.parse(last?.text ?? '') as { next?: unknown; hasMore?: unknown };
+      tail = JSON.parse(last?.text ?? '');
     } catch {
       // Without the page's closing line we cannot know how far it reached: retry the page later.
       throw new BackendError(502, 'the changes page has no readable closing line');
     }
-    if (typeof tail?.next !== 'number' || typeof tail.hasMore !== 'boolean') throw new BackendError(502, 'the changes page closes without next/hasMore');
+    if (!isPageEnd(tail)) throw new BackendError(502, 'the changes page closes without next/hasMore');
     const items: FeedItem[] = read.map(({ line, text, error, raw }) => {
       const cursorOf = () => {
         const c = /^\{"cursor":(\d+)/.exec(raw);

@@ -1,4 +1,5 @@
-import { randomUUID } from 'node:crypto';
+import { isPageEnd, type ChangeItem } from '../../src-shared/backend';
+import { createHash, randomUUID } from 'node:crypto';
 import { caseRecordSchema } from '../../src-shared/case';
 
 // `waybill conformance`: the contract's expectations, run against any backend an exchange builds.
@@ -35,10 +36,11 @@ export async function runConformance(url: string, token: string): Promise<Expect
     const res = await call(`/v1/changes?after=${after}&limit=${limit}`);
     must(res.status === 200, `answered ${res.status}`);
     must((res.headers.get('content-type') ?? '').includes('ndjson'), `content type is ${res.headers.get('content-type')}, not application/x-ndjson`);
-    const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    const end = lines.pop() as { next?: unknown; hasMore?: unknown } | undefined;
-    must(typeof end?.next === 'number' && typeof end.hasMore === 'boolean', 'the page does not end with {"next": n, "hasMore": bool}');
-    return { items: lines as { cursor: number; case: unknown }[], next: end!.next as number, hasMore: end!.hasMore as boolean };
+    const lines = (await res.text()).trim().split('\n').map((l): unknown => JSON.parse(l));
+    const end = lines.pop();
+    if (!isPageEnd(end)) throw new Error('the page does not end with {"next": n, "hasMore": bool}');
+    // The items are read as the contract's ChangeItem; each expectation checks what it relies on.
+    return { items: lines as ChangeItem[], next: end.next, hasMore: end.hasMore };
   };
 
   await expect('GET /v1/health answers 200 with {ok, cursor}', async () => {
@@ -79,6 +81,27 @@ export async function runConformance(url: string, token: string): Promise<Expect
     must(Array.isArray(fx.rates), 'fx-rates has no "rates" array');
     must(Array.isArray(vasps.vasps) && vasps.vasps.every((v) => typeof v.protocol === 'string'), 'vasps has no "vasps" array with protocols');
     return `${(fx.rates as unknown[]).length} rates, ${vasps.vasps!.length} VASPs`;
+  });
+  await expect('GET /v1/sanctions-lists (optional) names files whose bytes match their size and SHA-256', async () => {
+    const res = await call('/v1/sanctions-lists');
+    if (res.status === 404) return 'not offered (optional)';
+    must(res.status === 200, `answered ${res.status}`);
+    const b = (await res.json()) as { lists?: { source?: unknown; files?: { name?: unknown; size?: unknown; sha256?: unknown; href?: unknown }[] }[] };
+    must(Array.isArray(b.lists), 'no "lists" array');
+    let files = 0;
+    for (const l of b.lists!) {
+      must(typeof l.source === 'string' && Array.isArray(l.files) && l.files.length > 0, `a list without source or files: ${JSON.stringify(l).slice(0, 80)}`);
+      for (const f of l.files!) {
+        must(typeof f.href === 'string' && typeof f.sha256 === 'string' && typeof f.size === 'number', `${String(l.source)}: a file without href, size or sha256`);
+        const href = new URL(f.href as string, base + '/');
+        must(href.origin === new URL(base).origin, `${String(l.source)}/${String(f.name)} is served from another origin`);
+        const data = Buffer.from(await (await call(href.pathname + href.search)).arrayBuffer());
+        must(data.length === f.size, `${String(l.source)}/${String(f.name)}: ${data.length} bytes, not ${String(f.size)}`);
+        must(createHash('sha256').update(data).digest('hex') === f.sha256, `${String(l.source)}/${String(f.name)}: the SHA-256 differs from the one listed`);
+        files++;
+      }
+    }
+    return `${b.lists!.length} lists, ${files} files`;
   });
 
   // Decisions need a case nobody has decided: create one the way the exchange would.

@@ -7,6 +7,7 @@ import type { WritableDB } from '../store/db';
 import * as outbox from '../store/outbox';
 import { readSetting, writeSetting } from '../store/settings';
 import { BackendError, type BackendClient } from './client';
+import { backoffDelay, OUTBOX_BACKOFF } from '../platform/backoff';
 
 // The workstation's working copy follows the backend: pull the changes feed by cursor in pages
 // (each page, with its cursor, in one transaction), push the outbox with backoff until each entry is
@@ -137,8 +138,10 @@ export class SyncEngine {
     let body: unknown;
     try {
       body = await this.client.get(`/v1/reference/fx-rates${newest ? `?since=${encodeURIComponent(newest)}` : ''}`);
-    } catch {
-      return; // reference data is optional: the cases still sync
+    } catch (e) {
+      // Reference data is optional: the cases still sync.
+      this.log.info('sync.fx_rates_skipped', { error: errorCode(e) });
+      return;
     }
     const rates = ((body as { rates?: unknown[] }).rates ?? []).filter(
       (r): r is FxRate =>
@@ -204,9 +207,22 @@ export class SyncEngine {
   }
 
   private backoff(row: { id: number; attempts: number }, error: string) {
-    // Exponential with jitter, capped at five minutes.
-    const delay = Math.min(300_000, 1000 * 2 ** Math.min(row.attempts, 9)) * (0.75 + Math.random() * 0.5);
+    // row.attempts failed before this one: this is failure number attempts + 1.
+    const delay = backoffDelay(row.attempts + 1, OUTBOX_BACKOFF);
     outbox.retryLater(this.db(), row, error, new Date(Date.now() + delay).toISOString());
+  }
+
+  /**
+   * Pull or push now for an analyst's action, without failing it: offline, the work waits in the
+   * outbox and the status bar says so. The failure is logged with a code (never its message, which
+   * can carry a backend's text) so an operator can tell "offline" from a fault.
+   */
+  async tryNow(what: 'pull' | 'push', after: string): Promise<void> {
+    try {
+      await (what === 'pull' ? this.pull() : this.push());
+    } catch (e) {
+      this.log.warn(`sync.${what}_deferred`, { after, error: errorCode(e) });
+    }
   }
 
   /** Everything pending is due now (after an explicit "retry" or coming back online). */
@@ -233,9 +249,10 @@ export class SyncEngine {
       while (!this.stopped) {
         this.events = new AbortController();
         try {
-          await this.client.events(() => void this.pull().then(() => this.push()).catch(() => {}), this.events.signal);
-        } catch {
+          await this.client.events(() => void this.tryNow('pull', 'event').then(() => this.tryNow('push', 'event')), this.events.signal);
+        } catch (e) {
           // Offline or refused: the polling tick carries on; try the stream again shortly.
+          if (!this.stopped) this.log.info('sync.events_reconnect', { error: errorCode(e) });
         }
         if (!this.stopped) await new Promise((r) => setTimeout(r, 2000).unref());
       }
@@ -249,4 +266,16 @@ export class SyncEngine {
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([this.pulling, this.pushing]);
   }
+}
+
+/** A log-safe code for a failure: the HTTP status, the socket code, or the error's name; never its message. */
+export function errorCode(e: unknown): string {
+  if (e instanceof BackendError) return `http_${e.status}`;
+  if (!(e instanceof Error)) return 'unknown';
+  for (let err: unknown = e; err instanceof Error; err = err.cause) {
+    const code: unknown = Reflect.get(err, 'code');
+    if (typeof code === 'string' && /^[A-Z_]{2,40}$/.test(code)) return code;
+    if (err.cause === err) break;
+  }
+  return e.name;
 }

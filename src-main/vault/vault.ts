@@ -139,6 +139,7 @@ function unwrap(w: Wrap, kek: Buffer, additional: Buffer): Buffer | null {
     d.setAuthTag(Buffer.from(w.tagB64, 'base64'));
     return Buffer.concat([d.update(Buffer.from(w.ciphertextB64, 'base64')), d.final()]);
   } catch {
+    // The tag does not verify: the wrong passphrase (or an altered file). The caller refuses by name.
     return null;
   }
 }
@@ -314,6 +315,7 @@ export function deviceUnlockEnrolled(dataDir: string): boolean {
   try {
     return readVault(dataDir).deviceWrap !== undefined;
   } catch {
+    // No readable vault: nothing is enrolled (unlocking reports the vault's problem by name).
     return false;
   }
 }

@@ -7,6 +7,7 @@ import { DashboardScreen } from './screens/DashboardScreen';
 import { SettingsScreen } from './screens/SettingsScreen';
 import { ExportScreen } from './screens/ExportScreen';
 import { MailScreen } from './screens/MailScreen';
+import { SanctionsScreen } from './screens/SanctionsScreen';
 import { StatusBar } from './components/StatusBar';
 import { Nav, NAV_SHORTCUTS } from './components/Nav';
 
@@ -69,6 +70,8 @@ export function App() {
         <MailScreen />
       ) : view.name === 'exports' ? (
         <ExportScreen />
+      ) : view.name === 'sanctions' ? (
+        <SanctionsScreen />
       ) : (
         <QueueScreen />
       )}

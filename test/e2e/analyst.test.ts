@@ -199,6 +199,7 @@ describe('the analyst workstation in the browser', () => {
     await page.getByLabel(/^Your passphrase/).fill('bob-the-second-analyst');
     await page.getByLabel('Repeat your passphrase').fill('bob-the-second-analyst');
     await page.getByRole('button', { name: 'Set passphrase and sign in' }).click();
+    await page.getByRole('button', { name: /^Lock/ }).waitFor({ timeout: 30_000 }); // two Argon2id derivations, then the app
     await page.keyboard.press('Alt+5');
     await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are bob \(analyst\)/);
     // Bob proposes; Ana approves (she was enrolled before the proposal, and not by Bob).
@@ -229,6 +230,7 @@ describe('the analyst workstation in the browser', () => {
     await page.getByLabel(/^Your name/).fill('Ana');
     await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: /^Lock/ }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Alt+5');
     await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are Ana \(supervisor\)/);
   });

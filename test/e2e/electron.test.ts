@@ -39,11 +39,26 @@ describe('Electron shell', () => {
     const app = await electron.launch({
       executablePath: binary,
       args: [ROOT, '--no-sandbox'],
-      env: { ...process.env, WAYBILL_DATA_DIR: join(t.dir, 'data') } as Record<string, string>,
+      // A production build (electron-vite build) must ignore these (issue 17 point 11): the window still
+      // loads app://waybill/ (the DevTools half is proved by src-main/app/dev-overrides.test.ts).
+      env: {
+        ...process.env,
+        WAYBILL_DATA_DIR: join(t.dir, 'data'),
+        ELECTRON_RENDERER_URL: 'http://127.0.0.1:9/',
+        WAYBILL_DEVTOOLS: '1',
+      } as Record<string, string>,
     });
     try {
       const page = await app.firstWindow();
       expect(await page.title()).toBe('Waybill');
+      // Served from app://, with the CSP and nosniff as response headers (issue 17 point 10).
+      expect(page.url()).toBe('app://waybill/index.html');
+      const headers = await page.evaluate(async () => {
+        const r = await fetch('app://waybill/index.html');
+        return { csp: r.headers.get('content-security-policy'), nosniff: r.headers.get('x-content-type-options') };
+      });
+      expect(headers.csp).toContain("default-src 'none'");
+      expect(headers.nosniff).toBe('nosniff');
       const surface = await page.evaluate(() => ({
         keys: Object.keys((window as unknown as { waybill: object }).waybill).sort(),
         require: typeof (window as unknown as { require?: unknown }).require,

@@ -2,7 +2,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { parse } from 'yaml';
-import { describe, expect, it } from 'vitest';
+import openapiTS, { astToString } from 'openapi-typescript';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, expectTypeOf, it } from 'vitest';
+import type { BackendCase } from '../../src-shared/backend';
+import type { CaseRecord } from '../../src-shared/case';
 import { caseRecordSchema } from '../../src-shared/case';
 import { ROOT } from '../support/cli';
 
@@ -36,5 +40,15 @@ describe('the backend contract (resources/openapi.yaml)', () => {
         '/v1/exchange/cases/{caseId}/send_transaction',
       ].sort(),
     );
+  });
+
+  it('has generated types that match it (run `npm run gen:api` after changing the contract)', async () => {
+    const fresh = astToString(await openapiTS(pathToFileURL(join(ROOT, 'resources', 'openapi.yaml'))));
+    const committed = readFileSync(join(ROOT, 'src-shared', 'backend-api.ts'), 'utf8');
+    // Layout aside (a formatter may re-indent the file), the declarations must be the generator's.
+    const shape = (ts: string) => ts.replace(/\/\*\*[\s\S]*?\*\//g, '').replace(/\s+/g, '').replace(/"/g, "'").replace(/[,;]([}\])])/g, '$1');
+    expect(shape(committed)).toBe(shape(fresh));
+    // And the generated Case has the workstation's fields (checked by the typecheck).
+    expectTypeOf<keyof BackendCase>().toEqualTypeOf<keyof CaseRecord>();
   });
 });

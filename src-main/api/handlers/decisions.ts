@@ -2,6 +2,7 @@ import { AppError } from '../../../src-shared/result';
 import { decide } from '../../cases/decide';
 import { roster } from '../../team/roster';
 import { listAnalysts, proposalById, reviewProposal } from '../../cases/four-eyes';
+import { screeningStatus } from '../../screening/manage';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** Deciding a case, four eyes (proposals, their review) and the analysts who may approve. */
@@ -14,10 +15,13 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       ws.touch();
       const before = detail(caseId);
       if (!before.decidable.ok) throw new AppError('conflict', before.decidable.reason ?? 'This case cannot be decided now.');
+      // The freshness policy: no acceptance screened against a list older than it allows (docs/screening.md).
+      const stale = kind === 'accept' ? screeningStatus(db, ws.preferences).blocked : null;
+      if (stale) throw new AppError('conflict', stale);
       // The domain applies the four-eyes policy: a high-risk case gets a proposal, not a decision.
       const outcome = decide(db, { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor }, ws.decisionPolicy());
       // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
-      if (outcome.kind === 'decision') await ws.syncEngine()?.push().catch(() => 0);
+      if (outcome.kind === 'decision') await ws.syncEngine()?.tryNow('push', 'decision');
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },
@@ -34,7 +38,7 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<
         throw e;
       }
       reviewProposal(db, { proposalId, approver: proof, approve, note: note ?? null });
-      if (approve) await ws.syncEngine()?.push().catch(() => 0);
+      if (approve) await ws.syncEngine()?.tryNow('push', 'approval');
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },

@@ -59,7 +59,7 @@ export function mailHandlers({ ws, detail }: HandlerContext): AreaHandlers<
     },
     'mail.recordResponse': async ({ mailId, outcome, reason }) => {
       const caseId = recordResponse(ws.database(), { mailId, outcome, reason: reason ?? null, actor: ws.actor });
-      await ws.syncEngine()?.push().catch(() => 0);
+      await ws.syncEngine()?.tryNow('push', 'counterparty_response');
       return detail(caseId);
     },
     'mail.sync': async () => {

@@ -15,8 +15,8 @@ export function syncHandlers({ ws, detail }: HandlerContext): AreaHandlers<'sync
       const s = ws.syncEngine();
       if (!s) return notConfigured();
       s.retryNow();
-      await s.pull().catch(() => {});
-      await s.push().catch(() => {});
+      await s.tryNow('pull', 'sync_now');
+      await s.tryNow('push', 'sync_now');
       return s.status();
     },
     'conflicts.resolve': ({ conflictId, resolution }) => {

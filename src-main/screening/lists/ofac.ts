@@ -4,6 +4,7 @@ import { normalizeBirthDate } from '../normalize';
 import { ListFormatError, type ParsedList, type SanctionsEntry } from '../types';
 import { countryCode } from './countries';
 import { parseCsv } from './csv';
+import { checkListFileSize } from './xml';
 
 // OFAC's legacy CSV set: SDN.CSV (12 columns), ALT.CSV (aliases, 5), ADD.CSV (addresses, 6) and
 // SDN_COMMENTS.CSV (remarks that did not fit, 2). "-0-" means empty. File names in any case.
@@ -19,6 +20,7 @@ function find(dir: string, name: string, required: boolean): string | null {
 function rows(path: string | null, columns: number): { line: number; cells: string[] }[] {
   if (!path) return [];
   const name = path.split(/[\\/]/).pop() ?? path;
+  checkListFileSize(path, name);
   const recs = parseCsv(readFileSync(path, 'latin1'), name);
   for (const r of recs) {
     // OFAC pads the last line with a lone control character; tolerate an empty trailing record.
@@ -35,7 +37,7 @@ export function parseOfacCsv(dir: string): ParsedList {
   const alt = rows(find(dir, 'alt.csv', false), 5);
   const add = rows(find(dir, 'add.csv', false), 6);
   const comments = rows(find(dir, 'sdn_comments.csv', false), 2);
-  const entries = new Map<string, SanctionsEntry & { remarks: string }>();
+  const entries = new Map<string, SanctionsEntry & { remarks: string; birthPlaces: string[]; identifiers: NonNullable<SanctionsEntry['identifiers']>; postalAddresses: string[] }>();
   for (const { line, cells } of sdn) {
     const [id = '', name = '', type, program, , , , , , , , remarks] = cells.map((c) => c.trim());
     if (!NULL(name)) throw new ListFormatError(`SDN.CSV:${line}`, 'the name is empty');
@@ -48,6 +50,10 @@ export function parseOfacCsv(dir: string): ParsedList {
       countries: [],
       programs: (NULL(program) ?? '').split(/\] \[/).map((p) => p.replace(/[[\]]/g, '').trim()).filter(Boolean),
       addresses: [],
+      birthPlaces: [],
+      identifiers: [],
+      postalAddresses: [],
+      listedOn: null,
       remarks: NULL(remarks) ?? '',
     });
   }
@@ -64,6 +70,8 @@ export function parseOfacCsv(dir: string): ParsedList {
     const e = entries.get((cells[0] ?? '').trim());
     const c = countryCode(NULL(cells[4]));
     if (e && c && !e.countries.includes(c)) e.countries.push(c);
+    const line = [cells[2], cells[3], cells[4]].map(NULL).filter(Boolean).join(', ');
+    if (e && line && !e.postalAddresses.includes(line)) e.postalAddresses.push(line);
   }
   for (const e of entries.values()) {
     for (const m of e.remarks.matchAll(/DOB ([^;]+)/g)) {
@@ -79,9 +87,17 @@ export function parseOfacCsv(dir: string): ParsedList {
       const alias = m[1]?.trim();
       if (alias && !e.names.some((n) => n.toLowerCase() === alias.toLowerCase())) e.names.push(alias);
     }
+    for (const m of e.remarks.matchAll(/POB ([^;]+)/g)) {
+      const p = m[1]?.trim().replace(/\.$/, '');
+      if (p && !e.birthPlaces.includes(p)) e.birthPlaces.push(p);
+    }
+    // "Passport 1084010 (Egypt)", "National ID No. 3603251708570001", "Tax ID No. 80-0890696 (United States)".
+    for (const m of e.remarks.matchAll(/(Passport|National ID No\.|Tax ID No\.|Cedula No\.|C\.U\.R\.P\.|SSN|Registration Number|Identification Number|Company Number) ([^;(]+?)(?: \(([^)]+)\))?(?=;|\.?$)/g)) {
+      e.identifiers.push({ type: m[1]!, value: m[2]!.trim(), country: m[3]?.trim() ?? null });
+    }
     for (const m of e.remarks.matchAll(/Digital Currency Address - ([A-Z0-9]+) ([^;\s]+)/g)) {
       e.addresses.push({ chain: m[1] ?? '', address: m[2] ?? '' });
     }
   }
-  return { source: 'ofac', publishedAt: null, entries: [...entries.values()].map(({ remarks: _r, ...e }) => e) };
+  return { source: 'ofac', publishedAt: null, entries: [...entries.values()].map((e) => ({ ...e, remarks: e.remarks.trim() || null })) };
 }

@@ -3,12 +3,14 @@ import { normalizeBirthDate } from '../normalize';
 import { ListFormatError, type ParsedList, type SanctionsEntry } from '../types';
 import { countryCode } from './countries';
 import { parseCsv } from './csv';
+import { checkListFileSize } from './xml';
 
 // The UK (OFSI) consolidated list, CSV form: a "Last Updated" line, a header, then one row per name
 // (primary name or alias), grouped by "Group ID". Name 6 is the surname or the entity's name.
 
 export function parseUkCsv(path: string): ParsedList {
   const file = path.split(/[\\/]/).pop() ?? path;
+  checkListFileSize(path, file);
   const records = parseCsv(readFileSync(path, 'utf8'), file);
   let publishedAt: string | null = null;
   if (/^last updated$/i.test(records[0]?.cells[0]?.trim() ?? '')) {
@@ -33,7 +35,20 @@ export function parseUkCsv(path: string): ParsedList {
     const type = get('group type').toLowerCase();
     const e =
       groups.get(id) ??
-      ({ entryId: id, kind: type === 'individual' ? 'individual' : type === 'ship' ? 'vessel' : 'entity', names: [], birthDates: [], countries: [], programs: [], addresses: [] } as SanctionsEntry);
+      ({
+        entryId: id,
+        kind: type === 'individual' ? 'individual' : type === 'ship' ? 'vessel' : 'entity',
+        names: [],
+        birthDates: [],
+        countries: [],
+        programs: [],
+        addresses: [],
+        birthPlaces: [],
+        identifiers: [],
+        postalAddresses: [],
+        listedOn: null,
+        remarks: null,
+      } as SanctionsEntry);
     const primary = /primary/i.test(get('alias type'));
     if (!e.names.includes(name)) {
       if (primary) e.names.unshift(name);
@@ -42,6 +57,20 @@ export function parseUkCsv(path: string): ParsedList {
     const dob = normalizeBirthDate(get('dob').replace(/(\d{2})\/(\d{2})\/(\d{4})/, '$3-$2-$1'));
     if (dob && !e.birthDates.includes(dob)) e.birthDates.push(dob);
     for (const c of [countryCode(get('nationality')), countryCode(get('country'))]) if (c && !e.countries.includes(c)) e.countries.push(c);
+    const add = <T>(xs: T[] | undefined, v: T, same: (a: T) => boolean) => {
+      if (xs && !xs.some(same)) xs.push(v);
+    };
+    const pob = [get('town of birth'), get('country of birth')].filter(Boolean).join(', ');
+    if (pob) add(e.birthPlaces, pob, (x) => x === pob);
+    const addr = ['address 1', 'address 2', 'address 3', 'address 4', 'address 5', 'address 6', 'post/zip code', 'country'].map(get).filter(Boolean).join(', ');
+    if (addr && ['address 1', 'address 2', 'post/zip code'].some((k) => get(k))) add(e.postalAddresses, addr, (x) => x === addr);
+    for (const [col, type, detail] of [['passport number', 'Passport', 'passport details'], ['national identification number', 'National identification', 'national identification details']] as const) {
+      const v = get(col);
+      if (v) add(e.identifiers, { type: get(detail) ? `${type} (${get(detail)})` : type, value: v, country: null }, (x) => x.value === v);
+    }
+    const listed = /(\d{2})\/(\d{2})\/(\d{4})/.exec(get('listed on'));
+    if (listed && !e.listedOn) e.listedOn = `${listed[3]}-${listed[2]}-${listed[1]}`;
+    if (get('other information') && !e.remarks) e.remarks = get('other information');
     const regime = get('regime');
     if (regime && !e.programs.includes(regime)) e.programs.push(regime);
     groups.set(id, e);

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { normalizeBirthDate } from '../normalize';
 import { ListFormatError, type ParsedList, type SanctionsEntry } from '../types';
 import { countryCode } from './countries';
-import { list, parseXml, text } from './xml';
+import { checkListFileSize, list, parseXml, text } from './xml';
 
 // The UN Security Council Consolidated List (XML): INDIVIDUALS/INDIVIDUAL and ENTITIES/ENTITY.
 
@@ -10,7 +10,11 @@ type Node = Record<string, unknown>;
 
 export function parseUnXml(path: string): ParsedList {
   const file = path.split(/[\\/]/).pop() ?? path;
-  const doc = parseXml(readFileSync(path, 'utf8'), file, ['INDIVIDUAL', 'ENTITY', 'INDIVIDUAL_ALIAS', 'ENTITY_ALIAS', 'INDIVIDUAL_DATE_OF_BIRTH', 'NATIONALITY', 'VALUE', 'INDIVIDUAL_ADDRESS', 'ENTITY_ADDRESS']);
+  checkListFileSize(path, file);
+  const doc = parseXml(readFileSync(path, 'utf8'), file, [
+    'INDIVIDUAL', 'ENTITY', 'INDIVIDUAL_ALIAS', 'ENTITY_ALIAS', 'INDIVIDUAL_DATE_OF_BIRTH', 'NATIONALITY', 'VALUE', 'INDIVIDUAL_ADDRESS', 'ENTITY_ADDRESS',
+    'INDIVIDUAL_PLACE_OF_BIRTH', 'INDIVIDUAL_DOCUMENT',
+  ]);
   const root = doc.CONSOLIDATED_LIST as Node | undefined;
   if (!root) throw new ListFormatError(file, 'no CONSOLIDATED_LIST element: not the UN consolidated list');
   const entries: SanctionsEntry[] = [];
@@ -39,11 +43,34 @@ export function parseUnXml(path: string): ParsedList {
       const c = countryCode(text(v));
       if (c && !countries.includes(c)) countries.push(c);
     }
+    const postalAddresses: string[] = [];
     for (const a of list((kind === 'individual' ? n.INDIVIDUAL_ADDRESS : n.ENTITY_ADDRESS) as Node[] | undefined)) {
       const c = countryCode(text(a.COUNTRY));
       if (c && !countries.includes(c)) countries.push(c);
+      const line = ['STREET', 'CITY', 'STATE_PROVINCE', 'ZIP_CODE', 'COUNTRY'].map((k) => text(a[k])).filter(Boolean).join(', ');
+      const note = text(a.NOTE);
+      if (line) postalAddresses.push(note ? `${line} (${note})` : line);
     }
-    entries.push({ entryId: id, kind, names, birthDates, countries, programs: [text(n.UN_LIST_TYPE) ?? ''].filter(Boolean), addresses: [] });
+    const birthPlaces = list(n.INDIVIDUAL_PLACE_OF_BIRTH as Node[] | undefined)
+      .map((b) => ['CITY', 'STATE_PROVINCE', 'COUNTRY'].map((k) => text(b[k])).filter(Boolean).join(', '))
+      .filter(Boolean);
+    const identifiers = list(n.INDIVIDUAL_DOCUMENT as Node[] | undefined)
+      .filter((d) => text(d.NUMBER))
+      .map((d) => ({ type: text(d.TYPE_OF_DOCUMENT) ?? 'document', value: text(d.NUMBER)!, country: text(d.ISSUING_COUNTRY) }));
+    entries.push({
+      entryId: id,
+      kind,
+      names,
+      birthDates,
+      countries,
+      programs: [text(n.UN_LIST_TYPE) ?? ''].filter(Boolean),
+      addresses: [],
+      birthPlaces,
+      identifiers,
+      postalAddresses,
+      listedOn: text(n.LISTED_ON),
+      remarks: text(n.COMMENTS1),
+    });
   };
   individuals.forEach((n, i) => read(n, i, 'individual'));
   organisations.forEach((n, i) => read(n, i, 'entity'));

@@ -6,6 +6,7 @@ const ITEMS: { view: View; label: string; key: string }[] = [
   { view: { name: 'mail' }, label: 'Mail', key: '3' },
   { view: { name: 'exports' }, label: 'Exports', key: '4' },
   { view: { name: 'settings' }, label: 'Settings', key: '5' },
+  { view: { name: 'sanctions' }, label: 'Sanctions', key: '6' },
 ];
 
 export function Nav() {

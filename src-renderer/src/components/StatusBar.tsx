@@ -1,7 +1,7 @@
 import { useApp } from '../state/app-store';
 
 export function StatusBar() {
-  const { status, lock, busy, rules, sync, client } = useApp();
+  const { status, lock, busy, rules, sync, client, screening, navigate } = useApp();
   if (!status) return null;
   const unlocked = status.vault === 'unlocked';
   return (
@@ -38,6 +38,11 @@ export function StatusBar() {
         </span>
       )}
       {rules && <span className="muted">Rules: {rules.jurisdictions} jurisdictions</span>}
+      {unlocked && screening && (screening.blocked ?? screening.warning) && (
+        <button type="button" className="pill warn small-button" role="status" data-testid="screening-freshness" title={screening.blocked ?? screening.warning ?? undefined} onClick={() => navigate({ name: 'sanctions' })}>
+          {screening.blocked ? 'Sanctions lists too old: acceptance blocked' : screening.warning}
+        </button>
+      )}
       <span className="spacer" />
       {unlocked && (
         <button type="button" onClick={() => void lock()} disabled={busy} aria-keyshortcuts="Control+L">

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react';
 import type { Dashboard } from '../../../src-shared/contract';
 import { RateBars, StackedBars } from '../components/charts';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { count, STATUS_LABEL, time } from '../format';
+import { count, STATUS_LABEL, time, TRAVEL_LABEL } from '../format';
 import { asError, useApp } from '../state/app-store';
 import { useQueue } from '../state/queue-store';
 
@@ -81,6 +81,19 @@ export function DashboardScreen() {
                       <td className="num">{w.rejectionRate === null ? '—' : `${Math.round(w.rejectionRate * 100)} %`}</td>
                     </tr>
                   ))}
+              </tbody>
+            </table>
+          </section>
+          <section className="panel" aria-labelledby="tr-h">
+            <h3 id="tr-h">Cases by Travel Rule outcome</h3>
+            <table className="grid compact" data-testid="by-travel-rule">
+              <tbody>
+                {(data.byTravelRule ?? []).map((s) => (
+                  <tr key={s.outcome ?? 'none'} className={s.outcome === 'prohibited' ? 'bad' : undefined}>
+                    <td>{s.outcome ? (TRAVEL_LABEL[s.outcome] ?? s.outcome) : 'Not evaluated yet'}</td>
+                    <td className="num">{count(s.count)}</td>
+                  </tr>
+                ))}
               </tbody>
             </table>
           </section>

@@ -2,6 +2,7 @@ import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react'
 import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { CASE_STATUSES, QUEUE_SORT_COLUMNS, type CaseSummary, type QueueFilter, type QueueSortColumn } from '../../../src-shared/domain';
+import { TRAVEL_RULE_OUTCOMES, type TravelRuleOutcome } from '../../../src-shared/checks';
 import { useApp } from '../state/app-store';
 import { useQueue } from '../state/queue-store';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -79,7 +80,7 @@ function FilterBar() {
       </select>
     </div>
   );
-  const toggle = (label: string, key: 'missingFields' | 'sanctionsHit' | 'slaBreached') => (
+  const toggle = (label: string, key: 'missingFields' | 'sanctionsHit' | 'sanctionsAwaiting' | 'slaBreached') => (
     <label className="filter check-filter">
       <input type="checkbox" checked={filter[key] === true} onChange={(e) => void setFilter({ [key]: e.target.checked || undefined })} />
       {label}
@@ -117,9 +118,11 @@ function FilterBar() {
       {select('Counterparty', 'f-counterparty', filter.counterpartyVaspId, (facets?.counterparties ?? []).map((c) => [c.vaspId, c.name]), (v) => void setFilter({ counterpartyVaspId: v }))}
       {select('Asset', 'f-asset', filter.asset, (facets?.assets ?? []).map((a) => [a, a]), (v) => void setFilter({ asset: v }))}
       {select('Risk', 'f-risk', filter.minRisk?.toString(), [['50', '50 and above'], ['70', '70 and above'], ['90', '90 and above']], (v) => void setFilter({ minRisk: v ? Number(v) : undefined }))}
+      {select('Travel Rule', 'f-travel', filter.travelRule?.length === 1 ? filter.travelRule[0] : undefined, TRAVEL_RULE_OUTCOMES.map((o) => [o, TRAVEL_LABEL[o] ?? o]), (v) => void setFilter({ travelRule: v ? [v as TravelRuleOutcome] : undefined }))}
       {select('Analyst', 'f-analyst', filter.assignedTo, [['unassigned', 'Unassigned'], ...(facets?.analysts ?? []).map((a): [string, string] => [a, a])], (v) => void setFilter({ assignedTo: v }))}
       {toggle('Missing fields', 'missingFields')}
       {toggle('Sanctions hits', 'sanctionsHit')}
+      {toggle('Hit awaiting disposition', 'sanctionsAwaiting')}
       {toggle('SLA breached', 'slaBreached')}
       <span className="spacer" />
       <div className="filter">

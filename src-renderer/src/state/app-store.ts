@@ -1,9 +1,9 @@
 import { create } from 'zustand';
-import type { AppStatus, CaseDetail, Events, ExportJob, InputOf, QueueFacets, RulesStatus, SavedView, Settings } from '../../../src-shared/contract';
+import type { AppStatus, CaseDetail, Events, ExportJob, InputOf, QueueFacets, RulesStatus, SavedView, ScreeningStatusView, Settings } from '../../../src-shared/contract';
 import { ApiError, type Client } from '../api/client';
 import { useQueue } from './queue-store';
 
-export type View = { name: 'queue' } | { name: 'case'; id: string } | { name: 'dashboard' } | { name: 'mail' } | { name: 'exports' } | { name: 'settings' };
+export type View = { name: 'queue' } | { name: 'case'; id: string } | { name: 'dashboard' } | { name: 'mail' } | { name: 'exports' } | { name: 'settings' } | { name: 'sanctions' };
 
 interface AppState {
   client: Client | null;
@@ -14,6 +14,8 @@ interface AppState {
   lockedReason: 'manual' | 'idle' | null;
   rules: RulesStatus | null;
   sync: Events['sync.status'] | null;
+  /** The sanctions lists in force and their freshness (the Sanctions screen, the status bar's warning). */
+  screening: ScreeningStatusView | null;
   view: View;
   settings: Settings | null;
   facets: QueueFacets | null;
@@ -70,6 +72,7 @@ export const useApp = create<AppState>((set, get) => {
     await useQueue.getState().refresh();
     const [sync, settings, views, jobs] = await Promise.all([c.call('sync.status', {}), c.call('settings.get', {}), c.call('views.list', {}), c.call('export.jobs', {})]);
     set({ sync, settings, views, jobs });
+    void c.call('screening.status', {}).then((screening) => set({ screening }), () => {});
     void c.call('cases.facets', {}).then((facets) => set({ facets }), () => {});
   };
   const forget = () => {
@@ -86,6 +89,7 @@ export const useApp = create<AppState>((set, get) => {
     lockedReason: null,
     rules: null,
     sync: null,
+    screening: null,
     view: { name: 'queue' },
     settings: null,
     facets: null,
@@ -115,6 +119,7 @@ export const useApp = create<AppState>((set, get) => {
         if (v.name === 'case') void c.call('cases.get', { id: v.id }).then((detail) => set({ detail }), () => {});
       });
       c.on('sync.status', (sync) => set({ sync }));
+      c.on('screening.changed', () => void c.call('screening.status', {}).then((screening) => set({ screening }), () => {}));
       c.on('export.progress', (job) => set((s) => ({ jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)] })));
       await run(async () => {
         const [status, rules] = await Promise.all([c.call('app.status', {}), c.call('rules.status', {})]);

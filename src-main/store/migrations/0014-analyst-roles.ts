@@ -4,8 +4,8 @@ import type { Migration } from './index';
 // with a passphrase verifier) become active analysts and keep their verifier until they approve once,
 // when they get a key slot of their own. A removed analyst's row stays, so the names in the audit trail
 // keep meaning one person: a name is never reused.
-export const migration0012: Migration = {
-  version: 12,
+export const migration0014: Migration = {
+  version: 14,
   name: 'analysts have roles and a state (invited, active, removed)',
   up(db) {
     db.exec(`

@@ -1,0 +1,355 @@
+import { AppError } from '../../src-shared/result';
+import { canonicalJson } from '../audit/canonical-json';
+import type { ReadableDB } from '../store/db';
+import { csvRow } from './csv';
+import { ReportPdf } from './report-pdf';
+import {
+  auditRecord,
+  caseRecord,
+  CASE_COLUMNS,
+  CASES_CSV_HEADER,
+  casesCsvRow,
+  CHECK_COLUMNS,
+  correspondenceRecord,
+  DECISION_COLUMNS,
+  decisionCsvRow,
+  DECISIONS_CSV_HEADER,
+  evaluationRecord,
+  groupBy,
+  MESSAGE_COLUMNS,
+  PURGED_CSV_HEADER,
+  purgedCsvRow,
+  reportCase,
+  TOMBSTONE_COLUMNS,
+  type AttachmentRow,
+  type AuditRow,
+  type CaseRow,
+  type CheckRow,
+  type DecisionRow,
+  type MailSummaryRow,
+  type MessageRow,
+  type TombstoneRow,
+} from './rows';
+import { selectionWhere, type ExportSelection } from './selection';
+import type { ZipBundleWriter } from './zip-writer';
+
+// The bundle's files, one writer each, in the order they are written. Every writer reads the same
+// snapshot (createExport holds one read transaction) through the typed queries of BundleSource.
+
+const PAGE = 500;
+
+export type Phase = 'cases.csv' | 'cases.jsonl' | 'decisions.csv' | 'evaluations.jsonl' | 'correspondence.jsonl' | 'attachments' | 'purged.csv' | 'audit.jsonl' | 'report.pdf' | 'signing';
+
+export interface Counts {
+  cases: number;
+  decisions: number;
+  evaluations: number;
+  messages: number;
+  attachments: number;
+  purged: number;
+  auditEvents: number;
+}
+
+export type AuditRange = { fromSeq: number; toSeq: number; prevHashOfFirst: string; lastHash: string } | null;
+
+type Params = Record<string, unknown>;
+const inList = (n: number) => Array.from({ length: n }, () => '?').join(',');
+
+/** The selection's rows, read a page at a time, with progress and cancellation between pages. */
+export class BundleSource {
+  readonly where: { sql: string; params: Params };
+  readonly total: number;
+  readonly counts: Counts;
+  private readonly page;
+
+  constructor(
+    readonly db: ReadableDB,
+    readonly selection: ExportSelection,
+    private readonly signal: AbortSignal | undefined,
+    readonly progress: (phase: Phase, done: number, total: number) => void,
+  ) {
+    this.where = selectionWhere(selection);
+    this.total = db.prepare<Params, { n: number }>(`SELECT count(*) AS n FROM cases c WHERE ${this.where.sql}`).get(this.where.params)?.n ?? 0;
+    this.counts = { cases: this.total, decisions: 0, evaluations: 0, messages: 0, attachments: 0, purged: 0, auditEvents: 0 };
+    this.page = db.prepare<Params, CaseRow>(
+      `SELECT ${CASE_COLUMNS} FROM cases c LEFT JOIN legal_holds h ON h.case_id = c.id
+       WHERE ${this.where.sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
+    );
+  }
+
+  checkAbort(): void {
+    if (this.signal?.aborted) throw new AppError('cancelled', 'The export was cancelled.');
+  }
+
+  /** Every case pass walks the selection in id order, a page at a time. */
+  async eachPage(phase: Phase, fn: (rows: CaseRow[]) => Promise<void>): Promise<void> {
+    let after = '';
+    let done = 0;
+    this.progress(phase, done, this.total);
+    for (;;) {
+      this.checkAbort();
+      const rows = this.page.all({ ...this.where.params, after });
+      const last = rows.at(-1);
+      if (!last) break;
+      await fn(rows);
+      done += rows.length;
+      after = last.id;
+      this.progress(phase, done, this.total);
+    }
+  }
+
+  decisionsFor(rows: readonly CaseRow[]): DecisionRow[] {
+    return this.db.prepare<string[], DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, decided_at, id`).all(...rows.map((r) => r.id));
+  }
+
+  checksFor(rows: readonly CaseRow[]): CheckRow[] {
+    return this.db.prepare<string[], CheckRow>(`SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, check_name`).all(...rows.map((r) => r.id));
+  }
+
+  mailFor(rows: readonly CaseRow[]): MailSummaryRow[] {
+    return this.db
+      .prepare<string[], MailSummaryRow>(
+        `SELECT case_id, direction, subject, state, coalesce(sent_at, received_at, created_at) AS at FROM mail_messages WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, created_at, id`,
+      )
+      .all(...rows.map((r) => r.id));
+  }
+}
+
+/** The report's summary figures, tallied during the first pass (GROUP BY over a million rows sorts in memory). */
+export class Tally {
+  readonly status = new Map<string, number>();
+  readonly direction = new Map<string, number>();
+  readonly travel_rule = new Map<string, number>();
+  readonly ivms101 = new Map<string, number>();
+  readonly screening = new Map<string, number>();
+
+  static bump(m: Map<string, number>, k: string | undefined | null): void {
+    m.set(k ?? '(none)', (m.get(k ?? '(none)') ?? 0) + 1);
+  }
+}
+
+/** cases.csv: one row per case, what a spreadsheet user needs; the checks' outcomes inline. */
+export async function writeCasesCsv(src: BundleSource, zip: ZipBundleWriter, tally: Tally): Promise<void> {
+  const f = zip.entry('cases.csv');
+  await f.text(csvRow(CASES_CSV_HEADER));
+  await src.eachPage('cases.csv', async (rows) => {
+    const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
+    for (const r of rows) {
+      const outcome = (name: string) => (checks.get(r.id) ?? []).find((k) => k.check_name === name)?.outcome;
+      Tally.bump(tally.status, r.status);
+      Tally.bump(tally.direction, r.direction);
+      Tally.bump(tally.travel_rule, outcome('travel_rule'));
+      Tally.bump(tally.ivms101, outcome('ivms101'));
+      Tally.bump(tally.screening, outcome('screening'));
+      await f.text(csvRow(casesCsvRow(r, outcome)));
+    }
+  });
+  await f.end();
+}
+
+/** cases.jsonl: the full record, IVMS101 payload and backend AML results as received. */
+export async function writeCasesJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+  const f = zip.entry('cases.jsonl');
+  await src.eachPage('cases.jsonl', async (rows) => {
+    for (const r of rows) await f.text(canonicalJson(caseRecord(r)) + '\n');
+  });
+  await f.end();
+}
+
+/** decisions.csv: every decision on a selected case, with who, when, why, and whether it reached the backend. */
+export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+  const f = zip.entry('decisions.csv');
+  await f.text(csvRow(DECISIONS_CSV_HEADER));
+  await src.eachPage('decisions.csv', async (rows) => {
+    for (const d of src.decisionsFor(rows)) {
+      src.counts.decisions++;
+      await f.text(csvRow(decisionCsvRow(d)));
+    }
+  });
+  await f.end();
+}
+
+/** evaluations.jsonl: each stored check with its full result (rule versions, FX rate and time, hits). */
+export async function writeEvaluationsJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+  const f = zip.entry('evaluations.jsonl');
+  await src.eachPage('evaluations.jsonl', async (rows) => {
+    for (const k of src.checksFor(rows)) {
+      src.counts.evaluations++;
+      await f.text(canonicalJson(evaluationRecord(k)) + '\n');
+    }
+  });
+  await f.end();
+}
+
+/**
+ * correspondence.jsonl: every e-mail on a selected case, both directions, as stored, with each
+ * attachment's name, type, size and SHA-256. The attachments follow as attachments/<sha256>, one
+ * file per distinct content: the name is the hash, so each is checked by its own name too.
+ */
+export async function writeCorrespondence(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+  const { db, where, counts } = src;
+  const f = zip.entry('correspondence.jsonl');
+  const page = db.prepare<Params, MessageRow>(
+    `SELECT ${MESSAGE_COLUMNS} FROM mail_messages m JOIN cases c ON c.id = m.case_id WHERE ${where.sql} AND m.id > @after ORDER BY m.id LIMIT ${PAGE}`,
+  );
+  let after = 0;
+  src.progress('correspondence.jsonl', 0, 0);
+  for (;;) {
+    src.checkAbort();
+    const messages = page.all({ ...where.params, after });
+    const last = messages.at(-1);
+    if (!last) break;
+    const attachments = groupBy(
+      db
+        .prepare<number[], AttachmentRow>(
+          `SELECT message_id, filename, content_type, size, sha256, content IS NOT NULL AS stored FROM mail_attachments WHERE message_id IN (${inList(messages.length)}) ORDER BY message_id, id`,
+        )
+        .all(...messages.map((m) => m.id)),
+      (a) => a.message_id,
+    );
+    for (const m of messages) {
+      counts.messages++;
+      await f.text(canonicalJson(correspondenceRecord(m, attachments.get(m.id) ?? [])) + '\n');
+    }
+    after = last.id;
+    src.progress('correspondence.jsonl', counts.messages, 0);
+  }
+  await f.end();
+
+  // Hashes a page at a time (no content in the sort), then each content by its row id: one
+  // attachment (up to the 10 MB limit) in memory at a time.
+  const hashes = db.prepare<Params, { sha256: string; id: number }>(
+    `SELECT a.sha256, min(a.id) AS id FROM mail_attachments a JOIN mail_messages m ON m.id = a.message_id JOIN cases c ON c.id = m.case_id
+     WHERE ${where.sql} AND a.content IS NOT NULL AND a.sha256 > @after GROUP BY a.sha256 ORDER BY a.sha256 LIMIT ${PAGE}`,
+  );
+  const content = db.prepare<[number], { content: Buffer }>('SELECT content FROM mail_attachments WHERE id = ?');
+  let lastHash = '';
+  for (;;) {
+    const batch = hashes.all({ ...where.params, after: lastHash });
+    const last = batch.at(-1);
+    if (!last) break;
+    for (const a of batch) {
+      src.checkAbort();
+      const row = content.get(a.id);
+      if (!row) throw new AppError('internal', `Attachment ${a.sha256} vanished during the export.`);
+      await zip.addBuffer(`attachments/${a.sha256}`, row.content);
+      counts.attachments++;
+      src.progress('attachments', counts.attachments, 0);
+    }
+    lastHash = last.sha256;
+  }
+}
+
+/** purged.csv: cases in the range whose personal data was removed at the end of their retention. */
+export async function writePurgedCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+  const f = zip.entry('purged.csv');
+  src.progress('purged.csv', 0, 0);
+  await f.text(csvRow(PURGED_CSV_HEADER));
+  // The tombstone keeps the columns the selection filters on, under the same names.
+  const tw = src.where.sql.replace(/c\.status/g, 't.status').replace(/c\./g, 't.');
+  for (const t of src.db.prepare<Params, TombstoneRow>(`SELECT ${TOMBSTONE_COLUMNS} FROM retention_tombstones t WHERE ${tw} ORDER BY case_id`).iterate(src.where.params)) {
+    src.counts.purged++;
+    f.writeNow(Buffer.from(csvRow(purgedCsvRow(t))));
+  }
+  await f.end();
+}
+
+/**
+ * audit.jsonl: a contiguous stretch of the hash chain, from the first event about a selected case
+ * to the newest event. Events about other cases keep their header and payload digest (so every
+ * link can be checked) but not their payload.
+ */
+export async function writeAuditJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<AuditRange> {
+  const { db, where, counts } = src;
+  let audit: AuditRange = null;
+  const f = zip.entry('audit.jsonl');
+  const headSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM audit_events').get()?.seq ?? null;
+  const firstSeq = db.prepare<Params, { seq: number | null }>(`SELECT min(e.seq) AS seq FROM audit_events e JOIN cases c ON c.id = e.case_id WHERE ${where.sql}`).get(where.params)?.seq ?? null;
+  if (headSeq !== null) {
+    const fromSeq = firstSeq ?? headSeq;
+    const stmt = db.prepare<Params, AuditRow>(
+      `SELECT e.seq, e.at, e.actor, e.action, e.case_id AS caseId, e.payload, e.payload_digest AS payloadDigest, e.prev_hash AS prevHash, e.hash,
+              (e.case_id IS NULL OR EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id AND ${where.sql})) AS included
+       FROM audit_events e WHERE e.seq >= @after AND e.seq <= @to ORDER BY e.seq LIMIT 2000`,
+    );
+    let after = fromSeq;
+    let prevHashOfFirst = '';
+    let lastHash = '';
+    const total = headSeq - fromSeq + 1;
+    src.progress('audit.jsonl', 0, total);
+    for (;;) {
+      src.checkAbort();
+      const rows = stmt.all({ ...where.params, after, to: headSeq });
+      const last = rows.at(-1);
+      if (!last) break;
+      for (const e of rows) {
+        if (!prevHashOfFirst) prevHashOfFirst = e.prevHash;
+        lastHash = e.hash;
+        counts.auditEvents++;
+        await f.text(canonicalJson(auditRecord(e)) + '\n');
+      }
+      after = last.seq + 1;
+      src.progress('audit.jsonl', counts.auditEvents, total);
+    }
+    audit = { fromSeq, toSeq: headSeq, prevHashOfFirst, lastHash };
+  }
+  await f.end();
+  return audit;
+}
+
+export interface ReportHeader {
+  now: Date;
+  software: { name: string; version: string };
+  fingerprint: string;
+  homeJurisdiction: string;
+}
+
+/** report.pdf: summary figures, then one section per case. */
+export async function writeReportPdf(src: BundleSource, zip: ZipBundleWriter, tally: Tally, h: ReportHeader): Promise<void> {
+  const pdf = new ReportPdf(zip.entry('report.pdf'), { title: 'Waybill audit export', createdAt: h.now });
+  const s = src.selection;
+  pdf.heading('Waybill audit export');
+  pdf.table([
+    ['Created', h.now.toISOString()],
+    ['Software', `${h.software.name} ${h.software.version}`],
+    ['Workstation key', h.fingerprint],
+    ['Home jurisdiction', h.homeJurisdiction],
+    ['Transfers from', `${s.from} to ${s.to} (UTC, inclusive)`],
+    ['Counterparty jurisdiction', s.jurisdiction ?? 'all'],
+    ['Direction', s.direction ?? 'all'],
+    ['Status', s.status ?? 'all'],
+  ]);
+  pdf.line(
+    'manifest.json, signed in manifest.sig, is the authoritative record of this bundle; this report is a readable view of the same data (free-text notes are shortened here; decisions.csv holds them in full).',
+    { gap: 0.5, wrap: true },
+  );
+  pdf.heading('Summary');
+  const n = (x: number) => x.toLocaleString('en-US');
+  const rowsOf = (m: Map<string, number>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]): [string, string] => [k.replace(/_/g, ' '), n(v)]);
+  pdf.table([
+    ['Cases', n(src.total)],
+    ['Decisions', n(src.counts.decisions)],
+    ['Purged at end of retention', n(src.counts.purged)],
+  ]);
+  pdf.line('By status', { bold: true });
+  pdf.table(rowsOf(tally.status));
+  pdf.line('By direction', { bold: true });
+  pdf.table(rowsOf(tally.direction));
+  for (const [name, label] of [
+    ['travel_rule', 'Travel Rule evaluation'],
+    ['ivms101', 'IVMS101 validation'],
+    ['screening', 'Sanctions screening'],
+  ] as const) {
+    pdf.line(label, { bold: true });
+    pdf.table(rowsOf(tally[name]));
+  }
+  pdf.heading('Cases');
+  await src.eachPage('report.pdf', async (rows) => {
+    const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
+    const decisions = groupBy(src.decisionsFor(rows), (d) => d.case_id);
+    const mail = groupBy(src.mailFor(rows), (m) => m.case_id);
+    for (const r of rows) pdf.caseSection(reportCase(r, checks.get(r.id) ?? [], decisions.get(r.id) ?? [], mail.get(r.id) ?? []));
+    await pdf.drained();
+  });
+  await pdf.end();
+}

@@ -1,11 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
-// Tests that take more than ~20 s on a 2-core machine (each measured alone with --reporter=verbose;
-// docs/testing.md has the figures). They run in the `integration` project so `npm run test:unit`
-// stays a quick loop; `npm test` runs every project.
+// Tests that take more than ~20 s alone (measured one file at a time with --reporter=verbose, as CPU
+// seconds: user + sys of vitest and everything it spawns, which is what a quiet 2-core machine waits
+// for). They run in the `integration` project so `npm run test:unit` stays a quick loop; `npm test`
+// runs every project. Figures from 29 Nov 2026, in CPU seconds.
 const SLOW = [
   'test/integration/**/*.test.ts', // the 10,000-case sync, the 20-kill test, conformance against a live backend
   'src-main/screening/quality.test.ts', // every name and alias of the real OFAC list
+  'src-main/cli/cli.test.ts', // 40 s: the real binary (tsx), 1,000-line import
+  'src-main/cli/ivms101.test.ts', // 39 s: the real binary, one process per payload
+  'src-main/cli/hostile-input.test.ts', // 29 s: the real binary against hostile files
+  'src-main/cli/rules.test.ts', // 24 s: the real binary
+  'src-main/retention/purge.test.ts', // 22 s: purges over a generated store, and through the CLI
+  'src-main/export/export.test.ts', // 21 s: full signed bundles, PDF text, OpenSSL, the CLI
 ];
 
 export default defineConfig({

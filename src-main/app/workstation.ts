@@ -8,7 +8,7 @@ import { casePage } from '../store/cases';
 import { dbRates } from '../rules/fx';
 import type { ScreeningIndex } from '../screening/search';
 import { ScreeningService } from '../screening/service';
-import { fetchDue } from '../screening/apply';
+import { fetchDue } from './screening-lists';
 import { BackendClient } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
 import { defaultRulePack } from '../rules/pack';
@@ -61,7 +61,7 @@ import { issueApproverProof, type VerifiedApprover } from '../team/approver';
 import { ensureDataDir } from '../platform/data-dir';
 import { EventBus } from '../platform/events';
 import { silentLogger, type Logger } from '../platform/log';
-import { readPreferences, writePreferences, type Preferences } from './preferences';
+import { readPreferences, writePreferences, type Preferences } from '../platform/preferences';
 
 export const WAYBILL_VERSION = '0.1.0';
 

@@ -1,5 +1,6 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { evaluateCompleteness, ruleSetsFor } from '../ivms101/completeness';
+import { evaluateCompleteness } from '../ivms101/completeness';
+import { ruleSetsFor } from '../rules/rule-sets';
 import { defaultRulePack } from '../rules/pack';
 import { readIvms101Text } from '../ivms101/engine';
 import { writeEdition } from '../ivms101/model';

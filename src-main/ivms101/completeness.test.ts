@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { defaultRulePack } from '../rules/pack';
-import { evaluateCompleteness, ruleSetsFor } from './completeness';
+import { ruleSetsFor } from '../rules/rule-sets';
+import { evaluateCompleteness } from './completeness';
 import type { Ivms101Model } from './model';
 import type { Edition } from './schema';
 import { validModel } from '../../test/support/ivms101-payloads';

@@ -1,5 +1,3 @@
-import Decimal from 'decimal.js';
-import { ruleInForce, type RulePack, type Tier } from '../rules/pack';
 import type { Ivms101Model, Person } from './model';
 import type { Edition } from './schema';
 import type { CompletenessResult, DataItem as Item, MissingItem, Side } from '../../src-shared/checks';
@@ -12,12 +10,29 @@ export type { CompletenessResult, MissingItem, Side };
 // alternatives; an alternative is a set of data items that must all be present. The missing list
 // is what a repair request or an e-mail to the counterparty asks for.
 
+/** One requirement: satisfied by any one of its alternatives, each a set of data items all present. */
+export interface Requirement {
+  id: string;
+  label: string;
+  anyOf: Item[][];
+}
+
+/**
+ * A tier's requirements, as completeness reads them. The rule pack's tiers (rules/pack.ts) have this
+ * shape; it is written here so the IVMS101 engine does not import the rules that sit above it.
+ */
+export interface RequirementTier {
+  name: string;
+  originator: Requirement[];
+  beneficiary: Requirement[];
+}
+
 /** One jurisdiction's requirements for this transfer: its rule version's chosen tier. */
 export interface RuleSet {
   jurisdiction: string;
   label: string;
   source: string;
-  tier: Tier;
+  tier: RequirementTier;
   note: string | null;
 }
 
@@ -29,46 +44,6 @@ const ITEM_LABEL: Record<Item, string> = {
   customerId: 'customer identification number',
   birth: 'date and place of birth',
 };
-
-/**
- * Rule sets for jurisdictions named by hand (the CLI): the version in force on `date`, the tier for
- * `amount` when it is in the rule's currency. Otherwise the strictest tier, and the note says why:
- * an unknown amount must never loosen the requirements.
- */
-export function ruleSetsFor(pack: RulePack, jurisdictions: string[], date: string, amount?: { value: string; currency: string }): { ruleSets: RuleSet[]; notEvaluated: string[] } {
-  const ruleSets: RuleSet[] = [];
-  const notEvaluated: string[] = [];
-  for (const j of [...new Set(jurisdictions.map((x) => x.toUpperCase()))]) {
-    const found = ruleInForce(pack, j, date);
-    if (!found.ok) {
-      notEvaluated.push(j);
-      continue;
-    }
-    const v = found.version;
-    const strictest = v.tiers[v.tiers.length - 1]!;
-    const label = `${found.file.name} — ${v.version}`;
-    const source = v.sources[0]?.label ?? v.version;
-    const currency = v.threshold.currency;
-    if (v.tiers.length === 1 && new Decimal(v.threshold.amount).isZero()) {
-      ruleSets.push({ jurisdiction: j, label, source, tier: strictest, note: null });
-    } else if (!amount) {
-      ruleSets.push({ jurisdiction: j, label, source, tier: strictest, note: `no amount given: the strictest tier (${strictest.name}) applies` });
-    } else if (amount.currency.toUpperCase() !== currency) {
-      ruleSets.push({ jurisdiction: j, label, source, tier: strictest, note: `amount in ${amount.currency}, rule in ${currency}, no exchange rate here: the strictest tier (${strictest.name}) applies` });
-    } else {
-      const meets = (m: { amount: string; exclusive?: boolean | undefined }) =>
-        m.exclusive ? new Decimal(amount.value).greaterThan(m.amount) : new Decimal(amount.value).greaterThanOrEqualTo(m.amount);
-      if (!meets(v.threshold)) {
-        ruleSets.push({ jurisdiction: j, label, source, tier: { name: `below the ${currency} ${v.threshold.amount} threshold: not applicable`, originator: [], beneficiary: [] }, note: null });
-      } else {
-        let tier = v.tiers[0]!;
-        for (const t of v.tiers) if (t.from && meets(t.from)) tier = t;
-        ruleSets.push({ jurisdiction: j, label, source, tier, note: null });
-      }
-    }
-  }
-  return { ruleSets, notEvaluated };
-}
 
 /** What a person carries. The model of an invalid payload may lack required elements: read defensively. */
 function personItems(p: Person | undefined, accounts: string[]): Set<Item> {

@@ -208,7 +208,8 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
       : protocol === 'email'
         ? { capability: 'email', protocol: null, note: `${c.counterparty.name} speaks no Travel Rule protocol: the data goes by e-mail to its compliance contact (the "sunrise" case).` }
         : { capability: 'protocol', protocol, note: `${c.counterparty.name} receives the data by ${protocol}.` };
-  if (other.eval.status === 'cannot_evaluate' && other.eval.jurisdiction) {
+  // (Not when both sides are the same jurisdiction: our own side already says why, once.)
+  if (other.eval.status === 'cannot_evaluate' && other.eval.jurisdiction && other.eval.jurisdiction !== us.eval.jurisdiction) {
     warnings.push(
       other.cause === 'rate'
         ? `The counterparty's threshold (${other.eval.jurisdiction}, ${other.eval.version}) could not be checked: the exchange rate that decides it is missing or too old.`

@@ -1,5 +1,3 @@
-import type { ReadableDB } from '../store/db';
-import { BackendClient } from '../sync/client';
 import type { FetchPlan } from './fetch';
 import { ListFormatError, type ListSource } from './types';
 
@@ -14,13 +12,13 @@ export interface DistributedList {
   files: { name: string; size: number; sha256: string; href: string }[];
 }
 
-/** The configured backend, from the preferences' URL and the token kept in the encrypted database. */
-export function configuredBackend(db: ReadableDB, url: string | null, analyst: string): { client: BackendClient; token: string } | null {
-  const token = (db.prepare("SELECT value FROM settings WHERE key = 'sync.token'").get() as { value: string } | undefined)?.value;
-  return url && token ? { client: new BackendClient(url, token, analyst), token } : null;
+/** What the plan needs of the backend client (sync/client.ts's BackendClient): its URL and a GET. */
+export interface ListsBackend {
+  url: string;
+  get(path: string): Promise<unknown>;
 }
 
-export async function backendPlan(client: BackendClient, token: string, source: ListSource): Promise<FetchPlan> {
+export async function backendPlan(client: ListsBackend, token: string, source: ListSource): Promise<FetchPlan> {
   const where = `${client.url}/v1/sanctions-lists`;
   let body: unknown;
   try {

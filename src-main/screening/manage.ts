@@ -1,4 +1,4 @@
-import type { Preferences } from '../app/preferences';
+import type { Preferences } from '../platform/preferences';
 import type { ReadableDB } from '../store/db';
 import { OFFICIAL_URLS } from './fetch';
 import { listVersions, type ListVersion } from './store';

@@ -32,3 +32,5 @@ export const SYNC_LABEL: Record<string, string> = { pending: 'Waiting to sync', 
 export const time = (iso: string | null | undefined, seconds = false) => (iso ? iso.replace('T', ' ').slice(0, seconds ? 19 : 16) : '—');
 export const human = (code: string) => code.replace(/_/g, ' ');
 export const count = (n: number) => n.toLocaleString('en-US');
+/** "1 case", "2 cases": the count with the noun agreeing (English plurals; pass the irregular ones). */
+export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;

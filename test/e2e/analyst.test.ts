@@ -67,7 +67,7 @@ async function openBySearch(id: string) {
   if (await clear.isEnabled()) await clear.click();
   await page.getByLabel(/Search names, wallets/).fill(id);
   await page.getByLabel(/Search names, wallets/).press('Enter');
-  await expect.poll(count).toMatch(/^1 cases/);
+  await expect.poll(count).toMatch(/^1 case\b/);
   await expect.poll(() => page.locator('tbody tr[data-case-id]').first().getAttribute('data-case-id')).toBe(id);
   await page.getByTestId('queue-scroll').focus();
   await page.keyboard.press('Enter');
@@ -130,7 +130,7 @@ describe('the analyst workstation in the browser', () => {
     const wallet = (await api<CaseDetail>('cases.get', { id: some.id })).record.beneficiaryWallet;
     await page.getByLabel(/Search names, wallets/).fill(wallet);
     await page.getByLabel(/Search names, wallets/).press('Enter');
-    await expect.poll(count).toMatch(/^1 cases/);
+    await expect.poll(count).toMatch(/^1 case\b/);
     expect(await page.locator('tbody tr[data-case-id]').getAttribute('data-case-id')).toBe(some.id);
 
     expect(await axeViolations(page)).toEqual([]);

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import type { ScreeningCheck } from '../../../src-shared/checks';
 import { AppError } from '../../../src-shared/result';
 import { runCaseChecks } from '../../checks/run';
-import { fetchSource, putInForce, refused } from '../../screening/apply';
+import { fetchSource, putInForce, refused } from '../../app/screening-lists';
 import { screeningStatus } from '../../screening/manage';
 import { dispositionById, dispositionHistory, entryBy, importList, listVersions, recordDisposition } from '../../screening/store';
 import { getCaseRecord } from '../../store/cases';

@@ -3,6 +3,8 @@ import { useEffect, useRef, type ReactNode } from 'react';
 /**
  * A modal on the native <dialog> element: the browser traps focus, Escape closes it, and focus
  * returns to what opened it. No injected styles, so it lives within the strict CSP.
+ * The first field marked `data-autofocus` gets the focus: React's autoFocus fires while the dialog is
+ * still closed (not focusable), so showModal() would otherwise land on the first control, whatever it is.
  */
 export function Dialog({ title, onClose, children, labelledBy }: { title: string; onClose: () => void; children: ReactNode; labelledBy: string }) {
   const ref = useRef<HTMLDialogElement>(null);
@@ -10,6 +12,7 @@ export function Dialog({ title, onClose, children, labelledBy }: { title: string
     const d = ref.current;
     const opener = document.activeElement as HTMLElement | null;
     d?.showModal();
+    d?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
       d?.close();
       opener?.focus?.();

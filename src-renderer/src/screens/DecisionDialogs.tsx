@@ -14,6 +14,7 @@ export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detai
   const [note, setNote] = useState(kind === 'request_information' ? suggestedNote : '');
   const needsCode = kind !== 'accept';
   const invalid = needsCode && codes.length === 0;
+  const toggle = (c: string, on = !codes.includes(c)) => setCodes((x) => (on ? (x.includes(c) ? x : [...x, c]) : x.filter((y) => y !== c)));
   const submit = async () => {
     if (invalid) return;
     const ok = await caseAction((c) => c.call('cases.decide', { caseId: detail.record.id, kind, reasonCodes: codes as (typeof REASON_CODE_NAMES)[number][], ...(note.trim() ? { note: note.trim() } : {}) }));
@@ -31,6 +32,15 @@ export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detai
             e.preventDefault();
             void submit();
           }
+          // Alt+1…n toggles reason code n from anywhere in the dialog (also from the note), and stops
+          // there: the same keys switch sections outside a dialog.
+          const n = e.altKey && !e.ctrlKey && !e.metaKey && /^[1-9]$/.test(e.key) ? Number(e.key) - 1 : -1;
+          const code = REASON_CODE_NAMES[n];
+          if (code) {
+            e.preventDefault();
+            e.stopPropagation();
+            toggle(code);
+          }
         }}
       >
         {detail.fourEyes.length > 0 && (
@@ -39,22 +49,22 @@ export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detai
           </p>
         )}
         <fieldset>
-          <legend>Reason codes{needsCode ? ' (at least one)' : ' (optional)'}</legend>
+          <legend>Reason codes{needsCode ? ' (at least one)' : ' (optional)'} · Alt+number toggles one</legend>
           {REASON_CODE_NAMES.map((c, i) => (
             <label key={c} className="check-line">
-              <input
-                type="checkbox"
-                autoFocus={i === 0}
-                checked={codes.includes(c)}
-                onChange={(e) => setCodes((x) => (e.target.checked ? [...x, c] : x.filter((y) => y !== c)))}
-              />
+              <input type="checkbox" checked={codes.includes(c)} aria-keyshortcuts={i < 9 ? `Alt+${i + 1}` : undefined} onChange={(e) => toggle(c, e.target.checked)} />
+              {i < 9 && (
+                <kbd className="muted" aria-hidden="true">
+                  Alt+{i + 1}
+                </kbd>
+              )}{' '}
               <code>{c}</code> <span className="muted">({REASON_CODES[c].trisa})</span> {REASON_CODES[c].label}
             </label>
           ))}
         </fieldset>
         {invalid && <p className="field-error">Choose at least one reason code.</p>}
         <label htmlFor="decision-note">Note {kind === 'request_information' ? '(sent with the request)' : '(kept in the case record)'}</label>
-        <textarea id="decision-note" rows={6} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+        <textarea id="decision-note" data-autofocus rows={6} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
         {error && (
           <p className="error-banner" role="alert">
             {error.message}
@@ -110,7 +120,7 @@ export function ReviewDialog({ proposal, analysts, onClose }: { proposal: Propos
             ))}
           </select>
           <label htmlFor="approver-pass">Their passphrase</label>
-          <input id="approver-pass" type="password" autoComplete="off" autoFocus value={pass} onChange={(e) => setPass(e.target.value)} />
+          <input id="approver-pass" type="password" autoComplete="off" data-autofocus value={pass} onChange={(e) => setPass(e.target.value)} />
           <label htmlFor="review-note">Note (optional)</label>
           <textarea id="review-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
           {error && (

@@ -6,7 +6,8 @@ import { TRAVEL_RULE_OUTCOMES, type TravelRuleOutcome } from '../../../src-share
 import { useApp } from '../state/app-store';
 import { useQueue } from '../state/queue-store';
 import { ErrorBanner } from '../components/ErrorBanner';
-import { count, IVMS_LABEL, SCREENING_LABEL, STATUS_LABEL, time, TRAVEL_LABEL } from '../format';
+import { NAV_SHORTCUTS } from '../components/Nav';
+import { count, IVMS_LABEL, plural, SCREENING_LABEL, STATUS_LABEL, time, TRAVEL_LABEL } from '../format';
 
 const ROW_HEIGHT = 26;
 const col = createColumnHelper<CaseSummary>();
@@ -51,12 +52,35 @@ function Outcome({ value, labels, kind, title }: { value: string | null; labels:
   );
 }
 
-function FilterBar() {
+const SEARCH_DEBOUNCE_MS = 250;
+
+function FilterBar({ toRows }: { toRows: () => void }) {
   const { filter, setFilter, sort, apply } = useQueue();
   const { facets, views, client, loadViews, setError } = useApp();
   const [search, setSearch] = useState(filter.search ?? '');
   const searchRef = useRef<HTMLInputElement>(null);
-  useEffect(() => setSearch(filter.search ?? ''), [filter.search]);
+  // A filter changed elsewhere (saved view, Clear filters) shows in the box; our own debounced apply
+  // must not rewrite what is being typed (e.g. drop a trailing space).
+  useEffect(() => setSearch((s) => (s.trim() === (filter.search ?? '') ? s : (filter.search ?? ''))), [filter.search]);
+  const applySearch = (text: string) => (text.trim() === (useQueue.getState().filter.search ?? '') ? Promise.resolve() : setFilter({ search: text.trim() || undefined }));
+  // Search as you type, once typing pauses.
+  useEffect(() => {
+    const timer = setTimeout(() => void applySearch(search), SEARCH_DEBOUNCE_MS);
+    return () => clearTimeout(timer);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- only the text restarts the pause
+  }, [search]);
+  const onSearchKey = (e: KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Escape') {
+      // Empties the box and lifts the filter with it (the browser's own Esc only empties the box).
+      e.preventDefault();
+      setSearch('');
+      void applySearch('');
+    } else if (e.key === 'ArrowDown' || e.key === 'Enter') {
+      // Back to the rows, on the first one, with what is typed applied now rather than after the pause.
+      e.preventDefault();
+      void applySearch(search).then(toRows);
+    }
+  };
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
       if (e.key === '/' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement)) {
@@ -104,13 +128,13 @@ function FilterBar() {
         className="search"
         onSubmit={(e) => {
           e.preventDefault();
-          void setFilter({ search: search.trim() || undefined });
+          void applySearch(search);
         }}
       >
         <label htmlFor="queue-search" className="sr-only">
           Search names, wallets, transaction hashes, case ids
         </label>
-        <input id="queue-search" ref={searchRef} type="search" placeholder="Search name, wallet, tx hash, case id  ( / )" value={search} onChange={(e) => setSearch(e.target.value)} />
+        <input id="queue-search" ref={searchRef} type="search" placeholder="Search name, wallet, tx hash, case id  ( / )" value={search} onChange={(e) => setSearch(e.target.value)} onKeyDown={onSearchKey} aria-keyshortcuts="/" />
       </form>
       {select('Status', 'f-status', filter.status?.length === 1 ? filter.status[0] : undefined, CASE_STATUSES.map((s) => [s, STATUS_LABEL[s] ?? s]), (v) => void setFilter({ status: v ? [v as (typeof CASE_STATUSES)[number]] : undefined }))}
       {select('Direction', 'f-direction', filter.direction, [['withdrawal', 'Withdrawals (out)'], ['deposit', 'Deposits (in)']], (v) => void setFilter({ direction: v as QueueFilter['direction'] }))}
@@ -249,15 +273,21 @@ export function QueueScreen() {
       <header className="toolbar">
         <h1>Case queue</h1>
         <span className="muted" data-testid="queue-count" aria-live="polite">
-          {count(q.total)} cases · rows {shown}
+          {plural(q.total, 'case')} · rows {shown}
           {q.loading ? ' · loading…' : ''}
         </span>
         <span className="spacer" />
         <span className="shortcuts" aria-label="Keyboard shortcuts">
-          <kbd>j</kbd>/<kbd>k</kbd> or <kbd>↑</kbd>/<kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>/</kbd> search · <kbd>Alt</kbd>+<kbd>1–5</kbd> sections · <kbd>Ctrl</kbd>+<kbd>L</kbd> lock
+          <kbd>j</kbd>/<kbd>k</kbd> or <kbd>↑</kbd>/<kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>/</kbd> search (<kbd>↓</kbd> back to the rows, <kbd>Esc</kbd> clears) · <kbd>Alt</kbd>+<kbd>1–{NAV_SHORTCUTS.length}</kbd> sections · <kbd>Ctrl</kbd>+<kbd>L</kbd> lock
         </span>
       </header>
-      <FilterBar />
+      <FilterBar
+        toRows={() => {
+          useQueue.getState().select(0);
+          virtualizer.scrollToIndex(0);
+          scrollRef.current?.focus({ preventScroll: true });
+        }}
+      />
       <ErrorBanner />
       {q.error && (
         <div className="error-banner" role="alert">

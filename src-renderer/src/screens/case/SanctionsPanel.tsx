@@ -2,13 +2,14 @@ import { useState } from 'react';
 import { CLEAR_REASONS, type ClearReason, type ScreeningCheck, type ScreeningHit } from '../../../../src-shared/checks';
 import type { CaseDetail, DispositionHistoryItem } from '../../../../src-shared/contract';
 import { Dialog } from '../../components/Dialog';
-import { human, SCREENING_LABEL } from '../../format';
+import { SCREENING_LABEL } from '../../format';
 import { useApp } from '../../state/app-store';
 import type { PanelCheck } from './checks';
 
 type List = 'ofac' | 'eu' | 'un' | 'uk' | 'csl';
+const VERDICT = { false_positive: 'False positive', true_match: 'True match' } as const;
 const verdict = (d: NonNullable<ScreeningHit['disposition']>) =>
-  `${human(d.disposition)}${d.reasonCode ? ` (${CLEAR_REASONS[d.reasonCode as ClearReason] ?? d.reasonCode})` : ''} by ${d.analyst}${d.secondAnalyst ? `, confirmed by ${d.secondAnalyst}` : ''}, ${d.decidedAt.replace('T', ' ').slice(0, 16)}, on ${d.listVersion}`;
+  `${VERDICT[d.disposition]}${d.reasonCode ? ` (${CLEAR_REASONS[d.reasonCode as ClearReason] ?? d.reasonCode})` : ''} by ${d.analyst}${d.secondAnalyst ? `, confirmed by ${d.secondAnalyst}` : ''}, ${d.decidedAt.replace('T', ' ').slice(0, 16)}, on ${d.listVersion}`;
 
 /** The listed entry beside what matched: the evidence an analyst compares, and the score's parts. */
 function Evidence({ hit: h }: { hit: ScreeningHit }) {
@@ -213,7 +214,7 @@ function History({ hit }: { hit: ScreeningHit }) {
       {items.length === 0 && <li className="muted">No disposition yet.</li>}
       {items.map((i) => (
         <li key={i.id}>
-          {i.decidedAt.replace('T', ' ').slice(0, 16)} · {i.state === 'proposed' ? 'proposed true match' : i.state === 'refused' ? 'true match refused' : human(i.disposition)}
+          {i.decidedAt.replace('T', ' ').slice(0, 16)} · {i.state === 'proposed' ? 'proposed true match' : i.state === 'refused' ? 'true match refused' : VERDICT[i.disposition]}
           {i.reasonCode ? ` (${CLEAR_REASONS[i.reasonCode as ClearReason] ?? i.reasonCode})` : ''} by {i.analyst}
           {i.secondAnalyst ? ` / ${i.secondAnalyst}` : ''} on {i.listVersion}
           {i.note ? ` — “${i.note}”` : ''}

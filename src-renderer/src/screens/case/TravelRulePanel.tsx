@@ -8,9 +8,19 @@ export function TravelRulePanel({ travel }: { travel: PanelCheck<TravelRuleEvalu
     <section className="panel wide" aria-labelledby="tr-h">
       <h3 id="tr-h">
         Travel Rule threshold <span className={`check travel-${travel?.outcome ?? 'none'}`}>{travel ? (TRAVEL_LABEL[travel.outcome] ?? travel.outcome) : 'not evaluated'}</span>
+        {travel?.result.unverified?.length ? (
+          <span className="tag warn" data-testid="travel-unverified" title={travel.result.unverified.map((u) => `${u.jurisdiction}: ${u.reason}`).join('\n')}>
+            unverified rule: {travel.result.unverified.map((u) => u.jurisdiction).join(', ')}
+          </span>
+        ) : null}
       </h3>
       {travel && (
         <>
+          {travel.result.redFlags?.length ? (
+            <p className="error-banner" role="alert" data-testid="travel-red-flag">
+              {travel.result.redFlags.join(' ')}
+            </p>
+          ) : null}
           <ul className="why" data-testid="travel-why">
             {travel.result.why.map((w) => (
               <li key={w}>{w}</li>
@@ -28,6 +38,7 @@ export function TravelRulePanel({ travel }: { travel: PanelCheck<TravelRuleEvalu
                 <th>Jurisdiction</th>
                 <th>Outcome</th>
                 <th>Rule version</th>
+                <th>Local date</th>
                 <th>Threshold</th>
                 <th>Converted value</th>
                 <th>FX rate used</th>
@@ -45,8 +56,12 @@ export function TravelRulePanel({ travel }: { travel: PanelCheck<TravelRuleEvalu
                     {s.via && s.via !== s.jurisdiction ? ` via ${s.via}` : ''}
                   </td>
                   <td>{human(s.status)}</td>
-                  <td>{s.version ?? '—'}</td>
-                  <td className="num">{s.threshold ? `${s.threshold.amount} ${s.threshold.currency}` : '—'}</td>
+                  <td>
+                    {s.version ?? '—'}
+                    {s.verified === false ? <span className="tag warn">unverified rule</span> : null}
+                  </td>
+                  <td>{s.localDate ? `${s.localDate} (${s.timeZone ?? ''}${s.follows ? `; follows ${s.follows}` : ''})` : '—'}</td>
+                  <td className="num">{s.threshold ? `${s.threshold.exclusive ? 'above' : 'from'} ${s.threshold.amount} ${s.threshold.currency}` : '—'}</td>
                   <td className="num">{s.converted ? `${s.converted.amount} ${s.converted.currency}` : '—'}</td>
                   <td>
                     {s.converted?.rates.length

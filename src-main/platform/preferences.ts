@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from '../platform/atomic-file';
+import { writeFileAtomic } from './atomic-file';
 
 // Settings needed while the vault is locked (so they cannot live in the encrypted database).
 // Nothing here is secret or personal.

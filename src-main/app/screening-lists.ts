@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import { AppError } from '../../src-shared/result';
-import type { Workstation } from '../app/workstation';
+import type { Workstation } from './workstation';
 import { recheckAll } from '../checks/run';
-import { backendPlan, configuredBackend } from './backend';
-import { fetchList, officialPlan } from './fetch';
-import { listVersions } from './store';
-import { ListFormatError, type ListSource } from './types';
+import { backendPlan } from '../screening/backend';
+import { fetchList, officialPlan } from '../screening/fetch';
+import { listVersions } from '../screening/store';
+import { ListFormatError, type ListSource } from '../screening/types';
+import { readSetting } from '../store/settings';
+import { BackendClient } from '../sync/client';
 
-// Putting a list version in force from the workstation (the Sanctions screen, the schedule): audit it,
+// Wiring (it lives in app/, above screening/, checks/ and sync/, which it ties together):
+// putting a list version in force from the workstation (the Sanctions screen, the schedule): audit it,
 // rebuild the index, re-screen every case, tell every window. A refused list becomes the analyst's
 // input error, named, and the version in force stays (and says so).
 
@@ -35,7 +38,8 @@ export async function fetchSource(ws: Workstation, source: ListSource, from: 'of
   try {
     let plan;
     if (from === 'backend') {
-      const backend = configuredBackend(ws.database(), p.backendUrl, ws.actor);
+      const token = readSetting(ws.database(), 'sync.token');
+      const backend = p.backendUrl && token ? { client: new BackendClient(p.backendUrl, token, ws.actor), token } : null;
       if (!backend) throw new AppError('unavailable', 'No exchange backend is configured: set one in Settings, or fetch from the publisher.');
       plan = await backendPlan(backend.client, backend.token, source);
     } else plan = officialPlan(source, p.screeningFetch.urls[source]);

@@ -1,0 +1,157 @@
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CaseDetail } from '../../src-shared/contract';
+import type { CaseSummary } from '../../src-shared/domain';
+import { caseFactory } from '../../reference-backend/simulate';
+import { startBackend, type Backend } from '../../reference-backend/server';
+import { callInPage, launchChromium, serve, type Served } from '../support/browser';
+import { TEST_PASSPHRASE, tempDir } from '../support/temp';
+
+// Issue 18, the first-day defects, each as an analyst meets them: in real Chromium, against
+// `waybill serve` and the reference backend over real HTTP.
+let t: ReturnType<typeof tempDir>;
+let backend: Backend;
+let browser: Browser;
+let server: Served;
+let page: Page;
+const N = 60;
+
+beforeAll(async () => {
+  t = tempDir();
+  const makeCase = caseFactory(18);
+  backend = await startBackend({ makeCase, rates: [], dbFile: join(t.dir, 'backend.db') });
+  backend.db.transaction(() => {
+    for (let i = 0; i < N; i++) backend.addCase(makeCase());
+  })();
+  browser = await launchChromium();
+  server = await serve(join(t.dir, 'data'), { WAYBILL_BACKEND_URL: backend.url, WAYBILL_BACKEND_TOKEN: backend.token });
+  page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+  await backend?.close().catch(() => {});
+  t.cleanup();
+});
+
+const api = <T>(method: string, input: unknown) => callInPage<T>(page, method, input);
+const count = () => page.getByTestId('queue-count').textContent();
+const search = () => page.getByLabel(/Search names, wallets/);
+const firstRowId = () => page.locator('tbody tr[data-case-id]').first().getAttribute('data-case-id');
+const used = new Set<string>();
+
+async function pick(want: (d: CaseDetail) => boolean): Promise<string> {
+  const { rows } = await api<{ rows: CaseSummary[] }>('cases.list', { limit: 500, filter: { status: ['pending_review'] } });
+  for (const s of rows) {
+    if (used.has(s.id)) continue;
+    const d = await api<CaseDetail>('cases.get', { id: s.id });
+    if (d.decidable.ok && want(d)) {
+      used.add(s.id);
+      return s.id;
+    }
+  }
+  throw new Error('no such case in the generated data');
+}
+
+async function toQueueUnfiltered() {
+  await page.keyboard.press('Alt+1');
+  const clear = page.getByRole('button', { name: 'Clear filters' });
+  if (await clear.isEnabled()) await clear.click();
+  await expect.poll(count).toMatch(new RegExp(`^${N} cases`));
+}
+
+describe('issue 18: the first-day defects', () => {
+  it('opens on the queue with the backend online', async () => {
+    await page.goto(server.launchUrl);
+    await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
+    await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Create vault' }).click();
+    await expect.poll(() => page.getByTestId('sync-state').textContent(), { timeout: 20_000 }).toBe('Online');
+    await expect.poll(count, { timeout: 20_000 }).toMatch(new RegExp(`^${N} cases`));
+  });
+
+  it('defect 5: search filters as you type, Esc clears it, ↓ and Enter lead back to the rows', async () => {
+    await toQueueUnfiltered();
+    const id = await pick((d) => d.fourEyes.length === 0);
+    await page.keyboard.press('/');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('queue-search');
+    // Typed, never submitted: the filter follows the text once typing pauses.
+    await page.keyboard.type(id);
+    await expect.poll(count).toMatch(/^1 case\b/);
+    await expect.poll(firstRowId).toBe(id);
+    // Esc empties the box and lifts the filter with it.
+    await page.keyboard.press('Escape');
+    await expect.poll(() => search().inputValue()).toBe('');
+    await expect.poll(count).toMatch(new RegExp(`^${N} cases`));
+    // j is a letter in the search box, not a move.
+    await page.keyboard.type('j');
+    await expect.poll(() => search().inputValue()).toBe('j');
+    await page.keyboard.press('Escape');
+    await expect.poll(count).toMatch(new RegExp(`^${N} cases`));
+    // ↓ lands on the first row, and the row keys work from there.
+    await page.keyboard.type(id);
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-scroll');
+    await expect.poll(count).toMatch(/^1 case\b/);
+    await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id')).toBe(id);
+    // Enter in the box does the same without waiting for the pause.
+    await page.keyboard.press('/');
+    await page.keyboard.press('Escape');
+    await expect.poll(count).toMatch(new RegExp(`^${N} cases`));
+    await page.keyboard.type(id);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-scroll');
+    await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id')).toBe(id);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+  });
+
+  it('defect 5: the shortcut hint names exactly the sections Alt+number reaches', async () => {
+    await page.keyboard.press('Alt+1');
+    const tabs = await page.getByRole('navigation', { name: 'Sections' }).getByRole('button').all();
+    const keys = await Promise.all(tabs.map((b) => b.getAttribute('aria-keyshortcuts')));
+    expect(keys).toEqual(tabs.map((_, i) => `Alt+${i + 1}`));
+    const hint = (await page.getByLabel('Keyboard shortcuts').textContent()) ?? '';
+    expect(hint).toContain(`Alt+1–${tabs.length} sections`);
+    // Each of them goes where its tab says.
+    for (let i = 0; i < tabs.length; i++) {
+      await page.keyboard.press(`Alt+${i + 1}`);
+      await expect.poll(() => tabs[i]!.getAttribute('aria-current')).toBe('page');
+    }
+    await page.keyboard.press('Alt+1');
+  });
+
+  it('defect 1: the decision dialog focuses the note, spaces stay in it, Alt+number toggles a code, Ctrl+Enter confirms', async () => {
+    await toQueueUnfiltered();
+    const id = await pick((d) => d.fourEyes.length === 0);
+    await search().fill(id);
+    await search().press('Enter');
+    await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id')).toBe(id);
+    await page.getByTestId('queue-scroll').focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+
+    await page.keyboard.press('a');
+    const dialog = page.getByRole('dialog');
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('decision-note');
+    const note = 'Counterparty confirmed the beneficiary by phone';
+    await page.keyboard.type(note);
+    expect(await dialog.getByLabel(/^Note/).inputValue()).toBe(note);
+    const checked = () => dialog.getByRole('checkbox', { checked: true }).count();
+    expect(await checked()).toBe(0);
+    // Reason codes from the keyboard, without leaving the note.
+    await page.keyboard.press('Alt+3');
+    await expect.poll(() => dialog.getByRole('checkbox', { name: /VALIDATION_ERROR/ }).isChecked()).toBe(true);
+    await page.keyboard.press('Alt+3');
+    await expect.poll(checked).toBe(0);
+    await page.keyboard.press('Alt+2');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('decision-note');
+    await expect.poll(() => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Queue' }).getAttribute('aria-current')).toBe('page');
+    await page.keyboard.press('Control+Enter');
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    const d = await api<CaseDetail>('cases.get', { id });
+    expect(d.decisions.map((x) => [x.kind, x.note, x.reasonCodes])).toEqual([['accept', note, ['INCOMPLETE_IDENTITY']]]);
+  });
+});

@@ -89,6 +89,38 @@ export const COMMANDS: readonly Command[] = [
     },
   },
   {
+    name: 'analysts enrol',
+    usage: '--data-dir D NAME [--role analyst|supervisor]',
+    help: ['a supervisor enrols an analyst; prints their one-time code (give it in person)'],
+    options: { role: { type: 'string' } },
+    async run({ values, positionals }, out) {
+      const input = viaContract('analysts.enrol', { name: positionals[0] ?? '', role: values.role ?? 'analyst' }, { name: 'NAME', role: '--role' });
+      return withUnlocked(values['data-dir'], async (ws) => {
+        const r = await ws.enrolAnalyst(input.name, input.role);
+        out.stdout(`Enrolled ${r.name} (${r.role}). One-time code, valid until ${r.expiresAt}: ${r.code}\n`);
+        return EXIT.ok;
+      });
+    },
+  },
+  {
+    name: 'analysts redeem',
+    usage: '--data-dir D NAME',
+    help: ['a new analyst sets their passphrase with their one-time code (WAYBILL_ENROLMENT_CODE, WAYBILL_NEW_PASSPHRASE)'],
+    async run({ values, positionals }, out) {
+      const ws = workstation(values['data-dir']);
+      const code = await passphraseFromEnvOrPrompt('WAYBILL_ENROLMENT_CODE', 'One-time code: ');
+      const passphrase = await passphraseFromEnvOrPrompt('WAYBILL_NEW_PASSPHRASE', 'Your new passphrase: ', true);
+      const input = viaContract('analysts.redeem', { name: positionals[0] ?? '', code, passphrase }, { name: 'NAME', code: 'WAYBILL_ENROLMENT_CODE', passphrase: 'WAYBILL_NEW_PASSPHRASE' });
+      try {
+        await ws.redeemEnrolment(input.name, input.code, input.passphrase);
+      } finally {
+        ws.close();
+      }
+      out.stdout(`${input.name} can now sign in with their own passphrase.\n`);
+      return EXIT.ok;
+    },
+  },
+  {
     name: 'cases generate',
     usage: '--count N [--seed S] [--out FILE]',
     help: ['write realistic synthetic cases, one JSON object a line'],

@@ -17,7 +17,7 @@ let t: ReturnType<typeof tempDir>;
 let browser: Browser;
 let server: Served;
 let page: Page;
-const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE, WAYBILL_ANALYST: 'supervisor' }; // the vault's creator (two analysts sign in here)
 const SAMPLE = join(ROOT, 'resources', 'sanctions', 'ofac-small');
 
 beforeAll(async () => {

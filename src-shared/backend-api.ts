@@ -128,6 +128,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/sanctions-lists": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The sanctions lists this backend distributes, each with its files' size and SHA-256
+         * @description Optional. A workstation fetches each file from its href (on this backend, with the same token), checks its size and SHA-256, parses the whole list, and only then puts it in force. OFAC's list is its CSV set (SDN.CSV, ALT.CSV, ADD.CSV, SDN_COMMENTS.CSV); the others are one file.
+         */
+        get: operations["sanctionsLists"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sanctions-lists/{source}/files/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One file of a distributed sanctions list, as published */
+        get: operations["sanctionsListFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/exchange/create_tx": {
         parameters: {
             query?: never;
@@ -166,6 +203,20 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        DistributedList: {
+            /** @enum {string} */
+            source: "ofac" | "eu" | "un" | "uk" | "csl";
+            label: string;
+            /** Format: date-time */
+            publishedAt?: string | null;
+            files: {
+                name: string;
+                size: number;
+                sha256: string;
+                /** @description Relative to the backend, or absolute on the same origin */
+                href: string;
+            }[];
+        };
         Problem: {
             error: {
                 code: string;
@@ -521,6 +572,62 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthorized"];
+        };
+    };
+    sanctionsLists: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Lists */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        lists: components["schemas"]["DistributedList"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    sanctionsListFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                source: "ofac" | "eu" | "un" | "uk" | "csl";
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The file's bytes */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            /** @description No such list file */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Problem"];
+                };
+            };
         };
     };
     createTx: {

@@ -258,6 +258,27 @@ describe('browser-mode HTTP bridge', () => {
       expect((await status(cookie)).status).toBe(403);
     });
 
+    it('says whether this browser holds the session with a 200 either way, so the page never meets a 403 before the exchange', async () => {
+      await fresh();
+      const ask = (headers: Record<string, string>) =>
+        new Promise<{ status: number; body: unknown }>((resolve, reject) => {
+          const req = request({ host: '127.0.0.1', port: b.port, path: '/api/session', method: 'GET', headers }, (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+          });
+          req.on('error', reject);
+          req.end();
+        });
+      const before = await ask({ Host: `127.0.0.1:${b.port}`, 'Sec-Fetch-Site': 'same-origin' });
+      expect(before).toEqual({ status: 200, body: { ok: true, value: { session: false } } });
+      const cookie = String(((await exchange(codeOf(b))).headers['set-cookie'] as string[])[0]).split(';')[0]!;
+      expect(await ask({ Host: `127.0.0.1:${b.port}`, Cookie: cookie })).toEqual({ status: 200, body: { ok: true, value: { session: true } } });
+      expect(await ask({ Host: `127.0.0.1:${b.port}`, Cookie: `${b.cookieName}=${'x'.repeat(43)}` })).toEqual({ status: 200, body: { ok: true, value: { session: false } } });
+      // Another site cannot even learn whether a session is open.
+      expect((await ask({ Host: `127.0.0.1:${b.port}`, Origin: 'http://127.0.0.1:1', Cookie: cookie })).status).toBe(403);
+    });
+
     it('opens nothing after 60 seconds', async () => {
       await fresh();
       clock += LAUNCH_CODE_TTL_MS + 1;

@@ -205,6 +205,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
       if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url.pathname);
       if (req.method === 'OPTIONS') return json(res, 403, fail('forbidden', 'Cross-origin requests are not served.'));
+      if (url.pathname === '/api/session' && req.method === 'GET') {
+        // Whether this browser already holds the session: the page asks before presenting a launch
+        // code (a used code revokes the session), and asking never answers 4xx to our own page.
+        const f = foreign(req);
+        if (f) return json(res, 403, fail('forbidden', `Request refused: ${f}.`));
+        const given = fromCookie(req);
+        return json(res, 200, { ok: true, value: { session: given !== undefined && sameToken(given, token) } });
+      }
       if (url.pathname === '/api/session' && req.method === 'POST') {
         if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return json(res, 415, fail('invalid_input', 'API calls must be application/json.'));
         return exchange(req, res);

@@ -59,7 +59,7 @@ export function caseDetail(db: ReadableDB, id: string, o: { policy: FourEyesPoli
   const decidable = !DECIDABLE.has(record.status)
     ? { ok: false, reason: `The case is ${record.status.replace(/_/g, ' ')}.` }
     : proposal
-      ? { ok: false, reason: `A ${proposal.kind.replace(/_/g, ' ')} proposed by ${proposal.proposedBy} awaits a second analyst.` }
+      ? { ok: false, reason: `A proposal to ${proposal.kind.replace(/_/g, ' ')} by ${proposal.proposedBy} awaits a second analyst.` }
       : waiting
         ? { ok: false, reason: 'A decision is waiting to sync with the backend.' }
         : unresolved

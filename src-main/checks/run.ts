@@ -90,10 +90,10 @@ export function runCaseChecks(db: WritableDB, c: CaseRecord, ctx: CheckContext, 
       r.outcome === 'not_screened'
         ? 'Not screened: no sanctions list imported'
         : r.outcome === 'clear'
-          ? `Clear against ${r.lists.length} list(s)${r.hits.length ? ` (${r.hits.length} hit(s) cleared as false positives)` : ''}`
+          ? `Clear against ${r.lists.length} ${r.lists.length === 1 ? 'list' : 'lists'}${r.hits.length ? ` (${r.hits.length} ${r.hits.length === 1 ? 'hit' : 'hits'} cleared as false positives)` : ''}`
           : r.outcome === 'true_match'
             ? 'TRUE MATCH recorded: acceptance is blocked unless escalated'
-            : `${open} potential match(es) to review, best score ${Math.max(...r.hits.filter((h) => !h.disposition).map((h) => h.score))}`;
+            : `${open} potential ${open === 1 ? 'match' : 'matches'} to review, best score ${Math.max(...r.hits.filter((h) => !h.disposition).map((h) => h.score))}`;
     const check = { name: 'screening', engineVersion: SCREENING_ENGINE, outcome: r.outcome, summary, result: r };
     if (store(db, c.id, check, r, now)) ran.push('screening');
   } catch (e) {

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
@@ -14,7 +14,7 @@ import { resolveDataDir } from '../platform/data-dir';
 import { fileLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { convertCommand, validateCommand } from './ivms101';
-import { rulesAudit, rulesEvaluate, rulesList } from './rules';
+import { readRatesCsv, rulesAudit, rulesEvaluate, rulesList } from './rules';
 import { screeningImport, screeningSearch } from './screening';
 import { runConformance } from '../sync/conformance';
 import { recheckAll } from '../checks/run';
@@ -256,7 +256,7 @@ export const COMMANDS: readonly Command[] = [
       const file = positionals[0];
       if (!file) throw new UsageError('Name the CSV file: waybill fx import FILE.csv --data-dir D');
       if (!existsSync(file)) throw new UsageError(`No such file: ${file}`);
-      const csv = parseRatesCsv(readFileSync(file, 'utf8'));
+      const csv = parseRatesCsv(readRatesCsv(file));
       for (const bad of csv.rejected) out.stderr(`${file}:${bad.line}: ${bad.reason}\n`);
       return withUnlocked(values['data-dir'], (ws) => {
         const db = ws.database();

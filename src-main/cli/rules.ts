@@ -1,9 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { caseRecordSchema } from '../../src-shared/case';
 import { describeIssues } from '../cases/import';
 import { evaluateCase } from '../rules/evaluate';
 import { display, memoryRates, parseRatesCsv, type RateSource } from '../rules/fx';
 import { defaultRulePack, ruleInForce } from '../rules/pack';
+import { MAX_LINE_BYTES } from '../input/limits';
+import { MAX_CSV_FILE_BYTES, readJsonFileBounded, readTextBounded, UnreadableFile } from '../input/read-file';
 import { UsageError } from './passphrase';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
@@ -102,17 +103,14 @@ export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null
 
 /** `waybill rules evaluate FILE`: one case as the contract carries it. Exit 0 evaluated, 1 cannot evaluate, 2 bad input. */
 export function rulesEvaluate(file: string, opts: { json: boolean; home: string; rates: RateSource | null; ratesFile?: string }, out: Out): number {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch {
-    throw new UsageError(`${file} is not a readable JSON file.`);
-  }
+  // A case is one JSON Lines line elsewhere (cases import), so it is held to the same bounds here.
+  const raw = readInput(() => readJsonFileBounded(file, MAX_LINE_BYTES, 'a case'), file);
   const parsed = caseRecordSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(`${file} is not a case as the backend contract carries it: ${describeIssues(parsed.error)}`);
   let rates = opts.rates ?? memoryRates([]);
   if (opts.ratesFile) {
-    const csv = parseRatesCsv(readFileSync(opts.ratesFile, 'utf8'));
+    const ratesFile = opts.ratesFile;
+    const csv = parseRatesCsv(readRatesCsv(ratesFile));
     for (const bad of csv.rejected) out.stderr(`${opts.ratesFile}:${bad.line}: ${bad.reason}\n`);
     rates = memoryRates(csv.rates);
   }
@@ -124,4 +122,25 @@ export function rulesEvaluate(file: string, opts: { json: boolean; home: string;
     for (const w of e.warnings) out.stdout(`  WARNING: ${w}\n`);
   }
   return e.outcome === 'cannot_evaluate' ? 1 : 0;
+}
+
+/** The value a bounded reader returned, or a UsageError (exit 2) naming the file and what is wrong with it. */
+function readInput<T>(read: () => { ok: true; value: T } | { ok: false; reason: string }, file: string): T {
+  let r: { ok: true; value: T } | { ok: false; reason: string };
+  try {
+    r = read();
+  } catch (e) {
+    if (e instanceof UnreadableFile) throw new UsageError(e.message);
+    throw e;
+  }
+  if (!r.ok) throw new UsageError(`${file} is refused: ${r.reason}.`);
+  return r.value;
+}
+
+/** A rates CSV's text, under MAX_CSV_FILE_BYTES and strict UTF-8; otherwise a UsageError (exit 2). */
+export function readRatesCsv(file: string): string {
+  return readInput(() => {
+    const t = readTextBounded(file, MAX_CSV_FILE_BYTES, 'a rates CSV');
+    return t.ok ? { ok: true, value: t.text } : t;
+  }, file);
 }

@@ -62,7 +62,7 @@ interface SideResult {
   unverified: { jurisdiction: string; reason: string } | null;
 }
 
-function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | null, c: CaseRecord, value: MoneyAmount, valueText: string, ctx: EvaluationContext): SideResult {
+function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | null, c: CaseRecord, value: MoneyAmount, valueText: string, ctx: EvaluationContext, otherCode: string | null): SideResult {
   const blank: SideEvaluation = { side, party, jurisdiction: code, status: 'cannot_evaluate', version: null, via: null, threshold: null, converted: null, tier: null, reason: '', sources: [], localDate: null, timeZone: null, follows: null, verified: null };
   const result = (e: SideEvaluation, o: Partial<SideResult> = {}): SideResult => ({ eval: e, requirements: null, unknown: null, version: null, cause: null, staleRates: [], unverified: null, ...o });
   if (!code) return result({ ...blank, status: 'no_counterparty_vasp', reason: 'Self-hosted wallet: there is no counterparty VASP to send Travel Rule data to.' });
@@ -81,12 +81,14 @@ function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | n
   if (found.kind === 'prohibited') {
     return result({ ...base, status: 'prohibited', reason: `${code} prohibits VASP activity — ${territory}${found.reason}${when}${mark}.` }, { unverified });
   }
-  const v = found.version;
+  // Both VASPs in the same jurisdiction with a domestic variant (UK reg. 64C): its reduced tiers apply.
+  const domestic = found.version.domestic && otherCode === code && !found.follows ? found.version.domestic : null;
+  const v: TravelRuleVersion = domestic ? { ...found.version, tiers: domestic.tiers } : found.version;
   const withBase = { ...base, threshold: v.threshold };
   const label = `${found.file.name} — ${v.version}`;
   const source = v.sources[0]?.label ?? v.version;
   const strictest = v.tiers[v.tiers.length - 1]!;
-  const head = `${code}: ${territory}${v.version}${when}`;
+  const head = `${code}: ${territory}${v.version}${domestic ? ' (both VASPs in ' + code + ': ' + domestic.note + ')' : ''}${when}`;
   // Conversion is needed only when an amount matters: a non-zero threshold, or more than one tier.
   const needsAmount = !isZero(v.threshold) || v.tiers.length > 1;
   const ruleCurrency = v.threshold.currency;
@@ -175,8 +177,8 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
   const them = c.walletType === 'unhosted' ? null : (c.counterparty?.jurisdiction ?? null);
   const [originator, beneficiary] =
     c.direction === 'withdrawal'
-      ? [evaluateSide('originator', 'us', ctx.homeJurisdiction, c, value, valueText, ctx), evaluateSide('beneficiary', 'counterparty', them, c, value, valueText, ctx)]
-      : [evaluateSide('originator', 'counterparty', them, c, value, valueText, ctx), evaluateSide('beneficiary', 'us', ctx.homeJurisdiction, c, value, valueText, ctx)];
+      ? [evaluateSide('originator', 'us', ctx.homeJurisdiction, c, value, valueText, ctx, them), evaluateSide('beneficiary', 'counterparty', them, c, value, valueText, ctx, ctx.homeJurisdiction)]
+      : [evaluateSide('originator', 'counterparty', them, c, value, valueText, ctx, ctx.homeJurisdiction), evaluateSide('beneficiary', 'us', ctx.homeJurisdiction, c, value, valueText, ctx, them)];
   const sides = [originator, beneficiary];
   const us = sides.find((s) => s.eval.party === 'us')!;
   const other = sides.find((s) => s.eval.party === 'counterparty')!;

@@ -55,6 +55,9 @@ const travelRule = z
     regime: z.literal('travel_rule'),
     threshold: money,
     tiers: z.array(tier).min(1),
+    // When both VASPs are in this jurisdiction, a reduced data set may apply (UK MLR reg. 64C: name and
+    // account only, the rest on request). Used only when both sides are this same jurisdiction.
+    domestic: z.object({ tiers: z.array(tier).min(1), note: z.string().min(1), sources }).strict().optional(),
     unhostedWallet: z
       .object({
         duty: z.enum(['verify_ownership', 'risk_based', 'none']),

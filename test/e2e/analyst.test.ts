@@ -148,6 +148,9 @@ describe('the analyst workstation in the browser', () => {
     const id = await pick((d) => d.fourEyes.length === 0 && d.checks.some((c) => c.name === 'ivms101' && c.outcome === 'incomplete'));
     await openBySearch(id);
     await expect.poll(() => page.getByTestId('travel-why').textContent()).toMatch(/Travel Rule/);
+    // Issue 14: each side's local legal date, and an unverified rule said where it decided.
+    expect(await page.getByTestId('travel-why').textContent()).toMatch(/local date \d{4}-\d{2}-\d{2}, Europe\/Berlin/);
+    expect(await page.getByTestId('travel-unverified').textContent()).toMatch(/^unverified rule: /);
     expect(await page.getByTestId('completeness').textContent()).toMatch(/requirement\(s\) unmet/);
     expect(await page.locator('.missing-list').count()).toBeGreaterThan(0);
     expect(await page.locator('section[aria-labelledby="tl-h"] li').count()).toBeGreaterThan(0);
@@ -304,6 +307,7 @@ describe('the analyst workstation in the browser', () => {
     const week = page.locator('section[aria-labelledby="rej-h"] tbody tr');
     await expect.poll(() => week.count()).toBeGreaterThan(0);
     expect(await week.first().textContent()).toMatch(/%/);
+    expect(await page.getByTestId('by-travel-rule').locator('tr').count()).toBeGreaterThan(0);
     await page.screenshot({ path: join(SCREENSHOTS, 'dashboard.png') });
     expect(await axeViolations(page)).toEqual([]);
   });

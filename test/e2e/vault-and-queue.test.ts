@@ -32,7 +32,21 @@ afterAll(async () => {
 const queueCount = (p: Page) => p.getByTestId('queue-count');
 
 describe('vault and queue in the browser', () => {
-  it('creates the vault on first run', async () => {
+  it('creates the vault on first run, with no refused request and no console error on the way', async () => {
+    // The launch code must be exchanged before any API call or the event stream: a call that raced it
+    // was a "403 Forbidden" in the console on every first load.
+    const refused: string[] = [];
+    const consoleErrors: string[] = [];
+    const onResponse = (r: { status(): number; url(): string; request(): { method(): string } }) => {
+      if (r.status() >= 400) refused.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`);
+    };
+    const onConsole = (m: { type(): string; text(): string }) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    };
+    const onPageError = (e: Error) => consoleErrors.push(e.message);
+    page.on('response', onResponse);
+    page.on('console', onConsole);
+    page.on('pageerror', onPageError);
     await page.goto(server.launchUrl);
     await expect.poll(() => page.url()).not.toContain('code='); // the one-time code leaves the address bar
     await page.getByLabel(/^Your name/).fill('Ana'); // the vault's creator, its first supervisor
@@ -42,6 +56,11 @@ describe('vault and queue in the browser', () => {
     // Argon2id at 64 MiB takes seconds on a loaded machine.
     await expect.poll(() => page.getByTestId('vault-state').textContent(), { timeout: 15_000 }).toBe('Unlocked');
     await expect.poll(() => queueCount(page).textContent()).toMatch(/^0 cases/);
+    page.off('response', onResponse);
+    page.off('console', onConsole);
+    page.off('pageerror', onPageError);
+    expect(refused).toEqual([]);
+    expect(consoleErrors).toEqual([]);
   });
 
   it('shows cases imported with the CLI after lock and unlock', async () => {

@@ -36,6 +36,8 @@ describe('the backend contract (resources/openapi.yaml)', () => {
         '/v1/cases/{caseId}/counterparty-responses',
         '/v1/reference/fx-rates',
         '/v1/reference/vasps',
+        '/v1/sanctions-lists',
+        '/v1/sanctions-lists/{source}/files/{name}',
         '/v1/exchange/create_tx',
         '/v1/exchange/cases/{caseId}/send_transaction',
       ].sort(),

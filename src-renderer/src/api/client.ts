@@ -107,7 +107,11 @@ export function defaultClient(): Client {
     ? (async () => {
         // Already in session (a tab reopened from history with its old code): presenting that used
         // code again would end the session, so it is exchanged only when there is none.
-        if ((await fetch('/api/invoke/app.status', { ...json, body: '{}' })).ok) return;
+        // Asked of GET /api/session, which answers 200 either way: probing with an API call before the
+        // exchange was a 403 in the console on every first load.
+        const probe = await fetch('/api/session', { headers: { Accept: 'application/json' } });
+        const held = probe.ok && ((await probe.json()) as { value?: { session?: boolean } }).value?.session === true;
+        if (held) return;
         await fetch('/api/session', { ...json, body: JSON.stringify({ code }) });
       })()
     : Promise.resolve();

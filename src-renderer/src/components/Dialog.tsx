@@ -1,4 +1,21 @@
-import { useEffect, useRef, type ReactNode } from 'react';
+import { useEffect, useRef, useSyncExternalStore, type ReactNode } from 'react';
+
+// How many dialogs are open: while one is, it shows the error itself, so the screen's banner keeps quiet
+// (an error shown twice, once behind the modal, reads as two failures).
+let openDialogs = 0;
+const listeners = new Set<() => void>();
+const opened = (by: number) => {
+  openDialogs += by;
+  for (const l of listeners) l();
+};
+export const useDialogOpen = () =>
+  useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => openDialogs > 0,
+  );
 
 /**
  * A modal on the native <dialog> element: the browser traps focus, Escape closes it, and focus
@@ -12,8 +29,10 @@ export function Dialog({ title, onClose, children, labelledBy }: { title: string
     const d = ref.current;
     const opener = document.activeElement as HTMLElement | null;
     d?.showModal();
+    opened(1);
     d?.querySelector<HTMLElement>('[data-autofocus]')?.focus();
     return () => {
+      opened(-1);
       d?.close();
       opener?.focus?.();
     };

@@ -1,4 +1,5 @@
 import { useApp } from '../state/app-store';
+import { plural } from '../format';
 
 export function StatusBar() {
   const { status, lock, busy, rules, sync, client, screening, navigate } = useApp();
@@ -29,7 +30,7 @@ export function StatusBar() {
       {unlocked && sync?.configured && (
         <span>
           Last sync: {sync.lastSyncAt ? sync.lastSyncAt.replace('T', ' ').slice(0, 19) : 'never'} · Outbox: <span data-testid="outbox-depth">{sync.outboxDepth}</span>
-          {sync.conflicts > 0 && <> · <span className="missing">{sync.conflicts} conflict(s)</span></>}
+          {sync.conflicts > 0 && <> · <span className="missing">{plural(sync.conflicts, 'conflict')}</span></>}
           {sync.quarantined > 0 && <> · {sync.quarantined} quarantined</>}{' '}
           <button type="button" className="small-button" onClick={() => void client?.call('sync.now', {}).then((s) => useApp.setState({ sync: s }), () => {})}>
             Sync now
@@ -39,7 +40,7 @@ export function StatusBar() {
       {unlocked && sync && !sync.configured && <span className="muted">No backend configured</span>}
       {rules && rules.errors.length > 0 && (
         <span className="pill warn" title={rules.errors.map((e) => `${e.file} ${e.field}: ${e.message}`).join('\n')} role="status">
-          {new Set(rules.errors.map((e) => e.file)).size} rule file(s) broken: those jurisdictions cannot be evaluated
+          {plural(new Set(rules.errors.map((e) => e.file)).size, 'rule file')} broken: those jurisdictions cannot be evaluated
         </span>
       )}
       {rules && <span className="muted">Rules: {rules.jurisdictions} jurisdictions</span>}

@@ -84,8 +84,8 @@ export function DashboardScreen() {
               </tbody>
             </table>
           </section>
-          <section className="panel" aria-labelledby="tr-h">
-            <h3 id="tr-h">Cases by Travel Rule outcome</h3>
+          <section className="panel" aria-labelledby="trd-h">
+            <h3 id="trd-h">Cases by Travel Rule outcome</h3>
             <table className="grid compact" data-testid="by-travel-rule">
               <tbody>
                 {(data.byTravelRule ?? []).map((s) => (

@@ -1,6 +1,8 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RetentionReport } from '../../../src-shared/contract';
 import { ErrorBanner } from '../components/ErrorBanner';
+import { Dialog } from '../components/Dialog';
+import { plural } from '../format';
 import { asError, useApp } from '../state/app-store';
 import { AnalystsPanel } from './AnalystsPanel';
 import { MailSettings } from './MailSettings';
@@ -18,6 +20,7 @@ export function SettingsScreen() {
   const [value, setValue] = useState(settings?.fourEyes.valueAtLeast?.amount ?? '');
   const [currency, setCurrency] = useState(settings?.fourEyes.valueAtLeast?.currency ?? 'EUR');
   const [schedule, setSchedule] = useState<'daily' | 'off'>(settings?.retentionSchedule ?? 'daily');
+  const [confirmPurge, setConfirmPurge] = useState(false);
   const [key, setKey] = useState<{ fingerprint: string; pem: string } | null>(null);
   const [retention, setRetention] = useState<RetentionReport | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
@@ -137,13 +140,34 @@ export function SettingsScreen() {
           <button type="button" onClick={() => runRetention(true)}>
             Dry run: what would go
           </button>{' '}
-          <button type="button" className="danger" onClick={() => runRetention(false)}>
-            Purge now
+          <button type="button" className="danger" onClick={() => setConfirmPurge(true)}>
+            Purge now…
           </button>
+          {confirmPurge && (
+            // Purging deletes personal data for good: the analyst says so twice, Cancel has the focus.
+            <Dialog title="Purge personal data now?" labelledBy="purge-title" onClose={() => setConfirmPurge(false)}>
+              <p>The personal data of every closed case whose retention period has ended is deleted now. This cannot be undone. Cases on legal hold and decisions not yet synced stay.</p>
+              <div className="dialog-buttons">
+                <button type="button" data-autofocus onClick={() => setConfirmPurge(false)}>
+                  Cancel
+                </button>
+                <button
+                  type="button"
+                  className="danger"
+                  onClick={() => {
+                    setConfirmPurge(false);
+                    runRetention(false);
+                  }}
+                >
+                  Purge now
+                </button>
+              </div>
+            </Dialog>
+          )}
           {retention && (
             <div data-testid="retention-report">
               <p>
-                {retention.dryRun ? 'Would purge' : 'Purged'} {retention.purged.length} case(s) as of {retention.today}; {retention.held.length} kept on legal hold; {retention.unsynced.length} kept until their decision syncs.
+                {retention.dryRun ? 'Would purge' : 'Purged'} {plural(retention.purged.length, 'case')} as of {retention.today}; {retention.held.length} kept on legal hold; {retention.unsynced.length} kept until their decision syncs.
               </p>
               <ul className="scroll-list">
                 {retention.purged.slice(0, 200).map((id) => (

@@ -58,3 +58,17 @@ describe('server-sent events', () => {
     await expect(read(huge, 64 * 1024)).rejects.toBeInstanceOf(SseStreamError);
   });
 });
+
+describe('server-sent events: the size of one event (issue 17 follow-up)', () => {
+  it('refuses an event past maxEventSize even when it arrives whole in one chunk, and hands on none of it', async () => {
+    const data: string[] = [];
+    const big = 'data: ' + 'x'.repeat(SSE_MAX_BUFFER + 10) + '\n\ndata: after\n\n';
+    await expect(readSse(stream(big, big.length), (d) => data.push(d))).rejects.toThrow(
+      `The event stream sent an event of ${SSE_MAX_BUFFER + 10} characters, larger than the limit of ${SSE_MAX_BUFFER}.`,
+    );
+    expect(data).toEqual([]);
+    const small: string[] = [];
+    await expect(readSse(stream('data: ok\n\ndata: ' + 'z'.repeat(101) + '\n\n', 1 << 20), (d) => small.push(d), { maxEventSize: 100 })).rejects.toBeInstanceOf(SseStreamError);
+    expect(small).toEqual(['ok']);
+  });
+});

@@ -36,6 +36,8 @@ const TIMEOUT_MS = 15_000;
 export const MAX_PAGE_BYTES = 64 * 1024 * 1024;
 /** Any other JSON answer (a POST's outcome, a lookup). */
 export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** One live notification from the backend, and what may buffer toward one: it only carries a cursor. */
+export const MAX_EVENT_CHARS = 64 * 1024;
 
 /** A response body as bytes, counted as it arrives and refused past `max`: a backend cannot fill our memory. */
 async function* boundedBody(res: Response, max: number, what: string): AsyncGenerator<Uint8Array> {
@@ -167,18 +169,24 @@ export class BackendClient {
     });
   }
 
-  /** Live notifications (server-sent events), read through fetch so the token stays in a header. */
+  /**
+   * Live notifications (server-sent events), read through fetch so the token stays in a header. An
+   * event (or what buffers toward one) past MAX_EVENT_CHARS ends the stream with SseStreamError; the
+   * engine logs that name and reconnects, and polling carries on meanwhile.
+   */
   async events(onChange: (cursor: number) => void, signal: AbortSignal): Promise<void> {
     const res = await fetch(`${this.url}/v1/events`, { headers: this.headers(), signal });
     if (!res.ok || !res.body) throw new BackendError(res.status, 'events stream refused');
-    await readSse(res.body, (data) => {
-      try {
-        const c = (JSON.parse(data) as { cursor?: unknown }).cursor;
-        if (typeof c === 'number') onChange(c);
-      } catch {
+    await readSse(
+      res.body,
+      (data) => {
+        const parsed = parseJsonBounded(data);
         // A malformed notification only means: look at the feed.
-        onChange(-1);
-      }
-    });
+        if (!parsed.ok) return onChange(-1);
+        const c = (parsed.value as { cursor?: unknown } | null)?.cursor;
+        if (typeof c === 'number') onChange(c);
+      },
+      { maxEventSize: MAX_EVENT_CHARS },
+    );
   }
 }

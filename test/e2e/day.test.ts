@@ -16,13 +16,39 @@ let browser: Browser;
 let server: Served;
 let page: Page;
 const N = 120;
+/** Cases whose customer id only warns (2020 charset) or is an error (not Latin), for defect 4. */
+const warnOnly: string[] = [];
+const notLatin: string[] = [];
+const K = 6;
+
+/** Sets every customerIdentification in an IVMS101 payload to `value`. */
+function setCustomerId(v: unknown, value: string): void {
+  if (Array.isArray(v)) v.forEach((x) => setCustomerId(x, value));
+  else if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (k === 'customerIdentification' && typeof o[k] === 'string') o[k] = value;
+      else setCustomerId(o[k], value);
+    }
+  }
+}
 
 beforeAll(async () => {
   t = tempDir();
   const makeCase = caseFactory(18);
   backend = await startBackend({ makeCase, rates: [], dbFile: join(t.dir, 'backend.db') });
   backend.db.transaction(() => {
-    for (let i = 0; i < N; i++) backend.addCase(makeCase());
+    for (let i = 0; i < N - 2 * K; i++) backend.addCase(makeCase());
+    for (const [list, value] of [[warnOnly, 'CUST-770001'], [notLatin, 'CUSTÜ770001']] as const) {
+      for (let i = 0; i < K; i++) {
+        const c = makeCase();
+        if (!JSON.stringify(c.ivms101).includes('customerIdentification')) continue;
+        setCustomerId(c.ivms101, value);
+        backend.addCase(c);
+        list.push(c.id);
+      }
+    }
+    for (let i = warnOnly.length + notLatin.length; i < 2 * K; i++) backend.addCase(makeCase());
   })();
   browser = await launchChromium();
   server = await serve(join(t.dir, 'data'), { WAYBILL_BACKEND_URL: backend.url, WAYBILL_BACKEND_TOKEN: backend.token });
@@ -214,5 +240,48 @@ describe('issue 18: the first-day defects', () => {
     await page.getByRole('button', { name: 'Dry run: what would go' }).click();
     await expect.poll(() => page.getByTestId('retention-report').textContent()).toMatch(/^Would purge \d+ cases? as of/);
     expect(await page.locator('body').textContent()).not.toMatch(/\((s|es)\)/);
+  });
+
+  it('defect 4: warnings amber, errors red, counts as shown, and complete is not called valid', async () => {
+    type Ivms = { outcome: string; summary: string; result: { errors: { path: string; severity: string }[]; warnings: { path: string }[]; completeness: { complete: boolean } | null } };
+    const ivmsOf = async (id: string) => (await api<CaseDetail>('cases.get', { id })).checks.find((c) => c.name === 'ivms101') as unknown as Ivms;
+    const open = async (id: string) => {
+      await toQueueUnfiltered();
+      await search().fill(id);
+      await search().press('Enter');
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+    };
+    const RED = 'rgb(179, 38, 30)'; // --bad
+    const AMBER = 'rgb(163, 90, 0)'; // --warn
+
+    // A field with only a warning: amber label, never red; as many warnings shown as counted.
+    let warned: string | undefined;
+    for (const id of warnOnly) if ((await ivmsOf(id)).result.warnings.some((w) => w.path.endsWith('/customerIdentification'))) warned = id;
+    expect(warned).toBeDefined();
+    await open(warned!);
+    const w = await ivmsOf(warned!);
+    const row = page.locator('.party tr', { has: page.locator('th', { hasText: /customer/i }) }).first();
+    await expect.poll(() => row.getAttribute('class')).toBe('has-warning');
+    const label = await row.locator('th').evaluate((e) => getComputedStyle(e).color);
+    expect(label).toBe(AMBER);
+    const shownWarnings = await page.locator('.panel [role="note"].problem.warning').count();
+    expect(shownWarnings).toBe(w.result.warnings.length);
+    const shownErrors = await page.locator('.panel [role="note"].problem.error').count();
+    expect(shownErrors).toBe(w.result.errors.length);
+
+    // Invalid and complete: said together with what the difference is.
+    let both: string | undefined;
+    for (const id of notLatin) {
+      const c = await ivmsOf(id);
+      if (c.outcome === 'invalid' && c.result.completeness?.complete) both = id;
+    }
+    expect(both).toBeDefined();
+    await open(both!);
+    const checklist = page.getByTestId('completeness');
+    await expect.poll(() => checklist.textContent()).toMatch(/everything required is present/);
+    expect(await checklist.textContent()).toMatch(/Complete is not valid/);
+    const bad = page.locator('.party tr.has-problem th').first();
+    expect(await bad.evaluate((e) => getComputedStyle(e).color)).toBe(RED);
   });
 });

@@ -185,7 +185,7 @@ function piiSamples(cases: CaseRecord[], n: number): string[] {
   };
   cases.forEach((c) => visit(c.ivms101));
   const all = [...found];
-  const kinds = [/^[A-Z]{2}\d{7}$|^\d{9}$/, /^CUST-/, /^\d{4}-\d{2}-\d{2}$/, /./];
+  const kinds = [/^[A-Z]{2}\d{7}$|^\d{9}$/, /^CUST\d{6}$/, /^\d{4}-\d{2}-\d{2}$/, /./];
   // A mix of kinds, not twenty of one.
   const picked: string[] = [];
   for (const k of kinds) picked.push(...all.filter((s) => k.test(s) && !picked.includes(s)).slice(0, 5));

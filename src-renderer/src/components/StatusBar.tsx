@@ -43,6 +43,11 @@ export function StatusBar() {
       <span className={unlocked ? 'pill ok' : 'pill warn'} data-testid="vault-state">
         {unlocked ? 'Unlocked' : status.vault === 'absent' ? 'No vault' : 'Locked'}
       </span>
+      {unlocked && status.analyst && (
+        <span data-testid="signed-in" title="Every action is recorded under this name">
+          {status.analyst.name} ({status.analyst.role})
+        </span>
+      )}
       <span title="Data folder">
         Data: <code data-testid="data-dir">{status.dataDir}</code>
       </span>

@@ -38,6 +38,7 @@ afterAll(async () => {
 describe('issue 18 defect 7: status that tells the truth', () => {
   it('says Connecting… and syncing the first page, not Offline and "No cases yet", while the first sync runs', async () => {
     await page.goto(server.launchUrl);
+    await page.getByLabel(/^Your name/).fill('Ana');
     await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
     await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();

@@ -3,6 +3,7 @@ import { dispositionHistory } from '../screening/store';
 import { canonicalJson } from '../audit/canonical-json';
 import type { ReadableDB } from '../store/db';
 import { csvRow } from './csv';
+import { teamReport } from '../team/report';
 import { ReportPdf } from './report-pdf';
 import {
   auditRecord,
@@ -354,6 +355,19 @@ export async function writeReportPdf(src: BundleSource, zip: ZipBundleWriter, ta
   ] as const) {
     pdf.line(label, { bold: true });
     pdf.table(rowsOf(tally[name]));
+  }
+  // Four eyes as a regulator checks it: the people, their roles over time, and who approved whom.
+  const team = teamReport(src.db, src.where);
+  pdf.heading('Analysts and four eyes');
+  for (const [label, lines] of [
+    ['Analysts (enrolments and removals)', team.analysts],
+    ['Role changes', team.roleChanges],
+    ['Four-eyes proposals on these cases (proposer, then reviewer)', team.pairs],
+  ] as const) {
+    pdf.line(label, { bold: true });
+    if (lines.length === 0) pdf.line('none');
+    for (const l of lines) pdf.line(l, { wrap: true });
+    await pdf.drained();
   }
   pdf.heading('Cases');
   await src.eachPage('report.pdf', async (rows) => {

@@ -49,6 +49,7 @@ describe('vault and queue in the browser', () => {
     page.on('pageerror', onPageError);
     await page.goto(server.launchUrl);
     await expect.poll(() => page.url()).not.toContain('code='); // the one-time code leaves the address bar
+    await page.getByLabel(/^Your name/).fill('Ana'); // the vault's creator, its first supervisor
     await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
     await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();

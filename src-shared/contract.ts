@@ -20,6 +20,7 @@ const method =
 const empty = z.object({}).strict();
 /** Passphrases cross the transport (the analyst types them); derived keys never do. */
 const passphrase = z.string().min(1).max(1024);
+const analystName = z.string().trim().regex(/^[\p{L}\p{N} ._:'-]{2,60}$/u, "2–60 letters, digits, spaces or . _ : ' -");
 
 const caseId = z.string().min(1).max(64);
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code');
@@ -88,6 +89,22 @@ export interface AppStatus {
   deviceUnlockEnrolled: boolean;
   idleLockMinutes: number;
   mode: 'electron' | 'browser' | 'cli';
+  /** Who is signed in (null while locked): every action is theirs. */
+  analyst: { name: string; role: AnalystRole } | null;
+}
+
+export const ANALYST_ROLES = ['analyst', 'supervisor'] as const;
+export type AnalystRole = (typeof ANALYST_ROLES)[number];
+
+/** One analyst of this workstation, as a supervisor sees the roster. */
+export interface AnalystEntry {
+  name: string;
+  role: AnalystRole;
+  state: 'invited' | 'active' | 'removed';
+  enrolledBy: string;
+  enrolledAt: string;
+  removedBy: string | null;
+  removedAt: string | null;
 }
 
 export interface FourEyesPolicy {
@@ -323,9 +340,10 @@ export interface AuditVerification {
 export const contract = {
   'app.status': method<AppStatus>()(empty),
   'vault.create': method<AppStatus>()(
-    z.object({ passphrase: passphrase.min(MIN_PASSPHRASE_LENGTH), rememberOnDevice: z.boolean().default(false) }).strict(),
+    z.object({ passphrase: passphrase.min(MIN_PASSPHRASE_LENGTH), rememberOnDevice: z.boolean().default(false), analyst: analystName.optional() }).strict(),
   ),
-  'vault.unlock': method<AppStatus>()(z.object({ passphrase }).strict()),
+  /** An analyst signs in; the name may be left out while only one analyst has a passphrase here. */
+  'vault.unlock': method<AppStatus>()(z.object({ passphrase, analyst: analystName.optional() }).strict()),
   'vault.unlockWithDevice': method<AppStatus>()(empty),
   'vault.lock': method<AppStatus>()(empty),
   'vault.changePassphrase': method<null>()(
@@ -369,7 +387,14 @@ export const contract = {
   'views.save': method<SavedView[]>()(z.object({ name: z.string().trim().min(1).max(60), filter: queueFilter, sort: querySort }).strict()),
   'views.delete': method<SavedView[]>()(z.object({ name: z.string().min(1).max(60) }).strict()),
   'analysts.list': method<string[]>()(empty),
-  'analysts.add': method<string[]>()(z.object({ name: z.string().min(2).max(60), passphrase: passphrase.min(MIN_PASSPHRASE_LENGTH) }).strict()),
+  /** Supervisor only. The code is shown once; the analyst redeems it with analysts.redeem. */
+  'analysts.enrol': method<{ name: string; role: AnalystRole; code: string; expiresAt: string }>()(z.object({ name: analystName, role: z.enum(ANALYST_ROLES) }).strict()),
+  /** The new analyst chooses their passphrase with their one-time code, and is signed in. */
+  'analysts.redeem': method<AppStatus>()(z.object({ name: analystName, code: z.string().trim().min(10).max(40), passphrase: passphrase.min(MIN_PASSPHRASE_LENGTH) }).strict()),
+  'analysts.roster': method<AnalystEntry[]>()(empty),
+  /** Supervisor only: the analyst's key slot is removed; their name stays in the record. */
+  'analysts.remove': method<AnalystEntry[]>()(z.object({ name: analystName }).strict()),
+  'analysts.setRole': method<AnalystEntry[]>()(z.object({ name: analystName, role: z.enum(ANALYST_ROLES) }).strict()),
   'dashboard.get': method<Dashboard>()(empty),
   'export.publicKey': method<{ pem: string; fingerprint: string }>()(empty),
   'export.start': method<ExportJob>()(

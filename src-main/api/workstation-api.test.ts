@@ -1,11 +1,11 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseDetail } from '../../src-shared/contract';
 import type { CaseSummary } from '../../src-shared/domain';
 import type { Result } from '../../src-shared/result';
-import { cases, workstationWith } from '../../test/support/export';
-import { tempDir } from '../../test/support/temp';
+import { cases, enrolled, workstationWith } from '../../test/support/export';
+import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { silentLogger } from '../platform/log';
 import type { Workstation } from '../app/workstation';
 import { verifyAudit } from '../audit/chain';
@@ -22,7 +22,7 @@ const all = cases(400, { seed: 21 });
 
 beforeAll(async () => {
   t = tempDir();
-  ws = await workstationWith(t.dir, all, 'os:alice');
+  ws = await workstationWith(t.dir, all, 'alice');
   const dispatch = createDispatcher(createHandlers(ws), silentLogger);
   call = async (method, input) => {
     const r = (await dispatch(method, input)) as Result<unknown>;
@@ -115,11 +115,11 @@ describe('queue queries', () => {
   it('assigns cases and filters by assignee; saved views round-trip', async () => {
     const [a, b] = (await list({ limit: 2 })).rows;
     await call('cases.assign', { caseId: a!.id, analyst: 'bob' });
-    await call('cases.assign', { caseId: b!.id, analyst: 'os:alice' });
+    await call('cases.assign', { caseId: b!.id, analyst: 'alice' });
     expect((await list({ filter: { assignedTo: 'bob' } })).rows.map((r) => r.id)).toEqual([a!.id]);
     expect((await list({ filter: { assignedTo: 'unassigned' } })).total).toBe(all.length - 2);
     await call('views.save', { name: 'Turkish deposits', filter: { jurisdiction: 'TR', direction: 'deposit' }, sort: { column: 'riskScore', direction: 'desc' } });
-    expect(await call('views.list', {})).toEqual([{ name: 'Turkish deposits', filter: { jurisdiction: 'TR', direction: 'deposit' }, sort: { column: 'riskScore', direction: 'desc' }, createdBy: 'os:alice' }]);
+    expect(await call('views.list', {})).toEqual([{ name: 'Turkish deposits', filter: { jurisdiction: 'TR', direction: 'deposit' }, sort: { column: 'riskScore', direction: 'desc' }, createdBy: 'alice' }]);
     expect(await call('views.delete', { name: 'Turkish deposits' })).toEqual([]);
   });
 });
@@ -137,7 +137,7 @@ describe('decisions and four eyes', () => {
     await call('settings.update', { fourEyes: { riskScoreAtLeast: 100, onSanctionsHit: false, valueAtLeast: null } });
     const c = (await list({ filter: { status: ['pending_review'] } })).rows.find((r) => (r.riskScore ?? 0) < 100)!;
     const d = await decide({ caseId: c.id, kind: 'accept', reasonCodes: [], note: 'ok' });
-    expect(d.decisions).toMatchObject([{ kind: 'accept', analyst: 'os:alice', syncState: 'pending', approvedBy: null }]);
+    expect(d.decisions).toMatchObject([{ kind: 'accept', analyst: 'alice', syncState: 'pending', approvedBy: null }]);
     expect(d.decidable).toEqual({ ok: false, reason: 'A decision is waiting to sync with the backend.' });
     expect((await list({ filter: { search: c.id } })).rows[0]!.waitingToSync).toBe(true);
   });
@@ -147,28 +147,30 @@ describe('decisions and four eyes', () => {
     const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 }, limit: 1 })).rows[0]!;
     const before = (await call('cases.get', { id: c.id })) as CaseDetail;
     expect(before.fourEyes.join()).toMatch(/risk score \d+ ≥ 70/);
+    // Bob is enrolled by Alice (a supervisor) and signs in with his own passphrase; he proposes.
+    await enrolled(ws, 'bob', 'bob has a long passphrase');
+    expect(((await call('vault.unlock', { passphrase: 'bob has a long passphrase', analyst: 'bob' })) as { analyst: unknown }).analyst).toEqual({ name: 'bob', role: 'analyst' });
     const proposed = await decide({ caseId: c.id, kind: 'reject', reasonCodes: ['HIGH_RISK'], note: 'too risky' });
     expect(proposed.decisions).toEqual([]);
-    expect(proposed.proposals).toMatchObject([{ kind: 'reject', proposedBy: 'os:alice', state: 'awaiting_approval' }]);
+    expect(proposed.proposals).toMatchObject([{ kind: 'reject', proposedBy: 'bob', state: 'awaiting_approval' }]);
     const outbox = () => (ws.database().prepare('SELECT count(*) AS n FROM outbox WHERE case_id = ?').get(c.id) as { n: number }).n;
     expect(outbox()).toBe(0); // nothing leaves before the approval
     await expect(decide({ caseId: c.id, kind: 'accept', reasonCodes: [] })).rejects.toMatchObject({ code: 'conflict' });
 
-    await call('analysts.add', { name: 'bob', passphrase: 'bob has a long passphrase' });
     const proposalId = proposed.proposals[0]!.id;
-    await expect(call('cases.review', { proposalId, approver: 'bob', passphrase: 'not bobs passphrase', approve: true })).rejects.toMatchObject({ code: 'wrong_passphrase' });
-    await call('analysts.add', { name: 'os:alice', passphrase: 'alice has one too, long' });
-    await expect(call('cases.review', { proposalId, approver: 'os:alice', passphrase: 'alice has one too, long', approve: true })).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(call('cases.review', { proposalId, approver: 'alice', passphrase: 'not alices passphrase', approve: true })).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    // Bob approving his own proposal with his own passphrase, over the API: refused by the domain.
+    await expect(call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: true })).rejects.toMatchObject({ code: 'forbidden', message: /proposed a decision cannot approve it/ });
     expect(outbox()).toBe(0);
 
-    const approved = (await call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: true })) as CaseDetail;
-    expect(approved.decisions).toMatchObject([{ kind: 'reject', analyst: 'os:alice', approvedBy: 'bob', reasonCodes: ['HIGH_RISK'], syncState: 'pending' }]);
-    expect(approved.proposals[0]).toMatchObject({ state: 'approved', reviewedBy: 'bob' });
+    const approved = (await call('cases.review', { proposalId, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: true })) as CaseDetail;
+    expect(approved.decisions).toMatchObject([{ kind: 'reject', analyst: 'bob', approvedBy: 'alice', reasonCodes: ['HIGH_RISK'], syncState: 'pending' }]);
+    expect(approved.proposals[0]).toMatchObject({ state: 'approved', reviewedBy: 'alice' });
     expect(outbox()).toBe(1);
     const payload = JSON.parse((ws.database().prepare('SELECT payload FROM outbox WHERE case_id = ?').get(c.id) as { payload: string }).payload) as Record<string, unknown>;
-    expect(payload).toMatchObject({ kind: 'reject', analyst: 'os:alice', approvedBy: 'bob' });
+    expect(payload).toMatchObject({ kind: 'reject', analyst: 'bob', approvedBy: 'alice' });
     const actions = approved.timeline.map((e) => `${e.action}:${e.actor}`);
-    expect(actions).toEqual(expect.arrayContaining(['decision.proposed:os:alice', 'decision.review_refused:os:alice', 'decision.approved:bob', 'decision.reject:os:alice']));
+    expect(actions).toEqual(expect.arrayContaining(['decision.proposed:bob', 'decision.review_refused:bob', 'decision.approved:alice', 'decision.reject:bob']));
     expect(verifyAudit(ws.database()).ok).toBe(true);
   });
 
@@ -176,23 +178,24 @@ describe('decisions and four eyes', () => {
     const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows.filter((r) => !r.awaitingApproval && !r.waitingToSync).at(-1)!;
     const proposalId = (await decide({ caseId: c.id, kind: 'accept', reasonCodes: [] })).proposals[0]!.id;
     const tries = await Promise.all(
-      Array.from({ length: 10 }, () => call('cases.review', { proposalId, approver: 'bob', passphrase: 'a guess at bobs passphrase', approve: true }).catch((e: { code: string }) => e.code)),
+      Array.from({ length: 10 }, () => call('cases.review', { proposalId, approver: 'alice', passphrase: 'a guess at alices passphrase', approve: true }).catch((e: { code: string }) => e.code)),
     );
     expect(tries.filter((x) => x === 'wrong_passphrase')).toHaveLength(3);
     expect(tries.filter((x) => x === 'throttled')).toHaveLength(7);
-    // The right passphrase waits too, so guessing cannot be interleaved with the real approver.
-    await expect(call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: false })).rejects.toMatchObject({ code: 'throttled' });
+    // Every checked try is counted on disk, so the wait holds across restarts and entry points.
+    expect(JSON.parse(readFileSync(join(t.dir, 'approval-attempts.json'), 'utf8'))).toMatchObject({ failures: 3 });
     rmSync(join(t.dir, 'approval-attempts.json')); // the wait has passed (the test does not sleep)
-    await call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: false });
+    await call('cases.review', { proposalId, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: false });
   });
 
   it('a declined proposal leaves the case open and nothing queued', async () => {
     const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows.find((r) => !r.awaitingApproval && !r.waitingToSync)!;
     const p = await decide({ caseId: c.id, kind: 'accept', reasonCodes: [] });
-    const after = (await call('cases.review', { proposalId: p.proposals[0]!.id, approver: 'bob', passphrase: 'bob has a long passphrase', approve: false, note: 'look again' })) as CaseDetail;
+    const after = (await call('cases.review', { proposalId: p.proposals[0]!.id, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: false, note: 'look again' })) as CaseDetail;
     expect(after.decisions).toEqual([]);
     expect(after.decidable.ok).toBe(true);
     expect(after.proposals[0]).toMatchObject({ state: 'declined', reviewNote: 'look again' });
+    await call('vault.unlock', { passphrase: TEST_PASSPHRASE, analyst: 'alice' }); // the rest runs as Alice again
   });
 });
 
@@ -208,10 +211,10 @@ describe('around the queue', () => {
 
   it('settings round-trip and a legal hold shows on the case', async () => {
     const s = (await call('settings.update', { slaHours: 48, idleLockMinutes: 30 })) as { slaHours: number; idleLockMinutes: number; analyst: string };
-    expect(s).toMatchObject({ slaHours: 48, idleLockMinutes: 30, analyst: 'os:alice' });
+    expect(s).toMatchObject({ slaHours: 48, idleLockMinutes: 30, analyst: 'alice' });
     const id = all[5]!.id;
     const held = (await call('cases.hold', { caseId: id, reason: 'Subpoena 7' })) as CaseDetail;
-    expect(held.legalHold).toMatchObject({ reason: 'Subpoena 7', setBy: 'os:alice' });
+    expect(held.legalHold).toMatchObject({ reason: 'Subpoena 7', setBy: 'alice' });
     expect(((await call('cases.hold', { caseId: id, reason: null })) as CaseDetail).legalHold).toBeNull();
   });
 });

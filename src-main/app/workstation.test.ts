@@ -25,7 +25,8 @@ describe('workstation', () => {
     expect(() => ws.database()).toThrow(/locked/);
     await ws.unlock(TEST_PASSPHRASE);
     const actions = (ws.database().prepare('SELECT action FROM audit_events ORDER BY seq').all() as { action: string }[]).map((r) => r.action);
-    expect(actions).toEqual(['vault.created', 'vault.locked', 'vault.unlocked']);
+    // The creator is enrolled as the first supervisor in the same breath as the vault is created.
+    expect(actions).toEqual(['analyst.enrolled', 'vault.created', 'vault.locked', 'vault.unlocked']);
     expect(verifyAudit(ws.database()).ok).toBe(true);
   });
 

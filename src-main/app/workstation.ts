@@ -1,5 +1,5 @@
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { userInfo } from 'node:os';
 import type { AppStatus, ExportJob } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
@@ -26,15 +26,38 @@ import { ExportJobs } from '../export/jobs';
 import type { DeviceKeyProtector } from '../vault/device-key';
 import { deviceProtectorRefusal } from '../vault/device-key';
 import {
+  addEnrolmentSlot,
+  addPassphraseSlot,
   changePassphrase,
   createVault,
   deviceUnlockEnrolled,
-  unlockVault,
-  unlockVaultWithDevice,
+  FIRST_SUPERVISOR,
+  redeemEnrolment,
+  removeSlots,
+  signIn,
+  signInWithDevice,
+  slotAccepts,
   vaultExists,
+  ANALYST_NAME,
 } from '../vault/vault';
+import {
+  activateAnalyst,
+  analyst as analystRecord,
+  clearLegacyVerifier,
+  enrolAnalyst,
+  ensureFirstSupervisor,
+  hasLegacyVerifier,
+  removeAnalyst,
+  requireSupervisor,
+  setRole,
+  SYSTEM,
+  type Analyst,
+  type Role,
+  checkNewName,
+} from '../team/roster';
 import { recordSuccess, reserveAttempt, wrongPassphrase } from '../vault/throttle';
 import { verifyAnalyst } from '../cases/four-eyes';
+import { issueApproverProof, type VerifiedApprover } from '../team/approver';
 import { ensureDataDir } from '../platform/data-dir';
 import { EventBus } from '../platform/events';
 import { silentLogger, type Logger } from '../platform/log';
@@ -47,7 +70,10 @@ export interface WorkstationOptions {
   mode: AppStatus['mode'];
   deviceProtector?: DeviceKeyProtector;
   logger?: Logger;
-  /** Who acts, for the audit trail. */
+  /**
+   * The analyst name to use when none is given: the creator's name at vault creation (tests, the
+   * demo, `WAYBILL_ANALYST` for the CLI). Who acts is always the signed-in analyst.
+   */
   actor?: string;
   now?: () => number;
 }
@@ -59,7 +85,8 @@ export interface WorkstationOptions {
 export class Workstation {
   readonly events = new EventBus();
   readonly dataDir: string;
-  readonly actor: string;
+  /** The analyst signed in now; null while locked. */
+  private session: { analyst: string } | null = null;
   private db: WritableDB | null = null;
   /** Kept while unlocked so an export can read from a snapshot connection of its own; zeroed at lock. */
   private dbKey: Buffer | null = null;
@@ -75,9 +102,23 @@ export class Workstation {
     ensureDataDir(this.dataDir);
     this.log = opts.logger ?? silentLogger;
     this.now = opts.now ?? Date.now;
-    this.actor = opts.actor ?? safeUserName();
     this.lastActivity = this.now();
     this.exportJobList = new ExportJobs({ dataDir: this.dataDir, events: this.events, now: () => this.now(), run: (selection, out, o) => this.createExport(selection, out, o) });
+  }
+
+  /** Who acts, for the audit trail: the signed-in analyst, or "system" for work nobody started. */
+  get actor(): string {
+    return this.session?.analyst ?? SYSTEM;
+  }
+
+  /** The signed-in analyst's record (name, role), or null while locked. */
+  signedIn(): Analyst | null {
+    return this.session && this.db ? analystRecord(this.db, this.session.analyst) : null;
+  }
+
+  /** Throws `forbidden` unless the signed-in analyst is a supervisor. */
+  requireSupervisor(what: string): void {
+    requireSupervisor(this.database(), this.actor, what);
   }
 
   get dbPath(): string {
@@ -88,7 +129,18 @@ export class Workstation {
     return readPreferences(this.dataDir);
   }
 
+  /** Changing these is a supervisor's decision (issue 15): who needs four eyes, what is purged, where cases come from. */
+  static readonly SUPERVISOR_PREFERENCES: readonly (keyof Preferences)[] = ['fourEyes', 'retentionSchedule', 'backendUrl'];
+
   updatePreferences(patch: Partial<Preferences>): Preferences {
+    // A form that sends every field unchanged is not a change: only what differs needs a supervisor.
+    const now = this.preferences;
+    const guarded = Workstation.SUPERVISOR_PREFERENCES.filter((k) => k in patch && JSON.stringify(patch[k]) !== JSON.stringify(now[k]));
+    if (guarded.length) this.requireSupervisor(`change ${guarded.join(', ')}`);
+    return this.writePreferences(patch);
+  }
+
+  private writePreferences(patch: Partial<Preferences>): Preferences {
     const next = { ...this.preferences, ...patch };
     writePreferences(this.dataDir, next);
     this.armIdleTimer();
@@ -104,48 +156,119 @@ export class Workstation {
       deviceUnlockEnrolled: deviceUnlockEnrolled(this.dataDir),
       idleLockMinutes: this.preferences.idleLockMinutes,
       mode: this.opts.mode,
+      analyst: this.signedIn() ? { name: this.signedIn()!.name, role: this.signedIn()!.role } : null,
     };
   }
 
-  async createVault(passphrase: string, rememberOnDevice = false): Promise<AppStatus> {
+  async createVault(passphrase: string, rememberOnDevice = false, analyst?: string): Promise<AppStatus> {
+    const name = analyst ?? this.opts.actor ?? FIRST_SUPERVISOR;
+    if (name.toLowerCase() === SYSTEM || /^os:/i.test(name) || name.toLowerCase() === 'backend') throw new AppError('invalid_input', `"${name}" is reserved; choose a person's name.`);
     const key = await createVault(this.dataDir, passphrase, {
       rememberOnDevice,
+      analyst: name,
       ...(this.opts.deviceProtector ? { protector: this.opts.deviceProtector } : {}),
     });
-    this.open(key);
+    // The creator is the first supervisor.
+    this.open(key, name, (db) => ensureFirstSupervisor(db, name, 'vault.created'));
     this.audit('vault.created', { rememberOnDevice });
     return this.status();
   }
 
-  async unlock(passphrase: string): Promise<AppStatus> {
-    if (this.db) return this.status();
-    const key = await unlockVault(this.dataDir, passphrase, this.now());
-    this.open(key);
+  /** An analyst signs in with their own passphrase (the name may be left out while only one analyst has a slot). */
+  async unlock(passphrase: string, analyst?: string): Promise<AppStatus> {
+    if (this.db) {
+      if (analyst === undefined || analyst === this.actor) return this.status();
+      this.lock('manual'); // another analyst signs in: the session changes hands
+    }
+    const s = await signIn(this.dataDir, analyst, passphrase, this.now());
+    // A version-1 vault's one passphrase is now the first supervisor's slot: nothing else changes.
+    this.open(s.key, s.analyst, s.migrated ? (db) => ensureFirstSupervisor(db, s.analyst, 'vault.migrated') : undefined);
+    if (s.migrated) this.audit('vault.migrated', { fromVersion: 1, supervisor: s.analyst });
     this.audit('vault.unlocked', { method: 'passphrase' });
     return this.status();
   }
 
   unlockWithDevice(): AppStatus {
     if (this.db) return this.status();
-    this.open(unlockVaultWithDevice(this.dataDir, this.opts.deviceProtector));
+    const s = signInWithDevice(this.dataDir, this.opts.deviceProtector);
+    this.open(s.key, s.analyst);
     this.audit('vault.unlocked', { method: 'device' });
     return this.status();
   }
 
-  async changePassphrase(current: string, next: string): Promise<void> {
-    await changePassphrase(this.dataDir, current, next);
+  async changePassphrase(current: string, next: string, analyst?: string): Promise<void> {
+    await changePassphrase(this.dataDir, current, next, this.session?.analyst ?? analyst);
     if (this.db) this.audit('vault.passphrase_changed', {});
+  }
+
+  /**
+   * A supervisor enrols an analyst: a one-time code (shown once, never stored in clear) wraps the
+   * database key in an enrolment slot; the analyst redeems it by choosing their own passphrase.
+   */
+  async enrolAnalyst(name: string, role: Role): Promise<{ name: string; role: Role; code: string; expiresAt: string }> {
+    const db = this.database();
+    this.requireSupervisor('enrol analysts');
+    checkNewNameOrThrow(db, name);
+    const code = oneTimeCode();
+    const expiresAt = new Date(this.now() + ENROLMENT_HOURS * 3600_000).toISOString();
+    await addEnrolmentSlot(this.dataDir, this.key(), name, code, expiresAt);
+    try {
+      enrolAnalyst(db, this.actor, name, role);
+    } catch (e) {
+      removeSlots(this.dataDir, name);
+      throw e;
+    }
+    return { name, role, code, expiresAt };
+  }
+
+  /** The new analyst sets their passphrase with their one-time code, and is signed in. */
+  async redeemEnrolment(name: string, code: string, passphrase: string): Promise<AppStatus> {
+    if (passphrase.length < 12) throw new AppError('weak_passphrase', 'A passphrase needs at least 12 characters.');
+    const key = await redeemEnrolment(this.dataDir, name, code, passphrase, this.now());
+    if (this.db) this.lock('manual');
+    this.open(key, name, (db) => activateAnalyst(db, name));
+    this.audit('vault.unlocked', { method: 'enrolment' });
+    return this.status();
+  }
+
+  /** Removes an analyst: their slot goes, so their passphrase no longer opens the vault. */
+  removeAnalyst(name: string): void {
+    removeAnalyst(this.database(), this.actor, name);
+    removeSlots(this.dataDir, name);
+    if (name === this.actor) this.lock('manual');
+  }
+
+  setRole(name: string, role: Role): Analyst {
+    return setRole(this.database(), this.actor, name, role);
+  }
+
+  private key(): Buffer {
+    this.database();
+    if (!this.dbKey) throw new AppError('vault_locked', 'The vault is locked. Unlock it to continue.');
+    return this.dbKey;
   }
 
   /**
    * A second analyst's passphrase, throttled like unlock (its own counter, reserved before the slow
    * derivation): wrong tries wait 5 s doubling after three, whatever the entry point.
    */
-  async checkApprover(name: string, passphrase: string): Promise<void> {
+  async checkApprover(name: string, passphrase: string): Promise<VerifiedApprover> {
     const now = this.now();
+    const db = this.database();
     const failures = reserveAttempt(this.dataDir, now, 'approval');
-    if (!(await verifyAnalyst(this.database(), name, passphrase))) throw wrongPassphrase(this.dataDir, now, failures, 'approval', `That is not ${name}'s passphrase.`);
+    const wrong = () => wrongPassphrase(this.dataDir, now, failures, 'approval', `That is not ${name}'s passphrase.`);
+    const who = analystRecord(db, name);
+    if (who?.state === 'active' && hasLegacyVerifier(db, name)) {
+      // A second analyst from before key slots: their verifier proves it once, then they get a slot
+      // (we hold their passphrase and the key now) and can sign in like everyone else.
+      if (!(await verifyAnalyst(db, name, passphrase))) throw wrong();
+      await addPassphraseSlot(this.dataDir, this.key(), name, passphrase);
+      clearLegacyVerifier(db, name);
+    } else if (who?.state !== 'active' || !(await slotAccepts(this.dataDir, name, passphrase))) {
+      throw wrong();
+    }
     recordSuccess(this.dataDir, 'approval');
+    return issueApproverProof(name, new Date(now).toISOString());
   }
 
   lock(reason: 'manual' | 'idle' = 'manual'): AppStatus {
@@ -157,6 +280,7 @@ export class Workstation {
       for (const c of this.exports) c.abort();
       this.disarmRetention();
       this.audit('vault.locked', { reason });
+      this.session = null;
       this.db.close();
       this.dbKey?.fill(0);
       this.dbKey = null;
@@ -253,10 +377,26 @@ export class Workstation {
     this.lock('manual');
   }
 
-  private open(key: Buffer): void {
+  /**
+   * Opens the database for `analyst`. `first` runs before the analyst's record is checked (creating
+   * the first supervisor, a migration, an enrolment's activation). Only an active analyst gets in: a
+   * removed one whose slot somehow survived is refused and the database closed again.
+   */
+  private open(key: Buffer, analyst: string, first?: (db: WritableDB) => void): void {
+    let db: WritableDB;
     try {
-      this.db = openDatabase(this.dbPath, key);
+      db = openDatabase(this.dbPath, key);
+      try {
+        first?.(db);
+        const who = analystRecord(db, analyst);
+        if (who?.state !== 'active') throw new AppError('forbidden', `${analyst} is not an active analyst of this workstation.`);
+      } catch (e) {
+        db.close();
+        throw e;
+      }
+      this.db = db;
       this.dbKey = Buffer.from(key);
+      this.session = { analyst };
     } finally {
       key.fill(0);
     }
@@ -271,7 +411,7 @@ export class Workstation {
     // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
     const url = process.env.WAYBILL_BACKEND_URL;
     const token = process.env.WAYBILL_BACKEND_TOKEN;
-    if (url && token && !this.preferences.backendUrl) this.configureSync(url, token);
+    if (url && token && !this.preferences.backendUrl) this.configureSync(url, token, true);
     else this.startSync();
   }
 
@@ -281,7 +421,7 @@ export class Workstation {
   /** Follows the compliance mailbox and sends the mail outbox, when mail is set up (not in one-shot CLI runs). */
   startMail(): void {
     if (!this.db || this.mailService || this.opts.mode === 'cli' || !readMailConfig(this.db)) return;
-    this.mailService = new MailService(() => this.database(), this.actor, this.events, this.log);
+    this.mailService = new MailService(() => this.database(), SYSTEM, this.events, this.log);
     this.mailService.start();
   }
 
@@ -297,10 +437,11 @@ export class Workstation {
   }
 
   /** Points the workstation at a backend. The token goes into the encrypted database only. */
-  configureSync(url: string, token: string): void {
+  configureSync(url: string, token: string, fromEnvironment = false): void {
+    if (!fromEnvironment) this.requireSupervisor('change the backend settings');
     const db = this.database();
     writeSetting(db, 'sync.token', token);
-    this.updatePreferences({ backendUrl: url });
+    this.writePreferences({ backendUrl: url });
     this.audit('sync.configured', { host: new URL(url).host });
     void this.stopSync().then(() => this.startSync());
   }
@@ -430,9 +571,9 @@ export class Workstation {
     return { pack: defaultRulePack(), homeJurisdiction: this.preferences.homeJurisdiction, today };
   }
 
-  purgeExpired(dryRun: boolean, today?: string): PurgeReport {
+  purgeExpired(dryRun: boolean, today?: string, actor = this.actor): PurgeReport {
     const db = this.database();
-    const report = purgeExpired(db, this.retentionContext(today), { actor: this.actor, dryRun });
+    const report = purgeExpired(db, this.retentionContext(today), { actor, dryRun });
     if (!dryRun) {
       recordPurgeRun(db, new Date(this.now()).toISOString());
       if (report.purged.length) this.events.emit('cases.changed', { count: report.purged.length });
@@ -449,7 +590,7 @@ export class Workstation {
       db: () => this.db,
       enabled: () => this.preferences.retentionSchedule === 'daily',
       now: () => this.now(),
-      purge: () => void this.purgeExpired(false),
+      purge: () => void this.purgeExpired(false, undefined, SYSTEM), // nobody started it: the system acts
       log: this.log,
     });
   }
@@ -489,10 +630,18 @@ export class Workstation {
   }
 }
 
-function safeUserName(): string {
-  try {
-    return `os:${userInfo().username}`;
-  } catch {
-    return 'os:unknown';
-  }
+/** Enrolment codes work for a day: long enough to hand over, short enough not to linger. */
+const ENROLMENT_HOURS = 24;
+
+/** 20 characters of Crockford base32 (100 bits) in groups of five: read aloud or typed, never guessed. */
+function oneTimeCode(): string {
+  const alphabet = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  const bytes = randomBytes(20);
+  const chars = [...bytes].map((b) => alphabet[b % 32]!);
+  return [0, 5, 10, 15].map((i) => chars.slice(i, i + 5).join('')).join('-');
+}
+
+function checkNewNameOrThrow(db: WritableDB, name: string): void {
+  checkNewName(db, name);
+  if (!ANALYST_NAME.test(name)) throw new AppError('invalid_input', "An analyst name is 2–60 letters, digits, spaces or . _ : ' -.");
 }

@@ -67,6 +67,13 @@ export function decide(db: WritableDB, input: Omit<DecisionInput, 'approvedBy' |
  * Exported for tests and tools that set up decided cases; an analyst's decision goes through `decide`.
  */
 export function recordDecision(db: WritableDB, d: DecisionInput): RecordedDecision {
+  // An approval is recorded only by reviewProposal, with the approver's proof: naming one is not enough.
+  if (d.approvedBy || d.skipFourEyesCheck) throw new AppError('forbidden', "Four eyes: a second analyst's approval is recorded only when they approve the proposal themselves.");
+  return writeDecision(db, d);
+}
+
+/** The decision's rows (decision, outbox, audit) in one transaction. Callers: recordDecision, and reviewProposal after the checks. */
+export function writeDecision(db: WritableDB, d: DecisionInput): RecordedDecision {
   return db.transaction(() => {
     const c = db.prepare('SELECT status, version FROM cases WHERE id = ?').get(d.caseId) as { status: string; version: number } | undefined;
     if (!c) throw new AppError('not_found', `No case ${d.caseId}.`);

@@ -1,14 +1,16 @@
-import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { randomUUID, timingSafeEqual } from 'node:crypto';
 import Decimal from 'decimal.js';
 import type { CaseRecord } from '../../src-shared/case';
 import type { StoredCheck } from '../../src-shared/checks';
-import { MIN_PASSPHRASE_LENGTH, type FourEyesPolicy, type Proposal } from '../../src-shared/contract';
+import type { FourEyesPolicy, Proposal } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
 import { convert, type RateSource } from '../rules/fx';
 import type { ReadableDB, WritableDB } from '../store/db';
 import { deriveKey, type KdfParams } from '../vault/kdf';
-import { DECIDABLE, recordDecision, type DecisionInput, type RecordedDecision } from './decide';
+import { DECIDABLE, writeDecision, type DecisionInput, type RecordedDecision } from './decide';
+import { consumeApproverProof, type VerifiedApprover } from '../team/approver';
+import { analyst as analystRecord } from '../team/roster';
 
 // Four eyes: on a high-risk case one analyst proposes, a different analyst approves, and only then
 // does the decision exist (and go to the outbox). The approver proves who they are with their own
@@ -36,22 +38,11 @@ export function fourEyesReasons(c: CaseRecord, checks: StoredCheck<unknown>[], p
 
 const ANALYST_KDF = { memoryKiB: 19 * 1024, iterations: 2, parallelism: 1 } as const; // OWASP's first Argon2id setting: an approval, not a vault
 
-export async function addAnalyst(db: WritableDB, name: string, passphrase: string, addedBy: string): Promise<void> {
-  if (!/^[\p{L}\p{N} ._:'-]{2,60}$/u.test(name)) throw new AppError('invalid_input', 'An analyst name is 2–60 letters, digits, spaces or . _ : \' -.');
-  if (passphrase.length < MIN_PASSPHRASE_LENGTH) throw new AppError('weak_passphrase', `An analyst's passphrase needs at least ${MIN_PASSPHRASE_LENGTH} characters.`);
-  if (db.prepare('SELECT 1 FROM analysts WHERE name = ?').get(name)) throw new AppError('conflict', `An analyst called ${name} exists already.`);
-  const kdf: KdfParams = { algorithm: 'argon2id', ...ANALYST_KDF, saltB64: randomBytes(16).toString('base64') };
-  const verifier = (await deriveKey(passphrase, kdf)).toString('hex');
-  db.transaction(() => {
-    db.prepare('INSERT INTO analysts (name, kdf, verifier, added_by, added_at) VALUES (?, ?, ?, ?, ?)').run(name, JSON.stringify(kdf), verifier, addedBy, new Date().toISOString());
-    appendAudit(db, { actor: addedBy, action: 'analyst.added', payload: { name } });
-  })();
-}
-
 export function listAnalysts(db: ReadableDB): string[] {
-  return (db.prepare('SELECT name FROM analysts ORDER BY name').all() as { name: string }[]).map((r) => r.name);
+  return (db.prepare("SELECT name FROM analysts WHERE state = 'active' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
 }
 
+/** A second analyst from before key slots: their Argon2id verifier (Workstation.checkApprover gives them a slot after). */
 export async function verifyAnalyst(db: ReadableDB, name: string, passphrase: string): Promise<boolean> {
   const row = db.prepare('SELECT kdf, verifier FROM analysts WHERE name = ?').get(name) as { kdf: string; verifier: string } | undefined;
   // An unknown name costs the same derivation, so timing does not reveal which names exist.
@@ -106,31 +97,41 @@ export function proposalById(db: ReadableDB, id: string): Proposal | null {
 }
 
 /**
- * The second analyst's verdict. `approver` must already be authenticated (verifyAnalyst) and must
- * not be the proposer. Approval records the decision (and queues it) in the same transaction.
+ * The second analyst's verdict, whoever calls it. The four-eyes rules are checked here:
+ * - the approver proved who they are with their own passphrase just now (a VerifiedApprover, issued
+ *   by Workstation.checkApprover after the throttled check, spent here);
+ * - they are an active analyst, and not the proposer;
+ * - they were enrolled before the proposal was made, and not by the proposer (so one person cannot
+ *   enrol a second identity and approve their own proposal with it).
+ * Approval records the decision (and queues it) in the same transaction.
  */
-export function reviewProposal(db: WritableDB, r: { proposalId: string; approver: string; approve: boolean; note?: string | null; at?: string }): RecordedDecision | null {
+export function reviewProposal(db: WritableDB, r: { proposalId: string; approver: VerifiedApprover; approve: boolean; note?: string | null; at?: string }): RecordedDecision | null {
+  const approver = consumeApproverProof(r.approver);
   return db.transaction(() => {
     const p = proposalById(db, r.proposalId);
     if (!p) throw new AppError('not_found', `No proposal ${r.proposalId}.`);
     if (p.state !== 'awaiting_approval') throw new AppError('conflict', `That proposal was ${p.state.replace(/_/g, ' ')} already.`);
-    if (p.proposedBy === r.approver) throw new AppError('forbidden', 'Four eyes: the analyst who proposed a decision cannot approve it.');
+    if (p.proposedBy === approver) throw new AppError('forbidden', 'Four eyes: the analyst who proposed a decision cannot approve it.');
+    const who = analystRecord(db, approver);
+    if (!who || who.state !== 'active') throw new AppError('forbidden', `Four eyes: ${approver} is not an active analyst of this workstation.`);
+    if (!(who.enrolledAt < p.proposedAt)) throw new AppError('forbidden', `Four eyes: ${approver} was enrolled after the proposal was made (${who.enrolledAt} ≥ ${p.proposedAt}), so cannot approve it.`);
+    if (who.enrolledBy === p.proposedBy) throw new AppError('forbidden', `Four eyes: ${approver} was enrolled by ${p.proposedBy}, who proposed this decision; another analyst must approve it.`);
     const at = r.at ?? new Date().toISOString();
     const version = (db.prepare('SELECT version FROM cases WHERE id = ?').get(p.caseId) as { version: number } | undefined)?.version;
     if (r.approve && version !== p.caseVersion) throw new AppError('conflict', `The case changed (version ${p.caseVersion} → ${version}) since the proposal: decline it and decide again.`);
     let decision: RecordedDecision | null = null;
     if (r.approve) {
-      decision = recordDecision(db, { caseId: p.caseId, kind: p.kind, reasonCodes: p.reasonCodes, note: p.note, analyst: p.proposedBy, approvedBy: r.approver, at, skipFourEyesCheck: true });
+      decision = writeDecision(db, { caseId: p.caseId, kind: p.kind, reasonCodes: p.reasonCodes, note: p.note, analyst: p.proposedBy, approvedBy: approver, at, skipFourEyesCheck: true });
     }
     db.prepare('UPDATE decision_proposals SET state = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?, decision_id = ? WHERE id = ?').run(
       r.approve ? 'approved' : 'declined',
-      r.approver,
+      approver,
       at,
       r.note ?? null,
       decision?.id ?? null,
       p.id,
     );
-    appendAudit(db, { actor: r.approver, action: r.approve ? 'decision.approved' : 'decision.declined', caseId: p.caseId, payload: { proposalId: p.id, decisionId: decision?.id ?? null, proposedBy: p.proposedBy }, at });
+    appendAudit(db, { actor: approver, action: r.approve ? 'decision.approved' : 'decision.declined', caseId: p.caseId, payload: { proposalId: p.id, decisionId: decision?.id ?? null, proposedBy: p.proposedBy }, at });
     return decision;
   })();
 }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { caseRecordSchema } from '../../src-shared/case';
 import { displayNames } from '../ivms101/display-names';
 import { isValidLeiChecksum } from '../ivms101/lei';
+import { readIvms101 } from '../ivms101/engine';
 import { generateCases } from './generate';
 
 describe('synthetic case generator', () => {
@@ -10,6 +11,16 @@ describe('synthetic case generator', () => {
   it('is deterministic for a seed and differs across seeds', () => {
     expect([...generateCases(50, { seed: 42 })]).toEqual(cases.slice(0, 50));
     expect([...generateCases(50, { seed: 43 })][0]).not.toEqual(cases[0]);
+  });
+
+  it('gives our customer an id that reads cleanly under both editions (no 2020-charset warning on every case)', () => {
+    const ids = cases.flatMap((c) => JSON.stringify(c.ivms101).match(/"customerIdentification":"[^"]*"/g) ?? []);
+    expect(ids.length).toBeGreaterThan(1000);
+    const warned = cases.slice(0, 300).flatMap((c) => {
+      const read = readIvms101(c.ivms101, { today: '2026-01-01' });
+      return read.ok ? read.result.warnings.filter((w) => w.path.endsWith('/customerIdentification')) : [];
+    });
+    expect(warned).toEqual([]);
   });
 
   it('writes every case in the contract shape, with unique ids', () => {

@@ -108,6 +108,6 @@ describe('waybill CLI', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/passphrase is not correct/);
     const vault = JSON.parse(readFileSync(join(dataDir, 'vault.json'), 'utf8'));
-    expect(r.stderr).not.toContain(vault.passphraseWrap.ciphertextB64);
+    expect(r.stderr).not.toContain(vault.slots[0].wrap.ciphertextB64);
   });
 });

@@ -38,7 +38,8 @@ function workstation(dataDir: string | undefined, mode: 'cli' | 'browser' = 'cli
 async function unlocked(dataDir: string | undefined): Promise<Workstation> {
   const ws = workstation(dataDir);
   if (ws.status().vault === 'absent') throw new AppError('vault_absent', `No vault in ${ws.dataDir}. Run: waybill vault init --data-dir ${ws.dataDir}`);
-  await ws.unlock(await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'Passphrase: '));
+  // Who acts: WAYBILL_ANALYST names the analyst signing in (needed once several have a passphrase here).
+  await ws.unlock(await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'Passphrase: '), process.env.WAYBILL_ANALYST || undefined);
   return ws;
 }
 
@@ -64,8 +65,10 @@ export const COMMANDS: readonly Command[] = [
       const ws = workstation(values['data-dir']);
       if (ws.status().vault !== 'absent') throw new AppError('vault_exists', `A vault already exists in ${ws.dataDir}.`);
       const pass = await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'New passphrase: ', true);
-      const input = viaContract('vault.create', { passphrase: pass }, { passphrase: 'The passphrase' });
-      await ws.createVault(input.passphrase);
+      const analyst = process.env.WAYBILL_ANALYST || undefined;
+      const input = viaContract('vault.create', { passphrase: pass, ...(analyst ? { analyst } : {}) }, { passphrase: 'The passphrase', analyst: 'WAYBILL_ANALYST' });
+      // The creator is the first supervisor (named by WAYBILL_ANALYST, else "supervisor").
+      await ws.createVault(input.passphrase, false, input.analyst);
       ws.close();
       out.stdout(`Vault created in ${ws.dataDir}\n`);
       return EXIT.ok;
@@ -80,8 +83,40 @@ export const COMMANDS: readonly Command[] = [
       const current = await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'Current passphrase: ');
       const next = await passphraseFromEnvOrPrompt('WAYBILL_NEW_PASSPHRASE', 'New passphrase: ', true);
       const input = viaContract('vault.changePassphrase', { current, next }, { current: 'The current passphrase', next: 'The new passphrase' });
-      await ws.changePassphrase(input.current, input.next);
+      await ws.changePassphrase(input.current, input.next, process.env.WAYBILL_ANALYST || undefined);
       out.stdout('Passphrase changed. The database was not re-encrypted; its key is now wrapped under the new passphrase.\n');
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'analysts enrol',
+    usage: '--data-dir D NAME [--role analyst|supervisor]',
+    help: ['a supervisor enrols an analyst; prints their one-time code (give it in person)'],
+    options: { role: { type: 'string' } },
+    async run({ values, positionals }, out) {
+      const input = viaContract('analysts.enrol', { name: positionals[0] ?? '', role: values.role ?? 'analyst' }, { name: 'NAME', role: '--role' });
+      return withUnlocked(values['data-dir'], async (ws) => {
+        const r = await ws.enrolAnalyst(input.name, input.role);
+        out.stdout(`Enrolled ${r.name} (${r.role}). One-time code, valid until ${r.expiresAt}: ${r.code}\n`);
+        return EXIT.ok;
+      });
+    },
+  },
+  {
+    name: 'analysts redeem',
+    usage: '--data-dir D NAME',
+    help: ['a new analyst sets their passphrase with their one-time code (WAYBILL_ENROLMENT_CODE, WAYBILL_NEW_PASSPHRASE)'],
+    async run({ values, positionals }, out) {
+      const ws = workstation(values['data-dir']);
+      const code = await passphraseFromEnvOrPrompt('WAYBILL_ENROLMENT_CODE', 'One-time code: ');
+      const passphrase = await passphraseFromEnvOrPrompt('WAYBILL_NEW_PASSPHRASE', 'Your new passphrase: ', true);
+      const input = viaContract('analysts.redeem', { name: positionals[0] ?? '', code, passphrase }, { name: 'NAME', code: 'WAYBILL_ENROLMENT_CODE', passphrase: 'WAYBILL_NEW_PASSPHRASE' });
+      try {
+        await ws.redeemEnrolment(input.name, input.code, input.passphrase);
+      } finally {
+        ws.close();
+      }
+      out.stdout(`${input.name} can now sign in with their own passphrase.\n`);
       return EXIT.ok;
     },
   },
@@ -395,7 +430,8 @@ Usage: waybill <command> [options]
 
 ${commandHelp(COMMANDS)}
 
-The passphrase comes from WAYBILL_PASSPHRASE (and WAYBILL_NEW_PASSPHRASE for a change) or a prompt,
+The passphrase comes from WAYBILL_PASSPHRASE (and WAYBILL_NEW_PASSPHRASE for a change) or a prompt, the
+analyst's name from WAYBILL_ANALYST (needed once several analysts have a passphrase here),
 never from an argument. --data-dir defaults to WAYBILL_DATA_DIR, then the per-user app data folder.
 Exit codes: 0 ok, 1 a check failed, 2 usage or input error.
 `;

@@ -24,7 +24,9 @@ describe('waybill rules and fx', () => {
     const jp = out.jurisdictions.find((j: { jurisdiction: string }) => j.jurisdiction === 'JP');
     expect(jp).toMatchObject({ version: 'JP-JVCEA-2022', threshold: { amount: '100000', currency: 'JPY' } });
     const fr = out.jurisdictions.find((j: { jurisdiction: string }) => j.jurisdiction === 'FR');
-    expect(fr.version).toBeNull();
+    // No EU-wide crypto Travel Rule before Regulation (EU) 2023/1113 applied (Art. 40: 30 Dec 2024), and
+    // the pack records no French national one: "not required", said by an unverified rule.
+    expect(fr).toMatchObject({ version: 'EU-pre-TFR', regime: 'no_travel_rule', via: 'EU', verified: false });
     expect(out.errors).toEqual([]);
   });
 

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScreeningCheck } from '../../src-shared/checks';
 import { caseWith } from '../../test/support/cases';
 import { runCli } from '../../test/support/cli';
+import { enrolled } from '../../test/support/export';
 import { sharedPath } from '../../test/support/shared';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { createDispatcher } from '../api/dispatcher';
@@ -14,7 +15,7 @@ import { startBackend } from '../../reference-backend/server';
 
 const t = tempDir();
 const dataDir = join(t.dir, 'data');
-const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE, WAYBILL_ANALYST: 'analyst-7' }; // the vault's creator and first supervisor
 beforeAll(async () => {
   expect((await runCli(['vault', 'init', '--data-dir', dataDir], env)).code).toBe(0);
   // One case sends to a wallet on OFAC's list; its beneficiary bears a listed name.
@@ -80,7 +81,7 @@ describe('waybill screening', () => {
     expect(proposed).toMatchObject({ outcome: 'potential_match', blocksAcceptance: false });
     const pending = proposed.hits.find((h) => h.entryId === wallet.entryId)!.pending!;
     expect(pending).toMatchObject({ analyst: 'analyst-7', note: 'the very address on the SDN list' });
-    expect(await dispatch('analysts.add', { name: 'analyst-8', passphrase: 'second analyst passphrase' })).toMatchObject({ ok: true });
+    await enrolled(ws, 'analyst-8', 'second analyst passphrase');
     const confirm = { caseId: 'case-listed', proposalId: pending.id, approve: true };
     expect(await dispatch('screening.confirm', { ...confirm, approver: 'analyst-8', passphrase: 'not the passphrase' })).toMatchObject({ ok: false, error: { code: 'wrong_passphrase' } });
     expect(await dispatch('screening.confirm', { ...confirm, approver: 'analyst-8', passphrase: 'second analyst passphrase' })).toMatchObject({ ok: true });

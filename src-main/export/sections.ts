@@ -1,7 +1,9 @@
 import { AppError } from '../../src-shared/result';
+import { dispositionHistory } from '../screening/store';
 import { canonicalJson } from '../audit/canonical-json';
 import type { ReadableDB } from '../store/db';
 import { csvRow } from './csv';
+import { teamReport } from '../team/report';
 import { ReportPdf } from './report-pdf';
 import {
   auditRecord,
@@ -169,13 +171,24 @@ export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter)
   await f.end();
 }
 
-/** evaluations.jsonl: each stored check with its full result (rule versions, FX rate and time, hits). */
+/**
+ * evaluations.jsonl: each stored check with its full result (rule versions, FX rate and time, hits). A
+ * screening check's hits each carry their whole disposition history (every verdict, proposal and
+ * refusal with who, when, the reason code, the note and the list version), not only the verdict in force.
+ */
 export async function writeEvaluationsJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('evaluations.jsonl');
   await src.eachPage('evaluations.jsonl', async (rows) => {
     for (const k of src.checksFor(rows)) {
       src.counts.evaluations++;
-      await f.text(canonicalJson(evaluationRecord(k)) + '\n');
+      const rec = evaluationRecord(k);
+      const result = rec.result as { hits?: { party?: { digest?: string }; list?: string; entryId?: string; dispositionHistory?: unknown }[] } | null;
+      if (k.check_name === 'screening' && Array.isArray(result?.hits)) {
+        for (const h of result.hits) {
+          if (h.party?.digest && h.list && h.entryId) h.dispositionHistory = dispositionHistory(src.db, h.party.digest, h.list, h.entryId);
+        }
+      }
+      await f.text(canonicalJson(rec) + '\n');
     }
   });
   await f.end();
@@ -342,6 +355,19 @@ export async function writeReportPdf(src: BundleSource, zip: ZipBundleWriter, ta
   ] as const) {
     pdf.line(label, { bold: true });
     pdf.table(rowsOf(tally[name]));
+  }
+  // Four eyes as a regulator checks it: the people, their roles over time, and who approved whom.
+  const team = teamReport(src.db, src.where);
+  pdf.heading('Analysts and four eyes');
+  for (const [label, lines] of [
+    ['Analysts (enrolments and removals)', team.analysts],
+    ['Role changes', team.roleChanges],
+    ['Four-eyes proposals on these cases (proposer, then reviewer)', team.pairs],
+  ] as const) {
+    pdf.line(label, { bold: true });
+    if (lines.length === 0) pdf.line('none');
+    for (const l of lines) pdf.line(l, { wrap: true });
+    await pdf.drained();
   }
   pdf.heading('Cases');
   await src.eachPage('report.pdf', async (rows) => {

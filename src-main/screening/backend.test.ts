@@ -5,7 +5,7 @@ import { ROOT } from '../../test/support/cli';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { Workstation } from '../app/workstation';
 import { runConformance } from '../sync/conformance';
-import { fetchSource } from '../app/screening-lists';
+import { fetchDue, fetchSource } from '../app/screening-lists';
 import { listVersions } from './store';
 
 // Lists distributed by the exchange backend (resources/openapi.yaml, /v1/sanctions-lists): the
@@ -37,5 +37,19 @@ describe('sanctions lists from the exchange backend', () => {
   it('the conformance kit checks the distribution: every listed file matches its size and SHA-256', async () => {
     const r = await runConformance(backend.url, backend.token);
     expect(r.find((e) => e.name.startsWith('GET /v1/sanctions-lists'))).toEqual({ name: expect.any(String), ok: true, detail: '1 lists, 4 files' });
+  });
+
+  it('the schedule fetches what the policy names when it is due, and leaves a current list alone', async () => {
+    ws.updatePreferences({ screeningFetch: { sources: ['ofac', 'un'], everyHours: 24, from: 'backend', urls: {}, proxy: null } });
+    const before = listVersions(ws.database()).length;
+    const now = Date.now();
+    // ofac was fetched moments ago (not due); un was never fetched (due, and the backend has none: named, logged, nothing changes).
+    expect(await fetchDue(ws, now)).toEqual([{ source: 'un', error: 'invalid_input' }]);
+    // A day later ofac is due again: the same files, so the version in force is only marked found current.
+    expect(await fetchDue(ws, now + 25 * 3600_000)).toEqual([
+      { source: 'ofac', error: null },
+      { source: 'un', error: 'invalid_input' },
+    ]);
+    expect(listVersions(ws.database())).toHaveLength(before);
   });
 });

@@ -21,8 +21,8 @@ describe('vault', () => {
     const key = await createVault(t.dir, TEST_PASSPHRASE);
     expect(key).toHaveLength(32);
     const file = JSON.parse(readFileSync(vaultPath(t.dir), 'utf8'));
-    expect(file.kdf).toMatchObject({ algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1 });
-    expect(file.passphraseWrap.algorithm).toBe('aes-256-gcm');
+    expect(file.slots[0].kdf).toMatchObject({ algorithm: 'argon2id', memoryKiB: 65536, iterations: 3, parallelism: 1 });
+    expect(file.slots[0].wrap.algorithm).toBe('aes-256-gcm');
     expect(readFileSync(vaultPath(t.dir), 'utf8')).not.toContain(key.toString('hex'));
     expect(readFileSync(vaultPath(t.dir), 'utf8')).not.toContain(key.toString('base64'));
     expect(await unlockVault(t.dir, TEST_PASSPHRASE)).toEqual(key);
@@ -48,9 +48,9 @@ describe('vault', () => {
     const db = openDatabase(join(t.dir, 'cases.db'), Buffer.from(key));
     db.prepare("INSERT INTO settings VALUES ('probe', 'kept')").run();
     db.close();
-    const saltBefore = JSON.parse(readFileSync(vaultPath(t.dir), 'utf8')).kdf.saltB64;
+    const saltBefore = JSON.parse(readFileSync(vaultPath(t.dir), 'utf8')).slots[0].kdf.saltB64;
     await changePassphrase(t.dir, TEST_PASSPHRASE, 'a different long passphrase');
-    expect(JSON.parse(readFileSync(vaultPath(t.dir), 'utf8')).kdf.saltB64).not.toBe(saltBefore);
+    expect(JSON.parse(readFileSync(vaultPath(t.dir), 'utf8')).slots[0].kdf.saltB64).not.toBe(saltBefore);
     await expect(unlockVault(t.dir, TEST_PASSPHRASE)).rejects.toMatchObject({ code: 'wrong_passphrase' });
     const same = await unlockVault(t.dir, 'a different long passphrase');
     expect(same).toEqual(key);
@@ -63,11 +63,11 @@ describe('vault', () => {
     await createVault(t.dir, TEST_PASSPHRASE);
     const original = readFileSync(vaultPath(t.dir), 'utf8');
     const weakened = JSON.parse(original);
-    weakened.kdf.memoryKiB = 1024;
+    weakened.slots[0].kdf.memoryKiB = 1024;
     writeFileSync(vaultPath(t.dir), JSON.stringify(weakened));
     await expect(unlockVault(t.dir, TEST_PASSPHRASE)).rejects.toThrow(/weaker key derivation/);
     const edited = JSON.parse(original);
-    edited.kdf.iterations = 4; // stronger, but not what the key was wrapped under: the GCM tag covers it
+    edited.slots[0].kdf.iterations = 4; // stronger, but not what the key was wrapped under: the GCM tag covers it
     writeFileSync(vaultPath(t.dir), JSON.stringify(edited));
     await expect(unlockVault(t.dir, TEST_PASSPHRASE)).rejects.toMatchObject({ code: 'wrong_passphrase' });
   });

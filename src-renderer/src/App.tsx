@@ -8,7 +8,7 @@ import { SettingsScreen } from './screens/SettingsScreen';
 import { ExportScreen } from './screens/ExportScreen';
 import { MailScreen } from './screens/MailScreen';
 import { SanctionsScreen } from './screens/SanctionsScreen';
-import { StatusBar } from './components/StatusBar';
+import { OfflineBanner, StatusBar } from './components/StatusBar';
 import { Nav, NAV_SHORTCUTS } from './components/Nav';
 
 const TOUCH_INTERVAL_MS = 20_000;
@@ -56,6 +56,7 @@ export function App() {
   return (
     <div className="app">
       {unlocked && <Nav />}
+      <OfflineBanner />
       {status.vault === 'absent' ? (
         <CreateVaultScreen />
       ) : !unlocked ? (

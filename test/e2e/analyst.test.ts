@@ -86,6 +86,7 @@ async function decide(key: 'a' | 'r' | 'i', codes: string[], note?: string) {
 describe('the analyst workstation in the browser', () => {
   it('opens on the queue with the backend online', async () => {
     await page.goto(server.launchUrl);
+    await page.getByLabel(/^Your name/).fill('Ana'); // the vault's creator, its first supervisor
     await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
     await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();
@@ -187,11 +188,24 @@ describe('the analyst workstation in the browser', () => {
   });
 
   it('escalates a high-risk decision to a second analyst, who approves it', async () => {
+    // Ana (the vault's creator, its supervisor) enrols Bob; Bob chooses his passphrase with the code.
     await page.keyboard.press('Alt+5');
+    expect(await page.getByTestId('signed-in-as').textContent()).toMatch(/You are Ana \(supervisor\)/);
     await page.locator('#an-name').fill('bob');
-    await page.getByLabel(/Their passphrase/).fill('bob-the-second-analyst');
-    await page.getByRole('button', { name: 'Add analyst' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Analyst added/);
+    await page.getByRole('button', { name: 'Enrol analyst' }).click();
+    const code = (await page.getByTestId('enrolment-code').textContent())!;
+    expect(code).toMatch(/^[0-9A-Z]{5}(-[0-9A-Z]{5}){3}$/);
+    await page.getByRole('button', { name: /^Lock/ }).click();
+    await page.getByRole('button', { name: 'I have an enrolment code' }).click();
+    await page.getByLabel(/^Your name, as the supervisor/).fill('bob');
+    await page.getByLabel('One-time code').fill(code);
+    await page.getByLabel(/^Your passphrase/).fill('bob-the-second-analyst');
+    await page.getByLabel('Repeat your passphrase').fill('bob-the-second-analyst');
+    await page.getByRole('button', { name: 'Set passphrase and sign in' }).click();
+    await page.getByRole('button', { name: /^Lock/ }).waitFor({ timeout: 30_000 }); // two Argon2id derivations, then the app
+    await page.keyboard.press('Alt+5');
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are bob \(analyst\)/);
+    // Bob proposes; Ana approves (she was enrolled before the proposal, and not by Bob).
 
     const id = await pick((d) => d.fourEyes.some((w) => w.startsWith('risk score')));
     await openBySearch(id);
@@ -203,16 +217,25 @@ describe('the analyst workstation in the browser', () => {
 
     await page.getByRole('button', { name: 'Review as second analyst…' }).click();
     const review = page.getByRole('dialog');
-    await review.getByLabel('Approving analyst').selectOption('bob');
-    await review.getByLabel('Their passphrase').fill('not bobs passphrase');
+    await review.getByLabel('Approving analyst').selectOption('Ana');
+    await review.getByLabel('Their passphrase').fill('not anas passphrase');
     await review.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => review.getByRole('alert').textContent()).toMatch(/not bob's passphrase/);
-    await review.getByLabel('Their passphrase').fill('bob-the-second-analyst');
+    await expect.poll(() => review.getByRole('alert').textContent()).toMatch(/not Ana's passphrase/);
+    await review.getByLabel('Their passphrase').fill(TEST_PASSPHRASE);
     await review.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => page.getByTestId('decision').first().textContent(), { timeout: 15_000 }).toMatch(/Reject by .* \(approved by bob\).* Synced/);
+    await expect.poll(() => page.getByTestId('decision').first().textContent(), { timeout: 15_000 }).toMatch(/Reject by bob \(approved by Ana\).* Synced/);
     const sent = backendDecisions(id);
     expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]!.body)).toMatchObject({ kind: 'reject', reasonCodes: ['HIGH_RISK'], approvedBy: 'bob' });
+    expect(JSON.parse(sent[0]!.body)).toMatchObject({ kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst: 'bob', approvedBy: 'Ana' });
+
+    // Back to Ana, the supervisor, for the rest of the session.
+    await page.getByRole('button', { name: /^Lock/ }).click();
+    await page.getByLabel(/^Your name/).fill('Ana');
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: /^Lock/ }).waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Alt+5');
+    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are Ana \(supervisor\)/);
   });
 
   it('offline, a decision waits to sync; back online it lands exactly once', async () => {

@@ -16,13 +16,39 @@ let browser: Browser;
 let server: Served;
 let page: Page;
 const N = 120;
+/** Cases whose customer id only warns (2020 charset) or is an error (not Latin), for defect 4. */
+const warnOnly: string[] = [];
+const notLatin: string[] = [];
+const K = 6;
+
+/** Sets every customerIdentification in an IVMS101 payload to `value`. */
+function setCustomerId(v: unknown, value: string): void {
+  if (Array.isArray(v)) v.forEach((x) => setCustomerId(x, value));
+  else if (v && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    for (const k of Object.keys(o)) {
+      if (k === 'customerIdentification' && typeof o[k] === 'string') o[k] = value;
+      else setCustomerId(o[k], value);
+    }
+  }
+}
 
 beforeAll(async () => {
   t = tempDir();
   const makeCase = caseFactory(18);
   backend = await startBackend({ makeCase, rates: [], dbFile: join(t.dir, 'backend.db') });
   backend.db.transaction(() => {
-    for (let i = 0; i < N; i++) backend.addCase(makeCase());
+    for (let i = 0; i < N - 2 * K; i++) backend.addCase(makeCase());
+    for (const [list, value] of [[warnOnly, 'CUST-770001'], [notLatin, 'CUSTÜ770001']] as const) {
+      for (let i = 0; i < K; i++) {
+        const c = makeCase();
+        if (!JSON.stringify(c.ivms101).includes('customerIdentification')) continue;
+        setCustomerId(c.ivms101, value);
+        backend.addCase(c);
+        list.push(c.id);
+      }
+    }
+    for (let i = warnOnly.length + notLatin.length; i < 2 * K; i++) backend.addCase(makeCase());
   })();
   browser = await launchChromium();
   server = await serve(join(t.dir, 'data'), { WAYBILL_BACKEND_URL: backend.url, WAYBILL_BACKEND_TOKEN: backend.token });
@@ -54,6 +80,17 @@ async function pick(want: (d: CaseDetail) => boolean): Promise<string> {
   throw new Error('no such case in the generated data');
 }
 
+/** Search, Enter to the rows, Enter to open: waits for each step as the analyst's eyes would. */
+async function openBySearch(id: string) {
+  await toQueueUnfiltered();
+  await search().fill(id);
+  await search().press('Enter');
+  await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id'), { timeout: 10_000 }).toBe(id);
+  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-scroll');
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+}
+
 async function toQueueUnfiltered() {
   await page.keyboard.press('Alt+1');
   const clear = page.getByRole('button', { name: 'Clear filters' });
@@ -65,6 +102,7 @@ async function toQueueUnfiltered() {
 describe('issue 18: the first-day defects', () => {
   it('opens on the queue with the backend online', async () => {
     await page.goto(server.launchUrl);
+    await page.getByLabel(/^Your name/).fill('Ana'); // the vault's creator, its first supervisor
     await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
     await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();
@@ -126,12 +164,7 @@ describe('issue 18: the first-day defects', () => {
   it('defect 1: the decision dialog focuses the note, spaces stay in it, Alt+number toggles a code, Ctrl+Enter confirms', async () => {
     await toQueueUnfiltered();
     const id = await pick((d) => d.fourEyes.length === 0);
-    await search().fill(id);
-    await search().press('Enter');
-    await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id')).toBe(id);
-    await page.getByTestId('queue-scroll').focus();
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+    await openBySearch(id);
 
     await page.keyboard.press('a');
     const dialog = page.getByRole('dialog');
@@ -157,18 +190,27 @@ describe('issue 18: the first-day defects', () => {
   });
 
   it('defect 8: a proposal reads as one, the approval dialog focuses the passphrase, a wrong one is said once and in words', async () => {
+    // A second analyst: Ana enrols Bob, Bob joins with the one-time code, Ana signs in again.
     await page.keyboard.press('Alt+5');
     await page.locator('#an-name').fill('bob');
-    await page.getByLabel(/Their passphrase/).fill('bob-the-second-analyst');
-    await page.getByRole('button', { name: 'Add analyst' }).click();
-    await expect.poll(() => page.getByRole('status').first().textContent()).toMatch(/Analyst added/);
+    await page.getByRole('button', { name: 'Enrol analyst' }).click();
+    const code = (await page.getByTestId('enrolment-code').textContent())!;
+    await page.getByRole('button', { name: /^Lock/ }).click();
+    await page.getByRole('button', { name: 'I have an enrolment code' }).click();
+    await page.getByLabel(/^Your name, as the supervisor/).fill('bob');
+    await page.getByLabel('One-time code').fill(code);
+    await page.getByLabel(/^Your passphrase/).fill('bob-the-second-analyst');
+    await page.getByLabel('Repeat your passphrase').fill('bob-the-second-analyst');
+    await page.getByRole('button', { name: 'Set passphrase and sign in' }).click();
+    await page.getByRole('button', { name: /^Lock/ }).waitFor({ timeout: 30_000 });
+    await page.getByRole('button', { name: /^Lock/ }).click();
+    await page.getByLabel(/^Your name/).fill('Ana');
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.getByRole('button', { name: /^Lock/ }).waitFor({ timeout: 30_000 });
 
     await toQueueUnfiltered();
-    const id = await pick((d) => d.fourEyes.length > 0);
-    await search().fill(id);
-    await search().press('Enter');
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+    await openBySearch(await pick((d) => d.fourEyes.length > 0));
     await page.keyboard.press('a');
     await page.keyboard.type('Second pair of eyes, please');
     await page.keyboard.press('Control+Enter');
@@ -200,5 +242,42 @@ describe('issue 18: the first-day defects', () => {
     await page.getByRole('button', { name: 'Dry run: what would go' }).click();
     await expect.poll(() => page.getByTestId('retention-report').textContent()).toMatch(/^Would purge \d+ cases? as of/);
     expect(await page.locator('body').textContent()).not.toMatch(/\((s|es)\)/);
+  });
+
+  it('defect 4: warnings amber, errors red, counts as shown, and complete is not called valid', async () => {
+    type Ivms = { outcome: string; summary: string; result: { errors: { path: string; severity: string }[]; warnings: { path: string }[]; completeness: { complete: boolean } | null } };
+    const ivmsOf = async (id: string) => (await api<CaseDetail>('cases.get', { id })).checks.find((c) => c.name === 'ivms101') as unknown as Ivms;
+    const open = openBySearch;
+    const RED = 'rgb(179, 38, 30)'; // --bad
+    const AMBER = 'rgb(163, 90, 0)'; // --warn
+
+    // A field with only a warning: amber label, never red; as many warnings shown as counted.
+    let warned: string | undefined;
+    for (const id of warnOnly) if ((await ivmsOf(id)).result.warnings.some((w) => w.path.endsWith('/customerIdentification'))) warned = id;
+    expect(warned).toBeDefined();
+    await open(warned!);
+    const w = await ivmsOf(warned!);
+    const row = page.locator('.party tr', { has: page.locator('th', { hasText: /customer/i }) }).first();
+    await expect.poll(() => row.getAttribute('class')).toBe('has-warning');
+    const label = await row.locator('th').evaluate((e) => getComputedStyle(e).color);
+    expect(label).toBe(AMBER);
+    const shownWarnings = await page.locator('.panel [role="note"].problem.warning').count();
+    expect(shownWarnings).toBe(w.result.warnings.length);
+    const shownErrors = await page.locator('.panel [role="note"].problem.error').count();
+    expect(shownErrors).toBe(w.result.errors.length);
+
+    // Invalid and complete: said together with what the difference is.
+    let both: string | undefined;
+    for (const id of notLatin) {
+      const c = await ivmsOf(id);
+      if (c.outcome === 'invalid' && c.result.completeness?.complete) both = id;
+    }
+    expect(both).toBeDefined();
+    await open(both!);
+    const checklist = page.getByTestId('completeness');
+    await expect.poll(() => checklist.textContent()).toMatch(/everything required is present/);
+    expect(await checklist.textContent()).toMatch(/Complete is not valid/);
+    const bad = page.locator('.party tr.has-problem th').first();
+    expect(await bad.evaluate((e) => getComputedStyle(e).color)).toBe(RED);
   });
 });

@@ -65,6 +65,7 @@ describe('Electron shell', () => {
         process: typeof (window as unknown as { process?: unknown }).process,
       }));
       expect(surface).toEqual({ keys: ['invoke', 'on'], require: 'undefined', process: 'undefined' });
+      await page.getByLabel(/^Your name/).fill('Ana'); // the vault's creator, its first supervisor
       await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
       await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
       await page.getByRole('button', { name: 'Create vault' }).click();

@@ -17,7 +17,7 @@ let t: ReturnType<typeof tempDir>;
 let browser: Browser;
 let server: Served;
 let page: Page;
-const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE, WAYBILL_ANALYST: 'supervisor' }; // the vault's creator (two analysts sign in here)
 const SAMPLE = join(ROOT, 'resources', 'sanctions', 'ofac-small');
 
 beforeAll(async () => {
@@ -31,10 +31,16 @@ beforeAll(async () => {
   const listed = { ...c, id: 'case-listed', network: 'bitcoin', beneficiaryWallet: '12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz', ivms101: ivms };
   writeFileSync(join(t.dir, 'cases.jsonl'), JSON.stringify(listed) + '\n');
   expect((await runCli(['cases', 'import', '--data-dir', dataDir, join(t.dir, 'cases.jsonl')], env)).code).toBe(0);
+  // A second analyst, enrolled by the vault's creator (the supervisor) and joined with their own passphrase.
+  const enrol = await runCli(['analysts', 'enrol', '--data-dir', dataDir, 'analyst-2'], env);
+  expect(enrol.code).toBe(0);
+  const code = /One-time code, valid until \S+: (\S+)/.exec(enrol.stdout)![1]!;
+  expect((await runCli(['analysts', 'redeem', '--data-dir', dataDir, 'analyst-2'], { WAYBILL_ENROLMENT_CODE: code, WAYBILL_NEW_PASSPHRASE: 'second analyst passphrase' })).code).toBe(0);
   browser = await launchChromium();
   server = await serve(dataDir);
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
   await page.goto(server.launchUrl);
+  await page.getByLabel(/^Your name/).fill('supervisor'); // two analysts have a passphrase here now
   await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
   await page.getByRole('button', { name: 'Unlock' }).click();
   await page.waitForSelector('tbody tr[data-case-id]', { timeout: 30_000 });
@@ -101,7 +107,6 @@ describe('sanctions screening in the browser', () => {
   });
 
   it('a true match waits for a second analyst, who confirms it with their own passphrase', async () => {
-    await callInPage(page, 'analysts.add', { name: 'analyst-2', passphrase: 'second analyst passphrase' });
     const walletHit = page.getByTestId('screening-hit').filter({ hasText: '12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz' });
     await walletHit.getByRole('button', { name: 'True match…' }).click();
     const dialog = page.getByRole('dialog');
@@ -122,6 +127,7 @@ describe('sanctions screening in the browser', () => {
   it('after lock and unlock, every disposition is shown with its reason and the evidence it was decided on', async () => {
     await page.getByRole('button', { name: /^Lock/ }).click();
     await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Locked');
+    await page.getByLabel(/^Your name/).fill('supervisor');
     await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.waitForSelector('tbody tr[data-case-id]', { timeout: 30_000 });

@@ -38,6 +38,7 @@ const api = invokeInPage;
 describe('sync in the workstation', () => {
   it('shows the backend\'s cases and that it is online', async () => {
     await page.goto(server.launchUrl);
+    await page.getByLabel(/^Your name/).fill('Ana'); // the vault's creator, its first supervisor
     await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
     await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();

@@ -10,10 +10,11 @@ import type { Workstation } from '../../src-main/app/workstation';
 import { ROOT, WAYBILL_BIN } from '../support/cli';
 import { readZip, workstationWith, writeZip } from '../support/export';
 import { validModel } from '../support/ivms101-payloads';
+import { sharedPath } from '../support/shared';
 import { TEST_PASSPHRASE, tempDir } from '../support/temp';
 
 // Issue 17, "shown by": generated hostile input (nesting, sizes, encodings) fed to the real CLI in a
-// child process — `cases import`, `ivms101 validate`, `export verify`. Whatever comes in, the exit
+// child process — `cases import`, `ivms101 validate`, `export verify` and the sanctions list readers. Whatever comes in, the exit
 // code is one the CLI documents (0 ok, 1 a check failed, 2 unreadable), nothing prints a stack
 // trace, and the child's peak memory (process.resourceUsage().maxRSS, written by a preload on exit)
 // stays under a ceiling: before the limits, a 60 MB line took 1.2 GB. Runs are bounded, not timed.
@@ -164,6 +165,45 @@ describe('hostile input through the real CLI', () => {
         expect([0, 1, 2]).toContain(r.code);
         expect(() => JSON.parse(r.stdout) as unknown).not.toThrow();
         expect(r.maxRssKiB).toBeLessThan(MAX_RSS_KIB);
+      }),
+      { numRuns: 10 },
+    );
+  }, 900_000);
+  it('screening import: XML bombs, entities, nesting, sizes and encodings refused by name, the list in force kept, bounded memory', async () => {
+    // A small, real UN list (the first entries of the consolidated list) is the base every variant starts from.
+    const full = readFileSync(sharedPath('fixtures', 'sanctions', 'un', 'UN_consolidated.xml'), 'utf8');
+    const cut = full.indexOf('</INDIVIDUAL>', full.indexOf('</INDIVIDUAL>') + 1) + '</INDIVIDUAL>'.length;
+    const small = `${full.slice(0, cut)}\n  </INDIVIDUALS>\n  <ENTITIES/>\n</CONSOLIDATED_LIST>\n`;
+    const head = small.slice(0, small.indexOf('<CONSOLIDATED_LIST'));
+    const body = small.slice(small.indexOf('<CONSOLIDATED_LIST'));
+    const withDoctype = (dtd: string, use: string) => Buffer.from(`${head}<!DOCTYPE CONSOLIDATED_LIST [${dtd}]>\n${body.replace('<FIRST_NAME>ERIC', `<FIRST_NAME>${use}ERIC`)}`);
+    const laughs = Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('');
+    const doc = fc.oneof(
+      fc.constant({ bomb: false, bytes: Buffer.from(small) }),
+      fc.constant({ bomb: true, bytes: withDoctype(`<!ENTITY l0 "lol">${laughs}`, '&l9;') }),
+      fc.constant({ bomb: true, bytes: withDoctype('<!ENTITY x SYSTEM "file:///etc/passwd">', '&x;') }),
+      fc.integer({ min: 1000, max: 50_000 }).map((n) => ({ bomb: true, bytes: withDoctype(`<!ENTITY a "${'a'.repeat(n)}">`, '&a;'.repeat(n)) })),
+      fc.integer({ min: 65, max: 100_000 }).map((n) => ({ bomb: false, bytes: Buffer.from(small.replace('<COMMENTS1>', `<COMMENTS1>${'<x>'.repeat(n)}${'</x>'.repeat(n)}`)) })),
+      bigSize.map((n) => ({ bomb: false, bytes: Buffer.from(small.replace('<COMMENTS1>', `<COMMENTS1>${'c'.repeat(n)}`)) })),
+      withInvalidBytes(small).map((bytes) => ({ bomb: false, bytes })),
+      fc.uint8Array({ maxLength: 5000 }).map((a) => ({ bomb: false, bytes: Buffer.from(a) })),
+    );
+    let inForce: string | null = null;
+    await fc.assert(
+      fc.asyncProperty(doc, async ({ bomb, bytes }) => {
+        const path = join(t.dir, 'fuzz-un.xml');
+        writeFileSync(path, bytes);
+        const r = await cli(['screening', 'import', '--data-dir', dataDir, '--source', 'un', '--allow-shrink', path], { WAYBILL_PASSPHRASE: TEST_PASSPHRASE });
+        expect(r.stderr + r.stdout).not.toMatch(STACK);
+        expect([0, 1, 2]).toContain(r.code);
+        expect(r.maxRssKiB).toBeLessThan(MAX_RSS_KIB);
+        if (bomb) {
+          // Refused by name, before any expansion.
+          expect(r.code).not.toBe(0);
+          expect(r.stderr).toMatch(/DOCTYPE|ENTITY/);
+        }
+        if (r.code === 0) inForce = /(?:Imported|^)(.*?)(?::| is already in force)/.exec(r.stdout)?.[1]?.trim() ?? inForce;
+        else expect(r.stderr).toContain(inForce ? `The version in force stays` : 'No un list is in force.');
       }),
       { numRuns: 10 },
     );

@@ -1,3 +1,5 @@
+import { redeemEnrolment } from '../../src-main/vault/vault';
+import { activateAnalyst } from '../../src-main/team/roster';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import yauzl from 'yauzl';
@@ -71,4 +73,14 @@ export function writeZip(path: string, entries: { name: string; data: Buffer }[]
     });
     zip.outputStream.on('error', reject);
   });
+}
+
+/**
+ * Enrols `name` as a supervisor would and redeems the code as the analyst would (their slot, their
+ * passphrase), without changing who is signed in: for tests that need a second analyst.
+ */
+export async function enrolled(ws: Workstation, name: string, passphrase: string, role: 'analyst' | 'supervisor' = 'analyst'): Promise<void> {
+  const { code } = await ws.enrolAnalyst(name, role);
+  (await redeemEnrolment(ws.dataDir, name, code, passphrase)).fill(0);
+  activateAnalyst(ws.database(), name);
 }

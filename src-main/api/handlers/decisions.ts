@@ -1,11 +1,14 @@
 import { AppError } from '../../../src-shared/result';
 import { decide } from '../../cases/decide';
-import { addAnalyst, listAnalysts, proposalById, reviewProposal } from '../../cases/four-eyes';
+import { roster } from '../../team/roster';
+import { listAnalysts, proposalById, reviewProposal } from '../../cases/four-eyes';
 import { screeningStatus } from '../../screening/manage';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** Deciding a case, four eyes (proposals, their review) and the analysts who may approve. */
-export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'cases.decide' | 'cases.review' | 'analysts.list' | 'analysts.add'> {
+export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<
+  'cases.decide' | 'cases.review' | 'analysts.list' | 'analysts.enrol' | 'analysts.redeem' | 'analysts.roster' | 'analysts.remove' | 'analysts.setRole'
+> {
   return {
     'cases.decide': async ({ caseId, kind, reasonCodes, note }) => {
       const db = ws.database();
@@ -27,21 +30,29 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<'
       ws.touch();
       const caseId = proposalById(db, proposalId)?.caseId;
       if (!caseId) throw new AppError('not_found', `No proposal ${proposalId}.`);
+      let proof;
       try {
-        await ws.checkApprover(approver, passphrase);
+        proof = await ws.checkApprover(approver, passphrase);
       } catch (e) {
         if (e instanceof AppError && e.code === 'wrong_passphrase') ws.audit('decision.review_refused', { proposalId, approver }, caseId);
         throw e;
       }
-      reviewProposal(db, { proposalId, approver, approve, note: note ?? null });
+      reviewProposal(db, { proposalId, approver: proof, approve, note: note ?? null });
       if (approve) await ws.syncEngine()?.tryNow('push', 'approval');
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },
     'analysts.list': () => listAnalysts(ws.database()),
-    'analysts.add': async ({ name, passphrase }) => {
-      await addAnalyst(ws.database(), name, passphrase, ws.actor);
-      return listAnalysts(ws.database());
+    'analysts.enrol': async ({ name, role }) => ws.enrolAnalyst(name, role),
+    'analysts.redeem': async ({ name, code, passphrase }) => ws.redeemEnrolment(name, code, passphrase),
+    'analysts.roster': () => roster(ws.database()),
+    'analysts.remove': ({ name }) => {
+      ws.removeAnalyst(name);
+      return ws.status().vault === 'unlocked' ? roster(ws.database()) : [];
+    },
+    'analysts.setRole': ({ name, role }) => {
+      ws.setRole(name, role);
+      return roster(ws.database());
     },
   };
 }

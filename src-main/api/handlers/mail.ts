@@ -16,6 +16,7 @@ export function mailHandlers({ ws, detail }: HandlerContext): AreaHandlers<
     'mail.settings': () => mailSettings(ws.database(), ws.mail()?.lastError ?? null),
     'mail.configure': async (input) => {
       const db = ws.database();
+      ws.requireSupervisor('change the mail settings');
       const old = readMailConfig(db);
       const keep = (s: typeof input.smtp, prev: { password: string } | undefined) => {
         const password = s.password ?? prev?.password;

@@ -4,8 +4,8 @@ import type { AreaHandlers, HandlerContext } from './context';
 export function vaultHandlers({ ws }: HandlerContext): AreaHandlers<'app.status' | 'vault.create' | 'vault.unlock' | 'vault.unlockWithDevice' | 'vault.lock' | 'vault.changePassphrase' | 'session.touch'> {
   return {
     'app.status': () => ws.status(),
-    'vault.create': async ({ passphrase, rememberOnDevice }) => ws.createVault(passphrase, rememberOnDevice),
-    'vault.unlock': async ({ passphrase }) => ws.unlock(passphrase),
+    'vault.create': async ({ passphrase, rememberOnDevice, analyst }) => ws.createVault(passphrase, rememberOnDevice, analyst),
+    'vault.unlock': async ({ passphrase, analyst }) => ws.unlock(passphrase, analyst),
     'vault.unlockWithDevice': () => ws.unlockWithDevice(),
     'vault.lock': () => ws.lock('manual'),
     'vault.changePassphrase': async ({ current, next }) => {

@@ -13,6 +13,7 @@ import { migration0010 } from './0010-queue-index';
 import { migration0011 } from './0011-utc-times';
 import { migration0012 } from './0012-travel-rule-outcomes';
 import { migration0013 } from './0013-screening-evidence';
+import { migration0014 } from './0014-analyst-roles';
 
 export interface Migration {
   version: number;
@@ -21,7 +22,7 @@ export interface Migration {
 }
 
 /** In order; each version is the previous plus one. Never edit one that has shipped: add the next. */
-export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013];
+export const MIGRATIONS: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010, migration0011, migration0012, migration0013, migration0014];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
 export function schemaVersion(db: Database.Database): number {

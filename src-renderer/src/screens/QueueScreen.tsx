@@ -7,6 +7,7 @@ import { useApp } from '../state/app-store';
 import { useQueue } from '../state/queue-store';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { NAV_SHORTCUTS } from '../components/Nav';
+import { connecting } from '../components/StatusBar';
 import { count, IVMS_LABEL, plural, SCREENING_LABEL, STATUS_LABEL, time, TRAVEL_LABEL } from '../format';
 
 const ROW_HEIGHT = 26;
@@ -198,6 +199,7 @@ function FilterBar({ toRows }: { toRows: () => void }) {
 export function QueueScreen() {
   const q = useQueue();
   const openCase = useApp((s) => s.openCase);
+  const sync = useApp((s) => s.sync);
   const scrollRef = useRef<HTMLDivElement>(null);
   const sorting: SortingState = useMemo(() => [{ id: q.sort.column, desc: q.sort.direction === 'desc' }], [q.sort]);
   const virtualizer = useVirtualizer({ count: q.total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
@@ -358,7 +360,13 @@ export function QueueScreen() {
             {q.total === 0 && !q.loading && (
               <tr>
                 <td colSpan={columns.length} className="empty">
-                  {Object.keys(q.filter).length ? 'No case matches these filters.' : 'No cases yet. Import some with waybill cases import, or connect a backend in Settings.'}
+                  {Object.keys(q.filter).length
+                    ? 'No case matches these filters.'
+                    : connecting(sync)
+                      ? 'Connecting to the backend… syncing the first page of cases.'
+                      : sync?.configured && !sync.lastSyncAt
+                        ? 'No cases yet: the backend could not be reached. They arrive once it answers (Sync now tries again).'
+                        : 'No cases yet. Import some with waybill cases import, or connect a backend in Settings.'}
                 </td>
               </tr>
             )}

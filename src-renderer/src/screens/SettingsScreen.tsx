@@ -1,10 +1,10 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import type { RetentionReport } from '../../../src-shared/contract';
-import { MIN_PASSPHRASE_LENGTH } from '../../../src-shared/domain';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Dialog } from '../components/Dialog';
 import { plural } from '../format';
 import { asError, useApp } from '../state/app-store';
+import { AnalystsPanel } from './AnalystsPanel';
 import { MailSettings } from './MailSettings';
 
 export function SettingsScreen() {
@@ -20,17 +20,13 @@ export function SettingsScreen() {
   const [value, setValue] = useState(settings?.fourEyes.valueAtLeast?.amount ?? '');
   const [currency, setCurrency] = useState(settings?.fourEyes.valueAtLeast?.currency ?? 'EUR');
   const [schedule, setSchedule] = useState<'daily' | 'off'>(settings?.retentionSchedule ?? 'daily');
-  const [analysts, setAnalysts] = useState<string[]>([]);
   const [confirmPurge, setConfirmPurge] = useState(false);
-  const [newName, setNewName] = useState('');
-  const [newPass, setNewPass] = useState('');
   const [key, setKey] = useState<{ fingerprint: string; pem: string } | null>(null);
   const [retention, setRetention] = useState<RetentionReport | null>(null);
   const [localError, setLocalError] = useState<string | null>(null);
 
   useEffect(() => {
     if (!client) return;
-    void client.call('analysts.list', {}).then(setAnalysts, () => {});
     void client.call('export.publicKey', {}).then(setKey, () => {});
   }, [client]);
 
@@ -64,17 +60,6 @@ export function SettingsScreen() {
       fourEyes: { riskScoreAtLeast: risk === '' ? null : Number(risk), onSanctionsHit: onHit, valueAtLeast: value === '' ? null : { amount: value, currency: currency.toUpperCase() } },
     });
     if (ok) done('Settings saved.');
-  };
-  const addAnalyst = (e: FormEvent) => {
-    e.preventDefault();
-    void guard(async () => {
-      if (!client) return;
-      setAnalysts(await client.call('analysts.add', { name: newName.trim(), passphrase: newPass }));
-      setNewName('');
-      setNewPass('');
-      done(`Analyst added.`);
-      useApp.setState({ facets: await client.call('cases.facets', {}) });
-    });
   };
   const runRetention = (dryRun: boolean) =>
     void guard(async () => {
@@ -147,25 +132,7 @@ export function SettingsScreen() {
           </button>
         </form>
 
-        <section className="panel" aria-labelledby="an-h">
-          <h3 id="an-h">Analysts (for four-eyes approval)</h3>
-          <p className="muted">You are {settings?.analyst}. Each approver proves who they are with their own passphrase.</p>
-          <ul>
-            {analysts.map((a) => (
-              <li key={a}>{a}</li>
-            ))}
-            {analysts.length === 0 && <li className="muted">None yet.</li>}
-          </ul>
-          <form onSubmit={addAnalyst}>
-            <label htmlFor="an-name">Name</label>
-            <input id="an-name" type="text" value={newName} onChange={(e) => setNewName(e.target.value)} />
-            <label htmlFor="an-pass">Their passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)</label>
-            <input id="an-pass" type="password" autoComplete="new-password" value={newPass} onChange={(e) => setNewPass(e.target.value)} />
-            <button type="submit" disabled={newName.trim().length < 2 || newPass.length < MIN_PASSPHRASE_LENGTH}>
-              Add analyst
-            </button>
-          </form>
-        </section>
+        <AnalystsPanel />
 
         <section className="panel" aria-labelledby="ret-h">
           <h3 id="ret-h">Retention</h3>

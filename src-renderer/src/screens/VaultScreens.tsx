@@ -5,6 +5,7 @@ import { ErrorBanner } from '../components/ErrorBanner';
 
 export function CreateVaultScreen() {
   const { createVault, busy, status } = useApp();
+  const [name, setName] = useState('');
   const [pass, setPass] = useState('');
   const [again, setAgain] = useState('');
   const [remember, setRemember] = useState(false);
@@ -12,7 +13,7 @@ export function CreateVaultScreen() {
   const mismatch = again.length > 0 && again !== pass;
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (!tooShort && !mismatch && pass) void createVault(pass, remember);
+    if (!tooShort && !mismatch && pass && name.trim()) void createVault(pass, remember, name.trim());
   };
   return (
     <main className="gate">
@@ -22,8 +23,10 @@ export function CreateVaultScreen() {
           Cases are kept in an encrypted database in <code>{status?.dataDir}</code>. Its key is protected by this passphrase.
           There is no recovery: if the passphrase is lost, the local data is lost (the backend keeps the shared record).
         </p>
+        <label htmlFor="new-name">Your name (you will be this workstation's first supervisor)</label>
+        <input id="new-name" type="text" autoComplete="username" autoFocus value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="new-pass">Passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)</label>
-        <input id="new-pass" type="password" autoComplete="new-password" autoFocus value={pass} onChange={(e) => setPass(e.target.value)} aria-invalid={tooShort} />
+        <input id="new-pass" type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} aria-invalid={tooShort} />
         {tooShort && <p className="field-error">At least {MIN_PASSPHRASE_LENGTH} characters.</p>}
         <label htmlFor="new-pass-again">Repeat the passphrase</label>
         <input id="new-pass-again" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} aria-invalid={mismatch} />
@@ -34,7 +37,7 @@ export function CreateVaultScreen() {
           </label>
         )}
         <ErrorBanner />
-        <button type="submit" className="primary" disabled={busy || !pass || tooShort || again !== pass}>
+        <button type="submit" className="primary" disabled={busy || !name.trim() || !pass || tooShort || again !== pass}>
           {busy ? 'Creating…' : 'Create vault'}
         </button>
       </form>
@@ -43,21 +46,61 @@ export function CreateVaultScreen() {
 }
 
 export function UnlockScreen() {
-  const { unlock, unlockWithDevice, busy, status, lockedReason } = useApp();
+  const { unlock, unlockWithDevice, redeem, busy, status, lockedReason } = useApp();
+  const [mode, setMode] = useState<'sign-in' | 'enrol'>('sign-in');
+  const [name, setName] = useState('');
   const [pass, setPass] = useState('');
+  const [code, setCode] = useState('');
+  const [again, setAgain] = useState('');
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (pass) void unlock(pass).then(() => setPass(''));
+    if (mode === 'sign-in' && pass) void unlock(pass, name.trim() || undefined).then(() => setPass(''));
+    if (mode === 'enrol' && name.trim() && code.trim() && pass.length >= MIN_PASSPHRASE_LENGTH && pass === again) {
+      void redeem(name.trim(), code.trim(), pass).then(() => {
+        setPass('');
+        setAgain('');
+        setCode('');
+      });
+    }
   };
+  if (mode === 'enrol') {
+    const tooShort = pass.length > 0 && pass.length < MIN_PASSPHRASE_LENGTH;
+    return (
+      <main className="gate">
+        <form className="gate-card" onSubmit={submit} aria-labelledby="enrol-title">
+          <h1 id="enrol-title">Join this workstation</h1>
+          <p className="muted">A supervisor enrolled you and gave you a one-time code. Choose your own passphrase: nobody else will know it.</p>
+          <label htmlFor="enrol-name">Your name, as the supervisor enrolled it</label>
+          <input id="enrol-name" type="text" autoComplete="username" autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+          <label htmlFor="enrol-code">One-time code</label>
+          <input id="enrol-code" type="text" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+          <label htmlFor="enrol-pass">Your passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)</label>
+          <input id="enrol-pass" type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} aria-invalid={tooShort} />
+          {tooShort && <p className="field-error">At least {MIN_PASSPHRASE_LENGTH} characters.</p>}
+          <label htmlFor="enrol-again">Repeat your passphrase</label>
+          <input id="enrol-again" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
+          <ErrorBanner />
+          <button type="submit" className="primary" disabled={busy || !name.trim() || !code.trim() || tooShort || !pass || pass !== again}>
+            {busy ? 'Joining…' : 'Set passphrase and sign in'}
+          </button>
+          <button type="button" onClick={() => setMode('sign-in')}>
+            Back to sign-in
+          </button>
+        </form>
+      </main>
+    );
+  }
   return (
     <main className="gate">
       <form className="gate-card" onSubmit={submit} aria-labelledby="unlock-title">
-        <h1 id="unlock-title">Unlock Waybill</h1>
+        <h1 id="unlock-title">Sign in to Waybill</h1>
         {lockedReason === 'idle' && status && (
           <p className="notice" role="status">
             Locked after {formatDuration(status.idleLockMinutes)} without activity.
           </p>
         )}
+        <label htmlFor="unlock-name">Your name (may be left empty while you are the only analyst)</label>
+        <input id="unlock-name" type="text" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="unlock-pass">Passphrase</label>
         <input id="unlock-pass" type="password" autoComplete="current-password" autoFocus value={pass} onChange={(e) => setPass(e.target.value)} />
         <ErrorBanner />
@@ -69,6 +112,9 @@ export function UnlockScreen() {
             Unlock with this device
           </button>
         )}
+        <button type="button" onClick={() => setMode('enrol')} disabled={busy}>
+          I have an enrolment code
+        </button>
       </form>
     </main>
   );

@@ -76,7 +76,8 @@ export function PartyView({ title, side, payload, check }: { title: string; side
             const here = problemsAt(problems, r.path);
             here.forEach((p) => placed.add(p));
             return (
-              <tr key={r.path} className={here.length ? 'has-problem' : undefined}>
+              // The label is red only for an error; a field with only warnings is amber.
+              <tr key={r.path} className={here.some((p) => p.severity === 'error') ? 'has-problem' : here.length ? 'has-warning' : undefined}>
                 <th scope="row">{r.label}</th>
                 <td>
                   <span className="value">{r.value}</span>

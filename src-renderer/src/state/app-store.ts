@@ -25,8 +25,11 @@ interface AppState {
   /** Bumped whenever the core says cases changed (new mail included): screens that list things reload. */
   changes: number;
   init(client: Client): Promise<void>;
-  createVault(passphrase: string, rememberOnDevice: boolean): Promise<void>;
-  unlock(passphrase: string): Promise<void>;
+  createVault(passphrase: string, rememberOnDevice: boolean, analyst: string): Promise<void>;
+  /** Signs an analyst in; the name may be empty while only one analyst has a passphrase here. */
+  unlock(passphrase: string, analyst?: string): Promise<void>;
+  /** A new analyst chooses their passphrase with the one-time code a supervisor gave them. */
+  redeem(name: string, code: string, passphrase: string): Promise<void>;
   unlockWithDevice(): Promise<void>;
   lock(): Promise<void>;
   navigate(view: View): void;
@@ -124,11 +127,14 @@ export const useApp = create<AppState>((set, get) => {
         if (status.vault === 'unlocked') await afterUnlock(status);
       });
     },
-    createVault: async (passphrase, rememberOnDevice) => {
-      await run(async () => afterUnlock(await client().call('vault.create', { passphrase, rememberOnDevice })));
+    createVault: async (passphrase, rememberOnDevice, analyst) => {
+      await run(async () => afterUnlock(await client().call('vault.create', { passphrase, rememberOnDevice, analyst })));
     },
-    unlock: async (passphrase) => {
-      await run(async () => afterUnlock(await client().call('vault.unlock', { passphrase })));
+    unlock: async (passphrase, analyst) => {
+      await run(async () => afterUnlock(await client().call('vault.unlock', { passphrase, ...(analyst ? { analyst } : {}) })));
+    },
+    redeem: async (name, code, passphrase) => {
+      await run(async () => afterUnlock(await client().call('analysts.redeem', { name, code, passphrase })));
     },
     unlockWithDevice: async () => {
       await run(async () => afterUnlock(await client().call('vault.unlockWithDevice', {})));

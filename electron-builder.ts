@@ -33,22 +33,40 @@ export function packagingPlan(env: Env): PackagingPlan {
     // An AppImage refuses every update without a signature it can check: a feed without the key pair
     // would ship an app that never updates. Refuse to build that instead.
     if (!updateKeyFile || !updatePublicKey) {
-      throw new Error('WAYBILL_UPDATE_URL is set: WAYBILL_UPDATE_SIGNING_KEY_FILE (Ed25519 private key, PEM) and WAYBILL_UPDATE_PUBLIC_KEY (its public key, base64 of the raw 32 bytes) must be set too.');
+      throw new Error(
+        'WAYBILL_UPDATE_URL is set: WAYBILL_UPDATE_SIGNING_KEY_FILE (Ed25519 private key, PEM) and WAYBILL_UPDATE_PUBLIC_KEY (its public key, base64 of the raw 32 bytes) must be set too.',
+      );
     }
     const derived = publicKeyToBase64(createPublicKey(createPrivateKey(readFileSync(updateKeyFile, 'utf8'))));
-    if (derived !== updatePublicKey.trim()) throw new Error('WAYBILL_UPDATE_PUBLIC_KEY is not the public key of WAYBILL_UPDATE_SIGNING_KEY_FILE.');
+    if (derived !== updatePublicKey.trim())
+      throw new Error('WAYBILL_UPDATE_PUBLIC_KEY is not the public key of WAYBILL_UPDATE_SIGNING_KEY_FILE.');
     notes.push(`updates: generic feed ${feed}; AppImage updates signed with Ed25519 (.sig beside each)`);
   } else {
     notes.push('updates: off (WAYBILL_UPDATE_URL unset); the app will not look for updates');
   }
 
   const macSigned = has(env, 'CSC_LINK') || has(env, 'CSC_NAME');
-  const notarize = macSigned && (has(env, 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID') || has(env, 'APPLE_API_KEY', 'APPLE_API_KEY_ID', 'APPLE_API_ISSUER'));
-  notes.push(macSigned ? 'macOS: signing with CSC_LINK/CSC_NAME' : 'macOS: signing skipped (CSC_LINK and CSC_NAME unset); Gatekeeper will refuse the app');
-  notes.push(notarize ? 'macOS: notarising with the APPLE_* credentials' : 'macOS: notarisation skipped (needs signing and APPLE_ID/APPLE_APP_SPECIFIC_PASSWORD/APPLE_TEAM_ID or APPLE_API_KEY/APPLE_API_KEY_ID/APPLE_API_ISSUER)');
+  const notarize =
+    macSigned &&
+    (has(env, 'APPLE_ID', 'APPLE_APP_SPECIFIC_PASSWORD', 'APPLE_TEAM_ID') ||
+      has(env, 'APPLE_API_KEY', 'APPLE_API_KEY_ID', 'APPLE_API_ISSUER'));
+  notes.push(
+    macSigned
+      ? 'macOS: signing with CSC_LINK/CSC_NAME'
+      : 'macOS: signing skipped (CSC_LINK and CSC_NAME unset); Gatekeeper will refuse the app',
+  );
+  notes.push(
+    notarize
+      ? 'macOS: notarising with the APPLE_* credentials'
+      : 'macOS: notarisation skipped (needs signing and APPLE_ID/APPLE_APP_SPECIFIC_PASSWORD/APPLE_TEAM_ID or APPLE_API_KEY/APPLE_API_KEY_ID/APPLE_API_ISSUER)',
+  );
   const winSigned = has(env, 'WIN_CSC_LINK') || has(env, 'CSC_LINK');
   const publisherName = env.WAYBILL_WIN_PUBLISHER_NAME ?? '';
-  notes.push(winSigned ? `Windows: signing with WIN_CSC_LINK/CSC_LINK${publisherName ? `; updates must be signed by "${publisherName}"` : ''}` : 'Windows: signing skipped (WIN_CSC_LINK and CSC_LINK unset); SmartScreen will warn');
+  notes.push(
+    winSigned
+      ? `Windows: signing with WIN_CSC_LINK/CSC_LINK${publisherName ? `; updates must be signed by "${publisherName}"` : ''}`
+      : 'Windows: signing skipped (WIN_CSC_LINK and CSC_LINK unset); SmartScreen will warn',
+  );
   const forceSigning = env.WAYBILL_REQUIRE_SIGNING === '1';
   if (forceSigning) notes.push('WAYBILL_REQUIRE_SIGNING=1: an unsigned macOS or Windows build fails');
 
@@ -67,7 +85,12 @@ export function packagingPlan(env: Env): PackagingPlan {
       '!node_modules/better-sqlite3-multiple-ciphers/{build,deps,src}{,/**/*}',
     ],
     // Built by build/rebuild-native.mjs (@electron/rebuild); a .node cannot load from inside the ASAR.
-    extraResources: [{ from: '.electron-native/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node', to: 'native/better_sqlite3.node' }],
+    extraResources: [
+      {
+        from: '.electron-native/node_modules/better-sqlite3-multiple-ciphers/build/Release/better_sqlite3.node',
+        to: 'native/better_sqlite3.node',
+      },
+    ],
     // Native modules are built for Electron by build/rebuild-native.mjs into .electron-native/, never in
     // node_modules, whose Node build the CLI and the tests use.
     npmRebuild: false,
@@ -123,7 +146,8 @@ export function packagingPlan(env: Env): PackagingPlan {
       artifactName: 'Waybill-Setup-${version}.${ext}',
     },
     publish: feed ? [{ provider: 'generic', url: feed }] : null,
-    beforePack: (context: AfterPackContext) => checkBeforePack(context, feed, updatePublicKey, { macSigned, winSigned, publisherName }),
+    beforePack: (context: AfterPackContext) =>
+      checkBeforePack(context, feed, updatePublicKey, { macSigned, winSigned, publisherName }),
     afterAllArtifactBuild: (result: BuildResult) => (feed ? signAppImages(result, updateKeyFile) : []),
   };
   return { config, notes };
@@ -139,14 +163,20 @@ function checkBeforePack(
   const main = readFileSync(join(ROOT, 'out', 'main', 'index.cjs'), 'utf8');
   // electron.vite.config.ts bakes the feed and key into the bundle from the same variables.
   if (feed && (!main.includes(JSON.stringify(feed)) || !main.includes(JSON.stringify(updatePublicKey.trim())))) {
-    throw new Error('out/main was built without this WAYBILL_UPDATE_URL / WAYBILL_UPDATE_PUBLIC_KEY: run `npm run dist` with them set (it rebuilds).');
+    throw new Error(
+      'out/main was built without this WAYBILL_UPDATE_URL / WAYBILL_UPDATE_PUBLIC_KEY: run `npm run dist` with them set (it rebuilds).',
+    );
   }
   if (!feed) return;
   if (context.electronPlatformName === 'win32' && (!s.winSigned || !s.publisherName)) {
-    throw new Error('An update feed on Windows needs a signed build and WAYBILL_WIN_PUBLISHER_NAME: electron-updater checks updates against that publisher.');
+    throw new Error(
+      'An update feed on Windows needs a signed build and WAYBILL_WIN_PUBLISHER_NAME: electron-updater checks updates against that publisher.',
+    );
   }
   if (context.electronPlatformName === 'darwin' && !s.macSigned) {
-    throw new Error('An update feed on macOS needs a signed build (CSC_LINK or CSC_NAME): Squirrel.Mac checks updates against the app\'s signature.');
+    throw new Error(
+      "An update feed on macOS needs a signed build (CSC_LINK or CSC_NAME): Squirrel.Mac checks updates against the app's signature.",
+    );
   }
 }
 

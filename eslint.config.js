@@ -8,7 +8,17 @@ import { builtinModules } from 'node:module';
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', '.electron-native/**', 'bench/results/**', 'scratch/**', 'test-results/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      '.electron-native/**',
+      'bench/results/**',
+      'scratch/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -24,10 +34,18 @@ export default tseslint.config(
     // Shared contract: runs in every process, so it may depend on neither Electron nor Node.
     files: ['src-shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: ['electron', ...nodeBuiltins],
-        patterns: [{ group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'], message: 'src-shared imports no process-specific code.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', ...nodeBuiltins],
+          patterns: [
+            {
+              group: ['**/src-main/**', '**/src-renderer/**', '**/src-preload/**'],
+              message: 'src-shared imports no process-specific code.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -39,19 +57,32 @@ export default tseslint.config(
       // The classic hook rules; the React Compiler rules do not apply (we do not use the compiler).
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
-      'no-restricted-imports': ['error', {
-        paths: ['electron', ...nodeBuiltins],
-        patterns: [{ group: ['**/src-main/**', '**/src-preload/**'], message: 'The renderer reaches the core only through the API contract.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: ['electron', ...nodeBuiltins],
+          patterns: [
+            {
+              group: ['**/src-main/**', '**/src-preload/**'],
+              message: 'The renderer reaches the core only through the API contract.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src-preload/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: nodeBuiltins,
-        patterns: [{ group: ['**/src-main/**', '**/src-renderer/**'], message: 'The preload exposes invoke/on only.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins,
+          patterns: [
+            { group: ['**/src-main/**', '**/src-renderer/**'], message: 'The preload exposes invoke/on only.' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -60,10 +91,15 @@ export default tseslint.config(
     files: ['src-main/api/**/*.ts', 'src-main/app/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-syntax': ['error', {
-        selector: "CallExpression > MemberExpression.callee[property.name='prepare'], CallExpression > MemberExpression.callee[property.value='prepare'], CallExpression > ChainExpression > MemberExpression[property.name='prepare'], CallExpression > ChainExpression > MemberExpression[property.value='prepare']",
-        message: 'No SQL in src-main/api or src-main/app: SQL belongs in the areas (store/, cases/, sync/, mail/, …); call a function there.',
-      }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector:
+            "CallExpression > MemberExpression.callee[property.name='prepare'], CallExpression > MemberExpression.callee[property.value='prepare'], CallExpression > ChainExpression > MemberExpression[property.name='prepare'], CallExpression > ChainExpression > MemberExpression[property.value='prepare']",
+          message:
+            'No SQL in src-main/api or src-main/app: SQL belongs in the areas (store/, cases/, sync/, mail/, …); call a function there.',
+        },
+      ],
     },
   },
   {
@@ -71,10 +107,17 @@ export default tseslint.config(
     files: ['src-main/**/*.ts'],
     ignores: ['src-main/electron/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'Only src-main/electron/ may import electron: the core must run without it.' }],
-        patterns: [{ group: ['**/src-renderer/**', '**/src-preload/**'], message: 'The core never imports UI code.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'Only src-main/electron/ may import electron: the core must run without it.' },
+          ],
+          patterns: [
+            { group: ['**/src-renderer/**', '**/src-preload/**'], message: 'The core never imports UI code.' },
+          ],
+        },
+      ],
     },
   },
 );

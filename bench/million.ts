@@ -31,18 +31,29 @@ export async function millionCaseDataDir(n = MILLION): Promise<string> {
       for (const c of batch) {
         upsertCase(db, c, c.createdAt, displayNames(c.ivms101));
         runCaseChecks(db, c, ctx, c.createdAt);
-        appendAudit(db, { actor: 'bench', action: 'case.received', caseId: c.id, payload: { source: 'bench', version: c.version, status: c.status }, at: c.createdAt });
+        appendAudit(db, {
+          actor: 'bench',
+          action: 'case.received',
+          caseId: c.id,
+          payload: { source: 'bench', version: c.version, status: c.status },
+          at: c.createdAt,
+        });
       }
     })();
     batch = [];
   };
   // Two years of transfers, so date-range exports and retention have something to choose from.
-  for (const c of generateCases(n, { seed: 1_000_000, start: new Date('2024-11-20T00:00:00Z'), end: new Date('2026-11-20T00:00:00Z') })) {
+  for (const c of generateCases(n, {
+    seed: 1_000_000,
+    start: new Date('2024-11-20T00:00:00Z'),
+    end: new Date('2026-11-20T00:00:00Z'),
+  })) {
     batch.push(c);
     if (batch.length === 2000) {
       flush();
       const done = Number(c.id.split('-').pop());
-      if (done % 50_000 === 0) process.stderr.write(`  fixture: ${done} cases, ${Math.round(done / ((performance.now() - t0) / 1000))}/s\n`);
+      if (done % 50_000 === 0)
+        process.stderr.write(`  fixture: ${done} cases, ${Math.round(done / ((performance.now() - t0) / 1000))}/s\n`);
     }
   }
   if (batch.length) flush();

@@ -24,7 +24,8 @@ for (const s of chosen) {
 const rows = results.map((r) => [r.suite, r.metric, String(r.value), r.unit, r.note ?? '']);
 const header = ['suite', 'metric', 'value', 'unit', 'note'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-const line = (cells: string[]) => cells.map((c, i) => (i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
+const line = (cells: string[]) =>
+  cells.map((c, i) => (i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
 console.log(line(header));
 console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 rows.forEach((r) => console.log(line(r)));
@@ -33,7 +34,12 @@ const outDir = resolve(import.meta.dirname, 'results');
 mkdirSync(outDir, { recursive: true });
 const report = {
   at: new Date().toISOString(),
-  machine: { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  machine: {
+    node: process.version,
+    cpus: cpus().length,
+    cpuModel: cpus()[0]?.model ?? 'unknown',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+  },
   results,
 };
 writeFileSync(join(outDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

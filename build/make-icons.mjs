@@ -20,7 +20,10 @@ function roundedRect(x, y, x0, y0, x1, y1, r) {
   return x >= x0 && x <= x1 && y >= y0 && y <= y1 && (x - cx) ** 2 + (y - cy) ** 2 <= r * r;
 }
 function distToSegment(px, py, ax, ay, bx, by) {
-  const t = Math.max(0, Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
+  const t = Math.max(
+    0,
+    Math.min(1, ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)),
+  );
   return Math.hypot(px - (ax + t * (bx - ax)), py - (ay + t * (by - ay)));
 }
 function paint(x, y) {
@@ -29,7 +32,8 @@ function paint(x, y) {
   const inSheet = x >= 0.26 && x <= 0.7 && y >= 0.18 && y <= 0.82 && x + (0.3 - y) <= 0.7 - 0.12 + 0.12;
   const fold = x >= 0.58 && y <= 0.3 && x - 0.58 >= y - 0.18;
   if (inSheet && !fold) {
-    for (const ly of [0.36, 0.46, 0.56]) if (Math.abs(y - ly) <= 0.018 && x >= 0.33 && x <= (ly === 0.56 ? 0.5 : 0.62)) return LINE;
+    for (const ly of [0.36, 0.46, 0.56])
+      if (Math.abs(y - ly) <= 0.018 && x >= 0.33 && x <= (ly === 0.56 ? 0.5 : 0.62)) return LINE;
     return WHITE;
   }
   if (inSheet && fold) return LINE;
@@ -42,15 +46,27 @@ function render(size) {
   const px = Buffer.alloc(size * size * 4);
   for (let j = 0; j < size; j++) {
     for (let i = 0; i < size; i++) {
-      let r = 0, g = 0, b = 0, a = 0;
+      let r = 0,
+        g = 0,
+        b = 0,
+        a = 0;
       for (let sj = 0; sj < ss; sj++) {
         for (let si = 0; si < ss; si++) {
           const c = paint((i + (si + 0.5) / ss) / size, (j + (sj + 0.5) / ss) / size);
-          if (c) { r += c[0]; g += c[1]; b += c[2]; a++; }
+          if (c) {
+            r += c[0];
+            g += c[1];
+            b += c[2];
+            a++;
+          }
         }
       }
       const o = (j * size + i) * 4;
-      if (a) { px[o] = Math.round(r / a); px[o + 1] = Math.round(g / a); px[o + 2] = Math.round(b / a); }
+      if (a) {
+        px[o] = Math.round(r / a);
+        px[o + 1] = Math.round(g / a);
+        px[o + 2] = Math.round(b / a);
+      }
       px[o + 3] = Math.round((a / (ss * ss)) * 255);
     }
   }
@@ -84,7 +100,12 @@ function png(size) {
   ihdr.writeUInt32BE(size, 4);
   ihdr[8] = 8; // bit depth
   ihdr[9] = 6; // RGBA
-  return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw, { level: 9 })), chunk('IEND', Buffer.alloc(0))]);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw, { level: 9 })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }
 
 // ICO with PNG-compressed entries (Windows Vista and later).
@@ -125,5 +146,13 @@ function icns(entries) {
 
 writeFileSync(join(out, 'icon.png'), png(512));
 writeFileSync(join(out, 'icon.ico'), ico([16, 24, 32, 48, 64, 128, 256]));
-writeFileSync(join(out, 'icon.icns'), icns([['ic07', 128], ['ic08', 256], ['ic09', 512], ['ic10', 1024]]));
+writeFileSync(
+  join(out, 'icon.icns'),
+  icns([
+    ['ic07', 128],
+    ['ic08', 256],
+    ['ic09', 512],
+    ['ic10', 1024],
+  ]),
+);
 console.log(`make-icons: wrote icon.png, icon.ico and icon.icns in ${out}`);

@@ -26,17 +26,32 @@ if (existsSync(binding) && existsSync(stamp)) {
 rmSync(target, { recursive: true, force: true });
 mkdirSync(join(target, 'node_modules'), { recursive: true });
 const version = require(`${MODULE}/package.json`).version;
-writeFileSync(join(target, 'package.json'), JSON.stringify({ name: 'waybill-electron-native', private: true, dependencies: { [MODULE]: version } }, null, 2));
+writeFileSync(
+  join(target, 'package.json'),
+  JSON.stringify({ name: 'waybill-electron-native', private: true, dependencies: { [MODULE]: version } }, null, 2),
+);
 cpSync(join(root, 'node_modules', MODULE), join(target, 'node_modules', MODULE), {
   recursive: true,
   filter: (f) => !f.includes(join(MODULE, 'build')),
 });
 try {
   // From source: the SQLCipher amalgamation is what we ship, not a prebuilt fetched from elsewhere.
-  await rebuild({ buildPath: target, electronVersion, arch, onlyModules: [MODULE], force: true, buildFromSource: true, mode: 'sequential' });
+  await rebuild({
+    buildPath: target,
+    electronVersion,
+    arch,
+    onlyModules: [MODULE],
+    force: true,
+    buildFromSource: true,
+    mode: 'sequential',
+  });
 } catch (e) {
-  console.error(`rebuild-native: @electron/rebuild failed for Electron ${electronVersion}: ${e instanceof Error ? e.message : String(e)}`);
-  console.error('rebuild-native: it downloads Electron\'s headers from electronjs.org; a machine without that access cannot run it.');
+  console.error(
+    `rebuild-native: @electron/rebuild failed for Electron ${electronVersion}: ${e instanceof Error ? e.message : String(e)}`,
+  );
+  console.error(
+    "rebuild-native: it downloads Electron's headers from electronjs.org; a machine without that access cannot run it.",
+  );
   process.exit(1);
 }
 if (!existsSync(binding)) {
@@ -44,4 +59,6 @@ if (!existsSync(binding)) {
   process.exit(1);
 }
 writeFileSync(stamp, '');
-console.log(`rebuild-native: ${MODULE} built for Electron ${electronVersion} (${process.platform}-${arch}) at ${binding}`);
+console.log(
+  `rebuild-native: ${MODULE} built for Electron ${electronVersion} (${process.platform}-${arch}) at ${binding}`,
+);

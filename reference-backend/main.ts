@@ -32,7 +32,14 @@ const num = (v: string | undefined, name: string) => {
 const seed = num(values.seed, 'seed');
 const makeCase = caseFactory(seed, values['ofac-dir']);
 const rates = parseRatesCsv(readFileSync(join(root, 'resources', 'demo', 'fx-rates.csv'), 'utf8')).rates;
-const backend = await startBackend({ port: num(values.port, 'port'), makeCase, rates, sanctionsLists: { ofac: values['ofac-dir'] }, ...(values.token ? { token: values.token } : {}), ...(values.db ? { dbFile: values.db } : {}) });
+const backend = await startBackend({
+  port: num(values.port, 'port'),
+  makeCase,
+  rates,
+  sanctionsLists: { ofac: values['ofac-dir'] },
+  ...(values.token ? { token: values.token } : {}),
+  ...(values.db ? { dbFile: values.db } : {}),
+});
 backend.db.transaction(() => {
   for (let i = 0; i < num(values.cases, 'cases'); i++) backend.addCase(makeCase());
 })();

@@ -74,8 +74,13 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
     res.end(JSON.stringify(body));
   };
-  const problem = (res: ServerResponse, status: number, code: string, message: string, extra: Record<string, unknown> = {}) =>
-    json(res, status, { error: { code, message }, ...extra });
+  const problem = (
+    res: ServerResponse,
+    status: number,
+    code: string,
+    message: string,
+    extra: Record<string, unknown> = {},
+  ) => json(res, status, { error: { code, message }, ...extra });
   const changed = () => {
     const frame = `event: changes\ndata: ${JSON.stringify({ cursor: currentSeq(db) })}\n\n`;
     for (const s of streams) s.write(frame);
@@ -107,19 +112,33 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
   const idempotent = (table: 'decisions' | 'counterparty_responses', key: string) =>
     opts.broken === 'ignore-idempotency'
       ? undefined
-      : (db.prepare(`SELECT status, response FROM ${table} WHERE idempotency_key = ?`).get(key) as { status: number; response: string } | undefined);
+      : (db.prepare(`SELECT status, response FROM ${table} WHERE idempotency_key = ?`).get(key) as
+          { status: number; response: string } | undefined);
 
   /** The lists distributed: each source's files with their size and SHA-256, read afresh (a list may be replaced on disk). */
   const distributed = () =>
     Object.entries(opts.sanctionsLists ?? {}).flatMap(([source, at]) => {
       if (!at || !existsSync(at)) return [];
-      const paths = statSync(at).isDirectory() ? readdirSync(at).sort().map((f) => join(at, f)) : [at];
+      const paths = statSync(at).isDirectory()
+        ? readdirSync(at)
+            .sort()
+            .map((f) => join(at, f))
+        : [at];
       const files = paths.map((p) => {
         const name = basename(p);
         const data = readFileSync(p);
-        return { name, size: data.length, sha256: createHash('sha256').update(data).digest('hex'), href: `/v1/sanctions-lists/${source}/files/${encodeURIComponent(name)}`, path: p };
+        return {
+          name,
+          size: data.length,
+          sha256: createHash('sha256').update(data).digest('hex'),
+          href: `/v1/sanctions-lists/${source}/files/${encodeURIComponent(name)}`,
+          path: p,
+        };
       });
-      const label = `${source} ${createHash('sha256').update(files.map((f) => f.sha256).join('')).digest('hex').slice(0, 8)}`;
+      const label = `${source} ${createHash('sha256')
+        .update(files.map((f) => f.sha256).join(''))
+        .digest('hex')
+        .slice(0, 8)}`;
       return [{ source, label, publishedAt: null as string | null, files }];
     });
 
@@ -131,17 +150,25 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     if (path === '/v1/changes' && req.method === 'GET') {
       const after = Number(url.searchParams.get('after') ?? '0');
       const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? '500')));
-      if (!Number.isInteger(after) || after < 0) return problem(res, 400, 'invalid_cursor', 'after must be a non-negative integer cursor.');
+      if (!Number.isInteger(after) || after < 0)
+        return problem(res, 400, 'invalid_cursor', 'after must be a non-negative integer cursor.');
       const page = changesAfter(db, after, limit + 1);
       const items = page.slice(0, limit);
       res.writeHead(200, { 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-store' });
       // The case JSON is written as stored, so a broken item stays confined to its own line.
       for (const it of items) res.write(`{"cursor":${it.cursor},"case":${it.raw}}\n`);
-      res.end(JSON.stringify({ next: items.length ? items[items.length - 1]!.cursor : after, hasMore: page.length > limit }) + '\n');
+      res.end(
+        JSON.stringify({ next: items.length ? items[items.length - 1]!.cursor : after, hasMore: page.length > limit }) +
+          '\n',
+      );
       return;
     }
     if (path === '/v1/events' && req.method === 'GET') {
-      res.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+      res.writeHead(200, {
+        'Content-Type': 'text/event-stream',
+        'Cache-Control': 'no-store',
+        Connection: 'keep-alive',
+      });
       res.write(`event: changes\ndata: ${JSON.stringify({ cursor: currentSeq(db) })}\n\n`);
       streams.add(res);
       req.on('close', () => streams.delete(res));
@@ -150,13 +177,20 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     let m = /^\/v1\/cases\/([A-Za-z0-9_-]{1,64})\/decisions$/.exec(path);
     if (m && req.method === 'POST') {
       const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || key.length < 8 || key.length > 100) return problem(res, 400, 'idempotency_key_required', 'Idempotency-Key header (8-100 characters) is required.');
+      if (typeof key !== 'string' || key.length < 8 || key.length > 100)
+        return problem(res, 400, 'idempotency_key_required', 'Idempotency-Key header (8-100 characters) is required.');
       const replay = idempotent('decisions', key);
       if (replay) return json(res, replay.status, JSON.parse(replay.response), { 'Idempotent-Replay': 'true' });
       let input: z.infer<typeof decisionBody>;
       try {
         const parsed = decisionBody.safeParse(await body(req));
-        if (!parsed.success) return problem(res, 400, 'invalid_body', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+        if (!parsed.success)
+          return problem(
+            res,
+            400,
+            'invalid_body',
+            parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
         input = parsed.data;
       } catch {
         return problem(res, 400, 'invalid_json', 'The body is not JSON.');
@@ -166,15 +200,54 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
       const ifMatch = String(req.headers['if-match'] ?? '').replace(/"/g, '');
       const stale = opts.broken !== 'ignore-if-match' && (!ifMatch || Number(ifMatch) !== c.version);
       if (stale || !DECIDABLE.has(c.status)) {
-        const response = { error: { code: 'conflict', message: stale ? `The case is at version ${c.version}, not ${ifMatch || '(none given)'}.` : `The case is ${c.status}: already decided.` }, case: c };
-        db.prepare('INSERT OR REPLACE INTO decisions (idempotency_key, case_id, kind, analyst, body, status, response, at) VALUES (?, ?, ?, ?, ?, 409, ?, ?)').run(key, c.id, input.kind, String(req.headers['x-analyst'] ?? ''), JSON.stringify(input), JSON.stringify(response), new Date().toISOString());
+        const response = {
+          error: {
+            code: 'conflict',
+            message: stale
+              ? `The case is at version ${c.version}, not ${ifMatch || '(none given)'}.`
+              : `The case is ${c.status}: already decided.`,
+          },
+          case: c,
+        };
+        db.prepare(
+          'INSERT OR REPLACE INTO decisions (idempotency_key, case_id, kind, analyst, body, status, response, at) VALUES (?, ?, ?, ?, ?, 409, ?, ?)',
+        ).run(
+          key,
+          c.id,
+          input.kind,
+          String(req.headers['x-analyst'] ?? ''),
+          JSON.stringify(input),
+          JSON.stringify(response),
+          new Date().toISOString(),
+        );
         return json(res, 409, response);
       }
       const at = new Date().toISOString();
       const updated = db.transaction(() => {
         const u = updateCase(db, c.id, { status: nextStatus(c, input.kind) }, at);
-        const response = { decision: { id: key, caseId: c.id, kind: input.kind, reasonCodes: input.reasonCodes, analyst: String(req.headers['x-analyst'] ?? input.analyst ?? ''), decidedAt: input.decidedAt, receivedAt: at }, case: u };
-        db.prepare('INSERT INTO decisions (idempotency_key, case_id, kind, analyst, body, status, response, at) VALUES (?, ?, ?, ?, ?, 201, ?, ?)').run(key, c.id, input.kind, String(req.headers['x-analyst'] ?? ''), JSON.stringify(input), JSON.stringify(response), at);
+        const response = {
+          decision: {
+            id: key,
+            caseId: c.id,
+            kind: input.kind,
+            reasonCodes: input.reasonCodes,
+            analyst: String(req.headers['x-analyst'] ?? input.analyst ?? ''),
+            decidedAt: input.decidedAt,
+            receivedAt: at,
+          },
+          case: u,
+        };
+        db.prepare(
+          'INSERT INTO decisions (idempotency_key, case_id, kind, analyst, body, status, response, at) VALUES (?, ?, ?, ?, ?, 201, ?, ?)',
+        ).run(
+          key,
+          c.id,
+          input.kind,
+          String(req.headers['x-analyst'] ?? ''),
+          JSON.stringify(input),
+          JSON.stringify(response),
+          at,
+        );
         return response;
       })();
       changed();
@@ -183,18 +256,33 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     m = /^\/v1\/cases\/([A-Za-z0-9_-]{1,64})\/counterparty-responses$/.exec(path);
     if (m && req.method === 'POST') {
       const key = req.headers['idempotency-key'];
-      if (typeof key !== 'string' || key.length < 8) return problem(res, 400, 'idempotency_key_required', 'Idempotency-Key header is required.');
+      if (typeof key !== 'string' || key.length < 8)
+        return problem(res, 400, 'idempotency_key_required', 'Idempotency-Key header is required.');
       const replay = idempotent('counterparty_responses', key);
       if (replay) return json(res, replay.status, JSON.parse(replay.response), { 'Idempotent-Replay': 'true' });
       const parsed = responseBody.safeParse(await body(req).catch(() => null));
-      if (!parsed.success) return problem(res, 400, 'invalid_body', parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+      if (!parsed.success)
+        return problem(
+          res,
+          400,
+          'invalid_body',
+          parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+        );
       const c = getCase(db, m[1]!);
       if (!c) return problem(res, 404, 'not_found', `No case ${m[1]}.`);
-      if (c.status !== 'awaiting_email_reply') return problem(res, 409, 'conflict', `The case is ${c.status}, not awaiting an e-mail reply.`, { case: c });
+      if (c.status !== 'awaiting_email_reply')
+        return problem(res, 409, 'conflict', `The case is ${c.status}, not awaiting an e-mail reply.`, { case: c });
       const at = new Date().toISOString();
-      const u = updateCase(db, c.id, { status: parsed.data.outcome === 'approved' ? 'awaiting_tx_hash' : 'counterparty_rejected' }, at);
+      const u = updateCase(
+        db,
+        c.id,
+        { status: parsed.data.outcome === 'approved' ? 'awaiting_tx_hash' : 'counterparty_rejected' },
+        at,
+      );
       const response = { response: { id: key, caseId: c.id, ...parsed.data }, case: u };
-      db.prepare('INSERT INTO counterparty_responses (idempotency_key, case_id, body, status, response, at) VALUES (?, ?, ?, 201, ?, ?)').run(key, c.id, JSON.stringify(parsed.data), JSON.stringify(response), at);
+      db.prepare(
+        'INSERT INTO counterparty_responses (idempotency_key, case_id, body, status, response, at) VALUES (?, ?, ?, 201, ?, ?)',
+      ).run(key, c.id, JSON.stringify(parsed.data), JSON.stringify(response), at);
       changed();
       return json(res, 201, response);
     }
@@ -202,16 +290,33 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
       const since = url.searchParams.get('since') ?? '';
       return json(res, 200, { rates: (opts.rates ?? []).filter((r) => r.asOf > since) });
     }
-    if (path === '/v1/sanctions-lists' && req.method === 'GET') return json(res, 200, { lists: distributed().map((l) => ({ ...l, files: l.files.map(({ path: _p, ...f }) => f) })) });
+    if (path === '/v1/sanctions-lists' && req.method === 'GET')
+      return json(res, 200, {
+        lists: distributed().map((l) => ({ ...l, files: l.files.map(({ path: _p, ...f }) => f) })),
+      });
     const file = /^\/v1\/sanctions-lists\/([a-z]+)\/files\/([A-Za-z0-9_.-]+)$/.exec(path);
     if (file && req.method === 'GET') {
-      const f = distributed().find((l) => l.source === file[1])?.files.find((x) => x.name === file[2]);
+      const f = distributed()
+        .find((l) => l.source === file[1])
+        ?.files.find((x) => x.name === file[2]);
       if (!f) return problem(res, 404, 'not_found', 'No such list file.');
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': f.size, 'Cache-Control': 'no-store' });
+      res.writeHead(200, {
+        'Content-Type': 'application/octet-stream',
+        'Content-Length': f.size,
+        'Cache-Control': 'no-store',
+      });
       return void createReadStream(f.path).pipe(res);
     }
     if (path === '/v1/reference/vasps' && req.method === 'GET') {
-      return json(res, 200, { vasps: VASPS.map((v) => ({ vaspId: v.vaspId, name: v.name, jurisdiction: v.country, protocol: v.protocol, email: v.email })) });
+      return json(res, 200, {
+        vasps: VASPS.map((v) => ({
+          vaspId: v.vaspId,
+          name: v.name,
+          jurisdiction: v.country,
+          protocol: v.protocol,
+          email: v.email,
+        })),
+      });
     }
     if (path === '/v1/exchange/create_tx' && req.method === 'POST') {
       if (!opts.makeCase) return problem(res, 501, 'not_available', 'This backend generates no traffic.');
@@ -221,10 +326,12 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     m = /^\/v1\/exchange\/cases\/([A-Za-z0-9_-]{1,64})\/send_transaction$/.exec(path);
     if (m && req.method === 'POST') {
       const b = (await body(req).catch(() => ({}))) as { txHash?: unknown };
-      if (typeof b.txHash !== 'string' || !/^(0x)?[0-9a-fA-F]{64}$/.test(b.txHash)) return problem(res, 400, 'invalid_body', 'txHash must be a 64-hex-digit transaction hash.');
+      if (typeof b.txHash !== 'string' || !/^(0x)?[0-9a-fA-F]{64}$/.test(b.txHash))
+        return problem(res, 400, 'invalid_body', 'txHash must be a 64-hex-digit transaction hash.');
       const c = getCase(db, m[1]!);
       if (!c) return problem(res, 404, 'not_found', `No case ${m[1]}.`);
-      if (c.status !== 'awaiting_tx_hash') return problem(res, 409, 'conflict', `The case is ${c.status}, not awaiting a transaction hash.`, { case: c });
+      if (c.status !== 'awaiting_tx_hash')
+        return problem(res, 409, 'conflict', `The case is ${c.status}, not awaiting a transaction hash.`, { case: c });
       const u = updateCase(db, c.id, { status: 'completed', txHash: b.txHash });
       changed();
       return json(res, 200, { case: u });

@@ -49,12 +49,20 @@ export function nextSeq(db: BackendDB): number {
 }
 
 export function currentSeq(db: BackendDB): number {
-  return Number((db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: string } | undefined)?.value ?? 0);
+  return Number(
+    (db.prepare("SELECT value FROM meta WHERE key = 'seq'").get() as { value: string } | undefined)?.value ?? 0,
+  );
 }
 
 export function putCase(db: BackendDB, c: CaseRecord): CaseRecord {
   const seq = nextSeq(db);
-  db.prepare('INSERT OR REPLACE INTO cases (id, seq, version, status, data) VALUES (?, ?, ?, ?, ?)').run(c.id, seq, c.version, c.status, JSON.stringify(c));
+  db.prepare('INSERT OR REPLACE INTO cases (id, seq, version, status, data) VALUES (?, ?, ?, ?, ?)').run(
+    c.id,
+    seq,
+    c.version,
+    c.status,
+    JSON.stringify(c),
+  );
   return c;
 }
 
@@ -64,7 +72,12 @@ export function getCase(db: BackendDB, id: string): CaseRecord | null {
 }
 
 /** A new version of a case: version + 1, new updatedAt, next sequence number. */
-export function updateCase(db: BackendDB, id: string, patch: Partial<CaseRecord>, at = new Date().toISOString()): CaseRecord {
+export function updateCase(
+  db: BackendDB,
+  id: string,
+  patch: Partial<CaseRecord>,
+  at = new Date().toISOString(),
+): CaseRecord {
   const c = getCase(db, id);
   if (!c) throw new Error(`no case ${id}`);
   return putCase(db, { ...c, ...patch, version: c.version + 1, updatedAt: at });

@@ -19,7 +19,15 @@ const rates = parseRatesCsv(readFileSync(join(root, 'resources', 'demo', 'fx-rat
 const backend = await startBackend({ makeCase, rates, sanctionsLists: { ofac: sample } });
 if (!existsSync(join(dataDir, 'preferences.json'))) {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  writeFileSync(join(dataDir, 'preferences.json'), JSON.stringify({ screeningFetch: { sources: ['ofac'], everyHours: 24, from: 'backend', urls: {}, proxy: null } }, null, 2), { mode: 0o600 });
+  writeFileSync(
+    join(dataDir, 'preferences.json'),
+    JSON.stringify(
+      { screeningFetch: { sources: ['ofac'], everyHours: 24, from: 'backend', urls: {}, proxy: null } },
+      null,
+      2,
+    ),
+    { mode: 0o600 },
+  );
 }
 backend.db.transaction(() => {
   for (let i = 0; i < 500; i++) backend.addCase(makeCase());
@@ -32,7 +40,9 @@ const ws = spawn(process.execPath, [join(root, 'bin', 'waybill.mjs'), 'serve', '
   stdio: 'inherit',
   env: { ...process.env, WAYBILL_BACKEND_URL: backend.url, WAYBILL_BACKEND_TOKEN: backend.token },
 });
-process.stdout.write(`Reference exchange backend: ${backend.url} (500 cases, a new one every 10 s)\nData folder: ${dataDir}\n`);
+process.stdout.write(
+  `Reference exchange backend: ${backend.url} (500 cases, a new one every 10 s)\nData folder: ${dataDir}\n`,
+);
 const stop = () => {
   ws.kill('SIGTERM');
   void backend.close().then(() => process.exit(0));

@@ -42,13 +42,21 @@ const CAPITAL = {
   UZ: ['Asia/Tashkent', 'Tashkent'],
 };
 const SPECIAL = {
-  EU: ['Europe/Brussels', 'Group file: a member state is always evaluated in its own time zone; this zone is used only if the group itself is named.'],
-  XK: ['Europe/Belgrade', 'Kosovo has no entry of its own in the IANA zone table; Pristina keeps Central European Time, which Europe/Belgrade carries.'],
+  EU: [
+    'Europe/Brussels',
+    'Group file: a member state is always evaluated in its own time zone; this zone is used only if the group itself is named.',
+  ],
+  XK: [
+    'Europe/Belgrade',
+    'Kosovo has no entry of its own in the IANA zone table; Pristina keeps Central European Time, which Europe/Belgrade carries.',
+  ],
 };
 
 const explicit = (m) => (m && m.exclusive === undefined ? { ...m, exclusive: false } : m);
 
-for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.startsWith('_')).sort()) {
+for (const file of readdirSync(dir)
+  .filter((f) => f.endsWith('.json') && !f.startsWith('_'))
+  .sort()) {
   const code = file.replace(/\.json$/, '');
   const f = JSON.parse(readFileSync(join(dir, file), 'utf8'));
   let timeZone;
@@ -85,7 +93,9 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith('.json') && !f.star
           ...v,
           threshold: explicit(v.threshold),
           tiers: v.tiers.map((t) => (t.from ? { ...t, from: explicit(t.from) } : t)),
-          unhostedWallet: v.unhostedWallet.from ? { ...v.unhostedWallet, from: explicit(v.unhostedWallet.from) } : v.unhostedWallet,
+          unhostedWallet: v.unhostedWallet.from
+            ? { ...v.unhostedWallet, from: explicit(v.unhostedWallet.from) }
+            : v.unhostedWallet,
         }
       : v,
   );

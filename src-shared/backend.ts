@@ -16,5 +16,10 @@ export type Problem = Schemas['Problem'];
 
 /** The line that closes a changes page: `{"next": n, "hasMore": bool}`. */
 export function isPageEnd(v: unknown): v is PageEnd {
-  return typeof v === 'object' && v !== null && typeof Reflect.get(v, 'next') === 'number' && typeof Reflect.get(v, 'hasMore') === 'boolean';
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof Reflect.get(v, 'next') === 'number' &&
+    typeof Reflect.get(v, 'hasMore') === 'boolean'
+  );
 }

@@ -21,7 +21,12 @@ describe('case times', () => {
     updatedAt: '2026-03-01T00:00:00Z',
   };
   it('are taken in with any offset and kept as UTC in one form', () => {
-    const c = caseRecordSchema.parse({ ...base, transferTime: '2026-03-01T01:30:00+02:00', createdAt: '2026-03-01T00:00:00Z', updatedAt: '2026-02-28T23:59:59.5-05:00' });
+    const c = caseRecordSchema.parse({
+      ...base,
+      transferTime: '2026-03-01T01:30:00+02:00',
+      createdAt: '2026-03-01T00:00:00Z',
+      updatedAt: '2026-02-28T23:59:59.5-05:00',
+    });
     expect(c.transferTime).toBe('2026-02-28T23:30:00.000Z');
     expect(c.createdAt).toBe('2026-03-01T00:00:00.000Z');
     expect(c.updatedAt).toBe('2026-03-01T04:59:59.500Z');

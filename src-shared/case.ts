@@ -29,14 +29,22 @@ function boundIvms101Strings(root: Record<string, unknown>, ctx: z.RefinementCtx
     const { v, path } = stack.pop()!;
     if (typeof v === 'string') {
       if (v.length > MAX_IVMS101_TEXT) {
-        ctx.addIssue({ code: 'custom', path, message: `is ${v.length} characters, longer than ${MAX_IVMS101_TEXT} (the longest IVMS101 text, Max512Text)` });
+        ctx.addIssue({
+          code: 'custom',
+          path,
+          message: `is ${v.length} characters, longer than ${MAX_IVMS101_TEXT} (the longest IVMS101 text, Max512Text)`,
+        });
         issues++;
       }
     } else if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, path: [...path, i] }));
     else if (v !== null && typeof v === 'object') {
       for (const [k, x] of Object.entries(v)) {
         if (k.length > MAX_IVMS101_KEY) {
-          ctx.addIssue({ code: 'custom', path, message: `has a member name of ${k.length} characters, longer than ${MAX_IVMS101_KEY}` });
+          ctx.addIssue({
+            code: 'custom',
+            path,
+            message: `has a member name of ${k.length} characters, longer than ${MAX_IVMS101_KEY}`,
+          });
           issues++;
         } else stack.push({ v: x, path: [...path, k] });
       }

@@ -93,7 +93,8 @@ export interface RuleSource {
  * `cannot_evaluate` (we do not know: unknown jurisdiction, missing or stale rate that decides, broken file).
  * `prohibited`: VASP business is banned there — a red flag.
  */
-export type SideStatus = 'applies' | 'below_threshold' | 'not_required' | 'prohibited' | 'cannot_evaluate' | 'no_counterparty_vasp';
+export type SideStatus =
+  'applies' | 'below_threshold' | 'not_required' | 'prohibited' | 'cannot_evaluate' | 'no_counterparty_vasp';
 
 /** One jurisdiction's view of the transfer: which rule, at what converted amount, which tier, why. */
 export interface SideEvaluation {
@@ -136,7 +137,13 @@ export interface UnhostedDuty {
  */
 export type TravelRuleOutcome = 'applies' | 'below_threshold' | 'not_required' | 'prohibited' | 'cannot_evaluate';
 
-export const TRAVEL_RULE_OUTCOMES: readonly TravelRuleOutcome[] = ['applies', 'below_threshold', 'not_required', 'prohibited', 'cannot_evaluate'];
+export const TRAVEL_RULE_OUTCOMES: readonly TravelRuleOutcome[] = [
+  'applies',
+  'below_threshold',
+  'not_required',
+  'prohibited',
+  'cannot_evaluate',
+];
 
 export interface TravelRuleEvaluation {
   outcome: TravelRuleOutcome;
@@ -146,7 +153,12 @@ export interface TravelRuleEvaluation {
   sides: SideEvaluation[];
   unhosted: UnhostedDuty | null;
   counterparty: { capability: 'protocol' | 'email' | 'self-hosted'; protocol: string | null; note: string };
-  inputs: { transferTime: string; value: MoneyAmount; homeJurisdiction: string; counterpartyJurisdiction: string | null };
+  inputs: {
+    transferTime: string;
+    value: MoneyAmount;
+    homeJurisdiction: string;
+    counterpartyJurisdiction: string | null;
+  };
   rulePackDigest: string;
   /** Red flags an analyst must see (a jurisdiction that prohibits VASP activity). */
   redFlags?: string[];

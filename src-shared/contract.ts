@@ -1,7 +1,17 @@
 import { z } from 'zod';
 import type { CaseRecord } from './case';
 import { CLEAR_REASONS, TRAVEL_RULE_OUTCOMES, type ClearReason, type StoredCheck } from './checks';
-import { CASE_STATUSES, DIRECTIONS, LIST_SOURCES, MIN_PASSPHRASE_LENGTH, QUEUE_SORT_COLUMNS, REASON_CODE_NAMES, type CaseSummary, type ListSource, type QueueFilter } from './domain';
+import {
+  CASE_STATUSES,
+  DIRECTIONS,
+  LIST_SOURCES,
+  MIN_PASSPHRASE_LENGTH,
+  QUEUE_SORT_COLUMNS,
+  REASON_CODE_NAMES,
+  type CaseSummary,
+  type ListSource,
+  type QueueFilter,
+} from './domain';
 
 export { MIN_PASSPHRASE_LENGTH };
 
@@ -20,7 +30,10 @@ const method =
 const empty = z.object({}).strict();
 /** Passphrases cross the transport (the analyst types them); derived keys never do. */
 const passphrase = z.string().min(1).max(1024);
-const analystName = z.string().trim().regex(/^[\p{L}\p{N} ._:'-]{2,60}$/u, "2–60 letters, digits, spaces or . _ : ' -");
+const analystName = z
+  .string()
+  .trim()
+  .regex(/^[\p{L}\p{N} ._:'-]{2,60}$/u, "2–60 letters, digits, spaces or . _ : ' -");
 
 const caseId = z.string().min(1).max(64);
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code');
@@ -47,7 +60,10 @@ const fourEyesPolicy = z
   .object({
     riskScoreAtLeast: z.number().int().min(0).max(100).nullable(),
     onSanctionsHit: z.boolean(),
-    valueAtLeast: z.object({ amount: z.string().regex(/^\d+(\.\d+)?$/), currency: z.string().regex(/^[A-Z]{3}$/) }).strict().nullable(),
+    valueAtLeast: z
+      .object({ amount: z.string().regex(/^\d+(\.\d+)?$/), currency: z.string().regex(/^[A-Z]{3}$/) })
+      .strict()
+      .nullable(),
   })
   .strict();
 
@@ -218,7 +234,13 @@ export interface Dashboard {
   slaBreaches: { status: string; count: number }[];
   slaBreachTotal: number;
   /** Decisions per ISO week, the last 12 weeks. */
-  decisions: { week: string; accept: number; reject: number; requestInformation: number; rejectionRate: number | null }[];
+  decisions: {
+    week: string;
+    accept: number;
+    reject: number;
+    requestInformation: number;
+    rejectionRate: number | null;
+  }[];
 }
 
 export interface ExportJob {
@@ -259,7 +281,9 @@ export interface MailView {
 export type MailServerView = Omit<z.infer<typeof mailServerSchema>, 'password'> & { passwordSet: boolean };
 
 export interface MailSettingsView {
-  config: (Omit<z.infer<typeof mailSettingsInputSchema>, 'smtp' | 'imap'> & { smtp: MailServerView; imap: MailServerView }) | null;
+  config:
+    | (Omit<z.infer<typeof mailSettingsInputSchema>, 'smtp' | 'imap'> & { smtp: MailServerView; imap: MailServerView })
+    | null;
   templates: Record<string, { subject: string; body: string }>;
   keys: { vaspId: string; fingerprint: string }[];
   status: { queued: number; uncertain: number; triage: number; lastError: string | null };
@@ -303,12 +327,24 @@ export interface SanctionsPolicy {
   blockDays: number | null;
   maxShrink: number;
   trueMatchFourEyes: boolean;
-  fetch: { sources: (typeof SANCTIONS_SOURCES)[number][]; everyHours: number; from: 'official' | 'backend'; urls: Partial<Record<(typeof SANCTIONS_SOURCES)[number], string>>; proxy: string | null };
+  fetch: {
+    sources: (typeof SANCTIONS_SOURCES)[number][];
+    everyHours: number;
+    from: 'official' | 'backend';
+    urls: Partial<Record<(typeof SANCTIONS_SOURCES)[number], string>>;
+    proxy: string | null;
+  };
 }
 
 /** The Sanctions screen and the status bar: each source's version in force, its age, the policy, the history. */
 export interface ScreeningStatusView {
-  sources: { source: string; inForce: SanctionsListVersion | null; ageDays: number | null; freshness: 'fresh' | 'warn' | 'block' | 'none'; officialUrl: string }[];
+  sources: {
+    source: string;
+    inForce: SanctionsListVersion | null;
+    ageDays: number | null;
+    freshness: 'fresh' | 'warn' | 'block' | 'none';
+    officialUrl: string;
+  }[];
   history: SanctionsListVersion[];
   policy: SanctionsPolicy;
   warning: string | null;
@@ -340,7 +376,13 @@ export interface AuditVerification {
 export const contract = {
   'app.status': method<AppStatus>()(empty),
   'vault.create': method<AppStatus>()(
-    z.object({ passphrase: passphrase.min(MIN_PASSPHRASE_LENGTH), rememberOnDevice: z.boolean().default(false), analyst: analystName.optional() }).strict(),
+    z
+      .object({
+        passphrase: passphrase.min(MIN_PASSPHRASE_LENGTH),
+        rememberOnDevice: z.boolean().default(false),
+        analyst: analystName.optional(),
+      })
+      .strict(),
   ),
   /** An analyst signs in; the name may be left out while only one analyst has a passphrase here. */
   'vault.unlock': method<AppStatus>()(z.object({ passphrase, analyst: analystName.optional() }).strict()),
@@ -355,9 +397,17 @@ export const contract = {
   'settings.update': method<Settings>()(
     z
       .object({
-        idleLockMinutes: z.number().min(0.05).max(24 * 60).optional(),
+        idleLockMinutes: z
+          .number()
+          .min(0.05)
+          .max(24 * 60)
+          .optional(),
         homeJurisdiction: countryCode.optional(),
-        slaHours: z.number().min(1).max(24 * 30).optional(),
+        slaHours: z
+          .number()
+          .min(1)
+          .max(24 * 30)
+          .optional(),
         fourEyes: fourEyesPolicy.optional(),
         retentionSchedule: z.enum(['daily', 'off']).optional(),
       })
@@ -380,17 +430,39 @@ export const contract = {
   'cases.hold': method<CaseDetail>()(z.object({ caseId, reason: z.string().min(1).max(500).nullable() }).strict()),
   /** The second analyst's verdict on a proposed decision; they prove who they are with their own passphrase. */
   'cases.review': method<CaseDetail>()(
-    z.object({ proposalId: z.string().min(1).max(64), approver: z.string().min(1).max(100), passphrase, approve: z.boolean(), note: z.string().max(2000).optional() }).strict(),
+    z
+      .object({
+        proposalId: z.string().min(1).max(64),
+        approver: z.string().min(1).max(100),
+        passphrase,
+        approve: z.boolean(),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
   ),
-  'conflicts.resolve': method<CaseDetail>()(z.object({ conflictId: z.number().int().min(1), resolution: z.enum(['accept_theirs', 'decide_again']) }).strict()),
+  'conflicts.resolve': method<CaseDetail>()(
+    z.object({ conflictId: z.number().int().min(1), resolution: z.enum(['accept_theirs', 'decide_again']) }).strict(),
+  ),
   'views.list': method<SavedView[]>()(empty),
-  'views.save': method<SavedView[]>()(z.object({ name: z.string().trim().min(1).max(60), filter: queueFilter, sort: querySort }).strict()),
+  'views.save': method<SavedView[]>()(
+    z.object({ name: z.string().trim().min(1).max(60), filter: queueFilter, sort: querySort }).strict(),
+  ),
   'views.delete': method<SavedView[]>()(z.object({ name: z.string().min(1).max(60) }).strict()),
   'analysts.list': method<string[]>()(empty),
   /** Supervisor only. The code is shown once; the analyst redeems it with analysts.redeem. */
-  'analysts.enrol': method<{ name: string; role: AnalystRole; code: string; expiresAt: string }>()(z.object({ name: analystName, role: z.enum(ANALYST_ROLES) }).strict()),
+  'analysts.enrol': method<{ name: string; role: AnalystRole; code: string; expiresAt: string }>()(
+    z.object({ name: analystName, role: z.enum(ANALYST_ROLES) }).strict(),
+  ),
   /** The new analyst chooses their passphrase with their one-time code, and is signed in. */
-  'analysts.redeem': method<AppStatus>()(z.object({ name: analystName, code: z.string().trim().min(10).max(40), passphrase: passphrase.min(MIN_PASSPHRASE_LENGTH) }).strict()),
+  'analysts.redeem': method<AppStatus>()(
+    z
+      .object({
+        name: analystName,
+        code: z.string().trim().min(10).max(40),
+        passphrase: passphrase.min(MIN_PASSPHRASE_LENGTH),
+      })
+      .strict(),
+  ),
   'analysts.roster': method<AnalystEntry[]>()(empty),
   /** Supervisor only: the analyst's key slot is removed; their name stays in the record. */
   'analysts.remove': method<AnalystEntry[]>()(z.object({ name: analystName }).strict()),
@@ -413,15 +485,41 @@ export const contract = {
   'retention.run': method<RetentionReport>()(z.object({ dryRun: z.boolean() }).strict()),
   'mail.settings': method<MailSettingsView>()(empty),
   'mail.configure': method<MailSettingsView>()(mailSettingsInputSchema),
-  'mail.template': method<MailSettingsView>()(z.object({ kind: z.enum(['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward']), subject: z.string().min(1).max(200), body: z.string().min(1).max(20_000) }).strict()),
-  'mail.key': method<MailSettingsView>()(z.object({ vaspId: z.string().min(1).max(100), armored: z.string().min(50).max(100_000) }).strict()),
+  'mail.template': method<MailSettingsView>()(
+    z
+      .object({
+        kind: z.enum(['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward']),
+        subject: z.string().min(1).max(200),
+        body: z.string().min(1).max(20_000),
+      })
+      .strict(),
+  ),
+  'mail.key': method<MailSettingsView>()(
+    z.object({ vaspId: z.string().min(1).max(100), armored: z.string().min(50).max(100_000) }).strict(),
+  ),
   /** Sends a test message to our own address now and reports what happened. */
   'mail.test': method<{ sent: boolean; error: string | null }>()(empty),
-  'mail.compose': method<CaseDetail>()(z.object({ caseId, kind: z.enum(['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward']), note: z.string().max(4000).optional() }).strict()),
+  'mail.compose': method<CaseDetail>()(
+    z
+      .object({
+        caseId,
+        kind: z.enum(['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward']),
+        note: z.string().max(4000).optional(),
+      })
+      .strict(),
+  ),
   'mail.triage': method<MailView[]>()(empty),
   'mail.attach': method<MailView[]>()(z.object({ mailId: z.number().int().min(1), caseId }).strict()),
   /** The counterparty's answer, read from a reply by the analyst; it goes to the backend through the sync outbox. */
-  'mail.recordResponse': method<CaseDetail>()(z.object({ mailId: z.number().int().min(1), outcome: z.enum(['approved', 'rejected']), reason: z.string().max(2000).optional() }).strict()),
+  'mail.recordResponse': method<CaseDetail>()(
+    z
+      .object({
+        mailId: z.number().int().min(1),
+        outcome: z.enum(['approved', 'rejected']),
+        reason: z.string().max(2000).optional(),
+      })
+      .strict(),
+  ),
   /** Sends what is due and reads new mail now. */
   'mail.sync': method<MailSettingsView>()(empty),
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
@@ -430,11 +528,23 @@ export const contract = {
   'screening.status': method<ScreeningStatusView>()(empty),
   /** Imports a list file (or OFAC's folder) from this machine, with the same readers as the CLI. */
   'screening.import': method<ScreeningStatusView>()(
-    z.object({ source: z.enum(SANCTIONS_SOURCES), path: z.string().min(1).max(4096), allowShrink: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        source: z.enum(SANCTIONS_SOURCES),
+        path: z.string().min(1).max(4096),
+        allowShrink: z.boolean().default(false),
+      })
+      .strict(),
   ),
   /** Fetches a list from its publisher's URL (as configured) or from the exchange backend, verifies it, and puts it in force. */
   'screening.fetch': method<ScreeningStatusView>()(
-    z.object({ source: z.enum(SANCTIONS_SOURCES), from: z.enum(['official', 'backend']), allowShrink: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        source: z.enum(SANCTIONS_SOURCES),
+        from: z.enum(['official', 'backend']),
+        allowShrink: z.boolean().default(false),
+      })
+      .strict(),
   ),
   'screening.policy': method<ScreeningStatusView>()(
     z
@@ -454,7 +564,10 @@ export const contract = {
           .strict(),
       })
       .strict()
-      .refine((p) => p.blockDays === null || p.blockDays >= p.warnDays, { message: 'block after no fewer days than the warning', path: ['blockDays'] }),
+      .refine((p) => p.blockDays === null || p.blockDays >= p.warnDays, {
+        message: 'block after no fewer days than the warning',
+        path: ['blockDays'],
+      }),
   ),
   /**
    * The analyst's verdict on one hit, recorded with its reason and the list version, audited, and the
@@ -473,17 +586,37 @@ export const contract = {
         note: z.string().trim().min(1, 'a note is required').max(2000),
       })
       .strict()
-      .refine((d) => d.disposition === 'true_match' || d.reasonCode !== undefined, { message: 'clearing a hit needs a reason code', path: ['reasonCode'] }),
+      .refine((d) => d.disposition === 'true_match' || d.reasonCode !== undefined, {
+        message: 'clearing a hit needs a reason code',
+        path: ['reasonCode'],
+      }),
   ),
   /** The second analyst confirms (or refuses) a proposed true match with their own passphrase. */
   'screening.confirm': method<CaseDetail>()(
-    z.object({ caseId: z.string().min(1).max(64), proposalId: z.number().int().min(1), approver: z.string().min(1).max(60), passphrase, approve: z.boolean(), note: z.string().max(2000).optional() }).strict(),
+    z
+      .object({
+        caseId: z.string().min(1).max(64),
+        proposalId: z.number().int().min(1),
+        approver: z.string().min(1).max(60),
+        passphrase,
+        approve: z.boolean(),
+        note: z.string().max(2000).optional(),
+      })
+      .strict(),
   ),
   'screening.history': method<DispositionHistoryItem[]>()(
-    z.object({ partyDigest: z.string().regex(/^[0-9a-f]{64}$/), list: z.enum(SANCTIONS_SOURCES), entryId: z.string().min(1).max(100) }).strict(),
+    z
+      .object({
+        partyDigest: z.string().regex(/^[0-9a-f]{64}$/),
+        list: z.enum(SANCTIONS_SOURCES),
+        entryId: z.string().min(1).max(100),
+      })
+      .strict(),
   ),
   'sync.status': method<Events['sync.status']>()(empty),
-  'sync.configure': method<Events['sync.status']>()(z.object({ url: z.url().max(500), token: z.string().min(8).max(500) }).strict()),
+  'sync.configure': method<Events['sync.status']>()(
+    z.object({ url: z.url().max(500), token: z.string().min(8).max(500) }).strict(),
+  ),
   /** Pull and push now; pending outbox entries are retried at once. */
   'sync.now': method<Events['sync.status']>()(empty),
   'cases.decide': method<CaseDetail>()(
@@ -495,7 +628,10 @@ export const contract = {
         note: z.string().max(2000).optional(),
       })
       .strict()
-      .refine((d) => d.kind === 'accept' || d.reasonCodes.length > 0, { message: 'a reject or a request for information needs at least one reason code', path: ['reasonCodes'] }),
+      .refine((d) => d.kind === 'accept' || d.reasonCodes.length > 0, {
+        message: 'a reject or a request for information needs at least one reason code',
+        path: ['reasonCodes'],
+      }),
   ),
   'audit.verify': method<AuditVerification>()(empty),
 } as const;
@@ -519,7 +655,23 @@ export interface Events {
   'export.progress': ExportJob;
   /** Another version of a sanctions list came into force (imported here or by another process); cases were re-screened. */
   'screening.changed': { rescreened: number };
-  'sync.status': { configured: boolean; online: boolean; lastSyncAt: string | null; lastError: string | null; cursor: number; outboxDepth: number; conflicts: number; quarantined: number };
+  'sync.status': {
+    configured: boolean;
+    online: boolean;
+    lastSyncAt: string | null;
+    lastError: string | null;
+    cursor: number;
+    outboxDepth: number;
+    conflicts: number;
+    quarantined: number;
+  };
 }
 export type EventName = keyof Events;
-export const EVENT_NAMES: EventName[] = ['vault.locked', 'vault.unlocked', 'cases.changed', 'sync.status', 'export.progress', 'screening.changed'];
+export const EVENT_NAMES: EventName[] = [
+  'vault.locked',
+  'vault.unlocked',
+  'cases.changed',
+  'sync.status',
+  'export.progress',
+  'screening.changed',
+];

@@ -22,7 +22,8 @@ async function read(text: string, size = 1 << 20): Promise<{ data: string[]; eve
 describe('server-sent events', () => {
   it('reads frames split across chunks at any byte', async () => {
     const text = 'data: {"cursor":1}\n\ndata: {"cursor":22}\n\n: ping\n\ndata: ünï\n\n';
-    for (const size of [1, 3, 7, 1000]) expect((await read(text, size)).data).toEqual(['{"cursor":1}', '{"cursor":22}', 'ünï']);
+    for (const size of [1, 3, 7, 1000])
+      expect((await read(text, size)).data).toEqual(['{"cursor":1}', '{"cursor":22}', 'ünï']);
   });
 
   it('keeps a partial frame until it ends, and drops one the stream never finished', async () => {
@@ -32,7 +33,10 @@ describe('server-sent events', () => {
 
   it('frames with CRLF and with bare CR line ends (a third-party backend on another stack)', async () => {
     for (const size of [1, 2, 1000]) {
-      expect((await read('data: {"cursor":5}\r\n\r\ndata: {"cursor":6}\r\n\r\n', size)).data).toEqual(['{"cursor":5}', '{"cursor":6}']);
+      expect((await read('data: {"cursor":5}\r\n\r\ndata: {"cursor":6}\r\n\r\n', size)).data).toEqual([
+        '{"cursor":5}',
+        '{"cursor":6}',
+      ]);
       expect((await read('data: a\r\rdata: b\r\r', size)).data).toEqual(['a', 'b']);
     }
   });
@@ -68,7 +72,11 @@ describe('server-sent events: the size of one event (issue 17 follow-up)', () =>
     );
     expect(data).toEqual([]);
     const small: string[] = [];
-    await expect(readSse(stream('data: ok\n\ndata: ' + 'z'.repeat(101) + '\n\n', 1 << 20), (d) => small.push(d), { maxEventSize: 100 })).rejects.toBeInstanceOf(SseStreamError);
+    await expect(
+      readSse(stream('data: ok\n\ndata: ' + 'z'.repeat(101) + '\n\n', 1 << 20), (d) => small.push(d), {
+        maxEventSize: 100,
+      }),
+    ).rejects.toBeInstanceOf(SseStreamError);
     expect(small).toEqual(['ok']);
   });
 });

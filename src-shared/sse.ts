@@ -37,20 +37,26 @@ export interface SseHandlers {
 const FEED_SLICE = 16 * 1024;
 
 /** Reads a stream of events to its end, calling `onData` with each event's data (and the whole event). */
-export async function readSse(body: ByteStream, onData: (data: string, event: SseEvent) => void, handlers: SseHandlers = {}): Promise<void> {
+export async function readSse(
+  body: ByteStream,
+  onData: (data: string, event: SseEvent) => void,
+  handlers: SseHandlers = {},
+): Promise<void> {
   const max = handlers.maxEventSize ?? SSE_MAX_BUFFER;
   let failure: string | null = null;
   const parser = createParser({
     onEvent: (e) => {
       if (failure) return;
       // The parser's own check runs after a feed; an event completed inside one slice is measured here.
-      if (e.data.length > max) failure = `The event stream sent an event of ${e.data.length} characters, larger than the limit of ${max}.`;
+      if (e.data.length > max)
+        failure = `The event stream sent an event of ${e.data.length} characters, larger than the limit of ${max}.`;
       else onData(e.data, e);
     },
     ...(handlers.onRetry ? { onRetry: handlers.onRetry } : {}),
     onError: (e: ParseError) => {
       // An unknown field or a bad retry value is ignored, as the standard says; a runaway buffer ends the stream.
-      if (e.type === 'max-buffer-size-exceeded') failure ??= `The event stream buffered more than ${max} characters without ending an event.`;
+      if (e.type === 'max-buffer-size-exceeded')
+        failure ??= `The event stream buffered more than ${max} characters without ending an event.`;
     },
     maxBufferSize: max,
   });
@@ -66,7 +72,8 @@ export async function readSse(body: ByteStream, onData: (data: string, event: Ss
     }
     const text = decoder.decode(value, { stream: true });
     if (text) endsInCr = text.endsWith('\r');
-    for (let i = 0; i < text.length && !failure; i += FEED_SLICE) parser.feed(text.length > FEED_SLICE ? text.slice(i, i + FEED_SLICE) : text);
+    for (let i = 0; i < text.length && !failure; i += FEED_SLICE)
+      parser.feed(text.length > FEED_SLICE ? text.slice(i, i + FEED_SLICE) : text);
     if (failure) {
       // Stop the download: the rest of a refused event is never received.
       await reader.cancel?.().catch(() => {});

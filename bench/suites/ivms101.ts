@@ -39,9 +39,26 @@ export const ivms101Suite: Suite = {
         }
       });
       out.push(
-        { suite: 'ivms101', metric: `validate ${e} (Waybill)`, value: round(ours, 0), unit: 'payloads/s', note: `${PAYLOADS} generated payloads` },
-        { suite: 'ivms101', metric: `validate ${e} (npm ivms101, same payloads)`, value: round(oracle, 0), unit: 'payloads/s' },
-        { suite: 'ivms101', metric: `${e}: Waybill / npm ivms101`, value: round(ours / oracle, 2), unit: 'ratio', note: 'Waybill also checks C10 against GLEIF, LEI check digits, dates' },
+        {
+          suite: 'ivms101',
+          metric: `validate ${e} (Waybill)`,
+          value: round(ours, 0),
+          unit: 'payloads/s',
+          note: `${PAYLOADS} generated payloads`,
+        },
+        {
+          suite: 'ivms101',
+          metric: `validate ${e} (npm ivms101, same payloads)`,
+          value: round(oracle, 0),
+          unit: 'payloads/s',
+        },
+        {
+          suite: 'ivms101',
+          metric: `${e}: Waybill / npm ivms101`,
+          value: round(ours / oracle, 2),
+          unit: 'ratio',
+          note: 'Waybill also checks C10 against GLEIF, LEI check digits, dates',
+        },
       );
     }
     return out;

@@ -24,13 +24,30 @@ export const rulesSuite: Suite = {
   name: 'rules',
   async run() {
     const cases = [...generateCases(CASES, { seed: 31 })];
-    const ctx = { pack: defaultRulePack(), rates: memoryRates(parseRatesCsv(readFileSync(join(resourcesDir(), 'demo', 'fx-rates.csv'), 'utf8')).rates), homeJurisdiction: 'DE' };
+    const ctx = {
+      pack: defaultRulePack(),
+      rates: memoryRates(parseRatesCsv(readFileSync(join(resourcesDir(), 'demo', 'fx-rates.csv'), 'utf8')).rates),
+      homeJurisdiction: 'DE',
+    };
     for (const c of cases.slice(0, 500)) evaluateCase(c, ctx); // warm-up
     const evals = perSecond(cases.length, () => cases.forEach((c) => evaluateCase(c, ctx)));
-    const full = perSecond(cases.length, () => cases.forEach((c) => ivms101Check(c, evaluateCase(c, ctx), '2026-11-22')));
+    const full = perSecond(cases.length, () =>
+      cases.forEach((c) => ivms101Check(c, evaluateCase(c, ctx), '2026-11-22')),
+    );
     return [
-      { suite: 'rules', metric: 'Travel Rule evaluation (both sides, FX, tiers)', value: round(evals, 0), unit: 'cases/s', note: `${CASES} generated cases, demo FX table` },
-      { suite: 'rules', metric: 'evaluation + IVMS101 validation and completeness', value: round(full, 0), unit: 'cases/s' },
+      {
+        suite: 'rules',
+        metric: 'Travel Rule evaluation (both sides, FX, tiers)',
+        value: round(evals, 0),
+        unit: 'cases/s',
+        note: `${CASES} generated cases, demo FX table`,
+      },
+      {
+        suite: 'rules',
+        metric: 'evaluation + IVMS101 validation and completeness',
+        value: round(full, 0),
+        unit: 'cases/s',
+      },
     ];
   },
 };

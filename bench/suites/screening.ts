@@ -41,14 +41,48 @@ export const screeningSuite: Suite = {
     const naive = timed(true);
     const fetched = await fetchParseIndex();
     return [
-      { suite: 'screening', metric: 'fetch + parse + store + index, full OFAC', value: round(fetched.ms, 0), unit: 'ms', note: `${fetched.entries} entries, ${Math.round(fetched.bytes / 1024)} KiB over loopback HTTP into a SQLCipher file` },
-      { suite: 'screening', metric: 'parse OFAC CSV snapshot', value: round(parseMs, 0), unit: 'ms', note: `${ofac.entries.length} entries, ${ofac.entries.reduce((s, e) => s + e.names.length, 0)} names` },
+      {
+        suite: 'screening',
+        metric: 'fetch + parse + store + index, full OFAC',
+        value: round(fetched.ms, 0),
+        unit: 'ms',
+        note: `${fetched.entries} entries, ${Math.round(fetched.bytes / 1024)} KiB over loopback HTTP into a SQLCipher file`,
+      },
+      {
+        suite: 'screening',
+        metric: 'parse OFAC CSV snapshot',
+        value: round(parseMs, 0),
+        unit: 'ms',
+        note: `${ofac.entries.length} entries, ${ofac.entries.reduce((s, e) => s + e.names.length, 0)} names`,
+      },
       { suite: 'screening', metric: 'index build (OFAC)', value: round(median(builds), 0), unit: 'ms (median of 5)' },
-      { suite: 'screening', metric: 'name query via index, p50', value: round(percentile(indexed, 50), 2), unit: 'ms', note: `${queries.length} queries` },
+      {
+        suite: 'screening',
+        metric: 'name query via index, p50',
+        value: round(percentile(indexed, 50), 2),
+        unit: 'ms',
+        note: `${queries.length} queries`,
+      },
       { suite: 'screening', metric: 'name query via index, p95', value: round(percentile(indexed, 95), 2), unit: 'ms' },
-      { suite: 'screening', metric: 'naive scan of every name, p50', value: round(percentile(naive, 50), 2), unit: 'ms', note: 'same scoring, same queries' },
-      { suite: 'screening', metric: 'naive scan of every name, p95', value: round(percentile(naive, 95), 2), unit: 'ms' },
-      { suite: 'screening', metric: 'scan / index (p50)', value: round(percentile(naive, 50) / percentile(indexed, 50), 1), unit: 'ratio' },
+      {
+        suite: 'screening',
+        metric: 'naive scan of every name, p50',
+        value: round(percentile(naive, 50), 2),
+        unit: 'ms',
+        note: 'same scoring, same queries',
+      },
+      {
+        suite: 'screening',
+        metric: 'naive scan of every name, p95',
+        value: round(percentile(naive, 95), 2),
+        unit: 'ms',
+      },
+      {
+        suite: 'screening',
+        metric: 'scan / index (p50)',
+        value: round(percentile(naive, 50) / percentile(indexed, 50), 1),
+        unit: 'ratio',
+      },
     ];
   },
 };
@@ -71,7 +105,12 @@ async function fetchParseIndex(): Promise<{ ms: number; entries: number; bytes: 
   const { db } = openTestDb(t.dir);
   try {
     const start = performance.now();
-    const v = await fetchList(db, 'ofac', officialPlan('ofac', `http://127.0.0.1:${(server.address() as AddressInfo).port}/ofac`), { tmpRoot: join(t.dir, 'tmp') });
+    const v = await fetchList(
+      db,
+      'ofac',
+      officialPlan('ofac', `http://127.0.0.1:${(server.address() as AddressInfo).port}/ofac`),
+      { tmpRoot: join(t.dir, 'tmp') },
+    );
     const index = new ScreeningIndex(activeLists(db));
     const ms = performance.now() - start;
     return { ms, entries: index.size.entries, bytes: v.bytes };

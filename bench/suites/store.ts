@@ -15,7 +15,10 @@ const ROWS = Number(process.env.BENCH_STORE_ROWS ?? 20_000);
 const BATCH = 1000;
 
 /** Same rows, same code path, same pragmas: only the cipher differs. */
-function insertAll(db: WritableDB, cases: ReturnType<typeof generateCases> extends Generator<infer C> ? C[] : never): number {
+function insertAll(
+  db: WritableDB,
+  cases: ReturnType<typeof generateCases> extends Generator<infer C> ? C[] : never,
+): number {
   const start = process.hrtime.bigint();
   for (let i = 0; i < cases.length; i += BATCH) {
     db.transaction(() => {
@@ -60,10 +63,27 @@ export const storeSuite: Suite = {
       const encRate = ROWS / encSeconds;
       const plainRate = ROWS / plainSeconds;
       return [
-        { suite: 'store', metric: 'insert into SQLCipher store', value: round(encRate, 0), unit: 'cases/s', note: `${ROWS} cases, batches of ${BATCH}` },
-        { suite: 'store', metric: 'insert into plain SQLite (same rows)', value: round(plainRate, 0), unit: 'cases/s', note: 'same code path, no cipher' },
+        {
+          suite: 'store',
+          metric: 'insert into SQLCipher store',
+          value: round(encRate, 0),
+          unit: 'cases/s',
+          note: `${ROWS} cases, batches of ${BATCH}`,
+        },
+        {
+          suite: 'store',
+          metric: 'insert into plain SQLite (same rows)',
+          value: round(plainRate, 0),
+          unit: 'cases/s',
+          note: 'same code path, no cipher',
+        },
         { suite: 'store', metric: 'encrypted / plain throughput', value: round(encRate / plainRate, 3), unit: 'ratio' },
-        { suite: 'store', metric: 'vault unlock (Argon2id 64 MiB, t=3)', value: round(median(unlocks), 1), unit: 'ms (median of 5)' },
+        {
+          suite: 'store',
+          metric: 'vault unlock (Argon2id 64 MiB, t=3)',
+          value: round(median(unlocks), 1),
+          unit: 'ms (median of 5)',
+        },
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });

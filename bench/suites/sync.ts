@@ -23,7 +23,14 @@ export const syncSuite: Suite = {
       })();
       const ws = new Workstation({ dataDir: join(dir, 'ws'), mode: 'cli', actor: 'bench' });
       await ws.createVault('benchmark passphrase 1');
-      const engine = new SyncEngine(() => ws.database(), new BackendClient(backend.url, backend.token, 'bench'), () => ws.checkContext(), null, silentLogger, 60_000);
+      const engine = new SyncEngine(
+        () => ws.database(),
+        new BackendClient(backend.url, backend.token, 'bench'),
+        () => ws.checkContext(),
+        null,
+        silentLogger,
+        60_000,
+      );
       const t0 = performance.now();
       const r = await engine.pull();
       const seconds = (performance.now() - t0) / 1000;
@@ -46,9 +53,26 @@ export const syncSuite: Suite = {
       await engine.stop();
       ws.close();
       return [
-        { suite: 'sync', metric: `end-to-end sync of ${CASES} cases over loopback`, value: round(CASES / seconds, 0), unit: 'cases/s', note: `${round(seconds, 1)} s, every case checked (rules, IVMS101, screening)` },
-        { suite: 'sync', metric: 'new case at the backend → local row, p50', value: round(percentile(delays, 50), 1), unit: 'ms', note: 'live events (SSE), 30 cases' },
-        { suite: 'sync', metric: 'new case at the backend → local row, p95', value: round(percentile(delays, 95), 1), unit: 'ms' },
+        {
+          suite: 'sync',
+          metric: `end-to-end sync of ${CASES} cases over loopback`,
+          value: round(CASES / seconds, 0),
+          unit: 'cases/s',
+          note: `${round(seconds, 1)} s, every case checked (rules, IVMS101, screening)`,
+        },
+        {
+          suite: 'sync',
+          metric: 'new case at the backend → local row, p50',
+          value: round(percentile(delays, 50), 1),
+          unit: 'ms',
+          note: 'live events (SSE), 30 cases',
+        },
+        {
+          suite: 'sync',
+          metric: 'new case at the backend → local row, p95',
+          value: round(percentile(delays, 95), 1),
+          unit: 'ms',
+        },
       ];
     } finally {
       await backend.close();

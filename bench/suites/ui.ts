@@ -17,7 +17,9 @@ async function firstRows(page: Page): Promise<void> {
 async function change(page: Page, act: () => Promise<void>): Promise<void> {
   await page.evaluate(() => performance.clearMeasures('waybill:queue-query'));
   await act();
-  await page.waitForFunction(() => performance.getEntriesByName('waybill:queue-query').length > 0, undefined, { timeout: 120_000 });
+  await page.waitForFunction(() => performance.getEntriesByName('waybill:queue-query').length > 0, undefined, {
+    timeout: 120_000,
+  });
 }
 
 export const uiSuite: Suite = {
@@ -46,25 +48,73 @@ export const uiSuite: Suite = {
 
       // Filter and sort changes an analyst makes in a morning, each measured from request to rows.
       const queries: number[] = [];
-      const take = async () => queries.push(...(await page.evaluate(() => performance.getEntriesByName('waybill:queue-query').map((e) => e.duration))));
-      const labels = ['sort risk', 'sort risk again', 'sort value', 'sort time', 'status pending', 'direction deposit', 'jurisdiction TR', 'jurisdiction all', 'missing fields on', 'missing fields off', 'SLA breached on', 'SLA breached off', 'risk ≥ 90', 'sort asset', 'unassigned', 'search Petrov', 'search Müller Anna', 'clear filters', 'sort value', 'status escalated'];
+      const take = async () =>
+        queries.push(
+          ...(await page.evaluate(() => performance.getEntriesByName('waybill:queue-query').map((e) => e.duration))),
+        );
+      const labels = [
+        'sort risk',
+        'sort risk again',
+        'sort value',
+        'sort time',
+        'status pending',
+        'direction deposit',
+        'jurisdiction TR',
+        'jurisdiction all',
+        'missing fields on',
+        'missing fields off',
+        'SLA breached on',
+        'SLA breached off',
+        'risk ≥ 90',
+        'sort asset',
+        'unassigned',
+        'search Petrov',
+        'search Müller Anna',
+        'clear filters',
+        'sort value',
+        'status escalated',
+      ];
       const perStep: number[] = [];
       const steps: (() => Promise<void>)[] = [
         () => page.getByRole('button', { name: /^Risk/ }).click(),
         () => page.getByRole('button', { name: /^Risk/ }).click(),
         () => page.getByRole('button', { name: /^Value/ }).click(),
         () => page.getByRole('button', { name: /^Transfer time/ }).click(),
-        () => page.locator('#f-status').selectOption('pending_review').then(() => undefined),
-        () => page.locator('#f-direction').selectOption('deposit').then(() => undefined),
-        () => page.locator('#f-jurisdiction').selectOption('TR').then(() => undefined),
-        () => page.locator('#f-jurisdiction').selectOption('').then(() => undefined),
+        () =>
+          page
+            .locator('#f-status')
+            .selectOption('pending_review')
+            .then(() => undefined),
+        () =>
+          page
+            .locator('#f-direction')
+            .selectOption('deposit')
+            .then(() => undefined),
+        () =>
+          page
+            .locator('#f-jurisdiction')
+            .selectOption('TR')
+            .then(() => undefined),
+        () =>
+          page
+            .locator('#f-jurisdiction')
+            .selectOption('')
+            .then(() => undefined),
         () => page.getByLabel('Missing fields').check(),
         () => page.getByLabel('Missing fields').uncheck(),
         () => page.getByLabel('SLA breached').check(),
         () => page.getByLabel('SLA breached').uncheck(),
-        () => page.locator('#f-risk').selectOption('90').then(() => undefined),
+        () =>
+          page
+            .locator('#f-risk')
+            .selectOption('90')
+            .then(() => undefined),
         () => page.getByRole('button', { name: /^Asset/ }).click(),
-        () => page.locator('#f-analyst').selectOption('unassigned').then(() => undefined),
+        () =>
+          page
+            .locator('#f-analyst')
+            .selectOption('unassigned')
+            .then(() => undefined),
         async () => {
           await page.getByLabel(/Search names, wallets/).fill('Petrov');
           await page.getByLabel(/Search names, wallets/).press('Enter');
@@ -75,7 +125,11 @@ export const uiSuite: Suite = {
         },
         () => page.getByRole('button', { name: 'Clear filters' }).click(),
         () => page.getByRole('button', { name: /^Value/ }).click(),
-        () => page.locator('#f-status').selectOption('escalated').then(() => undefined),
+        () =>
+          page
+            .locator('#f-status')
+            .selectOption('escalated')
+            .then(() => undefined),
       ];
       for (const step of steps) {
         await change(page, step);
@@ -83,7 +137,10 @@ export const uiSuite: Suite = {
         await take();
         perStep.push(Math.max(...queries.slice(before)));
       }
-      const slowest = perStep.map((ms, i) => [labels[i] ?? `step ${i}`, ms] as const).sort((a, b) => b[1] - a[1]).slice(0, 3);
+      const slowest = perStep
+        .map((ms, i) => [labels[i] ?? `step ${i}`, ms] as const)
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 3);
 
       // Scroll 10,000 rows: a steady 40 rows a frame for 250 frames, timing each frame.
       await change(page, () => page.getByRole('button', { name: 'Clear filters' }).click());
@@ -106,13 +163,44 @@ export const uiSuite: Suite = {
         requestAnimationFrame(tick);
       })`)) as { deltas: number[]; loadingFrames: number };
       const total = (await page.getByTestId('queue-count').textContent()) ?? '';
-      const r = (metric: string, value: number, unit: string, note?: string): Measurement => ({ suite: 'ui', metric, value, unit, ...(note ? { note } : {}) });
+      const r = (metric: string, value: number, unit: string, note?: string): Measurement => ({
+        suite: 'ui',
+        metric,
+        value,
+        unit,
+        ...(note ? { note } : {}),
+      });
       return [
-        r('unlock to first page, median', round(median(unlock), 0), 'ms', `${total.split(' ·')[0]}; ${unlock.length} unlocks (Argon2id 64 MiB included); runs ${unlock.join(', ')} ms`),
-        r('queue query p50 (filter/sort change)', round(percentile(queries, 50), 1), 'ms', `${queries.length} changes, request to rows in Chromium, count included`),
-        r('queue query p95 (filter/sort change)', round(percentile(queries, 95), 1), 'ms', `slowest: ${slowest.map(([l, ms]) => `${l} ${round(ms, 0)} ms`).join(', ')}`),
-        r('scroll 10,000 rows: frame time p50', round(percentile(frames.deltas, 50), 1), 'ms', `${frames.deltas.length} frames, 40 rows/frame`),
-        r('scroll 10,000 rows: frame time p95', round(percentile(frames.deltas, 95), 1), 'ms', `max ${round(Math.max(...frames.deltas), 1)} ms; ${frames.loadingFrames} frames showed rows still loading`),
+        r(
+          'unlock to first page, median',
+          round(median(unlock), 0),
+          'ms',
+          `${total.split(' ·')[0]}; ${unlock.length} unlocks (Argon2id 64 MiB included); runs ${unlock.join(', ')} ms`,
+        ),
+        r(
+          'queue query p50 (filter/sort change)',
+          round(percentile(queries, 50), 1),
+          'ms',
+          `${queries.length} changes, request to rows in Chromium, count included`,
+        ),
+        r(
+          'queue query p95 (filter/sort change)',
+          round(percentile(queries, 95), 1),
+          'ms',
+          `slowest: ${slowest.map(([l, ms]) => `${l} ${round(ms, 0)} ms`).join(', ')}`,
+        ),
+        r(
+          'scroll 10,000 rows: frame time p50',
+          round(percentile(frames.deltas, 50), 1),
+          'ms',
+          `${frames.deltas.length} frames, 40 rows/frame`,
+        ),
+        r(
+          'scroll 10,000 rows: frame time p95',
+          round(percentile(frames.deltas, 95), 1),
+          'ms',
+          `max ${round(Math.max(...frames.deltas), 1)} ms; ${frames.loadingFrames} frames showed rows still loading`,
+        ),
       ];
     } finally {
       await browser.close();
@@ -120,4 +208,3 @@ export const uiSuite: Suite = {
     }
   },
 };
-

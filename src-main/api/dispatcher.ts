@@ -16,7 +16,11 @@ export function createDispatcher(handlers: Handlers, log: Logger): Dispatch {
     const parsed = contract[method].input.safeParse(input ?? {});
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
-      return fail('invalid_input', `Invalid input for ${method}: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`, { issues });
+      return fail(
+        'invalid_input',
+        `Invalid input for ${method}: ${issues.map((i) => `${i.path || '(input)'} ${i.message}`).join('; ')}`,
+        { issues },
+      );
     }
     try {
       const handler = handlers[method] as (i: unknown) => unknown;

@@ -35,7 +35,8 @@ afterAll(() => {
   t.cleanup();
 });
 
-const list = async (input: Record<string, unknown>) => (await call('cases.list', { limit: 500, ...input })) as { total: number; rows: CaseSummary[] };
+const list = async (input: Record<string, unknown>) =>
+  (await call('cases.list', { limit: 500, ...input })) as { total: number; rows: CaseSummary[] };
 
 describe('queue queries', () => {
   it('sorts in SQLite, both ways, with the id as tie-breaker', async () => {
@@ -70,11 +71,15 @@ describe('queue queries', () => {
     const asset = all[0]!.asset;
     expect((await list({ filter: { asset } })).total).toBe(all.filter((c) => c.asset === asset).length);
     const vasp = all.find((c) => c.counterparty)!.counterparty!.vaspId;
-    expect((await list({ filter: { counterpartyVaspId: vasp } })).total).toBe(all.filter((c) => c.counterparty?.vaspId === vasp).length);
+    expect((await list({ filter: { counterpartyVaspId: vasp } })).total).toBe(
+      all.filter((c) => c.counterparty?.vaspId === vasp).length,
+    );
 
     // The generated cases are weeks old: every open one is past a 24-hour SLA.
     const breached = await list({ filter: { slaBreached: true } });
-    expect(breached.total).toBe(all.filter((c) => ['pending_review', 'escalated', 'needs_information'].includes(c.status)).length);
+    expect(breached.total).toBe(
+      all.filter((c) => ['pending_review', 'escalated', 'needs_information'].includes(c.status)).length,
+    );
   });
 
   it('filters on sanctions hits as the stored screening check records them', async () => {
@@ -88,9 +93,13 @@ describe('queue queries', () => {
     }
     const hits = await list({ filter: { sanctionsHit: true } });
     expect(hits.rows.map((r) => r.id).sort()).toEqual([...ids].sort());
-    expect(hits.rows.every((r) => r.screeningOutcome === 'potential_match' || r.screeningOutcome === 'true_match')).toBe(true);
+    expect(
+      hits.rows.every((r) => r.screeningOutcome === 'potential_match' || r.screeningOutcome === 'true_match'),
+    ).toBe(true);
     for (const id of ids) {
-      db.prepare("UPDATE case_checks SET outcome = 'not_screened' WHERE case_id = ? AND check_name = 'screening'").run(id);
+      db.prepare("UPDATE case_checks SET outcome = 'not_screened' WHERE case_id = ? AND check_name = 'screening'").run(
+        id,
+      );
       db.prepare("UPDATE cases SET screening_outcome = 'not_screened' WHERE id = ?").run(id);
     }
   });
@@ -107,7 +116,13 @@ describe('queue queries', () => {
     const name = someone.originatorName!.split(' ').pop()!;
     const byName = await list({ filter: { search: name.toLowerCase() } });
     expect(byName.total).toBeGreaterThan(0);
-    expect(byName.rows.every((r) => [r.originatorName, r.beneficiaryName, r.counterpartyName].some((n) => n?.toLowerCase().includes(name.toLowerCase())))).toBe(true);
+    expect(
+      byName.rows.every((r) =>
+        [r.originatorName, r.beneficiaryName, r.counterpartyName].some((n) =>
+          n?.toLowerCase().includes(name.toLowerCase()),
+        ),
+      ),
+    ).toBe(true);
     // FTS5 syntax in the input is text, not a query.
     expect((await list({ filter: { search: 'NEAR(" OR * ^' } })).total).toBe(0);
   });
@@ -118,8 +133,19 @@ describe('queue queries', () => {
     await call('cases.assign', { caseId: b!.id, analyst: 'alice' });
     expect((await list({ filter: { assignedTo: 'bob' } })).rows.map((r) => r.id)).toEqual([a!.id]);
     expect((await list({ filter: { assignedTo: 'unassigned' } })).total).toBe(all.length - 2);
-    await call('views.save', { name: 'Turkish deposits', filter: { jurisdiction: 'TR', direction: 'deposit' }, sort: { column: 'riskScore', direction: 'desc' } });
-    expect(await call('views.list', {})).toEqual([{ name: 'Turkish deposits', filter: { jurisdiction: 'TR', direction: 'deposit' }, sort: { column: 'riskScore', direction: 'desc' }, createdBy: 'alice' }]);
+    await call('views.save', {
+      name: 'Turkish deposits',
+      filter: { jurisdiction: 'TR', direction: 'deposit' },
+      sort: { column: 'riskScore', direction: 'desc' },
+    });
+    expect(await call('views.list', {})).toEqual([
+      {
+        name: 'Turkish deposits',
+        filter: { jurisdiction: 'TR', direction: 'deposit' },
+        sort: { column: 'riskScore', direction: 'desc' },
+        createdBy: 'alice',
+      },
+    ]);
     expect(await call('views.delete', { name: 'Turkish deposits' })).toEqual([]);
   });
 });
@@ -129,8 +155,12 @@ describe('decisions and four eyes', () => {
 
   it('refuses a reject without a reason code, and unknown codes', async () => {
     const id = (await list({ filter: { status: ['pending_review'] }, limit: 1 })).rows[0]!.id;
-    await expect(decide({ caseId: id, kind: 'reject', reasonCodes: [] })).rejects.toMatchObject({ code: 'invalid_input' });
-    await expect(decide({ caseId: id, kind: 'reject', reasonCodes: ['BECAUSE'] })).rejects.toMatchObject({ code: 'invalid_input' });
+    await expect(decide({ caseId: id, kind: 'reject', reasonCodes: [] })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
+    await expect(decide({ caseId: id, kind: 'reject', reasonCodes: ['BECAUSE'] })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
   });
 
   it('records an ordinary decision at once, waiting to sync', async () => {
@@ -143,42 +173,80 @@ describe('decisions and four eyes', () => {
   });
 
   it('holds a high-risk decision for a second analyst, who must prove who they are and differ from the proposer', async () => {
-    await call('settings.update', { fourEyes: { riskScoreAtLeast: 70, onSanctionsHit: true, valueAtLeast: { amount: '100000', currency: 'EUR' } } });
+    await call('settings.update', {
+      fourEyes: { riskScoreAtLeast: 70, onSanctionsHit: true, valueAtLeast: { amount: '100000', currency: 'EUR' } },
+    });
     const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 }, limit: 1 })).rows[0]!;
     const before = (await call('cases.get', { id: c.id })) as CaseDetail;
     expect(before.fourEyes.join()).toMatch(/risk score \d+ ≥ 70/);
     // Bob is enrolled by Alice (a supervisor) and signs in with his own passphrase; he proposes.
     await enrolled(ws, 'bob', 'bob has a long passphrase');
-    expect(((await call('vault.unlock', { passphrase: 'bob has a long passphrase', analyst: 'bob' })) as { analyst: unknown }).analyst).toEqual({ name: 'bob', role: 'analyst' });
+    expect(
+      (
+        (await call('vault.unlock', { passphrase: 'bob has a long passphrase', analyst: 'bob' })) as {
+          analyst: unknown;
+        }
+      ).analyst,
+    ).toEqual({ name: 'bob', role: 'analyst' });
     const proposed = await decide({ caseId: c.id, kind: 'reject', reasonCodes: ['HIGH_RISK'], note: 'too risky' });
     expect(proposed.decisions).toEqual([]);
     expect(proposed.proposals).toMatchObject([{ kind: 'reject', proposedBy: 'bob', state: 'awaiting_approval' }]);
-    const outbox = () => (ws.database().prepare('SELECT count(*) AS n FROM outbox WHERE case_id = ?').get(c.id) as { n: number }).n;
+    const outbox = () =>
+      (ws.database().prepare('SELECT count(*) AS n FROM outbox WHERE case_id = ?').get(c.id) as { n: number }).n;
     expect(outbox()).toBe(0); // nothing leaves before the approval
     await expect(decide({ caseId: c.id, kind: 'accept', reasonCodes: [] })).rejects.toMatchObject({ code: 'conflict' });
 
     const proposalId = proposed.proposals[0]!.id;
-    await expect(call('cases.review', { proposalId, approver: 'alice', passphrase: 'not alices passphrase', approve: true })).rejects.toMatchObject({ code: 'wrong_passphrase' });
+    await expect(
+      call('cases.review', { proposalId, approver: 'alice', passphrase: 'not alices passphrase', approve: true }),
+    ).rejects.toMatchObject({ code: 'wrong_passphrase' });
     // Bob approving his own proposal with his own passphrase, over the API: refused by the domain.
-    await expect(call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: true })).rejects.toMatchObject({ code: 'forbidden', message: /proposed a decision cannot approve it/ });
+    await expect(
+      call('cases.review', { proposalId, approver: 'bob', passphrase: 'bob has a long passphrase', approve: true }),
+    ).rejects.toMatchObject({ code: 'forbidden', message: /proposed a decision cannot approve it/ });
     expect(outbox()).toBe(0);
 
-    const approved = (await call('cases.review', { proposalId, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: true })) as CaseDetail;
-    expect(approved.decisions).toMatchObject([{ kind: 'reject', analyst: 'bob', approvedBy: 'alice', reasonCodes: ['HIGH_RISK'], syncState: 'pending' }]);
+    const approved = (await call('cases.review', {
+      proposalId,
+      approver: 'alice',
+      passphrase: TEST_PASSPHRASE,
+      approve: true,
+    })) as CaseDetail;
+    expect(approved.decisions).toMatchObject([
+      { kind: 'reject', analyst: 'bob', approvedBy: 'alice', reasonCodes: ['HIGH_RISK'], syncState: 'pending' },
+    ]);
     expect(approved.proposals[0]).toMatchObject({ state: 'approved', reviewedBy: 'alice' });
     expect(outbox()).toBe(1);
-    const payload = JSON.parse((ws.database().prepare('SELECT payload FROM outbox WHERE case_id = ?').get(c.id) as { payload: string }).payload) as Record<string, unknown>;
+    const payload = JSON.parse(
+      (ws.database().prepare('SELECT payload FROM outbox WHERE case_id = ?').get(c.id) as { payload: string }).payload,
+    ) as Record<string, unknown>;
     expect(payload).toMatchObject({ kind: 'reject', analyst: 'bob', approvedBy: 'alice' });
     const actions = approved.timeline.map((e) => `${e.action}:${e.actor}`);
-    expect(actions).toEqual(expect.arrayContaining(['decision.proposed:bob', 'decision.review_refused:bob', 'decision.approved:alice', 'decision.reject:bob']));
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'decision.proposed:bob',
+        'decision.review_refused:bob',
+        'decision.approved:alice',
+        'decision.reject:bob',
+      ]),
+    );
     expect(verifyAudit(ws.database()).ok).toBe(true);
   });
 
   it("throttles the approver's passphrase like unlock: 10 parallel wrong tries, three checked, the rest wait (issue 15)", async () => {
-    const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows.filter((r) => !r.awaitingApproval && !r.waitingToSync).at(-1)!;
+    const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows
+      .filter((r) => !r.awaitingApproval && !r.waitingToSync)
+      .at(-1)!;
     const proposalId = (await decide({ caseId: c.id, kind: 'accept', reasonCodes: [] })).proposals[0]!.id;
     const tries = await Promise.all(
-      Array.from({ length: 10 }, () => call('cases.review', { proposalId, approver: 'alice', passphrase: 'a guess at alices passphrase', approve: true }).catch((e: { code: string }) => e.code)),
+      Array.from({ length: 10 }, () =>
+        call('cases.review', {
+          proposalId,
+          approver: 'alice',
+          passphrase: 'a guess at alices passphrase',
+          approve: true,
+        }).catch((e: { code: string }) => e.code),
+      ),
     );
     expect(tries.filter((x) => x === 'wrong_passphrase')).toHaveLength(3);
     expect(tries.filter((x) => x === 'throttled')).toHaveLength(7);
@@ -189,9 +257,17 @@ describe('decisions and four eyes', () => {
   });
 
   it('a declined proposal leaves the case open and nothing queued', async () => {
-    const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows.find((r) => !r.awaitingApproval && !r.waitingToSync)!;
+    const c = (await list({ filter: { status: ['pending_review'], minRisk: 70 } })).rows.find(
+      (r) => !r.awaitingApproval && !r.waitingToSync,
+    )!;
     const p = await decide({ caseId: c.id, kind: 'accept', reasonCodes: [] });
-    const after = (await call('cases.review', { proposalId: p.proposals[0]!.id, approver: 'alice', passphrase: TEST_PASSPHRASE, approve: false, note: 'look again' })) as CaseDetail;
+    const after = (await call('cases.review', {
+      proposalId: p.proposals[0]!.id,
+      approver: 'alice',
+      passphrase: TEST_PASSPHRASE,
+      approve: false,
+      note: 'look again',
+    })) as CaseDetail;
     expect(after.decisions).toEqual([]);
     expect(after.decidable.ok).toBe(true);
     expect(after.proposals[0]).toMatchObject({ state: 'declined', reviewNote: 'look again' });
@@ -201,7 +277,12 @@ describe('decisions and four eyes', () => {
 
 describe('around the queue', () => {
   it('the dashboard counts what the store holds', async () => {
-    const d = (await call('dashboard.get', {})) as { byStatus: { status: string; count: number }[]; volume: unknown[]; decisions: { reject: number; accept: number }[]; slaBreachTotal: number };
+    const d = (await call('dashboard.get', {})) as {
+      byStatus: { status: string; count: number }[];
+      volume: unknown[];
+      decisions: { reject: number; accept: number }[];
+      slaBreachTotal: number;
+    };
     expect(d.byStatus.reduce((a, b) => a + b.count, 0)).toBe(all.length);
     expect(d.volume).toHaveLength(30);
     expect(d.decisions).toHaveLength(12);
@@ -210,7 +291,11 @@ describe('around the queue', () => {
   });
 
   it('settings round-trip and a legal hold shows on the case', async () => {
-    const s = (await call('settings.update', { slaHours: 48, idleLockMinutes: 30 })) as { slaHours: number; idleLockMinutes: number; analyst: string };
+    const s = (await call('settings.update', { slaHours: 48, idleLockMinutes: 30 })) as {
+      slaHours: number;
+      idleLockMinutes: number;
+      analyst: string;
+    };
     expect(s).toMatchObject({ slaHours: 48, idleLockMinutes: 30, analyst: 'alice' });
     const id = all[5]!.id;
     const held = (await call('cases.hold', { caseId: id, reason: 'Subpoena 7' })) as CaseDetail;

@@ -20,9 +20,16 @@ mkdirSync(join(root, 'dir.js'));
 
 describe('app:// path resolution', () => {
   it('maps the index and assets inside the build folder', () => {
-    expect(resolveAppPath(root, APP_INDEX_URL)).toEqual({ ok: true, file: join(root, 'index.html'), contentType: 'text/html; charset=utf-8' });
+    expect(resolveAppPath(root, APP_INDEX_URL)).toEqual({
+      ok: true,
+      file: join(root, 'index.html'),
+      contentType: 'text/html; charset=utf-8',
+    });
     expect(resolveAppPath(root, 'app://waybill/')).toMatchObject({ ok: true, file: join(root, 'index.html') });
-    expect(resolveAppPath(root, 'app://waybill/assets/index-abc.js?v=1#x')).toMatchObject({ ok: true, file: join(root, 'assets', 'index-abc.js') });
+    expect(resolveAppPath(root, 'app://waybill/assets/index-abc.js?v=1#x')).toMatchObject({
+      ok: true,
+      file: join(root, 'assets', 'index-abc.js'),
+    });
   });
 
   it.each([

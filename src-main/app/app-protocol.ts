@@ -40,7 +40,8 @@ export function appResponseHeaders(contentType: string): Record<string, string> 
   };
 }
 
-export type AppPathResult = { ok: true; file: string; contentType: string } | { ok: false; status: 400 | 403 | 404; reason: string };
+export type AppPathResult =
+  { ok: true; file: string; contentType: string } | { ok: false; status: 400 | 403 | 404; reason: string };
 
 /**
  * Maps an app:// URL to a file under `root` (the renderer build), or says why not. Pure: no disk access,
@@ -54,7 +55,8 @@ export function resolveAppPath(root: string, url: string): AppPathResult {
   } catch {
     return { ok: false, status: 400, reason: 'not a URL' };
   }
-  if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST) return { ok: false, status: 403, reason: `not ${APP_SCHEME}://${APP_HOST}` };
+  if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST)
+    return { ok: false, status: 403, reason: `not ${APP_SCHEME}://${APP_HOST}` };
   // URL parsing already folds plain "/../"; what is left to catch hides behind percent-encoding.
   let path: string;
   try {
@@ -65,12 +67,14 @@ export function resolveAppPath(root: string, url: string): AppPathResult {
   if (path.includes('\0')) return { ok: false, status: 400, reason: 'NUL in the path' };
   if (path.includes('\\')) return { ok: false, status: 400, reason: 'backslash in the path' };
   const segments = path.split('/').filter((s) => s !== '');
-  if (segments.some((s) => s === '..' || s === '.')) return { ok: false, status: 403, reason: 'dot segment in the path' };
+  if (segments.some((s) => s === '..' || s === '.'))
+    return { ok: false, status: 403, reason: 'dot segment in the path' };
   if (segments.length === 0) segments.push('index.html');
   const base = resolve(root);
   const file = resolve(base, ...segments);
   const rel = relative(base, file);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { ok: false, status: 403, reason: 'outside the application folder' };
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel))
+    return { ok: false, status: 403, reason: 'outside the application folder' };
   const contentType = CONTENT_TYPES[extname(file).toLowerCase()];
   if (!contentType) return { ok: false, status: 404, reason: 'not a kind of file the application serves' };
   return { ok: true, file, contentType };
@@ -84,7 +88,11 @@ export interface AppResponse {
 
 /** Answers one app:// request from the files under `root`. Never throws; never names a local path. */
 export async function serveAppRequest(root: string, url: string, method = 'GET'): Promise<AppResponse> {
-  const refuse = (status: number): AppResponse => ({ status, headers: appResponseHeaders('text/plain; charset=utf-8'), body: null });
+  const refuse = (status: number): AppResponse => ({
+    status,
+    headers: appResponseHeaders('text/plain; charset=utf-8'),
+    body: null,
+  });
   if (method !== 'GET' && method !== 'HEAD') return refuse(405);
   const r = resolveAppPath(root, url);
   if (!r.ok) return refuse(r.status);

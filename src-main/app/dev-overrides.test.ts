@@ -30,8 +30,15 @@ describe('development-only environment variables', () => {
   });
 
   it('load no non-loopback page even in development', () => {
-    for (const url of ['https://evil.example/', 'file:///tmp/x.html', 'http://localhost.evil.example/', 'javascript:alert(1)']) {
-      expect(developmentOverrides({ isPackaged: false, developmentBuild: true, env: { ELECTRON_RENDERER_URL: url } })).toEqual({
+    for (const url of [
+      'https://evil.example/',
+      'file:///tmp/x.html',
+      'http://localhost.evil.example/',
+      'javascript:alert(1)',
+    ]) {
+      expect(
+        developmentOverrides({ isPackaged: false, developmentBuild: true, env: { ELECTRON_RENDERER_URL: url } }),
+      ).toEqual({
         rendererUrl: null,
         devTools: false,
         ignored: ['ELECTRON_RENDERER_URL'],
@@ -40,7 +47,11 @@ describe('development-only environment variables', () => {
   });
 
   it('change nothing when unset', () => {
-    expect(developmentOverrides({ isPackaged: false, developmentBuild: true, env: {} })).toEqual({ rendererUrl: null, devTools: false, ignored: [] });
+    expect(developmentOverrides({ isPackaged: false, developmentBuild: true, env: {} })).toEqual({
+      rendererUrl: null,
+      devTools: false,
+      ignored: [],
+    });
   });
 });
 
@@ -55,7 +66,11 @@ describe('the Electron shell uses the gate', () => {
       expect(readFileSync(join(dir, f), 'utf8'), f).not.toMatch(/ELECTRON_RENDERER_URL|WAYBILL_DEVTOOLS/);
     }
     const main = readFileSync(join(dir, 'main.ts'), 'utf8');
-    expect(main).toMatch(/developmentOverrides\(\{ isPackaged: app\.isPackaged, developmentBuild: __WAYBILL_DEVELOPMENT_BUILD__, env: process\.env \}\)/);
-    expect(readFileSync(join(ROOT, 'electron.vite.config.ts'), 'utf8')).toContain("__WAYBILL_DEVELOPMENT_BUILD__: JSON.stringify(mode === 'development')");
+    expect(main).toMatch(
+      /developmentOverrides\(\{\s*isPackaged: app\.isPackaged,\s*developmentBuild: __WAYBILL_DEVELOPMENT_BUILD__,\s*env: process\.env,?\s*\}\)/,
+    );
+    expect(readFileSync(join(ROOT, 'electron.vite.config.ts'), 'utf8')).toContain(
+      "__WAYBILL_DEVELOPMENT_BUILD__: JSON.stringify(mode === 'development')",
+    );
   });
 });

@@ -38,7 +38,9 @@ export function developmentOverrides(ctx: DevContext): DevOverrides {
 function isLoopbackHttp(url: string): boolean {
   try {
     const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);
+    return (
+      (u.protocol === 'http:' || u.protocol === 'https:') && ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)
+    );
   } catch {
     return false;
   }

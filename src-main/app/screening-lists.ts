@@ -18,12 +18,20 @@ export function refused(ws: Workstation, source: ListSource, e: unknown): never 
   if (e instanceof ListFormatError) {
     const current = listVersions(ws.database()).find((v) => v.source === source && v.active);
     ws.audit('screening.list_rejected', { source, code: e.code, where: e.where.split(/[\\/]/).pop() ?? '' });
-    throw new AppError('invalid_input', `Refused (${e.code}): ${e.message}. ${current ? `The version in force stays ${current.label}.` : `No ${source} list is in force.`}`, { code: e.code });
+    throw new AppError(
+      'invalid_input',
+      `Refused (${e.code}): ${e.message}. ${current ? `The version in force stays ${current.label}.` : `No ${source} list is in force.`}`,
+      { code: e.code },
+    );
   }
   throw e;
 }
 
-export function putInForce(ws: Workstation, v: { label: string; entryCount: number; changed: boolean; source: string }, via: string): void {
+export function putInForce(
+  ws: Workstation,
+  v: { label: string; entryCount: number; changed: boolean; source: string },
+  via: string,
+): void {
   if (!v.changed) return;
   ws.audit('screening.list_imported', { source: v.source, label: v.label, entries: v.entryCount, via });
   ws.invalidateScreening();
@@ -33,14 +41,24 @@ export function putInForce(ws: Workstation, v: { label: string; entryCount: numb
 }
 
 /** Fetches one source from the publisher's URL (as configured) or from the exchange backend. */
-export async function fetchSource(ws: Workstation, source: ListSource, from: 'official' | 'backend', allowShrink = false): Promise<void> {
+export async function fetchSource(
+  ws: Workstation,
+  source: ListSource,
+  from: 'official' | 'backend',
+  allowShrink = false,
+): Promise<void> {
   const p = ws.preferences;
   try {
     let plan;
     if (from === 'backend') {
       const token = readSetting(ws.database(), 'sync.token');
-      const backend = p.backendUrl && token ? { client: new BackendClient(p.backendUrl, token, ws.actor), token } : null;
-      if (!backend) throw new AppError('unavailable', 'No exchange backend is configured: set one in Settings, or fetch from the publisher.');
+      const backend =
+        p.backendUrl && token ? { client: new BackendClient(p.backendUrl, token, ws.actor), token } : null;
+      if (!backend)
+        throw new AppError(
+          'unavailable',
+          'No exchange backend is configured: set one in Settings, or fetch from the publisher.',
+        );
       plan = await backendPlan(backend.client, backend.token, source);
     } else plan = officialPlan(source, p.screeningFetch.urls[source]);
     const v = await fetchList(ws.database(), source, plan, {
@@ -61,7 +79,10 @@ export async function fetchSource(ws: Workstation, source: ListSource, from: 'of
  * force or its version was last found current longer ago than the policy's interval. Failures are
  * logged (by code, never with list content) and retried at the next tick.
  */
-export async function fetchDue(ws: Workstation, now = Date.now()): Promise<{ source: ListSource; error: string | null }[]> {
+export async function fetchDue(
+  ws: Workstation,
+  now = Date.now(),
+): Promise<{ source: ListSource; error: string | null }[]> {
   const f = ws.preferences.screeningFetch;
   const versions = listVersions(ws.database());
   const out: { source: ListSource; error: string | null }[] = [];

@@ -7,7 +7,13 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp';
-import { MAX_SIGNATURE_BYTES, publicKeyFromBase64, publicKeyToBase64, signUpdateFile, verifyDownloadedUpdate } from './update-signature';
+import {
+  MAX_SIGNATURE_BYTES,
+  publicKeyFromBase64,
+  publicKeyToBase64,
+  signUpdateFile,
+  verifyDownloadedUpdate,
+} from './update-signature';
 
 // Issue 20 point 4: a Linux AppImage update installs only if its detached Ed25519 signature, made at
 // packaging with our key, verifies under the public key embedded in the app. A real HTTP server on
@@ -30,7 +36,13 @@ const served = new Map<string, Buffer>();
 beforeAll(async () => {
   mkdirSync(feed, { recursive: true });
   mkdirSync(downloads, { recursive: true });
-  const publish = async (name: string, bytes: Buffer, signWith: string | null, version = '1.2.0', signedBytes: Buffer = bytes) => {
+  const publish = async (
+    name: string,
+    bytes: Buffer,
+    signWith: string | null,
+    version = '1.2.0',
+    signedBytes: Buffer = bytes,
+  ) => {
     // Sign what the publisher built, then serve what the feed holds (the same bytes, unless tampered).
     const built = join(feed, name);
     writeFileSync(built, signedBytes);
@@ -79,11 +91,19 @@ describe('AppImage update signatures', () => {
   it('accepts the update signed with our key, as the version the feed announces', async () => {
     const file = await download('Waybill-1.2.0.AppImage');
     const r = await verifyDownloadedUpdate({ file, version: '1.2.0', feedUrl, publicKey: embedded });
-    expect(r).toMatchObject({ ok: true, facts: { fileName: 'Waybill-1.2.0.AppImage', size: content.length, version: '1.2.0' } });
+    expect(r).toMatchObject({
+      ok: true,
+      facts: { fileName: 'Waybill-1.2.0.AppImage', size: content.length, version: '1.2.0' },
+    });
   });
 
   it.each([
-    ['a tampered file (one bit flipped)', 'Waybill-1.2.1.AppImage', '1.2.1', /does not match Waybill-1\.2\.1\.AppImage/],
+    [
+      'a tampered file (one bit flipped)',
+      'Waybill-1.2.1.AppImage',
+      '1.2.1',
+      /does not match Waybill-1\.2\.1\.AppImage/,
+    ],
     ['a truncated file', 'Waybill-1.2.2.AppImage', '1.2.2', /does not match/],
     ['a file signed with another key', 'Waybill-1.2.3.AppImage', '1.2.3', /does not match/],
     ['a file with no signature beside it', 'Waybill-1.2.4.AppImage', '1.2.4', /no signature file/],
@@ -99,9 +119,19 @@ describe('AppImage update signatures', () => {
 
   it('refuses a download the feed cannot vouch for: an http feed off loopback, a missing file', async () => {
     const file = await download('Waybill-1.2.0.AppImage');
-    const remote = await verifyDownloadedUpdate({ file, version: '1.2.0', feedUrl: 'http://updates.example/', publicKey: embedded });
+    const remote = await verifyDownloadedUpdate({
+      file,
+      version: '1.2.0',
+      feedUrl: 'http://updates.example/',
+      publicKey: embedded,
+    });
     expect(remote).toMatchObject({ ok: false, reason: expect.stringMatching(/must be an https URL/) });
-    const missing = await verifyDownloadedUpdate({ file: join(downloads, 'Waybill-1.2.0.AppImage.gone'), version: '1.2.0', feedUrl, publicKey: embedded });
+    const missing = await verifyDownloadedUpdate({
+      file: join(downloads, 'Waybill-1.2.0.AppImage.gone'),
+      version: '1.2.0',
+      feedUrl,
+      publicKey: embedded,
+    });
     expect(missing.ok).toBe(false);
   });
 
@@ -111,7 +141,9 @@ describe('AppImage update signatures', () => {
     const copy = join(downloads, 'copy', 'Waybill-1.2.0.AppImage');
     mkdirSync(join(downloads, 'copy'));
     await pipeline(createReadStream(file), createWriteStream(copy));
-    expect((await verifyDownloadedUpdate({ file: copy, version: '1.2.0', feedUrl, publicKey: embedded })).ok).toBe(true);
+    expect((await verifyDownloadedUpdate({ file: copy, version: '1.2.0', feedUrl, publicKey: embedded })).ok).toBe(
+      true,
+    );
   });
 
   it('takes only a 32-byte Ed25519 public key as the embedded key', () => {

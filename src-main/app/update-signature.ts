@@ -27,7 +27,10 @@ export interface UpdateFacts {
 export type VerifyResult = { ok: true; facts: UpdateFacts } | { ok: false; reason: string };
 
 export function updateDescriptor(f: UpdateFacts): Buffer {
-  return Buffer.from(`${FORMAT}\nversion=${f.version}\nfile=${f.fileName}\nsize=${f.size}\nsha512=${f.sha512}\n`, 'utf8');
+  return Buffer.from(
+    `${FORMAT}\nversion=${f.version}\nfile=${f.fileName}\nsize=${f.size}\nsha512=${f.sha512}\n`,
+    'utf8',
+  );
 }
 
 /** Size and streamed SHA-512 of a file: memory stays flat whatever its size. */
@@ -44,7 +47,8 @@ export async function fileFacts(file: string, version: string): Promise<UpdateFa
 /** The public key as embedded in the app: base64 of the raw 32-byte Ed25519 key. */
 export function publicKeyFromBase64(raw: string): KeyObject {
   const bytes = Buffer.from(raw.trim(), 'base64');
-  if (bytes.length !== 32 || bytes.toString('base64') !== raw.trim()) throw new Error('The update public key is not the base64 of a 32-byte Ed25519 key.');
+  if (bytes.length !== 32 || bytes.toString('base64') !== raw.trim())
+    throw new Error('The update public key is not the base64 of a 32-byte Ed25519 key.');
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: bytes.toString('base64url') }, format: 'jwk' });
 }
 
@@ -67,11 +71,17 @@ export async function signUpdateFile(file: string, version: string, privateKeyPe
  * App side: does `signatureText` (the content of `<file>.sig`) sign this downloaded file as `version`?
  * Never throws; the reason names what is wrong, never key material.
  */
-export async function verifyUpdateFile(file: string, version: string, signatureText: string | null, publicKey: KeyObject): Promise<VerifyResult> {
+export async function verifyUpdateFile(
+  file: string,
+  version: string,
+  signatureText: string | null,
+  publicKey: KeyObject,
+): Promise<VerifyResult> {
   if (signatureText === null) return { ok: false, reason: 'the update has no signature file beside it' };
   const text = signatureText.trim();
   const signature = Buffer.from(text, 'base64');
-  if (signature.length !== 64 || signature.toString('base64') !== text) return { ok: false, reason: 'the signature file is not one base64 Ed25519 signature' };
+  if (signature.length !== 64 || signature.toString('base64') !== text)
+    return { ok: false, reason: 'the signature file is not one base64 Ed25519 signature' };
   let facts: UpdateFacts;
   try {
     facts = await fileFacts(file, version);
@@ -80,7 +90,10 @@ export async function verifyUpdateFile(file: string, version: string, signatureT
   }
   if (facts.size === 0) return { ok: false, reason: 'the downloaded update file is empty' };
   if (!verify(null, updateDescriptor(facts), publicKey, signature)) {
-    return { ok: false, reason: `the signature does not match ${facts.fileName} as version ${version} (tampered, truncated, another release, or signed with another key)` };
+    return {
+      ok: false,
+      reason: `the signature does not match ${facts.fileName} as version ${version} (tampered, truncated, another release, or signed with another key)`,
+    };
   }
   return { ok: true, facts };
 }
@@ -89,10 +102,15 @@ export async function verifyUpdateFile(file: string, version: string, signatureT
  * Fetches `<feed>/<fileName>.sig`. Null when the feed has none (404); refuses anything but https, except a
  * loopback http feed (tests and local mirrors); bounded in size and time.
  */
-export async function fetchDetachedSignature(feedUrl: string, fileName: string, timeoutMs = 30_000): Promise<string | null> {
+export async function fetchDetachedSignature(
+  feedUrl: string,
+  fileName: string,
+  timeoutMs = 30_000,
+): Promise<string | null> {
   const base = new URL(feedUrl.endsWith('/') ? feedUrl : `${feedUrl}/`);
   const loopback = base.hostname === '127.0.0.1' || base.hostname === 'localhost' || base.hostname === '[::1]';
-  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && loopback)) throw new Error('The update feed must be an https URL.');
+  if (base.protocol !== 'https:' && !(base.protocol === 'http:' && loopback))
+    throw new Error('The update feed must be an https URL.');
   const url = new URL(`${encodeURIComponent(fileName)}.sig`, base);
   const res = await fetch(url, { redirect: 'error', signal: AbortSignal.timeout(timeoutMs) });
   if (res.status === 404) return null;
@@ -116,12 +134,20 @@ export async function fetchDetachedSignature(feedUrl: string, fileName: string, 
 }
 
 /** The check the Electron shell runs on `update-downloaded`: fetch the signature, verify. Never throws. */
-export async function verifyDownloadedUpdate(opts: { file: string; version: string; feedUrl: string; publicKey: KeyObject }): Promise<VerifyResult> {
+export async function verifyDownloadedUpdate(opts: {
+  file: string;
+  version: string;
+  feedUrl: string;
+  publicKey: KeyObject;
+}): Promise<VerifyResult> {
   let signature: string | null;
   try {
     signature = await fetchDetachedSignature(opts.feedUrl, basename(opts.file));
   } catch (e) {
-    return { ok: false, reason: `the signature could not be fetched: ${e instanceof Error ? e.message : 'unknown error'}` };
+    return {
+      ok: false,
+      reason: `the signature could not be fetched: ${e instanceof Error ? e.message : 'unknown error'}`,
+    };
   }
   return verifyUpdateFile(opts.file, opts.version, signature, opts.publicKey);
 }

@@ -24,7 +24,9 @@ describe('workstation', () => {
     expect(ws.lock().vault).toBe('locked');
     expect(() => ws.database()).toThrow(/locked/);
     await ws.unlock(TEST_PASSPHRASE);
-    const actions = (ws.database().prepare('SELECT action FROM audit_events ORDER BY seq').all() as { action: string }[]).map((r) => r.action);
+    const actions = (
+      ws.database().prepare('SELECT action FROM audit_events ORDER BY seq').all() as { action: string }[]
+    ).map((r) => r.action);
     // The creator is enrolled as the first supervisor in the same breath as the vault is created.
     expect(actions).toEqual(['analyst.enrolled', 'vault.created', 'vault.locked', 'vault.unlocked']);
     expect(verifyAudit(ws.database()).ok).toBe(true);
@@ -34,7 +36,9 @@ describe('workstation', () => {
     const w = new Workstation({ dataDir: join(t.dir, 'browser'), mode: 'browser', actor: 'analyst-test' });
     await w.createVault(TEST_PASSPHRASE);
     w.updatePreferences({ idleLockMinutes: 0.05 }); // 3 s
-    const locked = new Promise<string>((resolve) => w.events.subscribe((name, p) => name === 'vault.locked' && resolve((p as { reason: string }).reason)));
+    const locked = new Promise<string>((resolve) =>
+      w.events.subscribe((name, p) => name === 'vault.locked' && resolve((p as { reason: string }).reason)),
+    );
     expect(await locked).toBe('idle');
     expect(w.status().vault).toBe('locked');
     w.close();
@@ -55,14 +59,18 @@ describe('workstation', () => {
     const all = { from: '2000-01-01', to: '2099-12-31', jurisdiction: null, direction: null, status: null };
     const checks: boolean[] = [];
     // Each progress report comes from inside the running export: the clock has long passed the idle time.
-    await w.createExport(all, join(t.dir, 'one.zip'), { onProgress: () => void checks.push(((clock += 10_000), w.checkIdle())) });
+    await w.createExport(all, join(t.dir, 'one.zip'), {
+      onProgress: () => void checks.push(((clock += 10_000), w.checkIdle())),
+    });
     expect(checks.length).toBeGreaterThan(3);
     expect(checks.every((locked) => !locked)).toBe(true);
     expect(existsSync(join(t.dir, 'one.zip'))).toBe(true);
     expect(w.checkIdle()).toBe(true); // and the lock follows once it is done
 
     await w.unlock(TEST_PASSPHRASE);
-    const cancelled = w.createExport(all, join(t.dir, 'two.zip'), { onProgress: () => void (w.status().vault === 'unlocked' && w.lock()) });
+    const cancelled = w.createExport(all, join(t.dir, 'two.zip'), {
+      onProgress: () => void (w.status().vault === 'unlocked' && w.lock()),
+    });
     await expect(cancelled).rejects.toThrow(/cancelled/);
     expect(existsSync(join(t.dir, 'two.zip'))).toBe(false);
     w.close();

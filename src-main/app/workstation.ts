@@ -103,7 +103,12 @@ export class Workstation {
     this.log = opts.logger ?? silentLogger;
     this.now = opts.now ?? Date.now;
     this.lastActivity = this.now();
-    this.exportJobList = new ExportJobs({ dataDir: this.dataDir, events: this.events, now: () => this.now(), run: (selection, out, o) => this.createExport(selection, out, o) });
+    this.exportJobList = new ExportJobs({
+      dataDir: this.dataDir,
+      events: this.events,
+      now: () => this.now(),
+      run: (selection, out, o) => this.createExport(selection, out, o),
+    });
   }
 
   /** Who acts, for the audit trail: the signed-in analyst, or "system" for work nobody started. */
@@ -130,12 +135,18 @@ export class Workstation {
   }
 
   /** Changing these is a supervisor's decision (issue 15): who needs four eyes, what is purged, where cases come from. */
-  static readonly SUPERVISOR_PREFERENCES: readonly (keyof Preferences)[] = ['fourEyes', 'retentionSchedule', 'backendUrl'];
+  static readonly SUPERVISOR_PREFERENCES: readonly (keyof Preferences)[] = [
+    'fourEyes',
+    'retentionSchedule',
+    'backendUrl',
+  ];
 
   updatePreferences(patch: Partial<Preferences>): Preferences {
     // A form that sends every field unchanged is not a change: only what differs needs a supervisor.
     const now = this.preferences;
-    const guarded = Workstation.SUPERVISOR_PREFERENCES.filter((k) => k in patch && JSON.stringify(patch[k]) !== JSON.stringify(now[k]));
+    const guarded = Workstation.SUPERVISOR_PREFERENCES.filter(
+      (k) => k in patch && JSON.stringify(patch[k]) !== JSON.stringify(now[k]),
+    );
     if (guarded.length) this.requireSupervisor(`change ${guarded.join(', ')}`);
     return this.writePreferences(patch);
   }
@@ -162,7 +173,8 @@ export class Workstation {
 
   async createVault(passphrase: string, rememberOnDevice = false, analyst?: string): Promise<AppStatus> {
     const name = analyst ?? this.opts.actor ?? FIRST_SUPERVISOR;
-    if (name.toLowerCase() === SYSTEM || /^os:/i.test(name) || name.toLowerCase() === 'backend') throw new AppError('invalid_input', `"${name}" is reserved; choose a person's name.`);
+    if (name.toLowerCase() === SYSTEM || /^os:/i.test(name) || name.toLowerCase() === 'backend')
+      throw new AppError('invalid_input', `"${name}" is reserved; choose a person's name.`);
     const key = await createVault(this.dataDir, passphrase, {
       rememberOnDevice,
       analyst: name,
@@ -182,7 +194,11 @@ export class Workstation {
     }
     const s = await signIn(this.dataDir, analyst, passphrase, this.now());
     // A version-1 vault's one passphrase is now the first supervisor's slot: nothing else changes.
-    this.open(s.key, s.analyst, s.migrated ? (db) => ensureFirstSupervisor(db, s.analyst, 'vault.migrated') : undefined);
+    this.open(
+      s.key,
+      s.analyst,
+      s.migrated ? (db) => ensureFirstSupervisor(db, s.analyst, 'vault.migrated') : undefined,
+    );
     if (s.migrated) this.audit('vault.migrated', { fromVersion: 1, supervisor: s.analyst });
     this.audit('vault.unlocked', { method: 'passphrase' });
     return this.status();
@@ -340,7 +356,12 @@ export class Workstation {
     const tick = () => {
       if (!this.db) return;
       void fetchDue(this, this.now()).then(
-        (r) => r.forEach((x) => (x.error ? this.log.error('screening.fetch_failed', { source: x.source, code: x.error }) : this.log.info('screening.fetched', { source: x.source }))),
+        (r) =>
+          r.forEach((x) =>
+            x.error
+              ? this.log.error('screening.fetch_failed', { source: x.source, code: x.error })
+              : this.log.info('screening.fetched', { source: x.source }),
+          ),
         () => {},
       );
     };
@@ -389,7 +410,8 @@ export class Workstation {
       try {
         first?.(db);
         const who = analystRecord(db, analyst);
-        if (who?.state !== 'active') throw new AppError('forbidden', `${analyst} is not an active analyst of this workstation.`);
+        if (who?.state !== 'active')
+          throw new AppError('forbidden', `${analyst} is not an active analyst of this workstation.`);
       } catch (e) {
         db.close();
         throw e;
@@ -458,7 +480,13 @@ export class Workstation {
     const url = this.preferences.backendUrl;
     const token = readSetting(this.db, 'sync.token');
     if (!url || !token) return;
-    this.sync = new SyncEngine(() => this.database(), new BackendClient(url, token, this.actor), () => this.checkContext(), this.events, this.log);
+    this.sync = new SyncEngine(
+      () => this.database(),
+      new BackendClient(url, token, this.actor),
+      () => this.checkContext(),
+      this.events,
+      this.log,
+    );
     this.sync.start();
   }
 
@@ -519,7 +547,11 @@ export class Workstation {
   }
 
   /** Writes a signed bundle. Locking the vault cancels it; so does `signal`. */
-  async createExport(selection: ExportSelection, out: string, o: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {}): Promise<ExportResult> {
+  async createExport(
+    selection: ExportSelection,
+    out: string,
+    o: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {},
+  ): Promise<ExportResult> {
     const key = this.signingKey();
     const controller = new AbortController();
     const relay = () => controller.abort();
@@ -538,7 +570,12 @@ export class Workstation {
         signal: controller.signal,
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
-      this.audit('export.created', { manifestSha256: result.manifestSha256, selection, counts: result.counts, fingerprint: result.fingerprint });
+      this.audit('export.created', {
+        manifestSha256: result.manifestSha256,
+        selection,
+        counts: result.counts,
+        fingerprint: result.fingerprint,
+      });
       return result;
     } catch (e) {
       if (this.db) this.audit(controller.signal.aborted ? 'export.cancelled' : 'export.failed', { selection });
@@ -577,7 +614,11 @@ export class Workstation {
     if (!dryRun) {
       recordPurgeRun(db, new Date(this.now()).toISOString());
       if (report.purged.length) this.events.emit('cases.changed', { count: report.purged.length });
-      this.log.info('retention.purged', { purged: report.purged.length, held: report.held.length, unsynced: report.unsynced.length });
+      this.log.info('retention.purged', {
+        purged: report.purged.length,
+        held: report.held.length,
+        unsynced: report.unsynced.length,
+      });
     }
     return report;
   }
@@ -643,5 +684,6 @@ function oneTimeCode(): string {
 
 function checkNewNameOrThrow(db: WritableDB, name: string): void {
   checkNewName(db, name);
-  if (!ANALYST_NAME.test(name)) throw new AppError('invalid_input', "An analyst name is 2–60 letters, digits, spaces or . _ : ' -.");
+  if (!ANALYST_NAME.test(name))
+    throw new AppError('invalid_input', "An analyst name is 2–60 letters, digits, spaces or . _ : ' -.");
 }

@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { CANONICAL_JSON_MAX_DEPTH, canonicalJson, JsonTooDeepError } from './canonical-json';
 
-const fromBits = (hex: string): number => new DataView(new Uint8Array(hex.match(/../g)!.map((b) => parseInt(b, 16))).buffer).getFloat64(0);
+const fromBits = (hex: string): number =>
+  new DataView(new Uint8Array(hex.match(/../g)!.map((b) => parseInt(b, 16))).buffer).getFloat64(0);
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts keys at every depth and drops undefined members', () => {
-    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+      '{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+    );
   });
   it('gives the same bytes for equal values built in different orders', () => {
     expect(canonicalJson({ x: 'ü', y: null })).toBe(canonicalJson({ y: null, x: 'ü' }));
@@ -51,7 +54,9 @@ describe('canonicalJson (RFC 8785)', () => {
 
   // RFC 8785 §3.2.3: names sort by UTF-16 code units, so U+1F600 (surrogates D83D DE00) comes before U+FB33.
   it('sorts member names by UTF-16 code units (the RFC 8785 §3.2.3 example)', () => {
-    const input = JSON.parse('{"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control","\\u00f6":"Latin Small Letter O With Diaeresis"}') as unknown;
+    const input = JSON.parse(
+      '{"\\u20ac":"Euro Sign","\\r":"Carriage Return","\\ufb33":"Hebrew Letter Dalet With Dagesh","1":"One","\\ud83d\\ude00":"Emoji: Grinning Face","\\u0080":"Control","\\u00f6":"Latin Small Letter O With Diaeresis"}',
+    ) as unknown;
     const names = ['\r', '1', '\u0080', '\u00f6', '\u20ac', '\ud83d\ude00', '\ufb33'];
     const expected = `{${names.map((n) => `${JSON.stringify(n)}:${JSON.stringify((input as Record<string, string>)[n])}`).join(',')}}`;
     expect(canonicalJson(input)).toBe(expected);
@@ -63,7 +68,9 @@ describe('canonicalJson (RFC 8785)', () => {
     const input = JSON.parse(
       '{\n  "numbers": [333333333.33333329, 1E30, 4.50, 2e-3, 0.000000000000000000000000001],\n  "string": "\\u20ac$\\u000F\\u000aA\'\\u0042\\u0022\\u005c\\\\\\"\\/",\n  "literals": [null, true, false]\n}',
     ) as unknown;
-    expect(canonicalJson(input)).toBe('{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}');
+    expect(canonicalJson(input)).toBe(
+      '{"literals":[null,true,false],"numbers":[333333333.3333333,1e+30,4.5,0.002,1e-27],"string":"€$\\u000f\\nA\'B\\"\\\\\\\\\\"/"}',
+    );
   });
 
   it('refuses a 100,000-deep value with a named error instead of a stack overflow (and a cycle the same way)', () => {
@@ -75,6 +82,8 @@ describe('canonicalJson (RFC 8785)', () => {
     expect(() => canonicalJson(cyclic)).toThrow(JsonTooDeepError);
     let atLimit: unknown = 1;
     for (let i = 0; i < CANONICAL_JSON_MAX_DEPTH; i++) atLimit = [atLimit];
-    expect(canonicalJson(atLimit)).toBe('['.repeat(CANONICAL_JSON_MAX_DEPTH) + '1' + ']'.repeat(CANONICAL_JSON_MAX_DEPTH));
+    expect(canonicalJson(atLimit)).toBe(
+      '['.repeat(CANONICAL_JSON_MAX_DEPTH) + '1' + ']'.repeat(CANONICAL_JSON_MAX_DEPTH),
+    );
   });
 });

@@ -10,7 +10,8 @@ let db: WritableDB;
 beforeEach(() => {
   t = tempDir();
   db = openTestDb(t.dir).db;
-  for (let i = 1; i <= 5; i++) appendAudit(db, { actor: 'analyst-a', action: 'case.received', caseId: `c${i}`, payload: { n: i } });
+  for (let i = 1; i <= 5; i++)
+    appendAudit(db, { actor: 'analyst-a', action: 'case.received', caseId: `c${i}`, payload: { n: i } });
 });
 afterEach(() => {
   db.close();
@@ -25,7 +26,11 @@ function tamper(sql: string, ...params: unknown[]) {
 
 describe('audit chain', () => {
   it('links each event to the previous one from the genesis hash', () => {
-    const rows = db.prepare('SELECT seq, prev_hash, hash FROM audit_events ORDER BY seq').all() as { seq: number; prev_hash: string; hash: string }[];
+    const rows = db.prepare('SELECT seq, prev_hash, hash FROM audit_events ORDER BY seq').all() as {
+      seq: number;
+      prev_hash: string;
+      hash: string;
+    }[];
     expect(rows[0]?.prev_hash).toBe(GENESIS_HASH);
     for (let i = 1; i < rows.length; i++) expect(rows[i]?.prev_hash).toBe(rows[i - 1]?.hash);
     expect(verifyAudit(db)).toEqual({ ok: true, events: 5, firstBroken: null });
@@ -50,7 +55,7 @@ describe('audit chain', () => {
   });
 
   it('detects a rewritten hash through the next link', () => {
-    tamper("UPDATE audit_events SET hash = ? WHERE seq = 2", 'f'.repeat(64));
+    tamper('UPDATE audit_events SET hash = ? WHERE seq = 2', 'f'.repeat(64));
     expect(verifyAudit(db).firstBroken?.seq).toBe(2);
   });
 

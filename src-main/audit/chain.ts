@@ -31,16 +31,25 @@ export interface AuditEvent {
 
 const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
 
-export function eventHash(prevHash: string, e: Pick<AuditEvent, 'seq' | 'actor' | 'action' | 'caseId' | 'at' | 'payloadDigest'>): string {
-  const header = canonicalJson({ seq: e.seq, actor: e.actor, action: e.action, caseId: e.caseId, at: e.at, payloadDigest: e.payloadDigest });
+export function eventHash(
+  prevHash: string,
+  e: Pick<AuditEvent, 'seq' | 'actor' | 'action' | 'caseId' | 'at' | 'payloadDigest'>,
+): string {
+  const header = canonicalJson({
+    seq: e.seq,
+    actor: e.actor,
+    action: e.action,
+    caseId: e.caseId,
+    at: e.at,
+    payloadDigest: e.payloadDigest,
+  });
   return sha256(`${prevHash}\n${header}`);
 }
 
 /** Appends one event. Call inside the transaction that makes the change it records. */
 export function appendAudit(db: WritableDB, input: AuditInput): AuditEvent {
   const last = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
-    | { seq: number; hash: string }
-    | undefined;
+    { seq: number; hash: string } | undefined;
   const payload = canonicalJson(input.payload ?? null);
   const e = {
     seq: (last?.seq ?? 0) + 1,
@@ -63,18 +72,27 @@ export function appendAudit(db: WritableDB, input: AuditInput): AuditEvent {
 /** Walks the whole chain and names the first event that does not check out. */
 export function verifyAudit(db: ReadableDB): AuditVerification {
   const rows = db
-    .prepare('SELECT seq, at, actor, action, case_id AS caseId, payload, payload_digest AS payloadDigest, prev_hash AS prevHash, hash FROM audit_events ORDER BY seq')
+    .prepare(
+      'SELECT seq, at, actor, action, case_id AS caseId, payload, payload_digest AS payloadDigest, prev_hash AS prevHash, hash FROM audit_events ORDER BY seq',
+    )
     .iterate() as IterableIterator<AuditEvent>;
   let expectedSeq = 1;
   let prev = GENESIS_HASH;
   let count = 0;
   for (const e of rows) {
     count++;
-    const broken = (reason: string): AuditVerification => ({ ok: false, events: count, firstBroken: { seq: e.seq, reason } });
-    if (e.seq !== expectedSeq) return broken(`sequence gap: expected event ${expectedSeq}, found ${e.seq} (events were removed)`);
+    const broken = (reason: string): AuditVerification => ({
+      ok: false,
+      events: count,
+      firstBroken: { seq: e.seq, reason },
+    });
+    if (e.seq !== expectedSeq)
+      return broken(`sequence gap: expected event ${expectedSeq}, found ${e.seq} (events were removed)`);
     if (e.prevHash !== prev) return broken('its link to the previous event does not match');
-    if (e.payload !== null && sha256(e.payload) !== e.payloadDigest) return broken('its payload does not match its recorded digest');
-    if (eventHash(prev, e) !== e.hash) return broken('its content does not match its hash (actor, action, case, time or digest was changed)');
+    if (e.payload !== null && sha256(e.payload) !== e.payloadDigest)
+      return broken('its payload does not match its recorded digest');
+    if (eventHash(prev, e) !== e.hash)
+      return broken('its content does not match its hash (actor, action, case, time or digest was changed)');
     prev = e.hash;
     expectedSeq++;
   }
@@ -83,6 +101,8 @@ export function verifyAudit(db: ReadableDB): AuditVerification {
 
 export function auditForCase(db: ReadableDB, caseId: string): AuditEvent[] {
   return db
-    .prepare('SELECT seq, at, actor, action, case_id AS caseId, payload, payload_digest AS payloadDigest, prev_hash AS prevHash, hash FROM audit_events WHERE case_id = ? ORDER BY seq')
+    .prepare(
+      'SELECT seq, at, actor, action, case_id AS caseId, payload, payload_digest AS payloadDigest, prev_hash AS prevHash, hash FROM audit_events WHERE case_id = ? ORDER BY seq',
+    )
     .all(caseId) as AuditEvent[];
 }

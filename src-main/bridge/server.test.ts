@@ -19,7 +19,13 @@ let bridge: Bridge;
 function call(path: string, opts: { method?: string; headers?: Record<string, string>; body?: string } = {}) {
   return new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port: bridge.port, path, method: opts.method ?? 'GET', headers: { Host: `127.0.0.1:${bridge.port}`, ...opts.headers } },
+      {
+        host: '127.0.0.1',
+        port: bridge.port,
+        path,
+        method: opts.method ?? 'GET',
+        headers: { Host: `127.0.0.1:${bridge.port}`, ...opts.headers },
+      },
       (res) => {
         let body = '';
         res.on('data', (d: Buffer) => (body += d.toString()));
@@ -44,7 +50,12 @@ beforeAll(async () => {
   writeFileSync(join(staticDir, 'index.html'), '<!doctype html><title>Waybill</title>');
   writeFileSync(join(t.dir, 'secret.txt'), 'outside the static root');
   ws = new Workstation({ dataDir: join(t.dir, 'data'), mode: 'browser' });
-  bridge = await startBridge({ dispatch: createDispatcher(createHandlers(ws), silentLogger), events: ws.events, staticDir, logger: silentLogger });
+  bridge = await startBridge({
+    dispatch: createDispatcher(createHandlers(ws), silentLogger),
+    events: ws.events,
+    staticDir,
+    logger: silentLogger,
+  });
 });
 afterAll(async () => {
   await bridge.close();
@@ -67,7 +78,11 @@ describe('browser-mode HTTP bridge', () => {
   });
 
   it('refuses a call without the token, or with a wrong one', async () => {
-    const none = await call('/api/invoke/app.status', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
+    const none = await call('/api/invoke/app.status', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
     expect(none.status).toBe(403);
     expect(JSON.parse(none.body)).toMatchObject({ ok: false, error: { code: 'forbidden' } });
     const wrong = await invoke('app.status', {}, { [BRIDGE_TOKEN_HEADER]: 'x'.repeat(43) });
@@ -79,7 +94,10 @@ describe('browser-mode HTTP bridge', () => {
     expect(r.status).toBe(403);
     expect(r.body).toMatch(/foreign origin/);
     expect(r.headers['access-control-allow-origin']).toBeUndefined();
-    const pre = await call('/api/invoke/app.status', { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    const pre = await call('/api/invoke/app.status', {
+      method: 'OPTIONS',
+      headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' },
+    });
     expect(pre.status).toBe(403);
     expect(pre.headers['access-control-allow-origin']).toBeUndefined();
     const own = await invoke('app.status', {}, { Origin: `http://127.0.0.1:${bridge.port}` });
@@ -87,7 +105,10 @@ describe('browser-mode HTTP bridge', () => {
   });
 
   it('refuses a foreign Host header (DNS rebinding)', async () => {
-    const r = await call('/api/invoke/app.status', { method: 'POST', headers: { Host: 'attacker.example', [BRIDGE_TOKEN_HEADER]: bridge.token } });
+    const r = await call('/api/invoke/app.status', {
+      method: 'POST',
+      headers: { Host: 'attacker.example', [BRIDGE_TOKEN_HEADER]: bridge.token },
+    });
     expect(r.status).toBe(421);
   });
 
@@ -101,12 +122,20 @@ describe('browser-mode HTTP bridge', () => {
   });
 
   it('rejects non-JSON and oversized bodies with a clear error', async () => {
-    const r = await call('/api/invoke/app.status', { method: 'POST', headers: { 'Content-Type': 'text/plain', [BRIDGE_TOKEN_HEADER]: bridge.token }, body: '{}' });
+    const r = await call('/api/invoke/app.status', {
+      method: 'POST',
+      headers: { 'Content-Type': 'text/plain', [BRIDGE_TOKEN_HEADER]: bridge.token },
+      body: '{}',
+    });
     expect(r.status).toBe(415);
     const big = await invoke('vault.unlock', { passphrase: 'x'.repeat(2 * 1024 * 1024) });
     expect(big.status).toBe(413);
     expect(big.body).toMatch(/larger than 1 MiB/);
-    const broken = await call('/api/invoke/app.status', { method: 'POST', headers: { 'Content-Type': 'application/json', [BRIDGE_TOKEN_HEADER]: bridge.token }, body: '{"a":' });
+    const broken = await call('/api/invoke/app.status', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', [BRIDGE_TOKEN_HEADER]: bridge.token },
+      body: '{"a":',
+    });
     expect(broken.status).toBe(400);
     expect(broken.body).toMatch(/not valid JSON/);
   });
@@ -129,7 +158,11 @@ describe('browser-mode HTTP bridge', () => {
       port: other.port,
       path: '/api/invoke/app.status',
       method: 'POST',
-      headers: { Host: `127.0.0.1:${other.port}`, 'Content-Type': 'application/json', [BRIDGE_TOKEN_HEADER]: other.token },
+      headers: {
+        Host: `127.0.0.1:${other.port}`,
+        'Content-Type': 'application/json',
+        [BRIDGE_TOKEN_HEADER]: other.token,
+      },
     });
     req.on('error', () => {});
     req.end('{}');
@@ -143,7 +176,12 @@ describe('browser-mode HTTP bridge', () => {
     expect((await call('/api/events')).status).toBe(403);
     const got = await new Promise<string>((resolve, reject) => {
       const req = request(
-        { host: '127.0.0.1', port: bridge.port, path: '/api/events', headers: { Host: `127.0.0.1:${bridge.port}`, [BRIDGE_TOKEN_HEADER]: bridge.token } },
+        {
+          host: '127.0.0.1',
+          port: bridge.port,
+          path: '/api/events',
+          headers: { Host: `127.0.0.1:${bridge.port}`, [BRIDGE_TOKEN_HEADER]: bridge.token },
+        },
         (res) => {
           let buf = '';
           res.on('data', (d: Buffer) => {
@@ -163,7 +201,13 @@ describe('browser-mode HTTP bridge', () => {
   });
 
   it('cuts off a body that trickles in, with 408, long before it is complete', async () => {
-    const slow = await startBridge({ dispatch: createDispatcher(createHandlers(ws), silentLogger), events: ws.events, staticDir: join(t.dir, 'static'), logger: silentLogger, requestTimeoutMs: 1000 });
+    const slow = await startBridge({
+      dispatch: createDispatcher(createHandlers(ws), silentLogger),
+      events: ws.events,
+      staticDir: join(t.dir, 'static'),
+      logger: silentLogger,
+      requestTimeoutMs: 1000,
+    });
     try {
       const body = JSON.stringify({ passphrase: 'x'.repeat(200) });
       const socket = connect(slow.port, '127.0.0.1');
@@ -172,7 +216,9 @@ describe('browser-mode HTTP bridge', () => {
       socket.on('data', (d: Buffer) => (answer += d.toString()));
       const closed = new Promise<void>((r) => socket.on('close', () => r()));
       socket.on('error', () => {});
-      socket.write(`POST /api/invoke/vault.unlock HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nContent-Type: application/json\r\n${BRIDGE_TOKEN_HEADER}: ${slow.token}\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(
+        `POST /api/invoke/vault.unlock HTTP/1.1\r\nHost: 127.0.0.1:${slow.port}\r\nContent-Type: application/json\r\n${BRIDGE_TOKEN_HEADER}: ${slow.token}\r\nContent-Length: ${body.length}\r\n\r\n`,
+      );
       // One byte every 100 ms: the whole body would take 20 s; the server must not wait for it.
       const trickle = setInterval(() => {
         if (socket.destroyed || sent >= body.length) return clearInterval(trickle);
@@ -206,7 +252,9 @@ describe('browser-mode HTTP bridge', () => {
       extra.write(`GET / HTTP/1.1\r\nHost: 127.0.0.1:${bridge.port}\r\nConnection: close\r\n\r\n`);
     });
     expect(refused).toBe('');
-    await Promise.all(held.map((s) => new Promise<void>((r) => (s.destroyed ? r() : (s.once('close', () => r()), s.destroy())))));
+    await Promise.all(
+      held.map((s) => new Promise<void>((r) => (s.destroyed ? r() : (s.once('close', () => r()), s.destroy())))),
+    );
     // The server learns of the closes asynchronously; ask until it serves.
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) status = (await call('/').catch(() => ({ status: 0 }))).status;
@@ -219,20 +267,36 @@ describe('browser-mode HTTP bridge', () => {
     const own = () => ({ Host: `127.0.0.1:${b.port}`, Origin: `http://127.0.0.1:${b.port}` });
     const raw = (path: string, headers: Record<string, string>, body = '{}') =>
       new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-        const req = request({ host: '127.0.0.1', port: b.port, path, method: 'POST', headers: { 'Content-Type': 'application/json', ...headers } }, (res) => {
-          let text = '';
-          res.on('data', (d: Buffer) => (text += d.toString()));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
-        });
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port: b.port,
+            path,
+            method: 'POST',
+            headers: { 'Content-Type': 'application/json', ...headers },
+          },
+          (res) => {
+            let text = '';
+            res.on('data', (d: Buffer) => (text += d.toString()));
+            res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+          },
+        );
         req.on('error', reject);
         req.end(body);
       });
     const codeOf = (x: Bridge) => new URL(x.launchUrl).hash.slice('#code='.length);
-    const exchange = (code: string, headers: Record<string, string> = own()) => raw('/api/session', headers, JSON.stringify({ code }));
+    const exchange = (code: string, headers: Record<string, string> = own()) =>
+      raw('/api/session', headers, JSON.stringify({ code }));
     const status = (cookie: string) => raw('/api/invoke/app.status', { ...own(), Cookie: cookie });
     const fresh = async () => {
       clock = 1_000_000;
-      b = await startBridge({ dispatch: createDispatcher(createHandlers(ws), silentLogger), events: ws.events, staticDir: join(t.dir, 'static'), logger: silentLogger, now: () => clock });
+      b = await startBridge({
+        dispatch: createDispatcher(createHandlers(ws), silentLogger),
+        events: ws.events,
+        staticDir: join(t.dir, 'static'),
+        logger: silentLogger,
+        now: () => clock,
+      });
     };
     afterEach(async () => b.close());
 
@@ -262,21 +326,32 @@ describe('browser-mode HTTP bridge', () => {
       await fresh();
       const ask = (headers: Record<string, string>) =>
         new Promise<{ status: number; body: unknown }>((resolve, reject) => {
-          const req = request({ host: '127.0.0.1', port: b.port, path: '/api/session', method: 'GET', headers }, (res) => {
-            let text = '';
-            res.on('data', (d: Buffer) => (text += d.toString()));
-            res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
-          });
+          const req = request(
+            { host: '127.0.0.1', port: b.port, path: '/api/session', method: 'GET', headers },
+            (res) => {
+              let text = '';
+              res.on('data', (d: Buffer) => (text += d.toString()));
+              res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as unknown }));
+            },
+          );
           req.on('error', reject);
           req.end();
         });
       const before = await ask({ Host: `127.0.0.1:${b.port}`, 'Sec-Fetch-Site': 'same-origin' });
       expect(before).toEqual({ status: 200, body: { ok: true, value: { session: false } } });
       const cookie = String(((await exchange(codeOf(b))).headers['set-cookie'] as string[])[0]).split(';')[0]!;
-      expect(await ask({ Host: `127.0.0.1:${b.port}`, Cookie: cookie })).toEqual({ status: 200, body: { ok: true, value: { session: true } } });
-      expect(await ask({ Host: `127.0.0.1:${b.port}`, Cookie: `${b.cookieName}=${'x'.repeat(43)}` })).toEqual({ status: 200, body: { ok: true, value: { session: false } } });
+      expect(await ask({ Host: `127.0.0.1:${b.port}`, Cookie: cookie })).toEqual({
+        status: 200,
+        body: { ok: true, value: { session: true } },
+      });
+      expect(await ask({ Host: `127.0.0.1:${b.port}`, Cookie: `${b.cookieName}=${'x'.repeat(43)}` })).toEqual({
+        status: 200,
+        body: { ok: true, value: { session: false } },
+      });
       // Another site cannot even learn whether a session is open.
-      expect((await ask({ Host: `127.0.0.1:${b.port}`, Origin: 'http://127.0.0.1:1', Cookie: cookie })).status).toBe(403);
+      expect((await ask({ Host: `127.0.0.1:${b.port}`, Origin: 'http://127.0.0.1:1', Cookie: cookie })).status).toBe(
+        403,
+      );
     });
 
     it('opens nothing after 60 seconds', async () => {
@@ -289,7 +364,9 @@ describe('browser-mode HTTP bridge', () => {
 
     it('is refused from another origin, another port of 127.0.0.1, or without an Origin; a wrong code opens nothing', async () => {
       await fresh();
-      expect((await exchange(codeOf(b), { Host: `127.0.0.1:${b.port}`, Origin: 'http://127.0.0.1:1' })).status).toBe(403);
+      expect((await exchange(codeOf(b), { Host: `127.0.0.1:${b.port}`, Origin: 'http://127.0.0.1:1' })).status).toBe(
+        403,
+      );
       expect((await exchange(codeOf(b), { ...own(), 'Sec-Fetch-Site': 'same-site' })).status).toBe(403);
       expect((await exchange(codeOf(b), { Host: `127.0.0.1:${b.port}` })).status).toBe(403);
       expect((await exchange('x'.repeat(43))).status).toBe(403);

@@ -88,7 +88,11 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   const streams = new Set<ServerResponse>();
 
   const json = (res: ServerResponse, status: number, body: unknown) => {
-    res.writeHead(status, { ...COMMON_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    res.writeHead(status, {
+      ...COMMON_HEADERS,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
     res.end(JSON.stringify(body));
   };
 
@@ -124,7 +128,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
   /** POST /api/session {code}: the one-time launch code for the session cookie. */
   const exchange = async (req: IncomingMessage, res: ServerResponse) => {
     const f = foreign(req);
-    if (f || req.headers.origin === undefined) return json(res, 403, fail('forbidden', `Request refused: ${f ?? 'no origin'}.`));
+    if (f || req.headers.origin === undefined)
+      return json(res, 403, fail('forbidden', `Request refused: ${f ?? 'no origin'}.`));
     let body: unknown;
     try {
       body = await readBody(req);
@@ -146,7 +151,14 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
       streams.clear();
       opts.logger.warn('bridge.launch_code_reused', {});
     } else opts.logger.warn('bridge.refused', { reason: matches ? 'launch_code_expired' : 'wrong_launch_code' });
-    return json(res, 403, fail('forbidden', 'This link has been used or has expired. Stop `waybill serve` and start it again for a new one.'));
+    return json(
+      res,
+      403,
+      fail(
+        'forbidden',
+        'This link has been used or has expired. Stop `waybill serve` and start it again for a new one.',
+      ),
+    );
   };
 
   const serveStatic = (req: IncomingMessage, res: ServerResponse, pathname: string) => {
@@ -160,7 +172,8 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     const candidate = resolve(staticRoot, '.' + normalize(rel));
     const inside = candidate === staticRoot || candidate.startsWith(staticRoot + sep);
     // Unknown paths fall back to the app shell (client-side routing); traversal never leaves the root.
-    const file = inside && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(staticRoot, 'index.html');
+    const file =
+      inside && existsSync(candidate) && statSync(candidate).isFile() ? candidate : join(staticRoot, 'index.html');
     if (!existsSync(file)) {
       res.writeHead(503, { ...COMMON_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
       return res.end('The UI is not built. Run `npm run build` (or `npm run web`).');
@@ -200,51 +213,62 @@ export async function startBridge(opts: BridgeOptions): Promise<Bridge> {
     // Node checks these timeouts on an interval (30 s by default); once a second keeps the bound close.
     { requestTimeout, headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) },
     (req, res) => {
-    void (async () => {
-      if (!allowedHosts().has(req.headers.host ?? '')) return json(res, 421, fail('forbidden', 'Unexpected Host header.'));
-      const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-      if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url.pathname);
-      if (req.method === 'OPTIONS') return json(res, 403, fail('forbidden', 'Cross-origin requests are not served.'));
-      if (url.pathname === '/api/session' && req.method === 'GET') {
-        // Whether this browser already holds the session: the page asks before presenting a launch
-        // code (a used code revokes the session), and asking never answers 4xx to our own page.
-        const f = foreign(req);
-        if (f) return json(res, 403, fail('forbidden', `Request refused: ${f}.`));
-        const given = fromCookie(req);
-        return json(res, 200, { ok: true, value: { session: given !== undefined && sameToken(given, token) } });
-      }
-      if (url.pathname === '/api/session' && req.method === 'POST') {
-        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return json(res, 415, fail('invalid_input', 'API calls must be application/json.'));
-        return exchange(req, res);
-      }
-      const refusal = refuse(req);
-      if (refusal) {
-        opts.logger.warn('bridge.refused', { reason: (refusal.split(' (')[0] ?? refusal).replace(/ /g, '_') });
-        return json(res, 403, fail('forbidden', `Request refused: ${refusal}.`));
-      }
-      if (url.pathname === '/api/events' && req.method === 'GET') {
-        res.writeHead(200, { ...COMMON_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
-        res.write(': connected\n\n');
-        streams.add(res);
-        req.on('close', () => streams.delete(res));
-        return;
-      }
-      const m = /^\/api\/invoke\/([A-Za-z.]{1,64})$/.exec(url.pathname);
-      if (!m || req.method !== 'POST') return json(res, 404, fail('not_found', 'No such API endpoint.'));
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        return json(res, 415, fail('invalid_input', 'API calls must be application/json.'));
-      }
-      let body: unknown;
-      try {
-        body = await readBody(req);
-      } catch (e) {
-        const tooLarge = e instanceof Error && e.message === 'too large';
-        return json(res, tooLarge ? 413 : 400, fail('invalid_input', tooLarge ? 'Request body is larger than 1 MiB.' : 'Request body is not valid JSON.'));
-      }
-      json(res, 200, await opts.dispatch(m[1] ?? '', body));
-    })().catch(() => {
-      if (!res.headersSent) json(res, 500, fail('internal', 'Internal error.'));
-    });
+      void (async () => {
+        if (!allowedHosts().has(req.headers.host ?? ''))
+          return json(res, 421, fail('forbidden', 'Unexpected Host header.'));
+        const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+        if (!url.pathname.startsWith('/api/')) return serveStatic(req, res, url.pathname);
+        if (req.method === 'OPTIONS') return json(res, 403, fail('forbidden', 'Cross-origin requests are not served.'));
+        if (url.pathname === '/api/session' && req.method === 'GET') {
+          // Whether this browser already holds the session: the page asks before presenting a launch
+          // code (a used code revokes the session), and asking never answers 4xx to our own page.
+          const f = foreign(req);
+          if (f) return json(res, 403, fail('forbidden', `Request refused: ${f}.`));
+          const given = fromCookie(req);
+          return json(res, 200, { ok: true, value: { session: given !== undefined && sameToken(given, token) } });
+        }
+        if (url.pathname === '/api/session' && req.method === 'POST') {
+          if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
+            return json(res, 415, fail('invalid_input', 'API calls must be application/json.'));
+          return exchange(req, res);
+        }
+        const refusal = refuse(req);
+        if (refusal) {
+          opts.logger.warn('bridge.refused', { reason: (refusal.split(' (')[0] ?? refusal).replace(/ /g, '_') });
+          return json(res, 403, fail('forbidden', `Request refused: ${refusal}.`));
+        }
+        if (url.pathname === '/api/events' && req.method === 'GET') {
+          res.writeHead(200, {
+            ...COMMON_HEADERS,
+            'Content-Type': 'text/event-stream',
+            'Cache-Control': 'no-store',
+            Connection: 'keep-alive',
+          });
+          res.write(': connected\n\n');
+          streams.add(res);
+          req.on('close', () => streams.delete(res));
+          return;
+        }
+        const m = /^\/api\/invoke\/([A-Za-z.]{1,64})$/.exec(url.pathname);
+        if (!m || req.method !== 'POST') return json(res, 404, fail('not_found', 'No such API endpoint.'));
+        if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+          return json(res, 415, fail('invalid_input', 'API calls must be application/json.'));
+        }
+        let body: unknown;
+        try {
+          body = await readBody(req);
+        } catch (e) {
+          const tooLarge = e instanceof Error && e.message === 'too large';
+          return json(
+            res,
+            tooLarge ? 413 : 400,
+            fail('invalid_input', tooLarge ? 'Request body is larger than 1 MiB.' : 'Request body is not valid JSON.'),
+          );
+        }
+        json(res, 200, await opts.dispatch(m[1] ?? '', body));
+      })().catch(() => {
+        if (!res.headersSent) json(res, 500, fail('internal', 'Internal error.'));
+      });
     },
   );
   server.maxConnections = opts.maxConnections ?? MAX_CONNECTIONS;

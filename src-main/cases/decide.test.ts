@@ -42,12 +42,22 @@ afterEach(() => {
 });
 
 const policy: FourEyesPolicy = { riskScoreAtLeast: 70, onSanctionsHit: true, valueAtLeast: null };
-const n = (sql: string, ...p: unknown[]) => (ws.database().prepare(sql).get(...p) as { n: number }).n;
+const n = (sql: string, ...p: unknown[]) =>
+  (
+    ws
+      .database()
+      .prepare(sql)
+      .get(...p) as { n: number }
+  ).n;
 
 describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
   it('called directly on a high-risk case, yields a proposal: no decision, nothing in the outbox', () => {
     const db = ws.database();
-    const out = decide(db, { caseId: 'high-risk', kind: 'accept', reasonCodes: [], analyst: 'analyst-a' }, { fourEyes: policy, rates: dbRates(db) });
+    const out = decide(
+      db,
+      { caseId: 'high-risk', kind: 'accept', reasonCodes: [], analyst: 'analyst-a' },
+      { fourEyes: policy, rates: dbRates(db) },
+    );
     expect(out.kind).toBe('proposal');
     if (out.kind !== 'proposal') return;
     expect(out.why).toEqual(['risk score 90 ≥ 70']);
@@ -58,14 +68,25 @@ describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
 
   it('cannot be talked past the policy: an approver named by the caller is ignored', () => {
     const db = ws.database();
-    const sneaky = { caseId: 'high-risk', kind: 'accept', reasonCodes: [], analyst: 'analyst-a', approvedBy: 'analyst-b', skipFourEyesCheck: true } as DecisionInput;
+    const sneaky = {
+      caseId: 'high-risk',
+      kind: 'accept',
+      reasonCodes: [],
+      analyst: 'analyst-a',
+      approvedBy: 'analyst-b',
+      skipFourEyesCheck: true,
+    } as DecisionInput;
     expect(decide(db, sneaky, { fourEyes: policy, rates: dbRates(db) }).kind).toBe('proposal');
     expect(n('SELECT count(*) AS n FROM outbox')).toBe(0);
   });
 
   it('on a low-risk case records the decision and queues it in one go', () => {
     const db = ws.database();
-    const out = decide(db, { caseId: 'low-risk', kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst: 'analyst-a' }, { fourEyes: policy, rates: dbRates(db) });
+    const out = decide(
+      db,
+      { caseId: 'low-risk', kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst: 'analyst-a' },
+      { fourEyes: policy, rates: dbRates(db) },
+    );
     expect(out.kind).toBe('decision');
     expect(n("SELECT count(*) AS n FROM decisions WHERE case_id = 'low-risk' AND sync_state = 'pending'")).toBe(1);
     expect(n("SELECT count(*) AS n FROM outbox WHERE case_id = 'low-risk' AND kind = 'decision'")).toBe(1);
@@ -74,11 +95,25 @@ describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
   it('the proposal becomes a decision only when a different analyst approves it with their own passphrase', async () => {
     const db = ws.database();
     await enrolled(ws, 'analyst-b', 'a second long passphrase');
-    const out = decide(db, { caseId: 'high-risk', kind: 'accept', reasonCodes: [], analyst: 'analyst-b' }, { fourEyes: policy, rates: dbRates(db) });
+    const out = decide(
+      db,
+      { caseId: 'high-risk', kind: 'accept', reasonCodes: [], analyst: 'analyst-b' },
+      { fourEyes: policy, rates: dbRates(db) },
+    );
     if (out.kind !== 'proposal') throw new Error('expected a proposal');
-    const d = reviewProposal(db, { proposalId: out.proposal.id, approver: await ws.checkApprover('analyst-a', TEST_PASSPHRASE), approve: true });
+    const d = reviewProposal(db, {
+      proposalId: out.proposal.id,
+      approver: await ws.checkApprover('analyst-a', TEST_PASSPHRASE),
+      approve: true,
+    });
     expect(d).toMatchObject({ caseId: 'high-risk', kind: 'accept' });
-    expect((db.prepare('SELECT analyst, approved_by AS b FROM decisions WHERE case_id = ?').get('high-risk') as { b: string }).b).toBe('analyst-a');
+    expect(
+      (
+        db.prepare('SELECT analyst, approved_by AS b FROM decisions WHERE case_id = ?').get('high-risk') as {
+          b: string;
+        }
+      ).b,
+    ).toBe('analyst-a');
     expect(n("SELECT count(*) AS n FROM outbox WHERE case_id = 'high-risk'")).toBe(1);
   });
 
@@ -87,36 +122,70 @@ describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
     const db = ws.database();
     await enrolled(ws, 'analyst-b', 'a second long passphrase'); // enrolled by analyst-a
     const propose = (analyst: string, caseId = 'high-risk') => {
-      const out = decide(db, { caseId, kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst }, { fourEyes: policy, rates: dbRates(db) });
+      const out = decide(
+        db,
+        { caseId, kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst },
+        { fourEyes: policy, rates: dbRates(db) },
+      );
       if (out.kind !== 'proposal') throw new Error('expected a proposal');
       return out.proposal.id;
     };
     const forbidden = { code: 'forbidden' };
     const byA = propose('analyst-a');
     // The proposer approving their own proposal, with their own real passphrase.
-    expect(() => reviewProposal(db, { proposalId: byA, approver: issueApproverProof('analyst-a'), approve: true })).toThrow(/proposed a decision cannot approve it/);
+    expect(() =>
+      reviewProposal(db, { proposalId: byA, approver: issueApproverProof('analyst-a'), approve: true }),
+    ).toThrow(/proposed a decision cannot approve it/);
     // A caller naming an approver without their passphrase: an object that was never issued.
     const forged = { name: 'analyst-b', verifiedAt: new Date().toISOString() } as VerifiedApprover;
-    expect(() => reviewProposal(db, { proposalId: byA, approver: forged, approve: true })).toThrow(expect.objectContaining(forbidden));
+    expect(() => reviewProposal(db, { proposalId: byA, approver: forged, approve: true })).toThrow(
+      expect.objectContaining(forbidden),
+    );
     // analyst-b was enrolled by analyst-a, the proposer: a second identity of the proposer cannot approve.
     const proofB = await ws.checkApprover('analyst-b', 'a second long passphrase');
-    expect(() => reviewProposal(db, { proposalId: byA, approver: proofB, approve: true })).toThrow(/enrolled by analyst-a, who proposed/);
+    expect(() => reviewProposal(db, { proposalId: byA, approver: proofB, approve: true })).toThrow(
+      /enrolled by analyst-a, who proposed/,
+    );
     expect(() => reviewProposal(db, { proposalId: byA, approver: proofB, approve: true })).toThrow(/own passphrase/); // spent
     // Naming an approver on the way to the outbox is refused too.
-    expect(() => recordDecision(db, { caseId: 'low-risk', kind: 'accept', reasonCodes: [], analyst: 'analyst-a', approvedBy: 'analyst-b' })).toThrow(expect.objectContaining(forbidden));
+    expect(() =>
+      recordDecision(db, {
+        caseId: 'low-risk',
+        kind: 'accept',
+        reasonCodes: [],
+        analyst: 'analyst-a',
+        approvedBy: 'analyst-b',
+      }),
+    ).toThrow(expect.objectContaining(forbidden));
     expect(n('SELECT count(*) AS n FROM decisions')).toBe(0);
 
     // An analyst enrolled after the proposal cannot approve it, even one enrolled by someone else.
     const more = join(t.dir, 'more.jsonl');
-    writeFileSync(more, JSON.stringify({ ...[...generateCases(3, { seed: 41 })][2]!, id: 'high-risk-2', status: 'pending_review', aml: { riskScore: 95, alerts: [] } }));
+    writeFileSync(
+      more,
+      JSON.stringify({
+        ...[...generateCases(3, { seed: 41 })][2]!,
+        id: 'high-risk-2',
+        status: 'pending_review',
+        aml: { riskScore: 95, alerts: [] },
+      }),
+    );
     await importCasesFile(db, more, ws.actor, ws.checkContext());
     const byB = propose('analyst-b', 'high-risk-2');
     await enrolled(ws, 'analyst-c', 'a third long passphrase');
     const proofC = await ws.checkApprover('analyst-c', 'a third long passphrase');
-    expect(() => reviewProposal(db, { proposalId: byB, approver: proofC, approve: true })).toThrow(/enrolled after the proposal was made/);
+    expect(() => reviewProposal(db, { proposalId: byB, approver: proofC, approve: true })).toThrow(
+      /enrolled after the proposal was made/,
+    );
     expect(n('SELECT count(*) AS n FROM outbox')).toBe(0);
     // analyst-a (enrolled at creation, by nobody but the vault) approves analyst-b's proposal.
-    reviewProposal(db, { proposalId: byB, approver: await ws.checkApprover('analyst-a', TEST_PASSPHRASE), approve: true });
-    expect(db.prepare('SELECT analyst, approved_by FROM decisions').all()).toEqual([{ analyst: 'analyst-b', approved_by: 'analyst-a' }]);
+    reviewProposal(db, {
+      proposalId: byB,
+      approver: await ws.checkApprover('analyst-a', TEST_PASSPHRASE),
+      approve: true,
+    });
+    expect(db.prepare('SELECT analyst, approved_by FROM decisions').all()).toEqual([
+      { analyst: 'analyst-b', approved_by: 'analyst-a' },
+    ]);
   });
 });

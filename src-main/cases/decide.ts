@@ -43,14 +43,19 @@ export interface DecisionPolicy {
   rates: RateSource;
 }
 
-export type DecideOutcome = { kind: 'decision'; decision: RecordedDecision } | { kind: 'proposal'; proposal: Proposal; why: string[] };
+export type DecideOutcome =
+  { kind: 'decision'; decision: RecordedDecision } | { kind: 'proposal'; proposal: Proposal; why: string[] };
 
 /**
  * The way an analyst decides a case, whoever calls it (API, CLI, a script): on a case the policy
  * calls high-risk the decision waits as a proposal for a second analyst (cases.review), otherwise it
  * is recorded and queued. The caller cannot skip the policy nor name an approver.
  */
-export function decide(db: WritableDB, input: Omit<DecisionInput, 'approvedBy' | 'skipFourEyesCheck'>, policy: DecisionPolicy): DecideOutcome {
+export function decide(
+  db: WritableDB,
+  input: Omit<DecisionInput, 'approvedBy' | 'skipFourEyesCheck'>,
+  policy: DecisionPolicy,
+): DecideOutcome {
   const d: DecisionInput = { ...input, approvedBy: null, skipFourEyesCheck: false };
   return db.transaction((): DecideOutcome => {
     const record = getCaseRecord(db, d.caseId);
@@ -68,30 +73,65 @@ export function decide(db: WritableDB, input: Omit<DecisionInput, 'approvedBy' |
  */
 export function recordDecision(db: WritableDB, d: DecisionInput): RecordedDecision {
   // An approval is recorded only by reviewProposal, with the approver's proof: naming one is not enough.
-  if (d.approvedBy || d.skipFourEyesCheck) throw new AppError('forbidden', "Four eyes: a second analyst's approval is recorded only when they approve the proposal themselves.");
+  if (d.approvedBy || d.skipFourEyesCheck)
+    throw new AppError(
+      'forbidden',
+      "Four eyes: a second analyst's approval is recorded only when they approve the proposal themselves.",
+    );
   return writeDecision(db, d);
 }
 
 /** The decision's rows (decision, outbox, audit) in one transaction. Callers: recordDecision, and reviewProposal after the checks. */
 export function writeDecision(db: WritableDB, d: DecisionInput): RecordedDecision {
   return db.transaction(() => {
-    const c = db.prepare('SELECT status, version FROM cases WHERE id = ?').get(d.caseId) as { status: string; version: number } | undefined;
+    const c = db.prepare('SELECT status, version FROM cases WHERE id = ?').get(d.caseId) as
+      { status: string; version: number } | undefined;
     if (!c) throw new AppError('not_found', `No case ${d.caseId}.`);
-    if (!DECIDABLE.has(c.status)) throw new AppError('conflict', `Case ${d.caseId} is ${c.status.replace(/_/g, ' ')}: it cannot be decided now.`);
+    if (!DECIDABLE.has(c.status))
+      throw new AppError('conflict', `Case ${d.caseId} is ${c.status.replace(/_/g, ' ')}: it cannot be decided now.`);
     const open = db.prepare("SELECT id FROM decisions WHERE case_id = ? AND sync_state = 'pending'").get(d.caseId);
     if (open) throw new AppError('conflict', `Case ${d.caseId} already has a decision waiting to sync.`);
-    if (!d.skipFourEyesCheck && db.prepare("SELECT 1 FROM decision_proposals WHERE case_id = ? AND state = 'awaiting_approval'").get(d.caseId)) {
-      throw new AppError('conflict', `Case ${d.caseId} has a decision waiting for a second analyst: approve or decline that first.`);
+    if (
+      !d.skipFourEyesCheck &&
+      db.prepare("SELECT 1 FROM decision_proposals WHERE case_id = ? AND state = 'awaiting_approval'").get(d.caseId)
+    ) {
+      throw new AppError(
+        'conflict',
+        `Case ${d.caseId} has a decision waiting for a second analyst: approve or decline that first.`,
+      );
     }
     const id = randomUUID();
     const at = d.at ?? new Date().toISOString();
     db.prepare(
       `INSERT INTO decisions (id, case_id, kind, reason_codes, note, analyst, case_version, decided_at, sync_state, approved_by)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-    ).run(id, d.caseId, d.kind, JSON.stringify(d.reasonCodes), d.note ?? null, d.analyst, c.version, at, d.approvedBy ?? null);
-    const payload = { kind: d.kind, reasonCodes: d.reasonCodes, note: d.note ?? null, decidedAt: at, analyst: d.analyst, ...(d.approvedBy ? { approvedBy: d.approvedBy } : {}) };
+    ).run(
+      id,
+      d.caseId,
+      d.kind,
+      JSON.stringify(d.reasonCodes),
+      d.note ?? null,
+      d.analyst,
+      c.version,
+      at,
+      d.approvedBy ?? null,
+    );
+    const payload = {
+      kind: d.kind,
+      reasonCodes: d.reasonCodes,
+      note: d.note ?? null,
+      decidedAt: at,
+      analyst: d.analyst,
+      ...(d.approvedBy ? { approvedBy: d.approvedBy } : {}),
+    };
     const outboxId = enqueue(db, { kind: 'decision', caseId: d.caseId, key: id, baseVersion: c.version, payload, at });
-    appendAudit(db, { actor: d.analyst, action: `decision.${d.kind}`, caseId: d.caseId, payload: { decisionId: id, reasonCodes: d.reasonCodes, caseVersion: c.version, approvedBy: d.approvedBy ?? null }, at });
+    appendAudit(db, {
+      actor: d.analyst,
+      action: `decision.${d.kind}`,
+      caseId: d.caseId,
+      payload: { decisionId: id, reasonCodes: d.reasonCodes, caseVersion: c.version, approvedBy: d.approvedBy ?? null },
+      at,
+    });
     return { id, caseId: d.caseId, kind: d.kind, caseVersion: c.version, outboxId };
   })();
 }

@@ -23,43 +23,57 @@ export function caseDetail(db: ReadableDB, id: string, o: { policy: FourEyesPoli
          FROM decisions d LEFT JOIN outbox o ON o.idempotency_key = d.id WHERE d.case_id = ? ORDER BY d.decided_at, d.rowid`,
       )
       .all(id) as Record<string, unknown>[]
-  ).map(
-    (d): DecisionView => ({
-      id: d.id as string,
-      kind: d.kind as DecisionView['kind'],
-      reasonCodes: JSON.parse(d.reason_codes as string) as string[],
-      note: (d.note as string | null) ?? null,
-      analyst: d.analyst as string,
-      approvedBy: (d.approved_by as string | null) ?? null,
-      caseVersion: d.case_version as number,
-      decidedAt: d.decided_at as string,
-      syncState: d.sync_state as DecisionView['syncState'],
-      syncError: d.sync_state === 'pending' ? null : ((d.last_error as string | null) ?? null),
-    }),
-  );
-  const conflicts = (db.prepare('SELECT * FROM conflicts WHERE case_id = ? ORDER BY id').all(id) as Record<string, unknown>[]).map((c): ConflictView => {
+  ).map((d): DecisionView => ({
+    id: d.id as string,
+    kind: d.kind as DecisionView['kind'],
+    reasonCodes: JSON.parse(d.reason_codes as string) as string[],
+    note: (d.note as string | null) ?? null,
+    analyst: d.analyst as string,
+    approvedBy: (d.approved_by as string | null) ?? null,
+    caseVersion: d.case_version as number,
+    decidedAt: d.decided_at as string,
+    syncState: d.sync_state as DecisionView['syncState'],
+    syncError: d.sync_state === 'pending' ? null : ((d.last_error as string | null) ?? null),
+  }));
+  const conflicts = (
+    db.prepare('SELECT * FROM conflicts WHERE case_id = ? ORDER BY id').all(id) as Record<string, unknown>[]
+  ).map((c): ConflictView => {
     const theirs = JSON.parse(c.theirs as string) as { status?: string; version?: number } | null;
     return {
       id: c.id as number,
       ours: JSON.parse(c.ours as string) as ConflictView['ours'],
-      theirs: theirs ? { ...(theirs.status ? { status: theirs.status } : {}), ...(theirs.version ? { version: theirs.version } : {}) } : null,
+      theirs: theirs
+        ? {
+            ...(theirs.status ? { status: theirs.status } : {}),
+            ...(theirs.version ? { version: theirs.version } : {}),
+          }
+        : null,
       detectedAt: c.detected_at as string,
       resolvedAt: (c.resolved_at as string | null) ?? null,
       resolution: (c.resolution as string | null) ?? null,
     };
   });
-  const timeline = auditForCase(db, id).map(
-    (e): TimelineEvent => ({ seq: e.seq, at: e.at, actor: e.actor, action: e.action, details: e.payload ? (JSON.parse(e.payload) as Record<string, unknown>) : null }),
-  );
+  const timeline = auditForCase(db, id).map((e): TimelineEvent => ({
+    seq: e.seq,
+    at: e.at,
+    actor: e.actor,
+    action: e.action,
+    details: e.payload ? (JSON.parse(e.payload) as Record<string, unknown>) : null,
+  }));
   const hold = legalHold(db, id);
-  const assignedTo = (db.prepare('SELECT assigned_to FROM cases WHERE id = ?').get(id) as { assigned_to: string | null }).assigned_to;
+  const assignedTo = (
+    db.prepare('SELECT assigned_to FROM cases WHERE id = ?').get(id) as { assigned_to: string | null }
+  ).assigned_to;
   const proposal = openProposal(db, id);
   const waiting = decisions.find((d) => d.syncState === 'pending');
   const unresolved = conflicts.find((c) => !c.resolvedAt);
   const decidable = !DECIDABLE.has(record.status)
     ? { ok: false, reason: `The case is ${record.status.replace(/_/g, ' ')}.` }
     : proposal
-      ? { ok: false, reason: `A proposal to ${proposal.kind.replace(/_/g, ' ')} by ${proposal.proposedBy} awaits a second analyst.` }
+      ? {
+          ok: false,
+          reason: `A proposal to ${proposal.kind.replace(/_/g, ' ')} by ${proposal.proposedBy} awaits a second analyst.`,
+        }
       : waiting
         ? { ok: false, reason: 'A decision is waiting to sync with the backend.' }
         : unresolved

@@ -17,12 +17,19 @@ import { analyst as analystRecord } from '../team/roster';
 // passphrase, checked against an Argon2id verifier; the audit trail names both.
 
 /** Why this case needs a second analyst; empty when one is enough. Fails closed on an unknown value. */
-export function fourEyesReasons(c: CaseRecord, checks: StoredCheck<unknown>[], policy: FourEyesPolicy, rates: RateSource): string[] {
+export function fourEyesReasons(
+  c: CaseRecord,
+  checks: StoredCheck<unknown>[],
+  policy: FourEyesPolicy,
+  rates: RateSource,
+): string[] {
   const why: string[] = [];
-  if (policy.riskScoreAtLeast !== null && (c.aml?.riskScore ?? 0) >= policy.riskScoreAtLeast) why.push(`risk score ${c.aml?.riskScore} ≥ ${policy.riskScoreAtLeast}`);
+  if (policy.riskScoreAtLeast !== null && (c.aml?.riskScore ?? 0) >= policy.riskScoreAtLeast)
+    why.push(`risk score ${c.aml?.riskScore} ≥ ${policy.riskScoreAtLeast}`);
   if (policy.onSanctionsHit) {
     const s = checks.find((k) => k.name === 'screening')?.outcome;
-    if (s === 'potential_match' || s === 'true_match') why.push(s === 'true_match' ? 'a sanctions hit recorded as a true match' : 'a potential sanctions match');
+    if (s === 'potential_match' || s === 'true_match')
+      why.push(s === 'true_match' ? 'a sanctions hit recorded as a true match' : 'a potential sanctions match');
   }
   if (policy.valueAtLeast) {
     const { amount, currency } = policy.valueAtLeast;
@@ -30,7 +37,8 @@ export function fourEyesReasons(c: CaseRecord, checks: StoredCheck<unknown>[], p
     else {
       const v = convert(c.fiatValue.amount, c.fiatValue.currency, currency, c.transferTime, rates);
       if (!v.ok) why.push(`value ${c.fiatValue.amount} ${c.fiatValue.currency} cannot be converted to ${currency}`);
-      else if (new Decimal(v.amount).gte(amount)) why.push(`value ${new Decimal(v.amount).toFixed(2)} ${currency} ≥ ${amount} ${currency}`);
+      else if (new Decimal(v.amount).gte(amount))
+        why.push(`value ${new Decimal(v.amount).toFixed(2)} ${currency} ≥ ${amount} ${currency}`);
     }
   }
   return why;
@@ -39,41 +47,71 @@ export function fourEyesReasons(c: CaseRecord, checks: StoredCheck<unknown>[], p
 const ANALYST_KDF = { memoryKiB: 19 * 1024, iterations: 2, parallelism: 1 } as const; // OWASP's first Argon2id setting: an approval, not a vault
 
 export function listAnalysts(db: ReadableDB): string[] {
-  return (db.prepare("SELECT name FROM analysts WHERE state = 'active' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  return (db.prepare("SELECT name FROM analysts WHERE state = 'active' ORDER BY name").all() as { name: string }[]).map(
+    (r) => r.name,
+  );
 }
 
 /** A second analyst from before key slots: their Argon2id verifier (Workstation.checkApprover gives them a slot after). */
 export async function verifyAnalyst(db: ReadableDB, name: string, passphrase: string): Promise<boolean> {
-  const row = db.prepare('SELECT kdf, verifier FROM analysts WHERE name = ?').get(name) as { kdf: string; verifier: string } | undefined;
+  const row = db.prepare('SELECT kdf, verifier FROM analysts WHERE name = ?').get(name) as
+    { kdf: string; verifier: string } | undefined;
   // An unknown name costs the same derivation, so timing does not reveal which names exist.
-  const kdf = row ? (JSON.parse(row.kdf) as KdfParams) : { algorithm: 'argon2id' as const, ...ANALYST_KDF, saltB64: Buffer.alloc(16).toString('base64') };
+  const kdf = row
+    ? (JSON.parse(row.kdf) as KdfParams)
+    : { algorithm: 'argon2id' as const, ...ANALYST_KDF, saltB64: Buffer.alloc(16).toString('base64') };
   const got = await deriveKey(passphrase, kdf);
   return row ? timingSafeEqual(got, Buffer.from(row.verifier, 'hex')) : false;
 }
 
 export function proposeDecision(db: WritableDB, d: DecisionInput, why: string[]): Proposal {
   return db.transaction(() => {
-    const c = db.prepare('SELECT status, version FROM cases WHERE id = ?').get(d.caseId) as { status: string; version: number } | undefined;
+    const c = db.prepare('SELECT status, version FROM cases WHERE id = ?').get(d.caseId) as
+      { status: string; version: number } | undefined;
     if (!c) throw new AppError('not_found', `No case ${d.caseId}.`);
-    if (!DECIDABLE.has(c.status)) throw new AppError('conflict', `Case ${d.caseId} is ${c.status.replace(/_/g, ' ')}: it cannot be decided now.`);
-    if (openProposal(db, d.caseId)) throw new AppError('conflict', `Case ${d.caseId} already has a decision waiting for a second analyst.`);
+    if (!DECIDABLE.has(c.status))
+      throw new AppError('conflict', `Case ${d.caseId} is ${c.status.replace(/_/g, ' ')}: it cannot be decided now.`);
+    if (openProposal(db, d.caseId))
+      throw new AppError('conflict', `Case ${d.caseId} already has a decision waiting for a second analyst.`);
     const id = randomUUID();
     const at = d.at ?? new Date().toISOString();
     db.prepare(
       `INSERT INTO decision_proposals (id, case_id, kind, reason_codes, note, proposed_by, proposed_at, case_version, why) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(id, d.caseId, d.kind, JSON.stringify(d.reasonCodes), d.note ?? null, d.analyst, at, c.version, JSON.stringify(why));
-    appendAudit(db, { actor: d.analyst, action: 'decision.proposed', caseId: d.caseId, payload: { proposalId: id, kind: d.kind, reasonCodes: d.reasonCodes, why }, at });
+    ).run(
+      id,
+      d.caseId,
+      d.kind,
+      JSON.stringify(d.reasonCodes),
+      d.note ?? null,
+      d.analyst,
+      at,
+      c.version,
+      JSON.stringify(why),
+    );
+    appendAudit(db, {
+      actor: d.analyst,
+      action: 'decision.proposed',
+      caseId: d.caseId,
+      payload: { proposalId: id, kind: d.kind, reasonCodes: d.reasonCodes, why },
+      at,
+    });
     return proposalById(db, id)!;
   })();
 }
 
 export function openProposal(db: ReadableDB, caseId: string): Proposal | null {
-  const r = db.prepare("SELECT id FROM decision_proposals WHERE case_id = ? AND state = 'awaiting_approval'").get(caseId) as { id: string } | undefined;
+  const r = db
+    .prepare("SELECT id FROM decision_proposals WHERE case_id = ? AND state = 'awaiting_approval'")
+    .get(caseId) as { id: string } | undefined;
   return r ? proposalById(db, r.id) : null;
 }
 
 export function proposalsForCase(db: ReadableDB, caseId: string): Proposal[] {
-  return (db.prepare('SELECT id FROM decision_proposals WHERE case_id = ? ORDER BY proposed_at').all(caseId) as { id: string }[]).map((r) => proposalById(db, r.id)!);
+  return (
+    db.prepare('SELECT id FROM decision_proposals WHERE case_id = ? ORDER BY proposed_at').all(caseId) as {
+      id: string;
+    }[]
+  ).map((r) => proposalById(db, r.id)!);
 }
 
 export function proposalById(db: ReadableDB, id: string): Proposal | null {
@@ -105,33 +143,63 @@ export function proposalById(db: ReadableDB, id: string): Proposal | null {
  *   enrol a second identity and approve their own proposal with it).
  * Approval records the decision (and queues it) in the same transaction.
  */
-export function reviewProposal(db: WritableDB, r: { proposalId: string; approver: VerifiedApprover; approve: boolean; note?: string | null; at?: string }): RecordedDecision | null {
+export function reviewProposal(
+  db: WritableDB,
+  r: { proposalId: string; approver: VerifiedApprover; approve: boolean; note?: string | null; at?: string },
+): RecordedDecision | null {
   const approver = consumeApproverProof(r.approver);
   return db.transaction(() => {
     const p = proposalById(db, r.proposalId);
     if (!p) throw new AppError('not_found', `No proposal ${r.proposalId}.`);
-    if (p.state !== 'awaiting_approval') throw new AppError('conflict', `That proposal was ${p.state.replace(/_/g, ' ')} already.`);
-    if (p.proposedBy === approver) throw new AppError('forbidden', 'Four eyes: the analyst who proposed a decision cannot approve it.');
+    if (p.state !== 'awaiting_approval')
+      throw new AppError('conflict', `That proposal was ${p.state.replace(/_/g, ' ')} already.`);
+    if (p.proposedBy === approver)
+      throw new AppError('forbidden', 'Four eyes: the analyst who proposed a decision cannot approve it.');
     const who = analystRecord(db, approver);
-    if (!who || who.state !== 'active') throw new AppError('forbidden', `Four eyes: ${approver} is not an active analyst of this workstation.`);
-    if (!(who.enrolledAt < p.proposedAt)) throw new AppError('forbidden', `Four eyes: ${approver} was enrolled after the proposal was made (${who.enrolledAt} ≥ ${p.proposedAt}), so cannot approve it.`);
-    if (who.enrolledBy === p.proposedBy) throw new AppError('forbidden', `Four eyes: ${approver} was enrolled by ${p.proposedBy}, who proposed this decision; another analyst must approve it.`);
+    if (!who || who.state !== 'active')
+      throw new AppError('forbidden', `Four eyes: ${approver} is not an active analyst of this workstation.`);
+    if (!(who.enrolledAt < p.proposedAt))
+      throw new AppError(
+        'forbidden',
+        `Four eyes: ${approver} was enrolled after the proposal was made (${who.enrolledAt} ≥ ${p.proposedAt}), so cannot approve it.`,
+      );
+    if (who.enrolledBy === p.proposedBy)
+      throw new AppError(
+        'forbidden',
+        `Four eyes: ${approver} was enrolled by ${p.proposedBy}, who proposed this decision; another analyst must approve it.`,
+      );
     const at = r.at ?? new Date().toISOString();
-    const version = (db.prepare('SELECT version FROM cases WHERE id = ?').get(p.caseId) as { version: number } | undefined)?.version;
-    if (r.approve && version !== p.caseVersion) throw new AppError('conflict', `The case changed (version ${p.caseVersion} → ${version}) since the proposal: decline it and decide again.`);
+    const version = (
+      db.prepare('SELECT version FROM cases WHERE id = ?').get(p.caseId) as { version: number } | undefined
+    )?.version;
+    if (r.approve && version !== p.caseVersion)
+      throw new AppError(
+        'conflict',
+        `The case changed (version ${p.caseVersion} → ${version}) since the proposal: decline it and decide again.`,
+      );
     let decision: RecordedDecision | null = null;
     if (r.approve) {
-      decision = writeDecision(db, { caseId: p.caseId, kind: p.kind, reasonCodes: p.reasonCodes, note: p.note, analyst: p.proposedBy, approvedBy: approver, at, skipFourEyesCheck: true });
+      decision = writeDecision(db, {
+        caseId: p.caseId,
+        kind: p.kind,
+        reasonCodes: p.reasonCodes,
+        note: p.note,
+        analyst: p.proposedBy,
+        approvedBy: approver,
+        at,
+        skipFourEyesCheck: true,
+      });
     }
-    db.prepare('UPDATE decision_proposals SET state = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?, decision_id = ? WHERE id = ?').run(
-      r.approve ? 'approved' : 'declined',
-      approver,
+    db.prepare(
+      'UPDATE decision_proposals SET state = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?, decision_id = ? WHERE id = ?',
+    ).run(r.approve ? 'approved' : 'declined', approver, at, r.note ?? null, decision?.id ?? null, p.id);
+    appendAudit(db, {
+      actor: approver,
+      action: r.approve ? 'decision.approved' : 'decision.declined',
+      caseId: p.caseId,
+      payload: { proposalId: p.id, decisionId: decision?.id ?? null, proposedBy: p.proposedBy },
       at,
-      r.note ?? null,
-      decision?.id ?? null,
-      p.id,
-    );
-    appendAudit(db, { actor: approver, action: r.approve ? 'decision.approved' : 'decision.declined', caseId: p.caseId, payload: { proposalId: p.id, decisionId: decision?.id ?? null, proposedBy: p.proposedBy }, at });
+    });
     return decision;
   })();
 }

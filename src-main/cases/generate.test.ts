@@ -53,7 +53,13 @@ describe('synthetic case generator', () => {
   it('makes about a fifth of the cases incomplete or invalid', () => {
     const bare = cases.filter((c) => {
       const s = JSON.stringify(c.ivms101);
-      return !s.includes('"dateOfBirth"') || s.includes('"nameIdentifier":[]') || s.includes('XK1') || s.includes('2031-02-30') || !/"streetName".*"streetName"|"beneficiaryPersons"/.test(s);
+      return (
+        !s.includes('"dateOfBirth"') ||
+        s.includes('"nameIdentifier":[]') ||
+        s.includes('XK1') ||
+        s.includes('2031-02-30') ||
+        !/"streetName".*"streetName"|"beneficiaryPersons"/.test(s)
+      );
     }).length;
     expect(bare / cases.length).toBeGreaterThan(0.12);
     expect(bare / cases.length).toBeLessThan(0.3);

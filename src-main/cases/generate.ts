@@ -61,11 +61,17 @@ function naturalPerson(r: Random, region: Region, full: boolean, customerId?: st
   const gi = r.int(0, region.given.length - 1);
   const fi = r.int(0, region.family.length - 1);
   const name: Json = {
-    nameIdentifier: [{ primaryIdentifier: region.family[fi], secondaryIdentifier: region.given[gi], nameIdentifierType: 'LEGL' }],
+    nameIdentifier: [
+      { primaryIdentifier: region.family[fi], secondaryIdentifier: region.given[gi], nameIdentifierType: 'LEGL' },
+    ],
   };
   if (region.localFamily && region.localGiven) {
     name.localNameIdentifier = [
-      { primaryIdentifier: region.localFamily[fi], secondaryIdentifier: region.localGiven[gi], nameIdentifierType: 'LEGL' },
+      {
+        primaryIdentifier: region.localFamily[fi],
+        secondaryIdentifier: region.localGiven[gi],
+        nameIdentifierType: 'LEGL',
+      },
     ];
   }
   const person: Json = { name };
@@ -83,7 +89,10 @@ function naturalPerson(r: Random, region: Region, full: boolean, customerId?: st
   ];
   const idType = r.pick(region.idTypes);
   person.nationalIdentification = {
-    nationalIdentifier: idType === 'SOCS' ? `${r.int(100, 899)}${r.int(10, 99)}${r.int(1000, 9999)}` : r.chars('ABCDEFGHJKLMNPRSTUVWXYZ', 2) + String(r.int(1000000, 9999999)),
+    nationalIdentifier:
+      idType === 'SOCS'
+        ? `${r.int(100, 899)}${r.int(10, 99)}${r.int(1000, 9999)}`
+        : r.chars('ABCDEFGHJKLMNPRSTUVWXYZ', 2) + String(r.int(1000000, 9999999)),
     nationalIdentifierType: idType,
     countryOfIssue: region.country,
   };
@@ -111,7 +120,14 @@ function legalVasp(name: string, country: string, leiBase: string): Json {
   };
 }
 
-const DEFECTS = ['originator_bare', 'beneficiary_nameless', 'no_birth_date', 'bad_country', 'future_birth', 'no_address_line'] as const;
+const DEFECTS = [
+  'originator_bare',
+  'beneficiary_nameless',
+  'no_birth_date',
+  'bad_country',
+  'future_birth',
+  'no_address_line',
+] as const;
 
 /** Breaks the payload the way real counterparties do: missing data first, invalid data second. */
 function applyDefect(r: Random, ivms: Json): void {
@@ -151,8 +167,27 @@ function applyDefect(r: Random, ivms: Json): void {
   }
 }
 
-const WITHDRAWAL_STATUSES: readonly CaseStatus[] = ['pending_review', 'pending_review', 'pending_review', 'pending_review', 'awaiting_counterparty', 'awaiting_email_reply', 'accepted', 'rejected', 'completed', 'escalated'];
-const DEPOSIT_STATUSES: readonly CaseStatus[] = ['pending_review', 'pending_review', 'pending_review', 'needs_information', 'accepted', 'rejected', 'completed'];
+const WITHDRAWAL_STATUSES: readonly CaseStatus[] = [
+  'pending_review',
+  'pending_review',
+  'pending_review',
+  'pending_review',
+  'awaiting_counterparty',
+  'awaiting_email_reply',
+  'accepted',
+  'rejected',
+  'completed',
+  'escalated',
+];
+const DEPOSIT_STATUSES: readonly CaseStatus[] = [
+  'pending_review',
+  'pending_review',
+  'pending_review',
+  'needs_information',
+  'accepted',
+  'rejected',
+  'completed',
+];
 
 /** Fixed per VASP (no random draw, so the rest of a seeded run is unchanged): most are approved. */
 function dueDiligenceOf(v: Vasp): 'approved' | 'pending_review' | 'expired' {
@@ -182,7 +217,8 @@ export function generateCase(r: Random, index: number, opts: Required<GenerateOp
   const theirWallet = wallet(r, asset.wallet);
   const ours = legalVasp(OUR_VASP.name, OUR_VASP.country, OUR_VASP.leiBase);
   const theirs = vasp ? legalVasp(vasp.name, vasp.country, vasp.leiBase) : undefined;
-  const [originator, beneficiary] = direction === 'withdrawal' ? [ourCustomer, theirCustomer] : [theirCustomer, ourCustomer];
+  const [originator, beneficiary] =
+    direction === 'withdrawal' ? [ourCustomer, theirCustomer] : [theirCustomer, ourCustomer];
   const [origWallet, benWallet] = direction === 'withdrawal' ? [ourWallet, theirWallet] : [theirWallet, ourWallet];
   const ivms101: Json = {
     originator: { originatorPersons: [wrapNatural(originator)], accountNumber: [origWallet] },
@@ -194,7 +230,10 @@ export function generateCase(r: Random, index: number, opts: Required<GenerateOp
   if (r.chance(opts.defectRate)) applyDefect(r, ivms101);
   const status = r.pick(direction === 'withdrawal' ? WITHDRAWAL_STATUSES : DEPOSIT_STATUSES);
   const risk = r.chance(0.08) ? r.int(70, 99) : r.int(0, 45);
-  const alerts = risk >= 70 ? [r.pick(['mixer exposure', 'darknet market exposure', 'high-risk jurisdiction', 'sanctioned entity exposure'])] : [];
+  const alerts =
+    risk >= 70
+      ? [r.pick(['mixer exposure', 'darknet market exposure', 'high-risk jurisdiction', 'sanctioned entity exposure'])]
+      : [];
   return {
     id: `case-${opts.seed}-${String(index).padStart(7, '0')}`,
     direction,
@@ -208,7 +247,15 @@ export function generateCase(r: Random, index: number, opts: Required<GenerateOp
     beneficiaryWallet: benWallet,
     walletType: unhosted ? 'unhosted' : 'hosted',
     counterparty: vasp
-      ? { vaspId: vasp.vaspId, name: vasp.name, jurisdiction: vasp.country, lei: withLeiCheckDigits(vasp.leiBase), protocol: vasp.protocol, email: vasp.email, dueDiligence: dueDiligenceOf(vasp) }
+      ? {
+          vaspId: vasp.vaspId,
+          name: vasp.name,
+          jurisdiction: vasp.country,
+          lei: withLeiCheckDigits(vasp.leiBase),
+          protocol: vasp.protocol,
+          email: vasp.email,
+          dueDiligence: dueDiligenceOf(vasp),
+        }
       : null,
     ivms101,
     aml: { riskScore: risk, alerts, provider: 'demo-chain-analytics' },

@@ -31,7 +31,12 @@ const BATCH = 500;
  * backend's feed). Each refused line is quarantined with its line number and reason; every good
  * line is kept and checked. Work is committed in batches, each with its audit events.
  */
-export async function importCasesFile(db: WritableDB, file: string, actor: string, checks: CheckContext): Promise<ImportReport> {
+export async function importCasesFile(
+  db: WritableDB,
+  file: string,
+  actor: string,
+  checks: CheckContext,
+): Promise<ImportReport> {
   const report: ImportReport = { read: 0, inserted: 0, updated: 0, unchanged: 0, purged: 0, rejected: [] };
   const source = `import:${basename(file)}`;
   const at = new Date().toISOString();
@@ -49,7 +54,9 @@ export async function importCasesFile(db: WritableDB, file: string, actor: strin
   // Bytes, not text: the line and encoding limits hold before anything is decoded (src-main/input).
   for await (const l of readJsonLines(createReadStream(file))) {
     report.read++;
-    batch.push(l.ok ? { line: l.line, raw: { text: l.text } } : { line: l.line, raw: { text: l.raw, error: l.reason } });
+    batch.push(
+      l.ok ? { line: l.line, raw: { text: l.text } } : { line: l.line, raw: { text: l.raw, error: l.reason } },
+    );
     if (batch.length >= BATCH) {
       commit(batch);
       batch = [];
@@ -58,7 +65,12 @@ export async function importCasesFile(db: WritableDB, file: string, actor: strin
   if (batch.length) commit(batch);
   if (report.rejected.length || report.inserted || report.updated) {
     db.transaction(() =>
-      appendAudit(db, { actor, action: 'cases.imported', payload: { source, ...report, rejected: report.rejected.length }, at }),
+      appendAudit(db, {
+        actor,
+        action: 'cases.imported',
+        payload: { source, ...report, rejected: report.rejected.length },
+        at,
+      }),
     )();
   }
   return report;

@@ -43,7 +43,11 @@ beforeAll(async () => {
     return b;
   };
   const inject = async (backend: Backend, raw: string) => {
-    const r = await fetch(`${backend.url}/v1/test/inject`, { method: 'POST', headers: { Authorization: `Bearer ${backend.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ raw }) });
+    const r = await fetch(`${backend.url}/v1/test/inject`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${backend.token}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ raw }),
+    });
     expect(r.status).toBe(201);
   };
 
@@ -99,11 +103,22 @@ beforeAll(async () => {
       },
       deliver: async (v) => {
         const c = v as CaseRecord;
-        backend.db.prepare('UPDATE cases SET data = ?, version = ?, status = ? WHERE id = ?').run(JSON.stringify(v), c.version, c.status, c.id);
+        backend.db
+          .prepare('UPDATE cases SET data = ?, version = ?, status = ? WHERE id = ?')
+          .run(JSON.stringify(v), c.version, c.status, c.id);
         const db = ws.database();
         const local = getCaseRecord(db, c.id)!;
         const at = new Date().toISOString();
-        db.transaction(() => enqueue(db, { kind: 'counterparty_response', caseId: c.id, key: randomUUID(), baseVersion: local.version, payload: { outcome: 'approved', reason: null, receivedAt: at, via: 'email' }, at }))();
+        db.transaction(() =>
+          enqueue(db, {
+            kind: 'counterparty_response',
+            caseId: c.id,
+            key: randomUUID(),
+            baseVersion: local.version,
+            payload: { outcome: 'approved', reason: null, receivedAt: at, via: 'email' },
+            at,
+          }),
+        )();
         await engine.push();
       },
     });
@@ -124,38 +139,66 @@ function base(door: string): CaseRecord {
   return { ...c!, id: `${door}-${seed}`, status: 'completed', version: 3 };
 }
 
-const count = (ws: Workstation, sql: string, ...p: unknown[]) => (ws.database().prepare(sql).get(...p) as { n: number }).n;
+const count = (ws: Workstation, sql: string, ...p: unknown[]) =>
+  (
+    ws
+      .database()
+      .prepare(sql)
+      .get(...p) as { n: number }
+  ).n;
 
 const REFUSED: { rule: string; next: (b: CaseRecord) => unknown; reason: RegExp }[] = [
-  { rule: 'the strict schema: an unknown field', next: (b) => ({ ...b, version: b.version + 1, surprise: true }), reason: /Unrecognized key.*surprise/ },
-  { rule: 'readable IVMS101', next: (b) => ({ ...b, version: b.version + 1, ivms101: { hello: 'world' } }), reason: /^ivms101: not an IVMS101 payload/ },
-  { rule: 'no backward status move', next: (b) => ({ ...b, version: b.version + 1, status: 'pending_review' }), reason: /moves backwards in its lifecycle, from completed to pending_review/ },
+  {
+    rule: 'the strict schema: an unknown field',
+    next: (b) => ({ ...b, version: b.version + 1, surprise: true }),
+    reason: /Unrecognized key.*surprise/,
+  },
+  {
+    rule: 'readable IVMS101',
+    next: (b) => ({ ...b, version: b.version + 1, ivms101: { hello: 'world' } }),
+    reason: /^ivms101: not an IVMS101 payload/,
+  },
+  {
+    rule: 'no backward status move',
+    next: (b) => ({ ...b, version: b.version + 1, status: 'pending_review' }),
+    reason: /moves backwards in its lifecycle, from completed to pending_review/,
+  },
   // Issue 17 point 3: one (id, version), one content. The second content is a conflict, not "unchanged".
-  { rule: 'the same (id, version) with different content', next: (b) => ({ ...b, amount: '424242.5' }), reason: /^conflict: version 3 of case \S+ differs from the stored version 3 \(amount\)$/ },
+  {
+    rule: 'the same (id, version) with different content',
+    next: (b) => ({ ...b, amount: '424242.5' }),
+    reason: /^conflict: version 3 of case \S+ differs from the stored version 3 \(amount\)$/,
+  },
 ];
 
 describe.each(['import', 'feed', 'push'])('a case through the %s', (name) => {
   const door = () => doors.get(name)!;
 
-  it.each(REFUSED)('is refused by $rule: quarantined with its reason, the stored case untouched', async ({ next, reason }) => {
-    const { ws, source, put, deliver } = door();
-    const b = base(name);
-    await put(b);
-    const stored = getCaseRecord(ws.database(), b.id);
-    expect(stored).toMatchObject({ version: 3, status: 'completed' });
-    const events = count(ws, 'SELECT count(*) AS n FROM audit_events WHERE case_id = ?', b.id);
-    const before = count(ws, 'SELECT max(id) AS n FROM quarantine') ?? 0;
+  it.each(REFUSED)(
+    'is refused by $rule: quarantined with its reason, the stored case untouched',
+    async ({ next, reason }) => {
+      const { ws, source, put, deliver } = door();
+      const b = base(name);
+      await put(b);
+      const stored = getCaseRecord(ws.database(), b.id);
+      expect(stored).toMatchObject({ version: 3, status: 'completed' });
+      const events = count(ws, 'SELECT count(*) AS n FROM audit_events WHERE case_id = ?', b.id);
+      const before = count(ws, 'SELECT max(id) AS n FROM quarantine') ?? 0;
 
-    await deliver(next(b));
+      await deliver(next(b));
 
-    const q = ws.database().prepare('SELECT source, location, reason, raw FROM quarantine WHERE id > ? ORDER BY id').all(before) as { source: string; location: string; reason: string; raw: string }[];
-    expect(q).toHaveLength(1);
-    expect(q[0]!.source.startsWith(source)).toBe(true);
-    expect(q[0]!.reason).toMatch(reason);
-    expect(q[0]!.raw).toContain(`"id":"${b.id}"`); // the evidence is kept as it came
-    expect(getCaseRecord(ws.database(), b.id)).toEqual(stored);
-    expect(count(ws, 'SELECT count(*) AS n FROM audit_events WHERE case_id = ?', b.id)).toBe(events);
-  });
+      const q = ws
+        .database()
+        .prepare('SELECT source, location, reason, raw FROM quarantine WHERE id > ? ORDER BY id')
+        .all(before) as { source: string; location: string; reason: string; raw: string }[];
+      expect(q).toHaveLength(1);
+      expect(q[0]!.source.startsWith(source)).toBe(true);
+      expect(q[0]!.reason).toMatch(reason);
+      expect(q[0]!.raw).toContain(`"id":"${b.id}"`); // the evidence is kept as it came
+      expect(getCaseRecord(ws.database(), b.id)).toEqual(stored);
+      expect(count(ws, 'SELECT count(*) AS n FROM audit_events WHERE case_id = ?', b.id)).toBe(events);
+    },
+  );
 
   it('takes an identical replay as unchanged (nothing stored, audited or quarantined), and a newer version as an update', async () => {
     const { ws, put, deliver } = door();
@@ -173,7 +216,10 @@ describe.each(['import', 'feed', 'push'])('a case through the %s', (name) => {
 
     await deliver({ ...b, version: 4, updatedAt: '2026-01-02T03:04:05.000Z' });
     expect(getCaseRecord(ws.database(), b.id)).toMatchObject({ version: 4, updatedAt: '2026-01-02T03:04:05.000Z' });
-    const last = ws.database().prepare('SELECT actor, action, payload FROM audit_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1').get(b.id) as { actor: string; action: string; payload: string };
+    const last = ws
+      .database()
+      .prepare('SELECT actor, action, payload FROM audit_events WHERE case_id = ? ORDER BY seq DESC LIMIT 1')
+      .get(b.id) as { actor: string; action: string; payload: string };
     expect(last.action).toBe('case.updated');
     expect(JSON.parse(last.payload)).toMatchObject({ version: 4, status: 'completed' });
     // Checked in the same door: the new version's checks are stored.

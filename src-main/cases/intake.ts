@@ -17,8 +17,19 @@ const strictCase = caseRecordSchema.strict();
 
 // Where a status sits in the lifecycle; a change to a lower rank is a case moving backwards.
 const RANK: Record<string, number> = {
-  pending_review: 1, escalated: 2, needs_information: 2, accepted: 3, rejected: 3, awaiting_counterparty: 4, awaiting_email_reply: 4,
-  counterparty_approved: 5, counterparty_rejected: 5, awaiting_tx_hash: 6, completed: 7, expired: 7, canceled: 7,
+  pending_review: 1,
+  escalated: 2,
+  needs_information: 2,
+  accepted: 3,
+  rejected: 3,
+  awaiting_counterparty: 4,
+  awaiting_email_reply: 4,
+  counterparty_approved: 5,
+  counterparty_rejected: 5,
+  awaiting_tx_hash: 6,
+  completed: 7,
+  expired: 7,
+  canceled: 7,
 };
 /** The one way back that is part of the flow: a repaired deposit returns to review. */
 const ALLOWED_BACK = new Set(['needs_information>pending_review', 'escalated>pending_review']);
@@ -55,7 +66,10 @@ export type Admission =
   | { outcome: 'quarantined'; reason: string };
 
 /** The rules every case meets, whichever way it came: the case to store, or why it is refused. */
-export function judgeCase(db: WritableDB, raw: RawCase): { ok: true; record: CaseRecord } | { ok: false; reason: string } {
+export function judgeCase(
+  db: WritableDB,
+  raw: RawCase,
+): { ok: true; record: CaseRecord } | { ok: false; reason: string } {
   if ('error' in raw) return { ok: false, reason: raw.error };
   let value: unknown;
   if ('value' in raw) value = raw.value;
@@ -71,14 +85,23 @@ export function judgeCase(db: WritableDB, raw: RawCase): { ok: true; record: Cas
   const read = readIvms101(c.ivms101);
   if (!read.ok) return { ok: false, reason: `ivms101: ${read.reason}` };
   const local = caseHead(db, c.id);
-  if (local && c.version > local.version && (RANK[c.status] ?? 0) < (RANK[local.status] ?? 0) && !ALLOWED_BACK.has(`${local.status}>${c.status}`)) {
+  if (
+    local &&
+    c.version > local.version &&
+    (RANK[c.status] ?? 0) < (RANK[local.status] ?? 0) &&
+    !ALLOWED_BACK.has(`${local.status}>${c.status}`)
+  ) {
     return { ok: false, reason: `the case moves backwards in its lifecycle, from ${local.status} to ${c.status}` };
   }
   if (local && c.version === local.version) {
     // Issue 17: one (id, version) means one content. A second, different one is not a replay: keep
     // the first, refuse the second by name (fields only, never values) so nobody mistakes it for one.
     const differs = storedDifferences(db, c, displayNames(c.ivms101));
-    if (differs.length) return { ok: false, reason: `conflict: version ${c.version} of case ${c.id} differs from the stored version ${c.version} (${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''})` };
+    if (differs.length)
+      return {
+        ok: false,
+        reason: `conflict: version ${c.version} of case ${c.id} differs from the stored version ${c.version} (${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''})`,
+      };
   }
   return { ok: true, record: c };
 }
@@ -90,7 +113,13 @@ export function judgeCase(db: WritableDB, raw: RawCase): { ok: true; record: Cas
 export function admit(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: IntakeContext): Admission {
   const verdict = judgeCase(db, raw);
   if (!verdict.ok) {
-    quarantine(db, { source: source.name, location: source.location, reason: verdict.reason, raw: raw.text.slice(0, 100_000), at: ctx.at });
+    quarantine(db, {
+      source: source.name,
+      location: source.location,
+      reason: verdict.reason,
+      raw: raw.text.slice(0, 100_000),
+      at: ctx.at,
+    });
     return { outcome: 'quarantined', reason: verdict.reason };
   }
   const record = verdict.record;
@@ -98,7 +127,13 @@ export function admit(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: I
   if (outcome === 'inserted' || outcome === 'updated') {
     runCaseChecks(db, record, ctx.checks, ctx.at);
     // Every transition is an audit event: the case's timeline starts with its arrival.
-    appendAudit(db, { actor: source.actor, action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`, caseId: record.id, payload: { source: source.name, version: record.version, status: record.status }, at: ctx.at });
+    appendAudit(db, {
+      actor: source.actor,
+      action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`,
+      caseId: record.id,
+      payload: { source: source.name, version: record.version, status: record.status },
+      at: ctx.at,
+    });
   }
   return { outcome, record };
 }

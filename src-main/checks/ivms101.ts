@@ -5,11 +5,24 @@ import { ENGINE_VERSION, readIvms101 } from '../ivms101/engine';
 import type { Evaluation } from '../rules/evaluate';
 
 /** IVMS101 validity, and completeness against the requirements the Travel Rule evaluation chose. */
-export function ivms101Check(c: CaseRecord, evaluation: Evaluation, today: string): Omit<StoredCheck<Ivms101Check>, 'inputsDigest' | 'computedAt'> {
+export function ivms101Check(
+  c: CaseRecord,
+  evaluation: Evaluation,
+  today: string,
+): Omit<StoredCheck<Ivms101Check>, 'inputsDigest' | 'computedAt'> {
   const read = readIvms101(c.ivms101, { today });
   const base = { name: 'ivms101', engineVersion: ENGINE_VERSION };
   if (!read.ok) {
-    const result: Ivms101Check = { outcome: 'unreadable', engine: ENGINE_VERSION, edition: null, form: null, reason: read.reason, errors: [], warnings: [], completeness: null };
+    const result: Ivms101Check = {
+      outcome: 'unreadable',
+      engine: ENGINE_VERSION,
+      edition: null,
+      form: null,
+      reason: read.reason,
+      errors: [],
+      warnings: [],
+      completeness: null,
+    };
     return { ...base, outcome: 'unreadable', summary: `Unreadable: ${read.reason}`, result };
   }
   const r = read.result;
@@ -21,6 +34,15 @@ export function ivms101Check(c: CaseRecord, evaluation: Evaluation, today: strin
     completeness.notEvaluated.length ? `not judged for ${completeness.notEvaluated.join(', ')}` : null,
     r.warnings.length ? `${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}` : null,
   ].filter(Boolean);
-  const result: Ivms101Check = { outcome, engine: ENGINE_VERSION, edition: r.edition, form: r.form, reason: null, errors: r.errors, warnings: r.warnings, completeness };
+  const result: Ivms101Check = {
+    outcome,
+    engine: ENGINE_VERSION,
+    edition: r.edition,
+    form: r.form,
+    reason: null,
+    errors: r.errors,
+    warnings: r.warnings,
+    completeness,
+  };
   return { ...base, outcome, summary: parts.length ? parts.join(', ') : 'valid and complete', result };
 }

@@ -17,7 +17,9 @@ import { memoryRates, parseRatesCsv } from '../rules/fx';
 import { defaultRulePack } from '../rules/pack';
 import { ROOT } from '../../test/support/cli';
 
-const DEMO_RATES = memoryRates(parseRatesCsv(readFileSync(join(ROOT, 'resources', 'demo', 'fx-rates.csv'), 'utf8')).rates);
+const DEMO_RATES = memoryRates(
+  parseRatesCsv(readFileSync(join(ROOT, 'resources', 'demo', 'fx-rates.csv'), 'utf8')).rates,
+);
 const CTX: CheckContext = { homeJurisdiction: 'DE', today: '2026-11-22', pack: defaultRulePack(), rates: DEMO_RATES };
 let t: ReturnType<typeof tempDir>;
 let db: WritableDB;
@@ -43,17 +45,23 @@ describe('case checks', () => {
     const file = join(t.dir, 'cases.jsonl');
     writeFileSync(file, [...generateCases(500, { seed: 3 })].map((c) => JSON.stringify(c)).join('\n'));
     await importCasesFile(db, file, 'analyst', CTX);
-    const outcomes = db.prepare("SELECT outcome, count(*) AS n FROM case_checks WHERE check_name = 'ivms101' GROUP BY outcome").all() as { outcome: string; n: number }[];
+    const outcomes = db
+      .prepare("SELECT outcome, count(*) AS n FROM case_checks WHERE check_name = 'ivms101' GROUP BY outcome")
+      .all() as { outcome: string; n: number }[];
     const by = Object.fromEntries(outcomes.map((o) => [o.outcome, o.n]));
     expect((by.pass ?? 0) + (by.incomplete ?? 0) + (by.invalid ?? 0)).toBe(500);
     // The generator breaks about a fifth of the payloads; most of those break a rule of the spec.
     expect(by.invalid).toBeGreaterThan(25);
     expect(by.pass).toBeGreaterThan(150);
     // With the demo FX table every generated jurisdiction can be evaluated.
-    const travel = db.prepare("SELECT outcome, count(*) AS n FROM case_checks WHERE check_name = 'travel_rule' GROUP BY outcome").all() as { outcome: string; n: number }[];
+    const travel = db
+      .prepare("SELECT outcome, count(*) AS n FROM case_checks WHERE check_name = 'travel_rule' GROUP BY outcome")
+      .all() as { outcome: string; n: number }[];
     expect(Object.fromEntries(travel.map((o) => [o.outcome, o.n]))).toEqual({ applies: 500 }); // DE: no minimum since the TFR
 
-    const invalid = db.prepare("SELECT case_id AS id FROM case_checks WHERE outcome = 'invalid' LIMIT 1").get() as { id: string };
+    const invalid = db.prepare("SELECT case_id AS id FROM case_checks WHERE outcome = 'invalid' LIMIT 1").get() as {
+      id: string;
+    };
     const [stored] = checksForCase(db, invalid.id);
     const result = stored?.result as Ivms101Check;
     expect(result.errors.length).toBeGreaterThan(0);
@@ -72,7 +80,10 @@ describe('case checks', () => {
     expect(ivms?.summary).toMatch(/not judged for SN/);
     expect(ivms?.outcome).not.toBe('pass');
     const t = travel?.result as TravelRuleEvaluation;
-    expect(t.sides.find((s) => s.party === 'counterparty')).toMatchObject({ jurisdiction: 'SN', status: 'cannot_evaluate' });
+    expect(t.sides.find((s) => s.party === 'counterparty')).toMatchObject({
+      jurisdiction: 'SN',
+      status: 'cannot_evaluate',
+    });
     expect(t.warnings.join(' ')).toMatch(/SN could not be evaluated/);
   });
 
@@ -83,7 +94,9 @@ describe('case checks', () => {
     expect(runCaseChecks(db, c, CTX)).toEqual(['travel_rule', 'ivms101', 'screening']);
     expect(runCaseChecks(db, c, CTX)).toEqual([]);
     const changed = structuredClone(c);
-    (changed.ivms101.originator as { originatorPersons: { naturalPerson: { countryOfResidence?: string } }[] }).originatorPersons[0]!.naturalPerson.countryOfResidence = 'ZZ';
+    (
+      changed.ivms101.originator as { originatorPersons: { naturalPerson: { countryOfResidence?: string } }[] }
+    ).originatorPersons[0]!.naturalPerson.countryOfResidence = 'ZZ';
     expect(runCaseChecks(db, changed, CTX)).toEqual(['ivms101']);
     expect((checksForCase(db, c.id)[0]?.result as Ivms101Check).errors.map((e) => e.code)).toContain('C3_COUNTRY');
     // A different home jurisdiction changes which rules apply, so both checks run again.
@@ -97,10 +110,16 @@ describe('case checks', () => {
     writeFileSync(file, [...generateCases(20, { seed: 4 })].map((c) => JSON.stringify(c)).join('\n'));
     await importCasesFile(ws.database(), file, ws.actor, ws.checkContext());
     const dispatch = createDispatcher(createHandlers(ws), silentLogger);
-    const list = (await dispatch('cases.list', { limit: 20 })) as { ok: true; value: { rows: { id: string; ivms101Outcome: string }[] } };
+    const list = (await dispatch('cases.list', { limit: 20 })) as {
+      ok: true;
+      value: { rows: { id: string; ivms101Outcome: string }[] };
+    };
     expect(list.value.rows.every((r) => ['pass', 'incomplete', 'invalid'].includes(r.ivms101Outcome))).toBe(true);
     const id = list.value.rows[0]!.id;
-    const detail = (await dispatch('cases.get', { id })) as { ok: true; value: { record: { id: string }; checks: { name: string }[] } };
+    const detail = (await dispatch('cases.get', { id })) as {
+      ok: true;
+      value: { record: { id: string }; checks: { name: string }[] };
+    };
     expect(detail.value.record.id).toBe(id);
     expect(detail.value.checks.map((c) => c.name)).toEqual(['ivms101', 'screening', 'travel_rule']);
     expect(await dispatch('cases.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
@@ -121,8 +140,12 @@ describe('case checks', () => {
     await ws.unlock(TEST_PASSPHRASE);
     await ws.recheckDone;
     const again = ws.database();
-    expect(again.prepare("SELECT value FROM settings WHERE key = 'rules.digest'").get()).toEqual({ value: defaultRulePack().digest });
-    expect(again.prepare("SELECT count(*) AS n FROM case_checks WHERE inputs_digest = 'stale'").get()).toEqual({ n: 0 });
+    expect(again.prepare("SELECT value FROM settings WHERE key = 'rules.digest'").get()).toEqual({
+      value: defaultRulePack().digest,
+    });
+    expect(again.prepare("SELECT count(*) AS n FROM case_checks WHERE inputs_digest = 'stale'").get()).toEqual({
+      n: 0,
+    });
     ws.close();
   });
 });

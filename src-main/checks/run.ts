@@ -32,7 +32,13 @@ export interface CheckContext {
 export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/2';
 const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
 
-function store(db: WritableDB, caseId: string, check: Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'>, inputs: unknown, now: string): boolean {
+function store(
+  db: WritableDB,
+  caseId: string,
+  check: Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'>,
+  inputs: unknown,
+  now: string,
+): boolean {
   const inputsDigest = digest(inputs);
   const prev = storedDigest(db, caseId, check.name);
   if (prev && prev.inputsDigest === inputsDigest && prev.engineVersion === check.engineVersion) return false;
@@ -43,34 +49,71 @@ function store(db: WritableDB, caseId: string, check: Omit<StoredCheck<unknown>,
 function failed(name: string, e: unknown): Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'> {
   // A check that throws must not take the import or sync batch down with it: it is recorded as failed.
   const reason = `the check itself failed (${e instanceof Error ? e.name : 'error'}); re-run after updating Waybill`;
-  return { name, engineVersion: 'failed', outcome: name === 'ivms101' ? 'unreadable' : 'cannot_evaluate', summary: `Not checked: ${reason}`, result: { reason } };
+  return {
+    name,
+    engineVersion: 'failed',
+    outcome: name === 'ivms101' ? 'unreadable' : 'cannot_evaluate',
+    summary: `Not checked: ${reason}`,
+    result: { reason },
+  };
 }
 
-const TRAVEL_HEAD: Record<string, string> = { below_threshold: 'Below threshold', not_required: 'Not required (no Travel Rule in force)' };
+const TRAVEL_HEAD: Record<string, string> = {
+  below_threshold: 'Below threshold',
+  not_required: 'Not required (no Travel Rule in force)',
+};
 const travelSummary = (r: TravelRuleEvaluation): string => {
-  const applies = r.sides.filter((s) => s.status === 'applies').map((s) => `${s.jurisdiction} ${s.version}${s.tier && s.tier !== 'all transfers' ? ` (${s.tier})` : ''}`);
+  const applies = r.sides
+    .filter((s) => s.status === 'applies')
+    .map((s) => `${s.jurisdiction} ${s.version}${s.tier && s.tier !== 'all transfers' ? ` (${s.tier})` : ''}`);
   const head =
     r.outcome === 'prohibited'
-      ? `RED FLAG: ${r.sides.filter((s) => s.status === 'prohibited').map((s) => s.jurisdiction).join(', ')} prohibits VASP activity${applies.length ? `; applies: ${applies.join('; ')}` : ''}`
+      ? `RED FLAG: ${r.sides
+          .filter((s) => s.status === 'prohibited')
+          .map((s) => s.jurisdiction)
+          .join(', ')} prohibits VASP activity${applies.length ? `; applies: ${applies.join('; ')}` : ''}`
       : r.outcome === 'applies'
         ? `Applies: ${applies.join('; ')}`
         : r.outcome === 'cannot_evaluate'
-          ? `Cannot evaluate: ${r.sides.filter((s) => s.status === 'cannot_evaluate').map((s) => s.jurisdiction).join(', ')}`
+          ? `Cannot evaluate: ${r.sides
+              .filter((s) => s.status === 'cannot_evaluate')
+              .map((s) => s.jurisdiction)
+              .join(', ')}`
           : (TRAVEL_HEAD[r.outcome] ?? r.outcome);
   // An unverified rule that decided something is said wherever the outcome is shown.
-  const unverified = r.unverified?.length ? ` (unverified rule: ${r.unverified.map((u) => u.jurisdiction).join(', ')})` : '';
+  const unverified = r.unverified?.length
+    ? ` (unverified rule: ${r.unverified.map((u) => u.jurisdiction).join(', ')})`
+    : '';
   return `${head}${unverified}${r.warnings.length ? ` — ${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}` : ''}`;
 };
 
-export function runCaseChecks(db: WritableDB, c: CaseRecord, ctx: CheckContext, now = new Date().toISOString()): string[] {
+export function runCaseChecks(
+  db: WritableDB,
+  c: CaseRecord,
+  ctx: CheckContext,
+  now = new Date().toISOString(),
+): string[] {
   const ran: string[] = [];
   let evaluation: Evaluation | null = null;
   try {
     evaluation = evaluateCase(c, ctx);
     const r = evaluation.result;
-    const check = { name: 'travel_rule', engineVersion: TRAVEL_RULE_ENGINE, outcome: r.outcome, summary: travelSummary(r), result: r };
+    const check = {
+      name: 'travel_rule',
+      engineVersion: TRAVEL_RULE_ENGINE,
+      outcome: r.outcome,
+      summary: travelSummary(r),
+      result: r,
+    };
     // What the evaluation read: the case's facts, the rule pack, and the rates it actually used.
-    const inputs = { r: r.inputs, wallet: c.walletType, protocol: c.counterparty?.protocol ?? null, pack: r.rulePackDigest, rates: r.sides.map((s) => s.converted?.rates ?? []), maxAge: ctx.maxRateAgeHours ?? null };
+    const inputs = {
+      r: r.inputs,
+      wallet: c.walletType,
+      protocol: c.counterparty?.protocol ?? null,
+      pack: r.rulePackDigest,
+      rates: r.sides.map((s) => s.converted?.rates ?? []),
+      maxAge: ctx.maxRateAgeHours ?? null,
+    };
     if (store(db, c.id, check, inputs, now)) ran.push('travel_rule');
   } catch (e) {
     if (store(db, c.id, failed('travel_rule', e), { failed: true, id: c.id }, now)) ran.push('travel_rule');
@@ -78,7 +121,12 @@ export function runCaseChecks(db: WritableDB, c: CaseRecord, ctx: CheckContext, 
   try {
     if (!evaluation) throw new Error('no evaluation');
     const check = ivms101Check(c, evaluation, ctx.today);
-    const inputs = { ivms101: c.ivms101, requirements: evaluation.requirements.map((r) => [r.jurisdiction, r.label, r.tier.name, r.note]), unknown: evaluation.unknown, today: ctx.today };
+    const inputs = {
+      ivms101: c.ivms101,
+      requirements: evaluation.requirements.map((r) => [r.jurisdiction, r.label, r.tier.name, r.note]),
+      unknown: evaluation.unknown,
+      today: ctx.today,
+    };
     if (store(db, c.id, check, inputs, now)) ran.push('ivms101');
   } catch (e) {
     if (store(db, c.id, failed('ivms101', e), { failed: true, id: c.id }, now)) ran.push('ivms101');

@@ -16,7 +16,13 @@ describe('waybill rules audit', () => {
     expect(rulesAudit(true, null, out)).toBe(0);
     const r = JSON.parse(o.stdout) as {
       summary: { jurisdictions: number; verified: number; unverified: number };
-      jurisdictions: { jurisdiction: string; verified: boolean; reason: string | null; sources: unknown[]; versions: { version: string; thresholdText: string | null; quotes: { quote: string }[] }[] }[];
+      jurisdictions: {
+        jurisdiction: string;
+        verified: boolean;
+        reason: string | null;
+        sources: unknown[];
+        versions: { version: string; thresholdText: string | null; quotes: { quote: string }[] }[];
+      }[];
     };
     expect(r.summary.verified + r.summary.unverified).toBe(r.summary.jurisdictions);
     for (const j of r.jurisdictions) {
@@ -25,7 +31,10 @@ describe('waybill rules audit', () => {
     }
     const kr = r.jurisdictions.find((j) => j.jurisdiction === 'KR')!;
     // Enforcement Decree Art. 10-10 as summarised by the FSC (24 Mar 2022): "KRW1 million or more".
-    expect(kr.versions[0]).toMatchObject({ version: 'KR-SFTI-2022', thresholdText: 'virtual assets worth KRW1 million or more' });
+    expect(kr.versions[0]).toMatchObject({
+      version: 'KR-SFTI-2022',
+      thresholdText: 'virtual assets worth KRW1 million or more',
+    });
     expect(kr.versions[0]!.quotes[0]!.quote).toMatch(/KRW1 million or more/);
   });
 
@@ -45,8 +54,11 @@ describe('waybill ivms101 validate --date', () => {
     validateCommand(file, { json: true, jurisdictions: ['JP'], date }, out);
     return JSON.parse(o.stdout) as { date: string; completeness: { evaluated: { profile: string }[] } };
   };
-  it('uses the rule version in force on that day, not today\'s (JP: JVCEA until 31 May 2023, the Act from 1 June 2023)', () => {
-    expect(profile('2023-05-15')).toMatchObject({ date: '2023-05-15', completeness: { evaluated: [{ profile: expect.stringMatching(/JP-JVCEA-2022/) }] } });
+  it("uses the rule version in force on that day, not today's (JP: JVCEA until 31 May 2023, the Act from 1 June 2023)", () => {
+    expect(profile('2023-05-15')).toMatchObject({
+      date: '2023-05-15',
+      completeness: { evaluated: [{ profile: expect.stringMatching(/JP-JVCEA-2022/) }] },
+    });
     expect(profile('2023-06-15').completeness.evaluated[0]!.profile).toMatch(/JP-APTCP-2023/);
   });
 });

@@ -76,7 +76,9 @@ describe('waybill CLI', () => {
     const key = await unlockVault(dataDir, TEST_PASSPHRASE);
     const db = new Database(join(dataDir, 'cases.db'), { readonly: true });
     applyCipher(db, key);
-    const rows = db.prepare("SELECT location, reason FROM quarantine WHERE source = 'import:cases.jsonl' ORDER BY id LIMIT 3").all();
+    const rows = db
+      .prepare("SELECT location, reason FROM quarantine WHERE source = 'import:cases.jsonl' ORDER BY id LIMIT 3")
+      .all();
     db.close();
     expect(rows).toEqual([
       { location: 'line 42', reason: expect.stringMatching(/not valid JSON/) },

@@ -9,11 +9,22 @@ import { UsageError } from './passphrase';
 
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 
-export const EXPORT_CREATE_USAGE = 'waybill export create --data-dir D --from YYYY-MM-DD --to YYYY-MM-DD [--jurisdiction CC] [--direction withdrawal|deposit] [--status S] --out FILE.zip';
+export const EXPORT_CREATE_USAGE =
+  'waybill export create --data-dir D --from YYYY-MM-DD --to YYYY-MM-DD [--jurisdiction CC] [--direction withdrawal|deposit] [--status S] --out FILE.zip';
 
-export async function exportCreate(ws: Workstation, o: { from?: string; to?: string; jurisdiction?: string; direction?: string; status?: string; out?: string }, out: Out): Promise<number> {
+export async function exportCreate(
+  ws: Workstation,
+  o: { from?: string; to?: string; jurisdiction?: string; direction?: string; status?: string; out?: string },
+  out: Out,
+): Promise<number> {
   if (!o.from || !o.to || !o.out) throw new UsageError(EXPORT_CREATE_USAGE);
-  const selection = parseSelection({ from: o.from, to: o.to, jurisdiction: o.jurisdiction?.toUpperCase() ?? null, direction: o.direction ?? null, status: o.status ?? null });
+  const selection = parseSelection({
+    from: o.from,
+    to: o.to,
+    jurisdiction: o.jurisdiction?.toUpperCase() ?? null,
+    direction: o.direction ?? null,
+    status: o.status ?? null,
+  });
   const controller = new AbortController();
   const cancel = () => controller.abort();
   process.once('SIGINT', cancel);
@@ -39,7 +50,12 @@ export async function exportCreate(ws: Workstation, o: { from?: string; to?: str
   }
 }
 
-export async function exportVerify(bundle: string | undefined, publicKey: string | undefined, json: boolean, out: Out): Promise<number> {
+export async function exportVerify(
+  bundle: string | undefined,
+  publicKey: string | undefined,
+  json: boolean,
+  out: Out,
+): Promise<number> {
   if (!bundle) throw new UsageError('waybill export verify BUNDLE.zip [--public-key KEY.pem]');
   if (!existsSync(bundle)) throw new UsageError(`No such file: ${bundle}`);
   if (publicKey && !existsSync(publicKey)) throw new UsageError(`No such file: ${publicKey}`);
@@ -73,6 +89,7 @@ export function printPurge(r: PurgeReport, out: Out): number {
   out.stdout(`${verb} ${r.purged.length} case(s) whose retention ended by ${r.today}.\n`);
   for (const p of r.purged) out.stdout(`  ${p.caseId}${p.removedDigest ? `  removed ${p.removedDigest}` : ''}\n`);
   if (r.held.length) out.stdout(`Kept on legal hold: ${r.held.map((h) => h.caseId).join(', ')}\n`);
-  if (r.unsynced.length) out.stdout(`Kept until their decision reaches the backend: ${r.unsynced.map((h) => h.caseId).join(', ')}\n`);
+  if (r.unsynced.length)
+    out.stdout(`Kept until their decision reaches the backend: ${r.unsynced.map((h) => h.caseId).join(', ')}\n`);
   return 0;
 }

@@ -34,7 +34,9 @@ describe('waybill ivms101', () => {
 
   it('validate: says which shape it read (form, envelope); a TRISA 2022-2024 payload with beneficiaryPerson is 2020 and valid', async () => {
     const shapes = join(__dirname, '..', 'ivms101', 'fixtures', 'shapes');
-    const trisa = JSON.parse((await runCli(['ivms101', 'validate', join(shapes, 'trisa-protojson-v1.3.0.json'), '--json'])).stdout);
+    const trisa = JSON.parse(
+      (await runCli(['ivms101', 'validate', join(shapes, 'trisa-protojson-v1.3.0.json'), '--json'])).stdout,
+    );
     expect(trisa).toMatchObject({ valid: true, edition: '2020', form: 'protobuf-json', envelope: null, errors: [] });
     const code = JSON.parse((await runCli(['ivms101', 'validate', join(shapes, 'code.json'), '--json'])).stdout);
     expect(code).toMatchObject({ valid: true, form: 'json-pascal-entities', envelope: '"ivms101" member' });
@@ -46,7 +48,11 @@ describe('waybill ivms101', () => {
     writeFileSync(broken, '{"originator": ');
     const r = await runCli(['ivms101', 'validate', broken, '--json']);
     expect(r.code).toBe(2);
-    expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, unreadable: true, reason: expect.stringMatching(/not valid JSON/) });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      valid: false,
+      unreadable: true,
+      reason: expect.stringMatching(/not valid JSON/),
+    });
     expect((await runCli(['ivms101', 'validate', join(t.dir, 'absent.json')])).code).toBe(2);
   });
 
@@ -55,19 +61,70 @@ describe('waybill ivms101', () => {
     writeFileSync(
       bare,
       JSON.stringify({
-        originator: { originatorPersons: [{ naturalPerson: { name: { nameIdentifier: [{ primaryIdentifier: 'Tan', secondaryIdentifier: 'Wei Ling', nameIdentifierType: 'LEGL' }] }, customerIdentification: 'C-1' } }], accountNumber: ['0xabc'] },
-        beneficiary: { beneficiaryPersons: [{ naturalPerson: { name: { nameIdentifier: [{ primaryIdentifier: 'Lee', nameIdentifierType: 'LEGL' }] } } }], accountNumber: ['0xdef'] },
+        originator: {
+          originatorPersons: [
+            {
+              naturalPerson: {
+                name: {
+                  nameIdentifier: [
+                    { primaryIdentifier: 'Tan', secondaryIdentifier: 'Wei Ling', nameIdentifierType: 'LEGL' },
+                  ],
+                },
+                customerIdentification: 'C-1',
+              },
+            },
+          ],
+          accountNumber: ['0xabc'],
+        },
+        beneficiary: {
+          beneficiaryPersons: [
+            { naturalPerson: { name: { nameIdentifier: [{ primaryIdentifier: 'Lee', nameIdentifierType: 'LEGL' }] } } },
+          ],
+          accountNumber: ['0xdef'],
+        },
       }),
     );
-    const small = JSON.parse((await runCli(['ivms101', 'validate', bare, '--json', '--jurisdiction', 'SG', '--amount', '1500', '--currency', 'SGD'])).stdout);
+    const small = JSON.parse(
+      (
+        await runCli([
+          'ivms101',
+          'validate',
+          bare,
+          '--json',
+          '--jurisdiction',
+          'SG',
+          '--amount',
+          '1500',
+          '--currency',
+          'SGD',
+        ])
+      ).stdout,
+    );
     expect(small.valid).toBe(true);
     expect(small.missing).toEqual([]);
-    const big = JSON.parse((await runCli(['ivms101', 'validate', bare, '--json', '--jurisdiction', 'SG', '--amount', '1500.01', '--currency', 'SGD'])).stdout);
+    const big = JSON.parse(
+      (
+        await runCli([
+          'ivms101',
+          'validate',
+          bare,
+          '--json',
+          '--jurisdiction',
+          'SG',
+          '--amount',
+          '1500.01',
+          '--currency',
+          'SGD',
+        ])
+      ).stdout,
+    );
     expect(big.missing).toHaveLength(1);
     expect(big.missing[0]).toMatchObject({ side: 'originator', jurisdictions: ['SG'] });
     expect(big.missing[0].items[0].path).toMatch(/^\/originator\/originatorPersons\/0\/naturalPerson\//);
     const text = await runCli(['ivms101', 'validate', bare, '--jurisdiction', 'DE']);
-    expect(text.stdout).toMatch(/MISSING \(DE\) Originator's address with official document number and customer number, or date and place of birth/);
+    expect(text.stdout).toMatch(
+      /MISSING \(DE\) Originator's address with official document number and customer number, or date and place of birth/,
+    );
   });
 
   it('convert: writes either edition, and the result validates in that edition', async () => {
@@ -85,7 +142,9 @@ describe('waybill ivms101', () => {
     const r = await runCli(['ivms101', 'convert', fixture('gtr/originator-example.json'), '--to', '2023']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/invalid, not converted/);
-    expect((await runCli(['ivms101', 'convert', fixture('gtr/originator-example.json'), '--to', '2023', '--force'])).code).toBe(0);
+    expect(
+      (await runCli(['ivms101', 'convert', fixture('gtr/originator-example.json'), '--to', '2023', '--force'])).code,
+    ).toBe(0);
     expect((await runCli(['ivms101', 'convert', fixture('trisa/address.json'), '--to', '2023'])).code).toBe(2);
   });
 });

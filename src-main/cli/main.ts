@@ -37,9 +37,13 @@ function workstation(dataDir: string | undefined, mode: 'cli' | 'browser' = 'cli
 
 async function unlocked(dataDir: string | undefined): Promise<Workstation> {
   const ws = workstation(dataDir);
-  if (ws.status().vault === 'absent') throw new AppError('vault_absent', `No vault in ${ws.dataDir}. Run: waybill vault init --data-dir ${ws.dataDir}`);
+  if (ws.status().vault === 'absent')
+    throw new AppError('vault_absent', `No vault in ${ws.dataDir}. Run: waybill vault init --data-dir ${ws.dataDir}`);
   // Who acts: WAYBILL_ANALYST names the analyst signing in (needed once several have a passphrase here).
-  await ws.unlock(await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'Passphrase: '), process.env.WAYBILL_ANALYST || undefined);
+  await ws.unlock(
+    await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'Passphrase: '),
+    process.env.WAYBILL_ANALYST || undefined,
+  );
   return ws;
 }
 
@@ -63,10 +67,15 @@ export const COMMANDS: readonly Command[] = [
     help: ['create the encrypted vault and case database'],
     async run({ values }, out) {
       const ws = workstation(values['data-dir']);
-      if (ws.status().vault !== 'absent') throw new AppError('vault_exists', `A vault already exists in ${ws.dataDir}.`);
+      if (ws.status().vault !== 'absent')
+        throw new AppError('vault_exists', `A vault already exists in ${ws.dataDir}.`);
       const pass = await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'New passphrase: ', true);
       const analyst = process.env.WAYBILL_ANALYST || undefined;
-      const input = viaContract('vault.create', { passphrase: pass, ...(analyst ? { analyst } : {}) }, { passphrase: 'The passphrase', analyst: 'WAYBILL_ANALYST' });
+      const input = viaContract(
+        'vault.create',
+        { passphrase: pass, ...(analyst ? { analyst } : {}) },
+        { passphrase: 'The passphrase', analyst: 'WAYBILL_ANALYST' },
+      );
       // The creator is the first supervisor (named by WAYBILL_ANALYST, else "supervisor").
       await ws.createVault(input.passphrase, false, input.analyst);
       ws.close();
@@ -82,9 +91,15 @@ export const COMMANDS: readonly Command[] = [
       const ws = workstation(values['data-dir']);
       const current = await passphraseFromEnvOrPrompt('WAYBILL_PASSPHRASE', 'Current passphrase: ');
       const next = await passphraseFromEnvOrPrompt('WAYBILL_NEW_PASSPHRASE', 'New passphrase: ', true);
-      const input = viaContract('vault.changePassphrase', { current, next }, { current: 'The current passphrase', next: 'The new passphrase' });
+      const input = viaContract(
+        'vault.changePassphrase',
+        { current, next },
+        { current: 'The current passphrase', next: 'The new passphrase' },
+      );
       await ws.changePassphrase(input.current, input.next, process.env.WAYBILL_ANALYST || undefined);
-      out.stdout('Passphrase changed. The database was not re-encrypted; its key is now wrapped under the new passphrase.\n');
+      out.stdout(
+        'Passphrase changed. The database was not re-encrypted; its key is now wrapped under the new passphrase.\n',
+      );
       return EXIT.ok;
     },
   },
@@ -94,7 +109,11 @@ export const COMMANDS: readonly Command[] = [
     help: ['a supervisor enrols an analyst; prints their one-time code (give it in person)'],
     options: { role: { type: 'string' } },
     async run({ values, positionals }, out) {
-      const input = viaContract('analysts.enrol', { name: positionals[0] ?? '', role: values.role ?? 'analyst' }, { name: 'NAME', role: '--role' });
+      const input = viaContract(
+        'analysts.enrol',
+        { name: positionals[0] ?? '', role: values.role ?? 'analyst' },
+        { name: 'NAME', role: '--role' },
+      );
       return withUnlocked(values['data-dir'], async (ws) => {
         const r = await ws.enrolAnalyst(input.name, input.role);
         out.stdout(`Enrolled ${r.name} (${r.role}). One-time code, valid until ${r.expiresAt}: ${r.code}\n`);
@@ -105,12 +124,18 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'analysts redeem',
     usage: '--data-dir D NAME',
-    help: ['a new analyst sets their passphrase with their one-time code (WAYBILL_ENROLMENT_CODE, WAYBILL_NEW_PASSPHRASE)'],
+    help: [
+      'a new analyst sets their passphrase with their one-time code (WAYBILL_ENROLMENT_CODE, WAYBILL_NEW_PASSPHRASE)',
+    ],
     async run({ values, positionals }, out) {
       const ws = workstation(values['data-dir']);
       const code = await passphraseFromEnvOrPrompt('WAYBILL_ENROLMENT_CODE', 'One-time code: ');
       const passphrase = await passphraseFromEnvOrPrompt('WAYBILL_NEW_PASSPHRASE', 'Your new passphrase: ', true);
-      const input = viaContract('analysts.redeem', { name: positionals[0] ?? '', code, passphrase }, { name: 'NAME', code: 'WAYBILL_ENROLMENT_CODE', passphrase: 'WAYBILL_NEW_PASSPHRASE' });
+      const input = viaContract(
+        'analysts.redeem',
+        { name: positionals[0] ?? '', code, passphrase },
+        { name: 'NAME', code: 'WAYBILL_ENROLMENT_CODE', passphrase: 'WAYBILL_NEW_PASSPHRASE' },
+      );
       try {
         await ws.redeemEnrolment(input.name, input.code, input.passphrase);
       } finally {
@@ -134,7 +159,8 @@ export const COMMANDS: readonly Command[] = [
         // Respect backpressure: a million cases must not pile up in memory.
         if (!stream.write(JSON.stringify(c) + '\n')) await new Promise<void>((r) => stream.once('drain', () => r()));
       }
-      if (stream !== process.stdout) await new Promise<void>((r, e) => stream.end((err?: Error | null) => (err ? e(err) : r())));
+      if (stream !== process.stdout)
+        await new Promise<void>((r, e) => stream.end((err?: Error | null) => (err ? e(err) : r())));
       return EXIT.ok;
     },
   },
@@ -149,7 +175,9 @@ export const COMMANDS: readonly Command[] = [
       return withUnlocked(values['data-dir'], async (ws) => {
         const r = await importCasesFile(ws.database(), file, ws.actor, ws.checkContext());
         for (const bad of r.rejected) out.stderr(`${file}:${bad.line}: ${bad.reason}\n`);
-        out.stdout(`Read ${r.read} lines: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.rejected.length} rejected (quarantined).\n`);
+        out.stdout(
+          `Read ${r.read} lines: ${r.inserted} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.rejected.length} rejected (quarantined).\n`,
+        );
         return r.rejected.length ? EXIT.checkFailed : EXIT.ok;
       });
     },
@@ -168,9 +196,22 @@ export const COMMANDS: readonly Command[] = [
           out.stdout(JSON.stringify({ total: countCases(db), rows }) + '\n');
           return EXIT.ok;
         }
-        out.stdout(['ID', 'DIRECTION', 'STATUS', 'ASSET', 'AMOUNT', 'FIAT', 'COUNTERPARTY', 'TRANSFER TIME'].join('\t') + '\n');
+        out.stdout(
+          ['ID', 'DIRECTION', 'STATUS', 'ASSET', 'AMOUNT', 'FIAT', 'COUNTERPARTY', 'TRANSFER TIME'].join('\t') + '\n',
+        );
         for (const r of rows) {
-          out.stdout([r.id, r.direction, r.status, r.asset, r.amount, r.fiatAmount ? `${r.fiatAmount} ${r.fiatCurrency}` : '-', r.counterpartyName ?? '(self-hosted)', r.transferTime].join('\t') + '\n');
+          out.stdout(
+            [
+              r.id,
+              r.direction,
+              r.status,
+              r.asset,
+              r.amount,
+              r.fiatAmount ? `${r.fiatAmount} ${r.fiatCurrency}` : '-',
+              r.counterpartyName ?? '(self-hosted)',
+              r.transferTime,
+            ].join('\t') + '\n',
+          );
         }
         out.stdout(`${rows.length} cases\n`);
         return EXIT.ok;
@@ -207,10 +248,14 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'rules audit',
     usage: '[--json] [--verified | --unverified]',
-    help: ['per jurisdiction: verified against the primary text or not (and why),', 'its sources, and the quoted threshold wording; exit 1 if a rule file is broken'],
+    help: [
+      'per jurisdiction: verified against the primary text or not (and why),',
+      'its sources, and the quoted threshold wording; exit 1 if a rule file is broken',
+    ],
     options: { json: { type: 'boolean' }, verified: { type: 'boolean' }, unverified: { type: 'boolean' } },
     run(p, out) {
-      if (p.values.verified === true && p.values.unverified === true) throw new UsageError('--verified and --unverified exclude each other.');
+      if (p.values.verified === true && p.values.unverified === true)
+        throw new UsageError('--verified and --unverified exclude each other.');
       const only = p.values.verified === true ? 'verified' : p.values.unverified === true ? 'unverified' : null;
       return rulesAudit(p.values.json === true, only, out);
     },
@@ -226,10 +271,20 @@ export const COMMANDS: readonly Command[] = [
       const home = str(p, 'home')?.toUpperCase();
       const json = p.values.json === true;
       if (p.values['data-dir'] || process.env.WAYBILL_DATA_DIR) {
-        return withUnlocked(p.values['data-dir'], (ws) => rulesEvaluate(file, { json, home: home ?? ws.preferences.homeJurisdiction, rates: dbRates(ws.database()) }, out));
+        return withUnlocked(p.values['data-dir'], (ws) =>
+          rulesEvaluate(
+            file,
+            { json, home: home ?? ws.preferences.homeJurisdiction, rates: dbRates(ws.database()) },
+            out,
+          ),
+        );
       }
       const ratesFile = str(p, 'rates');
-      return rulesEvaluate(file, { json, home: home ?? 'DE', rates: null, ...(ratesFile !== undefined ? { ratesFile } : {}) }, out);
+      return rulesEvaluate(
+        file,
+        { json, home: home ?? 'DE', rates: null, ...(ratesFile !== undefined ? { ratesFile } : {}) },
+        out,
+      );
     },
   },
   {
@@ -263,7 +318,9 @@ export const COMMANDS: readonly Command[] = [
         const n = saveRates(db, csv.rates, new Date().toISOString());
         ws.audit('fx.imported', { file: file.split('/').pop(), rates: n, rejected: csv.rejected.length });
         const re = recheckAll(db, ws.checkContext());
-        out.stdout(`Imported ${n} rates (${csv.rejected.length} rejected). Re-evaluated ${re.cases} cases: ${re.changed} check results changed.\n`);
+        out.stdout(
+          `Imported ${n} rates (${csv.rejected.length} rejected). Re-evaluated ${re.cases} cases: ${re.changed} check results changed.\n`,
+        );
         return csv.rejected.length ? EXIT.checkFailed : EXIT.ok;
       });
     },
@@ -271,13 +328,19 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'screening import',
     usage: '--data-dir D --source ofac|eu|un|uk|csl PATH [--allow-shrink]',
-    help: ['import a sanctions list version (OFAC: the folder of its CSV set);', 'one with >20 % fewer entries than the version in force needs --allow-shrink'],
+    help: [
+      'import a sanctions list version (OFAC: the folder of its CSV set);',
+      'one with >20 % fewer entries than the version in force needs --allow-shrink',
+    ],
     options: { source: { type: 'string' }, 'allow-shrink': { type: 'boolean' } },
     run(p, out) {
       const path = p.positionals[0];
-      if (!path) throw new UsageError('Name the list file (or OFAC folder): waybill screening import --source ofac PATH');
+      if (!path)
+        throw new UsageError('Name the list file (or OFAC folder): waybill screening import --source ofac PATH');
       if (!existsSync(path)) throw new UsageError(`No such file or folder: ${path}`);
-      return withUnlocked(p.values['data-dir'], (ws) => screeningImport(ws, str(p, 'source'), path, out, { allowShrink: p.values['allow-shrink'] === true }));
+      return withUnlocked(p.values['data-dir'], (ws) =>
+        screeningImport(ws, str(p, 'source'), path, out, { allowShrink: p.values['allow-shrink'] === true }),
+      );
     },
   },
   {
@@ -302,18 +365,36 @@ export const COMMANDS: readonly Command[] = [
       'need; exit 0 valid, 1 invalid, 2 unreadable; --date picks the rule',
       "versions in force that day (each jurisdiction's local date; default today)",
     ],
-    options: { json: { type: 'boolean' }, jurisdiction: { type: 'string', multiple: true }, amount: { type: 'string' }, currency: { type: 'string' }, date: { type: 'string' } },
+    options: {
+      json: { type: 'boolean' },
+      jurisdiction: { type: 'string', multiple: true },
+      amount: { type: 'string' },
+      currency: { type: 'string' },
+      date: { type: 'string' },
+    },
     run(p, out) {
       const file = p.positionals[0];
       if (!file) throw new UsageError('Name the file: waybill ivms101 validate FILE');
       const given = p.values.jurisdiction;
       const jurisdictions = Array.isArray(given) ? given : [];
-      for (const j of jurisdictions) if (!/^[A-Za-z]{2}$/.test(j)) throw new UsageError(`--jurisdiction takes a two-letter country code (or EU), not "${j}".`);
+      for (const j of jurisdictions)
+        if (!/^[A-Za-z]{2}$/.test(j))
+          throw new UsageError(`--jurisdiction takes a two-letter country code (or EU), not "${j}".`);
       const amount = str(p, 'amount');
       const currency = str(p, 'currency');
       const date = str(p, 'date');
       if (date !== undefined && !DAY.test(date)) throw new UsageError('--date takes YYYY-MM-DD.');
-      return validateCommand(file, { json: p.values.json === true, jurisdictions, ...(amount !== undefined ? { amount } : {}), ...(currency !== undefined ? { currency } : {}), ...(date !== undefined ? { date } : {}) }, out);
+      return validateCommand(
+        file,
+        {
+          json: p.values.json === true,
+          jurisdictions,
+          ...(amount !== undefined ? { amount } : {}),
+          ...(currency !== undefined ? { currency } : {}),
+          ...(date !== undefined ? { date } : {}),
+        },
+        out,
+      );
     },
   },
   {
@@ -331,15 +412,35 @@ export const COMMANDS: readonly Command[] = [
     name: 'export create',
     usage: '--data-dir D --from DATE --to DATE [--jurisdiction CC] [--direction D] [--status S] --out FILE.zip',
     help: ['a signed audit bundle for a regulator; the public key is written', 'beside it as FILE.zip.pub.pem'],
-    options: { from: { type: 'string' }, to: { type: 'string' }, jurisdiction: { type: 'string' }, direction: { type: 'string' }, status: { type: 'string' }, out: { type: 'string' } },
+    options: {
+      from: { type: 'string' },
+      to: { type: 'string' },
+      jurisdiction: { type: 'string' },
+      direction: { type: 'string' },
+      status: { type: 'string' },
+      out: { type: 'string' },
+    },
     run(p, out) {
       const file = str(p, 'out');
       const from = str(p, 'from');
       const to = str(p, 'to');
       if (!from || !to || !file) throw new UsageError(EXPORT_CREATE_USAGE);
       // The UI's export.start schema: the same dates, jurisdiction, direction and status are refused.
-      const selection = viaContract('export.start', { from, to, jurisdiction: str(p, 'jurisdiction')?.toUpperCase() ?? null, direction: str(p, 'direction') ?? null, status: str(p, 'status') ?? null });
-      const opts = { from: selection.from, to: selection.to, jurisdiction: selection.jurisdiction ?? undefined, direction: selection.direction ?? undefined, status: selection.status ?? undefined, out: file };
+      const selection = viaContract('export.start', {
+        from,
+        to,
+        jurisdiction: str(p, 'jurisdiction')?.toUpperCase() ?? null,
+        direction: str(p, 'direction') ?? null,
+        status: str(p, 'status') ?? null,
+      });
+      const opts = {
+        from: selection.from,
+        to: selection.to,
+        jurisdiction: selection.jurisdiction ?? undefined,
+        direction: selection.direction ?? undefined,
+        status: selection.status ?? undefined,
+        out: file,
+      };
       return withUnlocked(p.values['data-dir'], (ws) => exportCreate(ws, opts, out));
     },
   },
@@ -384,11 +485,14 @@ export const COMMANDS: readonly Command[] = [
     run(p, out) {
       const id = p.positionals[0];
       const reason = str(p, 'reason') ?? null;
-      if (!id || (reason === null) === (p.values.release !== true)) throw new UsageError('waybill cases hold --data-dir D CASE_ID --reason TEXT  (or --release)');
+      if (!id || (reason === null) === (p.values.release !== true))
+        throw new UsageError('waybill cases hold --data-dir D CASE_ID --reason TEXT  (or --release)');
       const input = viaContract('cases.hold', { caseId: id, reason }, { caseId: 'CASE_ID' });
       return withUnlocked(p.values['data-dir'], (ws) => {
         const h = setLegalHold(ws.database(), input.caseId, input.reason, ws.actor);
-        out.stdout(h ? `Case ${input.caseId} is on legal hold.\n` : `Case ${input.caseId} is no longer on legal hold.\n`);
+        out.stdout(
+          h ? `Case ${input.caseId} is on legal hold.\n` : `Case ${input.caseId} is no longer on legal hold.\n`,
+        );
         return EXIT.ok;
       });
     },
@@ -408,7 +512,9 @@ export const COMMANDS: readonly Command[] = [
         logger: log,
         port: int(values.port, 'port', 0),
       });
-      out.stdout(`Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n(the link works once, within 60 seconds; start waybill serve again for a new one)\n`);
+      out.stdout(
+        `Waybill is serving ${ws.dataDir}\nOpen: ${bridge.launchUrl}\n(the link works once, within 60 seconds; start waybill serve again for a new one)\n`,
+      );
       if (values.open) openInBrowser(bridge.launchUrl);
       await new Promise<void>((done) => {
         const stop = () => {
@@ -447,7 +553,9 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
     if (!command) throw new UsageError(`Unknown command "${name}". Run waybill --help.`);
     const parsed = parse(args, command.options);
     if (parsed.values.help === true) {
-      out.stdout(`Usage: waybill ${command.name} ${command.usage}\n${(command.help ?? []).map((l) => `  ${l}\n`).join('')}`);
+      out.stdout(
+        `Usage: waybill ${command.name} ${command.usage}\n${(command.help ?? []).map((l) => `  ${l}\n`).join('')}`,
+      );
       return EXIT.ok;
     }
     return await command.run(parsed, out);
@@ -469,7 +577,9 @@ export async function main(argv: string[], out: Out = defaultOut): Promise<numbe
 function openInBrowser(url: string): void {
   const opener = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'explorer' : 'xdg-open';
   try {
-    spawn(opener, [url], { stdio: 'ignore', detached: true }).on('error', () => {}).unref();
+    spawn(opener, [url], { stdio: 'ignore', detached: true })
+      .on('error', () => {})
+      .unref();
   } catch {
     // The URL is printed above; opening it by hand works too.
   }

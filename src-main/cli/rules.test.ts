@@ -32,7 +32,10 @@ describe('waybill rules and fx', () => {
 
   it('rules evaluate: a case as the contract carries it, with its why', async () => {
     const file = join(t.dir, 'case.json');
-    writeFileSync(file, JSON.stringify(caseWith({ counterparty: 'SG', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z' })));
+    writeFileSync(
+      file,
+      JSON.stringify(caseWith({ counterparty: 'SG', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z' })),
+    );
     const r = await runCli(['rules', 'evaluate', file, '--json', '--home', 'US', '--rates', DEMO_RATES]);
     expect(r.code).toBe(0);
     const e = JSON.parse(r.stdout);
@@ -46,8 +49,12 @@ describe('waybill rules and fx', () => {
     // Without rates the US threshold cannot be checked: exit 1, and it says why.
     const none = await runCli(['rules', 'evaluate', file, '--home', 'US']);
     expect(none.code).toBe(0); // Singapore applies to every transfer, so the outcome is known without a rate
-    expect(none.stdout).toMatch(/Cannot evaluate US: the EUR→USD exchange rate is missing \(no EUR→USD exchange rate observed/);
-    expect(none.stdout).toMatch(/SG: SG-PSN02-2020 \(local date 2026-11-02, Asia\/Singapore\) applies to every transfer; .* the strictest \(above SGD 1,500\) is assumed/);
+    expect(none.stdout).toMatch(
+      /Cannot evaluate US: the EUR→USD exchange rate is missing \(no EUR→USD exchange rate observed/,
+    );
+    expect(none.stdout).toMatch(
+      /SG: SG-PSN02-2020 \(local date 2026-11-02, Asia\/Singapore\) applies to every transfer; .* the strictest \(above SGD 1,500\) is assumed/,
+    );
     const bad = join(t.dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ id: 'x' }));
     const b = await runCli(['rules', 'evaluate', bad]);
@@ -57,10 +64,23 @@ describe('waybill rules and fx', () => {
 
   it('fx import: stores the rates, names bad lines, and re-evaluates the cases that depend on them', async () => {
     const cases = join(t.dir, 'cases.jsonl');
-    const c = caseWith({ counterparty: 'US', value: '5000', currency: 'EUR', at: '2026-11-02T10:00:00Z', direction: 'deposit' });
+    const c = caseWith({
+      counterparty: 'US',
+      value: '5000',
+      currency: 'EUR',
+      at: '2026-11-02T10:00:00Z',
+      direction: 'deposit',
+    });
     writeFileSync(cases, JSON.stringify({ ...c, id: 'case-us-5000' }) + '\n');
     await runCli(['cases', 'import', '--data-dir', dataDir, cases], env);
-    const before = JSON.parse((await runCli(['rules', 'evaluate', cases.replace('cases.jsonl', 'case.json'), '--json', '--data-dir', dataDir], env)).stdout);
+    const before = JSON.parse(
+      (
+        await runCli(
+          ['rules', 'evaluate', cases.replace('cases.jsonl', 'case.json'), '--json', '--data-dir', dataDir],
+          env,
+        )
+      ).stdout,
+    );
     expect(before.outcome).toBe('applies'); // DE (home) applies to everything
 
     const csv = join(t.dir, 'rates.csv');
@@ -78,7 +98,8 @@ describe('waybill rules and fx', () => {
 // Issue 17 (input limits): a file given to `rules evaluate` or `fx import` is held to the bounds a
 // JSON Lines line is held to (src-main/input/limits.ts), refused by name with exit 2, nothing stored.
 describe('rules evaluate and fx import refuse hostile files by name (issue 17)', () => {
-  const caseJson = () => JSON.stringify(caseWith({ counterparty: 'SG', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z' }));
+  const caseJson = () =>
+    JSON.stringify(caseWith({ counterparty: 'SG', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z' }));
 
   it('rules evaluate: a case larger than the line limit is refused before it is parsed', async () => {
     const file = join(t.dir, 'big-case.json');
@@ -87,7 +108,9 @@ describe('rules evaluate and fx import refuse hostile files by name (issue 17)',
     writeFileSync(file, text + ' '.repeat(MAX_LINE_BYTES + 1 - text.length));
     const r = await runCli(['rules', 'evaluate', file, '--home', 'SG']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`waybill: ${file} is refused: larger than the limit of ${MAX_LINE_BYTES} bytes for a case; not read.\n`);
+    expect(r.stderr).toBe(
+      `waybill: ${file} is refused: larger than the limit of ${MAX_LINE_BYTES} bytes for a case; not read.\n`,
+    );
   });
 
   it('rules evaluate: nesting past the depth limit is refused with where it starts', async () => {
@@ -95,14 +118,19 @@ describe('rules evaluate and fx import refuse hostile files by name (issue 17)',
     writeFileSync(file, '['.repeat(100_000) + ']'.repeat(100_000));
     const r = await runCli(['rules', 'evaluate', file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe(`waybill: ${file} is refused: nests deeper than ${MAX_JSON_DEPTH} levels (at character ${MAX_JSON_DEPTH + 1}).\n`);
+    expect(r.stderr).toBe(
+      `waybill: ${file} is refused: nests deeper than ${MAX_JSON_DEPTH} levels (at character ${MAX_JSON_DEPTH + 1}).\n`,
+    );
   });
 
   it('rules evaluate: invalid UTF-8 is refused naming its byte, never read as U+FFFD; a BOM is accepted', async () => {
     const text = caseJson();
     const at = text.indexOf('"id":"') + '"id":"'.length;
     const file = join(t.dir, 'latin1-case.json');
-    writeFileSync(file, Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff]), Buffer.from(text.slice(at))]));
+    writeFileSync(
+      file,
+      Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xff]), Buffer.from(text.slice(at))]),
+    );
     const r = await runCli(['rules', 'evaluate', file, '--home', 'SG']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`waybill: ${file} is refused: not valid UTF-8 at byte ${at + 1} of the file.\n`);
@@ -135,8 +163,13 @@ describe('rules evaluate and fx import refuse hostile files by name (issue 17)',
     }
     // Neither source reached the store: the rates in force are still the demo's.
     const file = join(t.dir, 'jpy-case.json');
-    writeFileSync(file, JSON.stringify(caseWith({ counterparty: 'JP', value: '2000', currency: 'EUR', at: '2026-11-21T10:00:00Z' })));
-    const e = JSON.parse((await runCli(['rules', 'evaluate', file, '--json', '--home', 'JP', '--data-dir', dataDir], env)).stdout);
+    writeFileSync(
+      file,
+      JSON.stringify(caseWith({ counterparty: 'JP', value: '2000', currency: 'EUR', at: '2026-11-21T10:00:00Z' })),
+    );
+    const e = JSON.parse(
+      (await runCli(['rules', 'evaluate', file, '--json', '--home', 'JP', '--data-dir', dataDir], env)).stdout,
+    );
     expect(JSON.stringify(e)).not.toMatch(/big-file|Banque de France/);
 
     // A BOM (as Excel on Windows writes) is accepted: the header is still a header.

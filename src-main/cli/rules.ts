@@ -24,10 +24,24 @@ export function rulesList(json: boolean, date: string, out: Out): number {
         verified: f.verified,
         timeZone: f.timeZone,
         ...(r.ok
-          ? { version: r.version.version, regime: 'travel_rule', via: r.via, effectiveFrom: r.version.effectiveFrom, threshold: r.version.threshold, tiers: r.version.tiers.map((t) => t.name), unhosted: r.version.unhostedWallet.duty }
+          ? {
+              version: r.version.version,
+              regime: 'travel_rule',
+              via: r.via,
+              effectiveFrom: r.version.effectiveFrom,
+              threshold: r.version.threshold,
+              tiers: r.version.tiers.map((t) => t.name),
+              unhosted: r.version.unhostedWallet.duty,
+            }
           : r.kind === 'unknown'
             ? { version: null, regime: 'none_known', reason: r.reason }
-            : { version: r.version.version, regime: r.kind, via: r.via, effectiveFrom: r.version.effectiveFrom, reason: r.reason }),
+            : {
+                version: r.version.version,
+                regime: r.kind,
+                via: r.via,
+                effectiveFrom: r.version.effectiveFrom,
+                reason: r.reason,
+              }),
       };
     });
   if (json) {
@@ -35,9 +49,25 @@ export function rulesList(json: boolean, date: string, out: Out): number {
   } else {
     out.stdout(['CODE', 'NAME', 'VERSION IN FORCE', 'THRESHOLD', 'TIERS', 'SOURCE'].join('\t') + '\n');
     for (const r of rows) {
-      const threshold = 'threshold' in r && r.threshold ? (r.threshold.amount === '0' && !r.threshold.exclusive ? 'none' : `${r.threshold.exclusive ? '>' : '≥'} ${display(r.threshold.amount, r.threshold.currency)}`) : r.regime === 'travel_rule' ? '-' : r.regime.replace(/_/g, ' ');
+      const threshold =
+        'threshold' in r && r.threshold
+          ? r.threshold.amount === '0' && !r.threshold.exclusive
+            ? 'none'
+            : `${r.threshold.exclusive ? '>' : '≥'} ${display(r.threshold.amount, r.threshold.currency)}`
+          : r.regime === 'travel_rule'
+            ? '-'
+            : r.regime.replace(/_/g, ' ');
       const version = r.version ?? `none (${'reason' in r ? r.reason : ''})`.slice(0, 60);
-      out.stdout([r.jurisdiction, r.name, version, threshold, 'tiers' in r ? String(r.tiers?.length) : '-', `${r.provenance}${r.verified ? ', verified' : ', unverified'}`].join('\t') + '\n');
+      out.stdout(
+        [
+          r.jurisdiction,
+          r.name,
+          version,
+          threshold,
+          'tiers' in r ? String(r.tiers?.length) : '-',
+          `${r.provenance}${r.verified ? ', verified' : ', unverified'}`,
+        ].join('\t') + '\n',
+      );
     }
     out.stdout(`${rows.length} jurisdictions on ${date}; ${pack.errors.length} rule file errors\n`);
     for (const e of pack.errors) out.stdout(`  cannot evaluate: ${e.file} ${e.field}: ${e.message}\n`);
@@ -75,38 +105,61 @@ export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null
         effectiveTo: v.effectiveTo,
         threshold: v.regime === 'travel_rule' ? v.threshold : null,
         thresholdText: v.regime === 'travel_rule' ? (v.threshold.text ?? null) : null,
-        quotes: v.sources.filter((src) => src.quote).map((src) => ({ label: src.label, article: src.article ?? null, quote: src.quote })),
+        quotes: v.sources
+          .filter((src) => src.quote)
+          .map((src) => ({ label: src.label, article: src.article ?? null, quote: src.quote })),
         sources: v.sources,
       })),
     }));
   const jurisdictions = all.filter((f) => f.kind !== 'group');
-  const summary = { jurisdictions: jurisdictions.length, verified: jurisdictions.filter((f) => f.verified).length, unverified: jurisdictions.filter((f) => !f.verified).length, brokenFiles: pack.errors.length };
+  const summary = {
+    jurisdictions: jurisdictions.length,
+    verified: jurisdictions.filter((f) => f.verified).length,
+    unverified: jurisdictions.filter((f) => !f.verified).length,
+    brokenFiles: pack.errors.length,
+  };
   if (json) {
     out.stdout(JSON.stringify({ digest: pack.digest, summary, jurisdictions: rows, errors: pack.errors }) + '\n');
   } else {
     for (const r of rows) {
-      out.stdout(`${r.jurisdiction}\t${r.name}\t${r.verified ? 'VERIFIED' : 'unverified'}\t${r.provenance}\tchecked ${r.checkedOn}\n`);
+      out.stdout(
+        `${r.jurisdiction}\t${r.name}\t${r.verified ? 'VERIFIED' : 'unverified'}\t${r.provenance}\tchecked ${r.checkedOn}\n`,
+      );
       if (r.reason) out.stdout(`  why unverified: ${r.reason}\n`);
       for (const v of r.versions) {
         const start = v.effectiveFrom ?? `unknown (in force by ${v.inForceBy})`;
-        const wording = v.thresholdText ? `: "${v.thresholdText}"` : v.regime === 'travel_rule' ? ': threshold wording not quoted' : '';
-        out.stdout(`  ${v.version} [${v.regime}] from ${start}${v.effectiveTo ? ` to ${v.effectiveTo}` : ''}${wording}\n`);
+        const wording = v.thresholdText
+          ? `: "${v.thresholdText}"`
+          : v.regime === 'travel_rule'
+            ? ': threshold wording not quoted'
+            : '';
+        out.stdout(
+          `  ${v.version} [${v.regime}] from ${start}${v.effectiveTo ? ` to ${v.effectiveTo}` : ''}${wording}\n`,
+        );
         for (const q of v.quotes) out.stdout(`    ${q.label}${q.article ? `, ${q.article}` : ''}: "${q.quote}"\n`);
       }
-      for (const src of r.sources) out.stdout(`  source: ${src.label}${src.article ? `, ${src.article}` : ''} <${src.url}>\n`);
+      for (const src of r.sources)
+        out.stdout(`  source: ${src.label}${src.article ? `, ${src.article}` : ''} <${src.url}>\n`);
     }
-    out.stdout(`${summary.verified} of ${summary.jurisdictions} jurisdictions verified against the primary text; ${summary.unverified} unverified; ${summary.brokenFiles} rule file errors\n`);
+    out.stdout(
+      `${summary.verified} of ${summary.jurisdictions} jurisdictions verified against the primary text; ${summary.unverified} unverified; ${summary.brokenFiles} rule file errors\n`,
+    );
     for (const e of pack.errors) out.stdout(`  cannot evaluate: ${e.file} ${e.field}: ${e.message}\n`);
   }
   return pack.errors.length ? 1 : 0;
 }
 
 /** `waybill rules evaluate FILE`: one case as the contract carries it. Exit 0 evaluated, 1 cannot evaluate, 2 bad input. */
-export function rulesEvaluate(file: string, opts: { json: boolean; home: string; rates: RateSource | null; ratesFile?: string }, out: Out): number {
+export function rulesEvaluate(
+  file: string,
+  opts: { json: boolean; home: string; rates: RateSource | null; ratesFile?: string },
+  out: Out,
+): number {
   // A case is one JSON Lines line elsewhere (cases import), so it is held to the same bounds here.
   const raw = readInput(() => readJsonFileBounded(file, MAX_LINE_BYTES, 'a case'), file);
   const parsed = caseRecordSchema.safeParse(raw);
-  if (!parsed.success) throw new UsageError(`${file} is not a case as the backend contract carries it: ${describeIssues(parsed.error)}`);
+  if (!parsed.success)
+    throw new UsageError(`${file} is not a case as the backend contract carries it: ${describeIssues(parsed.error)}`);
   let rates = opts.rates ?? memoryRates([]);
   if (opts.ratesFile) {
     const ratesFile = opts.ratesFile;

@@ -54,10 +54,34 @@ describe('the CLI command table', () => {
   });
 
   it('refuses an export selection the API refuses (export.start schema), naming the option', async () => {
-    const r = await run(['export', 'create', '--data-dir', join(t.dir, 'none'), '--from', '2026-01-01', '--to', '2026-02-01', '--status', 'lost', '--out', join(t.dir, 'x.zip')]);
+    const r = await run([
+      'export',
+      'create',
+      '--data-dir',
+      join(t.dir, 'none'),
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-02-01',
+      '--status',
+      'lost',
+      '--out',
+      join(t.dir, 'x.zip'),
+    ]);
     expect(r.code).toBe(EXIT.usage);
     expect(r.stderr).toMatch(/--status: /);
-    const day = await run(['export', 'create', '--data-dir', join(t.dir, 'none'), '--from', '1 Jan', '--to', '2026-02-01', '--out', join(t.dir, 'x.zip')]);
+    const day = await run([
+      'export',
+      'create',
+      '--data-dir',
+      join(t.dir, 'none'),
+      '--from',
+      '1 Jan',
+      '--to',
+      '2026-02-01',
+      '--out',
+      join(t.dir, 'x.zip'),
+    ]);
     expect(day.code).toBe(EXIT.usage);
     expect(day.stderr).toMatch(/--from: a date as YYYY-MM-DD/);
   });

@@ -42,7 +42,10 @@ export function commandHelp(commands: readonly Command[]): string {
 }
 
 /** Finds the command for argv: one word (`serve …`) or two (`cases import …`); the rest are its arguments. */
-export function route(commands: readonly Command[], argv: readonly string[]): { command: Command | undefined; name: string; args: string[] } {
+export function route(
+  commands: readonly Command[],
+  argv: readonly string[],
+): { command: Command | undefined; name: string; args: string[] } {
   const [group = '', sub, ...rest] = argv;
   const single = commands.find((c) => c.name === group);
   if (single) return { command: single, name: group, args: sub === undefined ? [] : [sub, ...rest] };
@@ -52,7 +55,12 @@ export function route(commands: readonly Command[], argv: readonly string[]): { 
 
 export function parse(args: string[], options: ParseArgsConfig['options'] = {}): Parsed {
   try {
-    const r = parseArgs({ args, options: { ...options, 'data-dir': { type: 'string' }, help: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    const r = parseArgs({
+      args,
+      options: { ...options, 'data-dir': { type: 'string' }, help: { type: 'boolean' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: r.values, positionals: r.positionals };
   } catch (e) {
     throw new UsageError(e instanceof Error ? e.message : String(e));
@@ -62,7 +70,8 @@ export function parse(args: string[], options: ParseArgsConfig['options'] = {}):
 export function int(value: string | boolean | string[] | undefined, name: string, fallback?: number): number {
   if (value === undefined && fallback !== undefined) return fallback;
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < 0) throw new UsageError(`--${name} needs a whole number.`);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < 0)
+    throw new UsageError(`--${name} needs a whole number.`);
   return n;
 }
 
@@ -76,7 +85,11 @@ export function str(p: Parsed, name: string): string | undefined {
  * Validates a command's input with the API method's own schema, so the CLI and the UI refuse the same
  * things. `names` says how the user typed each field (e.g. caseId → "CASE_ID"), for the message.
  */
-export function viaContract<K extends MethodName>(method: K, input: unknown, names: Readonly<Record<string, string>> = {}): ParsedInputOf<K> {
+export function viaContract<K extends MethodName>(
+  method: K,
+  input: unknown,
+  names: Readonly<Record<string, string>> = {},
+): ParsedInputOf<K> {
   const r = contract[method].input.safeParse(input);
   if (r.success) return r.data as ParsedInputOf<K>;
   const issues = r.error.issues.map((i) => {

@@ -25,7 +25,15 @@ declare const __WAYBILL_UPDATE_PUBLIC_KEY__: string; // Ed25519, base64 of the r
 // packaged, electron-builder puts it beside the ASAR (a .node file cannot load from inside one).
 const electronBinding = app.isPackaged
   ? join(process.resourcesPath, 'native', 'better_sqlite3.node')
-  : join(app.getAppPath(), '.electron-native', 'node_modules', 'better-sqlite3-multiple-ciphers', 'build', 'Release', 'better_sqlite3.node');
+  : join(
+      app.getAppPath(),
+      '.electron-native',
+      'node_modules',
+      'better-sqlite3-multiple-ciphers',
+      'build',
+      'Release',
+      'better_sqlite3.node',
+    );
 // A packaged app takes neither the native binding nor its shipped data from the environment: either would
 // let whoever sets a variable load their own code or rules into the app.
 if (app.isPackaged) {
@@ -39,7 +47,9 @@ if (app.isPackaged) {
 // Before ready: app:// is a standard, secure origin of its own (not file://), so the CSP is a response
 // header and the page's origin is ours alone. No bypassCSP, no service workers, and no corsEnabled (in
 // Electron it lets other origins read app:// responses without any Access-Control-Allow-Origin check).
-protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
 
 const argDataDir = process.argv.find((a) => a.startsWith('--data-dir='))?.slice('--data-dir='.length);
 
@@ -54,7 +64,11 @@ function start(): void {
   const log = fileLogger(dataDir);
   const ws = new Workstation({ dataDir, mode: 'electron', deviceProtector: safeStorageProtector, logger: log });
   const dispatch = createDispatcher(createHandlers(ws), log);
-  const dev = developmentOverrides({ isPackaged: app.isPackaged, developmentBuild: __WAYBILL_DEVELOPMENT_BUILD__, env: process.env });
+  const dev = developmentOverrides({
+    isPackaged: app.isPackaged,
+    developmentBuild: __WAYBILL_DEVELOPMENT_BUILD__,
+    env: process.env,
+  });
   if (dev.ignored.length) log.warn('electron.dev_variables_ignored', { names: dev.ignored.join(',') });
   const appUrl = dev.rendererUrl ?? APP_INDEX_URL;
   const rendererDir = join(__dirname, '../renderer');

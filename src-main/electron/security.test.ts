@@ -72,7 +72,12 @@ describe('Electron security settings', () => {
   it('denies every permission and sets the CSP on every response', () => {
     let request: ((wc: unknown, p: string, cb: (ok: boolean) => void) => void) | undefined;
     let check: (() => boolean) | undefined;
-    let headers: ((d: { responseHeaders?: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) | undefined;
+    let headers:
+      | ((
+          d: { responseHeaders?: Record<string, string[]> },
+          cb: (r: { responseHeaders: Record<string, string[]> }) => void,
+        ) => void)
+      | undefined;
     hardenSession({
       setPermissionRequestHandler: ((fn: typeof request) => (request = fn)) as never,
       setPermissionCheckHandler: ((fn: typeof check) => (check = fn)) as never,

@@ -53,7 +53,10 @@ export function isAppUrl(url: string, appIndexUrl: string): boolean {
 }
 
 /** Navigation away from the app, new windows and every permission are denied. */
-export function hardenWebContents(contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>, appIndexUrl: string): void {
+export function hardenWebContents(
+  contents: Pick<WebContents, 'on' | 'setWindowOpenHandler'>,
+  appIndexUrl: string,
+): void {
   contents.setWindowOpenHandler(() => ({ action: 'deny' }));
   contents.on('will-navigate', (event, url) => {
     if (!isAppUrl(url, appIndexUrl)) event.preventDefault();

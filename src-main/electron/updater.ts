@@ -42,7 +42,9 @@ export function startUpdates(s: UpdateSettings): Updates {
   updater.allowPrerelease = false;
   if (s.platform === 'linux') {
     if (!s.publicKeyBase64) {
-      s.log.warn('update.disabled', { reason: 'no update public key in this build: an AppImage update could not be checked' });
+      s.log.warn('update.disabled', {
+        reason: 'no update public key in this build: an AppImage update could not be checked',
+      });
       return NONE;
     }
     let publicKey: ReturnType<typeof publicKeyFromBase64>;
@@ -56,7 +58,12 @@ export function startUpdates(s: UpdateSettings): Updates {
     updater.autoInstallOnAppQuit = false;
     let verified = false;
     updater.on('update-downloaded', (event) => {
-      void verifyDownloadedUpdate({ file: event.downloadedFile, version: event.version, feedUrl: s.feedUrl, publicKey }).then((r) => {
+      void verifyDownloadedUpdate({
+        file: event.downloadedFile,
+        version: event.version,
+        feedUrl: s.feedUrl,
+        publicKey,
+      }).then((r) => {
         if (r.ok) {
           s.log.info('update.verified', { version: event.version });
           verified = true;

@@ -4,7 +4,21 @@ import { basename, dirname, join } from 'node:path';
 import { AppError } from '../../src-shared/result';
 import { canonicalJson } from '../audit/canonical-json';
 import type { ReadableDB } from '../store/db';
-import { BundleSource, Tally, writeAuditJsonl, writeCasesCsv, writeCasesJsonl, writeCorrespondence, writeDecisionsCsv, writeEvaluationsJsonl, writePurgedCsv, writeReportPdf, type AuditRange, type Counts, type Phase } from './sections';
+import {
+  BundleSource,
+  Tally,
+  writeAuditJsonl,
+  writeCasesCsv,
+  writeCasesJsonl,
+  writeCorrespondence,
+  writeDecisionsCsv,
+  writeEvaluationsJsonl,
+  writePurgedCsv,
+  writeReportPdf,
+  type AuditRange,
+  type Counts,
+  type Phase,
+} from './sections';
 import type { ExportSelection } from './selection';
 import type { SigningKey } from './signing-key';
 import { ZipBundleWriter, type WrittenFile } from './zip-writer';
@@ -59,7 +73,8 @@ export function publicKeyFileFor(out: string): string {
 
 export async function createExport(db: ReadableDB, o: ExportOptions): Promise<ExportResult> {
   const now = o.now ?? new Date();
-  if (existsSync(o.out)) throw new AppError('conflict', `${o.out} already exists; choose another name (an export never overwrites one).`);
+  if (existsSync(o.out))
+    throw new AppError('conflict', `${o.out} already exists; choose another name (an export never overwrites one).`);
   if (!existsSync(dirname(o.out))) throw new AppError('invalid_input', `${dirname(o.out)} does not exist.`);
   const tmp = join(dirname(o.out), `.${basename(o.out)}.${randomBytes(6).toString('hex')}.partial`);
   const zip = new ZipBundleWriter(tmp, now);
@@ -86,8 +101,15 @@ export async function createExport(db: ReadableDB, o: ExportOptions): Promise<Ex
   }
 }
 
-async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOptions, now: Date): Promise<Omit<ExportResult, 'out' | 'publicKeyFile'>> {
-  const src = new BundleSource(db, o.selection, o.signal, (phase, done, total) => o.onProgress?.({ phase, done, total }));
+async function writeBundle(
+  db: ReadableDB,
+  zip: ZipBundleWriter,
+  o: ExportOptions,
+  now: Date,
+): Promise<Omit<ExportResult, 'out' | 'publicKeyFile'>> {
+  const src = new BundleSource(db, o.selection, o.signal, (phase, done, total) =>
+    o.onProgress?.({ phase, done, total }),
+  );
   const tally = new Tally();
   await writeCasesCsv(src, zip, tally);
   await writeCasesJsonl(src, zip);
@@ -96,7 +118,12 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
   await writeCorrespondence(src, zip);
   await writePurgedCsv(src, zip);
   const audit = await writeAuditJsonl(src, zip);
-  await writeReportPdf(src, zip, tally, { now, software: o.software, fingerprint: o.key.fingerprint, homeJurisdiction: o.homeJurisdiction });
+  await writeReportPdf(src, zip, tally, {
+    now,
+    software: o.software,
+    fingerprint: o.key.fingerprint,
+    homeJurisdiction: o.homeJurisdiction,
+  });
   const counts = src.counts;
 
   o.onProgress?.({ phase: 'signing', done: 0, total: 1 });
@@ -117,7 +144,11 @@ async function writeBundle(db: ReadableDB, zip: ZipBundleWriter, o: ExportOption
   await zip.addBuffer('manifest.json', manifestBytes);
   await zip.addBuffer('manifest.sig', signature);
   o.onProgress?.({ phase: 'signing', done: 1, total: 1 });
-  return { manifestSha256: createHash('sha256').update(manifestBytes).digest('hex'), fingerprint: o.key.fingerprint, counts };
+  return {
+    manifestSha256: createHash('sha256').update(manifestBytes).digest('hex'),
+    fingerprint: o.key.fingerprint,
+    counts,
+  };
 }
 
 /**

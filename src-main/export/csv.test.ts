@@ -4,7 +4,7 @@ import { csvCell, csvRow } from './csv';
 describe('CSV cells', () => {
   it.each([
     ['=HYPERLINK("http://evil.example","click")', `"'=HYPERLINK(""http://evil.example"",""click"")"`],
-    ['+1+cmd|\' /C calc\'!A0', `'+1+cmd|' /C calc'!A0`],
+    ["+1+cmd|' /C calc'!A0", `'+1+cmd|' /C calc'!A0`],
     ['-2+3', `'-2+3`],
     ['@SUM(A1:A2)', `'@SUM(A1:A2)`],
     ['\t=1+1', `'\t=1+1`],

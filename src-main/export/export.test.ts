@@ -22,7 +22,9 @@ let t: ReturnType<typeof tempDir>;
 let ws: Workstation;
 let bundle: string;
 const all = cases(300);
-const RU = all.findIndex((c) => c.ivms101.originator !== undefined && JSON.stringify(c.ivms101).includes('naturalPerson'));
+const RU = all.findIndex(
+  (c) => c.ivms101.originator !== undefined && JSON.stringify(c.ivms101).includes('naturalPerson'),
+);
 all[RU] = withNames(all[RU]!, 'originator', ['Petrov', 'Ivan'], ['Петров', 'Иван']);
 all[RU + 1] = withNames(all[RU + 1]!, 'beneficiary', ['Wang', 'Xiaoming'], ['王', '小明']);
 let mailCase: string;
@@ -35,20 +37,57 @@ beforeAll(async () => {
   t = tempDir();
   ws = await workstationWith(t.dir, all);
   const db = ws.database();
-  const pending = db.prepare("SELECT id FROM cases WHERE status = 'pending_review' ORDER BY id LIMIT 3").all() as { id: string }[];
-  recordDecision(db, { caseId: pending[0]!.id, kind: 'reject', reasonCodes: ['SANCTIONS_MATCH'], note: '=HYPERLINK("http://x","click")', analyst: 'analyst-a' });
+  const pending = db.prepare("SELECT id FROM cases WHERE status = 'pending_review' ORDER BY id LIMIT 3").all() as {
+    id: string;
+  }[];
+  recordDecision(db, {
+    caseId: pending[0]!.id,
+    kind: 'reject',
+    reasonCodes: ['SANCTIONS_MATCH'],
+    note: '=HYPERLINK("http://x","click")',
+    analyst: 'analyst-a',
+  });
   recordDecision(db, { caseId: pending[1]!.id, kind: 'accept', reasonCodes: [], analyst: 'analyst-b' });
-  recordDecision(db, { caseId: pending[2]!.id, kind: 'request_information', reasonCodes: ['MISSING_ORIGINATOR_ADDRESS'], note: 'Please send the address', analyst: 'analyst-a' });
+  recordDecision(db, {
+    caseId: pending[2]!.id,
+    kind: 'request_information',
+    reasonCodes: ['MISSING_ORIGINATOR_ADDRESS'],
+    note: 'Please send the address',
+    analyst: 'analyst-a',
+  });
   setLegalHold(db, pending[2]!.id, 'Investigation 2026-17', 'mlro');
   // A request for missing information to a counterparty that speaks no protocol, and its reply with
   // an attachment, through the real compose and receive paths (no server needed for either).
-  const inRange = (db.prepare("SELECT id FROM cases WHERE counterparty LIKE '%\"email\"%' AND transfer_time >= ? ORDER BY id LIMIT 1").get(FROM) as { id: string }).id;
-  saveMailConfig(db, { smtp: { ...LOOPBACK, port: 2525 }, imap: { ...LOOPBACK, port: 1143 }, address: 'compliance@exchange.example' });
-  const sent = await composeMail(db, { caseId: inRange, kind: 'info_request', note: 'Please send the originator address.', actor: 'analyst-a' });
-  const reply = await new MailComposer({ from: sent.to, to: 'compliance@exchange.example', subject: `Re: ${sent.subject}`, text: 'Address attached.', inReplyTo: sent.messageId, references: [sent.messageId], attachments: [{ filename: 'address.txt', content: ATTACHMENT }] })
+  const inRange = (
+    db
+      .prepare('SELECT id FROM cases WHERE counterparty LIKE \'%"email"%\' AND transfer_time >= ? ORDER BY id LIMIT 1')
+      .get(FROM) as { id: string }
+  ).id;
+  saveMailConfig(db, {
+    smtp: { ...LOOPBACK, port: 2525 },
+    imap: { ...LOOPBACK, port: 1143 },
+    address: 'compliance@exchange.example',
+  });
+  const sent = await composeMail(db, {
+    caseId: inRange,
+    kind: 'info_request',
+    note: 'Please send the originator address.',
+    actor: 'analyst-a',
+  });
+  const reply = await new MailComposer({
+    from: sent.to,
+    to: 'compliance@exchange.example',
+    subject: `Re: ${sent.subject}`,
+    text: 'Address attached.',
+    inReplyTo: sent.messageId,
+    references: [sent.messageId],
+    attachments: [{ filename: 'address.txt', content: ATTACHMENT }],
+  })
     .compile()
     .build();
-  expect(await storeMessage(db, reply, { uid: 1, uidValidity: '1', actor: 'analyst-a', now: new Date().toISOString() })).toBe('matched');
+  expect(
+    await storeMessage(db, reply, { uid: 1, uidValidity: '1', actor: 'analyst-a', now: new Date().toISOString() }),
+  ).toBe('matched');
   mailCase = inRange;
   bundle = join(t.dir, 'export.zip');
   await ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, bundle);
@@ -62,7 +101,20 @@ describe('audit export bundle', () => {
   it('holds every promised file, verifies, and says what it holds', async () => {
     const entries = await readZip(bundle);
     const attachmentFile = `attachments/${createHash('sha256').update(ATTACHMENT).digest('hex')}`;
-    expect(entries.map((e) => e.name)).toEqual(['cases.csv', 'cases.jsonl', 'decisions.csv', 'evaluations.jsonl', 'correspondence.jsonl', attachmentFile, 'purged.csv', 'audit.jsonl', 'report.pdf', 'public-key.pem', 'manifest.json', 'manifest.sig']);
+    expect(entries.map((e) => e.name)).toEqual([
+      'cases.csv',
+      'cases.jsonl',
+      'decisions.csv',
+      'evaluations.jsonl',
+      'correspondence.jsonl',
+      attachmentFile,
+      'purged.csv',
+      'audit.jsonl',
+      'report.pdf',
+      'public-key.pem',
+      'manifest.json',
+      'manifest.sig',
+    ]);
     const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString()) as Manifest;
     const inRange = all.filter((c) => c.transferTime >= `${FROM}T00:00:00` && c.transferTime < '2026-11-20T00:00:00');
     expect(manifest.counts.cases).toBe(inRange.length);
@@ -70,20 +122,46 @@ describe('audit export bundle', () => {
     expect(manifest.counts.evaluations).toBe(inRange.length * 3);
     expect(manifest.files.map((f) => f.path)).toEqual(entries.slice(0, 10).map((e) => e.name));
     // The correspondence: our request and the counterparty's reply, its attachment by hash and in full.
-    const mail = entries.find((e) => e.name === 'correspondence.jsonl')!.data.toString().trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(mail.map((m) => [m.caseId, m.direction, m.kind])).toEqual([[mailCase, 'out', 'info_request'], [mailCase, 'in', 'reply']]);
+    const mail = entries
+      .find((e) => e.name === 'correspondence.jsonl')!
+      .data.toString()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(mail.map((m) => [m.caseId, m.direction, m.kind])).toEqual([
+      [mailCase, 'out', 'info_request'],
+      [mailCase, 'in', 'reply'],
+    ]);
     expect(mail[1]!.inReplyTo).toBe(mail[0]!.messageId);
-    expect(mail[1]!.attachments).toEqual([{ filename: 'address.txt', contentType: 'text/plain', size: ATTACHMENT.length, sha256: attachmentFile.slice(12), file: attachmentFile }]);
+    expect(mail[1]!.attachments).toEqual([
+      {
+        filename: 'address.txt',
+        contentType: 'text/plain',
+        size: ATTACHMENT.length,
+        sha256: attachmentFile.slice(12),
+        file: attachmentFile,
+      },
+    ]);
     expect(entries.find((e) => e.name === attachmentFile)!.data.equals(ATTACHMENT)).toBe(true);
     expect(manifest.counts).toMatchObject({ messages: 2, attachments: 1 });
-    const csv = entries.find((e) => e.name === 'cases.csv')!.data.toString().trimEnd().split('\r\n');
+    const csv = entries
+      .find((e) => e.name === 'cases.csv')!
+      .data.toString()
+      .trimEnd()
+      .split('\r\n');
     expect(csv).toHaveLength(inRange.length + 1);
-    const jsonl = entries.find((e) => e.name === 'cases.jsonl')!.data.toString().trimEnd().split('\n');
+    const jsonl = entries
+      .find((e) => e.name === 'cases.jsonl')!
+      .data.toString()
+      .trimEnd()
+      .split('\n');
     expect(jsonl).toHaveLength(inRange.length);
     expect((JSON.parse(jsonl[0]!) as { ivms101: unknown }).ivms101).toBeTruthy();
     expect(jsonl.filter((l) => l.includes('"legalHold":{"reason":"Investigation 2026-17"}'))).toHaveLength(1);
     // Decision notes are data, never formulas.
-    expect(entries.find((e) => e.name === 'decisions.csv')!.data.toString()).toContain(`"'=HYPERLINK(""http://x"",""click"")"`);
+    expect(entries.find((e) => e.name === 'decisions.csv')!.data.toString()).toContain(
+      `"'=HYPERLINK(""http://x"",""click"")"`,
+    );
 
     const r = await verifyExport(bundle, { publicKeyPem: readFileSync(publicKeyFileFor(bundle), 'utf8') });
     expect(r.problems).toEqual([]);
@@ -99,8 +177,20 @@ describe('audit export bundle', () => {
     const day = target.transferTime.slice(0, 10);
     await ws.createExport({ from: day, to: day, jurisdiction: null, direction: null, status: null }, narrow);
     const entries = await readZip(narrow);
-    const events = entries.find((e) => e.name === 'audit.jsonl')!.data.toString().trimEnd().split('\n').map((l) => JSON.parse(l) as { seq: number; caseId: string | null; payload: string | null; redacted: boolean });
-    const selected = new Set(entries.find((e) => e.name === 'cases.jsonl')!.data.toString().trimEnd().split('\n').map((l) => (JSON.parse(l) as { id: string }).id));
+    const events = entries
+      .find((e) => e.name === 'audit.jsonl')!
+      .data.toString()
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { seq: number; caseId: string | null; payload: string | null; redacted: boolean });
+    const selected = new Set(
+      entries
+        .find((e) => e.name === 'cases.jsonl')!
+        .data.toString()
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    );
     expect(selected.has(target.id)).toBe(true);
     expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => events[0]!.seq + i));
     for (const e of events) expect(e.redacted).toBe(!(e.caseId === null || selected.has(e.caseId)));
@@ -160,10 +250,21 @@ describe('audit export bundle', () => {
     const dir = join(t.dir, 'unzipped');
     execFileSync('unzip', ['-q', bundle, '-d', dir]);
     const pub = publicKeyFileFor(bundle);
-    const ok = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', pub, '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: dir, encoding: 'utf8' });
+    const ok = spawnSync(
+      'openssl',
+      ['pkeyutl', '-verify', '-pubin', '-inkey', pub, '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(ok.stdout.trim()).toBe('Signature Verified Successfully');
     expect(ok.status).toBe(0);
-    const sums = spawnSync('sh', ['-c', `sed -n 's/.*"path": "\\([^"]*\\)", "sha256": "\\([0-9a-f]\\{64\\}\\)".*/\\2  \\1/p' manifest.json | sha256sum -c -`], { cwd: dir, encoding: 'utf8' });
+    const sums = spawnSync(
+      'sh',
+      [
+        '-c',
+        `sed -n 's/.*"path": "\\([^"]*\\)", "sha256": "\\([0-9a-f]\\{64\\}\\)".*/\\2  \\1/p' manifest.json | sha256sum -c -`,
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(sums.status, sums.stderr).toBe(0);
     expect(sums.stdout.trim().split('\n')).toHaveLength(10); // every file but the manifest and its signature
     // The same fingerprint OpenSSL computes is the one Waybill shows.
@@ -174,7 +275,11 @@ describe('audit export bundle', () => {
     const manifest = readFileSync(join(dir, 'manifest.json'));
     manifest[40] = manifest[40]! ^ 0x01;
     writeFileSync(join(dir, 'manifest.json'), manifest);
-    const bad = spawnSync('openssl', ['pkeyutl', '-verify', '-pubin', '-inkey', pub, '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'], { cwd: dir, encoding: 'utf8' });
+    const bad = spawnSync(
+      'openssl',
+      ['pkeyutl', '-verify', '-pubin', '-inkey', pub, '-rawin', '-in', 'manifest.json', '-sigfile', 'manifest.sig'],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(bad.status).not.toBe(0);
     expect(bad.stdout).toMatch(/Signature Verification Failure/);
   });
@@ -189,7 +294,10 @@ describe('audit export bundle', () => {
     expect(text).toContain('Waybill audit export');
     expect(text).toContain(all[RU]!.id);
     // The correspondence appears in its case's section.
-    const section = text.slice(text.indexOf(`Case ${mailCase}`), text.indexOf('Case ', text.indexOf(`Case ${mailCase}`) + 5));
+    const section = text.slice(
+      text.indexOf(`Case ${mailCase}`),
+      text.indexOf('Case ', text.indexOf(`Case ${mailCase}`) + 5),
+    );
     expect(section).toMatch(/E-mail sent \S+ \(queued\) · Request for missing .*\[WB:/);
     expect(section).toMatch(/E-mail received \S+ \(matched\) · Re: Request for missing/);
   });
@@ -204,14 +312,23 @@ describe('audit export bundle', () => {
         onProgress: (p) => p.phase === 'evaluations.jsonl' && controller.abort(),
       });
       await expect(run).rejects.toMatchObject({ code: 'cancelled' });
-      const failing = ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, join(dir.dir, 'failed.zip'), {
-        onProgress: (p) => {
-          if (p.phase === 'report.pdf' && p.done > 0) throw new Error('disk on fire');
+      const failing = ws.createExport(
+        { from: FROM, to: TO, jurisdiction: null, direction: null, status: null },
+        join(dir.dir, 'failed.zip'),
+        {
+          onProgress: (p) => {
+            if (p.phase === 'report.pdf' && p.done > 0) throw new Error('disk on fire');
+          },
         },
-      });
+      );
       await expect(failing).rejects.toThrow('disk on fire');
       expect(readdirSync(dir.dir)).toEqual([]);
-      const actions = (ws.database().prepare("SELECT action FROM audit_events WHERE action LIKE 'export.%' ORDER BY seq DESC LIMIT 2").all() as { action: string }[]).map((r) => r.action);
+      const actions = (
+        ws
+          .database()
+          .prepare("SELECT action FROM audit_events WHERE action LIKE 'export.%' ORDER BY seq DESC LIMIT 2")
+          .all() as { action: string }[]
+      ).map((r) => r.action);
       expect(actions).toEqual(['export.failed', 'export.cancelled']);
     } finally {
       dir.cleanup();
@@ -221,11 +338,25 @@ describe('audit export bundle', () => {
   it('selects by counterparty jurisdiction and direction, and never overwrites', async () => {
     const out = join(t.dir, 'tr-deposits.zip');
     await ws.createExport({ from: FROM, to: TO, jurisdiction: 'TR', direction: 'deposit', status: null }, out);
-    const rows = (await readZip(out)).find((e) => e.name === 'cases.jsonl')!.data.toString().trimEnd().split('\n').filter(Boolean).map((l) => JSON.parse(l) as { direction: string; counterparty: { jurisdiction: string } | null });
-    const expected = all.filter((c) => c.direction === 'deposit' && c.counterparty?.jurisdiction === 'TR' && c.transferTime >= FROM && c.transferTime < '2026-11-20');
+    const rows = (await readZip(out))
+      .find((e) => e.name === 'cases.jsonl')!
+      .data.toString()
+      .trimEnd()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { direction: string; counterparty: { jurisdiction: string } | null });
+    const expected = all.filter(
+      (c) =>
+        c.direction === 'deposit' &&
+        c.counterparty?.jurisdiction === 'TR' &&
+        c.transferTime >= FROM &&
+        c.transferTime < '2026-11-20',
+    );
     expect(rows).toHaveLength(expected.length);
     expect(rows.every((r) => r.direction === 'deposit' && r.counterparty?.jurisdiction === 'TR')).toBe(true);
-    await expect(ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, out)).rejects.toMatchObject({ code: 'conflict' });
+    await expect(
+      ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, out),
+    ).rejects.toMatchObject({ code: 'conflict' });
   });
 });
 
@@ -235,7 +366,10 @@ describe('waybill export (CLI)', () => {
     const out = join(t.dir, 'cli.zip');
     ws.close(); // the CLI opens the same data folder
     try {
-      const made = await runCli(['export', 'create', '--data-dir', t.dir, '--from', FROM, '--to', TO, '--out', out], env);
+      const made = await runCli(
+        ['export', 'create', '--data-dir', t.dir, '--from', FROM, '--to', TO, '--out', out],
+        env,
+      );
       expect(made.code, made.stderr).toBe(0);
       expect(made.stdout).toContain('Export written');
       expect(existsSync(`${out}.pub.pem`)).toBe(true);
@@ -250,7 +384,10 @@ describe('waybill export (CLI)', () => {
       const failed = await runCli(['export', 'verify', bad]);
       expect(failed.code).toBe(1);
       expect(failed.stdout).toMatch(/FAILED[\s\S]*cases\.csv: its SHA-256/);
-      const usage = await runCli(['export', 'create', '--data-dir', t.dir, '--from', '2026-13-01', '--to', TO, '--out', join(t.dir, 'x.zip')], env);
+      const usage = await runCli(
+        ['export', 'create', '--data-dir', t.dir, '--from', '2026-13-01', '--to', TO, '--out', join(t.dir, 'x.zip')],
+        env,
+      );
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain('2026-13-01 is not a real date');
     } finally {

@@ -8,7 +8,11 @@ import type { ExportProgress, ExportResult } from './create';
 import type { ExportSelection } from './selection';
 
 /** Writes one bundle (the Workstation's createExport: snapshot, signing key, audit). */
-export type RunExport = (selection: ExportSelection, out: string, o: { signal: AbortSignal; onProgress: (p: ExportProgress) => void }) => Promise<ExportResult>;
+export type RunExport = (
+  selection: ExportSelection,
+  out: string,
+  o: { signal: AbortSignal; onProgress: (p: ExportProgress) => void },
+) => Promise<ExportResult>;
 
 /**
  * Exports started from the UI: each runs in the background into `<data folder>/exports`, reports
@@ -18,17 +22,30 @@ export type RunExport = (selection: ExportSelection, out: string, o: { signal: A
 export class ExportJobs {
   private readonly jobs = new Map<string, { job: ExportJob; controller: AbortController }>();
 
-  constructor(
-    private readonly o: { dataDir: string; events: EventBus; now: () => number; run: RunExport },
-  ) {}
+  constructor(private readonly o: { dataDir: string; events: EventBus; now: () => number; run: RunExport }) {}
 
   start(selection: ExportSelection): ExportJob {
     const dir = join(this.o.dataDir, 'exports');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stamp = new Date(this.o.now()).toISOString().replace(/[:.]/g, '').slice(0, 15);
     const id = randomUUID();
-    const out = join(dir, `waybill-export-${selection.from}-to-${selection.to}${selection.jurisdiction ? `-${selection.jurisdiction}` : ''}-${stamp}-${id.slice(0, 4)}.zip`);
-    const job: ExportJob = { id, state: 'running', selection, phase: 'starting', done: 0, total: 0, out, publicKeyFile: null, manifestSha256: null, error: null, startedAt: new Date(this.o.now()).toISOString() };
+    const out = join(
+      dir,
+      `waybill-export-${selection.from}-to-${selection.to}${selection.jurisdiction ? `-${selection.jurisdiction}` : ''}-${stamp}-${id.slice(0, 4)}.zip`,
+    );
+    const job: ExportJob = {
+      id,
+      state: 'running',
+      selection,
+      phase: 'starting',
+      done: 0,
+      total: 0,
+      out,
+      publicKeyFile: null,
+      manifestSha256: null,
+      error: null,
+      startedAt: new Date(this.o.now()).toISOString(),
+    };
     const controller = new AbortController();
     this.jobs.set(id, { job, controller });
     let lastEmit = 0;
@@ -49,12 +66,20 @@ export class ExportJobs {
       })
       .then(
         (r) => {
-          Object.assign(job, { state: 'done', publicKeyFile: r.publicKeyFile, manifestSha256: r.manifestSha256, phase: 'done' });
+          Object.assign(job, {
+            state: 'done',
+            publicKeyFile: r.publicKeyFile,
+            manifestSha256: r.manifestSha256,
+            phase: 'done',
+          });
           emit(true);
         },
         (e: unknown) => {
           const cancelled = e instanceof AppError && e.code === 'cancelled';
-          Object.assign(job, { state: cancelled ? 'cancelled' : 'failed', error: e instanceof AppError ? e.message : 'The export failed unexpectedly; no file was left behind.' });
+          Object.assign(job, {
+            state: cancelled ? 'cancelled' : 'failed',
+            error: e instanceof AppError ? e.message : 'The export failed unexpectedly; no file was left behind.',
+          });
           emit(true);
         },
       );

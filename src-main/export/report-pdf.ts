@@ -55,7 +55,12 @@ export class ReportPdf {
     private readonly out: ZipEntryWriter,
     meta: { title: string; createdAt: Date },
   ) {
-    this.doc = new PDFDocument({ size: 'A4', margin: 48, bufferPages: false, info: { Title: meta.title, Creator: 'Waybill', CreationDate: meta.createdAt } });
+    this.doc = new PDFDocument({
+      size: 'A4',
+      margin: 48,
+      bufferPages: false,
+      info: { Title: meta.title, Creator: 'Waybill', CreationDate: meta.createdAt },
+    });
     const fonts = join(resourcesDir(), 'fonts');
     this.doc.registerFont('body', join(fonts, 'DejaVuSans.ttf'));
     this.doc.registerFont('bold', join(fonts, 'DejaVuSans-Bold.ttf'));
@@ -121,9 +126,15 @@ export class ReportPdf {
   caseSection(c: ReportCase): void {
     // Keeps a section on one page when it fits on one.
     const lines = 4 + (c.counterparty ? 1 : 0) + c.checks.length + Math.max(1, c.decisions.length) + c.mail.length;
-    if (this.doc.y + lines * 12 + 8 > this.doc.page.maxY() && this.doc.y > this.doc.page.margins.top + 1) this.doc.addPage();
-    this.line(`Case ${c.id} · ${c.direction} · ${c.status.replace(/_/g, ' ')}${c.legalHold ? ' · LEGAL HOLD' : ''}`, { size: 10, bold: true });
-    this.line(`Transfer: ${c.amount} ${c.asset} on ${c.network}${c.fiat ? ` (${c.fiat})` : ''} at ${c.transferTime} · ${c.walletType} wallet`);
+    if (this.doc.y + lines * 12 + 8 > this.doc.page.maxY() && this.doc.y > this.doc.page.margins.top + 1)
+      this.doc.addPage();
+    this.line(`Case ${c.id} · ${c.direction} · ${c.status.replace(/_/g, ' ')}${c.legalHold ? ' · LEGAL HOLD' : ''}`, {
+      size: 10,
+      bold: true,
+    });
+    this.line(
+      `Transfer: ${c.amount} ${c.asset} on ${c.network}${c.fiat ? ` (${c.fiat})` : ''} at ${c.transferTime} · ${c.walletType} wallet`,
+    );
     this.line(`Originator: ${c.originatorName ?? '(no name)'} · ${c.originatorWallet}`);
     this.line(`Beneficiary: ${c.beneficiaryName ?? '(no name)'} · ${c.beneficiaryWallet}`);
     if (c.counterparty) this.line(`Counterparty VASP: ${c.counterparty}`);
@@ -131,9 +142,12 @@ export class ReportPdf {
     if (c.decisions.length === 0) this.line('Decisions: none recorded');
     for (const d of c.decisions) {
       const reasons = d.reasonCodes.length ? ` [${d.reasonCodes.join(', ')}]` : '';
-      this.line(`Decision: ${d.kind.replace(/_/g, ' ')} by ${d.analyst} at ${d.decidedAt}${reasons}${d.note ? ` · ${d.note}` : ''}`);
+      this.line(
+        `Decision: ${d.kind.replace(/_/g, ' ')} by ${d.analyst} at ${d.decidedAt}${reasons}${d.note ? ` · ${d.note}` : ''}`,
+      );
     }
-    for (const m of c.mail) this.line(`E-mail ${m.direction === 'out' ? 'sent' : 'received'} ${m.at} (${m.state}) · ${m.subject}`); // subjects are cut to fit
+    for (const m of c.mail)
+      this.line(`E-mail ${m.direction === 'out' ? 'sent' : 'received'} ${m.at} (${m.state}) · ${m.subject}`); // subjects are cut to fit
     this.doc.moveDown(0.6);
   }
 
@@ -143,8 +157,11 @@ export class ReportPdf {
    * the life of the document: about 35 KB a case if left alone. Within a batch it still pays off.
    */
   async drained(): Promise<void> {
-    const families = (this.doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })._fontFamilies ?? {};
-    for (const f of Object.values(families)) if (f.layoutCache) f.layoutCache = Object.create(null) as Record<string, unknown>;
+    const families =
+      (this.doc as unknown as { _fontFamilies?: Record<string, { layoutCache?: Record<string, unknown> }> })
+        ._fontFamilies ?? {};
+    for (const f of Object.values(families))
+      if (f.layoutCache) f.layoutCache = Object.create(null) as Record<string, unknown>;
     // pdfkit pushes its output into its readable side and emits 'data' from process.nextTick. A
     // loop of awaits on settled promises never lets the tick queue run, so without this turn of the
     // event loop the whole PDF waited in pdfkit's buffer until the end (2 GB and rising at a
@@ -155,7 +172,13 @@ export class ReportPdf {
 
   /** pdfkit's page tree (an internal, pinned with pdfkit: the streaming test notices a change). */
   private pageRefs(): { data: Record<string, unknown> }[] {
-    return (this.doc as unknown as { _root?: { data?: { Pages?: { data?: { Kids?: { data: Record<string, unknown> }[] } } } } })._root?.data?.Pages?.data?.Kids ?? [];
+    return (
+      (
+        this.doc as unknown as {
+          _root?: { data?: { Pages?: { data?: { Kids?: { data: Record<string, unknown> }[] } } } };
+        }
+      )._root?.data?.Pages?.data?.Kids ?? []
+    );
   }
 
   /** Pages whose objects are still held in memory (written ones are let go). */

@@ -64,7 +64,8 @@ export interface CheckRow {
   engine_version: string;
   computed_at: string;
 }
-export const CHECK_COLUMNS = 'case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at';
+export const CHECK_COLUMNS =
+  'case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at';
 
 /** A message as the report's thread shows it. */
 export interface MailSummaryRow {
@@ -149,9 +150,31 @@ function stringList(text: string): string[] {
 }
 
 export const CASES_CSV_HEADER = [
-  'case_id', 'direction', 'status', 'asset', 'network', 'amount', 'fiat_amount', 'fiat_currency', 'transfer_time', 'originator_name', 'originator_wallet',
-  'beneficiary_name', 'beneficiary_wallet', 'wallet_type', 'counterparty_vasp_id', 'counterparty_name', 'counterparty_jurisdiction', 'risk_score', 'tx_hash',
-  'travel_rule', 'ivms101', 'screening', 'legal_hold', 'version', 'updated_at',
+  'case_id',
+  'direction',
+  'status',
+  'asset',
+  'network',
+  'amount',
+  'fiat_amount',
+  'fiat_currency',
+  'transfer_time',
+  'originator_name',
+  'originator_wallet',
+  'beneficiary_name',
+  'beneficiary_wallet',
+  'wallet_type',
+  'counterparty_vasp_id',
+  'counterparty_name',
+  'counterparty_jurisdiction',
+  'risk_score',
+  'tx_hash',
+  'travel_rule',
+  'ivms101',
+  'screening',
+  'legal_hold',
+  'version',
+  'updated_at',
 ];
 
 /** The outcome of each automatic check on one case, by check name. */
@@ -159,10 +182,31 @@ export type Outcomes = (name: 'travel_rule' | 'ivms101' | 'screening') => string
 
 export function casesCsvRow(r: CaseRow, outcome: Outcomes): CsvValue[] {
   return [
-    r.id, r.direction, r.status, r.asset, r.network, r.amount, r.fiat_amount, r.fiat_currency, r.transfer_time,
-    r.originator_name, r.originator_wallet, r.beneficiary_name, r.beneficiary_wallet, r.wallet_type,
-    r.counterparty_vasp_id, r.counterparty_name, r.counterparty_jurisdiction, r.risk_score, r.tx_hash,
-    outcome('travel_rule'), outcome('ivms101'), outcome('screening'), r.hold_reason ? 'yes' : 'no', r.version, r.updated_at,
+    r.id,
+    r.direction,
+    r.status,
+    r.asset,
+    r.network,
+    r.amount,
+    r.fiat_amount,
+    r.fiat_currency,
+    r.transfer_time,
+    r.originator_name,
+    r.originator_wallet,
+    r.beneficiary_name,
+    r.beneficiary_wallet,
+    r.wallet_type,
+    r.counterparty_vasp_id,
+    r.counterparty_name,
+    r.counterparty_jurisdiction,
+    r.risk_score,
+    r.tx_hash,
+    outcome('travel_rule'),
+    outcome('ivms101'),
+    outcome('screening'),
+    r.hold_reason ? 'yes' : 'no',
+    r.version,
+    r.updated_at,
   ];
 }
 
@@ -192,10 +236,30 @@ export function caseRecord(r: CaseRow): Record<string, unknown> {
   };
 }
 
-export const DECISIONS_CSV_HEADER = ['decision_id', 'case_id', 'kind', 'reason_codes', 'note', 'analyst', 'case_version', 'decided_at', 'sync_state'];
+export const DECISIONS_CSV_HEADER = [
+  'decision_id',
+  'case_id',
+  'kind',
+  'reason_codes',
+  'note',
+  'analyst',
+  'case_version',
+  'decided_at',
+  'sync_state',
+];
 
 export function decisionCsvRow(d: DecisionRow): CsvValue[] {
-  return [d.id, d.case_id, d.kind, stringList(d.reason_codes).join(';'), d.note, d.analyst, d.case_version, d.decided_at, d.sync_state];
+  return [
+    d.id,
+    d.case_id,
+    d.kind,
+    stringList(d.reason_codes).join(';'),
+    d.note,
+    d.analyst,
+    d.case_version,
+    d.decided_at,
+    d.sync_state,
+  ];
 }
 
 /** evaluations.jsonl: a stored check with its full result (rule versions, FX rate and time, hits). */
@@ -241,10 +305,38 @@ export function correspondenceRecord(m: MessageRow, attachments: readonly Attach
   };
 }
 
-export const PURGED_CSV_HEADER = ['case_id', 'direction', 'status', 'counterparty_jurisdiction', 'transfer_time', 'record_date', 'retention_years', 'expired_on', 'decision_kind', 'decided_at', 'removed_sha256', 'purged_at', 'audit_seq'];
+export const PURGED_CSV_HEADER = [
+  'case_id',
+  'direction',
+  'status',
+  'counterparty_jurisdiction',
+  'transfer_time',
+  'record_date',
+  'retention_years',
+  'expired_on',
+  'decision_kind',
+  'decided_at',
+  'removed_sha256',
+  'purged_at',
+  'audit_seq',
+];
 
 export function purgedCsvRow(t: TombstoneRow): CsvValue[] {
-  return [t.case_id, t.direction, t.status, t.counterparty_jurisdiction, t.transfer_time, t.record_date, t.retention_years, t.expired_on, t.decision_kind, t.decided_at, t.removed_digest, t.purged_at, t.audit_seq];
+  return [
+    t.case_id,
+    t.direction,
+    t.status,
+    t.counterparty_jurisdiction,
+    t.transfer_time,
+    t.record_date,
+    t.retention_years,
+    t.expired_on,
+    t.decision_kind,
+    t.decided_at,
+    t.removed_digest,
+    t.purged_at,
+    t.audit_seq,
+  ];
 }
 
 /** audit.jsonl: the event's header and payload digest always; its payload only when it is about the selection. */
@@ -268,7 +360,12 @@ function counterpartyLine(json: string | null): string | null {
 }
 
 /** report.pdf: one case's section. */
-export function reportCase(r: CaseRow, checks: readonly CheckRow[], decisions: readonly DecisionRow[], mail: readonly MailSummaryRow[]): ReportCase {
+export function reportCase(
+  r: CaseRow,
+  checks: readonly CheckRow[],
+  decisions: readonly DecisionRow[],
+  mail: readonly MailSummaryRow[],
+): ReportCase {
   const local = localDisplayNames(parseJson(r.ivms101));
   return {
     id: r.id,
@@ -285,8 +382,18 @@ export function reportCase(r: CaseRow, checks: readonly CheckRow[], decisions: r
     beneficiaryWallet: r.beneficiary_wallet,
     walletType: r.wallet_type,
     counterparty: counterpartyLine(r.counterparty),
-    checks: checks.map((k) => ({ name: k.check_name.replace(/_/g, ' '), outcome: k.outcome.replace(/_/g, ' '), summary: k.summary })),
-    decisions: decisions.map((d) => ({ kind: d.kind, analyst: d.analyst, decidedAt: d.decided_at, reasonCodes: stringList(d.reason_codes), note: d.note })),
+    checks: checks.map((k) => ({
+      name: k.check_name.replace(/_/g, ' '),
+      outcome: k.outcome.replace(/_/g, ' '),
+      summary: k.summary,
+    })),
+    decisions: decisions.map((d) => ({
+      kind: d.kind,
+      analyst: d.analyst,
+      decidedAt: d.decided_at,
+      reasonCodes: stringList(d.reason_codes),
+      note: d.note,
+    })),
     mail: mail.map((x) => ({ direction: x.direction, at: x.at, subject: x.subject, state: x.state })),
     legalHold: Boolean(r.hold_reason),
   };

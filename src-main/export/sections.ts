@@ -40,7 +40,17 @@ import type { ZipBundleWriter } from './zip-writer';
 
 const PAGE = 500;
 
-export type Phase = 'cases.csv' | 'cases.jsonl' | 'decisions.csv' | 'evaluations.jsonl' | 'correspondence.jsonl' | 'attachments' | 'purged.csv' | 'audit.jsonl' | 'report.pdf' | 'signing';
+export type Phase =
+  | 'cases.csv'
+  | 'cases.jsonl'
+  | 'decisions.csv'
+  | 'evaluations.jsonl'
+  | 'correspondence.jsonl'
+  | 'attachments'
+  | 'purged.csv'
+  | 'audit.jsonl'
+  | 'report.pdf'
+  | 'signing';
 
 export interface Counts {
   cases: number;
@@ -71,8 +81,19 @@ export class BundleSource {
     readonly progress: (phase: Phase, done: number, total: number) => void,
   ) {
     this.where = selectionWhere(selection);
-    this.total = db.prepare<Params, { n: number }>(`SELECT count(*) AS n FROM cases c WHERE ${this.where.sql}`).get(this.where.params)?.n ?? 0;
-    this.counts = { cases: this.total, decisions: 0, evaluations: 0, messages: 0, attachments: 0, purged: 0, auditEvents: 0 };
+    this.total =
+      db
+        .prepare<Params, { n: number }>(`SELECT count(*) AS n FROM cases c WHERE ${this.where.sql}`)
+        .get(this.where.params)?.n ?? 0;
+    this.counts = {
+      cases: this.total,
+      decisions: 0,
+      evaluations: 0,
+      messages: 0,
+      attachments: 0,
+      purged: 0,
+      auditEvents: 0,
+    };
     this.page = db.prepare<Params, CaseRow>(
       `SELECT ${CASE_COLUMNS} FROM cases c LEFT JOIN legal_holds h ON h.case_id = c.id
        WHERE ${this.where.sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
@@ -101,11 +122,19 @@ export class BundleSource {
   }
 
   decisionsFor(rows: readonly CaseRow[]): DecisionRow[] {
-    return this.db.prepare<string[], DecisionRow>(`SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, decided_at, id`).all(...rows.map((r) => r.id));
+    return this.db
+      .prepare<string[], DecisionRow>(
+        `SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, decided_at, id`,
+      )
+      .all(...rows.map((r) => r.id));
   }
 
   checksFor(rows: readonly CaseRow[]): CheckRow[] {
-    return this.db.prepare<string[], CheckRow>(`SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, check_name`).all(...rows.map((r) => r.id));
+    return this.db
+      .prepare<string[], CheckRow>(
+        `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, check_name`,
+      )
+      .all(...rows.map((r) => r.id));
   }
 
   mailFor(rows: readonly CaseRow[]): MailSummaryRow[] {
@@ -182,10 +211,13 @@ export async function writeEvaluationsJsonl(src: BundleSource, zip: ZipBundleWri
     for (const k of src.checksFor(rows)) {
       src.counts.evaluations++;
       const rec = evaluationRecord(k);
-      const result = rec.result as { hits?: { party?: { digest?: string }; list?: string; entryId?: string; dispositionHistory?: unknown }[] } | null;
+      const result = rec.result as {
+        hits?: { party?: { digest?: string }; list?: string; entryId?: string; dispositionHistory?: unknown }[];
+      } | null;
       if (k.check_name === 'screening' && Array.isArray(result?.hits)) {
         for (const h of result.hits) {
-          if (h.party?.digest && h.list && h.entryId) h.dispositionHistory = dispositionHistory(src.db, h.party.digest, h.list, h.entryId);
+          if (h.party?.digest && h.list && h.entryId)
+            h.dispositionHistory = dispositionHistory(src.db, h.party.digest, h.list, h.entryId);
         }
       }
       await f.text(canonicalJson(rec) + '\n');
@@ -260,7 +292,11 @@ export async function writePurgedCsv(src: BundleSource, zip: ZipBundleWriter): P
   await f.text(csvRow(PURGED_CSV_HEADER));
   // The tombstone keeps the columns the selection filters on, under the same names.
   const tw = src.where.sql.replace(/c\.status/g, 't.status').replace(/c\./g, 't.');
-  for (const t of src.db.prepare<Params, TombstoneRow>(`SELECT ${TOMBSTONE_COLUMNS} FROM retention_tombstones t WHERE ${tw} ORDER BY case_id`).iterate(src.where.params)) {
+  for (const t of src.db
+    .prepare<Params, TombstoneRow>(
+      `SELECT ${TOMBSTONE_COLUMNS} FROM retention_tombstones t WHERE ${tw} ORDER BY case_id`,
+    )
+    .iterate(src.where.params)) {
     src.counts.purged++;
     f.writeNow(Buffer.from(csvRow(purgedCsvRow(t))));
   }
@@ -277,7 +313,12 @@ export async function writeAuditJsonl(src: BundleSource, zip: ZipBundleWriter): 
   let audit: AuditRange = null;
   const f = zip.entry('audit.jsonl');
   const headSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM audit_events').get()?.seq ?? null;
-  const firstSeq = db.prepare<Params, { seq: number | null }>(`SELECT min(e.seq) AS seq FROM audit_events e JOIN cases c ON c.id = e.case_id WHERE ${where.sql}`).get(where.params)?.seq ?? null;
+  const firstSeq =
+    db
+      .prepare<Params, { seq: number | null }>(
+        `SELECT min(e.seq) AS seq FROM audit_events e JOIN cases c ON c.id = e.case_id WHERE ${where.sql}`,
+      )
+      .get(where.params)?.seq ?? null;
   if (headSeq !== null) {
     const fromSeq = firstSeq ?? headSeq;
     const stmt = db.prepare<Params, AuditRow>(
@@ -318,7 +359,12 @@ export interface ReportHeader {
 }
 
 /** report.pdf: summary figures, then one section per case. */
-export async function writeReportPdf(src: BundleSource, zip: ZipBundleWriter, tally: Tally, h: ReportHeader): Promise<void> {
+export async function writeReportPdf(
+  src: BundleSource,
+  zip: ZipBundleWriter,
+  tally: Tally,
+  h: ReportHeader,
+): Promise<void> {
   const pdf = new ReportPdf(zip.entry('report.pdf'), { title: 'Waybill audit export', createdAt: h.now });
   const s = src.selection;
   pdf.heading('Waybill audit export');
@@ -338,7 +384,10 @@ export async function writeReportPdf(src: BundleSource, zip: ZipBundleWriter, ta
   );
   pdf.heading('Summary');
   const n = (x: number) => x.toLocaleString('en-US');
-  const rowsOf = (m: Map<string, number>) => [...m.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]): [string, string] => [k.replace(/_/g, ' '), n(v)]);
+  const rowsOf = (m: Map<string, number>) =>
+    [...m.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]): [string, string] => [k.replace(/_/g, ' '), n(v)]);
   pdf.table([
     ['Cases', n(src.total)],
     ['Decisions', n(src.counts.decisions)],
@@ -374,7 +423,8 @@ export async function writeReportPdf(src: BundleSource, zip: ZipBundleWriter, ta
     const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
     const decisions = groupBy(src.decisionsFor(rows), (d) => d.case_id);
     const mail = groupBy(src.mailFor(rows), (m) => m.case_id);
-    for (const r of rows) pdf.caseSection(reportCase(r, checks.get(r.id) ?? [], decisions.get(r.id) ?? [], mail.get(r.id) ?? []));
+    for (const r of rows)
+      pdf.caseSection(reportCase(r, checks.get(r.id) ?? [], decisions.get(r.id) ?? [], mail.get(r.id) ?? []));
     await pdf.drained();
   });
   await pdf.end();

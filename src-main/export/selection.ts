@@ -12,7 +12,11 @@ export const exportSelectionSchema = z
   .object({
     from: day,
     to: day,
-    jurisdiction: z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code').nullable().default(null),
+    jurisdiction: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'a two-letter country code')
+      .nullable()
+      .default(null),
     direction: z.enum(DIRECTIONS).nullable().default(null),
     status: z.enum(CASE_STATUSES).nullable().default(null),
   })
@@ -27,7 +31,9 @@ export function parseSelection(input: unknown): ExportSelection {
     throw new AppError('invalid_input', `Export selection: ${i.path.join('.') || 'selection'}: ${i.message}.`);
   }
   const s = r.data;
-  for (const d of [s.from, s.to]) if (Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d) throw new AppError('invalid_input', `Export selection: ${d} is not a real date.`);
+  for (const d of [s.from, s.to])
+    if (Number.isNaN(Date.parse(`${d}T00:00:00Z`)) || new Date(`${d}T00:00:00Z`).toISOString().slice(0, 10) !== d)
+      throw new AppError('invalid_input', `Export selection: ${d} is not a real date.`);
   if (s.from > s.to) throw new AppError('invalid_input', `Export selection: from (${s.from}) is after to (${s.to}).`);
   return s;
 }
@@ -41,7 +47,10 @@ function nextDay(d: string): string {
 /** A WHERE clause over `cases` (alias c) and its parameters. */
 export function selectionWhere(s: ExportSelection): { sql: string; params: Record<string, unknown> } {
   const w = new WhereBuilder()
-    .add('c.transfer_time >= @from AND c.transfer_time < @toExclusive', { from: `${s.from}T00:00:00`, toExclusive: `${nextDay(s.to)}T00:00:00` })
+    .add('c.transfer_time >= @from AND c.transfer_time < @toExclusive', {
+      from: `${s.from}T00:00:00`,
+      toExclusive: `${nextDay(s.to)}T00:00:00`,
+    })
     .equals('c.counterparty_jurisdiction', 'jurisdiction', s.jurisdiction)
     .equals('c.direction', 'direction', s.direction)
     .equals('c.status', 'status', s.status);

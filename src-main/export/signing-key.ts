@@ -29,14 +29,19 @@ export function readPublicKey(pem: string, where: string): KeyObject {
   } catch {
     throw new AppError('invalid_input', `${where}: not a PEM public key.`);
   }
-  if (key.asymmetricKeyType !== 'ed25519') throw new AppError('invalid_input', `${where}: an ${key.asymmetricKeyType ?? 'unknown'} key, expected Ed25519.`);
+  if (key.asymmetricKeyType !== 'ed25519')
+    throw new AppError('invalid_input', `${where}: an ${key.asymmetricKeyType ?? 'unknown'} key, expected Ed25519.`);
   return key;
 }
 
 function fromPem(pem: string): SigningKey {
   const privateKey = createPrivateKey(pem);
   const publicKey = createPublicKey(privateKey);
-  return { privateKey, publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), fingerprint: keyFingerprint(publicKey) };
+  return {
+    privateKey,
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    fingerprint: keyFingerprint(publicKey),
+  };
 }
 
 export function existingSigningKey(db: ReadableDB): SigningKey | null {

@@ -24,7 +24,10 @@ beforeAll(async () => {
   t = tempDir();
   ws = await workstationWith(t.dir, cases(20));
   bundle = join(t.dir, 'export.zip');
-  await ws.createExport({ from: '2000-01-01', to: '2100-01-01', jurisdiction: null, direction: null, status: null }, bundle);
+  await ws.createExport(
+    { from: '2000-01-01', to: '2100-01-01', jurisdiction: null, direction: null, status: null },
+    bundle,
+  );
   entries = await readZip(bundle);
   manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString('utf8')) as Manifest;
 }, 120_000);
@@ -58,7 +61,10 @@ describe('export verify within bounds', () => {
     await writeZip(file, replaced('audit.jsonl', Buffer.alloc(ZEROS)));
     const r = await verifyExport(file);
     expect(r.ok).toBe(false);
-    expect(r.problems).toContainEqual({ file: 'audit.jsonl', problem: `unpacks to ${ZEROS} bytes, more than the ${declared('audit.jsonl')} bytes the manifest declares; not unpacked` });
+    expect(r.problems).toContainEqual({
+      file: 'audit.jsonl',
+      problem: `unpacks to ${ZEROS} bytes, more than the ${declared('audit.jsonl')} bytes the manifest declares; not unpacked`,
+    });
   });
 
   it('stops inflating an entry whose header lies, at the size the manifest declares', async () => {
@@ -70,25 +76,46 @@ describe('export verify within bounds', () => {
     const audit = r.problems.filter((p) => p.file === 'audit.jsonl');
     expect(audit).toHaveLength(1);
     // yauzl holds the stream to the header's size; either guard names the entry and stops there.
-    expect(audit[0]!.problem).toMatch(new RegExp(`more than the ${declared('audit.jsonl')} bytes the manifest declares; stopped there|too many bytes in the stream`));
+    expect(audit[0]!.problem).toMatch(
+      new RegExp(
+        `more than the ${declared('audit.jsonl')} bytes the manifest declares; stopped there|too many bytes in the stream`,
+      ),
+    );
   });
 
   it('reads a line with no end in linear time and refuses it at the line limit (a forged manifest declaring the size)', async () => {
-    const forged = { ...manifest, files: manifest.files.map((f) => (f.path === 'audit.jsonl' ? { ...f, bytes: ZEROS } : f)) };
+    const forged = {
+      ...manifest,
+      files: manifest.files.map((f) => (f.path === 'audit.jsonl' ? { ...f, bytes: ZEROS } : f)),
+    };
     const file = join(t.dir, 'forged.zip');
-    await writeZip(file, replaced('audit.jsonl', Buffer.alloc(ZEROS, 0x61)).map((e) => (e.name === 'manifest.json' ? { name: e.name, data: Buffer.from(JSON.stringify(forged, null, 2)) } : e)));
+    await writeZip(
+      file,
+      replaced('audit.jsonl', Buffer.alloc(ZEROS, 0x61)).map((e) =>
+        e.name === 'manifest.json' ? { name: e.name, data: Buffer.from(JSON.stringify(forged, null, 2)) } : e,
+      ),
+    );
     const r = await verifyExport(file);
     expect(r.ok).toBe(false);
     expect(r.problems.map((p) => p.file)).toContain('manifest.json'); // the signature no longer verifies
-    expect(r.problems).toContainEqual({ file: 'audit.jsonl', problem: `the hash chain is broken at line 1 (line is ${ZEROS} bytes, longer than the limit of ${MAX_LINE_BYTES} bytes; not read)` });
+    expect(r.problems).toContainEqual({
+      file: 'audit.jsonl',
+      problem: `the hash chain is broken at line 1 (line is ${ZEROS} bytes, longer than the limit of ${MAX_LINE_BYTES} bytes; not read)`,
+    });
   });
 
   it('names a forged manifest whose entries are not files, instead of failing on them', async () => {
     const file = join(t.dir, 'odd-manifest.zip');
     const odd = { ...manifest, files: [null, ...manifest.files] };
-    await writeZip(file, entries.map((e) => (e.name === 'manifest.json' ? { name: e.name, data: Buffer.from(JSON.stringify(odd)) } : e)));
+    await writeZip(
+      file,
+      entries.map((e) => (e.name === 'manifest.json' ? { name: e.name, data: Buffer.from(JSON.stringify(odd)) } : e)),
+    );
     const r = await verifyExport(file);
-    expect(r.problems).toContainEqual({ file: 'manifest.json', problem: 'cannot be read: files[0] is not a path with its sha256 and bytes' });
+    expect(r.problems).toContainEqual({
+      file: 'manifest.json',
+      problem: 'cannot be read: files[0] is not a path with its sha256 and bytes',
+    });
   });
 
   it('calls a file that is not a ZIP, or a bundle cut short, an input error: exit 2 in one line, JSON with --json', async () => {
@@ -105,6 +132,10 @@ describe('export verify within bounds', () => {
     }
     const j = await runCli(['export', 'verify', cut, '--json']);
     expect(j.code).toBe(2);
-    expect(JSON.parse(j.stdout)).toMatchObject({ ok: false, unreadable: true, reason: expect.stringContaining('not a readable ZIP bundle') as unknown });
+    expect(JSON.parse(j.stdout)).toMatchObject({
+      ok: false,
+      unreadable: true,
+      reason: expect.stringContaining('not a readable ZIP bundle') as unknown,
+    });
   });
 });

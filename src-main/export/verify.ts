@@ -35,7 +35,11 @@ export const MAX_ENTRIES = 100_000;
 function openZip(path: string): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) =>
     // Not autoClose: entries are read in an order of our choosing (the manifest first), after listing them all.
-    yauzl.open(path, { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, autoClose: false }, (err, zip) => (err ? reject(err) : resolve(zip))),
+    yauzl.open(
+      path,
+      { lazyEntries: true, validateEntrySizes: true, strictFileNames: true, autoClose: false },
+      (err, zip) => (err ? reject(err) : resolve(zip)),
+    ),
   );
 }
 
@@ -63,7 +67,13 @@ class TooLarge extends Error {}
  * An entry's bytes, hashed as they inflate, stopped the moment they pass `limit`: a ZIP bomb costs
  * at most `limit` bytes of work, never what its header or its deflate stream claims.
  */
-async function* inflateBounded(zip: yauzl.ZipFile, entry: yauzl.Entry, limit: number, hash: Hash, seen: { bytes: number }): AsyncGenerator<Buffer> {
+async function* inflateBounded(
+  zip: yauzl.ZipFile,
+  entry: yauzl.Entry,
+  limit: number,
+  hash: Hash,
+  seen: { bytes: number },
+): AsyncGenerator<Buffer> {
   const stream = await entryStream(zip, entry);
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -114,7 +124,14 @@ class AuditStretchChecker {
       this.problem = `line ${lineNo} (event ${seq}): its payload does not match its digest`;
       return;
     }
-    const header = { seq, actor: e.actor as string, action: e.action as string, caseId: (e.caseId as string | null) ?? null, at: e.at as string, payloadDigest: e.payloadDigest as string };
+    const header = {
+      seq,
+      actor: e.actor as string,
+      action: e.action as string,
+      caseId: (e.caseId as string | null) ?? null,
+      at: e.at as string,
+      payloadDigest: e.payloadDigest as string,
+    };
     if (eventHash(prevHash, header) !== e.hash) {
       this.problem = `line ${lineNo} (event ${seq}): its content does not match its hash`;
       return;
@@ -158,7 +175,10 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
       // the stream to that claim (validateEntrySizes) while inflating.
       if (entry.uncompressedSize > limit) {
         refused.add(name);
-        problems.push({ file: name, problem: `unpacks to ${entry.uncompressedSize} bytes, more than the ${limit} bytes ${SMALL.has(name) ? 'such a file can legitimately be' : 'the manifest declares'}; not unpacked` });
+        problems.push({
+          file: name,
+          problem: `unpacks to ${entry.uncompressedSize} bytes, more than the ${limit} bytes ${SMALL.has(name) ? 'such a file can legitimately be' : 'the manifest declares'}; not unpacked`,
+        });
         return;
       }
       const hash = createHash('sha256');
@@ -176,7 +196,11 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
         if (keep) small.set(name, Buffer.concat(kept));
       } catch (e) {
         refused.add(name);
-        if (e instanceof TooLarge) problems.push({ file: name, problem: `unpacks to more than the ${limit} bytes ${SMALL.has(name) ? 'such a file can legitimately be' : 'the manifest declares'}; stopped there` });
+        if (e instanceof TooLarge)
+          problems.push({
+            file: name,
+            problem: `unpacks to more than the ${limit} bytes ${SMALL.has(name) ? 'such a file can legitimately be' : 'the manifest declares'}; stopped there`,
+          });
         else problems.push({ file: name, problem: `cannot be read from the ZIP: ${(e as Error).message}` });
       }
     };
@@ -191,10 +215,12 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
     const parsed = manifestText ? parseJsonBounded(manifestText.toString('utf8')) : null;
     if (parsed?.ok) {
       const files = (parsed.value as Partial<Manifest> | null)?.files;
-      if (Array.isArray(files)) for (const f of files as unknown[]) {
-        const { path, bytes } = (f ?? {}) as { path?: unknown; bytes?: unknown };
-        if (typeof path === 'string' && typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes >= 0) declared.set(path, bytes);
-      }
+      if (Array.isArray(files))
+        for (const f of files as unknown[]) {
+          const { path, bytes } = (f ?? {}) as { path?: unknown; bytes?: unknown };
+          if (typeof path === 'string' && typeof bytes === 'number' && Number.isSafeInteger(bytes) && bytes >= 0)
+            declared.set(path, bytes);
+        }
     }
     for (const entry of byName.values()) {
       if (SMALL.has(entry.fileName)) continue;
@@ -232,7 +258,12 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
   }
   if (opts.publicKeyPem) {
     key = readPublicKey(opts.publicKeyPem, 'the given public key');
-    if (bundled && keyFingerprint(bundled) !== keyFingerprint(key)) problems.push({ file: 'public-key.pem', problem: 'is not the public key you gave: the bundle was signed by another workstation, or this file was changed' });
+    if (bundled && keyFingerprint(bundled) !== keyFingerprint(key))
+      problems.push({
+        file: 'public-key.pem',
+        problem:
+          'is not the public key you gave: the bundle was signed by another workstation, or this file was changed',
+      });
   } else key = bundled;
   const fingerprint = key ? keyFingerprint(key) : null;
 
@@ -255,7 +286,8 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
     const parsed = parseJsonBounded(manifestBytes.toString('utf8'));
     if (!parsed.ok) throw new Error(parsed.reason);
     manifest = parsed.value as Manifest;
-    if (manifest?.format !== EXPORT_FORMAT || !Array.isArray(manifest.files)) throw new Error(`not a ${EXPORT_FORMAT} manifest`);
+    if (manifest?.format !== EXPORT_FORMAT || !Array.isArray(manifest.files))
+      throw new Error(`not a ${EXPORT_FORMAT} manifest`);
     // Every field read below has the type it claims: a forged manifest is named, never a TypeError.
     const bad = manifest.files.findIndex((f: unknown) => {
       const x = f as Partial<Manifest['files'][number]> | null;
@@ -263,13 +295,23 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
     });
     if (bad >= 0) throw new Error(`files[${bad}] is not a path with its sha256 and bytes`);
     const a = manifest.audit as Partial<NonNullable<Manifest['audit']>> | null | undefined;
-    if (a && (typeof a.fromSeq !== 'number' || typeof a.toSeq !== 'number' || typeof a.prevHashOfFirst !== 'string' || typeof a.lastHash !== 'string')) throw new Error('its audit member is not a stretch of the chain');
+    if (
+      a &&
+      (typeof a.fromSeq !== 'number' ||
+        typeof a.toSeq !== 'number' ||
+        typeof a.prevHashOfFirst !== 'string' ||
+        typeof a.lastHash !== 'string')
+    )
+      throw new Error('its audit member is not a stretch of the chain');
   } catch (e) {
     problems.push({ file: 'manifest.json', problem: `cannot be read: ${(e as Error).message}` });
     return report({ fingerprint });
   }
   if (key && manifest.workstation?.publicKeyFingerprint !== keyFingerprint(key)) {
-    problems.push({ file: opts.publicKeyPem ? 'manifest.json' : 'public-key.pem', problem: `names key ${manifest.workstation?.publicKeyFingerprint} but the key is ${keyFingerprint(key)}` });
+    problems.push({
+      file: opts.publicKeyPem ? 'manifest.json' : 'public-key.pem',
+      problem: `names key ${manifest.workstation?.publicKeyFingerprint} but the key is ${keyFingerprint(key)}`,
+    });
   }
 
   const listed = new Set<string>();
@@ -278,12 +320,18 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
     const got = hashes.get(f.path);
     if (refused.has(f.path)) continue;
     if (!got) problems.push({ file: f.path, problem: 'is listed in the manifest but missing from the bundle' });
-    else if (got.sha256 !== f.sha256 || got.bytes !== f.bytes) problems.push({ file: f.path, problem: `its SHA-256 is ${got.sha256}, the manifest says ${f.sha256}: the file was changed` });
+    else if (got.sha256 !== f.sha256 || got.bytes !== f.bytes)
+      problems.push({
+        file: f.path,
+        problem: `its SHA-256 is ${got.sha256}, the manifest says ${f.sha256}: the file was changed`,
+      });
   }
   for (const [name, got] of hashes) {
-    if (!listed.has(name) && name !== 'manifest.json' && name !== 'manifest.sig') problems.push({ file: name, problem: 'is in the bundle but not in the manifest' });
+    if (!listed.has(name) && name !== 'manifest.json' && name !== 'manifest.sig')
+      problems.push({ file: name, problem: 'is in the bundle but not in the manifest' });
     // An e-mail attachment is named by its SHA-256: it must hash to its own name as well.
-    if (name.startsWith('attachments/') && listed.has(name) && got.sha256 !== name.slice('attachments/'.length)) problems.push({ file: name, problem: `its SHA-256 is ${got.sha256}, not the one its name gives` });
+    if (name.startsWith('attachments/') && listed.has(name) && got.sha256 !== name.slice('attachments/'.length))
+      problems.push({ file: name, problem: `its SHA-256 is ${got.sha256}, not the one its name gives` });
   }
 
   // The audit chain: intact in itself, and the stretch the manifest says it is.
@@ -291,11 +339,27 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
     if (audit.problem) problems.push({ file: 'audit.jsonl', problem: `the hash chain is broken at ${audit.problem}` });
     else if (manifest.audit) {
       const a = manifest.audit;
-      if (audit.first?.seq !== a.fromSeq || audit.first.prevHash !== a.prevHashOfFirst || audit.lastHash !== a.lastHash || audit.events !== a.toSeq - a.fromSeq + 1) {
-        problems.push({ file: 'audit.jsonl', problem: `holds events ${audit.first?.seq ?? '-'}–${audit.first ? audit.first.seq + audit.events - 1 : '-'}, the manifest says ${a.fromSeq}–${a.toSeq} ending in ${a.lastHash.slice(0, 12)}…` });
+      if (
+        audit.first?.seq !== a.fromSeq ||
+        audit.first.prevHash !== a.prevHashOfFirst ||
+        audit.lastHash !== a.lastHash ||
+        audit.events !== a.toSeq - a.fromSeq + 1
+      ) {
+        problems.push({
+          file: 'audit.jsonl',
+          problem: `holds events ${audit.first?.seq ?? '-'}–${audit.first ? audit.first.seq + audit.events - 1 : '-'}, the manifest says ${a.fromSeq}–${a.toSeq} ending in ${a.lastHash.slice(0, 12)}…`,
+        });
       }
     }
   }
 
-  return report({ fingerprint, manifest: { createdAt: manifest.createdAt, selection: manifest.selection, counts: manifest.counts, software: manifest.software } });
+  return report({
+    fingerprint,
+    manifest: {
+      createdAt: manifest.createdAt,
+      selection: manifest.selection,
+      counts: manifest.counts,
+      software: manifest.software,
+    },
+  });
 }

@@ -23,7 +23,10 @@ describe('nesting depth, measured before parsing', () => {
 
   it('refuses 100,000 levels without a RangeError', () => {
     const r = parseJsonBounded('['.repeat(100_000) + ']'.repeat(100_000));
-    expect(r).toEqual({ ok: false, reason: `nests deeper than ${MAX_JSON_DEPTH} levels (at character ${MAX_JSON_DEPTH + 1})` });
+    expect(r).toEqual({
+      ok: false,
+      reason: `nests deeper than ${MAX_JSON_DEPTH} levels (at character ${MAX_JSON_DEPTH + 1})`,
+    });
   });
 });
 
@@ -49,7 +52,9 @@ describe('strict UTF-8', () => {
 
 describe('JSON Lines read as bytes', () => {
   it('numbers lines, skips blank ones, drops CR, and accepts a BOM at the start of the file', async () => {
-    const got = await lines(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\r\n\n  \n{"b":"Ωμέγα"}')]));
+    const got = await lines(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":1}\r\n\n  \n{"b":"Ωμέγα"}')]),
+    );
     expect(got).toEqual([
       { ok: true, line: 1, text: '{"a":1}' },
       { ok: true, line: 4, text: '{"b":"Ωμέγα"}' },
@@ -57,10 +62,18 @@ describe('JSON Lines read as bytes', () => {
   });
 
   it('refuses a line with invalid UTF-8 by its byte offset and keeps reading', async () => {
-    const bad = Buffer.concat([Buffer.from('{"network":"'), Buffer.from([0xff, 0xfe, 0xfd, 0xfc]), Buffer.from('tron"}')]);
+    const bad = Buffer.concat([
+      Buffer.from('{"network":"'),
+      Buffer.from([0xff, 0xfe, 0xfd, 0xfc]),
+      Buffer.from('tron"}'),
+    ]);
     const got = await lines(Buffer.concat([Buffer.from('{"a":1}\n'), bad, Buffer.from('\n{"c":3}\n')]));
     expect(got[0]).toMatchObject({ ok: true, line: 1 });
-    expect(got[1]).toMatchObject({ ok: false, line: 2, reason: 'not valid UTF-8 (byte 13 of the line, 0xff); byte 21 of the file' });
+    expect(got[1]).toMatchObject({
+      ok: false,
+      line: 2,
+      reason: 'not valid UTF-8 (byte 13 of the line, 0xff); byte 21 of the file',
+    });
     expect(got[2]).toMatchObject({ ok: true, line: 3, text: '{"c":3}' });
   });
 
@@ -72,7 +85,9 @@ describe('JSON Lines read as bytes', () => {
       [2, false],
       [3, true],
     ]);
-    expect(got[1]).toMatchObject({ reason: `line is ${long.length} bytes, longer than the limit of 1000 bytes; not read` });
+    expect(got[1]).toMatchObject({
+      reason: `line is ${long.length} bytes, longer than the limit of 1000 bytes; not read`,
+    });
     expect((got[1] as { raw: string }).raw.length).toBeLessThan(long.length);
   });
 

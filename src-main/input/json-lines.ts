@@ -6,14 +6,16 @@ import { decodeUtf8, MAX_LINE_BYTES, QUARANTINE_RAW_BYTES, quarantineExcerpt } f
 // file is accepted (editors on Windows write one). Memory stays at one line whatever the file holds.
 
 export type JsonLine =
-  | { ok: true; line: number; text: string }
-  | { ok: false; line: number; reason: string; raw: string };
+  { ok: true; line: number; text: string } | { ok: false; line: number; reason: string; raw: string };
 
 const NL = 0x0a;
 const CR = 0x0d;
 const BOM = [0xef, 0xbb, 0xbf] as const;
 
-export async function* readJsonLines(source: AsyncIterable<Uint8Array>, maxLineBytes = MAX_LINE_BYTES): AsyncGenerator<JsonLine> {
+export async function* readJsonLines(
+  source: AsyncIterable<Uint8Array>,
+  maxLineBytes = MAX_LINE_BYTES,
+): AsyncGenerator<JsonLine> {
   let pieces: Uint8Array[] = [];
   let size = 0; // bytes of the current line seen so far, kept or not
   let kept = 0; // bytes of it held in `pieces`
@@ -31,11 +33,22 @@ export async function* readJsonLines(source: AsyncIterable<Uint8Array>, maxLineB
     size = 0;
     kept = 0;
     if (total > maxLineBytes) {
-      return { ok: false, line, reason: `line is ${total} bytes, longer than the limit of ${maxLineBytes} bytes; not read`, raw: quarantineExcerpt(bytes) };
+      return {
+        ok: false,
+        line,
+        reason: `line is ${total} bytes, longer than the limit of ${maxLineBytes} bytes; not read`,
+        raw: quarantineExcerpt(bytes),
+      };
     }
     const body = bytes.length && bytes[bytes.length - 1] === CR ? bytes.subarray(0, bytes.length - 1) : bytes;
     const decoded = decodeUtf8(body);
-    if (!decoded.ok) return { ok: false, line, reason: `${decoded.reason}; byte ${lineStart + decoded.offset + 1} of the file`, raw: quarantineExcerpt(body) };
+    if (!decoded.ok)
+      return {
+        ok: false,
+        line,
+        reason: `${decoded.reason}; byte ${lineStart + decoded.offset + 1} of the file`,
+        raw: quarantineExcerpt(body),
+      };
     if (decoded.text.trim() === '') return null;
     return { ok: true, line, text: decoded.text };
   };

@@ -74,7 +74,11 @@ export function decodeUtf8(bytes: Uint8Array): Decoded {
     return { ok: true, text: fatal.decode(bytes) };
   } catch {
     const offset = Math.max(0, firstInvalidUtf8(bytes));
-    return { ok: false, offset, reason: `not valid UTF-8 (byte ${offset + 1} of the line, 0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0')})` };
+    return {
+      ok: false,
+      offset,
+      reason: `not valid UTF-8 (byte ${offset + 1} of the line, 0x${(bytes[offset] ?? 0).toString(16).padStart(2, '0')})`,
+    };
   }
 }
 

@@ -32,12 +32,15 @@ export function readTextBounded(file: string, maxBytes: number, what: string): F
       if (n === 0) break;
       parts.push(Buffer.from(buf.subarray(0, n)));
       total += n;
-      if (total > maxBytes) return { ok: false, reason: `larger than the limit of ${maxBytes} bytes for ${what}; not read` };
+      if (total > maxBytes)
+        return { ok: false, reason: `larger than the limit of ${maxBytes} bytes for ${what}; not read` };
     }
     const bytes = Buffer.concat(parts, total);
     const bom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
     const decoded = decodeUtf8(bytes.subarray(bom));
-    return decoded.ok ? decoded : { ok: false, reason: `not valid UTF-8 at byte ${bom + decoded.offset + 1} of the file` };
+    return decoded.ok
+      ? decoded
+      : { ok: false, reason: `not valid UTF-8 at byte ${bom + decoded.offset + 1} of the file` };
   } catch {
     throw new UnreadableFile(`Cannot read ${file}.`);
   } finally {

@@ -12,17 +12,26 @@ const DATE = '2026-11-22';
 /** An originator with name and account only; the beneficiary as FATF asks (name and account). */
 function bareModel(): Ivms101Model {
   const m = validModel();
-  m.originator!.originatorPerson[0] = { naturalPerson: { name: { nameIdentifier: [{ primaryIdentifier: 'Howard', naturalPersonNameIdentifierType: 'LEGL' }] } } };
+  m.originator!.originatorPerson[0] = {
+    naturalPerson: {
+      name: { nameIdentifier: [{ primaryIdentifier: 'Howard', naturalPersonNameIdentifierType: 'LEGL' }] },
+    },
+  };
   return m;
 }
 
-function check(model: Ivms101Model, edition: Edition, jurisdictions: string[], amount?: { value: string; currency: string }) {
+function check(
+  model: Ivms101Model,
+  edition: Edition,
+  jurisdictions: string[],
+  amount?: { value: string; currency: string },
+) {
   const { ruleSets, notEvaluated } = ruleSetsFor(pack, jurisdictions, DATE, amount);
   return evaluateCompleteness(model, edition, ruleSets, notEvaluated);
 }
 
 describe('completeness', () => {
-  it('takes member states\' rules from the EU group and names what it cannot judge', () => {
+  it("takes member states' rules from the EU group and names what it cannot judge", () => {
     const r = check(validModel(), '2020', ['DE', 'SN']);
     expect(r.evaluated.map((e) => e.profile)).toEqual(['Germany — EU-TFR-2023/1113']);
     expect(r.notEvaluated).toEqual(['SN']);
@@ -31,7 +40,9 @@ describe('completeness', () => {
   });
 
   it('a full payload is complete everywhere', () => {
-    expect(check(validModel(), '2023', ['DE', 'US', 'GB', 'CH', 'SG'], { value: '5000', currency: 'USD' }).missing).toEqual([]);
+    expect(
+      check(validModel(), '2023', ['DE', 'US', 'GB', 'CH', 'SG'], { value: '5000', currency: 'USD' }).missing,
+    ).toEqual([]);
   });
 
   it("EU: asks for address, document and customer numbers — or date and place of birth — in an analyst's words, with paths", () => {
@@ -40,7 +51,13 @@ describe('completeness', () => {
     const [gap] = r.missing;
     expect(gap?.label).toMatch(/address with official document number and customer number, or date and place of birth/);
     // The closest alternative is the shorter one: date and place of birth.
-    expect(gap?.items).toEqual([{ item: 'birth', label: 'date and place of birth', path: '/originator/originatorPersons/0/naturalPerson/dateAndPlaceOfBirth' }]);
+    expect(gap?.items).toEqual([
+      {
+        item: 'birth',
+        label: 'date and place of birth',
+        path: '/originator/originatorPersons/0/naturalPerson/dateAndPlaceOfBirth',
+      },
+    ]);
     expect(gap?.jurisdictions).toEqual(['FR']);
   });
 
@@ -91,12 +108,18 @@ describe('completeness', () => {
 describe('completeness profiles read from the law (issue 14 point 10)', () => {
   it('EU (TFR Art. 14(1)(d)): names both alternatives — address with document and customer numbers, or date and place of birth', () => {
     const [gap] = check(bareModel(), '2020', ['FR']).missing;
-    expect(gap?.alternatives?.map((a) => a.map((i) => i.item))).toEqual([['address', 'nationalId', 'customerId'], ['birth']]);
+    expect(gap?.alternatives?.map((a) => a.map((i) => i.item))).toEqual([
+      ['address', 'nationalId', 'customerId'],
+      ['birth'],
+    ]);
   });
 
-  it('UAE (VARA Rulebook III.G): the originator\'s address is required; a date of birth is no substitute', () => {
+  it("UAE (VARA Rulebook III.G): the originator's address is required; a date of birth is no substitute", () => {
     const m = bareModel();
-    m.originator!.originatorPerson[0]!.naturalPerson!.dateAndPlaceOfBirth = { dateOfBirth: '1980-01-01', placeOfBirth: 'Dubai' };
+    m.originator!.originatorPerson[0]!.naturalPerson!.dateAndPlaceOfBirth = {
+      dateOfBirth: '1980-01-01',
+      placeOfBirth: 'Dubai',
+    };
     const r = check(m, '2020', ['AE'], { value: '5000', currency: 'AED' });
     expect(r.missing.map((x) => x.requirement)).toEqual(['originator.address']);
   });

@@ -53,7 +53,8 @@ function personItems(p: Person | undefined, accounts: string[]): Set<Item> {
   const lp = p?.legalPerson;
   if (np) {
     if ((np.name?.nameIdentifier ?? []).some((n) => n?.primaryIdentifier)) items.add('name');
-    if ((np.geographicAddress ?? []).some((a) => a?.country && (a.addressLine?.length || a.streetName || a.townName))) items.add('address');
+    if ((np.geographicAddress ?? []).some((a) => a?.country && (a.addressLine?.length || a.streetName || a.townName)))
+      items.add('address');
     if (np.nationalIdentification?.nationalIdentifier) items.add('nationalId');
     if (np.customerIdentification) items.add('customerId');
     if (np.dateAndPlaceOfBirth?.dateOfBirth && np.dateAndPlaceOfBirth.placeOfBirth) items.add('birth');
@@ -69,7 +70,14 @@ function personItems(p: Person | undefined, accounts: string[]): Set<Item> {
 
 /** Where an item lives, as a JSON Pointer in the given edition's naming. */
 export function itemPath(side: Side, index: number, item: Item, edition: Edition, legal: boolean): string {
-  const persons = side === 'originator' ? (edition === '2020' ? 'originatorPersons' : 'originatorPerson') : edition === '2020' ? 'beneficiaryPersons' : 'beneficiaryPerson';
+  const persons =
+    side === 'originator'
+      ? edition === '2020'
+        ? 'originatorPersons'
+        : 'originatorPerson'
+      : edition === '2020'
+        ? 'beneficiaryPersons'
+        : 'beneficiaryPerson';
   const person = `/${side}/${persons}/${index}`;
   if (item === 'account') return edition === '2020' ? `/${side}/accountNumber` : `${person}/accountNumber`;
   const kind = legal ? 'legalPerson' : 'naturalPerson';
@@ -87,14 +95,26 @@ export function itemPath(side: Side, index: number, item: Item, edition: Edition
   }
 }
 
-export function evaluateCompleteness(model: Ivms101Model | null, edition: Edition, ruleSets: RuleSet[], notEvaluated: string[] = []): CompletenessResult {
+export function evaluateCompleteness(
+  model: Ivms101Model | null,
+  edition: Edition,
+  ruleSets: RuleSet[],
+  notEvaluated: string[] = [],
+): CompletenessResult {
   const evaluated: CompletenessResult['evaluated'] = [];
   const byRequirement = new Map<string, MissingItem>();
   for (const rs of ruleSets) {
-    evaluated.push({ jurisdiction: rs.jurisdiction, profile: rs.label, tier: rs.tier.name, source: rs.source, note: rs.note });
+    evaluated.push({
+      jurisdiction: rs.jurisdiction,
+      profile: rs.label,
+      tier: rs.tier.name,
+      source: rs.source,
+      note: rs.note,
+    });
     for (const side of ['originator', 'beneficiary'] as const) {
       const sideData = side === 'originator' ? model?.originator : model?.beneficiary;
-      const persons = (side === 'originator' ? model?.originator?.originatorPerson : model?.beneficiary?.beneficiaryPerson) ?? [];
+      const persons =
+        (side === 'originator' ? model?.originator?.originatorPerson : model?.beneficiary?.beneficiaryPerson) ?? [];
       const accounts = sideData?.accountNumber ?? [];
       const list = persons.length ? persons : [undefined];
       for (const r of rs.tier[side]) {
@@ -113,9 +133,19 @@ export function evaluateCompleteness(model: Ivms101Model | null, edition: Editio
             side,
             requirement: r.id,
             label: persons.length > 1 ? `${r.label} (person ${index + 1})` : r.label,
-            items: closest.map((item) => ({ item, label: ITEM_LABEL[item], path: itemPath(side, index, item, edition, !!p?.legalPerson) })),
+            items: closest.map((item) => ({
+              item,
+              label: ITEM_LABEL[item],
+              path: itemPath(side, index, item, edition, !!p?.legalPerson),
+            })),
             // Name every way to satisfy it, not only the nearest: the counterparty may hold the other.
-            alternatives: gaps.map((g) => g.map((item) => ({ item, label: ITEM_LABEL[item], path: itemPath(side, index, item, edition, !!p?.legalPerson) }))),
+            alternatives: gaps.map((g) =>
+              g.map((item) => ({
+                item,
+                label: ITEM_LABEL[item],
+                path: itemPath(side, index, item, edition, !!p?.legalPerson),
+              })),
+            ),
             jurisdictions: [rs.jurisdiction],
           });
         });

@@ -18,7 +18,11 @@ const originator = (m: Ivms101Model): Person => m.originator!.originatorPerson[0
 const np = (m: Ivms101Model) => originator(m).naturalPerson!;
 const vaspB = (m: Ivms101Model) => m.beneficiaryVASP!.beneficiaryVASP!.legalPerson!;
 const asLegalOriginator: Mutation = (m) => {
-  m.originator!.originatorPerson[0] = { legalPerson: { name: { nameIdentifier: [{ legalPersonName: 'Acme Trading Ltd', legalPersonNameIdentifierType: 'LEGL' }] } } };
+  m.originator!.originatorPerson[0] = {
+    legalPerson: {
+      name: { nameIdentifier: [{ legalPersonName: 'Acme Trading Ltd', legalPersonNameIdentifierType: 'LEGL' }] },
+    },
+  };
 };
 
 interface Case {
@@ -71,11 +75,15 @@ const CASES: Case[] = [
     constraint: 'C4',
     valid: (m) => {
       asLegalOriginator(m);
-      originator(m).legalPerson!.geographicAddress = [{ addressType: 'GEOG', addressLine: ['1 Market Square', 'Leeds'], country: 'GB' }];
+      originator(m).legalPerson!.geographicAddress = [
+        { addressType: 'GEOG', addressLine: ['1 Market Square', 'Leeds'], country: 'GB' },
+      ];
     },
     invalid: (m) => {
       asLegalOriginator(m);
-      originator(m).legalPerson!.geographicAddress = [{ addressType: 'BIZZ', addressLine: ['1 Market Square', 'Leeds'], country: 'GB' }];
+      originator(m).legalPerson!.geographicAddress = [
+        { addressType: 'BIZZ', addressLine: ['1 Market Square', 'Leeds'], country: 'GB' },
+      ];
     },
     code: 'C4_ORIGINATOR_UNIDENTIFIED',
     path: (e) => `${O(e)}/legalPerson`,
@@ -89,7 +97,8 @@ const CASES: Case[] = [
   },
   {
     constraint: 'C6',
-    valid: (m) => np(m).name.nameIdentifier.push({ primaryIdentifier: 'Price', naturalPersonNameIdentifierType: 'MAID' }),
+    valid: (m) =>
+      np(m).name.nameIdentifier.push({ primaryIdentifier: 'Price', naturalPersonNameIdentifierType: 'MAID' }),
     invalid: (m) => (np(m).name.nameIdentifier[0]!.naturalPersonNameIdentifierType = 'ALIA'),
     code: 'C6_NO_LEGAL_NAME',
     path: (e) => `${O(e)}/naturalPerson/name/nameIdentifier`,
@@ -122,7 +131,8 @@ const CASES: Case[] = [
   {
     constraint: 'C9',
     valid: () => {},
-    invalid: (m) => (m.originatingVASP!.originatingVASP!.legalPerson!.nationalIdentification!.registrationAuthority = 'RA000242'),
+    invalid: (m) =>
+      (m.originatingVASP!.originatingVASP!.legalPerson!.nationalIdentification!.registrationAuthority = 'RA000242'),
     code: 'C9_RA_WITH_LEI',
     path: () => '/originatingVASP/originatingVASP/legalPerson/nationalIdentification/registrationAuthority',
   },
@@ -143,22 +153,38 @@ const CASES: Case[] = [
   {
     constraint: 'C11',
     valid: () => {},
-    invalid: (m) => (m.originatingVASP!.originatingVASP!.legalPerson!.nationalIdentification!.nationalIdentifier = '5493004YBI24IF4TIP9'),
+    invalid: (m) =>
+      (m.originatingVASP!.originatingVASP!.legalPerson!.nationalIdentification!.nationalIdentifier =
+        '5493004YBI24IF4TIP9'),
     code: 'C11_LEI_FORMAT',
     path: () => '/originatingVASP/originatingVASP/legalPerson/nationalIdentification/nationalIdentifier',
   },
   {
     constraint: 'C11',
     valid: () => {},
-    invalid: (m) => (m.originatingVASP!.originatingVASP!.legalPerson!.nationalIdentification!.nationalIdentifier = '5493004YBI24IF4TIP37'),
+    invalid: (m) =>
+      (m.originatingVASP!.originatingVASP!.legalPerson!.nationalIdentification!.nationalIdentifier =
+        '5493004YBI24IF4TIP37'),
     code: 'C11_LEI_CHECKSUM',
     path: () => '/originatingVASP/originatingVASP/legalPerson/nationalIdentification/nationalIdentifier',
     severity: 'warning',
   },
   {
     constraint: 'C12',
-    valid: (m) => (m.transferPath = { transferPath: [0, 1].map((sequence) => ({ sequence, intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!) })) }),
-    invalid: (m) => (m.transferPath = { transferPath: [1, 2].map((sequence) => ({ sequence, intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!) })) }),
+    valid: (m) =>
+      (m.transferPath = {
+        transferPath: [0, 1].map((sequence) => ({
+          sequence,
+          intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!),
+        })),
+      }),
+    invalid: (m) =>
+      (m.transferPath = {
+        transferPath: [1, 2].map((sequence) => ({
+          sequence,
+          intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!),
+        })),
+      }),
     code: 'C12_SEQUENCE',
     path: () => '/transferPath/transferPath/0/sequence',
   },
@@ -178,7 +204,10 @@ describe.each(EDITIONS)('constraints in IVMS101 %s', (e) => {
     const good = validModel();
     c.valid(good);
     const ok = validate(good, e);
-    expect(ok.errors.filter((p) => p.constraint === c.constraint), 'the valid variant').toEqual([]);
+    expect(
+      ok.errors.filter((p) => p.constraint === c.constraint),
+      'the valid variant',
+    ).toEqual([]);
 
     const bad = validModel();
     c.invalid(bad);
@@ -199,7 +228,11 @@ describe('edition rules', () => {
   });
 
   it('reads enumerations case-insensitively and protobuf enum names', () => {
-    const json = JSON.parse(JSON.stringify(writeEdition(validModel(), '2020')).replace('"LEGL"', '"legl"').replace('"HOME"', '"ADDRESS_TYPE_CODE_HOME"'));
+    const json = JSON.parse(
+      JSON.stringify(writeEdition(validModel(), '2020'))
+        .replace('"LEGL"', '"legl"')
+        .replace('"HOME"', '"ADDRESS_TYPE_CODE_HOME"'),
+    );
     const r = readIvms101(json, { today: TODAY });
     expect(r.ok && r.result.errors).toEqual([]);
   });
@@ -207,7 +240,9 @@ describe('edition rules', () => {
   it('judges text: MaxNText is printable ASCII with a length limit; LocalMaxNText any script', () => {
     const m = validModel();
     np(m).name.nameIdentifier[0]!.primaryIdentifier = 'Müller';
-    np(m).name.localNameIdentifier = [{ primaryIdentifier: '吴', secondaryIdentifier: '信利', nameIdentifierType: 'LEGL' }];
+    np(m).name.localNameIdentifier = [
+      { primaryIdentifier: '吴', secondaryIdentifier: '信利', nameIdentifierType: 'LEGL' },
+    ];
     np(m).customerIdentification = 'x'.repeat(51);
     const r = validate(m, '2023');
     expect(r.errors.map((p) => [p.code, p.path])).toEqual([
@@ -223,7 +258,7 @@ describe('edition rules', () => {
     expect(r.ok && r.result.warnings.map((p) => p.path)).toEqual(['/originator/odd~1key~0name']);
   });
 
-  it('reports a missing required element where it belongs, in the input\'s own spelling', () => {
+  it("reports a missing required element where it belongs, in the input's own spelling", () => {
     const json = JSON.parse(JSON.stringify(writeEdition(validModel(), '2020')));
     delete json.originator.originatorPersons[0].naturalPerson.name.nameIdentifier[0].nameIdentifierType;
     const r = readIvms101(json, { today: TODAY });

@@ -69,17 +69,30 @@ function checkNatural(ctx: ReadContext, np: CObject, role: Role, opts: RuleOptio
   const birth = object(np, 'dateAndPlaceOfBirth');
   const dob = values(birth, 'dateOfBirth')[0];
   if (dob && typeof dob.value === 'string' && dob.value >= opts.today) {
-    push(ctx, { code: 'C2_BIRTH_NOT_PAST', constraint: 'C2', path: dob.ptr, message: `The date of birth ${dob.value} is not in the past.` });
+    push(ctx, {
+      code: 'C2_BIRTH_NOT_PAST',
+      constraint: 'C2',
+      path: dob.ptr,
+      message: `The date of birth ${dob.value} is not in the past.`,
+    });
   }
   // C1: the originator needs one identifying element beyond the name.
   if (role === 'originator') {
-    const address = objects(np, 'geographicAddress').some((a) => ['GEOG', 'HOME', 'BIZZ'].includes(String(value(a, 'addressType'))));
-    if (!address && !has(np, 'customerIdentification') && !has(np, 'nationalIdentification') && !has(np, 'dateAndPlaceOfBirth')) {
+    const address = objects(np, 'geographicAddress').some((a) =>
+      ['GEOG', 'HOME', 'BIZZ'].includes(String(value(a, 'addressType'))),
+    );
+    if (
+      !address &&
+      !has(np, 'customerIdentification') &&
+      !has(np, 'nationalIdentification') &&
+      !has(np, 'dateAndPlaceOfBirth')
+    ) {
       push(ctx, {
         code: 'C1_ORIGINATOR_UNIDENTIFIED',
         constraint: 'C1',
         path: np.ptr,
-        message: 'The originator needs at least one of: an address, a customer number, a national identity document, or a date and place of birth.',
+        message:
+          'The originator needs at least one of: an address, a customer number, a national identity document, or a date and place of birth.',
       });
     }
   }
@@ -104,17 +117,32 @@ function checkLegal(ctx: ReadContext, lp: CObject, role: Role) {
     const typePtr = field(nid, 'nationalIdentifierType')?.ptr ?? nid.ptr;
     // C7: a legal person's identifier is RAID, MISC, LEIX or TXID.
     if (type && !['RAID', 'MISC', 'LEIX', 'TXID'].includes(String(type))) {
-      push(ctx, { code: 'C7_LEGAL_ID_TYPE', constraint: 'C7', path: typePtr, message: `A legal person's national identifier must be of type RAID, MISC, LEIX or TXID, not ${type}.` });
+      push(ctx, {
+        code: 'C7_LEGAL_ID_TYPE',
+        constraint: 'C7',
+        path: typePtr,
+        message: `A legal person's national identifier must be of type RAID, MISC, LEIX or TXID, not ${type}.`,
+      });
     }
     // C9: no countryOfIssue; registrationAuthority required unless LEIX, forbidden with LEIX. Judged on
     // what was given, even a value that failed its datatype: it is still there (or still missing).
     const coi = field(nid, 'countryOfIssue');
     if (coi) {
-      push(ctx, { code: 'C9_COUNTRY_OF_ISSUE', constraint: 'C9', path: coi.ptr, message: "A legal person's identification must not have a country of issue." });
+      push(ctx, {
+        code: 'C9_COUNTRY_OF_ISSUE',
+        constraint: 'C9',
+        path: coi.ptr,
+        message: "A legal person's identification must not have a country of issue.",
+      });
     }
     const ra = field(nid, 'registrationAuthority');
     if (type === 'LEIX' && ra) {
-      push(ctx, { code: 'C9_RA_WITH_LEI', constraint: 'C9', path: ra.ptr, message: 'An LEI (type LEIX) must not come with a registration authority.' });
+      push(ctx, {
+        code: 'C9_RA_WITH_LEI',
+        constraint: 'C9',
+        path: ra.ptr,
+        message: 'An LEI (type LEIX) must not come with a registration authority.',
+      });
     } else if (type && type !== 'LEIX' && !ra) {
       push(ctx, {
         code: 'C9_RA_REQUIRED',
@@ -128,7 +156,12 @@ function checkLegal(ctx: ReadContext, lp: CObject, role: Role) {
     if (type === 'LEIX' && id) {
       const lei = String(id.value);
       if (!LEI_PATTERN.test(lei)) {
-        push(ctx, { code: 'C11_LEI_FORMAT', constraint: 'C11', path: id.ptr, message: `"${lei.slice(0, 25)}" is not an LEI: 18 capital letters or digits followed by 2 check digits.` });
+        push(ctx, {
+          code: 'C11_LEI_FORMAT',
+          constraint: 'C11',
+          path: id.ptr,
+          message: `"${lei.slice(0, 25)}" is not an LEI: 18 capital letters or digits followed by 2 check digits.`,
+        });
       } else if (!isValidLeiChecksum(lei)) {
         push(ctx, {
           code: 'C11_LEI_CHECKSUM',
@@ -148,7 +181,8 @@ function checkLegal(ctx: ReadContext, lp: CObject, role: Role) {
         code: 'C4_ORIGINATOR_UNIDENTIFIED',
         constraint: 'C4',
         path: lp.ptr,
-        message: 'The originator (a legal person) needs at least one of: a geographic (GEOG) address, a customer number, or a national identification.',
+        message:
+          'The originator (a legal person) needs at least one of: a geographic (GEOG) address, a customer number, or a national identification.',
       });
     }
   }
@@ -159,9 +193,19 @@ export function checkPerson(ctx: ReadContext, person: CObject, role: Role, opts:
   const natural = object(person, 'naturalPerson');
   const legal = object(person, 'legalPerson');
   if (natural && legal) {
-    push(ctx, { code: 'PERSON_ONE_OF', constraint: null, path: person.ptr, message: 'A person must be either a natural person or a legal person, not both.' });
+    push(ctx, {
+      code: 'PERSON_ONE_OF',
+      constraint: null,
+      path: person.ptr,
+      message: 'A person must be either a natural person or a legal person, not both.',
+    });
   } else if (!field(person, 'naturalPerson') && !field(person, 'legalPerson')) {
-    push(ctx, { code: 'PERSON_ONE_OF', constraint: null, path: person.ptr, message: 'A person must be either a natural person or a legal person; neither is given.' });
+    push(ctx, {
+      code: 'PERSON_ONE_OF',
+      constraint: null,
+      path: person.ptr,
+      message: 'A person must be either a natural person or a legal person; neither is given.',
+    });
   }
   if (natural) checkNatural(ctx, natural, role, opts);
   if (legal) checkLegal(ctx, legal, role);
@@ -203,6 +247,12 @@ export function checkPayload(ctx: ReadContext, root: CObject, opts: RuleOptions,
     }
   }
   if (!has(root, 'originator') && !has(root, 'beneficiary')) {
-    push(ctx, { code: 'NO_PARTIES', constraint: null, path: root.ptr || '/', message: 'The payload names neither an originator nor a beneficiary.', severity: 'warning' });
+    push(ctx, {
+      code: 'NO_PARTIES',
+      constraint: null,
+      path: root.ptr || '/',
+      message: 'The payload names neither an originator nor a beneficiary.',
+      severity: 'warning',
+    });
   }
 }

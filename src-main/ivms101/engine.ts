@@ -29,7 +29,11 @@ export type ReadOutcome = { ok: true; result: Ivms101Result } | { ok: false; rea
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function keysDeep(v: unknown, out = new Set<string>(), strings: string[] = []): { keys: Set<string>; strings: string[] } {
+function keysDeep(
+  v: unknown,
+  out = new Set<string>(),
+  strings: string[] = [],
+): { keys: Set<string>; strings: string[] } {
   if (Array.isArray(v)) v.forEach((x) => keysDeep(x, out, strings));
   else if (isObject(v)) {
     for (const [k, x] of Object.entries(v)) {
@@ -40,14 +44,22 @@ function keysDeep(v: unknown, out = new Set<string>(), strings: string[] = []): 
   return { keys: out, strings };
 }
 
-const PAYLOAD_KEYS = ['originator', 'beneficiary', 'originatingvasp', 'beneficiaryvasp', 'transferpath', 'payloadmetadata'];
+const PAYLOAD_KEYS = [
+  'originator',
+  'beneficiary',
+  'originatingvasp',
+  'beneficiaryvasp',
+  'transferpath',
+  'payloadmetadata',
+];
 
 function detectKind(o: Json): RootKind | null {
   const k = new Set(Object.keys(o).map(keyOf));
   if (PAYLOAD_KEYS.some((x) => k.has(x))) return 'payload';
   if (k.has('naturalperson') || k.has('legalperson')) return 'person';
   if (k.has('nationalidentifier') && k.has('nationalidentifiertype')) return 'nationalIdentification';
-  if (k.has('addresstype') || ((k.has('townname') || k.has('streetname') || k.has('addressline')) && k.has('country'))) return 'address';
+  if (k.has('addresstype') || ((k.has('townname') || k.has('streetname') || k.has('addressline')) && k.has('country')))
+    return 'address';
   if (k.has('name')) {
     const { keys } = keysDeep(o.name);
     const nk = new Set([...keys].map(keyOf));
@@ -71,10 +83,12 @@ function detectEdition(o: Json, keys: Set<string>): Edition {
   return '2020';
 }
 
-const PB_ENUM = /^(NATURAL_PERSON_NAME_TYPE_CODE|LEGAL_PERSON_NAME_TYPE_CODE|ADDRESS_TYPE_CODE|NATIONAL_IDENTIFIER_TYPE_CODE|TRANSLITERATION_METHOD_CODE)_/i;
+const PB_ENUM =
+  /^(NATURAL_PERSON_NAME_TYPE_CODE|LEGAL_PERSON_NAME_TYPE_CODE|ADDRESS_TYPE_CODE|NATIONAL_IDENTIFIER_TYPE_CODE|TRANSLITERATION_METHOD_CODE)_/i;
 // protojson's lowerCamelCase of proto names without a json_name: TRISA before May 2022 (plural lists)
 // and always for the VASP entities (originating_vasp → originatingVasp).
-const PB_CAMEL_KEYS = /^(nameIdentifiers|localNameIdentifiers|phoneticNameIdentifiers|geographicAddresses|accountNumbers|originatingVasp|beneficiaryVasp|intermediaryVasp)$/;
+const PB_CAMEL_KEYS =
+  /^(nameIdentifiers|localNameIdentifiers|phoneticNameIdentifiers|geographicAddresses|accountNumbers|originatingVasp|beneficiaryVasp|intermediaryVasp)$/;
 const PASCAL_ENTITIES = ['Originator', 'Beneficiary', 'OriginatingVASP', 'BeneficiaryVASP'];
 
 /** Which encoding the sender used (see read.ts Form and docs/ivms101-shapes.md). */
@@ -92,7 +106,8 @@ function detectForm(root: Json, keys: Set<string>, strings: string[]): Form {
  * VerifyVASP's "payload": {"version", "ivms101"}. Returns the payload, its JSON Pointer and a label.
  */
 function unwrap(input: Json): { root: Json; prefix: string; envelope: string } | null {
-  const member = (o: Json, name: string) => Object.entries(o).find(([k, v]) => keyOf(k) === name && isObject(v)) as [string, Json] | undefined;
+  const member = (o: Json, name: string) =>
+    Object.entries(o).find(([k, v]) => keyOf(k) === name && isObject(v)) as [string, Json] | undefined;
   const direct = member(input, 'ivms101');
   if (direct) {
     const trp = 'asset' in input || 'callback' in input || 'amount' in input || 'keys' in input;
@@ -100,7 +115,12 @@ function unwrap(input: Json): { root: Json; prefix: string; envelope: string } |
   }
   const payload = member(input, 'payload');
   const inner = payload ? member(payload[1], 'ivms101') : undefined;
-  if (payload && inner) return { root: inner[1], prefix: `/${payload[0]}/${inner[0]}`, envelope: `"${payload[0]}.${inner[0]}" member (VerifyVASP)` };
+  if (payload && inner)
+    return {
+      root: inner[1],
+      prefix: `/${payload[0]}/${inner[0]}`,
+      envelope: `"${payload[0]}.${inner[0]}" member (VerifyVASP)`,
+    };
   return null;
 }
 
@@ -121,8 +141,13 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
   if (wrapped) ({ root, prefix, envelope } = wrapped);
   const kind = detectKind(root);
   if (!kind) {
-    const keys = Object.keys(root).slice(0, 6).map((k) => k.slice(0, 30));
-    return { ok: false, reason: `not an IVMS101 payload or component: none of its members (${keys.join(', ') || 'none'}) belong to IVMS101` };
+    const keys = Object.keys(root)
+      .slice(0, 6)
+      .map((k) => k.slice(0, 30));
+    return {
+      ok: false,
+      reason: `not an IVMS101 payload or component: none of its members (${keys.join(', ') || 'none'}) belong to IVMS101`,
+    };
   }
   const { keys, strings } = keysDeep(root);
   const edition = detectEdition(root, keys);
@@ -135,14 +160,40 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
   else if (kind === 'naturalPerson' || kind === 'legalPerson') {
     // Validate a lone NaturalPerson/LegalPerson as if wrapped in a Person.
     const person = { kind: 'object' as const, comp: 'Person' as const, ptr: prefix, snake: false, fields: new Map() };
-    person.fields.set(kind, { spec: { name: kind, min: 0, max: 1, type: { t: 'comp', comp: kind === 'naturalPerson' ? 'NaturalPerson' : 'LegalPerson' } }, key: kind, ptr: prefix, items: [tree] });
+    person.fields.set(kind, {
+      spec: {
+        name: kind,
+        min: 0,
+        max: 1,
+        type: { t: 'comp', comp: kind === 'naturalPerson' ? 'NaturalPerson' : 'LegalPerson' },
+      },
+      key: kind,
+      ptr: prefix,
+      items: [tree],
+    });
     checkPerson(ctx, person, opts.personRole ?? 'unknown', rules);
   } else if (kind === 'address') {
     // Address-level rules live with the person; run them on this address alone.
-    const person = { kind: 'object' as const, comp: 'NaturalPerson' as const, ptr: prefix, snake: false, fields: new Map() };
-    person.fields.set('geographicAddress', { spec: { name: 'geographicAddress', min: 0, max: Infinity, type: { t: 'comp', comp: 'Address' } }, key: 'geographicAddress', ptr: prefix, items: [tree] });
+    const person = {
+      kind: 'object' as const,
+      comp: 'NaturalPerson' as const,
+      ptr: prefix,
+      snake: false,
+      fields: new Map(),
+    };
+    person.fields.set('geographicAddress', {
+      spec: { name: 'geographicAddress', min: 0, max: Infinity, type: { t: 'comp', comp: 'Address' } },
+      key: 'geographicAddress',
+      ptr: prefix,
+      items: [tree],
+    });
     const wrapper = { kind: 'object' as const, comp: 'Person' as const, ptr: prefix, snake: false, fields: new Map() };
-    wrapper.fields.set('naturalPerson', { spec: { name: 'naturalPerson', min: 0, max: 1, type: { t: 'comp', comp: 'NaturalPerson' } }, key: 'naturalPerson', ptr: prefix, items: [person] });
+    wrapper.fields.set('naturalPerson', {
+      spec: { name: 'naturalPerson', min: 0, max: 1, type: { t: 'comp', comp: 'NaturalPerson' } },
+      key: 'naturalPerson',
+      ptr: prefix,
+      items: [person],
+    });
     checkPerson(ctx, wrapper, 'unknown', rules);
     ctx.problems = ctx.problems.filter((p) => p.code !== 'C6_NO_LEGAL_NAME');
   }

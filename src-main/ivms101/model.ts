@@ -142,7 +142,10 @@ export function writeEdition(model: Ivms101Model, edition: Edition): Json {
   const m = structuredClone(model) as Json;
   if (edition === '2023') {
     // 101.2023 holds account numbers on the Person: they go to the first person of their side.
-    for (const [sideKey, personsKey] of [['originator', 'originatorPerson'], ['beneficiary', 'beneficiaryPerson']] as const) {
+    for (const [sideKey, personsKey] of [
+      ['originator', 'originatorPerson'],
+      ['beneficiary', 'beneficiaryPerson'],
+    ] as const) {
       const side = m[sideKey] as Json | undefined;
       const first = (side?.[personsKey] as Json[] | undefined)?.[0];
       if (side?.accountNumber && first) first.accountNumber = side.accountNumber;

@@ -33,43 +33,56 @@ interface Difference {
 export const DIFFERENCES: Difference[] = [
   {
     id: 'C1-beneficiary',
-    clause: 'IVMS101 §5.2.1.2 C1 ("If the originator is a NaturalPerson…"); FATF INR.15 7(b) asks only name and account of the beneficiary',
+    clause:
+      'IVMS101 §5.2.1.2 C1 ("If the originator is a NaturalPerson…"); FATF INR.15 7(b) asks only name and account of the beneficiary',
     oracleOnly: (i) => /^beneficiary\./.test(i.path) && /C1/.test(i.message),
   },
   {
     id: 'case-insensitive-codes',
     clause: 'IVMS101 §1.5 Case sensitivity: "Unless otherwise specified, all values are case insensitive"',
-    oracleOnly: (i) => /Invalid option/.test(i.message) && /(nameIdentifierType|NameIdentifierType|addressType|nationalIdentifierType|transliterationMethod)/.test(i.path),
+    oracleOnly: (i) =>
+      /Invalid option/.test(i.message) &&
+      /(nameIdentifierType|NameIdentifierType|addressType|nationalIdentifierType|transliterationMethod)/.test(i.path),
   },
   {
     id: 'no-list-caps',
-    clause: 'IVMS101 §5.2 structure tables: geographicAddress, nameIdentifier and persons are [0..n]/[1..n], without an upper bound',
+    clause:
+      'IVMS101 §5.2 structure tables: geographicAddress, nameIdentifier and persons are [0..n]/[1..n], without an upper bound',
     oracleOnly: (i) => /Too big: expected array/.test(i.message),
   },
   {
     id: 'beneficiaryPerson-2020',
-    clause: 'IVMS101 2020 §6.3.1 structure table and §6.3.3 element text: "beneficiaryPerson [1..n]" (only the §8 examples write beneficiaryPersons)',
-    oracleOnly: (i) => /^beneficiary\.beneficiaryPersons$/.test(i.path) && /expected array, received undefined/.test(i.message),
+    clause:
+      'IVMS101 2020 §6.3.1 structure table and §6.3.3 element text: "beneficiaryPerson [1..n]" (only the §8 examples write beneficiaryPersons)',
+    oracleOnly: (i) =>
+      /^beneficiary\.beneficiaryPersons$/.test(i.path) && /expected array, received undefined/.test(i.message),
   },
   {
     id: 'C1-customerIdentification',
-    clause: "IVMS101 2020 §5.2.2.1: a NaturalPerson's customer number is the element customerIdentification, which C1 calls customerNumber (docs/ivms101-decisions.md #9)",
+    clause:
+      "IVMS101 2020 §5.2.2.1: a NaturalPerson's customer number is the element customerIdentification, which C1 calls customerNumber (docs/ivms101-decisions.md #9)",
     oracleOnly: (i, json) =>
-      /^originator\.originatorPersons\.\d+\.naturalPerson$/.test(i.path) && /C1 .*customerNumber/.test(i.message) && !!(at(json, i.path) as { customerIdentification?: string } | undefined)?.customerIdentification,
+      /^originator\.originatorPersons\.\d+\.naturalPerson$/.test(i.path) &&
+      /C1 .*customerNumber/.test(i.message) &&
+      !!(at(json, i.path) as { customerIdentification?: string } | undefined)?.customerIdentification,
   },
   {
     id: 'C1-C4-intermediary',
-    clause: 'IVMS101 §5.2.1.2 C1, C4 ("If the originator is a…"): they judge the originator, not an intermediary VASP (docs/ivms101-decisions.md #6)',
+    clause:
+      'IVMS101 §5.2.1.2 C1, C4 ("If the originator is a…"): they judge the originator, not an intermediary VASP (docs/ivms101-decisions.md #6)',
     oracleOnly: (i) => /^transferPath\.transferPath\.\d+\.intermediaryVASP\./.test(i.path) && /C[14] /.test(i.message),
   },
   {
     id: 'omitted-zero-sequence',
-    clause: 'IVMS101 §5.2.13.2 C12: one hop without a sequence beside 1…n-1 is the hop numbered 0 that Go omitempty left out; read as 0 and warned (docs/ivms101-decisions.md #18)',
-    oracleOnly: (i) => /^transferPath\.transferPath\.\d+\.sequence$/.test(i.path) && /received undefined/.test(i.message),
+    clause:
+      'IVMS101 §5.2.13.2 C12: one hop without a sequence beside 1…n-1 is the hop numbered 0 that Go omitempty left out; read as 0 and warned (docs/ivms101-decisions.md #18)',
+    oracleOnly: (i) =>
+      /^transferPath\.transferPath\.\d+\.sequence$/.test(i.path) && /received undefined/.test(i.message),
   },
   {
     id: 'vasp-constraints',
-    clause: 'IVMS101 §6.4-6.5 (both editions): the OriginatingVASP and BeneficiaryVASP entities carry constraints C1-C11 like every Person',
+    clause:
+      'IVMS101 §6.4-6.5 (both editions): the OriginatingVASP and BeneficiaryVASP entities carry constraints C1-C11 like every Person',
     oursOnly: (p) => /VASP/.test(p.path) && ['C5', 'C7', 'C9', 'C10', 'C11'].includes(p.constraint ?? ''),
   },
   {
@@ -90,7 +103,10 @@ export const DIFFERENCES: Difference[] = [
 ];
 
 /** The value at an oracle path (dot-separated keys and indexes). */
-const at = (json: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), json);
+const at = (json: unknown, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), json);
 
 function oracle(json: unknown, e: Edition): OracleIssue[] {
   try {
@@ -124,7 +140,7 @@ function compare(json: unknown, e: Edition): Verdict {
     if (d) explained.add(d.id);
     return !d;
   });
-  return { agree: ours.length === 0 === (theirs.length === 0), ours, theirs, explained };
+  return { agree: (ours.length === 0) === (theirs.length === 0), ours, theirs, explained };
 }
 
 type Variant = (m: Ivms101Model) => void;
@@ -134,7 +150,13 @@ const VARIANTS: Record<string, Variant> = {
   base: () => {},
   'C1 originator unidentified': (m) => {
     const p = np(m);
-    for (const k of ['geographicAddress', 'nationalIdentification', 'dateAndPlaceOfBirth', 'customerIdentification'] as const) delete p[k];
+    for (const k of [
+      'geographicAddress',
+      'nationalIdentification',
+      'dateAndPlaceOfBirth',
+      'customerIdentification',
+    ] as const)
+      delete p[k];
   },
   'C2 future birth': (m) => (np(m).dateAndPlaceOfBirth!.dateOfBirth = '2030-01-01'),
   'C3 bad country': (m) => (np(m).geographicAddress![0]!.country = 'ZZ'),
@@ -146,23 +168,40 @@ const VARIANTS: Record<string, Variant> = {
   'C9 RA missing': (m) => delete vb(m).nationalIdentification!.registrationAuthority,
   'C9 country of issue': (m) => (vb(m).nationalIdentification!.countryOfIssue = 'DE'),
   'C10 unknown RA': (m) => (vb(m).nationalIdentification!.registrationAuthority = 'RA123456'),
-  'C11 not an LEI': (m) => (m.originatingVASP!.originatingVASP!.legalPerson!.nationalIdentification!.nationalIdentifier = 'abc'),
-  'C12 sequence gap': (m) => (m.transferPath = { transferPath: [1, 2].map((sequence) => ({ sequence, intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!) })) }),
-  'C12 good path': (m) => (m.transferPath = { transferPath: [0, 1].map((sequence) => ({ sequence, intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!) })) }),
+  'C11 not an LEI': (m) =>
+    (m.originatingVASP!.originatingVASP!.legalPerson!.nationalIdentification!.nationalIdentifier = 'abc'),
+  'C12 sequence gap': (m) =>
+    (m.transferPath = {
+      transferPath: [1, 2].map((sequence) => ({
+        sequence,
+        intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!),
+      })),
+    }),
+  'C12 good path': (m) =>
+    (m.transferPath = {
+      transferPath: [0, 1].map((sequence) => ({
+        sequence,
+        intermediaryVASP: structuredClone(m.beneficiaryVASP!.beneficiaryVASP!),
+      })),
+    }),
   'non-Latin in MaxNText': (m) => (np(m).name.nameIdentifier[0]!.primaryIdentifier = 'Müller'),
   'too long': (m) => (np(m).customerIdentification = 'x'.repeat(51)),
   'upper-case transliteration': (m) => (m.payloadMetadata = { transliterationMethod: ['CYRL'] }),
-  'six addresses': (m) => (np(m).geographicAddress = Array.from({ length: 6 }, () => structuredClone(np(m).geographicAddress![0]!))),
+  'six addresses': (m) =>
+    (np(m).geographicAddress = Array.from({ length: 6 }, () => structuredClone(np(m).geographicAddress![0]!))),
   'lower-case code': (m) => (np(m).name.nameIdentifier[0]!.naturalPersonNameIdentifierType = 'legl'),
   'impossible date': (m) => (np(m).dateAndPlaceOfBirth!.dateOfBirth = '1990-02-30'),
   'both natural and legal': (m) => (m.originator!.originatorPerson[0]!.legalPerson = structuredClone(vb(m))),
-  'beneficiary with name and account only': (m) => delete m.beneficiary!.beneficiaryPerson[0]!.naturalPerson!.geographicAddress,
+  'beneficiary with name and account only': (m) =>
+    delete m.beneficiary!.beneficiaryPerson[0]!.naturalPerson!.geographicAddress,
 };
 
 /** The base for variants: a beneficiary the oracle accepts too (it applies C1 to beneficiaries). */
 function base(): Ivms101Model {
   const m = validModel();
-  m.beneficiary!.beneficiaryPerson[0]!.naturalPerson!.geographicAddress = [{ addressType: 'HOME', streetName: 'Watling St', buildingNumber: '249', townName: 'Radlett', country: 'GB' }];
+  m.beneficiary!.beneficiaryPerson[0]!.naturalPerson!.geographicAddress = [
+    { addressType: 'HOME', streetName: 'Watling St', buildingNumber: '249', townName: 'Radlett', country: 'GB' },
+  ];
   return m;
 }
 
@@ -189,7 +228,12 @@ describe('differential: our validator against the ivms101 package', () => {
     });
   });
 
-  it.each(['trisa/identity_payload.json', 'gtr/malformed-full-example.json', 'gtr/originator-example.json', 'trp/inquiry.json'])('fixture %s', (file) => {
+  it.each([
+    'trisa/identity_payload.json',
+    'gtr/malformed-full-example.json',
+    'gtr/originator-example.json',
+    'trp/inquiry.json',
+  ])('fixture %s', (file) => {
     let json = JSON.parse(readFileSync(sharedPath('fixtures', 'ivms101', file), 'utf8')) as Record<string, unknown>;
     if (json.IVMS101) json = json.IVMS101 as Record<string, unknown>;
     const v = compare(json, '2020');
@@ -216,7 +260,9 @@ describe('differential: our validator against the ivms101 package', () => {
   });
 
   it('covers every fixture payload in the corpus list or explains why not', () => {
-    const payloads = readdirSync(sharedPath('fixtures', 'ivms101', 'trisa')).filter((f) => f.startsWith('identity_payload'));
+    const payloads = readdirSync(sharedPath('fixtures', 'ivms101', 'trisa')).filter((f) =>
+      f.startsWith('identity_payload'),
+    );
     // The .pb and _alt forms are protobuf-JSON and aliased spellings the oracle cannot read at all.
     expect(payloads.sort()).toEqual(['identity_payload.json', 'identity_payload.pb.json', 'identity_payload_alt.json']);
   });

@@ -31,12 +31,17 @@ describe('IVMS101 properties', () => {
 
   it('round-trips: read → write (either edition) → read gives the same model', () => {
     fc.assert(
-      fc.property(model, fc.constantFrom<Edition>('2020', '2023'), fc.constantFrom<Edition>('2020', '2023'), (m, first, second) => {
-        const once = validate(writeEdition(m, first)).model;
-        expect(once).toEqual(m);
-        const twice = validate(writeEdition(once!, second)).model;
-        expect(twice).toEqual(m);
-      }),
+      fc.property(
+        model,
+        fc.constantFrom<Edition>('2020', '2023'),
+        fc.constantFrom<Edition>('2020', '2023'),
+        (m, first, second) => {
+          const once = validate(writeEdition(m, first)).model;
+          expect(once).toEqual(m);
+          const twice = validate(writeEdition(once!, second)).model;
+          expect(twice).toEqual(m);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -51,7 +56,13 @@ describe('IVMS101 properties', () => {
       constraint: 'C1',
       apply: (m, e) => {
         const np = m.originator!.originatorPerson[0]!.naturalPerson!;
-        for (const k of ['geographicAddress', 'nationalIdentification', 'customerIdentification', 'dateAndPlaceOfBirth'] as const) delete np[k];
+        for (const k of [
+          'geographicAddress',
+          'nationalIdentification',
+          'customerIdentification',
+          'dateAndPlaceOfBirth',
+        ] as const)
+          delete np[k];
         return O(e);
       },
     },
@@ -79,7 +90,8 @@ describe('IVMS101 properties', () => {
     {
       constraint: 'C6',
       apply: (m, e) => {
-        m.originator!.originatorPerson[0]!.naturalPerson!.name.nameIdentifier[0]!.naturalPersonNameIdentifierType = 'ALIA';
+        m.originator!.originatorPerson[0]!.naturalPerson!.name.nameIdentifier[0]!.naturalPersonNameIdentifierType =
+          'ALIA';
         return `${O(e)}/name/nameIdentifier`;
       },
     },

@@ -71,8 +71,13 @@ const STRICT_2020 = /^[a-zA-Z0-9' ]*$/;
 
 const err = (ctx: ReadContext, code: string, path: string, message: string, constraint: Problem['constraint'] = null) =>
   ctx.problems.push({ code, constraint, path, message, severity: 'error' });
-const warn = (ctx: ReadContext, code: string, path: string, message: string, constraint: Problem['constraint'] = null) =>
-  ctx.problems.push({ code, constraint, path, message, severity: 'warning' });
+const warn = (
+  ctx: ReadContext,
+  code: string,
+  path: string,
+  message: string,
+  constraint: Problem['constraint'] = null,
+) => ctx.problems.push({ code, constraint, path, message, severity: 'warning' });
 
 type Lookup = Map<string, { spec: FieldSpec; how: 'standard' | 'alias' }>;
 const lookups = new Map<ComponentName, Lookup>();
@@ -86,7 +91,8 @@ function lookupFor(comp: ComponentName): Lookup {
       for (const n of (spec.aliases ?? []).map(keyOf)) l.set(n, { spec, how: 'alias' });
     }
     for (const spec of COMPONENTS[comp]) {
-      for (const n of [spec.name, spec.name2020, ...(spec.alt ?? [])].filter((x): x is string => !!x)) l.set(keyOf(n), { spec, how: 'standard' });
+      for (const n of [spec.name, spec.name2020, ...(spec.alt ?? [])].filter((x): x is string => !!x))
+        l.set(keyOf(n), { spec, how: 'standard' });
     }
     lookups.set(comp, l);
   }
@@ -102,14 +108,30 @@ export function spelled(obj: CObject, spec: FieldSpec, edition: Edition): string
 }
 
 /** protojson also writes an enum by its number; read it by TRISA's numbering, and say so (it changed in 2021). */
-function readEnumNumber(ctx: ReadContext, t: Extract<FieldSpec['type'], { t: 'code' }>, label: string, raw: number, ptr: string): CValue | null {
+function readEnumNumber(
+  ctx: ReadContext,
+  t: Extract<FieldSpec['type'], { t: 'code' }>,
+  label: string,
+  raw: number,
+  ptr: string,
+): CValue | null {
   const name = Number.isInteger(raw) ? t.pbNumbers?.[raw] : undefined;
   const match = name === undefined ? undefined : t.codes.find((c) => c.toLowerCase() === name.toLowerCase());
   if (!match) {
-    err(ctx, 'FORMAT_CODE', ptr, `${label} ${raw} is not a code: as a protobuf enum number it is ${name === undefined ? 'unknown' : `${name}, the enum's "not set" value`}; the standard's codes are ${t.codes.join(', ')}.`);
+    err(
+      ctx,
+      'FORMAT_CODE',
+      ptr,
+      `${label} ${raw} is not a code: as a protobuf enum number it is ${name === undefined ? 'unknown' : `${name}, the enum's "not set" value`}; the standard's codes are ${t.codes.join(', ')}.`,
+    );
     return null;
   }
-  warn(ctx, 'ENUM_NUMBER', ptr, `${label} is given as the protobuf enum number ${raw}; read as ${match} by TRISA's numbering since May 2021 (earlier releases numbered it differently). The standard writes the code.`);
+  warn(
+    ctx,
+    'ENUM_NUMBER',
+    ptr,
+    `${label} is given as the protobuf enum number ${raw}; read as ${match} by TRISA's numbering since May 2021 (earlier releases numbered it differently). The standard writes the code.`,
+  );
   return { kind: 'value', ptr, value: match };
 }
 
@@ -119,10 +141,12 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
   if (t.t === 'number') {
     // §5.3.15 Number: an integer of at most 18 digits, sign allowed. A negative sequence is a valid
     // Number; the constraint it breaks (C12) is reported by the rules, not here.
-    if (typeof raw === 'number' && Number.isInteger(raw) && Math.abs(raw) < 1e18) return { kind: 'value', ptr, value: raw };
+    if (typeof raw === 'number' && Number.isInteger(raw) && Math.abs(raw) < 1e18)
+      return { kind: 'value', ptr, value: raw };
     if (typeof raw === 'string' && /^-?\d{1,18}$/.test(raw.trim())) {
       // proto3's JSON mapping writes uint64 as a string ("sequence": "0"); CODE writes every value as text.
-      if (!LENIENT_FORMS.includes(ctx.form)) warn(ctx, 'NUMBER_AS_TEXT', ptr, `${label} should be a number, not text; read as ${raw.trim()}.`);
+      if (!LENIENT_FORMS.includes(ctx.form))
+        warn(ctx, 'NUMBER_AS_TEXT', ptr, `${label} should be a number, not text; read as ${raw.trim()}.`);
       return { kind: 'value', ptr, value: Number(raw.trim()) };
     }
     err(ctx, 'FORMAT_NUMBER', ptr, `${label} must be a whole number (at most 18 digits).`);
@@ -143,9 +167,19 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
       if (len === 0) err(ctx, 'EMPTY', ptr, `${label} is empty; the standard needs at least 1 character.`);
       else if (len > t.max) err(ctx, 'TOO_LONG', ptr, `${label} is ${len} characters long; the limit is ${t.max}.`);
       if (!PRINTABLE_ASCII.test(raw)) {
-        err(ctx, 'NOT_LATIN', ptr, `${label} must be written in Latin characters (printable ASCII); names in other scripts belong in localNameIdentifier.`);
+        err(
+          ctx,
+          'NOT_LATIN',
+          ptr,
+          `${label} must be written in Latin characters (printable ASCII); names in other scripts belong in localNameIdentifier.`,
+        );
       } else if (ctx.edition === '2020' && !STRICT_2020.test(raw)) {
-        warn(ctx, 'TEXT_2020_CHARSET', ptr, `${label} uses punctuation outside the 2020 edition's literal pattern [a-zA-Z0-9' ]; accepted under the 101.2023 pattern.`);
+        warn(
+          ctx,
+          'TEXT_2020_CHARSET',
+          ptr,
+          `${label} uses punctuation outside the 2020 edition's literal pattern [a-zA-Z0-9' ]; accepted under the 101.2023 pattern.`,
+        );
       }
       return { kind: 'value', ptr, value: raw };
     }
@@ -164,7 +198,9 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
       const match = t.codes.find((c) => c.toLowerCase() === v.toLowerCase());
       if (!match) {
         const unset = named && t.pbNumbers?.[0]?.toLowerCase() === v.toLowerCase();
-        const why = unset ? ' (it is the protobuf enum\'s zero value, which the sender\'s library writes for "not set"; it is no IVMS101 code)' : '';
+        const why = unset
+          ? ' (it is the protobuf enum\'s zero value, which the sender\'s library writes for "not set"; it is no IVMS101 code)'
+          : '';
         err(ctx, 'FORMAT_CODE', ptr, `${label} "${raw.slice(0, 50)}" is not one of ${t.codes.join(', ')}${why}.`);
         return null;
       }
@@ -174,7 +210,13 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
       const up = raw.toUpperCase();
       if (!/^[A-Z]{2}$/.test(up) || !isIsoCountry(up)) {
         const why = USER_ASSIGNED_COUNTRIES.has(up) ? ' (it is a user-assigned code, not part of ISO 3166-1)' : '';
-        err(ctx, 'C3_COUNTRY', ptr, `${label} "${raw.slice(0, 40)}" is not an ISO 3166-1 alpha-2 country code or XX${why}.`, 'C3');
+        err(
+          ctx,
+          'C3_COUNTRY',
+          ptr,
+          `${label} "${raw.slice(0, 40)}" is not an ISO 3166-1 alpha-2 country code or XX${why}.`,
+          'C3',
+        );
         return null;
       }
       if (up !== raw) warn(ctx, 'COUNTRY_CASE', ptr, `${label} "${raw}" should be upper case; read as ${up}.`, 'C3');
@@ -183,7 +225,13 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
     case 'date': {
       const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(raw);
       const d = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
-      if (!m || !d || d.getUTCFullYear() !== Number(m[1]) || d.getUTCMonth() !== Number(m[2]) - 1 || d.getUTCDate() !== Number(m[3])) {
+      if (
+        !m ||
+        !d ||
+        d.getUTCFullYear() !== Number(m[1]) ||
+        d.getUTCMonth() !== Number(m[2]) - 1 ||
+        d.getUTCDate() !== Number(m[3])
+      ) {
         err(ctx, 'FORMAT_DATE', ptr, `${label} "${raw.slice(0, 20)}" is not a real calendar date written YYYY-MM-DD.`);
         return null;
       }
@@ -192,7 +240,12 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
     case 'ra': {
       const up = raw.toUpperCase();
       if (!/^RA\d{6}$/.test(up)) {
-        err(ctx, 'FORMAT_RA', ptr, `${label} "${raw.slice(0, 20)}" is not a registration authority code (RA followed by six digits).`);
+        err(
+          ctx,
+          'FORMAT_RA',
+          ptr,
+          `${label} "${raw.slice(0, 20)}" is not a registration authority code (RA followed by six digits).`,
+        );
         return null;
       }
       if (!gleifRegistrationAuthorities().has(up)) {
@@ -220,7 +273,9 @@ function isAbsent(ctx: ReadContext, v: unknown): boolean {
 function zeroSequenceHop(raw: Record<string, unknown>, ptr: string): string | undefined {
   const entry = Object.entries(raw).find(([k]) => keyOf(k) === 'transferpath');
   if (!entry || !Array.isArray(entry[1])) return undefined;
-  const hops = entry[1].map((h) => (isObject(h) ? Object.entries(h).find(([k]) => keyOf(k) === 'sequence')?.[1] : undefined));
+  const hops = entry[1].map((h) =>
+    isObject(h) ? Object.entries(h).find(([k]) => keyOf(k) === 'sequence')?.[1] : undefined,
+  );
   const missing = hops.flatMap((s, i) => (s === undefined || s === null ? [i] : []));
   if (missing.length !== 1 || hops.some((s) => s === 0 || s === '0')) return undefined;
   return pointer(pointer(ptr, entry[0]), missing[0] ?? 0);
@@ -231,14 +286,28 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     err(ctx, 'TYPE', ptr, `Expected ${comp} to be an object.`);
     return null;
   }
-  const obj: CObject = { kind: 'object', comp, ptr, fields: new Map(), snake: Object.keys(raw).some((k) => k.includes('_')) };
+  const obj: CObject = {
+    kind: 'object',
+    comp,
+    ptr,
+    fields: new Map(),
+    snake: Object.keys(raw).some((k) => k.includes('_')),
+  };
   if (comp === 'TransferPath') ctx.zeroSequenceHop = zeroSequenceHop(raw, ptr);
   // GTR's examples put the Person straight into originatingVASP/beneficiaryVASP; the standard nests
   // it one level deeper (OriginatingVASP.originatingVASP: Person). Read it, and say so.
-  if ((comp === 'OriginatingVASP' || comp === 'BeneficiaryVASP') && Object.keys(raw).some((k) => ['naturalperson', 'legalperson'].includes(keyOf(k)))) {
+  if (
+    (comp === 'OriginatingVASP' || comp === 'BeneficiaryVASP') &&
+    Object.keys(raw).some((k) => ['naturalperson', 'legalperson'].includes(keyOf(k)))
+  ) {
     const spec = COMPONENTS[comp][0];
     if (spec) {
-      warn(ctx, 'COLLAPSED_ENTITY', ptr, `The ${comp} entity should contain ${spec.name} (a Person); here the Person stands directly in it. Read as if nested.`);
+      warn(
+        ctx,
+        'COLLAPSED_ENTITY',
+        ptr,
+        `The ${comp} entity should contain ${spec.name} (a Person); here the Person stands directly in it. Read as if nested.`,
+      );
       const person = walk(ctx, 'Person', raw, ptr);
       if (person) obj.fields.set(spec.name, { spec, key: spec.name, ptr, items: [person] });
     }
@@ -253,16 +322,32 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     }
     const { spec, how } = found;
     const std = nameIn(spec, ctx.edition);
-    if (how === 'alias') err(ctx, 'NONSTANDARD_ELEMENT', p, `"${key}" is not an IVMS101 element name; read as ${std}. The sender should use ${std}.`);
+    if (how === 'alias')
+      err(
+        ctx,
+        'NONSTANDARD_ELEMENT',
+        p,
+        `"${key}" is not an IVMS101 element name; read as ${std}. The sender should use ${std}.`,
+      );
     if (spec.only && spec.only !== ctx.edition) {
-      warn(ctx, 'EDITION_ELEMENT', p, `${std} is an element of the ${spec.only} edition at this place, not of ${ctx.edition}; read anyway.`);
+      warn(
+        ctx,
+        'EDITION_ELEMENT',
+        p,
+        `${std} is an element of the ${spec.only} edition at this place, not of ${ctx.edition}; read anyway.`,
+      );
     } else if (how === 'standard' && spec.name2020) {
       // The other edition's spelling (and not also a standard spelling of this one).
       const k = keyOf(key);
       const ours = [std, ...(spec.alt ?? [])].map(keyOf);
       const theirs = keyOf(ctx.edition === '2020' ? spec.name : spec.name2020);
       if (k === theirs && !ours.includes(k)) {
-        warn(ctx, 'EDITION_NAME', p, `"${key}" is the other edition's name; this payload is read as ${ctx.edition}, where it is ${std}.`);
+        warn(
+          ctx,
+          'EDITION_NAME',
+          p,
+          `"${key}" is the other edition's name; this payload is read as ${ctx.edition}, where it is ${std}.`,
+        );
       }
     }
     if (obj.fields.has(spec.name)) {
@@ -296,14 +381,24 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     const spec = COMPONENTS.IntermediaryVASP.find((f) => f.name === 'sequence');
     if (spec) {
       const p = pointer(ptr, spelled(obj, spec, ctx.edition));
-      warn(ctx, 'SEQUENCE_OMITTED', p, 'sequence is missing here and no other intermediary has 0; read as 0 (Go\'s encoding/json and protojson leave a zero out, as TRISA does). The standard requires it.');
+      warn(
+        ctx,
+        'SEQUENCE_OMITTED',
+        p,
+        "sequence is missing here and no other intermediary has 0; read as 0 (Go's encoding/json and protojson leave a zero out, as TRISA does). The standard requires it.",
+      );
       obj.fields.set('sequence', { spec, key: 'sequence', ptr: p, items: [{ kind: 'value', ptr: p, value: 0 }] });
     }
   }
   for (const spec of COMPONENTS[comp]) {
     // A present-but-invalid value was already reported where it stands; only absence is "required".
     if (spec.min === 1 && !obj.fields.has(spec.name)) {
-      err(ctx, 'REQUIRED', pointer(ptr, spelled(obj, spec, ctx.edition)), `${comp} needs ${nameIn(spec, ctx.edition)}, and it is missing.`);
+      err(
+        ctx,
+        'REQUIRED',
+        pointer(ptr, spelled(obj, spec, ctx.edition)),
+        `${comp} needs ${nameIn(spec, ctx.edition)}, and it is missing.`,
+      );
     }
   }
   return obj;

@@ -7,8 +7,33 @@ export type Edition = '2020' | '2023';
 export const NATURAL_NAME_TYPES = ['ALIA', 'BIRT', 'MAID', 'LEGL', 'MISC'] as const;
 export const LEGAL_NAME_TYPES = ['LEGL', 'SHRT', 'TRAD'] as const;
 export const ADDRESS_TYPES = ['HOME', 'BIZZ', 'GEOG'] as const;
-export const NATIONAL_ID_TYPES = ['ARNU', 'CCPT', 'RAID', 'DRLC', 'FIIN', 'TXID', 'SOCS', 'IDCD', 'LEIX', 'MISC'] as const;
-export const TRANSLITERATION_METHODS = ['arab', 'aran', 'armn', 'cyrl', 'deva', 'geor', 'grek', 'hani', 'hebr', 'kana', 'kore', 'thai', 'othr'] as const;
+export const NATIONAL_ID_TYPES = [
+  'ARNU',
+  'CCPT',
+  'RAID',
+  'DRLC',
+  'FIIN',
+  'TXID',
+  'SOCS',
+  'IDCD',
+  'LEIX',
+  'MISC',
+] as const;
+export const TRANSLITERATION_METHODS = [
+  'arab',
+  'aran',
+  'armn',
+  'cyrl',
+  'deva',
+  'geor',
+  'grek',
+  'hani',
+  'hebr',
+  'kana',
+  'kore',
+  'thai',
+  'othr',
+] as const;
 export const PAYLOAD_VERSIONS = ['101', '101.2023'] as const;
 
 // The protobuf enums TRISA publishes (trisacrypto/trisa proto/ivms101/enum.proto, numbering since
@@ -19,7 +44,21 @@ export const PB_NUMBERS = {
   legal: ['MISC', 'LEGL', 'SHRT', 'TRAD'],
   address: ['MISC', 'HOME', 'BIZZ', 'GEOG'],
   nationalId: ['MISC', 'ARNU', 'CCPT', 'RAID', 'DRLC', 'FIIN', 'TXID', 'SOCS', 'IDCD', 'LEIX'],
-  transliteration: ['othr', 'arab', 'aran', 'armn', 'cyrl', 'deva', 'geor', 'grek', 'hani', 'hebr', 'kana', 'kore', 'thai'],
+  transliteration: [
+    'othr',
+    'arab',
+    'aran',
+    'armn',
+    'cyrl',
+    'deva',
+    'geor',
+    'grek',
+    'hani',
+    'hebr',
+    'kana',
+    'kore',
+    'thai',
+  ],
 } as const;
 
 export type ComponentName =
@@ -93,7 +132,14 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
   Beneficiary: [
     // 2020 §6.3: the structure table and element text name it beneficiaryPerson; only the §8 examples
     // write beneficiaryPersons (as TRISA, GTR, CODE do). Both are 2020 spellings; see docs/ivms101-shapes.md.
-    { name: 'beneficiaryPerson', name2020: 'beneficiaryPersons', alt: ['beneficiaryPerson'], min: 1, max: N, type: comp('Person') },
+    {
+      name: 'beneficiaryPerson',
+      name2020: 'beneficiaryPersons',
+      alt: ['beneficiaryPerson'],
+      min: 1,
+      max: N,
+      type: comp('Person'),
+    },
     { name: 'accountNumber', alt: ['accountNumbers'], min: 0, max: N, type: text(100), only: '2020' },
   ],
   OriginatingVASP: [{ name: 'originatingVASP', min: 0, max: 1, type: comp('Person') }],
@@ -105,7 +151,18 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
     { name: 'sequence', min: 1, max: 1, type: { t: 'number' } },
   ],
   PayloadMetadata: [
-    { name: 'transliterationMethod', min: 0, max: N, type: { t: 'code', codes: TRANSLITERATION_METHODS, lower: true, pbPrefix: 'TRANSLITERATION_METHOD_CODE_', pbNumbers: PB_NUMBERS.transliteration } },
+    {
+      name: 'transliterationMethod',
+      min: 0,
+      max: N,
+      type: {
+        t: 'code',
+        codes: TRANSLITERATION_METHODS,
+        lower: true,
+        pbPrefix: 'TRANSLITERATION_METHOD_CODE_',
+        pbNumbers: PB_NUMBERS.transliteration,
+      },
+    },
     // [1..1] in 101.2023 (checked by the edition rule). Its value "101" names the 2020 edition, so a
     // 2020 payload that states it (Sygna's 2020 schema does) is read without complaint.
     { name: 'payloadVersion', min: 0, max: 1, type: { t: 'code', codes: PAYLOAD_VERSIONS } },
@@ -126,8 +183,20 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
   ],
   NaturalPersonName: [
     { name: 'nameIdentifier', alt: ['nameIdentifiers'], min: 1, max: N, type: comp('NaturalPersonNameID') },
-    { name: 'localNameIdentifier', alt: ['localNameIdentifiers'], min: 0, max: N, type: comp('LocalNaturalPersonNameID') },
-    { name: 'phoneticNameIdentifier', alt: ['phoneticNameIdentifiers'], min: 0, max: N, type: comp('LocalNaturalPersonNameID') },
+    {
+      name: 'localNameIdentifier',
+      alt: ['localNameIdentifiers'],
+      min: 0,
+      max: N,
+      type: comp('LocalNaturalPersonNameID'),
+    },
+    {
+      name: 'phoneticNameIdentifier',
+      alt: ['phoneticNameIdentifiers'],
+      min: 0,
+      max: N,
+      type: comp('LocalNaturalPersonNameID'),
+    },
   ],
   NaturalPersonNameID: [
     { name: 'primaryIdentifier', aliases: ['lastName', 'surname', 'familyName'], min: 1, max: 1, type: text(100) },
@@ -137,17 +206,38 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
       name2020: 'nameIdentifierType',
       min: 1,
       max: 1,
-      type: { t: 'code', codes: NATURAL_NAME_TYPES, pbPrefix: 'NATURAL_PERSON_NAME_TYPE_CODE_', pbNumbers: PB_NUMBERS.natural },
+      type: {
+        t: 'code',
+        codes: NATURAL_NAME_TYPES,
+        pbPrefix: 'NATURAL_PERSON_NAME_TYPE_CODE_',
+        pbNumbers: PB_NUMBERS.natural,
+      },
     },
   ],
   LocalNaturalPersonNameID: [
     { name: 'primaryIdentifier', aliases: ['lastName', 'surname', 'familyName'], min: 1, max: 1, type: local(100) },
     { name: 'secondaryIdentifier', aliases: ['firstName', 'givenName', 'forename'], min: 0, max: 1, type: local(100) },
     // Both editions call this one nameIdentifierType.
-    { name: 'nameIdentifierType', alt: ['naturalPersonNameIdentifierType'], min: 1, max: 1, type: { t: 'code', codes: NATURAL_NAME_TYPES, pbPrefix: 'NATURAL_PERSON_NAME_TYPE_CODE_', pbNumbers: PB_NUMBERS.natural } },
+    {
+      name: 'nameIdentifierType',
+      alt: ['naturalPersonNameIdentifierType'],
+      min: 1,
+      max: 1,
+      type: {
+        t: 'code',
+        codes: NATURAL_NAME_TYPES,
+        pbPrefix: 'NATURAL_PERSON_NAME_TYPE_CODE_',
+        pbNumbers: PB_NUMBERS.natural,
+      },
+    },
   ],
   Address: [
-    { name: 'addressType', min: 1, max: 1, type: { t: 'code', codes: ADDRESS_TYPES, pbPrefix: 'ADDRESS_TYPE_CODE_', pbNumbers: PB_NUMBERS.address } },
+    {
+      name: 'addressType',
+      min: 1,
+      max: 1,
+      type: { t: 'code', codes: ADDRESS_TYPES, pbPrefix: 'ADDRESS_TYPE_CODE_', pbNumbers: PB_NUMBERS.address },
+    },
     { name: 'department', min: 0, max: 1, type: text(50) },
     { name: 'subDepartment', min: 0, max: 1, type: text(70) },
     { name: 'streetName', aliases: ['street'], min: 0, max: 1, type: text(70) },
@@ -172,7 +262,17 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
   ],
   NationalIdentification: [
     { name: 'nationalIdentifier', min: 1, max: 1, type: text(35) },
-    { name: 'nationalIdentifierType', min: 1, max: 1, type: { t: 'code', codes: NATIONAL_ID_TYPES, pbPrefix: 'NATIONAL_IDENTIFIER_TYPE_CODE_', pbNumbers: PB_NUMBERS.nationalId } },
+    {
+      name: 'nationalIdentifierType',
+      min: 1,
+      max: 1,
+      type: {
+        t: 'code',
+        codes: NATIONAL_ID_TYPES,
+        pbPrefix: 'NATIONAL_IDENTIFIER_TYPE_CODE_',
+        pbNumbers: PB_NUMBERS.nationalId,
+      },
+    },
     { name: 'countryOfIssue', aliases: ['country'], min: 0, max: 1, type: { t: 'country' } },
     { name: 'registrationAuthority', aliases: ['ra'], min: 0, max: 1, type: { t: 'ra' } },
   ],
@@ -180,22 +280,61 @@ export const COMPONENTS: Record<ComponentName, readonly FieldSpec[]> = {
     { name: 'name', min: 1, max: 1, type: comp('LegalPersonName') },
     { name: 'geographicAddress', alt: ['geographicAddresses'], min: 0, max: N, type: comp('Address') },
     // 2020 §5.2.9: the table says customerIdentification, the element text customerNumber.
-    { name: 'customerIdentification', name2020: 'customerNumber', alt: ['customerIdentification'], min: 0, max: 1, type: text(50) },
+    {
+      name: 'customerIdentification',
+      name2020: 'customerNumber',
+      alt: ['customerIdentification'],
+      min: 0,
+      max: 1,
+      type: text(50),
+    },
     { name: 'nationalIdentification', min: 0, max: 1, type: comp('NationalIdentification') },
     { name: 'countryOfRegistration', min: 0, max: 1, type: { t: 'country' } },
   ],
   LegalPersonName: [
     { name: 'nameIdentifier', alt: ['nameIdentifiers'], min: 1, max: N, type: comp('LegalPersonNameID') },
-    { name: 'localNameIdentifier', alt: ['localNameIdentifiers'], min: 0, max: N, type: comp('LocalLegalPersonNameID') },
-    { name: 'phoneticNameIdentifier', alt: ['phoneticNameIdentifiers'], min: 0, max: N, type: comp('LocalLegalPersonNameID') },
+    {
+      name: 'localNameIdentifier',
+      alt: ['localNameIdentifiers'],
+      min: 0,
+      max: N,
+      type: comp('LocalLegalPersonNameID'),
+    },
+    {
+      name: 'phoneticNameIdentifier',
+      alt: ['phoneticNameIdentifiers'],
+      min: 0,
+      max: N,
+      type: comp('LocalLegalPersonNameID'),
+    },
   ],
   LegalPersonNameID: [
     { name: 'legalPersonName', min: 1, max: 1, type: text(100) },
-    { name: 'legalPersonNameIdentifierType', min: 1, max: 1, type: { t: 'code', codes: LEGAL_NAME_TYPES, pbPrefix: 'LEGAL_PERSON_NAME_TYPE_CODE_', pbNumbers: PB_NUMBERS.legal } },
+    {
+      name: 'legalPersonNameIdentifierType',
+      min: 1,
+      max: 1,
+      type: {
+        t: 'code',
+        codes: LEGAL_NAME_TYPES,
+        pbPrefix: 'LEGAL_PERSON_NAME_TYPE_CODE_',
+        pbNumbers: PB_NUMBERS.legal,
+      },
+    },
   ],
   LocalLegalPersonNameID: [
     { name: 'legalPersonName', min: 1, max: 1, type: local(100) },
-    { name: 'legalPersonNameIdentifierType', min: 1, max: 1, type: { t: 'code', codes: LEGAL_NAME_TYPES, pbPrefix: 'LEGAL_PERSON_NAME_TYPE_CODE_', pbNumbers: PB_NUMBERS.legal } },
+    {
+      name: 'legalPersonNameIdentifierType',
+      min: 1,
+      max: 1,
+      type: {
+        t: 'code',
+        codes: LEGAL_NAME_TYPES,
+        pbPrefix: 'LEGAL_PERSON_NAME_TYPE_CODE_',
+        pbNumbers: PB_NUMBERS.legal,
+      },
+    },
   ],
 };
 

@@ -12,7 +12,11 @@ import { processMailOutbox } from './send';
 // to its case, and record a counterparty's answer (which leaves for the backend through the outbox).
 
 /** Sends one test message to our own address, now. A failed test is not retried: it is removed. */
-export async function sendTestMessage(db: WritableDB, config: MailConfig, actor: string): Promise<{ sent: boolean; error: string | null }> {
+export async function sendTestMessage(
+  db: WritableDB,
+  config: MailConfig,
+  actor: string,
+): Promise<{ sent: boolean; error: string | null }> {
   const now = new Date().toISOString();
   const id = Number(
     db
@@ -23,7 +27,10 @@ export async function sendTestMessage(db: WritableDB, config: MailConfig, actor:
       .run(newMessageId(config.address), config.address, config.address, now, now).lastInsertRowid,
   );
   const r = await processMailOutbox(db, { actor });
-  const row = db.prepare('SELECT state, last_error FROM mail_messages WHERE id = ?').get(id) as { state: string; last_error: string | null };
+  const row = db.prepare('SELECT state, last_error FROM mail_messages WHERE id = ?').get(id) as {
+    state: string;
+    last_error: string | null;
+  };
   if (row.state !== 'sent') db.prepare("DELETE FROM mail_messages WHERE id = ? AND state != 'sent'").run(id); // a test is not retried
   return { sent: row.state === 'sent', error: row.state === 'sent' ? null : (row.last_error ?? r.error ?? 'not sent') };
 }
@@ -32,23 +39,44 @@ export async function sendTestMessage(db: WritableDB, config: MailConfig, actor:
 export function attachToCase(db: WritableDB, o: { mailId: number; caseId: string; actor: string }): void {
   db.transaction(() => {
     if (!caseHead(db, o.caseId)) throw new AppError('not_found', `No case ${o.caseId}.`);
-    const r = db.prepare("UPDATE mail_messages SET case_id = ?, state = 'attached' WHERE id = ? AND state = 'triage'").run(o.caseId, o.mailId);
+    const r = db
+      .prepare("UPDATE mail_messages SET case_id = ?, state = 'attached' WHERE id = ? AND state = 'triage'")
+      .run(o.caseId, o.mailId);
     if (!r.changes) throw new AppError('conflict', 'That message is not in triage any more.');
     appendAudit(db, { actor: o.actor, action: 'mail.attached', caseId: o.caseId, payload: { mailId: o.mailId } });
   })();
 }
 
 /** Records the counterparty's answer read in a received message and queues it for the backend. Returns the case. */
-export function recordResponse(db: WritableDB, o: { mailId: number; outcome: string; reason: string | null; actor: string }): string {
-  const m = db.prepare("SELECT case_id, received_at FROM mail_messages WHERE id = ? AND direction = 'in'").get(o.mailId) as { case_id: string | null; received_at: string } | undefined;
-  if (!m?.case_id) throw new AppError('invalid_input', 'Record an answer from a received message that belongs to a case.');
+export function recordResponse(
+  db: WritableDB,
+  o: { mailId: number; outcome: string; reason: string | null; actor: string },
+): string {
+  const m = db
+    .prepare("SELECT case_id, received_at FROM mail_messages WHERE id = ? AND direction = 'in'")
+    .get(o.mailId) as { case_id: string | null; received_at: string } | undefined;
+  if (!m?.case_id)
+    throw new AppError('invalid_input', 'Record an answer from a received message that belongs to a case.');
   const caseId = m.case_id;
   const head = caseHead(db, caseId);
   if (!head) throw new AppError('not_found', `No case ${caseId}.`);
   const now = new Date().toISOString();
   db.transaction(() => {
-    enqueue(db, { kind: 'counterparty_response', caseId, key: randomUUID(), baseVersion: head.version, payload: { outcome: o.outcome, reason: o.reason, receivedAt: m.received_at, via: 'email' }, at: now });
-    appendAudit(db, { actor: o.actor, action: 'mail.response_recorded', caseId, payload: { mailId: o.mailId, outcome: o.outcome }, at: now });
+    enqueue(db, {
+      kind: 'counterparty_response',
+      caseId,
+      key: randomUUID(),
+      baseVersion: head.version,
+      payload: { outcome: o.outcome, reason: o.reason, receivedAt: m.received_at, via: 'email' },
+      at: now,
+    });
+    appendAudit(db, {
+      actor: o.actor,
+      action: 'mail.response_recorded',
+      caseId,
+      payload: { mailId: o.mailId, outcome: o.outcome },
+      at: now,
+    });
   })();
   return caseId;
 }

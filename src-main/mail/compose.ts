@@ -34,7 +34,10 @@ function missingText(check: Ivms101Check | undefined): string {
   const items = check?.completeness?.missing ?? [];
   const errors = check?.errors ?? [];
   const lines = [
-    ...items.map((m) => `- ${m.side === 'originator' ? 'Originator' : 'Beneficiary'}: ${m.items.map((i) => i.label).join(', ')} (required by ${m.jurisdictions.join(', ')})`),
+    ...items.map(
+      (m) =>
+        `- ${m.side === 'originator' ? 'Originator' : 'Beneficiary'}: ${m.items.map((i) => i.label).join(', ')} (required by ${m.jurisdictions.join(', ')})`,
+    ),
     ...errors.map((e) => `- ${e.message}`),
   ];
   return lines.length ? lines.join('\n') : '- (nothing is missing according to our checks; see the note)';
@@ -43,18 +46,34 @@ function missingText(check: Ivms101Check | undefined): string {
 /** The Travel Rule data as text: names, accounts and the data items the payload carries. */
 function dataText(ivms101: Record<string, unknown>): string {
   const names = displayNames(ivms101);
-  return [`Originator: ${names.originator ?? '(none given)'}`, `Beneficiary: ${names.beneficiary ?? '(none given)'}`, '', 'IVMS101 payload:', JSON.stringify(ivms101, null, 2)].join('\n');
+  return [
+    `Originator: ${names.originator ?? '(none given)'}`,
+    `Beneficiary: ${names.beneficiary ?? '(none given)'}`,
+    '',
+    'IVMS101 payload:',
+    JSON.stringify(ivms101, null, 2),
+  ].join('\n');
 }
 
-export async function composeMail(db: WritableDB, input: ComposeInput, now = new Date().toISOString()): Promise<QueuedMail> {
+export async function composeMail(
+  db: WritableDB,
+  input: ComposeInput,
+  now = new Date().toISOString(),
+): Promise<QueuedMail> {
   const config = readMailConfig(db);
-  if (!config) throw new AppError('unavailable', 'Mail is not set up: add the SMTP and IMAP servers in Settings → Mail.');
+  if (!config)
+    throw new AppError('unavailable', 'Mail is not set up: add the SMTP and IMAP servers in Settings → Mail.');
   const c = getCaseRecord(db, input.caseId);
   if (!c) throw new AppError('not_found', `No case ${input.caseId}.`);
-  if (!c.counterparty) throw new AppError('invalid_input', 'This transfer goes to a self-hosted wallet: there is no counterparty VASP to write to.');
+  if (!c.counterparty)
+    throw new AppError(
+      'invalid_input',
+      'This transfer goes to a self-hosted wallet: there is no counterparty VASP to write to.',
+    );
   const to = c.counterparty.email;
   if (!to) throw new AppError('invalid_input', `No compliance e-mail address on file for ${c.counterparty.name}.`);
-  if (input.kind === 'tx_hash_forward' && !c.txHash) throw new AppError('invalid_input', 'The transfer has no transaction hash yet.');
+  if (input.kind === 'tx_hash_forward' && !c.txHash)
+    throw new AppError('invalid_input', 'The transfer has no transaction hash yet.');
   const key = counterpartyKey(db, c.counterparty.vaspId);
   const ivms = checksForCase(db, c.id).find((k) => k.name === 'ivms101')?.result as Ivms101Check | undefined;
 
@@ -63,7 +82,11 @@ export async function composeMail(db: WritableDB, input: ComposeInput, now = new
   let attachment: { filename: string; content: string } | null = null;
   if (input.kind === 'data_notice') {
     if (config.dataMode === 'encrypted_attachment') {
-      if (!key) throw new AppError('invalid_input', `Settings say Travel Rule data goes only as an encrypted attachment, and no OpenPGP key is on file for ${c.counterparty.name}: add their public key first.`);
+      if (!key)
+        throw new AppError(
+          'invalid_input',
+          `Settings say Travel Rule data goes only as an encrypted attachment, and no OpenPGP key is on file for ${c.counterparty.name}: add their public key first.`,
+        );
       attachment = { filename: 'travel-rule-data.asc', content: await encryptText(key.armored, dataText(c.ivms101)) };
       data = `The originator and beneficiary information is in the attached file, encrypted with OpenPGP for your key ${key.fingerprint}.`;
     } else data = dataText(c.ivms101);
@@ -92,7 +115,9 @@ export async function composeMail(db: WritableDB, input: ComposeInput, now = new
   const bodyText = rendered.text;
   const messageId = newMessageId(config.address);
   // The thread: a reply to the last message about this case, if any.
-  const last = db.prepare('SELECT message_id, refs FROM mail_messages WHERE case_id = ? ORDER BY id DESC LIMIT 1').get(c.id) as { message_id: string; refs: string | null } | undefined;
+  const last = db
+    .prepare('SELECT message_id, refs FROM mail_messages WHERE case_id = ? ORDER BY id DESC LIMIT 1')
+    .get(c.id) as { message_id: string; refs: string | null } | undefined;
   const refs = last ? [...(JSON.parse(last.refs ?? '[]') as string[]), last.message_id].slice(-10) : [];
   return db.transaction(() => {
     const r = db
@@ -100,13 +125,35 @@ export async function composeMail(db: WritableDB, input: ComposeInput, now = new
         `INSERT INTO mail_messages (case_id, direction, kind, message_id, in_reply_to, refs, subject, from_addr, to_addr, body_text, body_html, encrypted, state, next_attempt_at, created_at)
          VALUES (?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
       )
-      .run(c.id, input.kind, messageId, last?.message_id ?? null, JSON.stringify(refs), rendered.subject, config.address, to, bodyText, encrypted ? null : rendered.html, encrypted ? 1 : 0, now, now);
+      .run(
+        c.id,
+        input.kind,
+        messageId,
+        last?.message_id ?? null,
+        JSON.stringify(refs),
+        rendered.subject,
+        config.address,
+        to,
+        bodyText,
+        encrypted ? null : rendered.html,
+        encrypted ? 1 : 0,
+        now,
+        now,
+      );
     const id = Number(r.lastInsertRowid);
     if (attachment) {
       const content = Buffer.from(attachment.content, 'utf8');
-      db.prepare('INSERT INTO mail_attachments (message_id, filename, content_type, size, sha256, content) VALUES (?, ?, ?, ?, ?, ?)').run(id, attachment.filename, 'application/pgp-encrypted', content.length, sha256(content), content);
+      db.prepare(
+        'INSERT INTO mail_attachments (message_id, filename, content_type, size, sha256, content) VALUES (?, ?, ?, ?, ?, ?)',
+      ).run(id, attachment.filename, 'application/pgp-encrypted', content.length, sha256(content), content);
     }
-    appendAudit(db, { actor: input.actor, action: 'mail.queued', caseId: c.id, payload: { mailId: id, kind: input.kind, messageId, encrypted }, at: now });
+    appendAudit(db, {
+      actor: input.actor,
+      action: 'mail.queued',
+      caseId: c.id,
+      payload: { mailId: id, kind: input.kind, messageId, encrypted },
+      at: now,
+    });
     return { id, messageId, subject: rendered.subject, to, encrypted };
   })();
 }

@@ -27,10 +27,17 @@ export type ServerConfig = MailConfig['smtp'];
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
 /** Refuses a plaintext connection to anything but loopback, and to loopback unless asked for. */
-export function tlsPolicy(s: ServerConfig, what: 'SMTP' | 'IMAP'): { secure: boolean; requireTLS: boolean; ignoreTLS: boolean } {
+export function tlsPolicy(
+  s: ServerConfig,
+  what: 'SMTP' | 'IMAP',
+): { secure: boolean; requireTLS: boolean; ignoreTLS: boolean } {
   if (s.secure) return { secure: true, requireTLS: false, ignoreTLS: false };
   if (s.allowInsecureLoopback) {
-    if (!LOOPBACK.has(s.host)) throw new AppError('invalid_input', `${what}: a connection without TLS is only allowed to a server on this machine (loopback), not ${s.host}.`);
+    if (!LOOPBACK.has(s.host))
+      throw new AppError(
+        'invalid_input',
+        `${what}: a connection without TLS is only allowed to a server on this machine (loopback), not ${s.host}.`,
+      );
     return { secure: false, requireTLS: false, ignoreTLS: true };
   }
   return { secure: false, requireTLS: true, ignoreTLS: false };

@@ -5,7 +5,14 @@ import * as openpgp from 'openpgp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../src-shared/case';
 import { cases, workstationWith } from '../../test/support/export';
-import { COMPLIANCE, mailConfig, startDovecot, startRelay, type Dovecot, type Relay } from '../../test/support/mail-servers';
+import {
+  COMPLIANCE,
+  mailConfig,
+  startDovecot,
+  startRelay,
+  type Dovecot,
+  type Relay,
+} from '../../test/support/mail-servers';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
 import { verifyAudit } from '../audit/chain';
@@ -46,15 +53,37 @@ afterAll(async () => {
 const db = () => ws.database();
 const row = (id: number) => db().prepare('SELECT * FROM mail_messages WHERE id = ?').get(id) as Record<string, unknown>;
 const sentTo = (messageId: string) => relay.received.filter((r) => r.raw.includes(`Message-ID: ${messageId}`));
-async function reply(o: { inReplyTo?: string; subject: string; text: string; attachments?: { filename: string; content: Buffer }[]; raw?: string }) {
-  const raw = o.raw ?? (await new MailComposer({ from: 'ops@counterparty.example', to: COMPLIANCE, subject: o.subject, text: o.text, ...(o.inReplyTo ? { inReplyTo: o.inReplyTo, references: [o.inReplyTo] } : {}), attachments: o.attachments ?? [] }).compile().build());
+async function reply(o: {
+  inReplyTo?: string;
+  subject: string;
+  text: string;
+  attachments?: { filename: string; content: Buffer }[];
+  raw?: string;
+}) {
+  const raw =
+    o.raw ??
+    (await new MailComposer({
+      from: 'ops@counterparty.example',
+      to: COMPLIANCE,
+      subject: o.subject,
+      text: o.text,
+      ...(o.inReplyTo ? { inReplyTo: o.inReplyTo, references: [o.inReplyTo] } : {}),
+      attachments: o.attachments ?? [],
+    })
+      .compile()
+      .build());
   await dovecot.append(raw);
 }
 
 describe('e-mail correspondence', () => {
   it('sends a request for missing information: case reference in the subject and headers, no personal data in the subject', async () => {
     const c = byEmail[0]!;
-    const q = await composeMail(db(), { caseId: c.id, kind: 'info_request', note: 'Thank you.', actor: 'analyst-mail' });
+    const q = await composeMail(db(), {
+      caseId: c.id,
+      kind: 'info_request',
+      note: 'Thank you.',
+      actor: 'analyst-mail',
+    });
     expect(row(q.id).state).toBe('queued');
     const r = await processMailOutbox(db(), { actor: 'analyst-mail' });
     expect(r).toMatchObject({ sent: 1, error: null });
@@ -70,15 +99,26 @@ describe('e-mail correspondence', () => {
 
   it('matches a reply to its case by In-Reply-To, stores its attachment, and skips our own copy', async () => {
     const c = byEmail[0]!;
-    const sent = db().prepare("SELECT message_id, subject FROM mail_messages WHERE case_id = ? AND direction = 'out'").get(c.id) as { message_id: string; subject: string };
+    const sent = db()
+      .prepare("SELECT message_id, subject FROM mail_messages WHERE case_id = ? AND direction = 'out'")
+      .get(c.id) as { message_id: string; subject: string };
     const pdf = Buffer.from('%PDF-1.4 passport scan for the file\n');
-    await reply({ inReplyTo: sent.message_id, subject: 'Re: something else entirely', text: 'Please find the address attached.', attachments: [{ filename: 'address.pdf', content: pdf }] });
+    await reply({
+      inReplyTo: sent.message_id,
+      subject: 'Re: something else entirely',
+      text: 'Please find the address attached.',
+      attachments: [{ filename: 'address.pdf', content: pdf }],
+    });
     const r = await fetchInbox(db(), mailConfig(dovecot, relay), { actor: 'analyst-mail' });
     expect(r).toMatchObject({ fetched: 2, matched: 1, triaged: 0, ownCopies: 1 });
-    const got = db().prepare("SELECT id, case_id, state, body_text FROM mail_messages WHERE direction = 'in'").get() as { id: number; case_id: string; state: string; body_text: string };
+    const got = db()
+      .prepare("SELECT id, case_id, state, body_text FROM mail_messages WHERE direction = 'in'")
+      .get() as { id: number; case_id: string; state: string; body_text: string };
     expect(got).toMatchObject({ case_id: c.id, state: 'matched' });
     expect(got.body_text).toContain('address attached');
-    const att = db().prepare('SELECT filename, size, content FROM mail_attachments WHERE message_id = ?').get(got.id) as { filename: string; size: number; content: Buffer };
+    const att = db()
+      .prepare('SELECT filename, size, content FROM mail_attachments WHERE message_id = ?')
+      .get(got.id) as { filename: string; size: number; content: Buffer };
     expect(att).toMatchObject({ filename: 'address.pdf', size: pdf.length });
     expect(Buffer.compare(att.content, pdf)).toBe(0);
     // Fetching again reads nothing twice.
@@ -87,44 +127,90 @@ describe('e-mail correspondence', () => {
 
   it('matches by the subject token when the headers are gone; sends unreferenced and forged mail to triage', async () => {
     const c = byEmail[0]!;
-    const token = (db().prepare("SELECT subject FROM mail_messages WHERE case_id = ? AND direction = 'out'").get(c.id) as { subject: string }).subject.match(/\[WB:[^\]]+\]/)![0];
+    const token = (
+      db().prepare("SELECT subject FROM mail_messages WHERE case_id = ? AND direction = 'out'").get(c.id) as {
+        subject: string;
+      }
+    ).subject.match(/\[WB:[^\]]+\]/)![0];
     await reply({ subject: `Re: ${token}`, text: 'Approved on our side.' });
     await reply({ subject: 'Question about a transfer', text: 'Which transfer was it?' });
     const forged = token.replace(/:[0-9a-f]{12}\]/, ':0123456789ab]');
     await reply({ subject: `Re: ${forged}`, text: 'Attach me to that case please.' });
     const r = await fetchInbox(db(), mailConfig(dovecot, relay), { actor: 'analyst-mail' });
     expect(r).toMatchObject({ fetched: 3, matched: 1, triaged: 2 });
-    const triage = db().prepare("SELECT subject, triage_reason, case_id FROM mail_messages WHERE state = 'triage' ORDER BY id").all() as { subject: string; triage_reason: string; case_id: string | null }[];
+    const triage = db()
+      .prepare("SELECT subject, triage_reason, case_id FROM mail_messages WHERE state = 'triage' ORDER BY id")
+      .all() as { subject: string; triage_reason: string; case_id: string | null }[];
     expect(triage.map((x) => x.case_id)).toEqual([null, null]);
     expect(triage[0]!.triage_reason).toMatch(/no case reference/);
     expect(triage[1]!.triage_reason).toMatch(/does not check out \(forged or damaged\)/);
   });
 
   it('puts broken MIME and a huge attachment in triage with the reason, and keeps reading', async () => {
-    const broken = ['From: x@counterparty.example', `To: ${COMPLIANCE}`, 'Subject: broken', 'MIME-Version: 1.0', 'Content-Type: multipart/mixed; boundary="b1"', '', '--b1', 'Content-Type: text/plain', 'Content-Transfer-Encoding: base64', '', '!!!not base64!!!', '--b1', 'Content-Type: application/octet-stream; name="x.bin"', 'Content-Transfer-Encoding: base64', '', 'AAAA', ''].join('\r\n');
+    const broken = [
+      'From: x@counterparty.example',
+      `To: ${COMPLIANCE}`,
+      'Subject: broken',
+      'MIME-Version: 1.0',
+      'Content-Type: multipart/mixed; boundary="b1"',
+      '',
+      '--b1',
+      'Content-Type: text/plain',
+      'Content-Transfer-Encoding: base64',
+      '',
+      '!!!not base64!!!',
+      '--b1',
+      'Content-Type: application/octet-stream; name="x.bin"',
+      'Content-Transfer-Encoding: base64',
+      '',
+      'AAAA',
+      '',
+    ].join('\r\n');
     await reply({ raw: broken, subject: '', text: '' });
     const c = byEmail[0]!;
-    const sent = db().prepare("SELECT message_id FROM mail_messages WHERE case_id = ? AND direction = 'out'").get(c.id) as { message_id: string };
-    await reply({ inReplyTo: sent.message_id, subject: 'Re: big', text: 'The full file.', attachments: [{ filename: 'everything.zip', content: Buffer.alloc(MAX_ATTACHMENT_BYTES + 1024, 7) }] });
+    const sent = db()
+      .prepare("SELECT message_id FROM mail_messages WHERE case_id = ? AND direction = 'out'")
+      .get(c.id) as { message_id: string };
+    await reply({
+      inReplyTo: sent.message_id,
+      subject: 'Re: big',
+      text: 'The full file.',
+      attachments: [{ filename: 'everything.zip', content: Buffer.alloc(MAX_ATTACHMENT_BYTES + 1024, 7) }],
+    });
     await reply({ inReplyTo: sent.message_id, subject: 'Re: small', text: 'And a normal one after it.' });
     const r = await fetchInbox(db(), mailConfig(dovecot, relay), { actor: 'analyst-mail' });
     expect(r.fetched).toBe(3);
-    const last3 = db().prepare("SELECT subject, state, triage_reason, case_id FROM mail_messages WHERE direction = 'in' ORDER BY id DESC LIMIT 3").all().reverse() as { subject: string; state: string; triage_reason: string | null; case_id: string | null }[];
+    const last3 = db()
+      .prepare(
+        "SELECT subject, state, triage_reason, case_id FROM mail_messages WHERE direction = 'in' ORDER BY id DESC LIMIT 3",
+      )
+      .all()
+      .reverse() as { subject: string; state: string; triage_reason: string | null; case_id: string | null }[];
     expect(last3[0]).toMatchObject({ subject: 'broken', state: 'triage' });
     expect(last3[1]).toMatchObject({ state: 'triage', case_id: c.id });
     expect(last3[1]!.triage_reason).toMatch(/"everything.zip" \(10\.0 MB\) is over the 10 MB limit/);
     expect(last3[2]).toMatchObject({ subject: 'Re: small', state: 'matched', case_id: c.id });
-    const big = db().prepare("SELECT content, size FROM mail_attachments WHERE filename = 'everything.zip'").get() as { content: Buffer | null; size: number };
+    const big = db().prepare("SELECT content, size FROM mail_attachments WHERE filename = 'everything.zip'").get() as {
+      content: Buffer | null;
+      size: number;
+    };
     expect(big.content).toBeNull();
     expect(big.size).toBeGreaterThan(MAX_ATTACHMENT_BYTES);
   });
 
-  it('encrypts to the counterparty\'s OpenPGP key: body inline, data as an encrypted attachment', async () => {
+  it("encrypts to the counterparty's OpenPGP key: body inline, data as an encrypted attachment", async () => {
     const c = byEmail[1]!;
-    const { privateKey, publicKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ email: c.counterparty!.email! }], format: 'armored' });
+    const { privateKey, publicKey } = await openpgp.generateKey({
+      type: 'ecc',
+      curve: 'curve25519Legacy',
+      userIDs: [{ email: c.counterparty!.email! }],
+      format: 'armored',
+    });
     await saveCounterpartyKey(db(), c.counterparty!.vaspId, publicKey, 'analyst-mail');
     const key = await openpgp.readPrivateKey({ armoredKey: privateKey });
-    const decrypt = async (armored: string) => (await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage: armored }), decryptionKeys: key })).data as string;
+    const decrypt = async (armored: string) =>
+      (await openpgp.decrypt({ message: await openpgp.readMessage({ armoredMessage: armored }), decryptionKeys: key }))
+        .data as string;
 
     const inline = await composeMail(db(), { caseId: c.id, kind: 'data_notice', actor: 'analyst-mail' });
     await processMailOutbox(db(), { actor: 'analyst-mail' });
@@ -132,17 +218,27 @@ describe('e-mail correspondence', () => {
     expect(raw).toContain('-----BEGIN PGP MESSAGE-----');
     expect(raw).not.toContain(names(c));
     expect(raw).not.toMatch(/text\/html/);
-    const armored = raw.slice(raw.indexOf('-----BEGIN PGP MESSAGE-----'), raw.indexOf('-----END PGP MESSAGE-----') + 25).replace(/=\r?\n/g, '').replace(/=3D/g, '=').replace(/\r/g, '');
+    const armored = raw
+      .slice(raw.indexOf('-----BEGIN PGP MESSAGE-----'), raw.indexOf('-----END PGP MESSAGE-----') + 25)
+      .replace(/=\r?\n/g, '')
+      .replace(/=3D/g, '=')
+      .replace(/\r/g, '');
     expect(await decrypt(armored)).toContain(names(c));
 
     const config = { ...mailConfig(dovecot, relay), dataMode: 'encrypted_attachment' as const };
     saveMailConfig(db(), config);
     const att = await composeMail(db(), { caseId: c.id, kind: 'data_notice', actor: 'analyst-mail' });
-    const stored = db().prepare('SELECT content FROM mail_attachments m JOIN mail_messages x ON x.id = m.message_id WHERE x.message_id = ?').get(att.messageId) as { content: Buffer };
+    const stored = db()
+      .prepare(
+        'SELECT content FROM mail_attachments m JOIN mail_messages x ON x.id = m.message_id WHERE x.message_id = ?',
+      )
+      .get(att.messageId) as { content: Buffer };
     expect(await decrypt(stored.content.toString('utf8'))).toContain(names(c));
     // Without a key on file, encrypted-attachment mode refuses to send personal data at all.
     const noKey = byEmail.find((x) => x.counterparty!.vaspId !== c.counterparty!.vaspId)!;
-    await expect(composeMail(db(), { caseId: noKey.id, kind: 'data_notice', actor: 'analyst-mail' })).rejects.toThrow(/no OpenPGP key is on file/);
+    await expect(composeMail(db(), { caseId: noKey.id, kind: 'data_notice', actor: 'analyst-mail' })).rejects.toThrow(
+      /no OpenPGP key is on file/,
+    );
     saveMailConfig(db(), mailConfig(dovecot, relay));
     await processMailOutbox(db(), { actor: 'analyst-mail' });
   });
@@ -150,7 +246,8 @@ describe('e-mail correspondence', () => {
   it('SMTP down: messages wait in the outbox; SMTP back: each is delivered exactly once', async () => {
     await relay.stop();
     const queued = [];
-    for (const c of byEmail.slice(2, 5)) queued.push(await composeMail(db(), { caseId: c.id, kind: 'info_request', actor: 'analyst-mail' }));
+    for (const c of byEmail.slice(2, 5))
+      queued.push(await composeMail(db(), { caseId: c.id, kind: 'info_request', actor: 'analyst-mail' }));
     const down = await processMailOutbox(db(), { actor: 'analyst-mail' });
     expect(down.sent).toBe(0);
     expect(down.error).toMatch(/ECONNREFUSED/);
@@ -175,7 +272,11 @@ describe('e-mail correspondence', () => {
     // Asynchronous: the relay runs in this process and must keep answering while the child talks to it.
     const child = (when: string) =>
       new Promise<{ signal: NodeJS.Signals | null; status: number | null; stderr: string }>((done) => {
-        const p = spawn(process.execPath, ['--import', 'tsx', resolve(import.meta.dirname, '../../test/support/mail-kill.ts'), t.dir, when], { env: { ...process.env, VITEST: undefined }, stdio: ['ignore', 'ignore', 'pipe'] });
+        const p = spawn(
+          process.execPath,
+          ['--import', 'tsx', resolve(import.meta.dirname, '../../test/support/mail-kill.ts'), t.dir, when],
+          { env: { ...process.env, VITEST: undefined }, stdio: ['ignore', 'ignore', 'pipe'] },
+        );
         let stderr = '';
         p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
         p.on('close', (status, signal) => done({ signal, status, stderr }));
@@ -203,23 +304,75 @@ describe('e-mail correspondence', () => {
     expect(verifyAudit(db()).ok).toBe(true);
   }, 60_000);
 
-  it('records the counterparty\'s answer from a reply into the sync outbox, for the backend', async () => {
+  it("records the counterparty's answer from a reply into the sync outbox, for the backend", async () => {
     const dispatch = createDispatcher(createHandlers(ws), silentLogger);
-    const reply = db().prepare("SELECT id, case_id FROM mail_messages WHERE direction = 'in' AND state = 'matched' LIMIT 1").get() as { id: number; case_id: string };
-    const r = (await dispatch('mail.recordResponse', { mailId: reply.id, outcome: 'rejected', reason: 'Beneficiary unknown to us' })) as { ok: boolean };
+    const reply = db()
+      .prepare("SELECT id, case_id FROM mail_messages WHERE direction = 'in' AND state = 'matched' LIMIT 1")
+      .get() as { id: number; case_id: string };
+    const r = (await dispatch('mail.recordResponse', {
+      mailId: reply.id,
+      outcome: 'rejected',
+      reason: 'Beneficiary unknown to us',
+    })) as { ok: boolean };
     expect(r.ok).toBe(true);
-    const queued = db().prepare("SELECT payload, state FROM outbox WHERE kind = 'counterparty_response' AND case_id = ?").get(reply.case_id) as { payload: string; state: string };
+    const queued = db()
+      .prepare("SELECT payload, state FROM outbox WHERE kind = 'counterparty_response' AND case_id = ?")
+      .get(reply.case_id) as { payload: string; state: string };
     expect(queued.state).toBe('pending');
-    expect(JSON.parse(queued.payload)).toMatchObject({ outcome: 'rejected', reason: 'Beneficiary unknown to us', via: 'email' });
-    const edited = (await dispatch('mail.template', { kind: 'info_request', subject: 'Please complete {{ref}}', body: 'We need:\n{{missing}}' })) as { ok: boolean; value: { templates: Record<string, { subject: string }> } };
+    expect(JSON.parse(queued.payload)).toMatchObject({
+      outcome: 'rejected',
+      reason: 'Beneficiary unknown to us',
+      via: 'email',
+    });
+    const edited = (await dispatch('mail.template', {
+      kind: 'info_request',
+      subject: 'Please complete {{ref}}',
+      body: 'We need:\n{{missing}}',
+    })) as { ok: boolean; value: { templates: Record<string, { subject: string }> } };
     expect(edited.value.templates.info_request!.subject).toBe('Please complete {{ref}}');
-    expect(((await dispatch('mail.template', { kind: 'info_request', subject: 'For {{counterparty}} {{ref}}', body: 'x' })) as { ok: boolean }).ok).toBe(false);
+    expect(
+      (
+        (await dispatch('mail.template', {
+          kind: 'info_request',
+          subject: 'For {{counterparty}} {{ref}}',
+          body: 'x',
+        })) as { ok: boolean }
+      ).ok,
+    ).toBe(false);
   });
 
   it('keeps personal data out of subjects and plaintext off the network beyond loopback', () => {
-    expect(() => saveTemplate(db(), 'info_request', { subject: 'Missing data for {{counterparty}} {{ref}}', body: 'x' })).toThrow(/subject may use only/);
-    expect(() => saveTemplate(db(), 'info_request', { subject: 'Missing data', body: 'x' })).toThrow(/must carry \{\{ref\}\}/);
-    expect(() => tlsPolicy({ host: 'smtp.exchange.example', port: 25, secure: false, user: 'u', password: 'p', allowInsecureLoopback: true }, 'SMTP')).toThrow(/only allowed to a server on this machine/);
-    expect(tlsPolicy({ host: 'smtp.exchange.example', port: 587, secure: false, user: 'u', password: 'p', allowInsecureLoopback: false }, 'SMTP')).toEqual({ secure: false, requireTLS: true, ignoreTLS: false });
+    expect(() =>
+      saveTemplate(db(), 'info_request', { subject: 'Missing data for {{counterparty}} {{ref}}', body: 'x' }),
+    ).toThrow(/subject may use only/);
+    expect(() => saveTemplate(db(), 'info_request', { subject: 'Missing data', body: 'x' })).toThrow(
+      /must carry \{\{ref\}\}/,
+    );
+    expect(() =>
+      tlsPolicy(
+        {
+          host: 'smtp.exchange.example',
+          port: 25,
+          secure: false,
+          user: 'u',
+          password: 'p',
+          allowInsecureLoopback: true,
+        },
+        'SMTP',
+      ),
+    ).toThrow(/only allowed to a server on this machine/);
+    expect(
+      tlsPolicy(
+        {
+          host: 'smtp.exchange.example',
+          port: 587,
+          secure: false,
+          user: 'u',
+          password: 'p',
+          allowInsecureLoopback: false,
+        },
+        'SMTP',
+      ),
+    ).toEqual({ secure: false, requireTLS: true, ignoreTLS: false });
   });
 });

@@ -8,7 +8,8 @@ import type { ReadableDB, WritableDB } from '../store/db';
 export async function readKey(armored: string): Promise<openpgp.Key> {
   try {
     const key = await openpgp.readKey({ armoredKey: armored });
-    if (key.isPrivate()) throw new AppError('invalid_input', 'That is a private key: give us only the counterparty\'s public key.');
+    if (key.isPrivate())
+      throw new AppError('invalid_input', "That is a private key: give us only the counterparty's public key.");
     return key;
   } catch (e) {
     if (e instanceof AppError) throw e;
@@ -16,15 +17,25 @@ export async function readKey(armored: string): Promise<openpgp.Key> {
   }
 }
 
-export async function saveCounterpartyKey(db: WritableDB, vaspId: string, armored: string, actor: string): Promise<string> {
+export async function saveCounterpartyKey(
+  db: WritableDB,
+  vaspId: string,
+  armored: string,
+  actor: string,
+): Promise<string> {
   const key = await readKey(armored);
   const fingerprint = key.getFingerprint().toUpperCase();
-  db.prepare('INSERT OR REPLACE INTO counterparty_keys (vasp_id, armored, fingerprint, added_by, added_at) VALUES (?, ?, ?, ?, ?)').run(vaspId, armored, fingerprint, actor, new Date().toISOString());
+  db.prepare(
+    'INSERT OR REPLACE INTO counterparty_keys (vasp_id, armored, fingerprint, added_by, added_at) VALUES (?, ?, ?, ?, ?)',
+  ).run(vaspId, armored, fingerprint, actor, new Date().toISOString());
   return fingerprint;
 }
 
 export function counterpartyKey(db: ReadableDB, vaspId: string): { armored: string; fingerprint: string } | null {
-  return (db.prepare('SELECT armored, fingerprint FROM counterparty_keys WHERE vasp_id = ?').get(vaspId) as { armored: string; fingerprint: string } | undefined) ?? null;
+  return (
+    (db.prepare('SELECT armored, fingerprint FROM counterparty_keys WHERE vasp_id = ?').get(vaspId) as
+      { armored: string; fingerprint: string } | undefined) ?? null
+  );
 }
 
 export async function encryptText(armoredKey: string, text: string): Promise<string> {

@@ -25,7 +25,9 @@ export function readToken(db: WritableDB, subject: string): TokenRead {
   if (!m) return { kind: 'none' };
   const expected = Buffer.from(mac(key(db), m[1]!));
   const given = Buffer.from(m[2]!);
-  return given.length === expected.length && timingSafeEqual(given, expected) ? { kind: 'valid', caseId: m[1]! } : { kind: 'forged', caseId: m[1]! };
+  return given.length === expected.length && timingSafeEqual(given, expected)
+    ? { kind: 'valid', caseId: m[1]! }
+    : { kind: 'forged', caseId: m[1]! };
 }
 
 export function newMessageId(address: string): string {

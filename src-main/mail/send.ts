@@ -53,7 +53,14 @@ export const backoffMs = (attempts: number) => backoffDelay(attempts, MAIL_SEND_
 
 export async function processMailOutbox(
   db: WritableDB,
-  o: { actor: string; transport?: TransportFactory; check?: DeliveryCheck; now?: () => Date; graceMs?: number; log?: Logger } = { actor: 'system' },
+  o: {
+    actor: string;
+    transport?: TransportFactory;
+    check?: DeliveryCheck;
+    now?: () => Date;
+    graceMs?: number;
+    log?: Logger;
+  } = { actor: 'system' },
 ): Promise<OutboxReport> {
   const config = readMailConfig(db);
   const report: OutboxReport = { sent: 0, confirmed: 0, retried: 0, waiting: 0, error: null };
@@ -63,40 +70,74 @@ export async function processMailOutbox(
   const grace = o.graceMs ?? 120_000;
 
   // First the messages whose fate is unknown.
-  for (const row of db.prepare("SELECT id, case_id, message_id, next_attempt_at FROM mail_messages WHERE direction = 'out' AND state = 'sending'").all() as { id: number; case_id: string | null; message_id: string; next_attempt_at: string }[]) {
+  for (const row of db
+    .prepare(
+      "SELECT id, case_id, message_id, next_attempt_at FROM mail_messages WHERE direction = 'out' AND state = 'sending'",
+    )
+    .all() as { id: number; case_id: string | null; message_id: string; next_attempt_at: string }[]) {
     const verdict = await check(config, row.message_id);
     const at = now().toISOString();
     if (verdict === 'delivered') {
       db.transaction(() => {
-        db.prepare("UPDATE mail_messages SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?").run(at, row.id);
-        appendAudit(db, { actor: o.actor, action: 'mail.sent', caseId: row.case_id, payload: { mailId: row.id, messageId: row.message_id, confirmedBy: 'copy in our mailbox' }, at });
+        db.prepare("UPDATE mail_messages SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?").run(
+          at,
+          row.id,
+        );
+        appendAudit(db, {
+          actor: o.actor,
+          action: 'mail.sent',
+          caseId: row.case_id,
+          payload: { mailId: row.id, messageId: row.message_id, confirmedBy: 'copy in our mailbox' },
+          at,
+        });
       })();
       report.confirmed++;
     } else if (verdict === 'not_found' && now().getTime() - Date.parse(row.next_attempt_at) >= grace) {
-      db.prepare("UPDATE mail_messages SET state = 'queued', next_attempt_at = ?, last_error = 'not delivered before an interruption; sending again' WHERE id = ?").run(at, row.id);
+      db.prepare(
+        "UPDATE mail_messages SET state = 'queued', next_attempt_at = ?, last_error = 'not delivered before an interruption; sending again' WHERE id = ?",
+      ).run(at, row.id);
       report.retried++;
     } else report.waiting++;
   }
 
-  const due = db.prepare("SELECT * FROM mail_messages WHERE direction = 'out' AND state = 'queued' AND next_attempt_at <= ? ORDER BY id").all(now().toISOString()) as Record<string, unknown>[];
+  const due = db
+    .prepare(
+      "SELECT * FROM mail_messages WHERE direction = 'out' AND state = 'queued' AND next_attempt_at <= ? ORDER BY id",
+    )
+    .all(now().toISOString()) as Record<string, unknown>[];
   if (due.length === 0) return report;
   const transport = (o.transport ?? smtpTransport)(config);
   try {
     for (const m of due) {
       const id = m.id as number;
       const startedAt = now().toISOString();
-      db.prepare("UPDATE mail_messages SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND state = 'queued'").run(startedAt, id);
-      const attachments = (db.prepare('SELECT filename, content_type, content FROM mail_attachments WHERE message_id = ? AND content IS NOT NULL').all(id) as { filename: string; content_type: string; content: Buffer }[]).map((a) => ({
+      db.prepare(
+        "UPDATE mail_messages SET state = 'sending', attempts = attempts + 1, next_attempt_at = ? WHERE id = ? AND state = 'queued'",
+      ).run(startedAt, id);
+      const attachments = (
+        db
+          .prepare(
+            'SELECT filename, content_type, content FROM mail_attachments WHERE message_id = ? AND content IS NOT NULL',
+          )
+          .all(id) as { filename: string; content_type: string; content: Buffer }[]
+      ).map((a) => ({
         filename: a.filename,
         contentType: a.content_type,
         content: a.content,
       }));
       let text = m.body_text as string;
       if (m.encrypted === 1) {
-        const vasp = (db.prepare('SELECT counterparty_vasp_id AS v FROM cases WHERE id = ?').get(m.case_id) as { v: string | null } | undefined)?.v;
+        const vasp = (
+          db.prepare('SELECT counterparty_vasp_id AS v FROM cases WHERE id = ?').get(m.case_id) as
+            { v: string | null } | undefined
+        )?.v;
         const key = vasp ? counterpartyKey(db, vasp) : null;
         if (!key) {
-          db.prepare("UPDATE mail_messages SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?").run(new Date(now().getTime() + 3600_000).toISOString(), 'the counterparty\'s OpenPGP key is no longer on file: not sent in clear', id);
+          db.prepare("UPDATE mail_messages SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?").run(
+            new Date(now().getTime() + 3600_000).toISOString(),
+            "the counterparty's OpenPGP key is no longer on file: not sent in clear",
+            id,
+          );
           continue;
         }
         text = await encryptText(key.armored, text);
@@ -111,7 +152,9 @@ export async function processMailOutbox(
           ...(m.body_html ? { html: m.body_html as string } : {}),
           messageId: m.message_id as string,
           ...(m.in_reply_to ? { inReplyTo: m.in_reply_to as string } : {}),
-          ...(m.refs && (JSON.parse(m.refs as string) as string[]).length ? { references: JSON.parse(m.refs as string) as string[] } : {}),
+          ...(m.refs && (JSON.parse(m.refs as string) as string[]).length
+            ? { references: JSON.parse(m.refs as string) as string[] }
+            : {}),
           attachments,
         });
       } catch (e) {
@@ -122,13 +165,20 @@ export async function processMailOutbox(
         const connectFailed = err.command === 'CONN' || /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH/.test(err.message ?? '');
         if ((err.code && DEFINITE.has(err.code)) || beforeData || connectFailed) {
           const attempts = (m.attempts as number) + 1;
-          db.prepare("UPDATE mail_messages SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?").run(new Date(now().getTime() + backoffMs(attempts)).toISOString(), msg, id);
+          db.prepare("UPDATE mail_messages SET state = 'queued', next_attempt_at = ?, last_error = ? WHERE id = ?").run(
+            new Date(now().getTime() + backoffMs(attempts)).toISOString(),
+            msg,
+            id,
+          );
           report.error = msg;
           if (connectFailed || ['ECONNECTION', 'ECONNREFUSED', 'EDNS', 'EAUTH', 'ETLS'].includes(err.code ?? '')) break; // the server is not there: the others wait too
           continue;
         }
         // Lost mid-conversation: it may have gone. Leave it 'sending' for the mailbox check.
-        db.prepare('UPDATE mail_messages SET last_error = ? WHERE id = ?').run(`${msg} (delivery unknown: checking our mailbox before any resend)`, id);
+        db.prepare('UPDATE mail_messages SET last_error = ? WHERE id = ?').run(
+          `${msg} (delivery unknown: checking our mailbox before any resend)`,
+          id,
+        );
         report.error = msg;
         report.waiting++;
         continue;
@@ -136,7 +186,13 @@ export async function processMailOutbox(
       const at = now().toISOString();
       db.transaction(() => {
         db.prepare("UPDATE mail_messages SET state = 'sent', sent_at = ?, last_error = NULL WHERE id = ?").run(at, id);
-        appendAudit(db, { actor: o.actor, action: 'mail.sent', caseId: (m.case_id as string | null) ?? null, payload: { mailId: id, messageId: m.message_id, kind: m.kind }, at });
+        appendAudit(db, {
+          actor: o.actor,
+          action: 'mail.sent',
+          caseId: (m.case_id as string | null) ?? null,
+          payload: { mailId: id, messageId: m.message_id, kind: m.kind },
+          at,
+        });
       })();
       report.sent++;
     }

@@ -62,17 +62,26 @@ export class MailService {
       let outbox: OutboxReport | null = null;
       let inbox: FetchReport | null = null;
       try {
-        outbox = await processMailOutbox(db, { actor: this.actor, log: this.log, ...(this.o.transport ? { transport: this.o.transport } : {}), ...(this.o.graceMs !== undefined ? { graceMs: this.o.graceMs } : {}) });
+        outbox = await processMailOutbox(db, {
+          actor: this.actor,
+          log: this.log,
+          ...(this.o.transport ? { transport: this.o.transport } : {}),
+          ...(this.o.graceMs !== undefined ? { graceMs: this.o.graceMs } : {}),
+        });
         this.lastError = outbox.error;
       } catch (e) {
         this.lastError = `outbox: ${(e as Error).message.slice(0, 200)}`;
       }
       try {
-        inbox = await fetchInbox(db, config, { actor: this.actor, ...(this.idle?.usable ? { client: this.idle } : {}) });
+        inbox = await fetchInbox(db, config, {
+          actor: this.actor,
+          ...(this.idle?.usable ? { client: this.idle } : {}),
+        });
       } catch (e) {
         this.lastError = `mailbox: ${(e as Error).message.slice(0, 200)}`;
       }
-      if ((outbox && outbox.sent + outbox.confirmed > 0) || (inbox && inbox.fetched > 0)) this.bus?.emit('cases.changed', { count: (inbox?.fetched ?? 0) + (outbox?.sent ?? 0) });
+      if ((outbox && outbox.sent + outbox.confirmed > 0) || (inbox && inbox.fetched > 0))
+        this.bus?.emit('cases.changed', { count: (inbox?.fetched ?? 0) + (outbox?.sent ?? 0) });
       return { outbox, inbox };
     });
     // busy only serialises cycles; the failure itself goes to the caller through run.

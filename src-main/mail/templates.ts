@@ -10,7 +10,23 @@ import { readSetting, writeSetting } from '../store/settings';
 export const TEMPLATE_KINDS = ['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
 export const SUBJECT_VARIABLES = ['ref', 'caseId'] as const;
-export const BODY_VARIABLES = ['ref', 'caseId', 'counterparty', 'ourName', 'asset', 'amount', 'network', 'transferDate', 'direction', 'missing', 'decision', 'reasons', 'note', 'txHash', 'data'] as const;
+export const BODY_VARIABLES = [
+  'ref',
+  'caseId',
+  'counterparty',
+  'ourName',
+  'asset',
+  'amount',
+  'network',
+  'transferDate',
+  'direction',
+  'missing',
+  'decision',
+  'reasons',
+  'note',
+  'txHash',
+  'data',
+] as const;
 
 export interface Template {
   subject: string;
@@ -79,14 +95,28 @@ function placeholders(text: string): string[] {
 }
 
 export function validateTemplate(kind: string, t: unknown): Template {
-  if (!(TEMPLATE_KINDS as readonly string[]).includes(kind)) throw new AppError('invalid_input', `No template called ${kind}.`);
+  if (!(TEMPLATE_KINDS as readonly string[]).includes(kind))
+    throw new AppError('invalid_input', `No template called ${kind}.`);
   const r = templateSchema.safeParse(t);
-  if (!r.success) throw new AppError('invalid_input', `Template ${kind}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}.`);
+  if (!r.success)
+    throw new AppError(
+      'invalid_input',
+      `Template ${kind}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}.`,
+    );
   const badSubject = placeholders(r.data.subject).filter((v) => !(SUBJECT_VARIABLES as readonly string[]).includes(v));
-  if (badSubject.length) throw new AppError('invalid_input', `Template ${kind}: the subject may use only {{ref}} and {{caseId}}, not {{${badSubject[0]}}}: personal data never goes in a subject.`);
-  if (!placeholders(r.data.subject).includes('ref')) throw new AppError('invalid_input', `Template ${kind}: the subject must carry {{ref}}, so replies find their case.`);
+  if (badSubject.length)
+    throw new AppError(
+      'invalid_input',
+      `Template ${kind}: the subject may use only {{ref}} and {{caseId}}, not {{${badSubject[0]}}}: personal data never goes in a subject.`,
+    );
+  if (!placeholders(r.data.subject).includes('ref'))
+    throw new AppError(
+      'invalid_input',
+      `Template ${kind}: the subject must carry {{ref}}, so replies find their case.`,
+    );
   const badBody = placeholders(r.data.body).filter((v) => !(BODY_VARIABLES as readonly string[]).includes(v));
-  if (badBody.length) throw new AppError('invalid_input', `Template ${kind}: unknown variable {{${badBody[0]}}} in the body.`);
+  if (badBody.length)
+    throw new AppError('invalid_input', `Template ${kind}: unknown variable {{${badBody[0]}}} in the body.`);
   return r.data;
 }
 
@@ -102,12 +132,20 @@ export function saveTemplate(db: WritableDB, kind: string, t: unknown): Record<T
   return next;
 }
 
-const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeHtml = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
-export function render(t: Template, vars: Partial<Record<(typeof BODY_VARIABLES)[number], string>>): { subject: string; text: string; html: string } {
-  const fill = (s: string, esc: (x: string) => string) => s.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_, k: string) => esc(vars[k as keyof typeof vars] ?? ''));
+export function render(
+  t: Template,
+  vars: Partial<Record<(typeof BODY_VARIABLES)[number], string>>,
+): { subject: string; text: string; html: string } {
+  const fill = (s: string, esc: (x: string) => string) =>
+    s.replace(/\{\{\s*([A-Za-z]+)\s*\}\}/g, (_, k: string) => esc(vars[k as keyof typeof vars] ?? ''));
   const subject = fill(t.subject, (x) => x.replace(/[\r\n]+/g, ' '));
-  const text = fill(t.body, (x) => x).replace(/\n{3,}/g, '\n\n').trim() + '\n';
+  const text =
+    fill(t.body, (x) => x)
+      .replace(/\n{3,}/g, '\n\n')
+      .trim() + '\n';
   const html = `<!doctype html><html><body>${fill(escapeHtml(t.body), escapeHtml)
     .replace(/\n{3,}/g, '\n\n')
     .trim()

@@ -3,8 +3,12 @@ import { backoffDelay, MAIL_SEND_BACKOFF, MAILBOX_RECONNECT_BACKOFF, OUTBOX_BACK
 
 describe('backoffDelay', () => {
   it('doubles from the base with each failure and stops at the cap', () => {
-    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => backoffDelay(n, MAILBOX_RECONNECT_BACKOFF))).toEqual([1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000]);
-    expect([0, 1, 2, 3, 9].map((n) => backoffDelay(n, MAIL_SEND_BACKOFF))).toEqual([15_000, 15_000, 30_000, 60_000, 3_600_000]);
+    expect([1, 2, 3, 4, 5, 6, 7, 8, 9, 10].map((n) => backoffDelay(n, MAILBOX_RECONNECT_BACKOFF))).toEqual([
+      1000, 2000, 4000, 8000, 16_000, 32_000, 60_000, 60_000, 60_000, 60_000,
+    ]);
+    expect([0, 1, 2, 3, 9].map((n) => backoffDelay(n, MAIL_SEND_BACKOFF))).toEqual([
+      15_000, 15_000, 30_000, 60_000, 3_600_000,
+    ]);
   });
 
   it('never overflows, however long an entry has failed', () => {

@@ -11,7 +11,12 @@ afterEach(() => t.cleanup());
 
 describe('log', () => {
   it('keeps ids, codes and counts, and replaces anything that looks like prose or personal data', () => {
-    expect(redact({ caseId: 'case-1-0000001', n: 3, ok: true, code: 'wrong_passphrase' })).toEqual({ caseId: 'case-1-0000001', n: 3, ok: true, code: 'wrong_passphrase' });
+    expect(redact({ caseId: 'case-1-0000001', n: 3, ok: true, code: 'wrong_passphrase' })).toEqual({
+      caseId: 'case-1-0000001',
+      n: 3,
+      ok: true,
+      code: 'wrong_passphrase',
+    });
     expect(redact({ name: 'Jane Howard', email: 'jane@example.com', addr: 'Hauptstrasse 5, Berlin' })).toEqual({
       name: '[redacted]',
       email: '[redacted]',

@@ -8,9 +8,16 @@ import { writeFileAtomic } from './atomic-file';
 const schema = z.object({
   idleLockMinutes: z.number().min(0.05).max(1440).default(15),
   /** Our own VASP's jurisdiction (ISO 3166-1 alpha-2): which rules apply to our side of a transfer. */
-  homeJurisdiction: z.string().regex(/^[A-Z]{2}$/).default('DE'),
+  homeJurisdiction: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .default('DE'),
   /** An FX rate older than this (relative to the transfer) is flagged on the evaluation. */
-  maxRateAgeHours: z.number().min(1).max(24 * 90).default(72),
+  maxRateAgeHours: z
+    .number()
+    .min(1)
+    .max(24 * 90)
+    .default(72),
   /** Name hits below this score are not raised (see docs/screening.md for how 0.88 was chosen). */
   screeningMinScore: z.number().min(0.5).max(1).default(0.88),
   /** Sanctions lists: warn in the status bar when the newest import or check of a list in force is older than this. */
@@ -25,7 +32,11 @@ const schema = z.object({
   screeningFetch: z
     .object({
       sources: z.array(z.enum(['ofac', 'eu', 'un', 'uk', 'csl'])).default([]),
-      everyHours: z.number().min(1).max(24 * 30).default(24),
+      everyHours: z
+        .number()
+        .min(1)
+        .max(24 * 30)
+        .default(24),
       from: z.enum(['official', 'backend']).default('official'),
       urls: z.partialRecord(z.enum(['ofac', 'eu', 'un', 'uk', 'csl']), z.url()).default({}),
       proxy: z.url().nullable().default(null),
@@ -36,7 +47,11 @@ const schema = z.object({
   /** Purge personal data whose retention period has ended: once a day while unlocked, or only on demand. */
   retentionSchedule: z.enum(['daily', 'off']).default('daily'),
   /** An open case older than this (from its creation at the backend) breaches the SLA. */
-  slaHours: z.number().min(1).max(24 * 30).default(24),
+  slaHours: z
+    .number()
+    .min(1)
+    .max(24 * 30)
+    .default(24),
   /** Which cases need a second analyst's approval before a decision leaves. */
   fourEyes: z
     .object({

@@ -38,7 +38,8 @@ describe.skipIf(process.platform === 'win32')('private files in the data folder'
     expect(mode(dir)).toBe(0o700);
     expect(mode(join(dir, 'logs'))).toBe(0o700);
     expect(mode(join(dir, 'exports'))).toBe(0o700);
-    for (const f of ['vault.json', 'preferences.json', 'logs/waybill.log', 'exports/x.zip']) expect(mode(join(dir, f))).toBe(0o600);
+    for (const f of ['vault.json', 'preferences.json', 'logs/waybill.log', 'exports/x.zip'])
+      expect(mode(join(dir, f))).toBe(0o600);
     // And again on the next start, after something loosened them.
     chmodSync(dir, 0o755);
     chmodSync(join(dir, 'vault.json'), 0o644);

@@ -20,7 +20,10 @@ function tighten(path: string, wanted: number): void {
     chmodSync(path, wanted);
   } catch (e) {
     // Fail closed: a data file others may read and we cannot fix is not used.
-    throw new AppError('unavailable', `${path} is open to other users (mode ${(st.mode & 0o777).toString(8)}) and cannot be made private (${(e as NodeJS.ErrnoException).code ?? 'error'}): change its owner or mode.`);
+    throw new AppError(
+      'unavailable',
+      `${path} is open to other users (mode ${(st.mode & 0o777).toString(8)}) and cannot be made private (${(e as NodeJS.ErrnoException).code ?? 'error'}): change its owner or mode.`,
+    );
   }
 }
 

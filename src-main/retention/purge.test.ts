@@ -29,11 +29,16 @@ const TODAY = '2026-11-22';
 
 /** Ten years of cases: about half closed, counterparties from everywhere the generator knows (TR among them). */
 function tenYears(): CaseRecord[] {
-  return cases(600, { seed: 11, start: new Date('2016-06-01T00:00:00Z'), end: new Date('2026-11-20T00:00:00Z') }).map((c, i) => ({
-    ...c,
-    status: i % 2 === 0 ? (['completed', 'rejected', 'accepted', 'canceled'] as const)[i % 4 === 0 ? 0 : 1 + (i % 3)]! : c.status,
-    updatedAt: c.transferTime,
-  }));
+  return cases(600, { seed: 11, start: new Date('2016-06-01T00:00:00Z'), end: new Date('2026-11-20T00:00:00Z') }).map(
+    (c, i) => ({
+      ...c,
+      status:
+        i % 2 === 0
+          ? (['completed', 'rejected', 'accepted', 'canceled'] as const)[i % 4 === 0 ? 0 : 1 + (i % 3)]!
+          : c.status,
+      updatedAt: c.transferTime,
+    }),
+  );
 }
 
 function expectedExpired(list: CaseRecord[], exclude: Set<string>): string[] {
@@ -73,7 +78,12 @@ describe('retention purge', () => {
     // A decision that has not reached the backend keeps its case until it has.
     const open = list.find((c) => c.status === 'pending_review' && addYears(c.transferTime.slice(0, 10), 10) <= TODAY)!;
     recordDecision(db, { caseId: open.id, kind: 'reject', reasonCodes: ['X'], analyst: 'a', at: open.transferTime });
-    upsertCase(db, { ...open, status: 'rejected', version: open.version + 1 }, open.transferTime, displayNames(open.ivms101));
+    upsertCase(
+      db,
+      { ...open, status: 'rejected', version: open.version + 1 },
+      open.transferTime,
+      displayNames(open.ivms101),
+    );
     const unsynced = open.id;
 
     const expected = expectedExpired(list, new Set(held));
@@ -92,22 +102,34 @@ describe('retention purge', () => {
     for (const id of [...held, unsynced]) expect(remaining.has(id)).toBe(true);
 
     // Tombstones: one per purged case, with the digest of what went and its audit event.
-    const stones = db.prepare('SELECT case_id, removed_digest, audit_seq, retention_years FROM retention_tombstones ORDER BY case_id').all() as { case_id: string; removed_digest: string; audit_seq: number; retention_years: number }[];
+    const stones = db
+      .prepare('SELECT case_id, removed_digest, audit_seq, retention_years FROM retention_tombstones ORDER BY case_id')
+      .all() as { case_id: string; removed_digest: string; audit_seq: number; retention_years: number }[];
     expect(stones.map((s) => s.case_id)).toEqual(expected);
     for (const s of stones) {
       expect(s.removed_digest).toMatch(/^[0-9a-f]{64}$/);
-      const e = db.prepare('SELECT action, case_id FROM audit_events WHERE seq = ?').get(s.audit_seq) as { action: string; case_id: string };
+      const e = db.prepare('SELECT action, case_id FROM audit_events WHERE seq = ?').get(s.audit_seq) as {
+        action: string;
+        case_id: string;
+      };
       expect(e).toEqual({ action: 'retention.purged', case_id: s.case_id });
     }
     expect(stones.some((s) => s.retention_years === 8)).toBe(true); // a Turkish counterparty keeps 8 years
 
     // Nothing personal of a purged case is left in any table.
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as { name: string }[]).map((r) => r.name);
+    const tables = (
+      db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").all() as {
+        name: string;
+      }[]
+    ).map((r) => r.name);
     for (const id of expected.slice(0, 25)) {
       const wallet = wallets.get(id)!;
       for (const table of tables) {
         const rows = db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[];
-        expect(rows.some((r) => JSON.stringify(r).includes(wallet)), `${table} still mentions a purged wallet`).toBe(false);
+        expect(
+          rows.some((r) => JSON.stringify(r).includes(wallet)),
+          `${table} still mentions a purged wallet`,
+        ).toBe(false);
       }
     }
     expect(verifyAudit(db)).toMatchObject({ ok: true });
@@ -120,7 +142,9 @@ describe('retention purge', () => {
     const again = await importCasesFile(ws.database(), file, 'analyst-a', ws.checkContext());
     expect(again.purged).toBe(expected.length);
     expect(again.inserted).toBe(0);
-    expect((ws.database().prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(list.length - expected.length);
+    expect((ws.database().prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(
+      list.length - expected.length,
+    );
   });
 
   it('a second run finds nothing more; releasing a hold lets the case go', () => {
@@ -130,7 +154,11 @@ describe('retention purge', () => {
     expect(ws.purgeExpired(false, TODAY).purged).toHaveLength(0);
     setLegalHold(ws.database(), expected[0]!, null, 'mlro');
     expect(ws.purgeExpired(false, TODAY).purged.map((p) => p.caseId)).toEqual([expected[0]]);
-    const actions = (ws.database().prepare("SELECT action FROM audit_events WHERE action LIKE 'case.legal_hold%'").all() as { action: string }[]).map((r) => r.action);
+    const actions = (
+      ws.database().prepare("SELECT action FROM audit_events WHERE action LIKE 'case.legal_hold%'").all() as {
+        action: string;
+      }[]
+    ).map((r) => r.action);
     expect(actions).toEqual(['case.legal_hold_set', 'case.legal_hold_released']);
   });
 
@@ -145,6 +173,8 @@ describe('retention purge', () => {
     const real = await runCli(['retention', 'purge', '--data-dir', t.dir, '--today', TODAY], env);
     expect(real.stdout).toContain(`Purged ${expected.length} case(s)`);
     await ws.unlock(TEST_PASSPHRASE);
-    expect((ws.database().prepare('SELECT count(*) AS n FROM retention_tombstones').get() as { n: number }).n).toBe(expected.length);
+    expect((ws.database().prepare('SELECT count(*) AS n FROM retention_tombstones').get() as { n: number }).n).toBe(
+      expected.length,
+    );
   }, 60_000);
 });

@@ -13,7 +13,14 @@ import type { ReadableDB, WritableDB } from '../store/db';
 
 export const DEFAULT_RETENTION_YEARS = 5;
 /** States in which nothing more will happen to a case. */
-export const CLOSED_STATUSES = ['accepted', 'rejected', 'counterparty_rejected', 'completed', 'expired', 'canceled'] as const;
+export const CLOSED_STATUSES = [
+  'accepted',
+  'rejected',
+  'counterparty_rejected',
+  'completed',
+  'expired',
+  'canceled',
+] as const;
 
 export interface RetentionContext {
   pack: RulePack;
@@ -61,7 +68,8 @@ export function yearsFor(ctx: RetentionContext, counterpartyJurisdiction: string
 }
 
 export function planRetention(db: ReadableDB, ctx: RetentionContext): RetentionPlan {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(ctx.today)) throw new AppError('invalid_input', `Retention: today must be YYYY-MM-DD, got ${ctx.today}.`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(ctx.today))
+    throw new AppError('invalid_input', `Retention: today must be YYYY-MM-DD, got ${ctx.today}.`);
   // No period is shorter than the shortest in the pack: anything newer cannot have expired.
   const shortest = Math.min(DEFAULT_RETENTION_YEARS, ...[...ctx.pack.files.values()].map((f) => f.retentionYears));
   const cutoff = addYears(ctx.today, -shortest);
@@ -76,14 +84,31 @@ export function planRetention(db: ReadableDB, ctx: RetentionContext): RetentionP
        WHERE c.status IN (${CLOSED_STATUSES.map((s) => `'${s}'`).join(', ')}) AND c.transfer_time < @cutoff
        ORDER BY c.transfer_time, c.id`,
     )
-    .iterate({ cutoff: `${cutoff}T99` }) as IterableIterator<{ id: string; status: string; cj: string | null; tt: string; ua: string; da: string | null; held: number; unsynced: number }>;
+    .iterate({ cutoff: `${cutoff}T99` }) as IterableIterator<{
+    id: string;
+    status: string;
+    cj: string | null;
+    tt: string;
+    ua: string;
+    da: string | null;
+    held: number;
+    unsynced: number;
+  }>;
   const plan: RetentionPlan = { today: ctx.today, expired: [], held: [], unsynced: [] };
   for (const r of rows) {
     const recordDate = [r.tt, r.ua, r.da ?? ''].reduce((a, b) => (b > a ? b : a)).slice(0, 10);
     const years = yearsFor(ctx, r.cj);
     const expiresOn = addYears(recordDate, years);
     if (expiresOn > ctx.today) continue;
-    const item: RetentionItem = { caseId: r.id, status: r.status, counterpartyJurisdiction: r.cj, transferTime: r.tt, recordDate, retentionYears: years, expiresOn };
+    const item: RetentionItem = {
+      caseId: r.id,
+      status: r.status,
+      counterpartyJurisdiction: r.cj,
+      transferTime: r.tt,
+      recordDate,
+      retentionYears: years,
+      expiresOn,
+    };
     (r.held ? plan.held : r.unsynced ? plan.unsynced : plan.expired).push(item);
   }
   return plan;
@@ -105,9 +130,19 @@ const CASE_TABLES: readonly { table: string; column: string }[] = [
  * own transaction: a failure stops the run but leaves every purged case complete and every other
  * case untouched.
  */
-export function purgeExpired(db: WritableDB, ctx: RetentionContext, o: { actor: string; dryRun: boolean; now?: string }): PurgeReport {
+export function purgeExpired(
+  db: WritableDB,
+  ctx: RetentionContext,
+  o: { actor: string; dryRun: boolean; now?: string },
+): PurgeReport {
   const plan = planRetention(db, ctx);
-  const report: PurgeReport = { today: plan.today, held: plan.held, unsynced: plan.unsynced, purged: [], dryRun: o.dryRun };
+  const report: PurgeReport = {
+    today: plan.today,
+    held: plan.held,
+    unsynced: plan.unsynced,
+    purged: [],
+    dryRun: o.dryRun,
+  };
   if (o.dryRun) {
     report.purged = plan.expired.map((i) => ({ caseId: i.caseId, removedDigest: '', auditSeq: 0 }));
     return report;
@@ -117,30 +152,68 @@ export function purgeExpired(db: WritableDB, ctx: RetentionContext, o: { actor: 
   db.pragma('secure_delete = ON');
   for (const item of plan.expired) {
     const done = db.transaction(() => {
-      const removed: Record<string, unknown> = { case: db.prepare('SELECT * FROM cases WHERE id = ?').get(item.caseId) };
+      const removed: Record<string, unknown> = {
+        case: db.prepare('SELECT * FROM cases WHERE id = ?').get(item.caseId),
+      };
       if (!removed.case) return null; // gone meanwhile
-      for (const t of CASE_TABLES) removed[t.table] = db.prepare(`SELECT * FROM ${t.table} WHERE ${t.column} = ? ORDER BY rowid`).all(item.caseId);
+      for (const t of CASE_TABLES)
+        removed[t.table] = db.prepare(`SELECT * FROM ${t.table} WHERE ${t.column} = ? ORDER BY rowid`).all(item.caseId);
       const removedDigest = createHash('sha256').update(canonicalJson(removed), 'utf8').digest('hex');
-      const last = db.prepare('SELECT kind, decided_at FROM decisions WHERE case_id = ? ORDER BY decided_at DESC, rowid DESC LIMIT 1').get(item.caseId) as { kind: string; decided_at: string } | undefined;
+      const last = db
+        .prepare(
+          'SELECT kind, decided_at FROM decisions WHERE case_id = ? ORDER BY decided_at DESC, rowid DESC LIMIT 1',
+        )
+        .get(item.caseId) as { kind: string; decided_at: string } | undefined;
       for (const t of CASE_TABLES) db.prepare(`DELETE FROM ${t.table} WHERE ${t.column} = ?`).run(item.caseId);
       db.prepare('DELETE FROM cases WHERE id = ?').run(item.caseId);
       const event = appendAudit(db, {
         actor: o.actor,
         action: 'retention.purged',
         caseId: item.caseId,
-        payload: { removedDigest, recordDate: item.recordDate, retentionYears: item.retentionYears, expiredOn: item.expiresOn },
+        payload: {
+          removedDigest,
+          recordDate: item.recordDate,
+          retentionYears: item.retentionYears,
+          expiredOn: item.expiresOn,
+        },
         at: now,
       });
       db.prepare(
         `INSERT INTO retention_tombstones (case_id, direction, status, counterparty_jurisdiction, transfer_time, record_date, retention_years, expired_on, decision_kind, decided_at, removed_digest, purged_at, audit_seq)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(item.caseId, (removed.case as { direction: string }).direction, item.status, item.counterpartyJurisdiction, item.transferTime, item.recordDate, item.retentionYears, item.expiresOn, last?.kind ?? null, last?.decided_at ?? null, removedDigest, now, event.seq);
+      ).run(
+        item.caseId,
+        (removed.case as { direction: string }).direction,
+        item.status,
+        item.counterpartyJurisdiction,
+        item.transferTime,
+        item.recordDate,
+        item.retentionYears,
+        item.expiresOn,
+        last?.kind ?? null,
+        last?.decided_at ?? null,
+        removedDigest,
+        now,
+        event.seq,
+      );
       return { caseId: item.caseId, removedDigest, auditSeq: event.seq };
     })();
     if (done) report.purged.push(done);
   }
   if (report.purged.length) {
-    db.transaction(() => appendAudit(db, { actor: o.actor, action: 'retention.purge_run', payload: { purged: report.purged.length, held: plan.held.length, unsynced: plan.unsynced.length, today: ctx.today }, at: now }))();
+    db.transaction(() =>
+      appendAudit(db, {
+        actor: o.actor,
+        action: 'retention.purge_run',
+        payload: {
+          purged: report.purged.length,
+          held: plan.held.length,
+          unsynced: plan.unsynced.length,
+          today: ctx.today,
+        },
+        at: now,
+      }),
+    )();
     // Old page images in the write-ahead log go too.
     db.pragma('wal_checkpoint(TRUNCATE)');
   }

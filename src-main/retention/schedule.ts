@@ -15,7 +15,13 @@ export function recordPurgeRun(db: WritableDB, at: string): void {
  * run, then checked every hour. A failure is logged (coded, no data) and tried again at the next check.
  * Returns the function that stops it.
  */
-export function scheduleDailyPurge(o: { db: () => WritableDB | null; enabled: () => boolean; now: () => number; purge: () => void; log: Logger }): () => void {
+export function scheduleDailyPurge(o: {
+  db: () => WritableDB | null;
+  enabled: () => boolean;
+  now: () => number;
+  purge: () => void;
+  log: Logger;
+}): () => void {
   const tick = () => {
     const db = o.db();
     if (!db || !o.enabled()) return;

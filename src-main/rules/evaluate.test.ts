@@ -96,8 +96,23 @@ describe('both sides, and the stricter wins', () => {
   });
 
   it('both below: the Travel Rule does not apply, and the why shows each conversion', () => {
-    const c = caseWith({ counterparty: 'US', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z', direction: 'deposit' });
-    const e = evaluateCase(c, ctx('CA', memoryRates([...[{ base: 'EUR', quote: 'USD', rate: '1.25', asOf: '2026-11-01T16:00:00Z', source: 'test' }], { base: 'EUR', quote: 'CAD', rate: '0.4', asOf: '2026-11-01T16:00:00Z', source: 'test' }]))).result;
+    const c = caseWith({
+      counterparty: 'US',
+      value: '2000',
+      currency: 'EUR',
+      at: '2026-11-02T10:00:00Z',
+      direction: 'deposit',
+    });
+    const e = evaluateCase(
+      c,
+      ctx(
+        'CA',
+        memoryRates([
+          ...[{ base: 'EUR', quote: 'USD', rate: '1.25', asOf: '2026-11-01T16:00:00Z', source: 'test' }],
+          { base: 'EUR', quote: 'CAD', rate: '0.4', asOf: '2026-11-01T16:00:00Z', source: 'test' },
+        ]),
+      ),
+    ).result;
     // 2000 EUR = 2500 USD (< 3000) and = 800 CAD (< 1000)
     expect(e.outcome).toBe('below_threshold');
     expect(e.sides.map((s) => s.converted?.amount)).toEqual(['2500', '800']);
@@ -117,7 +132,13 @@ describe('both sides, and the stricter wins', () => {
   });
 
   it('the counterparty speaks no protocol: the data goes by e-mail', () => {
-    const c = caseWith({ counterparty: 'SG', protocol: 'email', value: '2000', currency: 'EUR', at: '2026-11-02T10:00:00Z' });
+    const c = caseWith({
+      counterparty: 'SG',
+      protocol: 'email',
+      value: '2000',
+      currency: 'EUR',
+      at: '2026-11-02T10:00:00Z',
+    });
     const e = evaluateCase(c, ctx('DE', rates)).result;
     expect(e.counterparty).toMatchObject({ capability: 'email' });
     expect(e.counterparty.note).toMatch(/by e-mail/);

@@ -1,6 +1,14 @@
 import Decimal from 'decimal.js';
 import type { CaseRecord } from '../../src-shared/case';
-import type { MoneyAmount, RateUsed, Side, SideEvaluation, TravelRuleEvaluation, TravelRuleOutcome, UnhostedDuty } from '../../src-shared/checks';
+import type {
+  MoneyAmount,
+  RateUsed,
+  Side,
+  SideEvaluation,
+  TravelRuleEvaluation,
+  TravelRuleOutcome,
+  UnhostedDuty,
+} from '../../src-shared/checks';
 import { convert, display, DEFAULT_MAX_RATE_AGE_HOURS, type Conversion, type RateSource } from './fx';
 import { ruleInForce, type Money, type RulePack, type Tier, type TravelRuleVersion } from './pack';
 
@@ -44,7 +52,8 @@ function amountText(amount: string, currency: string, limit?: Money): string {
   const shown = display(amount, currency);
   if (limit && limit.currency === currency) {
     const rounded = new Decimal(amount).toFixed(2, Decimal.ROUND_HALF_UP);
-    if (new Decimal(rounded).equals(limit.amount) && !new Decimal(amount).equals(limit.amount)) return `${shown} (exactly ${new Decimal(amount).toFixed()} ${currency})`;
+    if (new Decimal(rounded).equals(limit.amount) && !new Decimal(amount).equals(limit.amount))
+      return `${shown} (exactly ${new Decimal(amount).toFixed()} ${currency})`;
   }
   return shown;
 }
@@ -62,24 +71,98 @@ interface SideResult {
   unverified: { jurisdiction: string; reason: string } | null;
 }
 
-function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | null, c: CaseRecord, value: MoneyAmount, valueText: string, ctx: EvaluationContext, otherCode: string | null): SideResult {
-  const blank: SideEvaluation = { side, party, jurisdiction: code, status: 'cannot_evaluate', version: null, via: null, threshold: null, converted: null, tier: null, reason: '', sources: [], localDate: null, timeZone: null, follows: null, verified: null };
-  const result = (e: SideEvaluation, o: Partial<SideResult> = {}): SideResult => ({ eval: e, requirements: null, unknown: null, version: null, cause: null, staleRates: [], unverified: null, ...o });
-  if (!code) return result({ ...blank, status: 'no_counterparty_vasp', reason: 'Self-hosted wallet: there is no counterparty VASP to send Travel Rule data to.' });
+function evaluateSide(
+  side: Side,
+  party: 'us' | 'counterparty',
+  code: string | null,
+  c: CaseRecord,
+  value: MoneyAmount,
+  valueText: string,
+  ctx: EvaluationContext,
+  otherCode: string | null,
+): SideResult {
+  const blank: SideEvaluation = {
+    side,
+    party,
+    jurisdiction: code,
+    status: 'cannot_evaluate',
+    version: null,
+    via: null,
+    threshold: null,
+    converted: null,
+    tier: null,
+    reason: '',
+    sources: [],
+    localDate: null,
+    timeZone: null,
+    follows: null,
+    verified: null,
+  };
+  const result = (e: SideEvaluation, o: Partial<SideResult> = {}): SideResult => ({
+    eval: e,
+    requirements: null,
+    unknown: null,
+    version: null,
+    cause: null,
+    staleRates: [],
+    unverified: null,
+    ...o,
+  });
+  if (!code)
+    return result({
+      ...blank,
+      status: 'no_counterparty_vasp',
+      reason: 'Self-hosted wallet: there is no counterparty VASP to send Travel Rule data to.',
+    });
   const found = ruleInForce(ctx.pack, code, c.transferTime);
   const when = found.date ? ` (local date ${found.date}, ${found.timeZone})` : '';
   const territory = found.follows ? `${code} follows ${found.follows} law; ` : '';
   if (found.kind === 'unknown') {
-    return result({ ...blank, localDate: found.date, timeZone: found.timeZone, follows: found.follows, reason: `Cannot evaluate ${code}: ${territory}${found.reason}${when}.`, sources: found.sources }, { unknown: code, cause: 'rule' });
+    return result(
+      {
+        ...blank,
+        localDate: found.date,
+        timeZone: found.timeZone,
+        follows: found.follows,
+        reason: `Cannot evaluate ${code}: ${territory}${found.reason}${when}.`,
+        sources: found.sources,
+      },
+      { unknown: code, cause: 'rule' },
+    );
   }
-  const base: SideEvaluation = { ...blank, version: found.version.version, via: found.via, sources: found.version.sources, localDate: found.date, timeZone: found.timeZone, follows: found.follows, verified: found.verified };
-  const unverified = found.verified ? null : { jurisdiction: code, reason: found.verificationReason ?? 'not checked against the primary text' };
+  const base: SideEvaluation = {
+    ...blank,
+    version: found.version.version,
+    via: found.via,
+    sources: found.version.sources,
+    localDate: found.date,
+    timeZone: found.timeZone,
+    follows: found.follows,
+    verified: found.verified,
+  };
+  const unverified = found.verified
+    ? null
+    : { jurisdiction: code, reason: found.verificationReason ?? 'not checked against the primary text' };
   const mark = unverified ? ' [unverified rule]' : '';
   if (found.kind === 'no_travel_rule') {
-    return result({ ...base, status: 'not_required', reason: `${code}: not required on this side — ${territory}${found.reason}${when}${mark}.` }, { unverified });
+    return result(
+      {
+        ...base,
+        status: 'not_required',
+        reason: `${code}: not required on this side — ${territory}${found.reason}${when}${mark}.`,
+      },
+      { unverified },
+    );
   }
   if (found.kind === 'prohibited') {
-    return result({ ...base, status: 'prohibited', reason: `${code} prohibits VASP activity — ${territory}${found.reason}${when}${mark}.` }, { unverified });
+    return result(
+      {
+        ...base,
+        status: 'prohibited',
+        reason: `${code} prohibits VASP activity — ${territory}${found.reason}${when}${mark}.`,
+      },
+      { unverified },
+    );
   }
   // Both VASPs in the same jurisdiction with a domestic variant (UK reg. 64C): its reduced tiers apply.
   const domestic = found.version.domestic && otherCode === code && !found.follows ? found.version.domestic : null;
@@ -92,8 +175,17 @@ function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | n
   // Conversion is needed only when an amount matters: a non-zero threshold, or more than one tier.
   const needsAmount = !isZero(v.threshold) || v.tiers.length > 1;
   const ruleCurrency = v.threshold.currency;
-  const applied = (tier: Tier, reason: string, converted: SideEvaluation['converted'], note: string | null, stale: RateUsed[] = []) =>
-    result({ ...withBase, status: 'applies', tier: tier.name, converted, reason: reason + mark }, { requirements: { jurisdiction: code, label, source, tier, note }, version: v, staleRates: stale, unverified });
+  const applied = (
+    tier: Tier,
+    reason: string,
+    converted: SideEvaluation['converted'],
+    note: string | null,
+    stale: RateUsed[] = [],
+  ) =>
+    result(
+      { ...withBase, status: 'applies', tier: tier.name, converted, reason: reason + mark },
+      { requirements: { jurisdiction: code, label, source, tier, note }, version: v, staleRates: stale, unverified },
+    );
   if (!needsAmount) return applied(strictest, `${head} applies to every transfer (no minimum).`, null, null);
 
   const max = ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS;
@@ -101,11 +193,31 @@ function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | n
   if (!conv.ok) {
     const missing = `the ${value.currency}→${ruleCurrency} exchange rate is missing (${conv.reason})`;
     // The rule applies to every transfer; only the tier needs the amount. Assume the strictest.
-    if (isZero(v.threshold)) return applied(strictest, `${head} applies to every transfer; ${missing}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.`, null, `no ${ruleCurrency} rate: the strictest tier applies`);
+    if (isZero(v.threshold))
+      return applied(
+        strictest,
+        `${head} applies to every transfer; ${missing}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.`,
+        null,
+        `no ${ruleCurrency} rate: the strictest tier applies`,
+      );
     return result(
-      { ...withBase, reason: `Cannot evaluate ${code}: ${missing}, and it decides whether the ${v.version} threshold (${moneyText(v.threshold)}) is met${when}${mark}.` },
+      {
+        ...withBase,
+        reason: `Cannot evaluate ${code}: ${missing}, and it decides whether the ${v.version} threshold (${moneyText(v.threshold)}) is met${when}${mark}.`,
+      },
       // Without an amount, completeness asks for the strictest tier's data: never less than the rule may need.
-      { requirements: { jurisdiction: code, label, source, tier: strictest, note: `no ${ruleCurrency} rate: the strictest tier applies` }, version: v, cause: 'rate', unverified },
+      {
+        requirements: {
+          jurisdiction: code,
+          label,
+          source,
+          tier: strictest,
+          note: `no ${ruleCurrency} rate: the strictest tier applies`,
+        },
+        version: v,
+        cause: 'rate',
+        unverified,
+      },
     );
   }
   const converted = { amount: conv.amount, currency: ruleCurrency, rates: conv.rates };
@@ -118,47 +230,121 @@ function evaluateSide(side: Side, party: 'us' | 'counterparty', code: string | n
   if (applies) {
     if (stale.length && v.tiers.length > 1) {
       // A stale rate never chooses a lower tier.
-      return applied(strictest, `${head} applies — ${amount}, ${moneyText(v.threshold)}; ${staleText}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.`, converted, `stale ${ruleCurrency} rate: the strictest tier applies`, stale);
+      return applied(
+        strictest,
+        `${head} applies — ${amount}, ${moneyText(v.threshold)}; ${staleText}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.`,
+        converted,
+        `stale ${ruleCurrency} rate: the strictest tier applies`,
+        stale,
+      );
     }
     let tier: Tier = v.tiers[0]!;
     for (const t of v.tiers) if (t.from && meets(conv.amount, t.from)) tier = t;
-    return applied(tier, `${head} applies — ${amount}, ${moneyText(v.threshold)}; tier: ${tier.name}.`, converted, null, stale);
+    return applied(
+      tier,
+      `${head} applies — ${amount}, ${moneyText(v.threshold)}; tier: ${tier.name}.`,
+      converted,
+      null,
+      stale,
+    );
   }
   if (stale.length) {
     // A stale rate never concludes "below": the rate may have moved enough to cross the threshold.
     return result(
-      { ...withBase, converted, reason: `Cannot evaluate ${code}: ${amount} would be below ${v.version}'s threshold (${moneyText(v.threshold)}), but ${staleText}: a stale rate cannot conclude "below"${when}${mark}.` },
-      { requirements: { jurisdiction: code, label, source, tier: strictest, note: `stale ${ruleCurrency} rate: the strictest tier applies` }, version: v, cause: 'rate', staleRates: stale, unverified },
+      {
+        ...withBase,
+        converted,
+        reason: `Cannot evaluate ${code}: ${amount} would be below ${v.version}'s threshold (${moneyText(v.threshold)}), but ${staleText}: a stale rate cannot conclude "below"${when}${mark}.`,
+      },
+      {
+        requirements: {
+          jurisdiction: code,
+          label,
+          source,
+          tier: strictest,
+          note: `stale ${ruleCurrency} rate: the strictest tier applies`,
+        },
+        version: v,
+        cause: 'rate',
+        staleRates: stale,
+        unverified,
+      },
     );
   }
-  return result({ ...withBase, status: 'below_threshold', converted, reason: `${head}: below the threshold — ${amount}; the rule applies ${moneyText(v.threshold)}${mark}.` }, { version: v, unverified });
+  return result(
+    {
+      ...withBase,
+      status: 'below_threshold',
+      converted,
+      reason: `${head}: below the threshold — ${amount}; the rule applies ${moneyText(v.threshold)}${mark}.`,
+    },
+    { version: v, unverified },
+  );
 }
 
-function unhostedDuty(c: CaseRecord, us: SideResult, value: MoneyAmount, valueText: string, ctx: EvaluationContext): UnhostedDuty | null {
+function unhostedDuty(
+  c: CaseRecord,
+  us: SideResult,
+  value: MoneyAmount,
+  valueText: string,
+  ctx: EvaluationContext,
+): UnhostedDuty | null {
   if (c.walletType !== 'unhosted' || !us.version || !us.eval.jurisdiction) return null;
   const u = us.version.unhostedWallet;
   // Duties that hold whenever the rule applies, at any amount (EU Art. 14(5)/16(2): obtain and hold).
   const always = us.eval.status === 'applies' ? (u.whenApplies ?? null) : null;
-  const base = { jurisdiction: us.eval.jurisdiction, version: us.version.version, duty: u.duty, threshold: u.from ?? null, always };
+  const base = {
+    jurisdiction: us.eval.jurisdiction,
+    version: us.version.version,
+    duty: u.duty,
+    threshold: u.from ?? null,
+    always,
+  };
   const lead = always ? `Self-hosted wallet, at any amount: ${always}` : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
-  if (u.duty === 'none') return { ...base, applies: false, reason: join(lead, `${us.version.version}: no further duty for self-hosted wallets.`, u.note ?? '') };
-  const what = u.duty === 'verify_ownership' ? 'verify that the customer owns or controls the self-hosted address' : 'assess the self-hosted wallet on risk';
+  if (u.duty === 'none')
+    return {
+      ...base,
+      applies: false,
+      reason: join(lead, `${us.version.version}: no further duty for self-hosted wallets.`, u.note ?? ''),
+    };
+  const what =
+    u.duty === 'verify_ownership'
+      ? 'verify that the customer owns or controls the self-hosted address'
+      : 'assess the self-hosted wallet on risk';
   if (!u.from) return { ...base, applies: true, reason: join(lead, `At any amount: ${what}.`, u.note ?? '') };
   const max = ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS;
   const conv = convert(value.amount, value.currency, u.from.currency, c.transferTime, ctx.rates, max);
-  if (!conv.ok) return { ...base, applies: null, reason: join(lead, `Cannot tell whether the duty to ${what} (${moneyText(u.from)}) applies: the ${value.currency}→${u.from.currency} exchange rate is missing (${conv.reason}).`) };
+  if (!conv.ok)
+    return {
+      ...base,
+      applies: null,
+      reason: join(
+        lead,
+        `Cannot tell whether the duty to ${what} (${moneyText(u.from)}) applies: the ${value.currency}→${u.from.currency} exchange rate is missing (${conv.reason}).`,
+      ),
+    };
   const applies = meets(conv.amount, u.from);
   const shown = `${valueText} = ${amountText(conv.amount, u.from.currency, u.from)}`;
   if (!applies && conv.stale) {
-    return { ...base, applies: null, reason: join(lead, `Cannot tell whether the duty to ${what} (${moneyText(u.from)}) applies: ${shown}, but the rate is older than ${max} hours, and a stale rate cannot conclude "below".`) };
+    return {
+      ...base,
+      applies: null,
+      reason: join(
+        lead,
+        `Cannot tell whether the duty to ${what} (${moneyText(u.from)}) applies: ${shown}, but the rate is older than ${max} hours, and a stale rate cannot conclude "below".`,
+      ),
+    };
   }
   return {
     ...base,
     applies,
     reason: applies
       ? join(lead, `${shown}, which is ${moneyText(u.from)}: also ${what}.`, u.note ?? '')
-      : join(lead, `${shown}: the duty to ${what} applies only ${moneyText(u.from)}, so that check is not required here${always ? '; the duty above still applies' : ''}.`),
+      : join(
+          lead,
+          `${shown}: the duty to ${what} applies only ${moneyText(u.from)}, so that check is not required here${always ? '; the duty above still applies' : ''}.`,
+        ),
   };
 }
 
@@ -171,14 +357,24 @@ function outcomeOf(statuses: SideEvaluation['status'][]): TravelRuleOutcome {
 }
 
 export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation {
-  const value: MoneyAmount = c.fiatValue ? { amount: c.fiatValue.amount, currency: c.fiatValue.currency } : { amount: c.amount, currency: c.asset };
+  const value: MoneyAmount = c.fiatValue
+    ? { amount: c.fiatValue.amount, currency: c.fiatValue.currency }
+    : { amount: c.amount, currency: c.asset };
   // Fiat to the cent; a crypto amount at its full precision ("0.0375 BTC", never "0.04 BTC").
-  const valueText = c.fiatValue ? display(value.amount, value.currency) : `${new Decimal(value.amount).toFixed()} ${value.currency}`;
+  const valueText = c.fiatValue
+    ? display(value.amount, value.currency)
+    : `${new Decimal(value.amount).toFixed()} ${value.currency}`;
   const them = c.walletType === 'unhosted' ? null : (c.counterparty?.jurisdiction ?? null);
   const [originator, beneficiary] =
     c.direction === 'withdrawal'
-      ? [evaluateSide('originator', 'us', ctx.homeJurisdiction, c, value, valueText, ctx, them), evaluateSide('beneficiary', 'counterparty', them, c, value, valueText, ctx, ctx.homeJurisdiction)]
-      : [evaluateSide('originator', 'counterparty', them, c, value, valueText, ctx, ctx.homeJurisdiction), evaluateSide('beneficiary', 'us', ctx.homeJurisdiction, c, value, valueText, ctx, them)];
+      ? [
+          evaluateSide('originator', 'us', ctx.homeJurisdiction, c, value, valueText, ctx, them),
+          evaluateSide('beneficiary', 'counterparty', them, c, value, valueText, ctx, ctx.homeJurisdiction),
+        ]
+      : [
+          evaluateSide('originator', 'counterparty', them, c, value, valueText, ctx, ctx.homeJurisdiction),
+          evaluateSide('beneficiary', 'us', ctx.homeJurisdiction, c, value, valueText, ctx, them),
+        ];
   const sides = [originator, beneficiary];
   const us = sides.find((s) => s.eval.party === 'us')!;
   const other = sides.find((s) => s.eval.party === 'counterparty')!;
@@ -195,23 +391,40 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
       stale.set(k, e);
     }
   for (const { r, codes } of stale.values()) {
-    warnings.push(`The ${r.base}/${r.quote} rate used for ${codes.join(' and ')} (${r.asOf}) is ${hours(r.ageHours)} older than the transfer (limit ${ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS} h).`);
+    warnings.push(
+      `The ${r.base}/${r.quote} rate used for ${codes.join(' and ')} (${r.asOf}) is ${hours(r.ageHours)} older than the transfer (limit ${ctx.maxRateAgeHours ?? DEFAULT_MAX_RATE_AGE_HOURS} h).`,
+    );
   }
   if (us.eval.status === 'below_threshold' && other.eval.status === 'applies') {
-    warnings.push(`Below our threshold, but above the counterparty's (${other.eval.jurisdiction}, ${other.eval.version}): expect them to ask for Travel Rule data.`);
+    warnings.push(
+      `Below our threshold, but above the counterparty's (${other.eval.jurisdiction}, ${other.eval.version}): expect them to ask for Travel Rule data.`,
+    );
   }
   if (outcome === 'applies' && sides.some((s) => s.eval.status === 'cannot_evaluate')) {
-    warnings.push(`The Travel Rule applies, but ${sides.filter((s) => s.eval.status === 'cannot_evaluate').map((s) => s.eval.jurisdiction).join(', ')} could not be evaluated: its requirements may add to what is listed.`);
+    warnings.push(
+      `The Travel Rule applies, but ${sides
+        .filter((s) => s.eval.status === 'cannot_evaluate')
+        .map((s) => s.eval.jurisdiction)
+        .join(', ')} could not be evaluated: its requirements may add to what is listed.`,
+    );
   }
   const protocol = c.counterparty?.protocol ?? null;
   const counterparty: TravelRuleEvaluation['counterparty'] =
     c.walletType === 'unhosted' || !c.counterparty
       ? { capability: 'self-hosted', protocol: null, note: 'Self-hosted wallet: no counterparty VASP.' }
       : protocol === 'email'
-        ? { capability: 'email', protocol: null, note: `${c.counterparty.name} speaks no Travel Rule protocol: the data goes by e-mail to its compliance contact (the "sunrise" case).` }
+        ? {
+            capability: 'email',
+            protocol: null,
+            note: `${c.counterparty.name} speaks no Travel Rule protocol: the data goes by e-mail to its compliance contact (the "sunrise" case).`,
+          }
         : { capability: 'protocol', protocol, note: `${c.counterparty.name} receives the data by ${protocol}.` };
   // (Not when both sides are the same jurisdiction: our own side already says why, once.)
-  if (other.eval.status === 'cannot_evaluate' && other.eval.jurisdiction && other.eval.jurisdiction !== us.eval.jurisdiction) {
+  if (
+    other.eval.status === 'cannot_evaluate' &&
+    other.eval.jurisdiction &&
+    other.eval.jurisdiction !== us.eval.jurisdiction
+  ) {
     warnings.push(
       other.cause === 'rate'
         ? `The counterparty's threshold (${other.eval.jurisdiction}, ${other.eval.version}) could not be checked: the exchange rate that decides it is missing or too old.`
@@ -220,8 +433,16 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
   }
   const redFlags = sides
     .filter((s) => s.eval.status === 'prohibited')
-    .map((s) => `${s.eval.party === 'counterparty' ? 'Counterparty jurisdiction' : 'Our jurisdiction'} ${s.eval.jurisdiction} prohibits VASP activity (${s.eval.version}${s.eval.sources[0] ? `; ${s.eval.sources[0].label}` : ''}).`);
-  const unverified = sides.map((s) => s.unverified).filter((u, i, all): u is { jurisdiction: string; reason: string } => u !== null && all.findIndex((x) => x?.jurisdiction === u.jurisdiction) === i);
+    .map(
+      (s) =>
+        `${s.eval.party === 'counterparty' ? 'Counterparty jurisdiction' : 'Our jurisdiction'} ${s.eval.jurisdiction} prohibits VASP activity (${s.eval.version}${s.eval.sources[0] ? `; ${s.eval.sources[0].label}` : ''}).`,
+    );
+  const unverified = sides
+    .map((s) => s.unverified)
+    .filter(
+      (u, i, all): u is { jurisdiction: string; reason: string } =>
+        u !== null && all.findIndex((x) => x?.jurisdiction === u.jurisdiction) === i,
+    );
   const unhosted = unhostedDuty(c, us, value, valueText, ctx);
   const selfHosted = c.walletType === 'unhosted';
   const head =
@@ -242,7 +463,9 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
     head,
     ...reasons,
     ...(unhosted ? [unhosted.reason] : []),
-    ...unverified.map((u) => `Unverified rule: ${u.jurisdiction}'s rule was not checked against the primary text (${u.reason}).`),
+    ...unverified.map(
+      (u) => `Unverified rule: ${u.jurisdiction}'s rule was not checked against the primary text (${u.reason}).`,
+    ),
     counterparty.note,
   ];
   return {
@@ -253,7 +476,12 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
       sides: sides.map((s) => s.eval),
       unhosted,
       counterparty,
-      inputs: { transferTime: c.transferTime, value, homeJurisdiction: ctx.homeJurisdiction, counterpartyJurisdiction: them },
+      inputs: {
+        transferTime: c.transferTime,
+        value,
+        homeJurisdiction: ctx.homeJurisdiction,
+        counterpartyJurisdiction: them,
+      },
       rulePackDigest: ctx.pack.digest,
       redFlags,
       unverified,

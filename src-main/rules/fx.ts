@@ -28,8 +28,7 @@ export interface RateUse extends FxRate {
 }
 
 export type Conversion =
-  | { ok: true; amount: string; currency: string; rates: RateUse[]; stale: boolean }
-  | { ok: false; reason: string };
+  { ok: true; amount: string; currency: string; rates: RateUse[]; stale: boolean } | { ok: false; reason: string };
 
 /** Currencies tried as a bridge when no direct rate exists (two legs, both recorded). */
 const PIVOTS = ['USD', 'EUR'];
@@ -41,22 +40,51 @@ function use(r: FxRate, direction: RateUse['direction'], at: string, maxAgeHours
   return { ...r, direction, ageHours: Math.round(ageHours * 10) / 10, stale: ageHours > maxAgeHours };
 }
 
-function leg(rates: RateSource, from: string, to: string, at: string, maxAge: number): { factor: Decimal; use: RateUse } | null {
+function leg(
+  rates: RateSource,
+  from: string,
+  to: string,
+  at: string,
+  maxAge: number,
+): { factor: Decimal; use: RateUse } | null {
   const direct = rates.find(from, to, at);
   const inverse = rates.find(to, from, at);
   // Prefer the more recent of the two quotations.
-  const pick = direct && inverse ? (direct.asOf >= inverse.asOf ? 'direct' : 'inverse') : direct ? 'direct' : inverse ? 'inverse' : null;
+  const pick =
+    direct && inverse
+      ? direct.asOf >= inverse.asOf
+        ? 'direct'
+        : 'inverse'
+      : direct
+        ? 'direct'
+        : inverse
+          ? 'inverse'
+          : null;
   if (pick === 'direct' && direct) return { factor: new Decimal(direct.rate), use: use(direct, 'direct', at, maxAge) };
-  if (pick === 'inverse' && inverse) return { factor: new Decimal(1).div(inverse.rate), use: use(inverse, 'inverse', at, maxAge) };
+  if (pick === 'inverse' && inverse)
+    return { factor: new Decimal(1).div(inverse.rate), use: use(inverse, 'inverse', at, maxAge) };
   return null;
 }
 
 /** Converts `amount` of `from` into `to` at time `at`, recording every rate used and its age. */
-export function convert(amount: string, from: string, to: string, at: string, rates: RateSource, maxAgeHours = DEFAULT_MAX_RATE_AGE_HOURS): Conversion {
+export function convert(
+  amount: string,
+  from: string,
+  to: string,
+  at: string,
+  rates: RateSource,
+  maxAgeHours = DEFAULT_MAX_RATE_AGE_HOURS,
+): Conversion {
   if (from === to) return { ok: true, amount: new Decimal(amount).toFixed(), currency: to, rates: [], stale: false };
   const one = leg(rates, from, to, at, maxAgeHours);
   if (one) {
-    return { ok: true, amount: new Decimal(amount).times(one.factor).toFixed(), currency: to, rates: [one.use], stale: one.use.stale };
+    return {
+      ok: true,
+      amount: new Decimal(amount).times(one.factor).toFixed(),
+      currency: to,
+      rates: [one.use],
+      stale: one.use.stale,
+    };
   }
   for (const pivot of PIVOTS) {
     if (pivot === from || pivot === to) continue;
@@ -76,22 +104,29 @@ export function convert(amount: string, from: string, to: string, at: string, ra
 }
 
 /** Money for people: two decimals, rounded half-up (the comparison itself uses the exact value). */
-export const display = (amount: string, currency: string) => `${new Decimal(amount).toFixed(2, Decimal.ROUND_HALF_UP)} ${currency}`;
+export const display = (amount: string, currency: string) =>
+  `${new Decimal(amount).toFixed(2, Decimal.ROUND_HALF_UP)} ${currency}`;
 
 // ---- storage ---------------------------------------------------------------------------------
 
 export function dbRates(db: ReadableDB): RateSource {
-  const stmt = db.prepare('SELECT base, quote, rate, as_of AS asOf, source FROM fx_rates WHERE base = ? AND quote = ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1');
+  const stmt = db.prepare(
+    'SELECT base, quote, rate, as_of AS asOf, source FROM fx_rates WHERE base = ? AND quote = ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1',
+  );
   return { find: (base, quote, at) => (stmt.get(base, quote, at) as FxRate | undefined) ?? null };
 }
 
 export function memoryRates(list: FxRate[]): RateSource {
   const sorted = [...list].sort((a, b) => b.asOf.localeCompare(a.asOf));
-  return { find: (base, quote, at) => sorted.find((r) => r.base === base && r.quote === quote && r.asOf <= at) ?? null };
+  return {
+    find: (base, quote, at) => sorted.find((r) => r.base === base && r.quote === quote && r.asOf <= at) ?? null,
+  };
 }
 
 export function saveRates(db: WritableDB, rates: FxRate[], importedAt: string): number {
-  const stmt = db.prepare('INSERT OR REPLACE INTO fx_rates (base, quote, rate, as_of, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const stmt = db.prepare(
+    'INSERT OR REPLACE INTO fx_rates (base, quote, rate, as_of, source, imported_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   db.transaction(() => rates.forEach((r) => stmt.run(r.base, r.quote, r.rate, r.asOf, r.source, importedAt)))();
   return rates.length;
 }
@@ -121,8 +156,10 @@ export function parseRatesCsv(text: string): CsvReport {
     const [pair = '', rate = '', asOf = '', source = ''] = cells;
     const m = /^([A-Z]{3,5})\/([A-Z]{3,5})$/.exec(pair.toUpperCase());
     if (!m) reject(`pair "${pair.slice(0, 20)}" is not BASE/QUOTE, e.g. EUR/USD`);
-    else if (!/^\d+(\.\d+)?$/.test(rate) || new Decimal(rate).isZero()) reject(`rate "${rate.slice(0, 20)}" is not a positive decimal number`);
-    else if (Number.isNaN(Date.parse(asOf)) || !/^\d{4}-\d{2}-\d{2}/.test(asOf)) reject(`as_of "${asOf.slice(0, 30)}" is not an ISO date or time`);
+    else if (!/^\d+(\.\d+)?$/.test(rate) || new Decimal(rate).isZero())
+      reject(`rate "${rate.slice(0, 20)}" is not a positive decimal number`);
+    else if (Number.isNaN(Date.parse(asOf)) || !/^\d{4}-\d{2}-\d{2}/.test(asOf))
+      reject(`as_of "${asOf.slice(0, 30)}" is not an ISO date or time`);
     else if (!source) reject('source is empty: every rate must say where it came from');
     else report.rates.push({ base: m[1]!, quote: m[2]!, rate, asOf: new Date(asOf).toISOString(), source });
   };
@@ -145,7 +182,10 @@ export function parseRatesCsv(text: string): CsvReport {
   } catch (e) {
     // An unclosed quote reaches the end of the text: the records before it are kept.
     const lines = e instanceof CsvError ? Number(e.lines) || 0 : 0;
-    report.rejected.push({ line: lines, reason: `not readable as CSV from here (${e instanceof CsvError ? e.code : 'unreadable'})` });
+    report.rejected.push({
+      line: lines,
+      reason: `not readable as CSV from here (${e instanceof CsvError ? e.code : 'unreadable'})`,
+    });
   }
   return report;
 }

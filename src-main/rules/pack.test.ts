@@ -25,11 +25,15 @@ describe('the rule pack', () => {
     const eu = pack.files.get('EU');
     expect(eu?.members).toHaveLength(30);
     for (const m of eu?.members ?? []) expect(pack.files.get(m)?.group, m).toBe('EU');
-    for (const c of ['US', 'GB', 'CH', 'SG', 'JP', 'CA', 'TR', 'KR', 'HK', 'AE', 'AU']) expect(pack.files.get(c)?.provenance, c).toBe('curated');
+    for (const c of ['US', 'GB', 'CH', 'SG', 'JP', 'CA', 'TR', 'KR', 'HK', 'AE', 'AU'])
+      expect(pack.files.get(c)?.provenance, c).toBe('curated');
   });
 
   it.each(files)('%s cites its sources, for the file and for every rule version', (file) => {
-    const f = JSON.parse(readFileSync(join(dir, file), 'utf8')) as { sources?: unknown[]; versions?: { sources?: unknown[] }[] };
+    const f = JSON.parse(readFileSync(join(dir, file), 'utf8')) as {
+      sources?: unknown[];
+      versions?: { sources?: unknown[] }[];
+    };
     expect(f.sources?.length ?? 0).toBeGreaterThan(0);
     for (const v of f.versions ?? []) expect(v.sources?.length ?? 0).toBeGreaterThan(0);
   });
@@ -55,15 +59,29 @@ describe('the rule pack', () => {
     expect(pack.errors).toEqual([
       { file: 'CA.json', field: '(file)', message: 'is not valid JSON' },
       { file: 'KR.json', field: 'versions.0.sources', message: 'every rule must cite at least one source' },
-      { file: 'SG.json', field: 'versions.0.threshold.amount', message: 'must be a decimal number written as a string' },
+      {
+        file: 'SG.json',
+        field: 'versions.0.threshold.amount',
+        message: 'must be a decimal number written as a string',
+      },
     ]);
     expect([...pack.broken.keys()].sort()).toEqual(['CA', 'KR', 'SG']);
 
-    const rates = memoryRates([{ base: 'EUR', quote: 'USD', rate: '1.1', asOf: '2026-11-01T00:00:00Z', source: 'test' }]);
-    const toSg = evaluateCase(caseWith({ counterparty: 'SG', value: '10', currency: 'EUR', at: '2026-11-02T00:00:00Z' }), { pack, rates, homeJurisdiction: 'US' }).result;
+    const rates = memoryRates([
+      { base: 'EUR', quote: 'USD', rate: '1.1', asOf: '2026-11-01T00:00:00Z', source: 'test' },
+    ]);
+    const toSg = evaluateCase(
+      caseWith({ counterparty: 'SG', value: '10', currency: 'EUR', at: '2026-11-02T00:00:00Z' }),
+      { pack, rates, homeJurisdiction: 'US' },
+    ).result;
     expect(toSg.outcome).toBe('cannot_evaluate');
-    expect(toSg.why.join(' ')).toMatch(/the rule file SG\.json is broken \(versions\.0\.threshold\.amount: must be a decimal number/);
-    const toUs = evaluateCase(caseWith({ counterparty: 'US', value: '5000', currency: 'EUR', at: '2026-11-02T00:00:00Z' }), { pack, rates, homeJurisdiction: 'DE' }).result;
+    expect(toSg.why.join(' ')).toMatch(
+      /the rule file SG\.json is broken \(versions\.0\.threshold\.amount: must be a decimal number/,
+    );
+    const toUs = evaluateCase(
+      caseWith({ counterparty: 'US', value: '5000', currency: 'EUR', at: '2026-11-02T00:00:00Z' }),
+      { pack, rates, homeJurisdiction: 'DE' },
+    ).result;
     expect(toUs.outcome).toBe('applies');
     expect(toUs.sides.map((s) => s.status)).toEqual(['applies', 'applies']);
   });
@@ -74,7 +92,13 @@ describe('the rule pack', () => {
     const jp = JSON.parse(readFileSync(join(odd, 'JP.json'), 'utf8'));
     jp.versions[1].effectiveTo = '2023-06-15';
     writeFileSync(join(odd, 'JP.json'), JSON.stringify(jp));
-    expect(loadRulePack(odd).errors).toEqual([{ file: 'JP.json', field: 'versions.1.effectiveTo', message: 'overlaps version JP-APTCP-2023, which starts 2023-06-01' }]);
+    expect(loadRulePack(odd).errors).toEqual([
+      {
+        file: 'JP.json',
+        field: 'versions.1.effectiveTo',
+        message: 'overlaps version JP-APTCP-2023, which starts 2023-06-01',
+      },
+    ]);
   });
 });
 
@@ -108,36 +132,77 @@ describe('the issue-14 schema fails clearly and locally', () => {
     expect(pack.files.get('US')?.timeZoneNote).toMatch(/Washington/);
   });
 
-  it('a threshold without `exclusive` is refused: the boundary is the law\'s words, never a default', () => {
-    const errors = mutate('noexcl', 'KR', (f) => delete (f.versions[0] as { threshold: { exclusive?: boolean } }).threshold.exclusive);
-    expect(errors).toEqual([{ file: 'KR.json', field: 'versions.0.threshold.exclusive', message: expect.stringMatching(/"above\/more than".*"or more/) }]);
+  it("a threshold without `exclusive` is refused: the boundary is the law's words, never a default", () => {
+    const errors = mutate(
+      'noexcl',
+      'KR',
+      (f) => delete (f.versions[0] as { threshold: { exclusive?: boolean } }).threshold.exclusive,
+    );
+    expect(errors).toEqual([
+      {
+        file: 'KR.json',
+        field: 'versions.0.threshold.exclusive',
+        message: expect.stringMatching(/"above\/more than".*"or more/),
+      },
+    ]);
   });
 
   it('an unknown time zone is refused by name', () => {
     const errors = mutate('badtz', 'JP', (f) => (f.timeZone = 'Asia/Edo'));
-    expect(errors).toEqual([{ file: 'JP.json', field: 'timeZone', message: 'must be an IANA time zone, e.g. Europe/Amsterdam' }]);
+    expect(errors).toEqual([
+      { file: 'JP.json', field: 'timeZone', message: 'must be an IANA time zone, e.g. Europe/Amsterdam' },
+    ]);
   });
 
   it('an unverified file must say why', () => {
     const errors = mutate('noreason', 'SG', (f) => (f.verification = { checkedOn: '2026-11-29' }));
-    expect(errors).toEqual([{ file: 'SG.json', field: 'verification.reason', message: 'an unverified rule must say what could not be verified and why' }]);
+    expect(errors).toEqual([
+      {
+        file: 'SG.json',
+        field: 'verification.reason',
+        message: 'an unverified rule must say what could not be verified and why',
+      },
+    ]);
   });
 
   it('an unknown start date needs inForceBy (no invented date)', () => {
-    const errors = mutate('nostart', 'KR', (f) => ((f.versions[0] as { effectiveFrom: string | null }).effectiveFrom = null));
-    expect(errors).toEqual([{ file: 'KR.json', field: 'versions.0.inForceBy', message: expect.stringMatching(/start date is unknown/) }]);
+    const errors = mutate(
+      'nostart',
+      'KR',
+      (f) => ((f.versions[0] as { effectiveFrom: string | null }).effectiveFrom = null),
+    );
+    expect(errors).toEqual([
+      { file: 'KR.json', field: 'versions.0.inForceBy', message: expect.stringMatching(/start date is unknown/) },
+    ]);
   });
 
   it('a verified travel rule quotes its threshold and cites the article', () => {
     const errors = mutate('noquote', 'CA', (f) => (f.verified = true));
     expect(errors).toEqual([
       { file: 'CA.json', field: 'versions.0.threshold.text', message: 'a verified rule quotes its threshold wording' },
-      { file: 'CA.json', field: 'versions.0.sources', message: 'a verified rule cites its threshold source down to the article, with a quote' },
+      {
+        file: 'CA.json',
+        field: 'versions.0.sources',
+        message: 'a verified rule cites its threshold source down to the article, with a quote',
+      },
     ]);
   });
 
   it('a "prohibited" or "no_travel_rule" period must say why', () => {
-    const errors = mutate('nonote', 'CN', (f) => (f.versions = [{ version: 'CN-BAN', regime: 'prohibited', effectiveFrom: '2021-09-24', effectiveTo: null, sources: f.sources }]));
+    const errors = mutate(
+      'nonote',
+      'CN',
+      (f) =>
+        (f.versions = [
+          {
+            version: 'CN-BAN',
+            regime: 'prohibited',
+            effectiveFrom: '2021-09-24',
+            effectiveTo: null,
+            sources: f.sources,
+          },
+        ]),
+    );
     expect(errors).toEqual([{ file: 'CN.json', field: 'versions.0.note', message: expect.any(String) }]);
   });
 });
@@ -147,29 +212,48 @@ describe('territories (resources/rules/_territories.json)', () => {
 
   it('maps every ISO 3166-1 code (249, plus XK): each rule file is "own", everything else says why, with a source', () => {
     expect(pack.territories.size).toBe(250);
-    for (const code of pack.files.keys()) if (code !== 'EU') expect(pack.territories.get(code)?.status, code).toBe('own');
+    for (const code of pack.files.keys())
+      if (code !== 'EU') expect(pack.territories.get(code)?.status, code).toBe('own');
     for (const [code, t] of pack.territories) if (t.status !== 'own') expect(t.sources.length, code).toBeGreaterThan(0);
   });
 
   it.each([
-    ['PR', 'US'], ['GU', 'US'], ['VI', 'US'], ['AS', 'US'], ['MP', 'US'], ['UM', 'US'],
-    ['GF', 'FR'], ['GP', 'FR'], ['MQ', 'FR'], ['RE', 'FR'], ['YT', 'FR'], ['MF', 'FR'], ['AX', 'FI'],
+    ['PR', 'US'],
+    ['GU', 'US'],
+    ['VI', 'US'],
+    ['AS', 'US'],
+    ['MP', 'US'],
+    ['UM', 'US'],
+    ['GF', 'FR'],
+    ['GP', 'FR'],
+    ['MQ', 'FR'],
+    ['RE', 'FR'],
+    ['YT', 'FR'],
+    ['MF', 'FR'],
+    ['AX', 'FI'],
   ])('%s follows %s', (code, sovereign) => {
     expect(pack.territories.get(code)).toMatchObject({ status: 'follows', follows: sovereign });
   });
 
-  it.each(['GL', 'FO', 'AW', 'SX', 'BQ', 'BL', 'PM', 'MO', 'SJ'])('%s is named as not covered by its sovereign\'s or union\'s rule', (code) => {
-    expect(pack.territories.get(code)?.status).toBe('not_modelled');
-  });
+  it.each(['GL', 'FO', 'AW', 'SX', 'BQ', 'BL', 'PM', 'MO', 'SJ'])(
+    "%s is named as not covered by its sovereign's or union's rule",
+    (code) => {
+      expect(pack.territories.get(code)?.status).toBe('not_modelled');
+    },
+  );
 
   it('a territory following a jurisdiction without a file is refused by name', () => {
     const d = join(t.dir, 'terr');
     cpSync(DEFAULT_RULES_DIR(), d, { recursive: true });
-    const f = JSON.parse(readFileSync(join(d, '_territories.json'), 'utf8')) as { territories: Record<string, { follows?: string }> };
+    const f = JSON.parse(readFileSync(join(d, '_territories.json'), 'utf8')) as {
+      territories: Record<string, { follows?: string }>;
+    };
     f.territories.PR!.follows = 'ZZ';
     writeFileSync(join(d, '_territories.json'), JSON.stringify(f));
     const p = loadRulePack(d);
-    expect(p.errors).toEqual([{ file: '_territories.json', field: 'territories.PR', message: 'follows ZZ, which has no loaded rule file' }]);
+    expect(p.errors).toEqual([
+      { file: '_territories.json', field: 'territories.PR', message: 'follows ZZ, which has no loaded rule file' },
+    ]);
     expect(p.territories.has('PR')).toBe(false);
     expect(p.files.size).toBe(pack.files.size);
   });

@@ -17,16 +17,34 @@ const money = z
   .object({
     amount: decimal,
     currency,
-    exclusive: z.boolean({ error: 'must say whether the amount itself is caught: true for "above/more than", false for "or more/at least/from"' }),
+    exclusive: z.boolean({
+      error:
+        'must say whether the amount itself is caught: true for "above/more than", false for "or more/at least/from"',
+    }),
     text: z.string().min(1).optional(),
   })
   .strict();
 const item = z.enum(['name', 'account', 'address', 'nationalId', 'customerId', 'birth']);
-const requirement = z.object({ id: z.string().min(1), label: z.string().min(1), anyOf: z.array(z.array(item).min(1)).min(1) }).strict();
-const tier = z
-  .object({ name: z.string().min(1), from: money.optional(), originator: z.array(requirement), beneficiary: z.array(requirement), note: z.string().optional() })
+const requirement = z
+  .object({ id: z.string().min(1), label: z.string().min(1), anyOf: z.array(z.array(item).min(1)).min(1) })
   .strict();
-const source = z.object({ label: z.string().min(1), url: z.url(), article: z.string().min(1).optional(), quote: z.string().min(1).optional() }).strict();
+const tier = z
+  .object({
+    name: z.string().min(1),
+    from: money.optional(),
+    originator: z.array(requirement),
+    beneficiary: z.array(requirement),
+    note: z.string().optional(),
+  })
+  .strict();
+const source = z
+  .object({
+    label: z.string().min(1),
+    url: z.url(),
+    article: z.string().min(1).optional(),
+    quote: z.string().min(1).optional(),
+  })
+  .strict();
 const sources = z.array(source).min(1, 'every rule must cite at least one source');
 /** IANA zone names this Node (full ICU) knows; a typo is a broken file, not a silent UTC. */
 const ianaZone = z.string().refine(
@@ -57,7 +75,10 @@ const travelRule = z
     tiers: z.array(tier).min(1),
     // When both VASPs are in this jurisdiction, a reduced data set may apply (UK MLR reg. 64C: name and
     // account only, the rest on request). Used only when both sides are this same jurisdiction.
-    domestic: z.object({ tiers: z.array(tier).min(1), note: z.string().min(1), sources }).strict().optional(),
+    domestic: z
+      .object({ tiers: z.array(tier).min(1), note: z.string().min(1), sources })
+      .strict()
+      .optional(),
     unhostedWallet: z
       .object({
         duty: z.enum(['verify_ownership', 'risk_based', 'none']),
@@ -78,7 +99,9 @@ const prohibited = z.object({ ...common, regime: z.literal('prohibited'), note: 
 /** We do not know → "cannot evaluate". */
 const noneKnown = z.object({ ...common, regime: z.literal('none_known'), note: noteRequired }).strict();
 const version = z.discriminatedUnion('regime', [travelRule, noTravelRule, prohibited, noneKnown]);
-const verification = z.object({ checkedOn: isoDate, reason: z.string().min(1).optional(), notes: z.string().min(1).optional() }).strict();
+const verification = z
+  .object({ checkedOn: isoDate, reason: z.string().min(1).optional(), notes: z.string().min(1).optional() })
+  .strict();
 const ruleFile = z
   .object({
     jurisdiction: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter code'),
@@ -106,13 +129,21 @@ const territory = z
   .object({
     name: z.string().min(1),
     status: z.enum(['own', 'follows', 'not_modelled', 'excluded']),
-    follows: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter code').optional(),
+    follows: z
+      .string()
+      .regex(/^[A-Z]{2}$/, 'must be a two-letter code')
+      .optional(),
     timeZone: ianaZone.optional(),
     note: z.string().min(1),
     sources: z.array(source),
   })
   .strict();
-const territoriesFile = z.object({ note: z.string().min(1), territories: z.record(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter code'), territory) }).strict();
+const territoriesFile = z
+  .object({
+    note: z.string().min(1),
+    territories: z.record(z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter code'), territory),
+  })
+  .strict();
 export type Territory = z.infer<typeof territory>;
 export const TERRITORIES_FILE = '_territories.json';
 
@@ -151,29 +182,63 @@ export const versionStart = (v: RuleVersion): string => v.effectiveFrom ?? v.inF
 function semanticErrors(file: string, f: RuleFile): PackError[] {
   const errors: PackError[] = [];
   const code = file.replace(/\.json$/, '');
-  if (f.jurisdiction !== code) errors.push({ file, field: 'jurisdiction', message: `says ${f.jurisdiction}, but the file is named ${file}` });
-  if (f.kind === 'member' && !f.group) errors.push({ file, field: 'group', message: 'a member file must name its group' });
-  if (!f.verified && !f.verification.reason) errors.push({ file, field: 'verification.reason', message: 'an unverified rule must say what could not be verified and why' });
+  if (f.jurisdiction !== code)
+    errors.push({ file, field: 'jurisdiction', message: `says ${f.jurisdiction}, but the file is named ${file}` });
+  if (f.kind === 'member' && !f.group)
+    errors.push({ file, field: 'group', message: 'a member file must name its group' });
+  if (!f.verified && !f.verification.reason)
+    errors.push({
+      file,
+      field: 'verification.reason',
+      message: 'an unverified rule must say what could not be verified and why',
+    });
   f.versions.forEach((v, i) => {
     const at = `versions.${i}`;
-    if (v.effectiveFrom === null && !v.inForceBy) errors.push({ file, field: `${at}.inForceBy`, message: 'a version whose start date is unknown (effectiveFrom null) must give the earliest date a source shows it in force' });
-    if (v.effectiveFrom !== null && v.inForceBy) errors.push({ file, field: `${at}.inForceBy`, message: 'only for a version whose start date is unknown (effectiveFrom null)' });
+    if (v.effectiveFrom === null && !v.inForceBy)
+      errors.push({
+        file,
+        field: `${at}.inForceBy`,
+        message:
+          'a version whose start date is unknown (effectiveFrom null) must give the earliest date a source shows it in force',
+      });
+    if (v.effectiveFrom !== null && v.inForceBy)
+      errors.push({
+        file,
+        field: `${at}.inForceBy`,
+        message: 'only for a version whose start date is unknown (effectiveFrom null)',
+      });
     if (f.verified && v.regime === 'travel_rule') {
-      if (!v.threshold.text) errors.push({ file, field: `${at}.threshold.text`, message: 'a verified rule quotes its threshold wording' });
-      if (!v.sources.some((s) => s.article && s.quote)) errors.push({ file, field: `${at}.sources`, message: 'a verified rule cites its threshold source down to the article, with a quote' });
+      if (!v.threshold.text)
+        errors.push({ file, field: `${at}.threshold.text`, message: 'a verified rule quotes its threshold wording' });
+      if (!v.sources.some((s) => s.article && s.quote))
+        errors.push({
+          file,
+          field: `${at}.sources`,
+          message: 'a verified rule cites its threshold source down to the article, with a quote',
+        });
     }
   });
   const sorted = [...f.versions].sort((a, b) => versionStart(a).localeCompare(versionStart(b)));
   sorted.forEach((v, i) => {
     const at = `versions.${f.versions.indexOf(v)}`;
-    if (v.effectiveTo && v.effectiveTo < versionStart(v)) errors.push({ file, field: `${at}.effectiveTo`, message: 'ends before it starts' });
+    if (v.effectiveTo && v.effectiveTo < versionStart(v))
+      errors.push({ file, field: `${at}.effectiveTo`, message: 'ends before it starts' });
     const next = sorted[i + 1];
     if (next && (v.effectiveTo === null || v.effectiveTo >= versionStart(next))) {
-      errors.push({ file, field: `${at}.effectiveTo`, message: `overlaps version ${next.version}, which starts ${versionStart(next)}` });
+      errors.push({
+        file,
+        field: `${at}.effectiveTo`,
+        message: `overlaps version ${next.version}, which starts ${versionStart(next)}`,
+      });
     }
     if (v.regime === 'travel_rule') {
       v.tiers.forEach((t, ti) => {
-        if (ti > 0 && !t.from) errors.push({ file, field: `${at}.tiers.${ti}.from`, message: 'every tier after the first needs a starting amount' });
+        if (ti > 0 && !t.from)
+          errors.push({
+            file,
+            field: `${at}.tiers.${ti}.from`,
+            message: 'every tier after the first needs a starting amount',
+          });
       });
     }
   });
@@ -186,7 +251,9 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
   const broken = new Map<string, PackError>();
   const hash = createHash('sha256');
   const territories = new Map<string, Territory>();
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
     const code = file.replace(/\.json$/, '');
     if (file === TERRITORIES_FILE) {
       loadTerritories(dir, hash, errors, territories);
@@ -213,7 +280,11 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
     }
     const parsed = ruleFile.safeParse(raw);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => ({ file, field: i.path.join('.') || '(root)', message: i.message }));
+      const issues = parsed.error.issues.map((i) => ({
+        file,
+        field: i.path.join('.') || '(root)',
+        message: i.message,
+      }));
       errors.push(...issues);
       broken.set(code, issues[0] ?? { file, field: '(root)', message: 'invalid' });
       continue;
@@ -245,7 +316,12 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
   return { files, errors, broken, territories, digest: hash.digest('hex') };
 }
 
-function loadTerritories(dir: string, hash: ReturnType<typeof createHash>, errors: PackError[], into: Map<string, Territory>): void {
+function loadTerritories(
+  dir: string,
+  hash: ReturnType<typeof createHash>,
+  errors: PackError[],
+  into: Map<string, Territory>,
+): void {
   const file = TERRITORIES_FILE;
   let raw: unknown;
   try {
@@ -272,13 +348,17 @@ export function defaultRulePack(): RulePack {
 }
 
 /** The versions that can govern a jurisdiction: its own, then its group's. */
-export function versionsFor(pack: RulePack, code: string): { own: RuleVersion[]; group: RuleVersion[]; file: RuleFile | null } {
+export function versionsFor(
+  pack: RulePack,
+  code: string,
+): { own: RuleVersion[]; group: RuleVersion[]; file: RuleFile | null } {
   const file = pack.files.get(code) ?? null;
   const groupFile = file?.group ? (pack.files.get(file.group) ?? null) : null;
   return { own: file?.versions ?? [], group: groupFile?.versions ?? [], file };
 }
 
-const inForce = (v: RuleVersion, date: string) => versionStart(v) <= date && (v.effectiveTo === null || date <= v.effectiveTo);
+const inForce = (v: RuleVersion, date: string) =>
+  versionStart(v) <= date && (v.effectiveTo === null || date <= v.effectiveTo);
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
 /** The calendar date of an instant in a legal time zone (effective dates are local dates). */
@@ -297,19 +377,52 @@ export function localDate(instant: string, timeZone: string): string | null {
 
 /** Whose rule file governs a code: its own, or (a territory) its sovereign's or union's, in the territory's zone. */
 export type Governing =
-  | { ok: true; code: string; file: RuleFile; follows: string | null; timeZone: string; territoryNote: string | null; territorySources: Source[] }
+  | {
+      ok: true;
+      code: string;
+      file: RuleFile;
+      follows: string | null;
+      timeZone: string;
+      territoryNote: string | null;
+      territorySources: Source[];
+    }
   | { ok: false; reason: string; sources: Source[] };
 
 export function governing(pack: RulePack, code: string): Governing {
   const brokenFile = pack.broken.get(code);
-  if (brokenFile) return { ok: false, reason: `the rule file ${brokenFile.file} is broken (${brokenFile.field}: ${brokenFile.message})`, sources: [] };
+  if (brokenFile)
+    return {
+      ok: false,
+      reason: `the rule file ${brokenFile.file} is broken (${brokenFile.field}: ${brokenFile.message})`,
+      sources: [],
+    };
   const own = pack.files.get(code);
-  if (own) return { ok: true, code, file: own, follows: null, timeZone: own.timeZone, territoryNote: null, territorySources: [] };
+  if (own)
+    return {
+      ok: true,
+      code,
+      file: own,
+      follows: null,
+      timeZone: own.timeZone,
+      territoryNote: null,
+      territorySources: [],
+    };
   const t = pack.territories.get(code);
   if (t?.status === 'follows' && t.follows) {
     const sovereign = governing(pack, t.follows);
-    if (!sovereign.ok) return { ok: false, reason: `${code} (${t.name}) follows ${t.follows}, and ${sovereign.reason}`, sources: t.sources };
-    return { ...sovereign, follows: t.follows, timeZone: t.timeZone ?? sovereign.timeZone, territoryNote: t.note, territorySources: t.sources };
+    if (!sovereign.ok)
+      return {
+        ok: false,
+        reason: `${code} (${t.name}) follows ${t.follows}, and ${sovereign.reason}`,
+        sources: t.sources,
+      };
+    return {
+      ...sovereign,
+      follows: t.follows,
+      timeZone: t.timeZone ?? sovereign.timeZone,
+      territoryNote: t.note,
+      territorySources: t.sources,
+    };
   }
   if (t && t.status !== 'own') return { ok: false, reason: `${code} (${t.name}): ${t.note}`, sources: t.sources };
   return { ok: false, reason: `no rule file for ${code} in the rule pack`, sources: [] };
@@ -334,7 +447,18 @@ export type VersionLookup =
   | ({ ok: true; kind: 'travel_rule' } & Found<TravelRuleVersion>)
   | ({ ok: false; kind: 'no_travel_rule'; reason: string; sources: Source[] } & Found<NoTravelRuleVersion>)
   | ({ ok: false; kind: 'prohibited'; reason: string; sources: Source[] } & Found<ProhibitedVersion>)
-  | { ok: false; kind: 'unknown'; reason: string; sources: Source[]; date: string | null; timeZone: string | null; verified: boolean | null; verificationReason: string | null; via: string | null; follows: string | null };
+  | {
+      ok: false;
+      kind: 'unknown';
+      reason: string;
+      sources: Source[];
+      date: string | null;
+      timeZone: string | null;
+      verified: boolean | null;
+      verificationReason: string | null;
+      via: string | null;
+      follows: string | null;
+    };
 
 /**
  * The version in force for a jurisdiction on a local date (YYYY-MM-DD) or at an instant (then the
@@ -344,8 +468,25 @@ export type VersionLookup =
  */
 export function ruleInForce(pack: RulePack, code: string, at: string): VersionLookup {
   const g = governing(pack, code);
-  const unknown = (reason: string, sources: Source[], date: string | null = null, timeZone: string | null = null, file: RuleFile | null = null) =>
-    ({ ok: false, kind: 'unknown', reason, sources, date, timeZone, verified: file ? file.verified : null, verificationReason: file?.verification.reason ?? null, via: file?.jurisdiction ?? null, follows: g.ok ? g.follows : null }) as const;
+  const unknown = (
+    reason: string,
+    sources: Source[],
+    date: string | null = null,
+    timeZone: string | null = null,
+    file: RuleFile | null = null,
+  ) =>
+    ({
+      ok: false,
+      kind: 'unknown',
+      reason,
+      sources,
+      date,
+      timeZone,
+      verified: file ? file.verified : null,
+      verificationReason: file?.verification.reason ?? null,
+      via: file?.jurisdiction ?? null,
+      follows: g.ok ? g.follows : null,
+    }) as const;
   if (!g.ok) return unknown(g.reason, g.sources);
   const file = g.file;
   const date = /^\d{4}-\d{2}-\d{2}$/.test(at) ? at : localDate(at, g.timeZone);
@@ -355,7 +496,10 @@ export function ruleInForce(pack: RulePack, code: string, at: string): VersionLo
     return unknown(`the group rule file ${e.file} is broken (${e.field}: ${e.message})`, [], date, g.timeZone);
   }
   const groupFile = file.group ? (pack.files.get(file.group) ?? null) : null;
-  const lists: [RuleVersion[], RuleFile][] = [[file.versions, file], ...(groupFile ? [[groupFile.versions, groupFile] as [RuleVersion[], RuleFile]] : [])];
+  const lists: [RuleVersion[], RuleFile][] = [
+    [file.versions, file],
+    ...(groupFile ? [[groupFile.versions, groupFile] as [RuleVersion[], RuleFile]] : []),
+  ];
   const found = (from: RuleFile) => ({
     via: from.jurisdiction,
     file: g.file,
@@ -371,15 +515,39 @@ export function ruleInForce(pack: RulePack, code: string, at: string): VersionLo
       if (!v) continue;
       const f = found(from);
       if (v.regime === 'travel_rule') return { ok: true, kind: 'travel_rule', ...f, version: v };
-      if (v.regime === 'prohibited') return { ok: false, kind: 'prohibited', reason: `${v.version}: ${v.note}`, sources: v.sources, ...f, version: v };
-      if (v.regime === 'no_travel_rule') return { ok: false, kind: 'no_travel_rule', reason: `${v.version}: ${v.note}`, sources: v.sources, ...f, version: v };
+      if (v.regime === 'prohibited')
+        return {
+          ok: false,
+          kind: 'prohibited',
+          reason: `${v.version}: ${v.note}`,
+          sources: v.sources,
+          ...f,
+          version: v,
+        };
+      if (v.regime === 'no_travel_rule')
+        return {
+          ok: false,
+          kind: 'no_travel_rule',
+          reason: `${v.version}: ${v.note}`,
+          sources: v.sources,
+          ...f,
+          version: v,
+        };
     }
   }
   const all = lists.flatMap(([list]) => list);
   const none = all.find((x) => inForce(x, date));
-  if (none) return unknown(`${none.version}: ${none.note ?? 'no Travel Rule known'}`, none.sources, date, g.timeZone, file);
+  if (none)
+    return unknown(`${none.version}: ${none.note ?? 'no Travel Rule known'}`, none.sources, date, g.timeZone, file);
   const later = all.find((x) => x.effectiveFrom === null && x.inForceBy && date < x.inForceBy);
-  if (later) return unknown(`${later.version} has no known start date; a source shows it in force by ${later.inForceBy}, and ${date} is earlier`, later.sources, date, g.timeZone, file);
+  if (later)
+    return unknown(
+      `${later.version} has no known start date; a source shows it in force by ${later.inForceBy}, and ${date} is earlier`,
+      later.sources,
+      date,
+      g.timeZone,
+      file,
+    );
   return unknown(`no ${code} rule version in force on ${date} in the rule pack`, file.sources, date, g.timeZone, file);
 }
 export function retentionYears(pack: RulePack, code: string): number | null {

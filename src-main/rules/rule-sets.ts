@@ -7,7 +7,12 @@ import { ruleInForce, type RulePack } from './pack';
  * `amount` when it is in the rule's currency. Otherwise the strictest tier, and the note says why:
  * an unknown amount must never loosen the requirements.
  */
-export function ruleSetsFor(pack: RulePack, jurisdictions: string[], date: string, amount?: { value: string; currency: string }): { ruleSets: RuleSet[]; notEvaluated: string[] } {
+export function ruleSetsFor(
+  pack: RulePack,
+  jurisdictions: string[],
+  date: string,
+  amount?: { value: string; currency: string },
+): { ruleSets: RuleSet[]; notEvaluated: string[] } {
   const ruleSets: RuleSet[] = [];
   const notEvaluated: string[] = [];
   for (const j of [...new Set(jurisdictions.map((x) => x.toUpperCase()))]) {
@@ -24,14 +29,38 @@ export function ruleSetsFor(pack: RulePack, jurisdictions: string[], date: strin
     if (v.tiers.length === 1 && new Decimal(v.threshold.amount).isZero()) {
       ruleSets.push({ jurisdiction: j, label, source, tier: strictest, note: null });
     } else if (!amount) {
-      ruleSets.push({ jurisdiction: j, label, source, tier: strictest, note: `no amount given: the strictest tier (${strictest.name}) applies` });
+      ruleSets.push({
+        jurisdiction: j,
+        label,
+        source,
+        tier: strictest,
+        note: `no amount given: the strictest tier (${strictest.name}) applies`,
+      });
     } else if (amount.currency.toUpperCase() !== currency) {
-      ruleSets.push({ jurisdiction: j, label, source, tier: strictest, note: `amount in ${amount.currency}, rule in ${currency}, no exchange rate here: the strictest tier (${strictest.name}) applies` });
+      ruleSets.push({
+        jurisdiction: j,
+        label,
+        source,
+        tier: strictest,
+        note: `amount in ${amount.currency}, rule in ${currency}, no exchange rate here: the strictest tier (${strictest.name}) applies`,
+      });
     } else {
       const meets = (m: { amount: string; exclusive?: boolean | undefined }) =>
-        m.exclusive ? new Decimal(amount.value).greaterThan(m.amount) : new Decimal(amount.value).greaterThanOrEqualTo(m.amount);
+        m.exclusive
+          ? new Decimal(amount.value).greaterThan(m.amount)
+          : new Decimal(amount.value).greaterThanOrEqualTo(m.amount);
       if (!meets(v.threshold)) {
-        ruleSets.push({ jurisdiction: j, label, source, tier: { name: `below the ${currency} ${v.threshold.amount} threshold: not applicable`, originator: [], beneficiary: [] }, note: null });
+        ruleSets.push({
+          jurisdiction: j,
+          label,
+          source,
+          tier: {
+            name: `below the ${currency} ${v.threshold.amount} threshold: not applicable`,
+            originator: [],
+            beneficiary: [],
+          },
+          note: null,
+        });
       } else {
         let tier = v.tiers[0]!;
         for (const t of v.tiers) if (t.from && meets(t.from)) tier = t;
@@ -41,4 +70,3 @@ export function ruleSetsFor(pack: RulePack, jurisdictions: string[], date: strin
   }
   return { ruleSets, notEvaluated };
 }
-

@@ -29,18 +29,36 @@ afterAll(async () => {
 describe('sanctions lists from the exchange backend', () => {
   it('are fetched, verified and put in force; the cases are re-screened', async () => {
     await fetchSource(ws, 'ofac', 'backend');
-    expect(listVersions(ws.database()).filter((v) => v.active)).toEqual([expect.objectContaining({ source: 'ofac', entryCount: 17, importedBy: 'analyst-1', origin: `backend ${new URL(backend.url).host}` })]);
+    expect(listVersions(ws.database()).filter((v) => v.active)).toEqual([
+      expect.objectContaining({
+        source: 'ofac',
+        entryCount: 17,
+        importedBy: 'analyst-1',
+        origin: `backend ${new URL(backend.url).host}`,
+      }),
+    ]);
     // A source the backend does not distribute is a named refusal, and nothing changes.
-    await expect(fetchSource(ws, 'un', 'backend')).rejects.toMatchObject({ code: 'invalid_input', message: expect.stringMatching(/^Refused \(download\): .*the backend distributes no un list\. No un list is in force\./) });
+    await expect(fetchSource(ws, 'un', 'backend')).rejects.toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(
+        /^Refused \(download\): .*the backend distributes no un list\. No un list is in force\./,
+      ),
+    });
   });
 
   it('the conformance kit checks the distribution: every listed file matches its size and SHA-256', async () => {
     const r = await runConformance(backend.url, backend.token);
-    expect(r.find((e) => e.name.startsWith('GET /v1/sanctions-lists'))).toEqual({ name: expect.any(String), ok: true, detail: '1 lists, 4 files' });
+    expect(r.find((e) => e.name.startsWith('GET /v1/sanctions-lists'))).toEqual({
+      name: expect.any(String),
+      ok: true,
+      detail: '1 lists, 4 files',
+    });
   });
 
   it('the schedule fetches what the policy names when it is due, and leaves a current list alone', async () => {
-    ws.updatePreferences({ screeningFetch: { sources: ['ofac', 'un'], everyHours: 24, from: 'backend', urls: {}, proxy: null } });
+    ws.updatePreferences({
+      screeningFetch: { sources: ['ofac', 'un'], everyHours: 24, from: 'backend', urls: {}, proxy: null },
+    });
     const before = listVersions(ws.database()).length;
     const now = Date.now();
     // ofac was fetched moments ago (not due); un was never fetched (due, and the backend has none: named, logged, nothing changes).

@@ -33,7 +33,11 @@ describe('screening cases', () => {
     const unscreenable: string[] = [];
     for (const a of listed) {
       const network = NETWORK[chainFamily(a.chain, a.address)] ?? chainFamily(a.chain, a.address);
-      const c = { ...caseWith({ counterparty: 'US', value: '100', currency: 'EUR', at: '2026-11-02T10:00:00Z' }), network, beneficiaryWallet: a.address };
+      const c = {
+        ...caseWith({ counterparty: 'US', value: '100', currency: 'EUR', at: '2026-11-02T10:00:00Z' }),
+        network,
+        beneficiaryWallet: a.address,
+      };
       const r = screenCase(db, c, index);
       const hit = r.hits.find((h) => h.party.kind === 'wallet' && h.entryId === a.entryId);
       if (!hit) unscreenable.push(`${a.chain} ${a.address}`);
@@ -42,17 +46,31 @@ describe('screening cases', () => {
     expect(unscreenable).toEqual([]);
     // EVM addresses are case-insensitive; an upper-cased copy is still found. On another chain it is not.
     const evm = listed.find((a) => a.chain === 'ETH')!;
-    const upper = { ...caseWith({ counterparty: 'US', value: '1', currency: 'EUR', at: '2026-11-02T10:00:00Z' }), network: 'ethereum', beneficiaryWallet: '0x' + evm.address.slice(2).toUpperCase() };
+    const upper = {
+      ...caseWith({ counterparty: 'US', value: '1', currency: 'EUR', at: '2026-11-02T10:00:00Z' }),
+      network: 'ethereum',
+      beneficiaryWallet: '0x' + evm.address.slice(2).toUpperCase(),
+    };
     expect(screenCase(db, upper, index).hits.some((h) => h.entryId === evm.entryId)).toBe(true);
-    expect(screenCase(db, { ...upper, network: 'tron' }, index).hits.some((h) => h.entryId === evm.entryId)).toBe(false);
+    expect(screenCase(db, { ...upper, network: 'tron' }, index).hits.some((h) => h.entryId === evm.entryId)).toBe(
+      false,
+    );
   });
 
   it('remembers a disposition for the same party and entry, and asks again when either changes', () => {
     importList(db, 'ofac', sharedPath('fixtures', 'sanctions', 'ofac-small'));
     const index = new ScreeningIndex(activeLists(db));
     const base = caseWith({ counterparty: 'US', value: '100', currency: 'EUR', at: '2026-11-02T10:00:00Z' });
-    const ivms = structuredClone(base.ivms101) as { beneficiary: { beneficiaryPersons: { naturalPerson: Record<string, unknown> }[] } };
-    ivms.beneficiary.beneficiaryPersons[0]!.naturalPerson = { name: { nameIdentifier: [{ primaryIdentifier: 'LOGAN MOREY', secondaryIdentifier: 'Elvis Angus', nameIdentifierType: 'LEGL' }] } };
+    const ivms = structuredClone(base.ivms101) as {
+      beneficiary: { beneficiaryPersons: { naturalPerson: Record<string, unknown> }[] };
+    };
+    ivms.beneficiary.beneficiaryPersons[0]!.naturalPerson = {
+      name: {
+        nameIdentifier: [
+          { primaryIdentifier: 'LOGAN MOREY', secondaryIdentifier: 'Elvis Angus', nameIdentifierType: 'LEGL' },
+        ],
+      },
+    };
     const c = { ...base, ivms101: ivms };
     const first = screenCase(db, c, index);
     expect(first.outcome).toBe('potential_match');
@@ -60,33 +78,64 @@ describe('screening cases', () => {
     expect(hit.why).toMatch(/Name score 1/);
 
     const entry = entryBy(db, 'ofac', '10278')!;
-    saveDisposition(db, { partyDigest: hit.party.digest, source: 'ofac', entryId: '10278', entryDigest: entryDigest(entry), disposition: 'false_positive', note: 'different person: DOB 1981', analyst: 'a1', decidedAt: '2026-11-22T10:00:00Z' });
+    saveDisposition(db, {
+      partyDigest: hit.party.digest,
+      source: 'ofac',
+      entryId: '10278',
+      entryDigest: entryDigest(entry),
+      disposition: 'false_positive',
+      note: 'different person: DOB 1981',
+      analyst: 'a1',
+      decidedAt: '2026-11-22T10:00:00Z',
+    });
     const again = screenCase(db, c, index);
     expect(again.outcome).toBe('clear');
     expect(again.hits[0]?.disposition).toMatchObject({ disposition: 'false_positive', analyst: 'a1' });
 
     // The same name with a new date of birth is a different party fact: asked again.
-    (ivms.beneficiary.beneficiaryPersons[0]!.naturalPerson as Record<string, unknown>).dateAndPlaceOfBirth = { dateOfBirth: '1963-07-28', placeOfBirth: 'Belize' };
+    (ivms.beneficiary.beneficiaryPersons[0]!.naturalPerson as Record<string, unknown>).dateAndPlaceOfBirth = {
+      dateOfBirth: '1963-07-28',
+      placeOfBirth: 'Belize',
+    };
     const changed = screenCase(db, { ...c, ivms101: ivms }, index);
     expect(changed.outcome).toBe('potential_match');
     expect(changed.hits[0]?.why).toMatch(/date of birth: same date/);
 
     const h2 = changed.hits[0]!;
-    saveDisposition(db, { partyDigest: h2.party.digest, source: 'ofac', entryId: '10278', entryDigest: h2.entryDigest, disposition: 'true_match', note: null, analyst: 'a2', decidedAt: '2026-11-22T11:00:00Z' });
+    saveDisposition(db, {
+      partyDigest: h2.party.digest,
+      source: 'ofac',
+      entryId: '10278',
+      entryDigest: h2.entryDigest,
+      disposition: 'true_match',
+      note: null,
+      analyst: 'a2',
+      decidedAt: '2026-11-22T11:00:00Z',
+    });
     const blocked: ScreeningCheck = screenCase(db, { ...c, ivms101: ivms }, index);
     expect(blocked).toMatchObject({ outcome: 'true_match', blocksAcceptance: true });
   });
 
   it('without any list the outcome is "not screened", never "clear"', () => {
-    const r = screenCase(db, caseWith({ counterparty: 'US', value: '1', currency: 'EUR', at: '2026-11-02T10:00:00Z' }), new ScreeningIndex([]));
+    const r = screenCase(
+      db,
+      caseWith({ counterparty: 'US', value: '1', currency: 'EUR', at: '2026-11-02T10:00:00Z' }),
+      new ScreeningIndex([]),
+    );
     expect(r.outcome).toBe('not_screened');
   });
 
   it('a malformed list is rejected and the version in force stays', () => {
     const first = importList(db, 'ofac', sharedPath('fixtures', 'sanctions', 'ofac-small'));
     expect(() => importList(db, 'ofac', join(t.dir, 'nowhere'))).toThrow();
-    expect(() => importList(db, 'un', sharedPath('fixtures', 'sanctions', 'csl.csv'))).toThrow(/not well-formed XML|CONSOLIDATED_LIST/);
-    expect(listVersions(db).filter((v) => v.active).map((v) => v.id)).toEqual([first.id]);
+    expect(() => importList(db, 'un', sharedPath('fixtures', 'sanctions', 'csl.csv'))).toThrow(
+      /not well-formed XML|CONSOLIDATED_LIST/,
+    );
+    expect(
+      listVersions(db)
+        .filter((v) => v.active)
+        .map((v) => v.id),
+    ).toEqual([first.id]);
   });
 });
 

@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { CaseRecord } from '../../src-shared/case';
-import type { ListedEntryEvidence, MatchPart, ScreenedParty, ScreeningCheck, ScreeningHit } from '../../src-shared/checks';
+import type {
+  ListedEntryEvidence,
+  MatchPart,
+  ScreenedParty,
+  ScreeningCheck,
+  ScreeningHit,
+} from '../../src-shared/checks';
 import { canonicalJson } from '../audit/canonical-json';
 import { readIvms101 } from '../ivms101/engine';
 import type { Person } from '../ivms101/model';
@@ -19,8 +25,21 @@ export const DEFAULT_MIN_SCORE = 0.88;
 
 const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
 
-function party(role: ScreenedParty['role'], kind: ScreenedParty['kind'], value: string, birthDate: string | null = null, country: string | null = null): ScreenedParty {
-  return { role, kind, value, birthDate, country, digest: digest({ kind, value: value.trim().toLowerCase(), birthDate, country }) };
+function party(
+  role: ScreenedParty['role'],
+  kind: ScreenedParty['kind'],
+  value: string,
+  birthDate: string | null = null,
+  country: string | null = null,
+): ScreenedParty {
+  return {
+    role,
+    kind,
+    value,
+    birthDate,
+    country,
+    digest: digest({ kind, value: value.trim().toLowerCase(), birthDate, country }),
+  };
 }
 
 function personParties(p: Person | undefined, role: 'originator' | 'beneficiary'): ScreenedParty[] {
@@ -28,7 +47,8 @@ function personParties(p: Person | undefined, role: 'originator' | 'beneficiary'
   const np = p?.naturalPerson;
   if (np) {
     const dob = np.dateAndPlaceOfBirth?.dateOfBirth ?? null;
-    const country = np.countryOfResidence ?? np.geographicAddress?.[0]?.country ?? np.nationalIdentification?.countryOfIssue ?? null;
+    const country =
+      np.countryOfResidence ?? np.geographicAddress?.[0]?.country ?? np.nationalIdentification?.countryOfIssue ?? null;
     const names = [...(np.name?.nameIdentifier ?? []), ...(np.name?.localNameIdentifier ?? [])]
       .map((n) => [n?.secondaryIdentifier, n?.primaryIdentifier].filter(Boolean).join(' ').trim())
       .filter(Boolean);
@@ -36,7 +56,9 @@ function personParties(p: Person | undefined, role: 'originator' | 'beneficiary'
   }
   const lp = p?.legalPerson;
   if (lp) {
-    const names = [...(lp.name?.nameIdentifier ?? []), ...(lp.name?.localNameIdentifier ?? [])].map((n) => n?.legalPersonName?.trim()).filter((n): n is string => !!n);
+    const names = [...(lp.name?.nameIdentifier ?? []), ...(lp.name?.localNameIdentifier ?? [])]
+      .map((n) => n?.legalPersonName?.trim())
+      .filter((n): n is string => !!n);
     for (const n of new Set(names)) out.push(party(role, 'name', n, null, lp.countryOfRegistration ?? null));
   }
   return out;
@@ -48,7 +70,8 @@ export function partiesOf(c: CaseRecord): ScreenedParty[] {
   const out: ScreenedParty[] = [];
   for (const p of m?.originator?.originatorPerson ?? []) out.push(...personParties(p, 'originator'));
   for (const p of m?.beneficiary?.beneficiaryPerson ?? []) out.push(...personParties(p, 'beneficiary'));
-  if (c.counterparty) out.push(party('counterparty VASP', 'name', c.counterparty.name, null, c.counterparty.jurisdiction));
+  if (c.counterparty)
+    out.push(party('counterparty VASP', 'name', c.counterparty.name, null, c.counterparty.jurisdiction));
   const wallets = new Map<string, ScreenedParty['role']>([
     [c.originatorWallet, 'originator wallet'],
     [c.beneficiaryWallet, 'beneficiary wallet'],
@@ -78,17 +101,41 @@ export function evidenceOf(e: SanctionsEntry): ListedEntryEvidence {
 
 /** The score's parts, field by field: what of ours met what of theirs, and what it added or took away. */
 function nameParts(p: ScreenedParty, h: ReturnType<ScreeningIndex['search']>[number]): MatchPart[] {
-  const parts: MatchPart[] = [{ field: 'name', ours: p.value, theirs: h.matchedName, effect: `name score ${h.why.nameScore}` }];
-  for (const x of h.why.pairs) parts.push({ field: 'name token', ours: x.query, theirs: x.listed, effect: x.score === 1 ? 'identical' : `${x.score} Jaro–Winkler` });
+  const parts: MatchPart[] = [
+    { field: 'name', ours: p.value, theirs: h.matchedName, effect: `name score ${h.why.nameScore}` },
+  ];
+  for (const x of h.why.pairs)
+    parts.push({
+      field: 'name token',
+      ours: x.query,
+      theirs: x.listed,
+      effect: x.score === 1 ? 'identical' : `${x.score} Jaro–Winkler`,
+    });
   if (h.why.birthDate) {
     const effect = h.why.birthDate === 'same date' ? '+0.05' : h.why.birthDate === 'same year' ? '+0.02' : '−0.15';
-    parts.push({ field: 'date of birth', ours: p.birthDate ?? '', theirs: h.birthDates.join(', '), effect: `${h.why.birthDate}: ${effect}` });
+    parts.push({
+      field: 'date of birth',
+      ours: p.birthDate ?? '',
+      theirs: h.birthDates.join(', '),
+      effect: `${h.why.birthDate}: ${effect}`,
+    });
   }
-  if (h.why.country) parts.push({ field: 'country', ours: p.country ?? '', theirs: h.countries.join(', '), effect: h.why.country === 'listed' ? 'listed: +0.02' : 'not listed: −0.05' });
+  if (h.why.country)
+    parts.push({
+      field: 'country',
+      ours: p.country ?? '',
+      theirs: h.countries.join(', '),
+      effect: h.why.country === 'listed' ? 'listed: +0.02' : 'not listed: −0.05',
+    });
   return parts;
 }
 
-export function screenCase(db: ReadableDB, c: CaseRecord, index: ScreeningIndex | null, minScore = DEFAULT_MIN_SCORE): ScreeningCheck {
+export function screenCase(
+  db: ReadableDB,
+  c: CaseRecord,
+  index: ScreeningIndex | null,
+  minScore = DEFAULT_MIN_SCORE,
+): ScreeningCheck {
   const parties = partiesOf(c);
   if (!index || index.lists.length === 0) {
     return { outcome: 'not_screened', lists: [], minScore, parties: parties.length, hits: [], blocksAcceptance: false };
@@ -98,7 +145,13 @@ export function screenCase(db: ReadableDB, c: CaseRecord, index: ScreeningIndex 
     const e = entryBy(db, list, entryId);
     const d = e ? entryDigest(e) : 'unknown';
     const state = dispositionState(db, p.digest, list, entryId, d);
-    return { entryDigest: d, disposition: state.current, pending: state.pending, previous: state.previous, ...(e ? { evidence: evidenceOf(e) } : {}) };
+    return {
+      entryDigest: d,
+      disposition: state.current,
+      pending: state.pending,
+      previous: state.previous,
+      ...(e ? { evidence: evidenceOf(e) } : {}),
+    };
   };
   for (const p of parties) {
     if (p.kind === 'wallet') {
@@ -112,15 +165,24 @@ export function screenCase(db: ReadableDB, c: CaseRecord, index: ScreeningIndex 
           name: h.name,
           matchedName: `${h.chain} ${h.address}`,
           why: `The ${p.role} ${p.value} is listed as a ${h.chain} digital currency address of this entry.`,
-          parts: [{ field: 'wallet address', ours: p.value, theirs: `${h.chain} ${h.address}`, effect: 'exact: score 1' }],
+          parts: [
+            { field: 'wallet address', ours: p.value, theirs: `${h.chain} ${h.address}`, effect: 'exact: score 1' },
+          ],
           ...withDisposition(p, h.list, h.entryId),
         });
       }
       continue;
     }
     for (const h of index.search(p.value, { minScore, limit: 5, birthDate: p.birthDate, country: p.country })) {
-      const pairs = h.why.pairs.map((x) => (x.score === 1 ? x.listed : `${x.query}≈${x.listed} (${x.score})`)).join(', ');
-      const extra = [h.why.birthDate ? `date of birth: ${h.why.birthDate}` : null, h.why.country ? `country: ${h.why.country}` : null].filter(Boolean).join('; ');
+      const pairs = h.why.pairs
+        .map((x) => (x.score === 1 ? x.listed : `${x.query}≈${x.listed} (${x.score})`))
+        .join(', ');
+      const extra = [
+        h.why.birthDate ? `date of birth: ${h.why.birthDate}` : null,
+        h.why.country ? `country: ${h.why.country}` : null,
+      ]
+        .filter(Boolean)
+        .join('; ');
       hits.push({
         party: p,
         score: h.score,

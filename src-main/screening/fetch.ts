@@ -23,7 +23,12 @@ export const OFFICIAL_URLS: Record<ListSource, string> = {
 };
 export const OFAC_FILES = ['SDN.CSV', 'ALT.CSV', 'ADD.CSV', 'SDN_COMMENTS.CSV'] as const;
 /** The file name each single-file list is saved under (the readers read by content, the name is for messages). */
-const FILE_NAME: Record<Exclude<ListSource, 'ofac'>, string> = { un: 'un-consolidated.xml', eu: 'eu-consolidated.xml', uk: 'uk-conlist.csv', csl: 'csl.csv' };
+const FILE_NAME: Record<Exclude<ListSource, 'ofac'>, string> = {
+  un: 'un-consolidated.xml',
+  eu: 'eu-consolidated.xml',
+  uk: 'uk-conlist.csv',
+  csl: 'csl.csv',
+};
 
 export const DEFAULT_MAX_DOWNLOAD_BYTES = 512 * 1024 * 1024;
 const TIMEOUT_MS = 120_000;
@@ -54,26 +59,55 @@ export function checkUrl(raw: string): URL {
   }
   if (u.protocol === 'https:') return u;
   if (u.protocol === 'http:' && LOOPBACK.has(u.hostname)) return u;
-  throw new ListFormatError(u.origin, 'lists are fetched over HTTPS only (plain HTTP is allowed to this machine, 127.0.0.1, alone)', 'download');
+  throw new ListFormatError(
+    u.origin,
+    'lists are fetched over HTTPS only (plain HTTP is allowed to this machine, 127.0.0.1, alone)',
+    'download',
+  );
 }
 
 function tunnel(proxy: URL, host: string, port: number, timeoutMs: number): Promise<Duplex> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), method: 'CONNECT', path: `${host}:${port}`, timeout: timeoutMs });
+    const req = http.request({
+      host: proxy.hostname,
+      port: Number(proxy.port || 80),
+      method: 'CONNECT',
+      path: `${host}:${port}`,
+      timeout: timeoutMs,
+    });
     req.on('connect', (res, socket) => {
       if (res.statusCode !== 200) {
         socket.destroy();
-        reject(new ListFormatError(proxy.origin, `the proxy refused the tunnel to ${host}:${port} (${res.statusCode})`, 'download'));
+        reject(
+          new ListFormatError(
+            proxy.origin,
+            `the proxy refused the tunnel to ${host}:${port} (${res.statusCode})`,
+            'download',
+          ),
+        );
       } else resolve(socket);
     });
     req.on('timeout', () => req.destroy(new Error('proxy timeout')));
-    req.on('error', (e) => reject(new ListFormatError(proxy.origin, `the proxy could not be reached (${(e as NodeJS.ErrnoException).code ?? e.message})`, 'download')));
+    req.on('error', (e) =>
+      reject(
+        new ListFormatError(
+          proxy.origin,
+          `the proxy could not be reached (${(e as NodeJS.ErrnoException).code ?? e.message})`,
+          'download',
+        ),
+      ),
+    );
     req.end();
   });
 }
 
 /** Downloads one URL to `dest`, following up to five redirects (each checked like the first). */
-export async function download(url: string, dest: string, opts: DownloadOptions = {}, redirects = 0): Promise<{ bytes: number; sha256: string }> {
+export async function download(
+  url: string,
+  dest: string,
+  opts: DownloadOptions = {},
+  redirects = 0,
+): Promise<{ bytes: number; sha256: string }> {
   const u = checkUrl(url);
   const max = opts.maxBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES;
   const timeoutMs = opts.timeoutMs ?? TIMEOUT_MS;
@@ -97,14 +131,34 @@ export async function download(url: string, dest: string, opts: DownloadOptions 
           ...(socket ? { createConnection: () => tls.connect({ socket, servername: u.hostname }) } : {}),
         });
       } else if (proxy) {
-        req = http.request({ host: proxy.hostname, port: Number(proxy.port || 80), path: u.href, headers: { ...headers, Host: u.host }, timeout: timeoutMs, agent: false });
+        req = http.request({
+          host: proxy.hostname,
+          port: Number(proxy.port || 80),
+          path: u.href,
+          headers: { ...headers, Host: u.host },
+          timeout: timeoutMs,
+          agent: false,
+        });
       } else {
         // A connection of its own per file: a kept-alive socket the server has just closed would fail the download.
-        req = http.request({ host: u.hostname, port, path: u.pathname + u.search, headers, timeout: timeoutMs, agent: false });
+        req = http.request({
+          host: u.hostname,
+          port,
+          path: u.pathname + u.search,
+          headers,
+          timeout: timeoutMs,
+          agent: false,
+        });
       }
       req.on('response', resolve);
       req.on('timeout', () => req.destroy(fail(`no answer within ${timeoutMs / 1000} s`)));
-      req.on('error', (e) => reject(e instanceof ListFormatError ? e : fail(`could not be fetched (${(e as NodeJS.ErrnoException).code ?? e.message})`)));
+      req.on('error', (e) =>
+        reject(
+          e instanceof ListFormatError
+            ? e
+            : fail(`could not be fetched (${(e as NodeJS.ErrnoException).code ?? e.message})`),
+        ),
+      );
       req.end();
     };
     start().catch(reject);
@@ -149,7 +203,8 @@ export async function download(url: string, dest: string, opts: DownloadOptions 
   });
   if (Number.isFinite(declared) && bytes !== declared) throw fail(`sent ${bytes} bytes where it declared ${declared}`);
   const sha256 = hash.digest('hex');
-  if (opts.sha256 && opts.sha256.toLowerCase() !== sha256) throw fail(`the file's SHA-256 is ${sha256.slice(0, 12)}…, not the ${opts.sha256.slice(0, 12)}… stated`);
+  if (opts.sha256 && opts.sha256.toLowerCase() !== sha256)
+    throw fail(`the file's SHA-256 is ${sha256.slice(0, 12)}…, not the ${opts.sha256.slice(0, 12)}… stated`);
   return { bytes, sha256 };
 }
 
@@ -174,14 +229,23 @@ export function officialPlan(source: ListSource, url = OFFICIAL_URLS[source]): F
 }
 
 /** Downloads every file of the plan, then imports them as one version. Throws ListFormatError; nothing changes then. */
-export async function fetchList(db: WritableDB, source: ListSource, plan: FetchPlan, opts: FetchListOptions): Promise<ImportResult & { bytes: number }> {
+export async function fetchList(
+  db: WritableDB,
+  source: ListSource,
+  plan: FetchPlan,
+  opts: FetchListOptions,
+): Promise<ImportResult & { bytes: number }> {
   mkdirSync(opts.tmpRoot, { recursive: true, mode: 0o700 });
   const dir = mkdtempSync(join(opts.tmpRoot, `${source}-`));
   try {
     let bytes = 0;
     for (const f of plan.files) {
       if (!/^[A-Za-z0-9_.-]+$/.test(f.name)) throw new ListFormatError(f.name, 'not a plain file name', 'download');
-      const r = await download(f.url, join(dir, f.name), { ...opts, headers: { ...opts.headers, ...f.headers }, ...(f.sha256 ? { sha256: f.sha256 } : {}) });
+      const r = await download(f.url, join(dir, f.name), {
+        ...opts,
+        headers: { ...opts.headers, ...f.headers },
+        ...(f.sha256 ? { sha256: f.sha256 } : {}),
+      });
       bytes += r.bytes;
     }
     const path = source === 'ofac' ? dir : join(dir, plan.files[0]!.name);

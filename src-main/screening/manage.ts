@@ -58,7 +58,14 @@ export function screeningStatus(db: ReadableDB, p: Preferences, now = Date.now()
     const inForce = history.find((v) => v.source === source && v.active) ?? null;
     const since = inForce ? Date.parse(inForce.checkedAt ?? inForce.importedAt) : NaN;
     const ageDays = inForce ? Math.max(0, Math.floor((now - since) / DAY)) : null;
-    const freshness: Freshness = ageDays === null ? 'none' : policy.blockDays !== null && ageDays > policy.blockDays ? 'block' : ageDays > policy.warnDays ? 'warn' : 'fresh';
+    const freshness: Freshness =
+      ageDays === null
+        ? 'none'
+        : policy.blockDays !== null && ageDays > policy.blockDays
+          ? 'block'
+          : ageDays > policy.warnDays
+            ? 'warn'
+            : 'fresh';
     return { source, inForce, ageDays, freshness, officialUrl: p.screeningFetch.urls[source] ?? OFFICIAL_URLS[source] };
   });
   const stale = sources.filter((s) => s.freshness === 'warn' || s.freshness === 'block');
@@ -67,7 +74,9 @@ export function screeningStatus(db: ReadableDB, p: Preferences, now = Date.now()
     sources,
     history: [...history].reverse(),
     policy,
-    warning: stale.length ? `Sanctions list${stale.length > 1 ? 's' : ''} out of date: ${stale.map((s) => `${s.source.toUpperCase()} ${s.ageDays} days old`).join(', ')} (policy: ${policy.warnDays} days)` : null,
+    warning: stale.length
+      ? `Sanctions list${stale.length > 1 ? 's' : ''} out of date: ${stale.map((s) => `${s.source.toUpperCase()} ${s.ageDays} days old`).join(', ')} (policy: ${policy.warnDays} days)`
+      : null,
     blocked: blocking.length
       ? `Acceptance is blocked: ${blocking.map((s) => `${s.source.toUpperCase()} is ${s.ageDays} days old`).join(', ')}, more than the ${policy.blockDays} days the policy allows. Import or fetch a current list.`
       : null,

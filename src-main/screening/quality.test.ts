@@ -26,11 +26,17 @@ describe('screening quality (real OFAC snapshot)', () => {
       for (const name of e.names) {
         const hits = index.search(name, opts);
         if (hits[0]?.entryId === e.entryId) strictlyFirst++;
-        else if (hits.find((h) => h.entryId === e.entryId)?.score === hits[0]?.score) tiedFirst++; // another entry lists the very same name
+        else if (hits.find((h) => h.entryId === e.entryId)?.score === hits[0]?.score)
+          tiedFirst++; // another entry lists the very same name
         else failures.push(`${e.entryId}: ${name}`);
       }
     }
-    report.selfMatch = { names: strictlyFirst + tiedFirst + failures.length, strictlyFirst, tiedFirst, failures: failures.length };
+    report.selfMatch = {
+      names: strictlyFirst + tiedFirst + failures.length,
+      strictlyFirst,
+      tiedFirst,
+      failures: failures.length,
+    };
     expect(failures).toEqual([]);
   }, 240_000);
 
@@ -43,7 +49,9 @@ describe('screening quality (real OFAC snapshot)', () => {
       if (index.search(v.query, opts).some((h) => h.entryId === v.entryId)) k.found++;
       byKind.set(v.kind, k);
     }
-    const recall = Object.fromEntries([...byKind].map(([k, v]) => [k, { ...v, recall: Math.round((v.found / v.total) * 1000) / 1000 }]));
+    const recall = Object.fromEntries(
+      [...byKind].map(([k, v]) => [k, { ...v, recall: Math.round((v.found / v.total) * 1000) / 1000 }]),
+    );
     const found = [...byKind.values()].reduce((s, v) => s + v.found, 0);
     report.recall = { overall: Math.round((found / vars.length) * 1000) / 1000, variants: vars.length, byKind: recall };
     expect(byKind.get('reordered')?.found).toBe(byKind.get('reordered')?.total);
@@ -60,7 +68,9 @@ describe('screening quality (real OFAC snapshot)', () => {
     // A name that is itself listed would be a true hit, not a false one.
     expect(names.filter((n) => listed.has(nameTokens(n).sort().join(' ')))).toEqual([]);
     const hits = names.map((n) => [n, index.search(n, opts)[0]] as const).filter(([, h]) => h);
-    const nearest = names.map((n) => [n, index.search(n, { minScore: 0.5, limit: 1 })[0]?.score ?? 0] as const).sort((a, b) => b[1] - a[1])[0];
+    const nearest = names
+      .map((n) => [n, index.search(n, { minScore: 0.5, limit: 1 })[0]?.score ?? 0] as const)
+      .sort((a, b) => b[1] - a[1])[0];
     report.precision = { ordinaryNames: names.length, falsePositives: hits.length, nearest };
     expect(hits.map(([n, h]) => `${n} → ${h?.matchedName} ${h?.score}`)).toEqual([]);
     expect(names).toHaveLength(200);
@@ -80,7 +90,12 @@ describe('screening quality (real OFAC snapshot)', () => {
       naive += performance.now() - t;
       if (a.join() === b.join()) same++;
     }
-    report.index = { queries: sample.length, sameAsScan: same, indexedMs: Math.round(indexed), scanMs: Math.round(naive) };
+    report.index = {
+      queries: sample.length,
+      sameAsScan: same,
+      indexedMs: Math.round(indexed),
+      scanMs: Math.round(naive),
+    };
     expect(same / sample.length).toBeGreaterThanOrEqual(0.98);
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     writeFileSync(join(ROOT, 'test-results', 'screening-quality.json'), JSON.stringify(report, null, 2));

@@ -68,11 +68,41 @@ function keys(token: string): string[] {
 }
 
 /** Address families: which listed chains an address on a given network can be. */
-const CHAIN_FAMILY = new Map<string, string>(Object.entries({
-  XBT: 'bitcoin', BTC: 'bitcoin', ETH: 'evm', ETC: 'evm', ARB: 'evm', BSC: 'evm', USDC: 'evm', LTC: 'litecoin', DASH: 'dash', XMR: 'monero',
-  ZEC: 'zcash', BSV: 'bitcoin-sv', BCH: 'bitcoin-cash', BTG: 'bitcoin-gold', TRX: 'tron', XRP: 'xrpl', SOL: 'solana', XVG: 'verge',
-}));
-const NETWORK_FAMILY = new Map<string, string>(Object.entries({ bitcoin: 'bitcoin', ethereum: 'evm', polygon: 'evm', arbitrum: 'evm', bsc: 'evm', tron: 'tron', solana: 'solana', xrpl: 'xrpl', litecoin: 'litecoin' }));
+const CHAIN_FAMILY = new Map<string, string>(
+  Object.entries({
+    XBT: 'bitcoin',
+    BTC: 'bitcoin',
+    ETH: 'evm',
+    ETC: 'evm',
+    ARB: 'evm',
+    BSC: 'evm',
+    USDC: 'evm',
+    LTC: 'litecoin',
+    DASH: 'dash',
+    XMR: 'monero',
+    ZEC: 'zcash',
+    BSV: 'bitcoin-sv',
+    BCH: 'bitcoin-cash',
+    BTG: 'bitcoin-gold',
+    TRX: 'tron',
+    XRP: 'xrpl',
+    SOL: 'solana',
+    XVG: 'verge',
+  }),
+);
+const NETWORK_FAMILY = new Map<string, string>(
+  Object.entries({
+    bitcoin: 'bitcoin',
+    ethereum: 'evm',
+    polygon: 'evm',
+    arbitrum: 'evm',
+    bsc: 'evm',
+    tron: 'tron',
+    solana: 'solana',
+    xrpl: 'xrpl',
+    litecoin: 'litecoin',
+  }),
+);
 
 export function chainFamily(chain: string, address: string): string {
   const c = chain.toUpperCase();
@@ -157,7 +187,9 @@ export class ScreeningIndex {
         } else if (entry.birthDates.some((d) => sameYear(d, opts.birthDate!))) {
           birthDate = 'same year';
           score += 0.02;
-        } else if (!entry.birthDates.some((d) => Math.abs(Number(d.slice(0, 4)) - Number(opts.birthDate!.slice(0, 4))) <= 1)) {
+        } else if (
+          !entry.birthDates.some((d) => Math.abs(Number(d.slice(0, 4)) - Number(opts.birthDate!.slice(0, 4))) <= 1)
+        ) {
           birthDate = 'different';
           score -= 0.15;
         }
@@ -196,7 +228,14 @@ export class ScreeningIndex {
       .filter((h) => !network || chainFamily(h.chain, h.address) === networkFamily(network))
       .map((h) => {
         const { entry, list } = this.entries[h.entry]!;
-        return { list: list.source, listVersion: list.version, entryId: entry.entryId, name: entry.names[0] ?? '', chain: h.chain, address: h.address };
+        return {
+          list: list.source,
+          listVersion: list.version,
+          entryId: entry.entryId,
+          name: entry.names[0] ?? '',
+          chain: h.chain,
+          address: h.address,
+        };
       });
   }
 }

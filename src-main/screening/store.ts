@@ -31,7 +31,11 @@ export interface ListVersion {
 export function parseList(source: ListSource, path: string): ParsedList {
   switch (source) {
     case 'ofac':
-      if (!statSync(path).isDirectory()) throw new ListFormatError(path, "OFAC's CSV set is read from the folder holding SDN.CSV, ALT.CSV, ADD.CSV and SDN_COMMENTS.CSV");
+      if (!statSync(path).isDirectory())
+        throw new ListFormatError(
+          path,
+          "OFAC's CSV set is read from the folder holding SDN.CSV, ALT.CSV, ADD.CSV and SDN_COMMENTS.CSV",
+        );
       return parseOfacCsv(path);
     case 'un':
       return parseUnXml(path);
@@ -79,15 +83,30 @@ export interface ImportResult extends ListVersion {
  * twice, not shrunk by more than `maxShrink` unless `allowShrink`); only then, in one transaction, is it
  * stored and made the active version. Anything wrong throws ListFormatError and the version in force stays.
  */
-export function importList(db: WritableDB, source: ListSource, path: string, opts: ImportOptions | string = {}): ImportResult {
+export function importList(
+  db: WritableDB,
+  source: ListSource,
+  path: string,
+  opts: ImportOptions | string = {},
+): ImportResult {
   const o: ImportOptions = typeof opts === 'string' ? { now: opts } : opts;
   const now = o.now ?? new Date().toISOString();
   const parsed = parseList(source, path);
   const file = path.split(/[\\/]/).pop() ?? path;
-  if (parsed.entries.length === 0) throw new ListFormatError(file, 'the list has no entries; refusing to replace the version in force with an empty one', 'empty');
+  if (parsed.entries.length === 0)
+    throw new ListFormatError(
+      file,
+      'the list has no entries; refusing to replace the version in force with an empty one',
+      'empty',
+    );
   const seen = new Set<string>();
   for (const e of parsed.entries) {
-    if (seen.has(e.entryId)) throw new ListFormatError(file, `entry id ${e.entryId} occurs twice: one would overwrite the other`, 'duplicate_entry');
+    if (seen.has(e.entryId))
+      throw new ListFormatError(
+        file,
+        `entry id ${e.entryId} occurs twice: one would overwrite the other`,
+        'duplicate_entry',
+      );
     seen.add(e.entryId);
   }
   const current = listVersions(db).find((v) => v.source === source && v.active);
@@ -111,14 +130,29 @@ export function importList(db: WritableDB, source: ListSource, path: string, opt
   const id = db.transaction(() => {
     db.prepare('UPDATE sanctions_lists SET active = 0 WHERE source = ? AND active = 1').run(source);
     const r = db
-      .prepare('INSERT INTO sanctions_lists (source, label, published_at, imported_at, entry_count, digest, active, imported_by, origin, checked_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)')
+      .prepare(
+        'INSERT INTO sanctions_lists (source, label, published_at, imported_at, entry_count, digest, active, imported_by, origin, checked_at) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)',
+      )
       .run(source, label, parsed.publishedAt, now, parsed.entries.length, digest, importedBy, origin, now);
     // Plain INSERT: a repeated id is an error, never a silent overwrite.
     const insert = db.prepare('INSERT INTO sanctions_entries (list_id, entry_id, data) VALUES (?, ?, ?)');
     for (const e of parsed.entries) insert.run(r.lastInsertRowid, e.entryId, JSON.stringify(e));
     return Number(r.lastInsertRowid);
   })();
-  return { id, source, label, publishedAt: parsed.publishedAt, importedAt: now, entryCount: parsed.entries.length, active: true, digest, importedBy, origin, checkedAt: now, changed: true };
+  return {
+    id,
+    source,
+    label,
+    publishedAt: parsed.publishedAt,
+    importedAt: now,
+    entryCount: parsed.entries.length,
+    active: true,
+    digest,
+    importedBy,
+    origin,
+    checkedAt: now,
+    changed: true,
+  };
 }
 
 export function listVersions(db: ReadableDB): ListVersion[] {
@@ -135,7 +169,13 @@ export function listVersions(db: ReadableDB): ListVersion[] {
 
 /** Changes whenever another version comes into force (in this process or another). */
 export function activeSignature(db: ReadableDB): string {
-  return (db.prepare('SELECT group_concat(id) AS s FROM (SELECT id FROM sanctions_lists WHERE active = 1 ORDER BY id)').get() as { s: string | null }).s ?? '';
+  return (
+    (
+      db
+        .prepare('SELECT group_concat(id) AS s FROM (SELECT id FROM sanctions_lists WHERE active = 1 ORDER BY id)')
+        .get() as { s: string | null }
+    ).s ?? ''
+  );
 }
 
 /** The entries of every active list version, ready for the index. */
@@ -145,7 +185,9 @@ export function activeLists(db: ReadableDB): IndexedList[] {
     .map((v) => ({
       source: v.source,
       version: v.label,
-      entries: (db.prepare('SELECT data FROM sanctions_entries WHERE list_id = ?').all(v.id) as { data: string }[]).map((r) => JSON.parse(r.data) as SanctionsEntry),
+      entries: (db.prepare('SELECT data FROM sanctions_entries WHERE list_id = ?').all(v.id) as { data: string }[]).map(
+        (r) => JSON.parse(r.data) as SanctionsEntry,
+      ),
     }));
 }
 
@@ -177,11 +219,28 @@ interface Row {
 }
 const COLS = `id, disposition, state, reason_code AS reasonCode, note, analyst, second_analyst AS secondAnalyst, decided_at AS decidedAt,
   list_version AS listVersion, entry_digest AS entryDigest, case_id AS caseId, refers_to AS refersTo`;
-const plain = (r: Row): Disposition => ({ disposition: r.disposition, reasonCode: r.reasonCode, note: r.note, analyst: r.analyst, secondAnalyst: r.secondAnalyst, decidedAt: r.decidedAt, listVersion: r.listVersion });
+const plain = (r: Row): Disposition => ({
+  disposition: r.disposition,
+  reasonCode: r.reasonCode,
+  note: r.note,
+  analyst: r.analyst,
+  secondAnalyst: r.secondAnalyst,
+  decidedAt: r.decidedAt,
+  listVersion: r.listVersion,
+});
 
 /** Every verdict and proposal on this party and entry, oldest first (whatever version of the entry). */
-export function dispositionHistory(db: ReadableDB, partyDigest: string, source: string, entryId: string): DispositionRecord[] {
-  return db.prepare(`SELECT ${COLS} FROM screening_disposition_log WHERE party_digest = ? AND source = ? AND entry_id = ? ORDER BY id`).all(partyDigest, source, entryId) as Row[];
+export function dispositionHistory(
+  db: ReadableDB,
+  partyDigest: string,
+  source: string,
+  entryId: string,
+): DispositionRecord[] {
+  return db
+    .prepare(
+      `SELECT ${COLS} FROM screening_disposition_log WHERE party_digest = ? AND source = ? AND entry_id = ? ORDER BY id`,
+    )
+    .all(partyDigest, source, entryId) as Row[];
 }
 
 export interface DispositionState {
@@ -193,7 +252,13 @@ export interface DispositionState {
   previous: Disposition | null;
 }
 
-export function dispositionState(db: ReadableDB, partyDigest: string, source: string, entryId: string, entryDig: string): DispositionState {
+export function dispositionState(
+  db: ReadableDB,
+  partyDigest: string,
+  source: string,
+  entryId: string,
+  entryDig: string,
+): DispositionState {
   const rows = dispositionHistory(db, partyDigest, source, entryId);
   let current: Row | null = null;
   let previous: Row | null = null;
@@ -208,7 +273,9 @@ export function dispositionState(db: ReadableDB, partyDigest: string, source: st
   if (pending && current && current.id > pending.id) pending = null;
   return {
     current: current ? plain(current) : null,
-    pending: pending ? { id: pending.id, analyst: pending.analyst, note: pending.note, decidedAt: pending.decidedAt } : null,
+    pending: pending
+      ? { id: pending.id, analyst: pending.analyst, note: pending.note, decidedAt: pending.decidedAt }
+      : null,
     previous: !current && previous ? plain(previous) : null,
   };
 }
@@ -239,20 +306,58 @@ export function recordDisposition(db: WritableDB, d: NewDisposition): number {
         `INSERT INTO screening_disposition_log (party_digest, source, entry_id, entry_digest, list_version, entry_data, case_id, disposition, state, reason_code, note, analyst, second_analyst, refers_to, decided_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(d.partyDigest, d.source, d.entryId, d.entryDigest, d.listVersion, d.entry ? JSON.stringify(d.entry) : null, d.caseId, d.disposition, d.state, d.reasonCode, d.note, d.analyst, d.secondAnalyst ?? null, d.refersTo ?? null, d.decidedAt).lastInsertRowid,
+      .run(
+        d.partyDigest,
+        d.source,
+        d.entryId,
+        d.entryDigest,
+        d.listVersion,
+        d.entry ? JSON.stringify(d.entry) : null,
+        d.caseId,
+        d.disposition,
+        d.state,
+        d.reasonCode,
+        d.note,
+        d.analyst,
+        d.secondAnalyst ?? null,
+        d.refersTo ?? null,
+        d.decidedAt,
+      ).lastInsertRowid,
   );
 }
 
-export function dispositionById(db: ReadableDB, id: number): (DispositionRecord & { partyDigest: string; source: string; entryId: string; entryData: string | null }) | null {
+export function dispositionById(
+  db: ReadableDB,
+  id: number,
+): (DispositionRecord & { partyDigest: string; source: string; entryId: string; entryData: string | null }) | null {
   return (
     (db
-      .prepare(`SELECT ${COLS}, party_digest AS partyDigest, source, entry_id AS entryId, entry_data AS entryData FROM screening_disposition_log WHERE id = ?`)
-      .get(id) as (DispositionRecord & { partyDigest: string; source: string; entryId: string; entryData: string | null }) | undefined) ?? null
+      .prepare(
+        `SELECT ${COLS}, party_digest AS partyDigest, source, entry_id AS entryId, entry_data AS entryData FROM screening_disposition_log WHERE id = ?`,
+      )
+      .get(id) as
+      | (DispositionRecord & { partyDigest: string; source: string; entryId: string; entryData: string | null })
+      | undefined) ?? null
   );
 }
 
 /** Kept for callers that record a verdict in force directly (tests, older code paths). */
-export function saveDisposition(db: WritableDB, d: { partyDigest: string; source: string; entryId: string; entryDigest: string; disposition: Disposition['disposition']; note: string | null; analyst: string; decidedAt: string; reasonCode?: string | null; listVersion?: string; caseId?: string | null }): number {
+export function saveDisposition(
+  db: WritableDB,
+  d: {
+    partyDigest: string;
+    source: string;
+    entryId: string;
+    entryDigest: string;
+    disposition: Disposition['disposition'];
+    note: string | null;
+    analyst: string;
+    decidedAt: string;
+    reasonCode?: string | null;
+    listVersion?: string;
+    caseId?: string | null;
+  },
+): number {
   return recordDisposition(db, {
     ...d,
     listVersion: d.listVersion ?? listVersions(db).find((v) => v.source === d.source && v.active)?.label ?? 'unknown',
@@ -265,7 +370,9 @@ export function saveDisposition(db: WritableDB, d: { partyDigest: string; source
 
 export function entryBy(db: ReadableDB, source: string, entryId: string): SanctionsEntry | null {
   const r = db
-    .prepare('SELECT e.data FROM sanctions_entries e JOIN sanctions_lists l ON l.id = e.list_id WHERE l.source = ? AND l.active = 1 AND e.entry_id = ?')
+    .prepare(
+      'SELECT e.data FROM sanctions_entries e JOIN sanctions_lists l ON l.id = e.list_id WHERE l.source = ? AND l.active = 1 AND e.entry_id = ?',
+    )
     .get(source, entryId) as { data: string } | undefined;
   return r ? (JSON.parse(r.data) as SanctionsEntry) : null;
 }

@@ -40,7 +40,15 @@ export interface ParsedList {
  * `too_deep`, `empty`, `shrink` (far fewer entries than the version in force), `duplicate_entry`,
  * `download` (a fetch that did not deliver a verified file).
  */
-export type ListErrorCode = 'malformed' | 'xml_declaration_refused' | 'too_large' | 'too_deep' | 'empty' | 'shrink' | 'duplicate_entry' | 'download';
+export type ListErrorCode =
+  | 'malformed'
+  | 'xml_declaration_refused'
+  | 'too_large'
+  | 'too_deep'
+  | 'empty'
+  | 'shrink'
+  | 'duplicate_entry'
+  | 'download';
 
 /** A rejected list: what is wrong, and where (file and line, or element). */
 export class ListFormatError extends Error {

@@ -1,5 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import { OPEN_STATUSES, type CaseRecord, type CaseSummary, type QueueFilter, type QueueSortColumn } from '../../src-shared/case';
+import {
+  OPEN_STATUSES,
+  type CaseRecord,
+  type CaseSummary,
+  type QueueFilter,
+  type QueueSortColumn,
+} from '../../src-shared/case';
 import type { ReadableDB, WritableDB } from './db';
 import { WhereBuilder } from './where';
 
@@ -95,12 +101,19 @@ export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string, na
 }
 
 /** The values the queue's filters offer: assets, jurisdictions, counterparties (by name), assignees. */
-export function caseFacets(db: ReadableDB): { assets: string[]; jurisdictions: string[]; counterparties: { vaspId: string; name: string }[]; assignees: string[] } {
+export function caseFacets(db: ReadableDB): {
+  assets: string[];
+  jurisdictions: string[];
+  counterparties: { vaspId: string; name: string }[];
+  assignees: string[];
+} {
   const col = (sql: string) => (db.prepare(sql).all() as { v: string }[]).map((r) => r.v);
   const name = db.prepare('SELECT counterparty_name AS n FROM cases WHERE counterparty_vasp_id = ? LIMIT 1');
   return {
     assets: col('SELECT DISTINCT asset AS v FROM cases ORDER BY asset'),
-    jurisdictions: col('SELECT DISTINCT counterparty_jurisdiction AS v FROM cases WHERE counterparty_jurisdiction IS NOT NULL ORDER BY v'),
+    jurisdictions: col(
+      'SELECT DISTINCT counterparty_jurisdiction AS v FROM cases WHERE counterparty_jurisdiction IS NOT NULL ORDER BY v',
+    ),
     // Distinct ids come off the index; one name lookup each (a GROUP BY read a million rows).
     counterparties: col('SELECT DISTINCT counterparty_vasp_id AS v FROM cases WHERE counterparty_vasp_id IS NOT NULL')
       .map((vaspId) => ({ vaspId, name: (name.get(vaspId) as { n: string }).n }))
@@ -113,7 +126,10 @@ const JSON_COLUMNS = new Set(['counterparty', 'ivms101', 'aml']);
 
 /** The stored version and status of a case, or null: what the intake rules compare an arrival with. */
 export function caseHead(db: ReadableDB, id: string): { status: string; version: number } | null {
-  return (db.prepare('SELECT status, version FROM cases WHERE id = ?').get(id) as { status: string; version: number } | undefined) ?? null;
+  return (
+    (db.prepare('SELECT status, version FROM cases WHERE id = ?').get(id) as
+      { status: string; version: number } | undefined) ?? null
+  );
 }
 
 /**
@@ -129,7 +145,12 @@ export function storedDifferences(db: ReadableDB, c: CaseRecord, names: CaseName
     const b = stored[k] ?? null;
     if (a === b) return true;
     // JSON columns: the same content written with its keys in another order is the same content.
-    return JSON_COLUMNS.has(k) && typeof a === 'string' && typeof b === 'string' && isDeepStrictEqual(JSON.parse(a), JSON.parse(b));
+    return (
+      JSON_COLUMNS.has(k) &&
+      typeof a === 'string' &&
+      typeof b === 'string' &&
+      isDeepStrictEqual(JSON.parse(a), JSON.parse(b))
+    );
   };
   return Object.keys(incoming).filter((k) => k !== 'received_at' && !same(k));
 }
@@ -190,10 +211,17 @@ export function ftsQuery(search: string): string | null {
 }
 
 /** The WHERE clause for a filter, over `cases` aliased c; every value is a bound parameter. */
-export function filterWhere(f: QueueFilter | undefined, ctx: FilterContext): { sql: string; params: Record<string, unknown>; conditions: number; search: boolean } {
+export function filterWhere(
+  f: QueueFilter | undefined,
+  ctx: FilterContext,
+): { sql: string; params: Record<string, unknown>; conditions: number; search: boolean } {
   const w = new WhereBuilder();
   if (!f) return { sql: w.sql, params: w.params, conditions: 0, search: false };
-  if (f.status?.length) w.add(`c.status IN (${f.status.map((_, i) => `@status${i}`).join(', ')})`, Object.fromEntries(f.status.map((st, i) => [`status${i}`, st])));
+  if (f.status?.length)
+    w.add(
+      `c.status IN (${f.status.map((_, i) => `@status${i}`).join(', ')})`,
+      Object.fromEntries(f.status.map((st, i) => [`status${i}`, st])),
+    );
   w.equals('c.direction', 'direction', f.direction)
     .equals('c.counterparty_jurisdiction', 'jurisdiction', f.jurisdiction)
     .equals('c.counterparty_vasp_id', 'vasp', f.counterpartyVaspId)
@@ -203,7 +231,11 @@ export function filterWhere(f: QueueFilter | undefined, ctx: FilterContext): { s
   if (f.sanctionsHit) w.add("c.screening_outcome IN ('potential_match', 'true_match')");
   // potential_match: at least one hit without a disposition in force (a proposed true match included).
   if (f.sanctionsAwaiting) w.add("c.screening_outcome = 'potential_match'");
-  if (f.travelRule?.length) w.add(`c.travel_rule_outcome IN (${f.travelRule.map((_, i) => `@travel${i}`).join(', ')})`, Object.fromEntries(f.travelRule.map((o, i) => [`travel${i}`, o])));
+  if (f.travelRule?.length)
+    w.add(
+      `c.travel_rule_outcome IN (${f.travelRule.map((_, i) => `@travel${i}`).join(', ')})`,
+      Object.fromEntries(f.travelRule.map((o, i) => [`travel${i}`, o])),
+    );
   if (f.slaBreached) {
     w.add(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`, {
       slaCutoff: new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString(),
@@ -227,12 +259,19 @@ function countIndex(w: Where): string {
 }
 
 /** The count's statement, exported so a test can read its query plan. */
-export function countQuery(filter: QueueFilter | undefined, ctx: FilterContext): { sql: string; params: Record<string, unknown> } {
+export function countQuery(
+  filter: QueueFilter | undefined,
+  ctx: FilterContext,
+): { sql: string; params: Record<string, unknown> } {
   const w = filterWhere(filter, ctx);
   return { sql: `SELECT count(*) AS n FROM cases c ${countIndex(w)} WHERE ${w.sql}`, params: w.params };
 }
 
-export function countCases(db: ReadableDB, filter?: QueueFilter, ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 }): number {
+export function countCases(
+  db: ReadableDB,
+  filter?: QueueFilter,
+  ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 },
+): number {
   const q = countQuery(filter, ctx);
   return (db.prepare(q.sql).get(q.params) as { n: number }).n;
 }
@@ -248,7 +287,8 @@ type Where = ReturnType<typeof filterWhere>;
  */
 function pageIndex(db: ReadableDB, w: Where, q: ListQuery, matches: number | undefined): string {
   if (w.conditions === 0) return '';
-  if (w.search) return matches !== undefined && matches > SORT_INDEX_ABOVE ? `INDEXED BY ${SORT_INDEX[q.sort.column]}` : '';
+  if (w.search)
+    return matches !== undefined && matches > SORT_INDEX_ABOVE ? `INDEXED BY ${SORT_INDEX[q.sort.column]}` : '';
   if (matches === undefined || matches === 0) return `INDEXED BY ${QUEUE_INDEX}`;
   const rows = (db.prepare('SELECT max(rowid) AS n FROM cases').get() as { n: number | null }).n ?? 0;
   const lookups = ((q.offset + q.limit) * rows) / matches;
@@ -256,7 +296,12 @@ function pageIndex(db: ReadableDB, w: Where, q: ListQuery, matches: number | und
 }
 
 /** The statement finding a page's rowids (exported so a test can read its query plan). */
-export function pageQuery(db: ReadableDB, q: ListQuery, ctx: FilterContext, matches?: number): { sql: string; params: Record<string, unknown> } {
+export function pageQuery(
+  db: ReadableDB,
+  q: ListQuery,
+  ctx: FilterContext,
+  matches?: number,
+): { sql: string; params: Record<string, unknown> } {
   const w = filterWhere(q.filter, ctx);
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
   return {
@@ -269,7 +314,12 @@ export function pageQuery(db: ReadableDB, q: ListQuery, ctx: FilterContext, matc
  * One page of the queue. The page's rowids are found first over the sort index alone (so a deep
  * OFFSET skips index entries, not whole rows), then only those rows are read and joined.
  */
-export function listCases(db: ReadableDB, q: ListQuery, ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 }, matches?: number): CaseSummary[] {
+export function listCases(
+  db: ReadableDB,
+  q: ListQuery,
+  ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 },
+  matches?: number,
+): CaseSummary[] {
   const col = SORT_SQL[q.sort.column];
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
   const page = pageQuery(db, q, ctx, matches);
@@ -292,7 +342,10 @@ export function listCases(db: ReadableDB, q: ListQuery, ctx: FilterContext = { n
        LEFT JOIN case_checks sc ON sc.case_id = cases.id AND sc.check_name = 'screening'
        ORDER BY ${col} ${dir}, cases.id ${dir}`,
     )
-    .all(page.params) as (Omit<CaseSummary, 'waitingToSync' | 'awaitingApproval'> & { waitingToSync: number; awaitingApproval: number })[];
+    .all(page.params) as (Omit<CaseSummary, 'waitingToSync' | 'awaitingApproval'> & {
+    waitingToSync: number;
+    awaitingApproval: number;
+  })[];
   return rows.map((r) => ({ ...r, waitingToSync: r.waitingToSync === 1, awaitingApproval: r.awaitingApproval === 1 }));
 }
 
@@ -326,10 +379,15 @@ export function getCaseRecord(db: ReadableDB, id: string): CaseRecord | null {
 
 /** Cases in id order, a page at a time (keyset paging: writes may happen between pages). */
 export function casePage(db: ReadableDB, afterId: string, limit: number): CaseRecord[] {
-  return (db.prepare('SELECT * FROM cases WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Record<string, unknown>[]).map(rowToRecord);
+  return (
+    db.prepare('SELECT * FROM cases WHERE id > ? ORDER BY id LIMIT ?').all(afterId, limit) as Record<string, unknown>[]
+  ).map(rowToRecord);
 }
 
-export function quarantine(db: WritableDB, q: { source: string; location: string; reason: string; raw: string; at: string }): void {
+export function quarantine(
+  db: WritableDB,
+  q: { source: string; location: string; reason: string; raw: string; at: string },
+): void {
   db.prepare('INSERT INTO quarantine (source, location, reason, raw, received_at) VALUES (?, ?, ?, ?, ?)').run(
     q.source,
     q.location,

@@ -2,7 +2,11 @@ import type { StoredCheck } from '../../src-shared/checks';
 import type { ReadableDB, WritableDB } from './db';
 
 /** The outcome is also kept on the case row, where the queue's filters can use an index. */
-const OUTCOME_COLUMN: Record<string, string> = { ivms101: 'ivms101_outcome', screening: 'screening_outcome', travel_rule: 'travel_rule_outcome' };
+const OUTCOME_COLUMN: Record<string, string> = {
+  ivms101: 'ivms101_outcome',
+  screening: 'screening_outcome',
+  travel_rule: 'travel_rule_outcome',
+};
 
 export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>): void {
   db.prepare(
@@ -16,10 +20,16 @@ export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown
   if (column) db.prepare(`UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
 }
 
-export function storedDigest(db: ReadableDB, caseId: string, name: string): { inputsDigest: string; engineVersion: string } | null {
-  const r = db.prepare('SELECT inputs_digest AS inputsDigest, engine_version AS engineVersion FROM case_checks WHERE case_id = ? AND check_name = ?').get(caseId, name) as
-    | { inputsDigest: string; engineVersion: string }
-    | undefined;
+export function storedDigest(
+  db: ReadableDB,
+  caseId: string,
+  name: string,
+): { inputsDigest: string; engineVersion: string } | null {
+  const r = db
+    .prepare(
+      'SELECT inputs_digest AS inputsDigest, engine_version AS engineVersion FROM case_checks WHERE case_id = ? AND check_name = ?',
+    )
+    .get(caseId, name) as { inputsDigest: string; engineVersion: string } | undefined;
   return r ?? null;
 }
 

@@ -13,7 +13,10 @@ import { getCaseRecord, upsertCase } from './cases';
 // implementation. If it reads our file with the key, the file really is SQLCipher 4.
 const require = createRequire(import.meta.url);
 const sqlcipher = require('@journeyapps/sqlcipher') as {
-  Database: new (file: string, mode?: number) => {
+  Database: new (
+    file: string,
+    mode?: number,
+  ) => {
     serialize(fn: () => void): void;
     run(sql: string, cb?: (err: Error | null) => void): void;
     all(sql: string, cb: (err: Error | null, rows: unknown[]) => void): void;
@@ -45,11 +48,17 @@ describe('encrypted case store', () => {
   it('is readable by real SQLCipher 4 with the key, and by nothing without it', async () => {
     const { db, key, file } = openTestDb(t.dir);
     const cases = [...generateCases(20, { seed: 11 })];
-    db.transaction(() => cases.forEach((c) => upsertCase(db, c, '2026-11-20T00:00:00.000Z', displayNames(c.ivms101))))();
+    db.transaction(() =>
+      cases.forEach((c) => upsertCase(db, c, '2026-11-20T00:00:00.000Z', displayNames(c.ivms101))),
+    )();
     db.pragma('wal_checkpoint(TRUNCATE)');
     db.close();
 
-    const rows = (await readWithSqlcipher(file, key.toString('hex'), 'SELECT id, amount, ivms101 FROM cases ORDER BY id')) as {
+    const rows = (await readWithSqlcipher(
+      file,
+      key.toString('hex'),
+      'SELECT id, amount, ivms101 FROM cases ORDER BY id',
+    )) as {
       id: string;
       amount: string;
       ivms101: string;
@@ -61,7 +70,9 @@ describe('encrypted case store', () => {
     expect(JSON.parse(rows[0]?.ivms101 ?? '{}')).toEqual(first?.ivms101);
 
     await expect(readWithSqlcipher(file, null, 'SELECT count(*) FROM cases')).rejects.toThrow(/not a database/);
-    await expect(readWithSqlcipher(file, randomBytes(32).toString('hex'), 'SELECT count(*) FROM cases')).rejects.toThrow(/not a database/);
+    await expect(
+      readWithSqlcipher(file, randomBytes(32).toString('hex'), 'SELECT count(*) FROM cases'),
+    ).rejects.toThrow(/not a database/);
   });
 
   it('has no plaintext SQLite header and refuses a wrong key with a clear error', () => {

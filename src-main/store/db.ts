@@ -37,7 +37,10 @@ export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}):
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch {
     db.close();
-    throw new AppError('unavailable', 'The case database could not be opened with this key (wrong key, or not a Waybill database).');
+    throw new AppError(
+      'unavailable',
+      'The case database could not be opened with this key (wrong key, or not a Waybill database).',
+    );
   }
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');

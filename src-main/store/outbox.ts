@@ -22,9 +22,14 @@ export interface OutboxEntry {
 }
 
 /** Queues an entry, due at once. Call in the transaction of the change it reports. */
-export function enqueue(db: WritableDB, e: { kind: OutboxKind; caseId: string; key: string; baseVersion: number; payload: unknown; at: string }): number {
+export function enqueue(
+  db: WritableDB,
+  e: { kind: OutboxKind; caseId: string; key: string; baseVersion: number; payload: unknown; at: string },
+): number {
   const r = db
-    .prepare('INSERT INTO outbox (kind, case_id, idempotency_key, base_version, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+    .prepare(
+      'INSERT INTO outbox (kind, case_id, idempotency_key, base_version, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
     .run(e.kind, e.caseId, e.key, e.baseVersion, JSON.stringify(e.payload), e.at, e.at);
   return Number(r.lastInsertRowid);
 }
@@ -33,7 +38,9 @@ export function enqueue(db: WritableDB, e: { kind: OutboxKind; caseId: string; k
 export function next(db: ReadableDB, now: string): OutboxEntry | null {
   return (
     (db
-      .prepare("SELECT id, kind, case_id AS caseId, idempotency_key AS key, base_version AS baseVersion, payload, attempts FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 1")
+      .prepare(
+        "SELECT id, kind, case_id AS caseId, idempotency_key AS key, base_version AS baseVersion, payload, attempts FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 1",
+      )
       .get(now) as OutboxEntry | undefined) ?? null
   );
 }
@@ -44,26 +51,44 @@ function settleDecision(db: WritableDB, e: OutboxEntry, state: 'acked' | 'confli
 
 /** The backend took it. */
 export function ack(db: WritableDB, e: OutboxEntry, at: string): void {
-  db.prepare("UPDATE outbox SET state = 'acked', acked_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?").run(at, e.id);
+  db.prepare(
+    "UPDATE outbox SET state = 'acked', acked_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
+  ).run(at, e.id);
   settleDecision(db, e, 'acked');
 }
 
 /** Someone else changed the case first: the entry stops, and a conflict keeps both sides for the analyst. */
 export function conflict(db: WritableDB, e: OutboxEntry, theirs: unknown, at: string): void {
-  db.prepare("UPDATE outbox SET state = 'conflict', attempts = attempts + 1, last_error = ? WHERE id = ?").run('someone else decided first', e.id);
+  db.prepare("UPDATE outbox SET state = 'conflict', attempts = attempts + 1, last_error = ? WHERE id = ?").run(
+    'someone else decided first',
+    e.id,
+  );
   settleDecision(db, e, 'conflict');
-  db.prepare('INSERT INTO conflicts (case_id, outbox_id, ours, theirs, detected_at) VALUES (?, ?, ?, ?, ?)').run(e.caseId, e.id, e.payload, JSON.stringify(theirs ?? null), at);
+  db.prepare('INSERT INTO conflicts (case_id, outbox_id, ours, theirs, detected_at) VALUES (?, ?, ?, ?, ?)').run(
+    e.caseId,
+    e.id,
+    e.payload,
+    JSON.stringify(theirs ?? null),
+    at,
+  );
 }
 
 /** The backend refused it for good (a 4xx other than 409): kept with the backend's reason. */
 export function reject(db: WritableDB, e: OutboxEntry, reason: string): void {
-  db.prepare("UPDATE outbox SET state = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?").run(reason.slice(0, 500), e.id);
+  db.prepare("UPDATE outbox SET state = 'rejected', attempts = attempts + 1, last_error = ? WHERE id = ?").run(
+    reason.slice(0, 500),
+    e.id,
+  );
   settleDecision(db, e, 'rejected');
 }
 
 /** Not delivered this time (offline, 5xx): try again at `nextAt`. */
 export function retryLater(db: WritableDB, e: Pick<OutboxEntry, 'id'>, error: string, nextAt: string): void {
-  db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(error.slice(0, 200), nextAt, e.id);
+  db.prepare('UPDATE outbox SET attempts = attempts + 1, last_error = ?, next_attempt_at = ? WHERE id = ?').run(
+    error.slice(0, 200),
+    nextAt,
+    e.id,
+  );
 }
 
 /** Everything pending is due now (after an explicit "retry" or coming back online). */

@@ -39,7 +39,8 @@ const combined: QueueFilter[] = [
 
 describe('queue counts', () => {
   it('counts any combined filter from the queue index alone, reading no case row', () => {
-    for (const f of combined) expect(plan(countQuery(f, ctx)), JSON.stringify(f)).toMatch(/^(SEARCH|SCAN) c USING COVERING INDEX cases_queue/);
+    for (const f of combined)
+      expect(plan(countQuery(f, ctx)), JSON.stringify(f)).toMatch(/^(SEARCH|SCAN) c USING COVERING INDEX cases_queue/);
   });
 
   it('counts one condition from its own index, and a search from its hits', () => {
@@ -50,7 +51,9 @@ describe('queue counts', () => {
   it('gives the count SQLite gives without any index', () => {
     for (const f of combined) {
       const w = filterWhere(f, ctx);
-      const plain = (db.prepare(`SELECT count(*) AS n FROM cases c NOT INDEXED WHERE ${w.sql}`).get(w.params) as { n: number }).n;
+      const plain = (
+        db.prepare(`SELECT count(*) AS n FROM cases c NOT INDEXED WHERE ${w.sql}`).get(w.params) as { n: number }
+      ).n;
       expect(countCases(db, f, ctx), JSON.stringify(f)).toBe(plain);
     }
   });
@@ -60,7 +63,11 @@ describe('queue pages', () => {
   it('are the same pages whichever index finds them, from the top and deep down', () => {
     const used = new Set<string>();
     const sorts: QueueSortColumn[] = ['transferTime', 'riskScore', 'fiatAmount', 'status', 'asset', 'updatedAt'];
-    for (const f of [...combined, { status: ['pending_review'] } satisfies QueueFilter, { minRisk: 30 } satisfies QueueFilter]) {
+    for (const f of [
+      ...combined,
+      { status: ['pending_review'] } satisfies QueueFilter,
+      { minRisk: 30 } satisfies QueueFilter,
+    ]) {
       const matches = countCases(db, f, ctx);
       const w = filterWhere(f, ctx);
       for (const column of sorts)
@@ -73,9 +80,20 @@ describe('queue pages', () => {
               const index = /INDEXED BY (\w+)/.exec(pageQuery(db, q, ctx, known).sql)?.[1] ?? 'planner';
               used.add(index === 'cases_queue' ? 'queue index' : 'sort index walk');
               const got = listCases(db, q, ctx, known).map((r) => r.id);
-              const col = { transferTime: 'transfer_time', riskScore: 'risk_score', fiatAmount: 'fiat_amount_minor', status: 'status', asset: 'asset', updatedAt: 'updated_at' }[column];
+              const col = {
+                transferTime: 'transfer_time',
+                riskScore: 'risk_score',
+                fiatAmount: 'fiat_amount_minor',
+                status: 'status',
+                asset: 'asset',
+                updatedAt: 'updated_at',
+              }[column];
               const want = (
-                db.prepare(`SELECT c.id FROM cases c NOT INDEXED WHERE ${w.sql} ORDER BY c.${col} ${direction}, c.id ${direction} LIMIT 25 OFFSET ${offset}`).all(w.params) as { id: string }[]
+                db
+                  .prepare(
+                    `SELECT c.id FROM cases c NOT INDEXED WHERE ${w.sql} ORDER BY c.${col} ${direction}, c.id ${direction} LIMIT 25 OFFSET ${offset}`,
+                  )
+                  .all(w.params) as { id: string }[]
               ).map((r) => r.id);
               expect(got.length, JSON.stringify(f)).toBe(Math.max(0, Math.min(25, matches - offset)));
               expect(got, `${JSON.stringify(f)} by ${column} ${direction} from ${offset} via ${index}`).toEqual(want);
@@ -88,6 +106,8 @@ describe('queue pages', () => {
   it('finds a page in the queue index by seeking its conditions, sorting only the matches', () => {
     const f: QueueFilter = { status: ['pending_review'], direction: 'deposit' };
     const q = { offset: 40, limit: 25, sort: { column: 'riskScore' as const, direction: 'desc' as const }, filter: f };
-    expect(plan(pageQuery(db, q, ctx))).toMatch(/SEARCH c USING COVERING INDEX cases_queue \(status=\? AND direction=\?\)/);
+    expect(plan(pageQuery(db, q, ctx))).toMatch(
+      /SEARCH c USING COVERING INDEX cases_queue \(status=\? AND direction=\?\)/,
+    );
   });
 });

@@ -41,22 +41,31 @@ export type SettingValue<K extends SettingKey> = (typeof SETTINGS)[K] extends Co
 /** The stored value, or null when the key was never written. */
 export function readSetting<K extends SettingKey>(db: ReadableDB, key: K): SettingValue<K> | null {
   const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(key) as { value: string } | undefined;
-  return row ? ((SETTINGS[key] as Codec<SettingValue<K>>).decode(row.value)) : null;
+  return row ? (SETTINGS[key] as Codec<SettingValue<K>>).decode(row.value) : null;
 }
 
 /** Writes (or replaces) a value. */
 export function writeSetting<K extends SettingKey>(db: WritableDB, key: K, value: SettingValue<K>): void {
-  db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(key, (SETTINGS[key] as Codec<SettingValue<K>>).encode(value));
+  db.prepare('INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)').run(
+    key,
+    (SETTINGS[key] as Codec<SettingValue<K>>).encode(value),
+  );
 }
 
 /**
  * For a value made once and kept for good (a key): stores `make()` only if nothing is stored yet and
  * returns what is stored, so a second caller never replaces the first one's key.
  */
-export function createSetting<K extends SettingKey>(db: WritableDB, key: K, make: () => SettingValue<K>): { value: SettingValue<K>; created: boolean } {
+export function createSetting<K extends SettingKey>(
+  db: WritableDB,
+  key: K,
+  make: () => SettingValue<K>,
+): { value: SettingValue<K>; created: boolean } {
   const found = readSetting(db, key);
   if (found !== null) return { value: found, created: false };
   const value = make();
-  const r = db.prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)').run(key, (SETTINGS[key] as Codec<SettingValue<K>>).encode(value));
+  const r = db
+    .prepare('INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)')
+    .run(key, (SETTINGS[key] as Codec<SettingValue<K>>).encode(value));
   return r.changes ? { value, created: true } : { value: readSetting(db, key)!, created: false };
 }

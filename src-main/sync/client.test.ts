@@ -21,7 +21,9 @@ afterEach(async () => {
 });
 
 /** resetOn(n, socket): reset (instead of answering) the n-th request overall. */
-async function backend(resetOn: (n: number, requestOnSocket: number) => boolean): Promise<{ url: string; seen: Seen[] }> {
+async function backend(
+  resetOn: (n: number, requestOnSocket: number) => boolean,
+): Promise<{ url: string; seen: Seen[] }> {
   const seen: Seen[] = [];
   const sockets = new Map<Socket, { id: number; requests: number }>();
   server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -29,7 +31,12 @@ async function backend(resetOn: (n: number, requestOnSocket: number) => boolean)
     if (!info) sockets.set(req.socket, (info = { id: sockets.size + 1, requests: 0 }));
     info.requests++;
     const key = req.headers['idempotency-key'];
-    seen.push({ method: req.method ?? '', url: req.url ?? '', key: typeof key === 'string' ? key : undefined, socket: info.id });
+    seen.push({
+      method: req.method ?? '',
+      url: req.url ?? '',
+      key: typeof key === 'string' ? key : undefined,
+      socket: info.id,
+    });
     req.resume();
     req.on('end', () => {
       if (resetOn(seen.length, info.requests)) {

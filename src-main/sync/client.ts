@@ -108,11 +108,18 @@ export class BackendClient {
     // The whole page is read inside the retry (a reset can also cut the body short), line by line as
     // bytes: each line within the line limit and strict UTF-8, the page within MAX_PAGE_BYTES.
     const read = await retryOnReset(async () => {
-      const res = await fetch(`${this.url}/v1/changes?after=${after}&limit=${limit}`, { headers: this.headers(), signal: AbortSignal.timeout(60_000) });
+      const res = await fetch(`${this.url}/v1/changes?after=${after}&limit=${limit}`, {
+        headers: this.headers(),
+        signal: AbortSignal.timeout(60_000),
+      });
       if (!res.ok) throw new BackendError(res.status, `changes feed answered ${res.status}`);
       const lines: { line: number; text: string | null; error: string | null; raw: string }[] = [];
       for await (const l of readJsonLines(boundedBody(res, MAX_PAGE_BYTES, 'the changes page'))) {
-        lines.push(l.ok ? { line: l.line, text: l.text, error: null, raw: l.text } : { line: l.line, text: null, error: l.reason, raw: l.raw });
+        lines.push(
+          l.ok
+            ? { line: l.line, text: l.text, error: null, raw: l.text }
+            : { line: l.line, text: null, error: l.reason, raw: l.raw },
+        );
       }
       return lines;
     });
@@ -140,11 +147,20 @@ export class BackendClient {
   }
 
   /** Every push carries an Idempotency-Key, so sending it again after a reset cannot apply it twice. */
-  async post(path: string, idempotencyKey: string, body: unknown, ifMatch?: number): Promise<{ status: number; body: unknown }> {
+  async post(
+    path: string,
+    idempotencyKey: string,
+    body: unknown,
+    ifMatch?: number,
+  ): Promise<{ status: number; body: unknown }> {
     return retryOnReset(async () => {
       const res = await fetch(`${this.url}${path}`, {
         method: 'POST',
-        headers: this.headers({ 'Content-Type': 'application/json', 'Idempotency-Key': idempotencyKey, ...(ifMatch !== undefined ? { 'If-Match': `"${ifMatch}"` } : {}) }),
+        headers: this.headers({
+          'Content-Type': 'application/json',
+          'Idempotency-Key': idempotencyKey,
+          ...(ifMatch !== undefined ? { 'If-Match': `"${ifMatch}"` } : {}),
+        }),
         body: JSON.stringify(body),
         signal: AbortSignal.timeout(TIMEOUT_MS),
       });
@@ -163,7 +179,10 @@ export class BackendClient {
 
   async get(path: string): Promise<unknown> {
     return retryOnReset(async () => {
-      const res = await fetch(`${this.url}${path}`, { headers: this.headers(), signal: AbortSignal.timeout(TIMEOUT_MS) });
+      const res = await fetch(`${this.url}${path}`, {
+        headers: this.headers(),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
       if (!res.ok) throw new BackendError(res.status, `${path} answered ${res.status}`);
       return boundedJson(res, MAX_RESPONSE_BYTES, `the answer to ${path}`);
     });

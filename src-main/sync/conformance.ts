@@ -35,8 +35,14 @@ export async function runConformance(url: string, token: string): Promise<Expect
   const feed = async (after: number, limit: number) => {
     const res = await call(`/v1/changes?after=${after}&limit=${limit}`);
     must(res.status === 200, `answered ${res.status}`);
-    must((res.headers.get('content-type') ?? '').includes('ndjson'), `content type is ${res.headers.get('content-type')}, not application/x-ndjson`);
-    const lines = (await res.text()).trim().split('\n').map((l): unknown => JSON.parse(l));
+    must(
+      (res.headers.get('content-type') ?? '').includes('ndjson'),
+      `content type is ${res.headers.get('content-type')}, not application/x-ndjson`,
+    );
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l): unknown => JSON.parse(l));
     const end = lines.pop();
     if (!isPageEnd(end)) throw new Error('the page does not end with {"next": n, "hasMore": bool}');
     // The items are read as the contract's ChangeItem; each expectation checks what it relies on.
@@ -46,7 +52,10 @@ export async function runConformance(url: string, token: string): Promise<Expect
   await expect('GET /v1/health answers 200 with {ok, cursor}', async () => {
     const res = await call('/v1/health', { auth: false });
     const b = (await res.json()) as { ok?: unknown; cursor?: unknown };
-    must(res.status === 200 && b.ok === true && typeof b.cursor === 'number', `answered ${res.status} ${JSON.stringify(b).slice(0, 100)}`);
+    must(
+      res.status === 200 && b.ok === true && typeof b.cursor === 'number',
+      `answered ${res.status} ${JSON.stringify(b).slice(0, 100)}`,
+    );
     return `cursor ${b.cursor}`;
   });
   await expect('a request without the workstation token is refused with 401', async () => {
@@ -59,45 +68,77 @@ export async function runConformance(url: string, token: string): Promise<Expect
     must(first.items.length > 0, 'the feed is empty: nothing to check (create a case first)');
     const second = await feed(first.next, 2);
     const cursors = [...first.items, ...second.items].map((i) => i.cursor);
-    must(cursors.every((c, i) => i === 0 || c > cursors[i - 1]!), `cursors do not increase: ${cursors.join(', ')}`);
-    must(first.items.every((i) => i.cursor <= first.next), 'an item lies beyond the page\'s "next"');
+    must(
+      cursors.every((c, i) => i === 0 || c > cursors[i - 1]!),
+      `cursors do not increase: ${cursors.join(', ')}`,
+    );
+    must(
+      first.items.every((i) => i.cursor <= first.next),
+      'an item lies beyond the page\'s "next"',
+    );
     for (const it of [...first.items, ...second.items]) {
       const p = caseRecordSchema.strict().safeParse(it.case);
-      must(p.success, `item at cursor ${it.cursor} is not a valid case: ${p.success ? '' : p.error.issues[0]?.path.join('.')} ${p.success ? '' : p.error.issues[0]?.message}`);
+      must(
+        p.success,
+        `item at cursor ${it.cursor} is not a valid case: ${p.success ? '' : p.error.issues[0]?.path.join('.')} ${p.success ? '' : p.error.issues[0]?.message}`,
+      );
     }
     return `${cursors.length} items over two pages`;
   });
   await expect('GET /v1/events streams server-sent events', async () => {
     const ctrl = new AbortController();
-    const res = await fetch(`${base}/v1/events`, { headers: { Authorization: `Bearer ${token}` }, signal: ctrl.signal });
+    const res = await fetch(`${base}/v1/events`, {
+      headers: { Authorization: `Bearer ${token}` },
+      signal: ctrl.signal,
+    });
     const type = res.headers.get('content-type') ?? '';
     ctrl.abort();
     must(res.status === 200 && type.includes('text/event-stream'), `answered ${res.status} ${type}`);
     return type;
   });
-  await expect('GET /v1/reference/fx-rates and /v1/reference/vasps answer in the contract\'s shape', async () => {
+  await expect("GET /v1/reference/fx-rates and /v1/reference/vasps answer in the contract's shape", async () => {
     const fx = (await (await call('/v1/reference/fx-rates')).json()) as { rates?: unknown };
     const vasps = (await (await call('/v1/reference/vasps')).json()) as { vasps?: { protocol?: unknown }[] };
     must(Array.isArray(fx.rates), 'fx-rates has no "rates" array');
-    must(Array.isArray(vasps.vasps) && vasps.vasps.every((v) => typeof v.protocol === 'string'), 'vasps has no "vasps" array with protocols');
+    must(
+      Array.isArray(vasps.vasps) && vasps.vasps.every((v) => typeof v.protocol === 'string'),
+      'vasps has no "vasps" array with protocols',
+    );
     return `${(fx.rates as unknown[]).length} rates, ${vasps.vasps!.length} VASPs`;
   });
   await expect('GET /v1/sanctions-lists (optional) names files whose bytes match their size and SHA-256', async () => {
     const res = await call('/v1/sanctions-lists');
     if (res.status === 404) return 'not offered (optional)';
     must(res.status === 200, `answered ${res.status}`);
-    const b = (await res.json()) as { lists?: { source?: unknown; files?: { name?: unknown; size?: unknown; sha256?: unknown; href?: unknown }[] }[] };
+    const b = (await res.json()) as {
+      lists?: { source?: unknown; files?: { name?: unknown; size?: unknown; sha256?: unknown; href?: unknown }[] }[];
+    };
     must(Array.isArray(b.lists), 'no "lists" array');
     let files = 0;
     for (const l of b.lists!) {
-      must(typeof l.source === 'string' && Array.isArray(l.files) && l.files.length > 0, `a list without source or files: ${JSON.stringify(l).slice(0, 80)}`);
+      must(
+        typeof l.source === 'string' && Array.isArray(l.files) && l.files.length > 0,
+        `a list without source or files: ${JSON.stringify(l).slice(0, 80)}`,
+      );
       for (const f of l.files!) {
-        must(typeof f.href === 'string' && typeof f.sha256 === 'string' && typeof f.size === 'number', `${String(l.source)}: a file without href, size or sha256`);
+        must(
+          typeof f.href === 'string' && typeof f.sha256 === 'string' && typeof f.size === 'number',
+          `${String(l.source)}: a file without href, size or sha256`,
+        );
         const href = new URL(f.href as string, base + '/');
-        must(href.origin === new URL(base).origin, `${String(l.source)}/${String(f.name)} is served from another origin`);
+        must(
+          href.origin === new URL(base).origin,
+          `${String(l.source)}/${String(f.name)} is served from another origin`,
+        );
         const data = Buffer.from(await (await call(href.pathname + href.search)).arrayBuffer());
-        must(data.length === f.size, `${String(l.source)}/${String(f.name)}: ${data.length} bytes, not ${String(f.size)}`);
-        must(createHash('sha256').update(data).digest('hex') === f.sha256, `${String(l.source)}/${String(f.name)}: the SHA-256 differs from the one listed`);
+        must(
+          data.length === f.size,
+          `${String(l.source)}/${String(f.name)}: ${data.length} bytes, not ${String(f.size)}`,
+        );
+        must(
+          createHash('sha256').update(data).digest('hex') === f.sha256,
+          `${String(l.source)}/${String(f.name)}: the SHA-256 differs from the one listed`,
+        );
         files++;
       }
     }
@@ -117,8 +158,17 @@ export async function runConformance(url: string, token: string): Promise<Expect
   const decide = (key: string | null, version: number | null) =>
     call(`/v1/cases/${target!.id}/decisions`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json', ...(key ? { 'Idempotency-Key': key } : {}), ...(version !== null ? { 'If-Match': `"${version}"` } : {}) },
-      body: JSON.stringify({ kind: 'reject', reasonCodes: ['COMPLIANCE_CHECK_FAIL'], note: 'conformance kit', decidedAt: new Date().toISOString() }),
+      headers: {
+        'Content-Type': 'application/json',
+        ...(key ? { 'Idempotency-Key': key } : {}),
+        ...(version !== null ? { 'If-Match': `"${version}"` } : {}),
+      },
+      body: JSON.stringify({
+        kind: 'reject',
+        reasonCodes: ['COMPLIANCE_CHECK_FAIL'],
+        note: 'conformance kit',
+        decidedAt: new Date().toISOString(),
+      }),
     });
   await expect('a decision without an Idempotency-Key is refused with 400', async () => {
     must(target !== null, 'no case to decide');

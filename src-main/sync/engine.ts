@@ -110,8 +110,18 @@ export class SyncEngine {
       const touched: string[] = [];
       this.db().transaction(() => {
         for (const item of page.items) {
-          const raw = item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
-          const r = admit(db, raw, { name: 'sync', location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`, actor: 'backend' }, { checks: ctx, at });
+          const raw =
+            item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
+          const r = admit(
+            db,
+            raw,
+            {
+              name: 'sync',
+              location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
+              actor: 'backend',
+            },
+            { checks: ctx, at },
+          );
           if (r.outcome === 'quarantined') report.quarantined++;
           else if (r.outcome === 'inserted' || r.outcome === 'updated') {
             touched.push(r.record.id);
@@ -145,7 +155,12 @@ export class SyncEngine {
     }
     const rates = ((body as { rates?: unknown[] }).rates ?? []).filter(
       (r): r is FxRate =>
-        typeof r === 'object' && r !== null && ['base', 'quote', 'rate', 'asOf', 'source'].every((k) => typeof (r as Record<string, unknown>)[k] === 'string') && /^\d+(\.\d+)?$/.test((r as FxRate).rate),
+        typeof r === 'object' &&
+        r !== null &&
+        ['base', 'quote', 'rate', 'asOf', 'source'].every(
+          (k) => typeof (r as Record<string, unknown>)[k] === 'string',
+        ) &&
+        /^\d+(\.\d+)?$/.test((r as FxRate).rate),
     );
     if (rates.length === 0) return;
     saveRates(db, rates, new Date().toISOString());
@@ -173,10 +188,18 @@ export class SyncEngine {
       const db = this.db();
       const row = outbox.next(db, new Date().toISOString());
       if (!row) break;
-      const path = row.kind === 'decision' ? `/v1/cases/${row.caseId}/decisions` : `/v1/cases/${row.caseId}/counterparty-responses`;
+      const path =
+        row.kind === 'decision'
+          ? `/v1/cases/${row.caseId}/decisions`
+          : `/v1/cases/${row.caseId}/counterparty-responses`;
       let res: { status: number; body: unknown };
       try {
-        res = await this.client.post(path, row.key, JSON.parse(row.payload), row.kind === 'decision' ? row.baseVersion : undefined);
+        res = await this.client.post(
+          path,
+          row.key,
+          JSON.parse(row.payload),
+          row.kind === 'decision' ? row.baseVersion : undefined,
+        );
       } catch (e) {
         this.backoff(row, e instanceof Error ? e.message : 'network error');
         this.report(false, 'backend unreachable');
@@ -192,11 +215,25 @@ export class SyncEngine {
       db.transaction(() => {
         if (res.status === 200 || res.status === 201) outbox.ack(db, row, now);
         else if (res.status === 409) outbox.conflict(db, row, theirs, now);
-        else outbox.reject(db, row, (res.body as { error?: { message?: string } } | null)?.error?.message ?? `backend answered ${res.status}`);
+        else
+          outbox.reject(
+            db,
+            row,
+            (res.body as { error?: { message?: string } } | null)?.error?.message ?? `backend answered ${res.status}`,
+          );
         // The backend's case is the shared truth: take its newer version (our decision stays recorded),
         // through the same door and rules as the changes feed; a case it cannot pass is quarantined.
         if (theirs !== undefined && theirs !== null) {
-          admit(db, { text: JSON.stringify(theirs), value: theirs }, { name: 'sync', location: `the answer to outbox entry ${row.id} (${row.kind}, case ${row.caseId})`, actor: 'backend' }, { checks: this.checks(), at: now });
+          admit(
+            db,
+            { text: JSON.stringify(theirs), value: theirs },
+            {
+              name: 'sync',
+              location: `the answer to outbox entry ${row.id} (${row.kind}, case ${row.caseId})`,
+              actor: 'backend',
+            },
+            { checks: this.checks(), at: now },
+          );
         }
       })();
       if (res.status === 200 || res.status === 201) acked++;
@@ -249,7 +286,10 @@ export class SyncEngine {
       while (!this.stopped) {
         this.events = new AbortController();
         try {
-          await this.client.events(() => void this.tryNow('pull', 'event').then(() => this.tryNow('push', 'event')), this.events.signal);
+          await this.client.events(
+            () => void this.tryNow('pull', 'event').then(() => this.tryNow('push', 'event')),
+            this.events.signal,
+          );
         } catch (e) {
           // Offline or refused: the polling tick carries on; try the stream again shortly.
           if (!this.stopped) this.log.info('sync.events_reconnect', { error: errorCode(e) });

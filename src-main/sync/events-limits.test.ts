@@ -39,7 +39,9 @@ describe('the backend event stream', () => {
     const seen: number[] = [];
     const read = new BackendClient(url, 'token', 'ana').events((c) => seen.push(c), AbortSignal.timeout(30_000));
     await expect(read).rejects.toThrow(SseStreamError);
-    await expect(read).rejects.toThrow(`The event stream sent an event of ${oversized.length - 'data: \n\n'.length} characters, larger than the limit of ${MAX_EVENT_CHARS}.`);
+    await expect(read).rejects.toThrow(
+      `The event stream sent an event of ${oversized.length - 'data: \n\n'.length} characters, larger than the limit of ${MAX_EVENT_CHARS}.`,
+    );
     expect(seen).toEqual([]);
   });
 
@@ -51,7 +53,9 @@ describe('the backend event stream', () => {
     });
     const seen: number[] = [];
     const read = new BackendClient(url, 'token', 'ana').events((c) => seen.push(c), AbortSignal.timeout(30_000));
-    await expect(read).rejects.toThrow(`The event stream buffered more than ${MAX_EVENT_CHARS} characters without ending an event.`);
+    await expect(read).rejects.toThrow(
+      `The event stream buffered more than ${MAX_EVENT_CHARS} characters without ending an event.`,
+    );
     expect(seen).toEqual([1]); // the events before it were read
   });
 
@@ -72,11 +76,22 @@ describe('the backend event stream', () => {
       res.writeHead(404).end();
     });
     const lines: { event: string; fields: LogFields | undefined }[] = [];
-    const log: Logger = { info: (event, fields) => lines.push({ event, fields }), warn: (event, fields) => lines.push({ event, fields }), error: (event, fields) => lines.push({ event, fields }) };
+    const log: Logger = {
+      info: (event, fields) => lines.push({ event, fields }),
+      warn: (event, fields) => lines.push({ event, fields }),
+      error: (event, fields) => lines.push({ event, fields }),
+    };
     const db = databaseAt(LATEST_SCHEMA_VERSION) as unknown as WritableDB;
-    const engine = new SyncEngine(() => db, new BackendClient(url, 'token', 'ana'), () => {
-      throw new Error('no case arrives, so no check runs');
-    }, null, log, 60_000);
+    const engine = new SyncEngine(
+      () => db,
+      new BackendClient(url, 'token', 'ana'),
+      () => {
+        throw new Error('no case arrives, so no check runs');
+      },
+      null,
+      log,
+      60_000,
+    );
     engine.start();
     try {
       await expect.poll(() => connections, { timeout: 20_000 }).toBeGreaterThanOrEqual(2);

@@ -20,7 +20,8 @@ export function issueApproverProof(name: string, verifiedAt = new Date().toISOSt
 
 /** Spends the proof; throws `forbidden` for one that was not issued here or was spent already. */
 export function consumeApproverProof(proof: VerifiedApprover): string {
-  if (!issued.has(proof)) throw new AppError('forbidden', 'Four eyes: the approver must prove who they are with their own passphrase.');
+  if (!issued.has(proof))
+    throw new AppError('forbidden', 'Four eyes: the approver must prove who they are with their own passphrase.');
   issued.delete(proof);
   return proof.name;
 }

@@ -42,16 +42,28 @@ describe('the export report names the people behind four eyes', () => {
     await ws.createVault(TEST_PASSPHRASE, false, 'Ana');
     const [c] = [...generateCases(1, { seed: 15 })];
     const file = join(t.dir, 'cases.jsonl');
-    writeFileSync(file, JSON.stringify({ ...c!, id: 'four-eyes-case', status: 'pending_review', aml: { riskScore: 95, alerts: [] } }) + '\n');
+    writeFileSync(
+      file,
+      JSON.stringify({ ...c!, id: 'four-eyes-case', status: 'pending_review', aml: { riskScore: 95, alerts: [] } }) +
+        '\n',
+    );
     await importCasesFile(ws.database(), file, ws.actor, ws.checkContext());
     await enrolled(ws, 'Ben', 'ben has his own passphrase');
     await enrolled(ws, 'Cleo', 'cleo has her own passphrase');
     ws.setRole('Ben', 'supervisor');
     ws.removeAnalyst('Cleo');
     const db = ws.database();
-    const out = decide(db, { caseId: 'four-eyes-case', kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst: 'Ben' }, ws.decisionPolicy());
+    const out = decide(
+      db,
+      { caseId: 'four-eyes-case', kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst: 'Ben' },
+      ws.decisionPolicy(),
+    );
     if (out.kind !== 'proposal') throw new Error('expected a proposal');
-    reviewProposal(db, { proposalId: out.proposal.id, approver: await ws.checkApprover('Ana', TEST_PASSPHRASE), approve: true });
+    reviewProposal(db, {
+      proposalId: out.proposal.id,
+      approver: await ws.checkApprover('Ana', TEST_PASSPHRASE),
+      approve: true,
+    });
 
     const bundle = join(t.dir, 'bundle.zip');
     const day = c!.transferTime.slice(0, 10);

@@ -18,7 +18,11 @@ export function teamReport(db: ReadableDB, where: { sql: string; params: Record<
       (a.state === 'invited' ? ' · invited, has not set a passphrase' : '') +
       (a.state === 'removed' ? ` · removed ${a.removedAt ?? '?'} by ${a.removedBy ?? '?'}` : ''),
   );
-  const roleChanges = (db.prepare("SELECT at, actor, payload FROM audit_events WHERE action = 'analyst.role_changed' ORDER BY seq").all() as { at: string; actor: string; payload: string }[]).map((r) => {
+  const roleChanges = (
+    db
+      .prepare("SELECT at, actor, payload FROM audit_events WHERE action = 'analyst.role_changed' ORDER BY seq")
+      .all() as { at: string; actor: string; payload: string }[]
+  ).map((r) => {
     const p = JSON.parse(r.payload) as { name?: string; from?: string; to?: string };
     return `${r.at} · ${p.name ?? '?'}: ${p.from ?? '?'} → ${p.to ?? '?'} by ${r.actor}`;
   });
@@ -28,7 +32,15 @@ export function teamReport(db: ReadableDB, where: { sql: string; params: Record<
         `SELECT p.case_id, p.kind, p.proposed_by, p.proposed_at, p.state, p.reviewed_by, p.reviewed_at
          FROM decision_proposals p JOIN cases c ON c.id = p.case_id WHERE ${where.sql} ORDER BY p.proposed_at, p.id`,
       )
-      .all(where.params) as { case_id: string; kind: string; proposed_by: string; proposed_at: string; state: string; reviewed_by: string | null; reviewed_at: string | null }[]
+      .all(where.params) as {
+      case_id: string;
+      kind: string;
+      proposed_by: string;
+      proposed_at: string;
+      state: string;
+      reviewed_by: string | null;
+      reviewed_at: string | null;
+    }[]
   ).map(
     (p) =>
       `Case ${p.case_id}: ${p.kind.replace(/_/g, ' ')} proposed by ${p.proposed_by} at ${p.proposed_at} · ` +

@@ -36,7 +36,15 @@ interface Row {
   removed_at: string | null;
   verifier: string;
 }
-const toAnalyst = (r: Row): Analyst => ({ name: r.name, role: r.role, state: r.state, enrolledBy: r.added_by, enrolledAt: r.added_at, removedBy: r.removed_by, removedAt: r.removed_at });
+const toAnalyst = (r: Row): Analyst => ({
+  name: r.name,
+  role: r.role,
+  state: r.state,
+  enrolledBy: r.added_by,
+  enrolledAt: r.added_at,
+  removedBy: r.removed_by,
+  removedAt: r.removed_at,
+});
 
 export function analyst(db: ReadableDB, name: string): Analyst | null {
   const r = db.prepare('SELECT * FROM analysts WHERE name = ?').get(name) as Row | undefined;
@@ -45,7 +53,8 @@ export function analyst(db: ReadableDB, name: string): Analyst | null {
 
 /** A second analyst from before key slots (issue 15) proves who they are with this verifier until they get a slot. */
 export function hasLegacyVerifier(db: ReadableDB, name: string): boolean {
-  const r = db.prepare("SELECT verifier FROM analysts WHERE name = ? AND state = 'active'").get(name) as { verifier: string } | undefined;
+  const r = db.prepare("SELECT verifier FROM analysts WHERE name = ? AND state = 'active'").get(name) as
+    { verifier: string } | undefined;
   return !!r && r.verifier !== '';
 }
 
@@ -60,39 +69,70 @@ export function roster(db: ReadableDB): Analyst[] {
 /** Throws `forbidden` unless `actor` is an active supervisor; `what` names the refused action. */
 export function requireSupervisor(db: ReadableDB, actor: string, what: string): void {
   const a = analyst(db, actor);
-  if (!a || a.state !== 'active' || a.role !== 'supervisor') throw new AppError('forbidden', `Only a supervisor may ${what}; ${actor} is ${a ? `${a.state === 'active' ? 'an' : 'a removed'} ${a.role}` : 'not an analyst of this workstation'}.`);
+  if (!a || a.state !== 'active' || a.role !== 'supervisor')
+    throw new AppError(
+      'forbidden',
+      `Only a supervisor may ${what}; ${actor} is ${a ? `${a.state === 'active' ? 'an' : 'a removed'} ${a.role}` : 'not an analyst of this workstation'}.`,
+    );
 }
 
 export function checkNewName(db: ReadableDB, name: string): void {
-  if (RESERVED.has(name.toLowerCase()) || /^os:/i.test(name)) throw new AppError('invalid_input', `"${name}" is reserved; choose a person's name.`);
+  if (RESERVED.has(name.toLowerCase()) || /^os:/i.test(name))
+    throw new AppError('invalid_input', `"${name}" is reserved; choose a person's name.`);
   const found = analyst(db, name);
-  if (found) throw new AppError('conflict', found.state === 'removed' ? `${name} was an analyst here and was removed; a name is never reused, so the audit trail keeps meaning one person.` : `An analyst called ${name} exists already.`);
+  if (found)
+    throw new AppError(
+      'conflict',
+      found.state === 'removed'
+        ? `${name} was an analyst here and was removed; a name is never reused, so the audit trail keeps meaning one person.`
+        : `An analyst called ${name} exists already.`,
+    );
 }
 
 /**
  * The vault's creator, or the one passphrase of a version-1 vault: the first supervisor. Idempotent.
  * `how` says which: 'vault.created' or 'vault.migrated'.
  */
-export function ensureFirstSupervisor(db: WritableDB, name: string, how: 'vault.created' | 'vault.migrated', at = new Date().toISOString()): void {
+export function ensureFirstSupervisor(
+  db: WritableDB,
+  name: string,
+  how: 'vault.created' | 'vault.migrated',
+  at = new Date().toISOString(),
+): void {
   db.transaction(() => {
     const found = analyst(db, name);
     if (found?.role === 'supervisor' && found.state === 'active') return;
     if (found) {
       db.prepare("UPDATE analysts SET role = 'supervisor', state = 'active' WHERE name = ?").run(name);
-      appendAudit(db, { actor: name, action: 'analyst.role_changed', payload: { name, from: found.role, to: 'supervisor', via: how }, at });
+      appendAudit(db, {
+        actor: name,
+        action: 'analyst.role_changed',
+        payload: { name, from: found.role, to: 'supervisor', via: how },
+        at,
+      });
       return;
     }
-    db.prepare("INSERT INTO analysts (name, kdf, verifier, added_by, added_at, role, state) VALUES (?, '', '', ?, ?, 'supervisor', 'active')").run(name, name, at);
+    db.prepare(
+      "INSERT INTO analysts (name, kdf, verifier, added_by, added_at, role, state) VALUES (?, '', '', ?, ?, 'supervisor', 'active')",
+    ).run(name, name, at);
     appendAudit(db, { actor: name, action: 'analyst.enrolled', payload: { name, role: 'supervisor', via: how }, at });
   })();
 }
 
 /** A supervisor enrols a new analyst: invited until they redeem their one-time code. */
-export function enrolAnalyst(db: WritableDB, by: string, name: string, role: Role, at = new Date().toISOString()): Analyst {
+export function enrolAnalyst(
+  db: WritableDB,
+  by: string,
+  name: string,
+  role: Role,
+  at = new Date().toISOString(),
+): Analyst {
   return db.transaction(() => {
     requireSupervisor(db, by, 'enrol analysts');
     checkNewName(db, name);
-    db.prepare("INSERT INTO analysts (name, kdf, verifier, added_by, added_at, role, state) VALUES (?, '', '', ?, ?, ?, 'invited')").run(name, by, at, role);
+    db.prepare(
+      "INSERT INTO analysts (name, kdf, verifier, added_by, added_at, role, state) VALUES (?, '', '', ?, ?, ?, 'invited')",
+    ).run(name, by, at, role);
     appendAudit(db, { actor: by, action: 'analyst.enrolled', payload: { name, role }, at });
     return analyst(db, name)!;
   })();
@@ -109,7 +149,11 @@ export function activateAnalyst(db: WritableDB, name: string, at = new Date().to
 }
 
 function activeSupervisors(db: ReadableDB): number {
-  return (db.prepare("SELECT count(*) AS n FROM analysts WHERE role = 'supervisor' AND state = 'active'").get() as { n: number }).n;
+  return (
+    db.prepare("SELECT count(*) AS n FROM analysts WHERE role = 'supervisor' AND state = 'active'").get() as {
+      n: number;
+    }
+  ).n;
 }
 
 /** Removes an analyst (their key slot goes with it, see Workstation.removeAnalyst). The last supervisor stays. */
@@ -118,8 +162,11 @@ export function removeAnalyst(db: WritableDB, by: string, name: string, at = new
     requireSupervisor(db, by, 'remove analysts');
     const a = analyst(db, name);
     if (!a || a.state === 'removed') throw new AppError('not_found', `No analyst ${name} to remove.`);
-    if (a.role === 'supervisor' && a.state === 'active' && activeSupervisors(db) === 1) throw new AppError('conflict', `${name} is the last supervisor: make someone else supervisor first.`);
-    db.prepare("UPDATE analysts SET state = 'removed', removed_by = ?, removed_at = ?, kdf = '', verifier = '' WHERE name = ?").run(by, at, name);
+    if (a.role === 'supervisor' && a.state === 'active' && activeSupervisors(db) === 1)
+      throw new AppError('conflict', `${name} is the last supervisor: make someone else supervisor first.`);
+    db.prepare(
+      "UPDATE analysts SET state = 'removed', removed_by = ?, removed_at = ?, kdf = '', verifier = '' WHERE name = ?",
+    ).run(by, at, name);
     appendAudit(db, { actor: by, action: 'analyst.removed', payload: { name, role: a.role }, at });
   })();
 }
@@ -130,7 +177,8 @@ export function setRole(db: WritableDB, by: string, name: string, role: Role, at
     const a = analyst(db, name);
     if (!a || a.state === 'removed') throw new AppError('not_found', `No analyst ${name}.`);
     if (a.role === role) return a;
-    if (a.role === 'supervisor' && a.state === 'active' && activeSupervisors(db) === 1) throw new AppError('conflict', `${name} is the last supervisor: make someone else supervisor first.`);
+    if (a.role === 'supervisor' && a.state === 'active' && activeSupervisors(db) === 1)
+      throw new AppError('conflict', `${name} is the last supervisor: make someone else supervisor first.`);
     db.prepare('UPDATE analysts SET role = ? WHERE name = ?').run(role, name);
     appendAudit(db, { actor: by, action: 'analyst.role_changed', payload: { name, from: a.role, to: role }, at });
     return analyst(db, name)!;

@@ -17,6 +17,7 @@ export interface DeviceKeyProtector {
 export function deviceProtectorRefusal(p: DeviceKeyProtector | undefined): string | null {
   if (!p) return 'No OS keychain is reachable in this mode.';
   if (!p.isAvailable()) return 'The OS keychain is not available.';
-  if (p.backend() === 'basic_text') return 'The OS keychain backend is basic_text (no real keychain); the key would be stored in plain text.';
+  if (p.backend() === 'basic_text')
+    return 'The OS keychain backend is basic_text (no real keychain); the key would be stored in plain text.';
   return null;
 }

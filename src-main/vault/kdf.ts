@@ -28,7 +28,9 @@ export const derivationsQueued = () => queued;
 
 export function deriveKey(passphrase: string, p: KdfParams): Promise<Buffer> {
   if (queued >= MAX_QUEUED_DERIVATIONS) {
-    return Promise.reject(new AppError('throttled', 'Too many passphrase checks at once. Try again in a moment.', { retryAfterSeconds: 1 }));
+    return Promise.reject(
+      new AppError('throttled', 'Too many passphrase checks at once. Try again in a moment.', { retryAfterSeconds: 1 }),
+    );
   }
   queued++;
   const run = tail.then(() => derive(passphrase, p));

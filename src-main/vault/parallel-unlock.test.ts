@@ -11,8 +11,15 @@ import { createVault, unlockVault } from './vault';
 // and the failure written after) and the process reached 2.1 GB. Run in a child so its peak memory
 // (maxRSS) is its own, not vitest's.
 const CHILD = resolve(import.meta.dirname, '../../test/support/parallel-unlock.ts');
-function fire(dataDir: string, mode: 'unlock' | 'derive', n = 30): { codes: Record<string, number>; maxRssKiB: number } {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, dataDir, mode, String(n)], { encoding: 'utf8', env: { ...process.env, VITEST: undefined } });
+function fire(
+  dataDir: string,
+  mode: 'unlock' | 'derive',
+  n = 30,
+): { codes: Record<string, number>; maxRssKiB: number } {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CHILD, dataDir, mode, String(n)], {
+    encoding: 'utf8',
+    env: { ...process.env, VITEST: undefined },
+  });
   expect(r.status, r.stderr).toBe(0);
   const out = JSON.parse(r.stdout) as { codes: Record<string, number>; maxRssKiB: number };
   console.log(`${n} parallel ${mode}: ${JSON.stringify(out.codes)}, maxRSS ${Math.round(out.maxRssKiB / 1024)} MiB`);
@@ -36,9 +43,15 @@ describe('passphrase checks under parallel requests', () => {
     expect(codes.ok).toBeUndefined();
     expect(maxRssKiB).toBeLessThan(BOUND_KIB);
     // Every checked attempt is on disk: the next one waits, even with the right passphrase.
-    const onDisk = JSON.parse(readFileSync(join(t.dir, 'unlock-attempts.json'), 'utf8')) as { failures: number; lastFailureAt: number };
+    const onDisk = JSON.parse(readFileSync(join(t.dir, 'unlock-attempts.json'), 'utf8')) as {
+      failures: number;
+      lastFailureAt: number;
+    };
     expect(onDisk.failures).toBe(FREE_ATTEMPTS);
-    await expect(unlockVault(t.dir, TEST_PASSPHRASE, onDisk.lastFailureAt + 1000)).rejects.toMatchObject({ code: 'throttled', details: { retryAfterSeconds: 4 } });
+    await expect(unlockVault(t.dir, TEST_PASSPHRASE, onDisk.lastFailureAt + 1000)).rejects.toMatchObject({
+      code: 'throttled',
+      details: { retryAfterSeconds: 4 },
+    });
   });
 
   it('runs one Argon2id at a time and refuses derivations beyond the queue bound rather than holding their memory', () => {
@@ -50,7 +63,10 @@ describe('passphrase checks under parallel requests', () => {
 
   it('a right passphrase takes its reserved attempt back', async () => {
     (await createVault(t.dir, TEST_PASSPHRASE)).fill(0);
-    await expect(unlockVault(t.dir, 'not the passphrase at all')).rejects.toMatchObject({ code: 'wrong_passphrase', details: { failures: 1 } });
+    await expect(unlockVault(t.dir, 'not the passphrase at all')).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+      details: { failures: 1 },
+    });
     (await unlockVault(t.dir, TEST_PASSPHRASE)).fill(0);
     expect(existsSync(join(t.dir, 'unlock-attempts.json'))).toBe(false);
   });

@@ -72,7 +72,16 @@ export function recordSuccess(dataDir: string, kind: ThrottleKind = 'unlock'): v
 }
 
 /** The refusal for a wrong passphrase whose attempt was reserved: how many so far and how long to wait. */
-export function wrongPassphrase(dataDir: string, now: number, failures: number, kind: ThrottleKind = 'unlock', what = 'The passphrase is not correct.'): AppError {
+export function wrongPassphrase(
+  dataDir: string,
+  now: number,
+  failures: number,
+  kind: ThrottleKind = 'unlock',
+  what = 'The passphrase is not correct.',
+): AppError {
   const next = secondsUntilAllowed(dataDir, now, kind);
-  return new AppError('wrong_passphrase', next > 0 ? `${what} Wait ${next} s before trying again.` : what, { failures, retryAfterSeconds: next });
+  return new AppError('wrong_passphrase', next > 0 ? `${what} Wait ${next} s before trying again.` : what, {
+    failures,
+    retryAfterSeconds: next,
+  });
 }

@@ -32,15 +32,25 @@ describe('vault', () => {
     await createVault(t.dir, TEST_PASSPHRASE);
     const now = 1_000_000_000_000;
     for (let i = 1; i <= 2; i++) {
-      await expect(unlockVault(t.dir, 'wrong passphrase!', now)).rejects.toMatchObject({ code: 'wrong_passphrase', message: 'The passphrase is not correct.' });
+      await expect(unlockVault(t.dir, 'wrong passphrase!', now)).rejects.toMatchObject({
+        code: 'wrong_passphrase',
+        message: 'The passphrase is not correct.',
+      });
     }
-    await expect(unlockVault(t.dir, 'wrong passphrase!', now)).rejects.toMatchObject({ code: 'wrong_passphrase', details: { retryAfterSeconds: 5 } });
+    await expect(unlockVault(t.dir, 'wrong passphrase!', now)).rejects.toMatchObject({
+      code: 'wrong_passphrase',
+      details: { retryAfterSeconds: 5 },
+    });
     // Even the right passphrase waits out the delay: the throttle is checked before the KDF runs.
     await expect(unlockVault(t.dir, TEST_PASSPHRASE, now + 1000)).rejects.toMatchObject({ code: 'throttled' });
-    await expect(unlockVault(t.dir, 'wrong passphrase!', now + 5000)).rejects.toMatchObject({ details: { retryAfterSeconds: 10 } });
+    await expect(unlockVault(t.dir, 'wrong passphrase!', now + 5000)).rejects.toMatchObject({
+      details: { retryAfterSeconds: 10 },
+    });
     expect(await unlockVault(t.dir, TEST_PASSPHRASE, now + 15_000)).toHaveLength(32);
     // Success resets the count.
-    await expect(unlockVault(t.dir, 'wrong passphrase!', now + 16_000)).rejects.toMatchObject({ details: { failures: 1, retryAfterSeconds: 0 } });
+    await expect(unlockVault(t.dir, 'wrong passphrase!', now + 16_000)).rejects.toMatchObject({
+      details: { failures: 1, retryAfterSeconds: 0 },
+    });
   });
 
   it('changes the passphrase by re-wrapping only: the database opens with the same key', async () => {
@@ -73,9 +83,14 @@ describe('vault', () => {
   });
 
   it('remembers the key on the device only through a real keychain, never basic_text', async () => {
-    await expect(createVault(t.dir, TEST_PASSPHRASE, { rememberOnDevice: true, protector: fakeKeychain('basic_text') })).rejects.toThrow(/basic_text/);
+    await expect(
+      createVault(t.dir, TEST_PASSPHRASE, { rememberOnDevice: true, protector: fakeKeychain('basic_text') }),
+    ).rejects.toThrow(/basic_text/);
     await expect(createVault(t.dir, TEST_PASSPHRASE, { rememberOnDevice: true })).rejects.toThrow(/No OS keychain/);
-    const key = await createVault(t.dir, TEST_PASSPHRASE, { rememberOnDevice: true, protector: fakeKeychain('gnome_libsecret') });
+    const key = await createVault(t.dir, TEST_PASSPHRASE, {
+      rememberOnDevice: true,
+      protector: fakeKeychain('gnome_libsecret'),
+    });
     expect(unlockVaultWithDevice(t.dir, fakeKeychain('gnome_libsecret'))).toEqual(key);
     // If the machine later reports basic_text, device unlock fails closed; the passphrase still works.
     expect(() => unlockVaultWithDevice(t.dir, fakeKeychain('basic_text'))).toThrow(/basic_text/);

@@ -98,22 +98,44 @@ function readVault(dataDir: string): VaultFile {
   const parsed = z.union([v2Schema, v1Schema]).safeParse(raw);
   if (!parsed.success) {
     const where = parsed.error.issues[0]?.path.join('.') ?? '';
-    throw new AppError('unavailable', `The vault file ${VAULT_FILE} is not in a format this Waybill reads (at "${where}").`);
+    throw new AppError(
+      'unavailable',
+      `The vault file ${VAULT_FILE} is not in a format this Waybill reads (at "${where}").`,
+    );
   }
   const v = parsed.data;
   const file: VaultFile =
     v.version === 1
-      ? { createdAt: v.createdAt, updatedAt: v.updatedAt, deviceWrap: v.deviceWrap, fromVersion: 1, slots: [{ id: 'v1', analyst: FIRST_SUPERVISOR, kind: 'passphrase', kdf: v.kdf, wrap: v.passphraseWrap, v1: true }] }
+      ? {
+          createdAt: v.createdAt,
+          updatedAt: v.updatedAt,
+          deviceWrap: v.deviceWrap,
+          fromVersion: 1,
+          slots: [
+            { id: 'v1', analyst: FIRST_SUPERVISOR, kind: 'passphrase', kdf: v.kdf, wrap: v.passphraseWrap, v1: true },
+          ],
+        }
       : { createdAt: v.createdAt, updatedAt: v.updatedAt, deviceWrap: v.deviceWrap, fromVersion: 2, slots: v.slots };
   if (file.slots.some((s) => tooWeak(s.kdf))) {
-    throw new AppError('unavailable', `The vault file ${VAULT_FILE} asks for weaker key derivation than Waybill allows; refusing it.`);
+    throw new AppError(
+      'unavailable',
+      `The vault file ${VAULT_FILE} asks for weaker key derivation than Waybill allows; refusing it.`,
+    );
   }
   return file;
 }
 
 function writeVault(dataDir: string, v: VaultFile): void {
-  if (v.slots.some((s) => s.v1)) throw new AppError('internal', 'A version-1 slot must be rewrapped before the vault is written.');
-  const out = { format: FORMAT, version: VERSION, slots: v.slots, ...(v.deviceWrap ? { deviceWrap: v.deviceWrap } : {}), createdAt: v.createdAt, updatedAt: new Date().toISOString() };
+  if (v.slots.some((s) => s.v1))
+    throw new AppError('internal', 'A version-1 slot must be rewrapped before the vault is written.');
+  const out = {
+    format: FORMAT,
+    version: VERSION,
+    slots: v.slots,
+    ...(v.deviceWrap ? { deviceWrap: v.deviceWrap } : {}),
+    createdAt: v.createdAt,
+    updatedAt: new Date().toISOString(),
+  };
   writeFileAtomic(vaultPath(dataDir), JSON.stringify(out, null, 2));
 }
 
@@ -121,7 +143,15 @@ const slotAad = (s: ReadSlot) =>
   Buffer.from(
     s.v1
       ? canonicalJson({ format: FORMAT, version: 1, kdf: s.kdf })
-      : canonicalJson({ format: FORMAT, version: VERSION, id: s.id, analyst: s.analyst, kind: s.kind, kdf: s.kdf, expiresAt: s.expiresAt ?? null }),
+      : canonicalJson({
+          format: FORMAT,
+          version: VERSION,
+          id: s.id,
+          analyst: s.analyst,
+          kind: s.kind,
+          kdf: s.kdf,
+          expiresAt: s.expiresAt ?? null,
+        }),
   );
 
 function wrap(dbKey: Buffer, kek: Buffer, additional: Buffer): Wrap {
@@ -129,7 +159,12 @@ function wrap(dbKey: Buffer, kek: Buffer, additional: Buffer): Wrap {
   const c = createCipheriv('aes-256-gcm', kek, iv);
   c.setAAD(additional);
   const ct = Buffer.concat([c.update(dbKey), c.final()]);
-  return { algorithm: 'aes-256-gcm', ivB64: iv.toString('base64'), ciphertextB64: ct.toString('base64'), tagB64: c.getAuthTag().toString('base64') };
+  return {
+    algorithm: 'aes-256-gcm',
+    ivB64: iv.toString('base64'),
+    ciphertextB64: ct.toString('base64'),
+    tagB64: c.getAuthTag().toString('base64'),
+  };
 }
 
 function unwrap(w: Wrap, kek: Buffer, additional: Buffer): Buffer | null {
@@ -149,10 +184,23 @@ function newKdfParams(): KdfParams {
 }
 
 /** A new slot for `analyst` wrapping `dbKey` under `secret` (a passphrase, or an enrolment code). */
-async function makeSlot(dbKey: Buffer, analyst: string, secret: string, kind: Slot['kind'], expiresAt?: string): Promise<Slot> {
+async function makeSlot(
+  dbKey: Buffer,
+  analyst: string,
+  secret: string,
+  kind: Slot['kind'],
+  expiresAt?: string,
+): Promise<Slot> {
   const kdf = newKdfParams();
   const kek = await deriveKey(secret, kdf);
-  const head: Slot = { id: randomUUID(), analyst, kind, kdf, wrap: { algorithm: 'aes-256-gcm', ivB64: '', ciphertextB64: '', tagB64: '' }, ...(expiresAt ? { expiresAt } : {}) };
+  const head: Slot = {
+    id: randomUUID(),
+    analyst,
+    kind,
+    kdf,
+    wrap: { algorithm: 'aes-256-gcm', ivB64: '', ciphertextB64: '', tagB64: '' },
+    ...(expiresAt ? { expiresAt } : {}),
+  };
   try {
     return { ...head, wrap: wrap(dbKey, kek, slotAad(head)) };
   } finally {
@@ -160,14 +208,19 @@ async function makeSlot(dbKey: Buffer, analyst: string, secret: string, kind: Sl
   }
 }
 
-function sealForDevice(dbKey: Buffer, protector: DeviceKeyProtector | undefined, analyst: string): VaultFile['deviceWrap'] {
+function sealForDevice(
+  dbKey: Buffer,
+  protector: DeviceKeyProtector | undefined,
+  analyst: string,
+): VaultFile['deviceWrap'] {
   const refusal = deviceProtectorRefusal(protector);
   if (refusal || !protector) throw new AppError('unavailable', `"Remember on this device" is not possible: ${refusal}`);
   return { backend: protector.backend(), sealedB64: protector.encrypt(dbKey).toString('base64'), analyst };
 }
 
 function checkName(analyst: string): void {
-  if (!ANALYST_NAME.test(analyst)) throw new AppError('invalid_input', "An analyst name is 2–60 letters, digits, spaces or . _ : ' -.");
+  if (!ANALYST_NAME.test(analyst))
+    throw new AppError('invalid_input', "An analyst name is 2–60 letters, digits, spaces or . _ : ' -.");
 }
 
 export interface CreateVaultOptions {
@@ -185,7 +238,13 @@ export async function createVault(dataDir: string, passphrase: string, opts: Cre
   const dbKey = randomBytes(32);
   const slot = await makeSlot(dbKey, analyst, passphrase, 'passphrase');
   const now = new Date().toISOString();
-  writeVault(dataDir, { createdAt: now, updatedAt: now, fromVersion: 2, slots: [slot], ...(opts.rememberOnDevice ? { deviceWrap: sealForDevice(dbKey, opts.protector, analyst) } : {}) });
+  writeVault(dataDir, {
+    createdAt: now,
+    updatedAt: now,
+    fromVersion: 2,
+    slots: [slot],
+    ...(opts.rememberOnDevice ? { deviceWrap: sealForDevice(dbKey, opts.protector, analyst) } : {}),
+  });
   return dbKey;
 }
 
@@ -215,7 +274,12 @@ const DECOY: KdfParams = { algorithm: 'argon2id', ...DEFAULT_KDF, saltB64: Buffe
  * the slow derivation, so parallel requests cannot share the free attempts). A version-1 vault is
  * rewritten as version 2 on success, its one passphrase now the slot of `analyst` (or "supervisor").
  */
-export async function signIn(dataDir: string, analyst: string | undefined, passphrase: string, now = Date.now()): Promise<SignedIn> {
+export async function signIn(
+  dataDir: string,
+  analyst: string | undefined,
+  passphrase: string,
+  now = Date.now(),
+): Promise<SignedIn> {
   const v = readVault(dataDir);
   const slot = slotFor(v, analyst);
   if (v.fromVersion === 1 && analyst !== undefined) checkName(analyst);
@@ -224,7 +288,15 @@ export async function signIn(dataDir: string, analyst: string | undefined, passp
   const dbKey = slot ? unwrap(slot.wrap, kek, slotAad(slot)) : null;
   if (!dbKey || !slot) {
     kek.fill(0);
-    throw wrongPassphrase(dataDir, now, failures, 'unlock', analyst === undefined ? 'The passphrase is not correct.' : 'That name and passphrase do not match an analyst of this workstation.');
+    throw wrongPassphrase(
+      dataDir,
+      now,
+      failures,
+      'unlock',
+      analyst === undefined
+        ? 'The passphrase is not correct.'
+        : 'That name and passphrase do not match an analyst of this workstation.',
+    );
   }
   recordSuccess(dataDir);
   if (slot.v1) {
@@ -241,7 +313,12 @@ export async function signIn(dataDir: string, analyst: string | undefined, passp
   return { key: dbKey, analyst: slot.analyst, migrated: false };
 }
 
-export async function unlockVault(dataDir: string, passphrase: string, now = Date.now(), analyst?: string): Promise<Buffer> {
+export async function unlockVault(
+  dataDir: string,
+  passphrase: string,
+  now = Date.now(),
+  analyst?: string,
+): Promise<Buffer> {
   return (await signIn(dataDir, analyst, passphrase, now)).key;
 }
 
@@ -261,7 +338,12 @@ export function vaultSlots(dataDir: string): { analyst: string; kind: Slot['kind
 }
 
 /** Adds (or replaces) `analyst`'s passphrase slot; the caller holds the key (an open session). */
-export async function addPassphraseSlot(dataDir: string, dbKey: Buffer, analyst: string, passphrase: string): Promise<void> {
+export async function addPassphraseSlot(
+  dataDir: string,
+  dbKey: Buffer,
+  analyst: string,
+  passphrase: string,
+): Promise<void> {
   checkName(analyst);
   const slot = await makeSlot(dbKey, analyst, passphrase, 'passphrase');
   const v = readVault(dataDir);
@@ -269,10 +351,17 @@ export async function addPassphraseSlot(dataDir: string, dbKey: Buffer, analyst:
 }
 
 /** Adds an enrolment slot under a one-time code; it replaces any earlier code for the same name. */
-export async function addEnrolmentSlot(dataDir: string, dbKey: Buffer, analyst: string, code: string, expiresAt: string): Promise<void> {
+export async function addEnrolmentSlot(
+  dataDir: string,
+  dbKey: Buffer,
+  analyst: string,
+  code: string,
+  expiresAt: string,
+): Promise<void> {
   checkName(analyst);
   const v0 = readVault(dataDir);
-  if (v0.slots.some((s) => s.analyst === analyst && s.kind === 'passphrase')) throw new AppError('conflict', `${analyst} already has a passphrase on this workstation.`);
+  if (v0.slots.some((s) => s.analyst === analyst && s.kind === 'passphrase'))
+    throw new AppError('conflict', `${analyst} already has a passphrase on this workstation.`);
   const slot = await makeSlot(dbKey, analyst, code, 'enrolment', expiresAt);
   const v = readVault(dataDir);
   writeVault(dataDir, { ...v, slots: [...v.slots.filter((s) => s.analyst !== analyst), slot] });
@@ -282,14 +371,27 @@ export async function addEnrolmentSlot(dataDir: string, dbKey: Buffer, analyst: 
  * A new analyst redeems their one-time code: the code unwraps their enrolment slot, which is replaced
  * by a slot under the passphrase they chose. Throttled like sign-in. Returns the key (they are signed in).
  */
-export async function redeemEnrolment(dataDir: string, analyst: string, code: string, passphrase: string, now = Date.now()): Promise<Buffer> {
+export async function redeemEnrolment(
+  dataDir: string,
+  analyst: string,
+  code: string,
+  passphrase: string,
+  now = Date.now(),
+): Promise<Buffer> {
   const v = readVault(dataDir);
   const slot = v.slots.find((s) => s.kind === 'enrolment' && s.analyst === analyst);
   const failures = reserveAttempt(dataDir, now);
   const kek = await deriveKey(code.trim().toUpperCase(), slot?.kdf ?? DECOY);
   const dbKey = slot ? unwrap(slot.wrap, kek, slotAad(slot)) : null;
   kek.fill(0);
-  if (!dbKey || !slot) throw wrongPassphrase(dataDir, now, failures, 'unlock', 'That name and enrolment code do not match a pending enrolment.');
+  if (!dbKey || !slot)
+    throw wrongPassphrase(
+      dataDir,
+      now,
+      failures,
+      'unlock',
+      'That name and enrolment code do not match a pending enrolment.',
+    );
   if (slot.expiresAt && Date.parse(slot.expiresAt) <= now) {
     dbKey.fill(0);
     throw new AppError('forbidden', 'That enrolment code has expired: ask a supervisor for a new one.');
@@ -325,7 +427,10 @@ export function unlockVaultWithDevice(dataDir: string, protector: DeviceKeyProte
   return signInWithDevice(dataDir, protector).key;
 }
 
-export function signInWithDevice(dataDir: string, protector: DeviceKeyProtector | undefined): { key: Buffer; analyst: string } {
+export function signInWithDevice(
+  dataDir: string,
+  protector: DeviceKeyProtector | undefined,
+): { key: Buffer; analyst: string } {
   const v = readVault(dataDir);
   if (!v.deviceWrap) throw new AppError('unavailable', 'This vault is not remembered on this device.');
   const refusal = deviceProtectorRefusal(protector);
@@ -341,7 +446,12 @@ export function signInWithDevice(dataDir: string, protector: DeviceKeyProtector 
 }
 
 /** Re-wraps the same database key under the analyst's new passphrase (and a new salt); the database is untouched. */
-export async function changePassphrase(dataDir: string, current: string, next: string, analyst?: string): Promise<void> {
+export async function changePassphrase(
+  dataDir: string,
+  current: string,
+  next: string,
+  analyst?: string,
+): Promise<void> {
   const signed = await signIn(dataDir, analyst, current);
   try {
     await addPassphraseSlot(dataDir, signed.key, signed.analyst, next);
@@ -350,9 +460,16 @@ export async function changePassphrase(dataDir: string, current: string, next: s
   }
 }
 
-export function setDeviceUnlock(dataDir: string, dbKey: Buffer, protector: DeviceKeyProtector | undefined, enabled: boolean, analyst = FIRST_SUPERVISOR): void {
+export function setDeviceUnlock(
+  dataDir: string,
+  dbKey: Buffer,
+  protector: DeviceKeyProtector | undefined,
+  enabled: boolean,
+  analyst = FIRST_SUPERVISOR,
+): void {
   const v = readVault(dataDir);
-  if (v.fromVersion === 1) throw new AppError('conflict', 'Sign in with the passphrase once first: the vault is upgraded then.');
+  if (v.fromVersion === 1)
+    throw new AppError('conflict', 'Sign in with the passphrase once first: the vault is upgraded then.');
   writeVault(dataDir, { ...v, deviceWrap: enabled ? sealForDevice(dbKey, protector, analyst) : undefined });
 }
 

@@ -16,7 +16,12 @@ export const STATUS_LABEL: Record<string, string> = {
   canceled: 'Canceled',
 };
 
-export const IVMS_LABEL: Record<string, string> = { pass: 'Valid', incomplete: 'Incomplete', invalid: 'Invalid', unreadable: 'Unreadable' };
+export const IVMS_LABEL: Record<string, string> = {
+  pass: 'Valid',
+  incomplete: 'Incomplete',
+  invalid: 'Invalid',
+  unreadable: 'Unreadable',
+};
 export const TRAVEL_LABEL: Record<string, string> = {
   applies: 'Applies',
   below_threshold: 'Below threshold',
@@ -24,12 +29,27 @@ export const TRAVEL_LABEL: Record<string, string> = {
   prohibited: 'Red flag: VASP activity prohibited',
   cannot_evaluate: 'Cannot evaluate',
 };
-export const SCREENING_LABEL: Record<string, string> = { clear: 'Clear', potential_match: 'Potential match', true_match: 'TRUE MATCH', not_screened: 'Not screened' };
-export const KIND_LABEL: Record<string, string> = { accept: 'Accept', reject: 'Reject', request_information: 'Request information' };
-export const SYNC_LABEL: Record<string, string> = { pending: 'Waiting to sync', acked: 'Synced', conflict: 'Conflict', rejected: 'Refused by backend' };
+export const SCREENING_LABEL: Record<string, string> = {
+  clear: 'Clear',
+  potential_match: 'Potential match',
+  true_match: 'TRUE MATCH',
+  not_screened: 'Not screened',
+};
+export const KIND_LABEL: Record<string, string> = {
+  accept: 'Accept',
+  reject: 'Reject',
+  request_information: 'Request information',
+};
+export const SYNC_LABEL: Record<string, string> = {
+  pending: 'Waiting to sync',
+  acked: 'Synced',
+  conflict: 'Conflict',
+  rejected: 'Refused by backend',
+};
 
 /** "2026-11-20T10:31:07.123Z" → "2026-11-20 10:31" (UTC, as stored: analysts across time zones compare like with like). */
-export const time = (iso: string | null | undefined, seconds = false) => (iso ? iso.replace('T', ' ').slice(0, seconds ? 19 : 16) : '—');
+export const time = (iso: string | null | undefined, seconds = false) =>
+  iso ? iso.replace('T', ' ').slice(0, seconds ? 19 : 16) : '—';
 export const human = (code: string) => code.replace(/_/g, ' ');
 export const count = (n: number) => n.toLocaleString('en-US');
 /** "1 case", "2 cases": the count with the noun agreeing (English plurals; pass the irregular ones). */

@@ -43,12 +43,19 @@ afterAll(async () => {
 /** The workstation's API from inside the page, with the page's own token: to choose cases, never to act. */
 const api = <T>(method: string, input: unknown) => callInPage<T>(page, method, input);
 const count = () => page.getByTestId('queue-count').textContent();
-const backendDecisions = (id: string) => backend.db.prepare('SELECT kind, body FROM decisions WHERE case_id = ? AND status = 201').all(id) as { kind: string; body: string }[];
+const backendDecisions = (id: string) =>
+  backend.db.prepare('SELECT kind, body FROM decisions WHERE case_id = ? AND status = 201').all(id) as {
+    kind: string;
+    body: string;
+  }[];
 const used = new Set<string>();
 
 /** A pending case matching `want`, not used by an earlier step. */
 async function pick(want: (d: CaseDetail, s: CaseSummary) => boolean): Promise<string> {
-  const { rows } = await api<{ rows: CaseSummary[] }>('cases.list', { limit: 500, filter: { status: ['pending_review'] } });
+  const { rows } = await api<{ rows: CaseSummary[] }>('cases.list', {
+    limit: 500,
+    filter: { status: ['pending_review'] },
+  });
   for (const s of rows) {
     if (used.has(s.id)) continue;
     const d = await api<CaseDetail>('cases.get', { id: s.id });
@@ -95,8 +102,12 @@ describe('the analyst workstation in the browser', () => {
   });
 
   it('sorts, filters and searches in the database', async () => {
-    const shownValues = async () => (await page.locator('tbody tr[data-case-id] td:nth-child(6)').allTextContents()).map((v) => Number(v.split(' ')[0])).filter((v) => !Number.isNaN(v));
-    const sorted = (xs: number[], dir: 1 | -1) => xs.length > 10 && xs.every((x, i) => i === 0 || (x - xs[i - 1]!) * dir >= 0);
+    const shownValues = async () =>
+      (await page.locator('tbody tr[data-case-id] td:nth-child(6)').allTextContents())
+        .map((v) => Number(v.split(' ')[0]))
+        .filter((v) => !Number.isNaN(v));
+    const sorted = (xs: number[], dir: 1 | -1) =>
+      xs.length > 10 && xs.every((x, i) => i === 0 || (x - xs[i - 1]!) * dir >= 0);
     await page.getByRole('button', { name: /^Value/ }).click();
     await expect.poll(() => page.locator('th[aria-sort="ascending"]').textContent()).toMatch(/Value/);
     await expect.poll(async () => sorted(await shownValues(), 1)).toBe(true);
@@ -109,10 +120,15 @@ describe('the analyst workstation in the browser', () => {
     await page.getByLabel('Direction').selectOption('deposit');
     const deposits = await api<{ total: number }>('cases.list', { limit: 1, filter: { direction: 'deposit' } });
     await expect.poll(count).toMatch(new RegExp(`^${deposits.total} cases`));
-    expect(new Set(await page.locator('tbody tr[data-case-id] td:nth-child(3)').allTextContents())).toEqual(new Set(['In']));
+    expect(new Set(await page.locator('tbody tr[data-case-id] td:nth-child(3)').allTextContents())).toEqual(
+      new Set(['In']),
+    );
 
     await page.getByLabel('Jurisdiction').selectOption('TR');
-    const tr = await api<{ total: number }>('cases.list', { limit: 1, filter: { direction: 'deposit', jurisdiction: 'TR' } });
+    const tr = await api<{ total: number }>('cases.list', {
+      limit: 1,
+      filter: { direction: 'deposit', jurisdiction: 'TR' },
+    });
     await expect.poll(count).toMatch(new RegExp(`^${tr.total} cases`));
 
     // A saved view brings the same filter back later.
@@ -144,8 +160,12 @@ describe('the analyst workstation in the browser', () => {
   });
 
   it('opens a case with problems and shows each check with its why', async () => {
-    await api('settings.update', { fourEyes: { riskScoreAtLeast: 70, onSanctionsHit: true, valueAtLeast: { amount: '100000', currency: 'EUR' } } });
-    const id = await pick((d) => d.fourEyes.length === 0 && d.checks.some((c) => c.name === 'ivms101' && c.outcome === 'incomplete'));
+    await api('settings.update', {
+      fourEyes: { riskScoreAtLeast: 70, onSanctionsHit: true, valueAtLeast: { amount: '100000', currency: 'EUR' } },
+    });
+    const id = await pick(
+      (d) => d.fourEyes.length === 0 && d.checks.some((c) => c.name === 'ivms101' && c.outcome === 'incomplete'),
+    );
     await openBySearch(id);
     await expect.poll(() => page.getByTestId('travel-why').textContent()).toMatch(/Travel Rule/);
     // Issue 14: each side's local legal date, and an unverified rule said where it decided.
@@ -164,7 +184,9 @@ describe('the analyst workstation in the browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'decision-dialog.png') });
     expect(await axeViolations(page, 'dialog')).toEqual([]);
     await dialog.getByRole('button', { name: /^Confirm/ }).click();
-    await expect.poll(() => page.getByTestId('decision-sync').first().textContent(), { timeout: 15_000 }).toBe('Synced');
+    await expect
+      .poll(() => page.getByTestId('decision-sync').first().textContent(), { timeout: 15_000 })
+      .toBe('Synced');
     expect(backendDecisions(id).map((d) => d.kind)).toEqual(['request_information']);
   });
 
@@ -176,14 +198,21 @@ describe('the analyst workstation in the browser', () => {
     await dialog.getByRole('checkbox', { name: /COMPLIANCE_CHECK_FAIL/ }).check();
     await dialog.getByLabel(/^Note/).fill('Counterparty could not confirm the originator.');
     await dialog.getByRole('button', { name: /^Confirm reject/ }).click();
-    await expect.poll(() => page.getByTestId('decision').first().textContent(), { timeout: 15_000 }).toMatch(/Reject by .* COMPLIANCE_CHECK_FAIL · Synced/);
-    expect(JSON.parse(backendDecisions(rejectId)[0]!.body)).toMatchObject({ kind: 'reject', reasonCodes: ['COMPLIANCE_CHECK_FAIL'] });
+    await expect
+      .poll(() => page.getByTestId('decision').first().textContent(), { timeout: 15_000 })
+      .toMatch(/Reject by .* COMPLIANCE_CHECK_FAIL · Synced/);
+    expect(JSON.parse(backendDecisions(rejectId)[0]!.body)).toMatchObject({
+      kind: 'reject',
+      reasonCodes: ['COMPLIANCE_CHECK_FAIL'],
+    });
 
     const acceptId = await pick((d) => d.fourEyes.length === 0);
     await openBySearch(acceptId);
     dialog = await decide('a', []);
     await dialog.getByRole('button', { name: /^Confirm accept/ }).click();
-    await expect.poll(() => page.getByTestId('decision-sync').first().textContent(), { timeout: 15_000 }).toBe('Synced');
+    await expect
+      .poll(() => page.getByTestId('decision-sync').first().textContent(), { timeout: 15_000 })
+      .toBe('Synced');
     expect(backendDecisions(acceptId).map((d) => d.kind)).toEqual(['accept']);
   });
 
@@ -204,7 +233,9 @@ describe('the analyst workstation in the browser', () => {
     await page.getByRole('button', { name: 'Set passphrase and sign in' }).click();
     await page.getByRole('button', { name: /^Lock/ }).waitFor({ timeout: 30_000 }); // two Argon2id derivations, then the app
     await page.keyboard.press('Alt+5');
-    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are bob \(analyst\)/);
+    await expect
+      .poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 })
+      .toMatch(/You are bob \(analyst\)/);
     // Bob proposes; Ana approves (she was enrolled before the proposal, and not by Bob).
 
     const id = await pick((d) => d.fourEyes.some((w) => w.startsWith('risk score')));
@@ -223,10 +254,17 @@ describe('the analyst workstation in the browser', () => {
     await expect.poll(() => review.getByRole('alert').textContent()).toMatch(/not Ana's passphrase/);
     await review.getByLabel('Their passphrase').fill(TEST_PASSPHRASE);
     await review.getByRole('button', { name: 'Approve' }).click();
-    await expect.poll(() => page.getByTestId('decision').first().textContent(), { timeout: 15_000 }).toMatch(/Reject by bob \(approved by Ana\).* Synced/);
+    await expect
+      .poll(() => page.getByTestId('decision').first().textContent(), { timeout: 15_000 })
+      .toMatch(/Reject by bob \(approved by Ana\).* Synced/);
     const sent = backendDecisions(id);
     expect(sent).toHaveLength(1);
-    expect(JSON.parse(sent[0]!.body)).toMatchObject({ kind: 'reject', reasonCodes: ['HIGH_RISK'], analyst: 'bob', approvedBy: 'Ana' });
+    expect(JSON.parse(sent[0]!.body)).toMatchObject({
+      kind: 'reject',
+      reasonCodes: ['HIGH_RISK'],
+      analyst: 'bob',
+      approvedBy: 'Ana',
+    });
 
     // Back to Ana, the supervisor, for the rest of the session.
     await page.getByRole('button', { name: /^Lock/ }).click();
@@ -235,7 +273,9 @@ describe('the analyst workstation in the browser', () => {
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.getByRole('button', { name: /^Lock/ }).waitFor({ timeout: 30_000 });
     await page.keyboard.press('Alt+5');
-    await expect.poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 }).toMatch(/You are Ana \(supervisor\)/);
+    await expect
+      .poll(() => page.getByTestId('signed-in-as').textContent(), { timeout: 15_000 })
+      .toMatch(/You are Ana \(supervisor\)/);
   });
 
   it('offline, a decision waits to sync; back online it lands exactly once', async () => {
@@ -276,8 +316,19 @@ describe('the analyst workstation in the browser', () => {
     const version = getCase(backend.db, id)!.version;
     const other = await fetch(`${backend.url}/v1/cases/${id}/decisions`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json', 'Idempotency-Key': `elsewhere-${id}`, 'If-Match': `"${version}"`, 'X-Analyst': 'analyst-elsewhere' },
-      body: JSON.stringify({ kind: 'accept', reasonCodes: [], decidedAt: new Date().toISOString(), analyst: 'analyst-elsewhere' }),
+      headers: {
+        Authorization: `Bearer ${token}`,
+        'Content-Type': 'application/json',
+        'Idempotency-Key': `elsewhere-${id}`,
+        'If-Match': `"${version}"`,
+        'X-Analyst': 'analyst-elsewhere',
+      },
+      body: JSON.stringify({
+        kind: 'accept',
+        reasonCodes: [],
+        decidedAt: new Date().toISOString(),
+        analyst: 'analyst-elsewhere',
+      }),
     });
     expect(other.status).toBe(201);
     const theirStatus = getCase(backend.db, id)!.status;
@@ -285,7 +336,9 @@ describe('the analyst workstation in the browser', () => {
     await page.getByRole('button', { name: 'Sync now' }).click();
     const banner = page.getByTestId('conflict');
     await expect.poll(() => banner.count(), { timeout: 20_000 }).toBe(1);
-    expect(await banner.textContent()).toMatch(/our reject by .+ did not land: the backend has the case as .+ \(version \d+\)\. Both are kept\./);
+    expect(await banner.textContent()).toMatch(
+      /our reject by .+ did not land: the backend has the case as .+ \(version \d+\)\. Both are kept\./,
+    );
     await expect.poll(() => page.getByTestId('decision-sync').first().textContent()).toBe('Conflict');
     // Nothing was overwritten: the backend holds the other accept only.
     expect(backendDecisions(id).map((d) => d.kind)).toEqual(['accept']);
@@ -293,7 +346,9 @@ describe('the analyst workstation in the browser', () => {
     await banner.getByRole('button', { name: "Accept the backend's outcome" }).click();
     await expect.poll(() => banner.count()).toBe(0);
     const d = await api<CaseDetail>('cases.get', { id });
-    expect(d.conflicts).toEqual([expect.objectContaining({ resolution: 'accept_theirs', resolvedAt: expect.any(String) })]);
+    expect(d.conflicts).toEqual([
+      expect.objectContaining({ resolution: 'accept_theirs', resolvedAt: expect.any(String) }),
+    ]);
     expect(d.record.status).toBe(theirStatus);
     expect(d.decisions.map((x) => x.kind)).toContain('reject'); // our decision stays on record
     expect(d.timeline.map((e) => e.action)).toContain('sync.conflict_resolved');
@@ -316,7 +371,9 @@ describe('the analyst workstation in the browser', () => {
     await page.keyboard.press('Alt+4');
     await expect.poll(() => page.getByTestId('export-key').textContent()).toMatch(/^sha256:[0-9a-f]{64}$/);
     await page.getByRole('button', { name: 'Create signed export' }).click();
-    await expect.poll(() => page.getByTestId('export-job').first().getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    await expect
+      .poll(() => page.getByTestId('export-job').first().getAttribute('data-state'), { timeout: 30_000 })
+      .toBe('done');
     const out = (await page.getByTestId('export-job').first().locator('code').first().textContent())!;
     expect(existsSync(out)).toBe(true);
     const r = await verifyExport(out);

@@ -39,7 +39,10 @@ beforeAll(async () => {
   backend = await startBackend({ makeCase, rates: [], dbFile: join(t.dir, 'backend.db') });
   backend.db.transaction(() => {
     for (let i = 0; i < N - 2 * K; i++) backend.addCase(makeCase());
-    for (const [list, value] of [[warnOnly, 'CUST-770001'], [notLatin, 'CUSTÜ770001']] as const) {
+    for (const [list, value] of [
+      [warnOnly, 'CUST-770001'],
+      [notLatin, 'CUSTÜ770001'],
+    ] as const) {
       for (let i = 0; i < K; i++) {
         const c = makeCase();
         if (!JSON.stringify(c.ivms101).includes('customerIdentification')) continue;
@@ -68,7 +71,10 @@ const firstRowId = () => page.locator('tbody tr[data-case-id]').first().getAttri
 const used = new Set<string>();
 
 async function pick(want: (d: CaseDetail) => boolean): Promise<string> {
-  const { rows } = await api<{ rows: CaseSummary[] }>('cases.list', { limit: 500, filter: { status: ['pending_review'] } });
+  const { rows } = await api<{ rows: CaseSummary[] }>('cases.list', {
+    limit: 500,
+    filter: { status: ['pending_review'] },
+  });
   for (const s of rows) {
     if (used.has(s.id)) continue;
     const d = await api<CaseDetail>('cases.get', { id: s.id });
@@ -85,8 +91,12 @@ async function openBySearch(id: string) {
   await toQueueUnfiltered();
   await search().fill(id);
   await search().press('Enter');
-  await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id'), { timeout: 10_000 }).toBe(id);
-  await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-scroll');
+  await expect
+    .poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id'), { timeout: 10_000 })
+    .toBe(id);
+  await expect
+    .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+    .toBe('queue-scroll');
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
 }
@@ -131,7 +141,9 @@ describe('issue 18: the first-day defects', () => {
     // ↓ lands on the first row, and the row keys work from there.
     await page.keyboard.type(id);
     await page.keyboard.press('ArrowDown');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-scroll');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('queue-scroll');
     await expect.poll(count, { timeout: 10_000 }).toMatch(/^1 case\b/);
     await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id')).toBe(id);
     // Enter in the box does the same without waiting for the pause.
@@ -140,7 +152,9 @@ describe('issue 18: the first-day defects', () => {
     await expect.poll(count, { timeout: 10_000 }).toMatch(new RegExp(`^${N} cases`));
     await page.keyboard.type(id);
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('queue-scroll');
+    await expect
+      .poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid')))
+      .toBe('queue-scroll');
     await expect.poll(() => page.locator('tbody tr[aria-selected="true"]').getAttribute('data-case-id')).toBe(id);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
@@ -182,11 +196,20 @@ describe('issue 18: the first-day defects', () => {
     await expect.poll(checked).toBe(0);
     await page.keyboard.press('Alt+2');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('decision-note');
-    await expect.poll(() => page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Queue' }).getAttribute('aria-current')).toBe('page');
+    await expect
+      .poll(() =>
+        page
+          .getByRole('navigation', { name: 'Sections' })
+          .getByRole('button', { name: 'Queue' })
+          .getAttribute('aria-current'),
+      )
+      .toBe('page');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => dialog.isVisible()).toBe(false);
     const d = await api<CaseDetail>('cases.get', { id });
-    expect(d.decisions.map((x) => [x.kind, x.note, x.reasonCodes])).toEqual([['accept', note, ['INCOMPLETE_IDENTITY']]]);
+    expect(d.decisions.map((x) => [x.kind, x.note, x.reasonCodes])).toEqual([
+      ['accept', note, ['INCOMPLETE_IDENTITY']],
+    ]);
   });
 
   it('defect 8: a proposal reads as one, the approval dialog focuses the passphrase, a wrong one is said once and in words', async () => {
@@ -215,7 +238,9 @@ describe('issue 18: the first-day defects', () => {
     await page.keyboard.type('Second pair of eyes, please');
     await page.keyboard.press('Control+Enter');
     await expect.poll(() => page.getByTestId('awaiting-approval').textContent()).toMatch(/Awaiting a second analyst/);
-    await expect.poll(() => page.getByTestId('not-decidable').textContent()).toMatch(/^A proposal to accept by \S+ awaits a second analyst\.$/);
+    await expect
+      .poll(() => page.getByTestId('not-decidable').textContent())
+      .toMatch(/^A proposal to accept by \S+ awaits a second analyst\.$/);
 
     await page.getByRole('button', { name: 'Review as second analyst…' }).click();
     const review = page.getByRole('dialog');
@@ -240,20 +265,32 @@ describe('issue 18: the first-day defects', () => {
     await expect.poll(() => confirm.isVisible()).toBe(false);
     expect(await page.getByTestId('retention-report').count()).toBe(0);
     await page.getByRole('button', { name: 'Dry run: what would go' }).click();
-    await expect.poll(() => page.getByTestId('retention-report').textContent()).toMatch(/^Would purge \d+ cases? as of/);
+    await expect
+      .poll(() => page.getByTestId('retention-report').textContent())
+      .toMatch(/^Would purge \d+ cases? as of/);
     expect(await page.locator('body').textContent()).not.toMatch(/\((s|es)\)/);
   });
 
   it('defect 4: warnings amber, errors red, counts as shown, and complete is not called valid', async () => {
-    type Ivms = { outcome: string; summary: string; result: { errors: { path: string; severity: string }[]; warnings: { path: string }[]; completeness: { complete: boolean } | null } };
-    const ivmsOf = async (id: string) => (await api<CaseDetail>('cases.get', { id })).checks.find((c) => c.name === 'ivms101') as unknown as Ivms;
+    type Ivms = {
+      outcome: string;
+      summary: string;
+      result: {
+        errors: { path: string; severity: string }[];
+        warnings: { path: string }[];
+        completeness: { complete: boolean } | null;
+      };
+    };
+    const ivmsOf = async (id: string) =>
+      (await api<CaseDetail>('cases.get', { id })).checks.find((c) => c.name === 'ivms101') as unknown as Ivms;
     const open = openBySearch;
     const RED = 'rgb(179, 38, 30)'; // --bad
     const AMBER = 'rgb(163, 90, 0)'; // --warn
 
     // A field with only a warning: amber label, never red; as many warnings shown as counted.
     let warned: string | undefined;
-    for (const id of warnOnly) if ((await ivmsOf(id)).result.warnings.some((w) => w.path.endsWith('/customerIdentification'))) warned = id;
+    for (const id of warnOnly)
+      if ((await ivmsOf(id)).result.warnings.some((w) => w.path.endsWith('/customerIdentification'))) warned = id;
     expect(warned).toBeDefined();
     await open(warned!);
     const w = await ivmsOf(warned!);

@@ -24,7 +24,9 @@ describe('exports in the browser', () => {
     await page.getByRole('button', { name: 'Create signed export' }).click();
     const job = page.getByTestId('export-job').first();
     await expect.poll(() => job.getAttribute('data-state')).toBe('running');
-    await expect.poll(async () => Number(await job.locator('progress').getAttribute('value')), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => Number(await job.locator('progress').getAttribute('value')), { timeout: 20_000 })
+      .toBeGreaterThan(0);
     await job.getByRole('button', { name: 'Cancel' }).click();
     await expect.poll(() => job.getAttribute('data-state'), { timeout: 20_000 }).toBe('cancelled');
     expect(await job.textContent()).toMatch(/cancelled; no file was left behind/);

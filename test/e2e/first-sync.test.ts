@@ -24,7 +24,10 @@ beforeAll(async () => {
   await new Promise<void>((ok) => silent.listen(0, '127.0.0.1', ok));
   const port = (silent.address() as { port: number }).port;
   browser = await launchChromium();
-  server = await serve(join(t.dir, 'data'), { WAYBILL_BACKEND_URL: `http://127.0.0.1:${port}`, WAYBILL_BACKEND_TOKEN: 'first-sync-token' });
+  server = await serve(join(t.dir, 'data'), {
+    WAYBILL_BACKEND_URL: `http://127.0.0.1:${port}`,
+    WAYBILL_BACKEND_TOKEN: 'first-sync-token',
+  });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 }, 60_000);
 afterAll(async () => {
@@ -43,7 +46,9 @@ describe('issue 18 defect 7: status that tells the truth', () => {
     await page.getByLabel('Repeat the passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Create vault' }).click();
     await expect.poll(() => page.getByTestId('sync-state').textContent(), { timeout: 20_000 }).toBe('Connecting…');
-    await expect.poll(() => page.locator('td.empty').textContent()).toMatch(/Connecting to the backend… syncing the first page/);
+    await expect
+      .poll(() => page.locator('td.empty').textContent())
+      .toMatch(/Connecting to the backend… syncing the first page/);
     expect(await page.getByTestId('offline-banner').count()).toBe(0);
     expect(await page.locator('body').textContent()).not.toMatch(/No cases yet|Offline/);
   });
@@ -52,10 +57,14 @@ describe('issue 18 defect 7: status that tells the truth', () => {
     for (const s of sockets) s.destroy();
     silent.close();
     await expect.poll(() => page.getByTestId('sync-state').textContent(), { timeout: 60_000 }).toBe('Offline');
-    await expect.poll(() => page.getByTestId('offline-banner').textContent()).toMatch(/^Offline: the backend cannot be reached/);
+    await expect
+      .poll(() => page.getByTestId('offline-banner').textContent())
+      .toMatch(/^Offline: the backend cannot be reached/);
     await expect.poll(() => page.locator('td.empty').textContent()).toMatch(/the backend could not be reached/);
     await page.getByRole('button', { name: 'Sync now' }).click();
-    await expect.poll(() => page.getByTestId('sync-feedback').textContent(), { timeout: 30_000 }).toMatch(/^Sync failed: /);
+    await expect
+      .poll(() => page.getByTestId('sync-feedback').textContent(), { timeout: 30_000 })
+      .toMatch(/^Sync failed: /);
     await expect.poll(() => page.getByRole('button', { name: 'Sync now' }).isEnabled()).toBe(true);
   });
 });

@@ -4,7 +4,16 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CaseSummary } from '../../src-shared/domain';
 import { callInPage, SCREENSHOTS, unlockedSession, type UnlockedSession } from '../support/browser';
-import { COMPLIANCE, IMAP_PASSWORD, SMTP_PASSWORD, SMTP_USER, startDovecot, startRelay, type Dovecot, type Relay } from '../support/mail-servers';
+import {
+  COMPLIANCE,
+  IMAP_PASSWORD,
+  SMTP_PASSWORD,
+  SMTP_USER,
+  startDovecot,
+  startRelay,
+  type Dovecot,
+  type Relay,
+} from '../support/mail-servers';
 
 // From a case, the analyst e-mails a request for the missing information; the counterparty's reply
 // lands in the compliance mailbox (Dovecot) and appears in the case's thread, pushed by IMAP IDLE.
@@ -31,11 +40,22 @@ describe('e-mail in the browser', () => {
   it('sets up mail in Settings and sends a test message', async () => {
     await page.keyboard.press('Alt+5');
     await page.getByLabel('Our compliance address').fill(COMPLIANCE);
-    for (const [id, port, user, pass] of [['smtp', relay.port, SMTP_USER, SMTP_PASSWORD], ['imap', dovecot.port, COMPLIANCE, IMAP_PASSWORD]] as const) {
+    for (const [id, port, user, pass] of [
+      ['smtp', relay.port, SMTP_USER, SMTP_PASSWORD],
+      ['imap', dovecot.port, COMPLIANCE, IMAP_PASSWORD],
+    ] as const) {
       await page.locator(`#${id}-host`).fill('127.0.0.1');
       await page.locator(`#${id}-port`).fill(String(port));
-      await page.locator(`#${id}-host`).locator('xpath=..').getByLabel(/TLS from the start/).uncheck();
-      await page.locator(`#${id}-host`).locator('xpath=..').getByLabel(/Allow no TLS/).check();
+      await page
+        .locator(`#${id}-host`)
+        .locator('xpath=..')
+        .getByLabel(/TLS from the start/)
+        .uncheck();
+      await page
+        .locator(`#${id}-host`)
+        .locator('xpath=..')
+        .getByLabel(/Allow no TLS/)
+        .check();
       await page.locator(`#${id}-user`).fill(user);
       await page.locator(`#${id}-pass`).fill(pass);
     }
@@ -64,10 +84,21 @@ describe('e-mail in the browser', () => {
     await page.getByRole('button', { name: 'E-mail: request missing information' }).click();
     const out = page.locator('[data-testid="mail-message"][data-direction="out"]');
     await expect.poll(() => out.first().getAttribute('data-state'), { timeout: 30_000 }).toBe('sent');
-    const sent = relay.received.find((r) => r.raw.includes(`[WB:${id}:`) || r.raw.replace(/\r\n[ \t]+/g, ' ').includes(`[WB:${id}:`))!;
+    const sent = relay.received.find(
+      (r) => r.raw.includes(`[WB:${id}:`) || r.raw.replace(/\r\n[ \t]+/g, ' ').includes(`[WB:${id}:`),
+    )!;
     const messageId = /^Message-ID: (<[^>]+>)/m.exec(sent.raw)![1]!;
 
-    const reply = await new MailComposer({ from: 'ops@counterparty.example', to: COMPLIANCE, subject: 'Re: your request', inReplyTo: messageId, references: [messageId], text: 'The originator lives at 1 Harbour Road. We approve the transfer.' }).compile().build();
+    const reply = await new MailComposer({
+      from: 'ops@counterparty.example',
+      to: COMPLIANCE,
+      subject: 'Re: your request',
+      inReplyTo: messageId,
+      references: [messageId],
+      text: 'The originator lives at 1 Harbour Road. We approve the transfer.',
+    })
+      .compile()
+      .build();
     await dovecot.append(reply);
     const incoming = page.locator('[data-testid="mail-message"][data-direction="in"]');
     await expect.poll(() => incoming.count(), { timeout: 30_000 }).toBe(1);
@@ -77,7 +108,16 @@ describe('e-mail in the browser', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'mail-thread.png') });
 
     // Unmatched mail goes to triage, where an analyst can attach it.
-    await dovecot.append(await new MailComposer({ from: 'someone@elsewhere.example', to: COMPLIANCE, subject: 'Hello', text: 'Which transfer is this about?' }).compile().build());
+    await dovecot.append(
+      await new MailComposer({
+        from: 'someone@elsewhere.example',
+        to: COMPLIANCE,
+        subject: 'Hello',
+        text: 'Which transfer is this about?',
+      })
+        .compile()
+        .build(),
+    );
     await page.keyboard.press('Alt+3');
     await page.getByRole('button', { name: 'Send and fetch now' }).click();
     await expect.poll(() => page.getByTestId('triage-item').count(), { timeout: 20_000 }).toBe(1);

@@ -27,15 +27,32 @@ beforeAll(async () => {
   // One case: its beneficiary bears a listed name and it pays a listed wallet (two different entries).
   const c = caseWith({ counterparty: 'US', value: '900', currency: 'EUR', at: '2026-11-02T10:00:00Z' });
   const ivms = structuredClone(c.ivms101) as { beneficiary: { beneficiaryPersons: { naturalPerson: unknown }[] } };
-  ivms.beneficiary.beneficiaryPersons[0]!.naturalPerson = { name: { nameIdentifier: [{ primaryIdentifier: 'MORENO', secondaryIdentifier: 'Daniel', nameIdentifierType: 'LEGL' }] } };
-  const listed = { ...c, id: 'case-listed', network: 'bitcoin', beneficiaryWallet: '12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz', ivms101: ivms };
+  ivms.beneficiary.beneficiaryPersons[0]!.naturalPerson = {
+    name: {
+      nameIdentifier: [{ primaryIdentifier: 'MORENO', secondaryIdentifier: 'Daniel', nameIdentifierType: 'LEGL' }],
+    },
+  };
+  const listed = {
+    ...c,
+    id: 'case-listed',
+    network: 'bitcoin',
+    beneficiaryWallet: '12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz',
+    ivms101: ivms,
+  };
   writeFileSync(join(t.dir, 'cases.jsonl'), JSON.stringify(listed) + '\n');
   expect((await runCli(['cases', 'import', '--data-dir', dataDir, join(t.dir, 'cases.jsonl')], env)).code).toBe(0);
   // A second analyst, enrolled by the vault's creator (the supervisor) and joined with their own passphrase.
   const enrol = await runCli(['analysts', 'enrol', '--data-dir', dataDir, 'analyst-2'], env);
   expect(enrol.code).toBe(0);
   const code = /One-time code, valid until \S+: (\S+)/.exec(enrol.stdout)![1]!;
-  expect((await runCli(['analysts', 'redeem', '--data-dir', dataDir, 'analyst-2'], { WAYBILL_ENROLMENT_CODE: code, WAYBILL_NEW_PASSPHRASE: 'second analyst passphrase' })).code).toBe(0);
+  expect(
+    (
+      await runCli(['analysts', 'redeem', '--data-dir', dataDir, 'analyst-2'], {
+        WAYBILL_ENROLMENT_CODE: code,
+        WAYBILL_NEW_PASSPHRASE: 'second analyst passphrase',
+      })
+    ).code,
+  ).toBe(0);
   browser = await launchChromium();
   server = await serve(dataDir);
   page = await browser.newPage({ viewport: { width: 1500, height: 1000 } });
@@ -51,13 +68,17 @@ afterAll(async () => {
   t?.cleanup();
 });
 
-const screening = async () => (await callInPage<CaseDetail>(page, 'cases.get', { id: 'case-listed' })).checks.find((c) => c.name === 'screening')!.result as ScreeningCheck;
+const screening = async () =>
+  (await callInPage<CaseDetail>(page, 'cases.get', { id: 'case-listed' })).checks.find((c) => c.name === 'screening')!
+    .result as ScreeningCheck;
 
 async function openCase() {
   await page.keyboard.press('Alt+1');
   await page.getByLabel(/Search names, wallets/).fill('case-listed');
   await page.getByLabel(/Search names, wallets/).press('Enter');
-  await expect.poll(() => page.locator('tbody tr[data-case-id]').first().getAttribute('data-case-id')).toBe('case-listed');
+  await expect
+    .poll(() => page.locator('tbody tr[data-case-id]').first().getAttribute('data-case-id'))
+    .toBe('case-listed');
   await page.getByTestId('queue-scroll').focus();
   await page.keyboard.press('Enter');
   await expect.poll(() => page.locator('#case-title').textContent()).toContain('case-listed');
@@ -70,19 +91,30 @@ describe('sanctions screening in the browser', () => {
     const r = await runCli(['screening', 'import', '--data-dir', join(t.dir, 'data'), '--source', 'ofac', SAMPLE], env);
     expect(r.code).toBe(0);
     // No reload: the serving workstation noticed the other process's commit and told the page.
-    await expect.poll(() => page.getByTestId('list-ofac').textContent(), { timeout: 20_000 }).toMatch(/ofac \d{4}-\d{2}-\d{2} \([0-9a-f]{8}\)not stated17\d{4}-\d{2}-\d{2} \d{2}:\d{2}.+file ofac-small0 d/); // 17 entries, imported by the CLI's user
+    await expect
+      .poll(() => page.getByTestId('list-ofac').textContent(), { timeout: 20_000 })
+      .toMatch(/ofac \d{4}-\d{2}-\d{2} \([0-9a-f]{8}\)not stated17\d{4}-\d{2}-\d{2} \d{2}:\d{2}.+file ofac-small0 d/); // 17 entries, imported by the CLI's user
     expect((await screening()).outcome).toBe('potential_match');
   });
 
   it('a list imported from the Sanctions screen: a hostile file is refused by name, a good one comes into force', async () => {
     const bomb = join(t.dir, 'un-bomb.xml');
-    writeFileSync(bomb, '<?xml version="1.0"?>\n<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n<CONSOLIDATED_LIST>&b;</CONSOLIDATED_LIST>');
+    writeFileSync(
+      bomb,
+      '<?xml version="1.0"?>\n<!DOCTYPE CONSOLIDATED_LIST [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n<CONSOLIDATED_LIST>&b;</CONSOLIDATED_LIST>',
+    );
     await page.getByLabel('List', { exact: true }).selectOption('un');
     await page.getByLabel(/^File, or for OFAC the folder/).fill(bomb);
     await page.getByRole('button', { name: 'Import', exact: true }).click();
-    await expect.poll(() => page.getByTestId('sanctions-error').textContent()).toMatch(/^Refused \(xml_declaration_refused\): un-bomb\.xml:2:1: refused: the file declares <!DOCTYPE>.*No un list is in force\.$/);
+    await expect
+      .poll(() => page.getByTestId('sanctions-error').textContent())
+      .toMatch(
+        /^Refused \(xml_declaration_refused\): un-bomb\.xml:2:1: refused: the file declares <!DOCTYPE>.*No un list is in force\.$/,
+      );
     await expect.poll(() => page.getByTestId('list-un').textContent()).toMatch(/not imported/);
-    await page.getByLabel(/^File, or for OFAC the folder/).fill(join(ROOT, 'test', 'fixtures', 'sanctions', 'uk-sample.csv'));
+    await page
+      .getByLabel(/^File, or for OFAC the folder/)
+      .fill(join(ROOT, 'test', 'fixtures', 'sanctions', 'uk-sample.csv'));
     await page.getByLabel('List', { exact: true }).selectOption('uk');
     await page.getByRole('button', { name: 'Import', exact: true }).click();
     await expect.poll(() => page.getByTestId('sanctions-done').textContent()).toMatch(/Imported uk/);
@@ -94,7 +126,9 @@ describe('sanctions screening in the browser', () => {
     await openCase();
     const nameHit = page.getByTestId('screening-hit').filter({ hasText: 'MORENO, Daniel' });
     await nameHit.getByRole('button', { name: 'Evidence' }).click();
-    await expect.poll(() => nameHit.getByTestId('hit-evidence').textContent()).toMatch(/Names and aliases.*MORENO, Daniel.*Dates of birth.*Programmes \/ regimes.*List version.*ofac /);
+    await expect
+      .poll(() => nameHit.getByTestId('hit-evidence').textContent())
+      .toMatch(/Names and aliases.*MORENO, Daniel.*Dates of birth.*Programmes \/ regimes.*List version.*ofac /);
     await nameHit.getByRole('button', { name: 'False positive…' }).click();
     const dialog = page.getByRole('dialog');
     const submit = dialog.getByRole('button', { name: 'Clear the hit' });
@@ -103,7 +137,9 @@ describe('sanctions screening in the browser', () => {
     expect(await submit.isDisabled()).toBe(true); // a reason alone is not enough: the note says what was compared
     await dialog.getByLabel(/^Note/).fill('Our customer was born 12 May 1990; the listed MORENO, Daniel in 1975.');
     await submit.click();
-    await expect.poll(() => nameHit.getByTestId('hit-disposition').textContent()).toMatch(/False positive \(Different date of birth\) by .+ on ofac .* — “Our customer was born 12 May 1990/);
+    await expect
+      .poll(() => nameHit.getByTestId('hit-disposition').textContent())
+      .toMatch(/False positive \(Different date of birth\) by .+ on ofac .* — “Our customer was born 12 May 1990/);
   });
 
   it('a true match waits for a second analyst, who confirms it with their own passphrase', async () => {
@@ -112,14 +148,18 @@ describe('sanctions screening in the browser', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel(/^Note/).fill('The beneficiary wallet is the listed XBT address, exactly.');
     await dialog.getByRole('button', { name: 'Record true match' }).click();
-    await expect.poll(() => walletHit.getByTestId('hit-pending').textContent()).toMatch(/True match proposed by .+, waiting for a second analyst/);
+    await expect
+      .poll(() => walletHit.getByTestId('hit-pending').textContent())
+      .toMatch(/True match proposed by .+, waiting for a second analyst/);
     expect((await screening()).blocksAcceptance).toBe(false);
     await walletHit.getByRole('button', { name: 'Confirm or refuse' }).click();
     const confirm = page.getByRole('dialog');
     await expect.poll(() => confirm.getByLabel('Confirming analyst').inputValue()).toBe('analyst-2');
     await confirm.getByLabel('Their passphrase').fill('second analyst passphrase');
     await confirm.getByRole('button', { name: 'Confirm true match' }).click();
-    await expect.poll(() => walletHit.getByTestId('hit-disposition').textContent()).toMatch(/True match by .+, confirmed by analyst-2/);
+    await expect
+      .poll(() => walletHit.getByTestId('hit-disposition').textContent())
+      .toMatch(/True match by .+, confirmed by analyst-2/);
     expect(await screening()).toMatchObject({ outcome: 'true_match', blocksAcceptance: true });
     await page.screenshot({ path: join(SCREENSHOTS, 'sanctions-hits.png'), fullPage: true });
   });
@@ -134,12 +174,18 @@ describe('sanctions screening in the browser', () => {
     await openCase();
     const nameHit = page.getByTestId('screening-hit').filter({ hasText: 'MORENO, Daniel' });
     const walletHit = page.getByTestId('screening-hit').filter({ hasText: '12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz' });
-    await expect.poll(() => nameHit.getByTestId('hit-disposition').textContent()).toMatch(/False positive \(Different date of birth\)/);
+    await expect
+      .poll(() => nameHit.getByTestId('hit-disposition').textContent())
+      .toMatch(/False positive \(Different date of birth\)/);
     await expect.poll(() => walletHit.getByTestId('hit-disposition').textContent()).toMatch(/confirmed by analyst-2/);
     await walletHit.getByRole('button', { name: 'Evidence' }).click();
-    await expect.poll(() => walletHit.getByTestId('hit-evidence').textContent()).toMatch(/Wallet addresses.*XBT 12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz/);
+    await expect
+      .poll(() => walletHit.getByTestId('hit-evidence').textContent())
+      .toMatch(/Wallet addresses.*XBT 12udabs2TkX7NXCSj6KpqXfakjE52ZPLhz/);
     await walletHit.getByRole('button', { name: 'History' }).click();
-    await expect.poll(() => walletHit.getByRole('list', { name: 'Disposition history' }).textContent()).toMatch(/proposed true match by .+ on ofac .*True match by .+ \/ analyst-2/);
+    await expect
+      .poll(() => walletHit.getByRole('list', { name: 'Disposition history' }).textContent())
+      .toMatch(/proposed true match by .+ on ofac .*True match by .+ \/ analyst-2/);
     const s = await screening();
     expect(s.outcome).toBe('true_match');
     expect(s.hits.every((h) => h.disposition !== null && h.evidence !== undefined)).toBe(true);

@@ -36,7 +36,7 @@ afterAll(async () => {
 const api = invokeInPage;
 
 describe('sync in the workstation', () => {
-  it('shows the backend\'s cases and that it is online', async () => {
+  it("shows the backend's cases and that it is online", async () => {
     await page.goto(server.launchUrl);
     await page.getByLabel(/^Your name/).fill('Ana'); // the vault's creator, its first supervisor
     await page.getByLabel(/^Passphrase \(at least/).fill(TEST_PASSPHRASE);
@@ -55,10 +55,20 @@ describe('sync in the workstation', () => {
     const { port, token } = backend;
     await backend.close();
     // A case one analyst may decide alone (four eyes is tested in analyst.test.ts).
-    await api(page, 'settings.update', { fourEyes: { riskScoreAtLeast: null, onSanctionsHit: false, valueAtLeast: null } });
-    const list = (await api(page, 'cases.list', { limit: 50, sort: { column: 'transferTime', direction: 'asc' }, filter: { status: ['pending_review'] } })) as { value: { rows: { id: string; status: string }[] } };
+    await api(page, 'settings.update', {
+      fourEyes: { riskScoreAtLeast: null, onSanctionsHit: false, valueAtLeast: null },
+    });
+    const list = (await api(page, 'cases.list', {
+      limit: 50,
+      sort: { column: 'transferTime', direction: 'asc' },
+      filter: { status: ['pending_review'] },
+    })) as { value: { rows: { id: string; status: string }[] } };
     const id = list.value.rows[0]!.id;
-    const decided = (await api(page, 'cases.decide', { caseId: id, kind: 'reject', reasonCodes: ['COMPLIANCE_CHECK_FAIL'] })) as { ok: boolean };
+    const decided = (await api(page, 'cases.decide', {
+      caseId: id,
+      kind: 'reject',
+      reasonCodes: ['COMPLIANCE_CHECK_FAIL'],
+    })) as { ok: boolean };
     expect(decided.ok).toBe(true);
     await expect.poll(() => page.getByTestId('sync-state').textContent(), { timeout: 20_000 }).toBe('Offline');
     await expect.poll(() => page.getByTestId('outbox-depth').textContent(), { timeout: 10_000 }).toBe('1');

@@ -67,7 +67,9 @@ describe('vault and queue in the browser', () => {
     await page.getByRole('button', { name: /^Lock/ }).click();
     await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Locked');
     expect((await runCli(['cases', 'generate', '--count', '1000', '--seed', '2026', '--out', casesFile])).code).toBe(0);
-    const imported = await runCli(['cases', 'import', '--data-dir', dataDir, casesFile], { WAYBILL_PASSPHRASE: TEST_PASSPHRASE });
+    const imported = await runCli(['cases', 'import', '--data-dir', dataDir, casesFile], {
+      WAYBILL_PASSPHRASE: TEST_PASSPHRASE,
+    });
     expect(imported.stdout).toContain('1000 new');
 
     await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
@@ -130,7 +132,17 @@ describe('vault and queue in the browser', () => {
   });
 
   it('keeps the session out of page scripts, and the launch URL (from history or ps) opens nothing again', async () => {
-    const api = (p: Page) => p.evaluate(async () => (await fetch('/api/invoke/app.status', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' })).status);
+    const api = (p: Page) =>
+      p.evaluate(
+        async () =>
+          (
+            await fetch('/api/invoke/app.status', {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/json' },
+              body: '{}',
+            })
+          ).status,
+      );
     expect(await api(page)).toBe(200);
     expect(await page.evaluate(() => document.cookie)).toBe(''); // HttpOnly: no script can read it
     expect(await page.evaluate(() => JSON.stringify({ ...sessionStorage, ...localStorage }))).toBe('{}');
@@ -149,16 +161,22 @@ describe('vault and queue in the browser', () => {
 
   it('leaves no personal data in clear anywhere in the data folder', async () => {
     await server.stop(); // closes the database, so the WAL and SHM files are in their final state
-    const cases = readFileSync(casesFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as CaseRecord);
+    const cases = readFileSync(casesFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as CaseRecord);
     const needles = piiSamples(cases, 20);
     expect(needles).toHaveLength(20);
     const files = walk(dataDir);
-    expect(files.map((f) => f.slice(dataDir.length + 1)).sort()).toEqual(expect.arrayContaining(['cases.db', 'vault.json', 'logs/waybill.log']));
+    expect(files.map((f) => f.slice(dataDir.length + 1)).sort()).toEqual(
+      expect.arrayContaining(['cases.db', 'vault.json', 'logs/waybill.log']),
+    );
     const hits: string[] = [];
     for (const f of files) {
       const bytes = readFileSync(f);
       for (const n of needles) {
-        if (bytes.includes(Buffer.from(n, 'utf8')) || bytes.includes(Buffer.from(n, 'utf16le'))) hits.push(`${f}: ${n}`);
+        if (bytes.includes(Buffer.from(n, 'utf8')) || bytes.includes(Buffer.from(n, 'utf16le')))
+          hits.push(`${f}: ${n}`);
       }
     }
     expect(hits).toEqual([]);
@@ -178,7 +196,11 @@ function piiSamples(cases: CaseRecord[], n: number): string[] {
   const visit = (v: unknown, key = '') => {
     if (found.size >= n * 4) return;
     if (typeof v === 'string') {
-      if (['primaryIdentifier', 'nationalIdentifier', 'customerIdentification', 'dateOfBirth'].includes(key) && v.length >= 5) found.add(v);
+      if (
+        ['primaryIdentifier', 'nationalIdentifier', 'customerIdentification', 'dateOfBirth'].includes(key) &&
+        v.length >= 5
+      )
+        found.add(v);
       if (key === 'streetName' && v.length >= 8) found.add(v);
     } else if (Array.isArray(v)) v.forEach((x) => visit(x, key));
     else if (v && typeof v === 'object') Object.entries(v).forEach(([k, x]) => visit(x, k));

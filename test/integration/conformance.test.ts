@@ -27,7 +27,9 @@ describe('waybill conformance', () => {
     const b = await backend('ignore-idempotency');
     const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/FAIL {2}a replay with the same Idempotency-Key returns the first answer and decides only once\n {6}the replay answered 409, the first 201/);
+    expect(r.stdout).toMatch(
+      /FAIL {2}a replay with the same Idempotency-Key returns the first answer and decides only once\n {6}the replay answered 409, the first 201/,
+    );
   });
 
   it('fails against a backend that ignores If-Match', async () => {

@@ -28,7 +28,10 @@ const STACK = /\n\s+at |RangeError|TypeError|unexpected [A-Z]|AppError/;
 let t: ReturnType<typeof tempDir>;
 let run = 0;
 
-async function cli(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string; maxRssKiB: number }> {
+async function cli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number; stdout: string; stderr: string; maxRssKiB: number }> {
   const rssFile = join(t.dir, `rss-${++run}`);
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, ['--import', MAXRSS_PRELOAD, WAYBILL_BIN, ...args], {
@@ -41,7 +44,9 @@ async function cli(args: string[], env: Record<string, string> = {}): Promise<{ 
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.on('error', fail);
-    child.on('close', (code) => done({ code: code ?? -1, stdout, stderr, maxRssKiB: Number(readFileSync(rssFile, 'utf8')) }));
+    child.on('close', (code) =>
+      done({ code: code ?? -1, stdout, stderr, maxRssKiB: Number(readFileSync(rssFile, 'utf8')) }),
+    );
   });
 }
 
@@ -75,7 +80,10 @@ describe('hostile input through the real CLI', () => {
     dataDir = join(t.dir, 'data');
     ws = await workstationWith(dataDir, pool.slice(0, 10));
     const file = join(t.dir, 'bundle.zip');
-    await ws.createExport({ from: '2000-01-01', to: '2100-01-01', jurisdiction: null, direction: null, status: null }, file);
+    await ws.createExport(
+      { from: '2000-01-01', to: '2100-01-01', jurisdiction: null, direction: null, status: null },
+      file,
+    );
     ws.close();
     bundle = readFileSync(file);
     entries = await readZip(file);
@@ -83,26 +91,48 @@ describe('hostile input through the real CLI', () => {
   afterAll(() => t.cleanup());
 
   it('cases import: each hostile line refused, every good line kept, exit 0 or 1, bounded memory', async () => {
-    const good = fc.integer({ min: 0, max: pool.length - 1 }).map((i) => ({ hostile: false, bytes: Buffer.from(JSON.stringify(pool[i])) }));
+    const good = fc
+      .integer({ min: 0, max: pool.length - 1 })
+      .map((i) => ({ hostile: false, bytes: Buffer.from(JSON.stringify(pool[i])) }));
     const caseText = (i: number) => JSON.stringify(pool[i % pool.length]);
     const hostile = fc.oneof(
       deepText.map((d) => Buffer.from(d)),
-      fc.tuple(fc.nat(), deepText).map(([i, d]) => Buffer.from(caseText(i).replace('"ivms101":{', `"ivms101":{"x":${d},`))),
-      fc.tuple(fc.nat(), bigSize).map(([i, n]) => Buffer.from(caseText(i).replace('"network":"', `"network":"${'n'.repeat(n)}`))),
-      fc.tuple(fc.nat(), fc.integer({ min: 513, max: 400_000 })).map(([i, n]) => Buffer.from(caseText(i).replace(/"primaryIdentifier":"/, `"primaryIdentifier":"${'P'.repeat(n)}`))),
+      fc
+        .tuple(fc.nat(), deepText)
+        .map(([i, d]) => Buffer.from(caseText(i).replace('"ivms101":{', `"ivms101":{"x":${d},`))),
+      fc
+        .tuple(fc.nat(), bigSize)
+        .map(([i, n]) => Buffer.from(caseText(i).replace('"network":"', `"network":"${'n'.repeat(n)}`))),
+      fc
+        .tuple(fc.nat(), fc.integer({ min: 513, max: 400_000 }))
+        .map(([i, n]) =>
+          Buffer.from(caseText(i).replace(/"primaryIdentifier":"/, `"primaryIdentifier":"${'P'.repeat(n)}`)),
+        ),
       fc.nat().chain((i) => withInvalidBytes(caseText(i))),
       garbageLine,
     );
     const file = fc.record({
       bom: fc.boolean(),
       crlf: fc.boolean(),
-      lines: fc.array(fc.oneof(good, hostile.map((bytes) => ({ hostile: true, bytes }))), { minLength: 1, maxLength: 5 }),
+      lines: fc.array(
+        fc.oneof(
+          good,
+          hostile.map((bytes) => ({ hostile: true, bytes })),
+        ),
+        { minLength: 1, maxLength: 5 },
+      ),
     });
     await fc.assert(
       fc.asyncProperty(file, async (f) => {
         const path = join(t.dir, 'fuzz.jsonl');
         const sep = Buffer.from(f.crlf ? '\r\n' : '\n');
-        writeFileSync(path, Buffer.concat([...(f.bom ? [Buffer.from([0xef, 0xbb, 0xbf])] : []), ...f.lines.flatMap((l) => [l.bytes, sep])]));
+        writeFileSync(
+          path,
+          Buffer.concat([
+            ...(f.bom ? [Buffer.from([0xef, 0xbb, 0xbf])] : []),
+            ...f.lines.flatMap((l) => [l.bytes, sep]),
+          ]),
+        );
         const r = await cli(['cases', 'import', '--data-dir', dataDir, path], { WAYBILL_PASSPHRASE: TEST_PASSPHRASE });
         const hostileLines = f.lines.filter((l) => l.hostile).length;
         expect(r.stderr + r.stdout).not.toMatch(STACK);
@@ -121,7 +151,9 @@ describe('hostile input through the real CLI', () => {
       fc.constant(Buffer.from(payload)),
       deepText.map((d) => Buffer.from(`{"originator":${d}}`)),
       bigSize.map((n) => Buffer.from(payload.replace('"originator":', `"pad":"${'x'.repeat(n)}","originator":`))),
-      fc.integer({ min: 101, max: 400_000 }).map((n) => Buffer.from(payload.replace(/"primaryIdentifier":"/, `"primaryIdentifier":"${'P'.repeat(n)}`))),
+      fc
+        .integer({ min: 101, max: 400_000 })
+        .map((n) => Buffer.from(payload.replace(/"primaryIdentifier":"/, `"primaryIdentifier":"${'P'.repeat(n)}`))),
       withInvalidBytes(payload),
       fc.constant(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(payload)])),
       fc.uint8Array({ maxLength: 5000 }).map((a) => Buffer.from(a)),
@@ -143,16 +175,32 @@ describe('hostile input through the real CLI', () => {
   it('export verify: exit 0, 1 or 2 with JSON, never a stack, bounded memory, whatever was done to the bundle', async () => {
     const names = entries.map((e) => e.name);
     const damage = fc.oneof(
-      fc.double({ min: 0, max: 1, noNaN: true }).map((at) => async () => bundle.subarray(0, Math.floor(at * bundle.length))),
-      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 20 }).map((flips) => async () => {
-        const b = Buffer.from(bundle);
-        for (const [at, x] of flips) b[at % b.length] = b[at % b.length]! ^ x;
-        return b;
-      }),
-      fc.tuple(fc.constantFrom(...names), bigSize).map(([name, n]) => async () => zipOf(entries.map((e) => (e.name === name ? { name, data: Buffer.alloc(n) } : e)))),
-      deepText.map((d) => async () => zipOf(entries.map((e) => (e.name === 'manifest.json' ? { name: e.name, data: Buffer.from(d) } : e)))),
+      fc
+        .double({ min: 0, max: 1, noNaN: true })
+        .map((at) => async () => bundle.subarray(0, Math.floor(at * bundle.length))),
+      fc
+        .array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 255 })), { minLength: 1, maxLength: 20 })
+        .map((flips) => async () => {
+          const b = Buffer.from(bundle);
+          for (const [at, x] of flips) b[at % b.length] = b[at % b.length]! ^ x;
+          return b;
+        }),
+      fc.tuple(fc.constantFrom(...names), bigSize).map(
+        ([name, n]) =>
+          async () =>
+            zipOf(entries.map((e) => (e.name === name ? { name, data: Buffer.alloc(n) } : e))),
+      ),
+      deepText.map(
+        (d) => async () =>
+          zipOf(entries.map((e) => (e.name === 'manifest.json' ? { name: e.name, data: Buffer.from(d) } : e))),
+      ),
       fc.constantFrom(...names).chain((name) =>
-        withInvalidBytes(entries.find((e) => e.name === name)!.data.toString('latin1').slice(0, 2000)).map((data) => async () => zipOf(entries.map((e) => (e.name === name ? { name, data } : e)))),
+        withInvalidBytes(
+          entries
+            .find((e) => e.name === name)!
+            .data.toString('latin1')
+            .slice(0, 2000),
+        ).map((data) => async () => zipOf(entries.map((e) => (e.name === name ? { name, data } : e)))),
       ),
       fc.uint8Array({ maxLength: 5000 }).map((a) => async () => Buffer.from(a)),
     );
@@ -176,15 +224,26 @@ describe('hostile input through the real CLI', () => {
     const small = `${full.slice(0, cut)}\n  </INDIVIDUALS>\n  <ENTITIES/>\n</CONSOLIDATED_LIST>\n`;
     const head = small.slice(0, small.indexOf('<CONSOLIDATED_LIST'));
     const body = small.slice(small.indexOf('<CONSOLIDATED_LIST'));
-    const withDoctype = (dtd: string, use: string) => Buffer.from(`${head}<!DOCTYPE CONSOLIDATED_LIST [${dtd}]>\n${body.replace('<FIRST_NAME>ERIC', `<FIRST_NAME>${use}ERIC`)}`);
+    const withDoctype = (dtd: string, use: string) =>
+      Buffer.from(
+        `${head}<!DOCTYPE CONSOLIDATED_LIST [${dtd}]>\n${body.replace('<FIRST_NAME>ERIC', `<FIRST_NAME>${use}ERIC`)}`,
+      );
     const laughs = Array.from({ length: 9 }, (_, i) => `<!ENTITY l${i + 1} "${`&l${i};`.repeat(10)}">`).join('');
     const doc = fc.oneof(
       fc.constant({ bomb: false, bytes: Buffer.from(small) }),
       fc.constant({ bomb: true, bytes: withDoctype(`<!ENTITY l0 "lol">${laughs}`, '&l9;') }),
       fc.constant({ bomb: true, bytes: withDoctype('<!ENTITY x SYSTEM "file:///etc/passwd">', '&x;') }),
-      fc.integer({ min: 1000, max: 50_000 }).map((n) => ({ bomb: true, bytes: withDoctype(`<!ENTITY a "${'a'.repeat(n)}">`, '&a;'.repeat(n)) })),
-      fc.integer({ min: 65, max: 100_000 }).map((n) => ({ bomb: false, bytes: Buffer.from(small.replace('<COMMENTS1>', `<COMMENTS1>${'<x>'.repeat(n)}${'</x>'.repeat(n)}`)) })),
-      bigSize.map((n) => ({ bomb: false, bytes: Buffer.from(small.replace('<COMMENTS1>', `<COMMENTS1>${'c'.repeat(n)}`)) })),
+      fc
+        .integer({ min: 1000, max: 50_000 })
+        .map((n) => ({ bomb: true, bytes: withDoctype(`<!ENTITY a "${'a'.repeat(n)}">`, '&a;'.repeat(n)) })),
+      fc.integer({ min: 65, max: 100_000 }).map((n) => ({
+        bomb: false,
+        bytes: Buffer.from(small.replace('<COMMENTS1>', `<COMMENTS1>${'<x>'.repeat(n)}${'</x>'.repeat(n)}`)),
+      })),
+      bigSize.map((n) => ({
+        bomb: false,
+        bytes: Buffer.from(small.replace('<COMMENTS1>', `<COMMENTS1>${'c'.repeat(n)}`)),
+      })),
       withInvalidBytes(small).map((bytes) => ({ bomb: false, bytes })),
       fc.uint8Array({ maxLength: 5000 }).map((a) => ({ bomb: false, bytes: Buffer.from(a) })),
     );
@@ -193,7 +252,9 @@ describe('hostile input through the real CLI', () => {
       fc.asyncProperty(doc, async ({ bomb, bytes }) => {
         const path = join(t.dir, 'fuzz-un.xml');
         writeFileSync(path, bytes);
-        const r = await cli(['screening', 'import', '--data-dir', dataDir, '--source', 'un', '--allow-shrink', path], { WAYBILL_PASSPHRASE: TEST_PASSPHRASE });
+        const r = await cli(['screening', 'import', '--data-dir', dataDir, '--source', 'un', '--allow-shrink', path], {
+          WAYBILL_PASSPHRASE: TEST_PASSPHRASE,
+        });
         expect(r.stderr + r.stdout).not.toMatch(STACK);
         expect([0, 1, 2]).toContain(r.code);
         expect(r.maxRssKiB).toBeLessThan(MAX_RSS_KIB);
@@ -202,7 +263,8 @@ describe('hostile input through the real CLI', () => {
           expect(r.code).not.toBe(0);
           expect(r.stderr).toMatch(/DOCTYPE|ENTITY/);
         }
-        if (r.code === 0) inForce = /(?:Imported|^)(.*?)(?::| is already in force)/.exec(r.stdout)?.[1]?.trim() ?? inForce;
+        if (r.code === 0)
+          inForce = /(?:Imported|^)(.*?)(?::| is already in force)/.exec(r.stdout)?.[1]?.trim() ?? inForce;
         else expect(r.stderr).toContain(inForce ? `The version in force stays` : 'No un list is in force.');
       }),
       { numRuns: 10 },

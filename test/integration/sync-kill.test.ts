@@ -13,13 +13,22 @@ const t = tempDir();
 const CASES = 2500;
 afterAll(() => t.cleanup());
 
-function runWorkload(dataDir: string, url: string, token: string, killAfterMs: number | null): Promise<{ code: number | null; signal: string | null; out: string }> {
+function runWorkload(
+  dataDir: string,
+  url: string,
+  token: string,
+  killAfterMs: number | null,
+): Promise<{ code: number | null; signal: string | null; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/support/sync-workload.ts'), dataDir, url, token], {
-      cwd: ROOT,
-      env: { ...process.env, VITEST: undefined },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(ROOT, 'test/support/sync-workload.ts'), dataDir, url, token],
+      {
+        cwd: ROOT,
+        env: { ...process.env, VITEST: undefined },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -45,7 +54,8 @@ describe('killed at random points during sync and decisions', () => {
     while (kills < 20) {
       const r = await runWorkload(dataDir, backend.url, backend.token, next());
       if (r.signal === 'SIGKILL') kills++;
-      else if (r.code === 0) break; // finished before the kill; the loop below finishes the rest
+      else if (r.code === 0)
+        break; // finished before the kill; the loop below finishes the rest
       else throw new Error(`workload failed: ${r.out.slice(-500)}`);
     }
     const final = await runWorkload(dataDir, backend.url, backend.token, null);
@@ -57,10 +67,17 @@ describe('killed at random points during sync and decisions', () => {
     const local = new Database(join(dataDir, 'cases.db'));
     applyCipher(local, key);
     expect(local.pragma('integrity_check', { simple: true })).toBe('ok');
-    const decisions = local.prepare('SELECT id, case_id AS caseId, sync_state AS state FROM decisions').all() as { id: string; caseId: string; state: string }[];
-    const pending = (local.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number }).n;
+    const decisions = local.prepare('SELECT id, case_id AS caseId, sync_state AS state FROM decisions').all() as {
+      id: string;
+      caseId: string;
+      state: string;
+    }[];
+    const pending = (local.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number })
+      .n;
     local.close();
-    const remote = backend.db.prepare('SELECT idempotency_key AS id, case_id AS caseId, status FROM decisions').all() as { id: string; caseId: string; status: number }[];
+    const remote = backend.db
+      .prepare('SELECT idempotency_key AS id, case_id AS caseId, status FROM decisions')
+      .all() as { id: string; caseId: string; status: number }[];
     expect(pending).toBe(0);
     expect(decisions.length).toBeGreaterThanOrEqual(CASES);
     // Every local decision reached the backend under its own idempotency key…

@@ -37,7 +37,9 @@ describe('sync with the reference backend over HTTP', () => {
       expect(getCaseRecord(db, id)).toEqual(getCase(b.db, id));
     }
     // Every case arrived checked.
-    expect((db.prepare("SELECT count(*) AS n FROM case_checks WHERE check_name = 'travel_rule'").get() as { n: number }).n).toBe(10_000);
+    expect(
+      (db.prepare("SELECT count(*) AS n FROM case_checks WHERE check_name = 'travel_rule'").get() as { n: number }).n,
+    ).toBe(10_000);
     // Pulling again finds nothing new.
     expect(await engine.pull()).toMatchObject({ received: 0, applied: 0 });
     ws.close();
@@ -52,14 +54,26 @@ describe('sync with the reference backend over HTTP', () => {
     await b1.close();
     backends.splice(backends.indexOf(b1), 1);
 
-    const ids = (ws.database().prepare('SELECT id FROM cases ORDER BY id LIMIT 50').all() as { id: string }[]).map((r) => r.id);
-    ids.forEach((id, i) => recordDecision(ws.database(), { caseId: id, kind: i % 2 ? 'accept' : 'reject', reasonCodes: i % 2 ? [] : ['COMPLIANCE_CHECK_FAIL'], analyst: 'analyst-1' }));
+    const ids = (ws.database().prepare('SELECT id FROM cases ORDER BY id LIMIT 50').all() as { id: string }[]).map(
+      (r) => r.id,
+    );
+    ids.forEach((id, i) =>
+      recordDecision(ws.database(), {
+        caseId: id,
+        kind: i % 2 ? 'accept' : 'reject',
+        reasonCodes: i % 2 ? [] : ['COMPLIANCE_CHECK_FAIL'],
+        analyst: 'analyst-1',
+      }),
+    );
     expect(await engine.push()).toBe(0); // offline
     expect(engine.status()).toMatchObject({ online: false, outboxDepth: 50 });
     // Already known to be offline, one more decision still reaches the status bar's outbox depth.
     const told: number[] = [];
-    const unsubscribe = ws.events.subscribe((name, p) => name === 'sync.status' && told.push((p as { outboxDepth: number }).outboxDepth));
-    const extra = (ws.database().prepare('SELECT id FROM cases ORDER BY id LIMIT 1 OFFSET 55').get() as { id: string }).id;
+    const unsubscribe = ws.events.subscribe(
+      (name, p) => name === 'sync.status' && told.push((p as { outboxDepth: number }).outboxDepth),
+    );
+    const extra = (ws.database().prepare('SELECT id FROM cases ORDER BY id LIMIT 1 OFFSET 55').get() as { id: string })
+      .id;
     recordDecision(ws.database(), { caseId: extra, kind: 'accept', reasonCodes: [], analyst: 'analyst-1' });
     expect(await engine.push()).toBe(0);
     expect(told.at(-1)).toBe(51);
@@ -71,7 +85,9 @@ describe('sync with the reference backend over HTTP', () => {
     engine.retryNow();
     expect(await engine.push()).toBe(51);
     expect(engine.status()).toMatchObject({ online: true, outboxDepth: 0 });
-    const landed = b2.db.prepare('SELECT case_id, count(*) AS n FROM decisions WHERE status = 201 GROUP BY case_id').all() as { case_id: string; n: number }[];
+    const landed = b2.db
+      .prepare('SELECT case_id, count(*) AS n FROM decisions WHERE status = 201 GROUP BY case_id')
+      .all() as { case_id: string; n: number }[];
     expect(landed).toHaveLength(51);
     expect(landed.every((r) => r.n === 1)).toBe(true);
     expect(landed.map((r) => r.case_id).sort()).toEqual([...ids].sort());
@@ -96,12 +112,20 @@ describe('sync with the reference backend over HTTP', () => {
     expect(await a.engine.push()).toBe(1);
     expect(await z.engine.push()).toBe(0);
     expect(z.engine.status().conflicts).toBe(1);
-    const conflict = z.ws.database().prepare('SELECT ours, theirs FROM conflicts').get() as { ours: string; theirs: string };
+    const conflict = z.ws.database().prepare('SELECT ours, theirs FROM conflicts').get() as {
+      ours: string;
+      theirs: string;
+    };
     expect(JSON.parse(conflict.ours)).toMatchObject({ kind: 'reject', reasonCodes: ['HIGH_RISK'] });
     expect(JSON.parse(conflict.theirs)).toMatchObject({ id, status: getCase(b.db, id)?.status, version: 2 });
     // The backend kept the first decision only; B's own decision is still on record locally.
-    expect(b.db.prepare("SELECT kind, analyst FROM decisions WHERE case_id = ? AND status = 201").all(id)).toEqual([{ kind: 'accept', analyst: 'analyst-a' }]);
-    expect(z.ws.database().prepare('SELECT kind, sync_state FROM decisions WHERE case_id = ?').get(id)).toEqual({ kind: 'reject', sync_state: 'conflict' });
+    expect(b.db.prepare('SELECT kind, analyst FROM decisions WHERE case_id = ? AND status = 201').all(id)).toEqual([
+      { kind: 'accept', analyst: 'analyst-a' },
+    ]);
+    expect(z.ws.database().prepare('SELECT kind, sync_state FROM decisions WHERE case_id = ?').get(id)).toEqual({
+      kind: 'reject',
+      sync_state: 'conflict',
+    });
     a.ws.close();
     z.ws.close();
   });
@@ -109,7 +133,12 @@ describe('sync with the reference backend over HTTP', () => {
   it('quarantines malformed items with their reasons while the rest of their page syncs', async () => {
     const b = await backendWith(3);
     const [good] = [...generateCases(1, { seed: 91 })];
-    const inject = (raw: string) => fetch(`${b.url}/v1/test/inject`, { method: 'POST', headers: { Authorization: `Bearer ${b.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ raw }) });
+    const inject = (raw: string) =>
+      fetch(`${b.url}/v1/test/inject`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${b.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ raw }),
+      });
     await inject('{"id": "broken", "direction": ');
     await inject(JSON.stringify({ ...good, id: 'unknown-field', surprise: true }));
     await inject(JSON.stringify({ ...good, id: 'oversized', amount: '1'.repeat(500) }));
@@ -118,7 +147,10 @@ describe('sync with the reference backend over HTTP', () => {
     const { ws, engine } = await workstationFor(join(t.dir, 'ws'), b);
     const r = await engine.pull();
     expect(r).toMatchObject({ applied: 4, quarantined: 4 });
-    const q = ws.database().prepare("SELECT location, reason FROM quarantine WHERE source = 'sync' ORDER BY id").all() as { location: string; reason: string }[];
+    const q = ws
+      .database()
+      .prepare("SELECT location, reason FROM quarantine WHERE source = 'sync' ORDER BY id")
+      .all() as { location: string; reason: string }[];
     expect(q.map((x) => x.reason)).toEqual([
       expect.stringMatching(/not valid JSON/),
       expect.stringMatching(/Unrecognized key.*surprise/),
@@ -129,7 +161,8 @@ describe('sync with the reference backend over HTTP', () => {
     expect(getCaseRecord(ws.database(), 'after-the-bad-ones')).not.toBeNull();
 
     // A case that moves backwards in its lifecycle is quarantined too.
-    const id = (ws.database().prepare("SELECT id FROM cases WHERE id LIKE 'case-17-%' LIMIT 1").get() as { id: string }).id;
+    const id = (ws.database().prepare("SELECT id FROM cases WHERE id LIKE 'case-17-%' LIMIT 1").get() as { id: string })
+      .id;
     const c = getCase(b.db, id)!;
     b.addCase({ ...c, status: 'completed', version: c.version + 1 });
     await engine.pull();
@@ -137,7 +170,10 @@ describe('sync with the reference backend over HTTP', () => {
     const back = await engine.pull();
     expect(back.quarantined).toBe(1);
     expect(getCaseRecord(ws.database(), id)?.status).toBe('completed');
-    expect((ws.database().prepare("SELECT reason FROM quarantine ORDER BY id DESC LIMIT 1").get() as { reason: string }).reason).toMatch(/moves backwards .* from completed to pending_review/);
+    expect(
+      (ws.database().prepare('SELECT reason FROM quarantine ORDER BY id DESC LIMIT 1').get() as { reason: string })
+        .reason,
+    ).toMatch(/moves backwards .* from completed to pending_review/);
     ws.close();
   });
 });

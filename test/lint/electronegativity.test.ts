@@ -17,7 +17,10 @@ describe('electronegativity gate', () => {
       join(t.dir, 'app', 'main.js'),
       "const { BrowserWindow } = require('electron');\nnew BrowserWindow({ webPreferences: { nodeIntegration: true, contextIsolation: false, sandbox: false } });\n",
     );
-    const err = await run(process.execPath, [join(ROOT, 'test/support/electronegativity.mjs'), join(t.dir, 'app')]).then(
+    const err = await run(process.execPath, [
+      join(ROOT, 'test/support/electronegativity.mjs'),
+      join(t.dir, 'app'),
+    ]).then(
       () => null,
       (e: { code: number; stdout: string }) => e,
     );

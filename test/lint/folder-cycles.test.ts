@@ -13,12 +13,20 @@ type Graph = Map<string, Map<string, string[]>>;
 export function folderGraph(src: string): Graph {
   const graph: Graph = new Map();
   const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(join(dir, e.name)) : /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name) ? [join(dir, e.name)] : []));
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      e.isDirectory()
+        ? walk(join(dir, e.name))
+        : /\.tsx?$/.test(e.name) && !/\.test\.tsx?$/.test(e.name)
+          ? [join(dir, e.name)]
+          : [],
+    );
   for (const file of walk(src)) {
     const from = relative(src, file).split('/')[0]!;
     const text = readFileSync(file, 'utf8');
     // Static imports and re-exports (type-only ones too: they tie the layers as much), and dynamic import().
-    for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*'(\.{1,2}\/[^']+)'|import\(\s*'(\.{1,2}\/[^']+)'\s*\)/g)) {
+    for (const m of text.matchAll(
+      /(?:^|\n)\s*(?:import|export)\s[^;]*?from\s*'(\.{1,2}\/[^']+)'|import\(\s*'(\.{1,2}\/[^']+)'\s*\)/g,
+    )) {
       const target = relative(src, resolve(dirname(file), (m[1] ?? m[2])!));
       if (target.startsWith('..')) continue; // src-shared and the like: outside the graph
       const to = target.split('/')[0]!;
@@ -67,7 +75,13 @@ export function cycles(graph: Graph): string[][] {
 
 /** The imports inside a cycle, named by file, so a failure says what to move. */
 function explain(graph: Graph, component: string[]): string {
-  return component.flatMap((a) => [...(graph.get(a) ?? [])].filter(([b]) => component.includes(b)).map(([b, files]) => `${a} → ${b} (${files.join(', ')})`)).join('; ');
+  return component
+    .flatMap((a) =>
+      [...(graph.get(a) ?? [])]
+        .filter(([b]) => component.includes(b))
+        .map(([b, files]) => `${a} → ${b} (${files.join(', ')})`),
+    )
+    .join('; ');
 }
 
 describe('the folders of src-main form layers', () => {
@@ -85,7 +99,13 @@ describe('the folders of src-main form layers', () => {
     const g: Graph = new Map([
       ['app', new Map([['sync', ['app/w.ts']]])],
       ['sync', new Map([['store', ['sync/e.ts']]])],
-      ['store', new Map([['app', ['store/c.ts']], ['platform', ['store/d.ts']]])],
+      [
+        'store',
+        new Map([
+          ['app', ['store/c.ts']],
+          ['platform', ['store/d.ts']],
+        ]),
+      ],
       ['api', new Map([['app', ['api/h.ts']]])],
     ]);
     expect(cycles(g)).toEqual([['app', 'store', 'sync']]);

@@ -22,7 +22,9 @@ describe('the backend contract (resources/openapi.yaml)', () => {
   });
 
   it("describes the same Case fields the workstation's schema accepts", () => {
-    const schemas = (doc.components as { schemas: Record<string, { properties: Record<string, unknown>; required: string[] }> }).schemas;
+    const schemas = (
+      doc.components as { schemas: Record<string, { properties: Record<string, unknown>; required: string[] }> }
+    ).schemas;
     expect(Object.keys(schemas.Case!.properties).sort()).toEqual(Object.keys(caseRecordSchema.shape).sort());
   });
 
@@ -48,7 +50,12 @@ describe('the backend contract (resources/openapi.yaml)', () => {
     const fresh = astToString(await openapiTS(pathToFileURL(join(ROOT, 'resources', 'openapi.yaml'))));
     const committed = readFileSync(join(ROOT, 'src-shared', 'backend-api.ts'), 'utf8');
     // Layout aside (a formatter may re-indent the file), the declarations must be the generator's.
-    const shape = (ts: string) => ts.replace(/\/\*\*[\s\S]*?\*\//g, '').replace(/\s+/g, '').replace(/"/g, "'").replace(/[,;]([}\])])/g, '$1');
+    const shape = (ts: string) =>
+      ts
+        .replace(/\/\*\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, '')
+        .replace(/"/g, "'")
+        .replace(/[,;]([}\])])/g, '$1');
     expect(shape(committed)).toBe(shape(fresh));
     // And the generated Case has the workstation's fields (checked by the typecheck).
     expectTypeOf<keyof BackendCase>().toEqualTypeOf<keyof CaseRecord>();

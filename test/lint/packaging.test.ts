@@ -37,14 +37,16 @@ const release = {
 };
 
 describe('electron-builder configuration', () => {
-  it('is valid under electron-builder\'s own schema, unsigned and fully signed', async () => {
+  it("is valid under electron-builder's own schema, unsigned and fully signed", async () => {
     await expect(validate(packagingPlan({}).config)).resolves.toBeUndefined();
     await expect(validate(packagingPlan(release).config)).resolves.toBeUndefined();
   });
 
   it('is really checked: a misspelt option or a wrong type fails the same validation', async () => {
     const { config } = packagingPlan({});
-    await expect(validate({ ...config, linux: { ...config.linux, tagret: 'AppImage' } as never })).rejects.toThrow(/configuration\.linux should be/);
+    await expect(validate({ ...config, linux: { ...config.linux, tagret: 'AppImage' } as never })).rejects.toThrow(
+      /configuration\.linux should be/,
+    );
     await expect(validate({ ...config, asar: 'yes' as never })).rejects.toThrow(/configuration\.asar should be/);
   });
 
@@ -86,20 +88,33 @@ describe('electron-builder configuration', () => {
     expect(unsigned.config.mac).toMatchObject({ identity: null, notarize: false, hardenedRuntime: true });
     expect(unsigned.config.forceCodeSigning).toBe(false);
     expect(unsigned.config.publish).toBeNull();
-    for (const skipped of [/^macOS: signing skipped/, /^macOS: notarisation skipped/, /^Windows: signing skipped/, /^updates: off/]) {
-      expect(unsigned.notes.some((n) => skipped.test(n)), String(skipped)).toBe(true);
+    for (const skipped of [
+      /^macOS: signing skipped/,
+      /^macOS: notarisation skipped/,
+      /^Windows: signing skipped/,
+      /^updates: off/,
+    ]) {
+      expect(
+        unsigned.notes.some((n) => skipped.test(n)),
+        String(skipped),
+      ).toBe(true);
     }
     const signed = packagingPlan(release);
     expect(signed.config.mac?.notarize).toBe(true);
     expect(signed.config.mac).not.toHaveProperty('identity');
-    expect(signed.config.win).toMatchObject({ verifyUpdateCodeSignature: true, signtoolOptions: { publisherName: ['Waybill Ltd'] } });
+    expect(signed.config.win).toMatchObject({
+      verifyUpdateCodeSignature: true,
+      signtoolOptions: { publisherName: ['Waybill Ltd'] },
+    });
     expect(signed.config.publish).toEqual([{ provider: 'generic', url: release.WAYBILL_UPDATE_URL }]);
     expect(packagingPlan({ WAYBILL_REQUIRE_SIGNING: '1' }).config.forceCodeSigning).toBe(true);
   });
 
   it('refuses an update feed it could not make verifiable', () => {
     expect(() => packagingPlan({ WAYBILL_UPDATE_URL: 'http://updates.example/' })).toThrow(/https/);
-    expect(() => packagingPlan({ WAYBILL_UPDATE_URL: release.WAYBILL_UPDATE_URL })).toThrow(/WAYBILL_UPDATE_SIGNING_KEY_FILE/);
+    expect(() => packagingPlan({ WAYBILL_UPDATE_URL: release.WAYBILL_UPDATE_URL })).toThrow(
+      /WAYBILL_UPDATE_SIGNING_KEY_FILE/,
+    );
     const other = publicKeyToBase64(generateKeyPairSync('ed25519').publicKey);
     expect(() => packagingPlan({ ...release, WAYBILL_UPDATE_PUBLIC_KEY: other })).toThrow(/not the public key/);
   });
@@ -114,12 +129,21 @@ describe('electron-builder configuration', () => {
     const sigs = await hook({ artifactPaths: [appImage, deb] } as BuildResult);
     expect(sigs).toEqual([`${appImage}.sig`]);
     const version = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-    const r = await verifyUpdateFile(appImage, version, readFileSync(`${appImage}.sig`, 'utf8'), publicKeyFromBase64(publicKey));
+    const r = await verifyUpdateFile(
+      appImage,
+      version,
+      readFileSync(`${appImage}.sig`, 'utf8'),
+      publicKeyFromBase64(publicKey),
+    );
     expect(r.ok).toBe(true);
   });
 
   it('is what `npm run dist` uses, after building the UI and the Electron-ABI binding', () => {
-    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
-    expect(scripts.dist).toMatch(/electron-vite build && node build\/rebuild-native\.mjs && electron-builder --config electron-builder\.ts/);
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts.dist).toMatch(
+      /electron-vite build && node build\/rebuild-native\.mjs && electron-builder --config electron-builder\.ts/,
+    );
   });
 });

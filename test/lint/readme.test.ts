@@ -8,8 +8,13 @@ describe('README', () => {
 
   it('opens with the two commands a new user needs, and both scripts exist', () => {
     const block = /```sh\n([\s\S]*?)```/.exec(readme)?.[1]?.trim().split('\n') ?? [];
-    expect(block.map((l) => l.split('#')[0]!.trim())).toEqual(['npm install && npm run demo', 'npm install && npm test']);
-    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    expect(block.map((l) => l.split('#')[0]!.trim())).toEqual([
+      'npm install && npm run demo',
+      'npm install && npm test',
+    ]);
+    const scripts = (
+      JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    ).scripts;
     expect(scripts.demo).toBeTruthy();
     expect(scripts.test).toBeTruthy();
   });

@@ -19,7 +19,12 @@ describe('no SQL in src-main/api nor src-main/app', () => {
     expect(await sqlErrors('src-main/api/x.ts')).toHaveLength(1);
     expect(await sqlErrors('src-main/app/x.ts')).toHaveLength(1);
     // However it is reached: a computed member, an optional call.
-    expect(await sqlErrors('src-main/app/x.ts', "declare const db: { prepare(s: string): unknown } | null;\nexport const x = db?.['prepare']('SELECT 1');\n")).toHaveLength(1);
+    expect(
+      await sqlErrors(
+        'src-main/app/x.ts',
+        "declare const db: { prepare(s: string): unknown } | null;\nexport const x = db?.['prepare']('SELECT 1');\n",
+      ),
+    ).toHaveLength(1);
   });
 
   it('does not fire in the areas, nor in tests (which inspect the database they set up)', async () => {

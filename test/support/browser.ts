@@ -13,7 +13,8 @@ export const SCREENSHOTS = join(ROOT, 'test-results', 'screenshots');
  * A missing browser is a failure, not a skip.
  */
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set WAYBILL_CHROMIUM).`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set WAYBILL_CHROMIUM).`);
   mkdirSync(SCREENSHOTS, { recursive: true });
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -83,7 +84,11 @@ export function serve(dataDir: string, extraEnv: Record<string, string> = {}): P
 export function invokeInPage(page: Page, method: string, input: unknown): Promise<unknown> {
   return page.evaluate(
     async ([m, i]) => {
-      const res = await fetch(`/api/invoke/${m}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(i) });
+      const res = await fetch(`/api/invoke/${m}`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(i),
+      });
       return res.json();
     },
     [method, input] as const,
@@ -110,7 +115,11 @@ export interface UnlockedSession {
  * Where most browser tests start: a vault made and filled with generated cases through the CLI,
  * served by `waybill serve`, open in Chromium and unlocked with the queue on screen.
  */
-export async function unlockedSession(o: { cases: number; seed: number; viewport: { width: number; height: number } }): Promise<UnlockedSession> {
+export async function unlockedSession(o: {
+  cases: number;
+  seed: number;
+  viewport: { width: number; height: number };
+}): Promise<UnlockedSession> {
   const t = tempDir();
   const dataDir = join(t.dir, 'data');
   const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
@@ -119,7 +128,16 @@ export async function unlockedSession(o: { cases: number; seed: number; viewport
     if (r.code !== 0) throw new Error(`waybill ${args.slice(0, 2).join(' ')} exited with ${r.code}: ${r.stderr}`);
   };
   await step(['vault', 'init', '--data-dir', dataDir], env);
-  await step(['cases', 'generate', '--count', String(o.cases), '--seed', String(o.seed), '--out', join(t.dir, 'c.jsonl')]);
+  await step([
+    'cases',
+    'generate',
+    '--count',
+    String(o.cases),
+    '--seed',
+    String(o.seed),
+    '--out',
+    join(t.dir, 'c.jsonl'),
+  ]);
   await step(['cases', 'import', '--data-dir', dataDir, join(t.dir, 'c.jsonl')], env);
   const browser = await launchChromium();
   const server = await serve(dataDir);

@@ -20,7 +20,13 @@ export function caseWith(o: {
     walletType: unhosted ? 'unhosted' : 'hosted',
     counterparty: unhosted
       ? null
-      : { vaspId: 'vasp-x', name: 'Counterparty VASP', jurisdiction: o.counterparty ?? 'US', protocol: o.protocol ?? 'TRP', email: 'compliance@vasp.example' },
+      : {
+          vaspId: 'vasp-x',
+          name: 'Counterparty VASP',
+          jurisdiction: o.counterparty ?? 'US',
+          protocol: o.protocol ?? 'TRP',
+          email: 'compliance@vasp.example',
+        },
     fiatValue: { amount: o.value, currency: o.currency },
     transferTime: o.at,
   };

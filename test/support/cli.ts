@@ -11,7 +11,11 @@ export interface RunResult {
 }
 
 /** Runs the real `waybill` binary in a child process, as an analyst or a script would. */
-export function runCli(args: string[], env: Record<string, string | undefined> = {}, input?: string): Promise<RunResult> {
+export function runCli(
+  args: string[],
+  env: Record<string, string | undefined> = {},
+  input?: string,
+): Promise<RunResult> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [WAYBILL_BIN, ...args], {
       cwd: ROOT,

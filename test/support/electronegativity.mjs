@@ -22,7 +22,9 @@ if (!process.argv[2]) {
   }
 }
 const report = join(out, 'report.csv');
-execFileSync(bin, ['-i', app, '-o', report, '-r', '-v', 'false', '-e', electronVersion], { stdio: ['ignore', 'ignore', 'pipe'] });
+execFileSync(bin, ['-i', app, '-o', report, '-r', '-v', 'false', '-e', electronVersion], {
+  stdio: ['ignore', 'ignore', 'pipe'],
+});
 let failures = 0;
 const rows = readFileSync(report, 'utf8').trim().split('\n').slice(1).filter(Boolean);
 for (const row of rows) {
@@ -31,5 +33,7 @@ for (const row of rows) {
   if (bad) failures++;
   console.log(`${bad ? 'FAIL' : 'note'} ${severity.padEnd(6)} ${check} ${file}:${location} (${confidence})`);
 }
-console.log(failures ? `electronegativity: ${failures} HIGH/MEDIUM finding(s)` : 'electronegativity: no HIGH or MEDIUM findings');
+console.log(
+  failures ? `electronegativity: ${failures} HIGH/MEDIUM finding(s)` : 'electronegativity: no HIGH or MEDIUM findings',
+);
 process.exit(failures ? 1 : 0);

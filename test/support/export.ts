@@ -25,8 +25,16 @@ export function cases(n: number, o: GenerateOptions = {}): CaseRecord[] {
 }
 
 /** Sets a natural person's name on one side of a case, in the Latin and in the local script. */
-export function withNames(c: CaseRecord, side: 'originator' | 'beneficiary', latin: [string, string], local: [string, string]): CaseRecord {
-  const ivms = structuredClone(c.ivms101) as Record<string, Record<string, { naturalPerson?: { name: Record<string, unknown> } }[]>>;
+export function withNames(
+  c: CaseRecord,
+  side: 'originator' | 'beneficiary',
+  latin: [string, string],
+  local: [string, string],
+): CaseRecord {
+  const ivms = structuredClone(c.ivms101) as Record<
+    string,
+    Record<string, { naturalPerson?: { name: Record<string, unknown> } }[]>
+  >;
   const person = ivms[side]?.[`${side}Persons`]?.[0]?.naturalPerson;
   if (!person) throw new Error(`case ${c.id} has no natural ${side}`);
   person.name = {
@@ -79,7 +87,12 @@ export function writeZip(path: string, entries: { name: string; data: Buffer }[]
  * Enrols `name` as a supervisor would and redeems the code as the analyst would (their slot, their
  * passphrase), without changing who is signed in: for tests that need a second analyst.
  */
-export async function enrolled(ws: Workstation, name: string, passphrase: string, role: 'analyst' | 'supervisor' = 'analyst'): Promise<void> {
+export async function enrolled(
+  ws: Workstation,
+  name: string,
+  passphrase: string,
+  role: 'analyst' | 'supervisor' = 'analyst',
+): Promise<void> {
   const { code } = await ws.enrolAnalyst(name, role);
   (await redeemEnrolment(ws.dataDir, name, code, passphrase)).fill(0);
   activateAnalyst(ws.database(), name);

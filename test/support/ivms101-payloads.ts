@@ -8,9 +8,26 @@ export function validModel(): Ivms101Model {
       originatorPerson: [
         {
           naturalPerson: {
-            name: { nameIdentifier: [{ primaryIdentifier: 'Howard', secondaryIdentifier: 'Jane', naturalPersonNameIdentifierType: 'LEGL' }] },
-            geographicAddress: [{ addressType: 'HOME', streetName: 'Greystone Street', buildingNumber: '28', postCode: '38017', townName: 'Collierville', country: 'US' }],
-            nationalIdentification: { nationalIdentifier: '112502920', nationalIdentifierType: 'SOCS', countryOfIssue: 'US' },
+            name: {
+              nameIdentifier: [
+                { primaryIdentifier: 'Howard', secondaryIdentifier: 'Jane', naturalPersonNameIdentifierType: 'LEGL' },
+              ],
+            },
+            geographicAddress: [
+              {
+                addressType: 'HOME',
+                streetName: 'Greystone Street',
+                buildingNumber: '28',
+                postCode: '38017',
+                townName: 'Collierville',
+                country: 'US',
+              },
+            ],
+            nationalIdentification: {
+              nationalIdentifier: '112502920',
+              nationalIdentifierType: 'SOCS',
+              countryOfIssue: 'US',
+            },
             customerIdentification: '2642',
             dateAndPlaceOfBirth: { dateOfBirth: '1992-10-04', placeOfBirth: 'West Islip' },
             countryOfResidence: 'US',
@@ -20,7 +37,21 @@ export function validModel(): Ivms101Model {
       accountNumber: ['14HmBSwec8XrcWge9Zi1ZngNia64u3Wd2v'],
     },
     beneficiary: {
-      beneficiaryPerson: [{ naturalPerson: { name: { nameIdentifier: [{ primaryIdentifier: 'Clark', secondaryIdentifier: 'Lawrence', naturalPersonNameIdentifierType: 'LEGL' }] } } }],
+      beneficiaryPerson: [
+        {
+          naturalPerson: {
+            name: {
+              nameIdentifier: [
+                {
+                  primaryIdentifier: 'Clark',
+                  secondaryIdentifier: 'Lawrence',
+                  naturalPersonNameIdentifierType: 'LEGL',
+                },
+              ],
+            },
+          },
+        },
+      ],
       accountNumber: ['1BvBMSEYstWetqTFn5Au4m4GFg7xJaNVN2'],
     },
     originatingVASP: {
@@ -36,7 +67,11 @@ export function validModel(): Ivms101Model {
       beneficiaryVASP: {
         legalPerson: {
           name: { nameIdentifier: [{ legalPersonName: 'VASP B', legalPersonNameIdentifierType: 'LEGL' }] },
-          nationalIdentification: { nationalIdentifier: 'HRB 12345', nationalIdentifierType: 'RAID', registrationAuthority: 'RA000242' },
+          nationalIdentification: {
+            nationalIdentifier: 'HRB 12345',
+            nationalIdentifierType: 'RAID',
+            registrationAuthority: 'RA000242',
+          },
           countryOfRegistration: 'DE',
         },
       },

@@ -38,13 +38,23 @@ const ENUM_PREFIX: Record<string, string> = {
   nationalIdentifierType: 'NATIONAL_IDENTIFIER_TYPE_CODE_',
   transliterationMethod: 'TRANSLITERATION_METHOD_CODE_',
 };
-const enumNames = (j: unknown) => mapValues(j, Object.fromEntries(Object.entries(ENUM_PREFIX).map(([k, p]) => [k, (x: unknown) => `${p}${String(x).toUpperCase()}`])));
+const enumNames = (j: unknown) =>
+  mapValues(
+    j,
+    Object.fromEntries(
+      Object.entries(ENUM_PREFIX).map(([k, p]) => [k, (x: unknown) => `${p}${String(x).toUpperCase()}`]),
+    ),
+  );
 const sequenceAsText = (j: unknown) => mapValues(j, { sequence: (x) => String(x) });
 const upperTransliteration = (j: unknown) => mapValues(j, { transliterationMethod: (x) => String(x).toUpperCase() });
 
 // protojson's lowerCamelCase of proto field names that carry no json_name (TRISA identity.proto,
 // ivms101.proto). Before May 2022 no field had a json_name, so the lists were plural.
-const PB_CAMEL_COMMON: Record<string, string> = { originatingVASP: 'originatingVasp', beneficiaryVASP: 'beneficiaryVasp', intermediaryVASP: 'intermediaryVasp' };
+const PB_CAMEL_COMMON: Record<string, string> = {
+  originatingVASP: 'originatingVasp',
+  beneficiaryVASP: 'beneficiaryVasp',
+  intermediaryVASP: 'intermediaryVasp',
+};
 const PB_CAMEL_2021: Record<string, string> = {
   ...PB_CAMEL_COMMON,
   nameIdentifier: 'nameIdentifiers',
@@ -74,7 +84,21 @@ function emitUnpopulated(j: unknown): unknown {
   const out: Json = Object.fromEntries(Object.entries(j).map(([k, v]) => [k, emitUnpopulated(v)]));
   if ('primary_identifier' in out && !('secondary_identifier' in out)) out.secondary_identifier = '';
   if ('address_type' in out) {
-    for (const k of ['department', 'sub_department', 'street_name', 'building_number', 'building_name', 'floor', 'post_box', 'room', 'post_code', 'town_name', 'town_location_name', 'district_name', 'country_sub_division']) {
+    for (const k of [
+      'department',
+      'sub_department',
+      'street_name',
+      'building_number',
+      'building_name',
+      'floor',
+      'post_box',
+      'room',
+      'post_code',
+      'town_name',
+      'town_location_name',
+      'district_name',
+      'country_sub_division',
+    ]) {
       if (!(k in out)) out[k] = '';
     }
     if (!('address_line' in out)) out.address_line = [];
@@ -91,7 +115,12 @@ function emitUnpopulated(j: unknown): unknown {
 }
 
 /** Capitalised entity names (GTR API guidelines, CODE, VerifyVASP). */
-const PASCAL: Record<string, string> = { originator: 'Originator', beneficiary: 'Beneficiary', originatingVASP: 'OriginatingVASP', beneficiaryVASP: 'BeneficiaryVASP' };
+const PASCAL: Record<string, string> = {
+  originator: 'Originator',
+  beneficiary: 'Beneficiary',
+  originatingVASP: 'OriginatingVASP',
+  beneficiaryVASP: 'BeneficiaryVASP',
+};
 const pascalEntities = (j: Json): Json => Object.fromEntries(Object.entries(j).map(([k, v]) => [PASCAL[k] ?? k, v]));
 
 /** CODE writes every value as text ("0" for a sequence) and an unset secondary identifier as "". */
@@ -108,7 +137,11 @@ function codeStrings(j: unknown): unknown {
 function omitZeroSequence(j: unknown): unknown {
   if (Array.isArray(j)) return j.map(omitZeroSequence);
   if (!isObject(j)) return j;
-  return Object.fromEntries(Object.entries(j).filter(([k, v]) => !(k === 'sequence' && v === 0)).map(([k, v]) => [k, omitZeroSequence(v)]));
+  return Object.fromEntries(
+    Object.entries(j)
+      .filter(([k, v]) => !(k === 'sequence' && v === 0))
+      .map(([k, v]) => [k, omitZeroSequence(v)]),
+  );
 }
 
 export interface Shape {
@@ -124,7 +157,14 @@ export interface Shape {
 const w = (m: Ivms101Model, e: Edition) => writeEdition(m, e);
 
 export const SHAPES: Shape[] = [
-  { id: 'ivms101-2020', source: 'IVMS101 2020 §8 examples; TRISA encoding/json, GTR schema, Envoy', edition: '2020', form: 'json', envelope: null, encode: (m) => w(m, '2020') },
+  {
+    id: 'ivms101-2020',
+    source: 'IVMS101 2020 §8 examples; TRISA encoding/json, GTR schema, Envoy',
+    edition: '2020',
+    form: 'json',
+    envelope: null,
+    encode: (m) => w(m, '2020'),
+  },
   {
     id: 'ivms101-2020-tables',
     source: 'IVMS101 2020 §6.3 tables (beneficiaryPerson)',
@@ -133,10 +173,18 @@ export const SHAPES: Shape[] = [
     envelope: null,
     encode: (m) => mapKeys(w(m, '2020'), (k) => (k === 'beneficiaryPersons' ? 'beneficiaryPerson' : k)) as Json,
   },
-  { id: 'ivms101-2023', source: 'IVMS101.2023 §6', edition: '2023', form: 'json', envelope: null, encode: (m) => w(m, '2023') },
+  {
+    id: 'ivms101-2023',
+    source: 'IVMS101.2023 §6',
+    edition: '2023',
+    form: 'json',
+    envelope: null,
+    encode: (m) => w(m, '2023'),
+  },
   {
     id: 'trisa-json',
-    source: 'trisacrypto/trisa pkg/ivms101 encoding/json (v0.3.4 on): short codes, upper-case transliteration, zero sequence omitted',
+    source:
+      'trisacrypto/trisa pkg/ivms101 encoding/json (v0.3.4 on): short codes, upper-case transliteration, zero sequence omitted',
     edition: '2020',
     form: 'json',
     envelope: null,
@@ -156,7 +204,12 @@ export const SHAPES: Shape[] = [
     edition: '2020',
     form: 'protobuf-json',
     envelope: null,
-    encode: (m) => sequenceAsText(enumNames(mapKeys(w(m, '2020'), (k) => (k === 'beneficiaryPersons' ? 'beneficiaryPerson' : (PB_CAMEL_COMMON[k] ?? k))))) as Json,
+    encode: (m) =>
+      sequenceAsText(
+        enumNames(
+          mapKeys(w(m, '2020'), (k) => (k === 'beneficiaryPersons' ? 'beneficiaryPerson' : (PB_CAMEL_COMMON[k] ?? k))),
+        ),
+      ) as Json,
   },
   {
     id: 'trisa-protojson-2024',
@@ -176,7 +229,8 @@ export const SHAPES: Shape[] = [
   },
   {
     id: 'sygna-snake-2020',
-    source: 'CoolBitX-Technology/sygna-bridge-ivms-utils bridge_and_ivms.json (2020): snake_case, short codes, upper-case transliteration',
+    source:
+      'CoolBitX-Technology/sygna-bridge-ivms-utils bridge_and_ivms.json (2020): snake_case, short codes, upper-case transliteration',
     edition: '2020',
     form: 'protobuf-json-snake',
     envelope: null,
@@ -194,7 +248,14 @@ export const SHAPES: Shape[] = [
       return { ...j, payloadMetadata: { ...((j.payloadMetadata as Json | undefined) ?? {}), payloadVersion: '101' } };
     },
   },
-  { id: 'sygna-2023', source: 'sygna-bridge-ivms-utils bridge_and_ivms2023.json (2022)', edition: '2023', form: 'json', envelope: null, encode: (m) => upperTransliteration(w(m, '2023')) as Json },
+  {
+    id: 'sygna-2023',
+    source: 'sygna-bridge-ivms-utils bridge_and_ivms2023.json (2022)',
+    edition: '2023',
+    form: 'json',
+    envelope: null,
+    encode: (m) => upperTransliteration(w(m, '2023')) as Json,
+  },
   {
     id: 'gtr-schema',
     source: 'GTR IVMS101 JSON Schema (shared/fixtures/ivms101/gtr): postcode, upper-case transliteration',
@@ -233,6 +294,11 @@ export const SHAPES: Shape[] = [
     edition: '2020',
     form: 'json',
     envelope: 'TRP inquiry',
-    encode: (m) => ({ asset: { dti: '4H95J0R2X' }, amount: 0.000021, callback: 'https://originator.example/inquiryResolution', IVMS101: w(m, '2020') }),
+    encode: (m) => ({
+      asset: { dti: '4H95J0R2X' },
+      amount: 0.000021,
+      callback: 'https://originator.example/inquiryResolution',
+      IVMS101: w(m, '2020'),
+    }),
   },
 ];

@@ -35,7 +35,8 @@ export interface Dovecot {
 }
 
 export async function startDovecot(): Promise<Dovecot> {
-  if (!existsSync(DOVECOT)) throw new Error('Dovecot is not installed: apt-get install -y dovecot-imapd (.ci/run does).');
+  if (!existsSync(DOVECOT))
+    throw new Error('Dovecot is not installed: apt-get install -y dovecot-imapd (.ci/run does).');
   const port = await freePort();
   const root = process.getuid?.() === 0;
   // Dovecot will not deliver mail as root: as root, the mailbox belongs to Debian's "mail" user.
@@ -93,9 +94,20 @@ service stats {
   // Wait for the listener.
   for (let i = 0; i < 50; i++) {
     const ok = await new Promise<boolean>((resolve) => {
-      const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user: COMPLIANCE, pass: IMAP_PASSWORD }, logger: false });
+      const c = new ImapFlow({
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        doSTARTTLS: false,
+        auth: { user: COMPLIANCE, pass: IMAP_PASSWORD },
+        logger: false,
+      });
       c.connect().then(
-        () => c.logout().then(() => resolve(true), () => resolve(true)),
+        () =>
+          c.logout().then(
+            () => resolve(true),
+            () => resolve(true),
+          ),
         () => resolve(false),
       );
     });
@@ -105,7 +117,14 @@ service stats {
   return {
     port,
     async append(raw) {
-      const c = new ImapFlow({ host: '127.0.0.1', port, secure: false, doSTARTTLS: false, auth: { user: COMPLIANCE, pass: IMAP_PASSWORD }, logger: false });
+      const c = new ImapFlow({
+        host: '127.0.0.1',
+        port,
+        secure: false,
+        doSTARTTLS: false,
+        auth: { user: COMPLIANCE, pass: IMAP_PASSWORD },
+        logger: false,
+      });
       await c.connect();
       try {
         await c.append('INBOX', raw);
@@ -159,7 +178,10 @@ export async function startRelay(dovecot: Dovecot, port?: number): Promise<Relay
             const to = session.envelope.rcptTo.map((r) => r.address);
             received.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to, raw });
             // Local delivery happens before the relay says "250 OK", like a real MTA's queue.
-            (to.includes(COMPLIANCE) ? dovecot.append(raw) : Promise.resolve()).then(() => cb(), (e: Error) => cb(e));
+            (to.includes(COMPLIANCE) ? dovecot.append(raw) : Promise.resolve()).then(
+              () => cb(),
+              (e: Error) => cb(e),
+            );
           });
         },
       });
@@ -177,8 +199,22 @@ export async function startRelay(dovecot: Dovecot, port?: number): Promise<Relay
 
 export function mailConfig(dovecot: Dovecot, relay: Relay): MailConfig {
   return {
-    smtp: { host: '127.0.0.1', port: relay.port, secure: false, user: SMTP_USER, password: SMTP_PASSWORD, allowInsecureLoopback: true },
-    imap: { host: '127.0.0.1', port: dovecot.port, secure: false, user: COMPLIANCE, password: IMAP_PASSWORD, allowInsecureLoopback: true },
+    smtp: {
+      host: '127.0.0.1',
+      port: relay.port,
+      secure: false,
+      user: SMTP_USER,
+      password: SMTP_PASSWORD,
+      allowInsecureLoopback: true,
+    },
+    imap: {
+      host: '127.0.0.1',
+      port: dovecot.port,
+      secure: false,
+      user: COMPLIANCE,
+      password: IMAP_PASSWORD,
+      allowInsecureLoopback: true,
+    },
     address: COMPLIANCE,
     displayName: 'Exchange Travel Rule Compliance',
     dataMode: 'inline',

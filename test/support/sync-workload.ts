@@ -10,14 +10,28 @@ const [dataDir = '', url = '', token = ''] = process.argv.slice(2);
 const ws = new Workstation({ dataDir, mode: 'cli', actor: 'workload' });
 if (ws.status().vault === 'absent') await ws.createVault('workload passphrase 1');
 else await ws.unlock('workload passphrase 1');
-const engine = new SyncEngine(() => ws.database(), new BackendClient(url, token, 'workload'), () => ws.checkContext(), null, silentLogger);
+const engine = new SyncEngine(
+  () => ws.database(),
+  new BackendClient(url, token, 'workload'),
+  () => ws.checkContext(),
+  null,
+  silentLogger,
+);
 for (;;) {
   await engine.pull();
   const db = ws.database();
   const open = db
-    .prepare("SELECT c.id FROM cases c WHERE c.status = 'pending_review' AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = c.id) ORDER BY c.id LIMIT 3")
+    .prepare(
+      "SELECT c.id FROM cases c WHERE c.status = 'pending_review' AND NOT EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = c.id) ORDER BY c.id LIMIT 3",
+    )
     .all() as { id: string }[];
-  for (const { id } of open) recordDecision(db, { caseId: id, kind: id.endsWith('1') ? 'reject' : 'accept', reasonCodes: [], analyst: 'workload' });
+  for (const { id } of open)
+    recordDecision(db, {
+      caseId: id,
+      kind: id.endsWith('1') ? 'reject' : 'accept',
+      reasonCodes: [],
+      analyst: 'workload',
+    });
   engine.retryNow();
   await engine.push();
   const pending = (db.prepare("SELECT count(*) AS n FROM outbox WHERE state = 'pending'").get() as { n: number }).n;

@@ -10,6 +10,12 @@ export async function workstationFor(dataDir: string, backend: Pick<Backend, 'ur
   const ws = new Workstation({ dataDir, mode: 'cli', actor });
   if (ws.status().vault === 'absent') await ws.createVault(TEST_PASSPHRASE);
   else await ws.unlock(TEST_PASSPHRASE);
-  const engine = new SyncEngine(() => ws.database(), new BackendClient(backend.url, backend.token, actor), () => ws.checkContext(), ws.events, silentLogger);
+  const engine = new SyncEngine(
+    () => ws.database(),
+    new BackendClient(backend.url, backend.token, actor),
+    () => ws.checkContext(),
+    ws.events,
+    silentLogger,
+  );
   return { ws, engine };
 }

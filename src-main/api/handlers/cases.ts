@@ -6,7 +6,19 @@ import { deleteView, listViews, saveView } from '../../store/views';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** The queue and a case: list, facets, the detail, assignment, legal hold, saved views. */
-export function casesHandlers({ ws, detail }: HandlerContext): AreaHandlers<'cases.list' | 'cases.facets' | 'cases.get' | 'cases.assign' | 'cases.hold' | 'views.list' | 'views.save' | 'views.delete'> {
+export function casesHandlers({
+  ws,
+  detail,
+}: HandlerContext): AreaHandlers<
+  | 'cases.list'
+  | 'cases.facets'
+  | 'cases.get'
+  | 'cases.assign'
+  | 'cases.hold'
+  | 'views.list'
+  | 'views.save'
+  | 'views.delete'
+> {
   /** The last count per filter: tells a page query whether to walk the sort index or the filter's. */
   const matchCounts = new Map<string, number>();
   const filterContext = () => ({ now: new Date().toISOString(), slaHours: ws.preferences.slaHours });
@@ -18,7 +30,10 @@ export function casesHandlers({ ws, detail }: HandlerContext): AreaHandlers<'cas
       const key = JSON.stringify(filter);
       const total = count ? countCases(db, filter, ctx) : (matchCounts.get(key) ?? -1);
       if (count) matchCounts.set(key, total);
-      return { total: count ? total : -1, rows: listCases(db, { offset, limit, sort, filter }, ctx, total >= 0 ? total : undefined) };
+      return {
+        total: count ? total : -1,
+        rows: listCases(db, { offset, limit, sort, filter }, ctx, total >= 0 ? total : undefined),
+      };
     },
     'cases.facets': () => {
       const db = ws.database();

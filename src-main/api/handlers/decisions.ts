@@ -6,20 +6,35 @@ import { screeningStatus } from '../../screening/manage';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** Deciding a case, four eyes (proposals, their review) and the analysts who may approve. */
-export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<
-  'cases.decide' | 'cases.review' | 'analysts.list' | 'analysts.enrol' | 'analysts.redeem' | 'analysts.roster' | 'analysts.remove' | 'analysts.setRole'
+export function decisionHandlers({
+  ws,
+  detail,
+}: HandlerContext): AreaHandlers<
+  | 'cases.decide'
+  | 'cases.review'
+  | 'analysts.list'
+  | 'analysts.enrol'
+  | 'analysts.redeem'
+  | 'analysts.roster'
+  | 'analysts.remove'
+  | 'analysts.setRole'
 > {
   return {
     'cases.decide': async ({ caseId, kind, reasonCodes, note }) => {
       const db = ws.database();
       ws.touch();
       const before = detail(caseId);
-      if (!before.decidable.ok) throw new AppError('conflict', before.decidable.reason ?? 'This case cannot be decided now.');
+      if (!before.decidable.ok)
+        throw new AppError('conflict', before.decidable.reason ?? 'This case cannot be decided now.');
       // The freshness policy: no acceptance screened against a list older than it allows (docs/screening.md).
       const stale = kind === 'accept' ? screeningStatus(db, ws.preferences).blocked : null;
       if (stale) throw new AppError('conflict', stale);
       // The domain applies the four-eyes policy: a high-risk case gets a proposal, not a decision.
-      const outcome = decide(db, { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor }, ws.decisionPolicy());
+      const outcome = decide(
+        db,
+        { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor },
+        ws.decisionPolicy(),
+      );
       // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
       if (outcome.kind === 'decision') await ws.syncEngine()?.tryNow('push', 'decision');
       ws.events.emit('cases.changed', { count: 1 });
@@ -34,7 +49,8 @@ export function decisionHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       try {
         proof = await ws.checkApprover(approver, passphrase);
       } catch (e) {
-        if (e instanceof AppError && e.code === 'wrong_passphrase') ws.audit('decision.review_refused', { proposalId, approver }, caseId);
+        if (e instanceof AppError && e.code === 'wrong_passphrase')
+          ws.audit('decision.review_refused', { proposalId, approver }, caseId);
         throw e;
       }
       reviewProposal(db, { proposalId, approver: proof, approve, note: note ?? null });

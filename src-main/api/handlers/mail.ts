@@ -9,8 +9,20 @@ import { mailSettings, triageList } from '../../mail/views';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** E-mail with counterparties: settings, templates, keys, composing, triage, recording an answer. */
-export function mailHandlers({ ws, detail }: HandlerContext): AreaHandlers<
-  'mail.settings' | 'mail.configure' | 'mail.template' | 'mail.key' | 'mail.test' | 'mail.compose' | 'mail.triage' | 'mail.attach' | 'mail.recordResponse' | 'mail.sync'
+export function mailHandlers({
+  ws,
+  detail,
+}: HandlerContext): AreaHandlers<
+  | 'mail.settings'
+  | 'mail.configure'
+  | 'mail.template'
+  | 'mail.key'
+  | 'mail.test'
+  | 'mail.compose'
+  | 'mail.triage'
+  | 'mail.attach'
+  | 'mail.recordResponse'
+  | 'mail.sync'
 > {
   return {
     'mail.settings': () => mailSettings(ws.database(), ws.mail()?.lastError ?? null),
@@ -20,7 +32,11 @@ export function mailHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       const old = readMailConfig(db);
       const keep = (s: typeof input.smtp, prev: { password: string } | undefined) => {
         const password = s.password ?? prev?.password;
-        if (!password) throw new AppError('invalid_input', `Mail settings: the ${s === input.smtp ? 'SMTP' : 'IMAP'} password is needed the first time.`);
+        if (!password)
+          throw new AppError(
+            'invalid_input',
+            `Mail settings: the ${s === input.smtp ? 'SMTP' : 'IMAP'} password is needed the first time.`,
+          );
         return { ...s, password };
       };
       saveMailConfig(db, { ...input, smtp: keep(input.smtp, old?.smtp), imap: keep(input.imap, old?.imap) });

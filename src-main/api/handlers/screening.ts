@@ -4,12 +4,27 @@ import { AppError } from '../../../src-shared/result';
 import { runCaseChecks } from '../../checks/run';
 import { fetchSource, putInForce, refused } from '../../app/screening-lists';
 import { screeningStatus } from '../../screening/manage';
-import { dispositionById, dispositionHistory, entryBy, importList, listVersions, recordDisposition } from '../../screening/store';
+import {
+  dispositionById,
+  dispositionHistory,
+  entryBy,
+  importList,
+  listVersions,
+  recordDisposition,
+} from '../../screening/store';
 import { getCaseRecord } from '../../store/cases';
 import { checksForCase } from '../../store/checks';
 import type { AreaHandlers, HandlerContext } from './context';
 
-type Methods = 'screening.lists' | 'screening.status' | 'screening.import' | 'screening.fetch' | 'screening.policy' | 'screening.dispose' | 'screening.confirm' | 'screening.history';
+type Methods =
+  | 'screening.lists'
+  | 'screening.status'
+  | 'screening.import'
+  | 'screening.fetch'
+  | 'screening.policy'
+  | 'screening.dispose'
+  | 'screening.confirm'
+  | 'screening.history';
 
 /** Sanctions lists (import, fetch, policy, status) and the analyst's disposition of a hit. */
 export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<Methods> {
@@ -21,7 +36,11 @@ export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       ws.touch();
       if (!existsSync(path)) throw new AppError('invalid_input', `No such file or folder on this machine: ${path}`);
       try {
-        const v = importList(ws.database(), source, path, { importedBy: ws.actor, allowShrink, maxShrink: ws.preferences.screeningMaxShrink });
+        const v = importList(ws.database(), source, path, {
+          importedBy: ws.actor,
+          allowShrink,
+          maxShrink: ws.preferences.screeningMaxShrink,
+        });
         putInForce(ws, v, 'file');
       } catch (e) {
         refused(ws, source, e);
@@ -34,8 +53,22 @@ export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       return status();
     },
     'screening.policy': (p) => {
-      ws.updatePreferences({ screeningWarnDays: p.warnDays, screeningBlockDays: p.blockDays, screeningMaxShrink: p.maxShrink, screeningTrueMatchFourEyes: p.trueMatchFourEyes, screeningFetch: p.fetch });
-      ws.audit('screening.policy_changed', { warnDays: p.warnDays, blockDays: p.blockDays, maxShrink: p.maxShrink, trueMatchFourEyes: p.trueMatchFourEyes, fetchSources: p.fetch.sources, everyHours: p.fetch.everyHours, from: p.fetch.from });
+      ws.updatePreferences({
+        screeningWarnDays: p.warnDays,
+        screeningBlockDays: p.blockDays,
+        screeningMaxShrink: p.maxShrink,
+        screeningTrueMatchFourEyes: p.trueMatchFourEyes,
+        screeningFetch: p.fetch,
+      });
+      ws.audit('screening.policy_changed', {
+        warnDays: p.warnDays,
+        blockDays: p.blockDays,
+        maxShrink: p.maxShrink,
+        trueMatchFourEyes: p.trueMatchFourEyes,
+        fetchSources: p.fetch.sources,
+        everyHours: p.fetch.everyHours,
+        from: p.fetch.from,
+      });
       return status();
     },
     'screening.dispose': ({ caseId, partyDigest, list, entryId, disposition, reasonCode, note }) => {
@@ -43,9 +76,14 @@ export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       ws.touch();
       const record = getCaseRecord(db, caseId);
       if (!record) throw new AppError('not_found', `No case ${caseId} in this workstation.`);
-      const stored = checksForCase(db, caseId).find((c) => c.name === 'screening')?.result as ScreeningCheck | undefined;
+      const stored = checksForCase(db, caseId).find((c) => c.name === 'screening')?.result as
+        ScreeningCheck | undefined;
       const hit = stored?.hits.find((h) => h.party.digest === partyDigest && h.list === list && h.entryId === entryId);
-      if (!hit) throw new AppError('not_found', 'That hit is not on this case (it may have changed since it was shown): reload the case.');
+      if (!hit)
+        throw new AppError(
+          'not_found',
+          'That hit is not on this case (it may have changed since it was shown): reload the case.',
+        );
       // A true match, by policy, waits for a second analyst; clearing takes effect at once (it is reasoned and kept).
       const proposed = disposition === 'true_match' && ws.preferences.screeningTrueMatchFourEyes;
       db.transaction(() => {
@@ -64,7 +102,20 @@ export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<
           analyst: ws.actor,
           decidedAt: new Date().toISOString(),
         });
-        ws.audit(proposed ? 'screening.true_match_proposed' : 'screening.disposition', { id, list, entryId, disposition, reasonCode: reasonCode ?? null, listVersion: hit.listVersion, score: hit.score, role: hit.party.role }, caseId);
+        ws.audit(
+          proposed ? 'screening.true_match_proposed' : 'screening.disposition',
+          {
+            id,
+            list,
+            entryId,
+            disposition,
+            reasonCode: reasonCode ?? null,
+            listVersion: hit.listVersion,
+            score: hit.score,
+            role: hit.party.role,
+          },
+          caseId,
+        );
         runCaseChecks(db, record, ws.checkContext());
       })();
       ws.events.emit('cases.changed', { count: 1 });
@@ -74,13 +125,17 @@ export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<
       const db = ws.database();
       ws.touch();
       const p = dispositionById(db, proposalId);
-      if (!p || p.state !== 'proposed' || p.caseId !== caseId) throw new AppError('not_found', `No proposed true match ${proposalId} on case ${caseId}.`);
-      if (dispositionHistory(db, p.partyDigest, p.source, p.entryId).some((r) => r.refersTo === proposalId)) throw new AppError('conflict', 'That proposal was confirmed or refused already.');
-      if (approver === p.analyst) throw new AppError('forbidden', 'A second analyst must confirm a true match: not the one who proposed it.');
+      if (!p || p.state !== 'proposed' || p.caseId !== caseId)
+        throw new AppError('not_found', `No proposed true match ${proposalId} on case ${caseId}.`);
+      if (dispositionHistory(db, p.partyDigest, p.source, p.entryId).some((r) => r.refersTo === proposalId))
+        throw new AppError('conflict', 'That proposal was confirmed or refused already.');
+      if (approver === p.analyst)
+        throw new AppError('forbidden', 'A second analyst must confirm a true match: not the one who proposed it.');
       try {
         await ws.checkApprover(approver, passphrase);
       } catch (e) {
-        if (e instanceof AppError && e.code === 'wrong_passphrase') ws.audit('screening.confirm_refused', { proposalId, approver }, caseId);
+        if (e instanceof AppError && e.code === 'wrong_passphrase')
+          ws.audit('screening.confirm_refused', { proposalId, approver }, caseId);
         throw e;
       }
       const record = getCaseRecord(db, caseId);
@@ -103,12 +158,17 @@ export function screeningHandlers({ ws, detail }: HandlerContext): AreaHandlers<
           refersTo: proposalId,
           decidedAt: new Date().toISOString(),
         });
-        ws.audit(approve ? 'screening.true_match_confirmed' : 'screening.true_match_refused', { id, proposalId, approver, note: note ? 'given' : null }, caseId);
+        ws.audit(
+          approve ? 'screening.true_match_confirmed' : 'screening.true_match_refused',
+          { id, proposalId, approver, note: note ? 'given' : null },
+          caseId,
+        );
         runCaseChecks(db, record, ws.checkContext());
       })();
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },
-    'screening.history': ({ partyDigest, list, entryId }) => dispositionHistory(ws.database(), partyDigest, list, entryId),
+    'screening.history': ({ partyDigest, list, entryId }) =>
+      dispositionHistory(ws.database(), partyDigest, list, entryId),
   };
 }

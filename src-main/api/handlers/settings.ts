@@ -5,7 +5,15 @@ import type { AreaHandlers, HandlerContext } from './context';
 export function settingsHandlers({ ws }: HandlerContext): AreaHandlers<'settings.get' | 'settings.update'> {
   const settings = () => {
     const p = ws.preferences;
-    return { idleLockMinutes: p.idleLockMinutes, homeJurisdiction: p.homeJurisdiction, slaHours: p.slaHours, fourEyes: p.fourEyes, retentionSchedule: p.retentionSchedule, backendUrl: p.backendUrl, analyst: ws.actor };
+    return {
+      idleLockMinutes: p.idleLockMinutes,
+      homeJurisdiction: p.homeJurisdiction,
+      slaHours: p.slaHours,
+      fourEyes: p.fourEyes,
+      retentionSchedule: p.retentionSchedule,
+      backendUrl: p.backendUrl,
+      analyst: ws.actor,
+    };
   };
   return {
     'settings.get': () => settings(),

@@ -1,10 +1,22 @@
 import { resolveConflict } from '../../sync/conflicts';
 import type { AreaHandlers, HandlerContext } from './context';
 
-const notConfigured = () => ({ configured: false, online: false, lastSyncAt: null, lastError: 'no backend configured', cursor: 0, outboxDepth: 0, conflicts: 0, quarantined: 0 });
+const notConfigured = () => ({
+  configured: false,
+  online: false,
+  lastSyncAt: null,
+  lastError: 'no backend configured',
+  cursor: 0,
+  outboxDepth: 0,
+  conflicts: 0,
+  quarantined: 0,
+});
 
 /** The backend: its status, configuration, a sync on demand, and resolving a conflict it reported. */
-export function syncHandlers({ ws, detail }: HandlerContext): AreaHandlers<'sync.status' | 'sync.configure' | 'sync.now' | 'conflicts.resolve'> {
+export function syncHandlers({
+  ws,
+  detail,
+}: HandlerContext): AreaHandlers<'sync.status' | 'sync.configure' | 'sync.now' | 'conflicts.resolve'> {
   return {
     'sync.status': () => ws.syncEngine()?.status() ?? notConfigured(),
     'sync.configure': ({ url, token }) => {

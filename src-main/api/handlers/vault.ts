@@ -1,10 +1,21 @@
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** The vault and the session: create, unlock, lock, change the passphrase, stay awake. */
-export function vaultHandlers({ ws }: HandlerContext): AreaHandlers<'app.status' | 'vault.create' | 'vault.unlock' | 'vault.unlockWithDevice' | 'vault.lock' | 'vault.changePassphrase' | 'session.touch'> {
+export function vaultHandlers({
+  ws,
+}: HandlerContext): AreaHandlers<
+  | 'app.status'
+  | 'vault.create'
+  | 'vault.unlock'
+  | 'vault.unlockWithDevice'
+  | 'vault.lock'
+  | 'vault.changePassphrase'
+  | 'session.touch'
+> {
   return {
     'app.status': () => ws.status(),
-    'vault.create': async ({ passphrase, rememberOnDevice, analyst }) => ws.createVault(passphrase, rememberOnDevice, analyst),
+    'vault.create': async ({ passphrase, rememberOnDevice, analyst }) =>
+      ws.createVault(passphrase, rememberOnDevice, analyst),
     'vault.unlock': async ({ passphrase, analyst }) => ws.unlock(passphrase, analyst),
     'vault.unlockWithDevice': () => ws.unlockWithDevice(),
     'vault.lock': () => ws.lock('manual'),

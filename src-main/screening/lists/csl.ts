@@ -18,7 +18,11 @@ export function parseCslCsv(path: string): ParsedList {
   const cols = header?.cells.map((c) => c.trim().toLowerCase()) ?? [];
   const at = (name: string) => cols.indexOf(name);
   for (const required of ['source', 'name', 'alt_names']) {
-    if (at(required) < 0) throw new ListFormatError(`${file}:1`, `the header has no "${required}" column: not the Consolidated Screening List`);
+    if (at(required) < 0)
+      throw new ListFormatError(
+        `${file}:1`,
+        `the header has no "${required}" column: not the Consolidated Screening List`,
+      );
   }
   const entries: SanctionsEntry[] = [];
   const sha = (v: string) => createHash('sha256').update(v).digest('hex').slice(0, 16);
@@ -31,25 +35,38 @@ export function parseCslCsv(path: string): ParsedList {
   }
   const used = new Map<string, number>();
   for (const { line, cells } of records) {
-    if (cells.length !== cols.length) throw new ListFormatError(`${file}:${line}`, `expected ${cols.length} columns, found ${cells.length}`);
+    if (cells.length !== cols.length)
+      throw new ListFormatError(`${file}:${line}`, `expected ${cols.length} columns, found ${cells.length}`);
     const get = (name: string) => (at(name) >= 0 ? (cells[at(name)] ?? '').trim() : '');
     const name = get('name');
     if (!name) throw new ListFormatError(`${file}:${line}`, 'the name is empty');
     const source = get('source');
     // No entity number: a digest of source and name keeps the id stable across versions; where that pair
     // repeats, the digest covers the whole row, and an identical repeated row gets a counter.
-    let id = get('entity_number') || get('_id') || ((repeats.get(keyOf(cells)) ?? 0) > 1 ? sha(cells.join('\u001f')) : sha(`${source}|${name}`));
+    let id =
+      get('entity_number') ||
+      get('_id') ||
+      ((repeats.get(keyOf(cells)) ?? 0) > 1 ? sha(cells.join('\u001f')) : sha(`${source}|${name}`));
     const n = (used.get(id) ?? 0) + 1;
     used.set(id, n);
     if (n > 1) id = `${id}-${n}`;
-    const split = (v: string) => v.split(';').map((x) => x.trim()).filter(Boolean);
+    const split = (v: string) =>
+      v
+        .split(';')
+        .map((x) => x.trim())
+        .filter(Boolean);
     const type = get('type').toLowerCase();
     entries.push({
       entryId: id,
-      kind: type === 'individual' ? 'individual' : type === 'vessel' ? 'vessel' : type === 'entity' ? 'entity' : 'unknown',
+      kind:
+        type === 'individual' ? 'individual' : type === 'vessel' ? 'vessel' : type === 'entity' ? 'entity' : 'unknown',
       names: [name, ...split(get('alt_names')).filter((a) => a !== name)],
-      birthDates: split(get('dates_of_birth')).map(normalizeBirthDate).filter((d): d is string => !!d),
-      countries: [...split(get('nationalities')), ...split(get('citizenships'))].map(countryCode).filter((c): c is string => !!c),
+      birthDates: split(get('dates_of_birth'))
+        .map(normalizeBirthDate)
+        .filter((d): d is string => !!d),
+      countries: [...split(get('nationalities')), ...split(get('citizenships'))]
+        .map(countryCode)
+        .filter((c): c is string => !!c),
       programs: [source, ...split(get('programs'))].filter(Boolean),
       addresses: [],
       birthPlaces: split(get('places_of_birth')),

@@ -22,7 +22,11 @@ describe('list readers', () => {
     expect(l.entries).toHaveLength(7379);
     expect(l.entries.reduce((s, e) => s + e.names.length, 0)).toBe(19076); // ALT.CSV aliases and a.k.a. names from the remarks
     const morey = l.entries.find((e) => e.entryId === '10278');
-    expect(morey).toMatchObject({ kind: 'individual', names: ['LOGAN MOREY, Elvis Angus', 'BURTON BURGESS'], birthDates: ['1963-07-28'] });
+    expect(morey).toMatchObject({
+      kind: 'individual',
+      names: ['LOGAN MOREY, Elvis Angus', 'BURTON BURGESS'],
+      birthDates: ['1963-07-28'],
+    });
     const small = parseOfacCsv(sharedPath('fixtures', 'sanctions', 'ofac-small'));
     expect(small.entries.flatMap((e) => e.addresses).length).toBeGreaterThanOrEqual(20);
   });
@@ -31,7 +35,12 @@ describe('list readers', () => {
     const l = parseUnXml(sharedPath('fixtures', 'sanctions', 'un', 'UN_consolidated.xml'));
     expect(l.publishedAt).toBe('2026-02-27T00:00:09.554Z');
     expect(l.entries.length).toBeGreaterThan(900);
-    expect(l.entries.find((e) => e.entryId === '6907993')).toMatchObject({ kind: 'individual', names: ['ERIC BADEGE'], birthDates: ['1971'], countries: expect.arrayContaining(['CD']) });
+    expect(l.entries.find((e) => e.entryId === '6907993')).toMatchObject({
+      kind: 'individual',
+      names: ['ERIC BADEGE'],
+      birthDates: ['1971'],
+      countries: expect.arrayContaining(['CD']),
+    });
   });
 
   it('US Consolidated Screening List CSV', () => {
@@ -44,8 +53,19 @@ describe('list readers', () => {
     const l = parseEuXml(join(SAMPLES, 'eu-sample.xml'));
     expect(l.publishedAt).toMatch(/^2026-11-14/);
     expect(l.entries).toEqual([
-      expect.objectContaining({ entryId: '13', kind: 'individual', names: ['Saddam Hussein Al-Tikriti', 'Abu Ali'], birthDates: ['1937-04-28'], countries: ['IQ'] }),
-      expect.objectContaining({ entryId: '139133', kind: 'entity', names: ['Joint Stock Company Rosneftegaz', 'АО Роснефтегаз'], countries: ['RU'] }),
+      expect.objectContaining({
+        entryId: '13',
+        kind: 'individual',
+        names: ['Saddam Hussein Al-Tikriti', 'Abu Ali'],
+        birthDates: ['1937-04-28'],
+        countries: ['IQ'],
+      }),
+      expect.objectContaining({
+        entryId: '139133',
+        kind: 'entity',
+        names: ['Joint Stock Company Rosneftegaz', 'АО Роснефтегаз'],
+        countries: ['RU'],
+      }),
     ]);
   });
 
@@ -71,10 +91,16 @@ describe('list readers', () => {
 
   it('rejects malformed XML naming the line and column', () => {
     const f = join(t.dir, 'un-broken.xml');
-    writeFileSync(f, '<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n  <INDIVIDUALS>\n    <INDIVIDUAL><DATAID>1</DATAID>\n  </INDIVIDUALS>\n</CONSOLIDATED_LIST>\n');
+    writeFileSync(
+      f,
+      '<?xml version="1.0"?>\n<CONSOLIDATED_LIST>\n  <INDIVIDUALS>\n    <INDIVIDUAL><DATAID>1</DATAID>\n  </INDIVIDUALS>\n</CONSOLIDATED_LIST>\n',
+    );
     expect(() => parseUnXml(f)).toThrow(/^un-broken\.xml:5:\d+: not well-formed XML/);
     const g = join(t.dir, 'un-noid.xml');
-    writeFileSync(g, '<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>');
+    writeFileSync(
+      g,
+      '<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>A</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>',
+    );
     expect(() => parseUnXml(g)).toThrow(/INDIVIDUAL #1: has no DATAID/);
   });
 

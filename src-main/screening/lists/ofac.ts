@@ -26,8 +26,13 @@ function rows(path: string | null, columns: number): { line: number; cells: stri
     // OFAC pads the last line with a lone control character; tolerate an empty trailing record.
     const only = (r.cells[0] ?? '').trim();
     if (r.cells.length === 1 && (only === '' || only === String.fromCharCode(0x1a))) continue;
-    if (r.cells.length !== columns) throw new ListFormatError(`${name}:${r.line}`, `expected ${columns} columns, found ${r.cells.length}`);
-    if (!/^\d+$/.test((r.cells[0] ?? '').trim())) throw new ListFormatError(`${name}:${r.line}`, `entry number "${(r.cells[0] ?? '').slice(0, 20)}" is not a number`);
+    if (r.cells.length !== columns)
+      throw new ListFormatError(`${name}:${r.line}`, `expected ${columns} columns, found ${r.cells.length}`);
+    if (!/^\d+$/.test((r.cells[0] ?? '').trim()))
+      throw new ListFormatError(
+        `${name}:${r.line}`,
+        `entry number "${(r.cells[0] ?? '').slice(0, 20)}" is not a number`,
+      );
   }
   return recs.filter((r) => r.cells.length === columns);
 }
@@ -37,7 +42,15 @@ export function parseOfacCsv(dir: string): ParsedList {
   const alt = rows(find(dir, 'alt.csv', false), 5);
   const add = rows(find(dir, 'add.csv', false), 6);
   const comments = rows(find(dir, 'sdn_comments.csv', false), 2);
-  const entries = new Map<string, SanctionsEntry & { remarks: string; birthPlaces: string[]; identifiers: NonNullable<SanctionsEntry['identifiers']>; postalAddresses: string[] }>();
+  const entries = new Map<
+    string,
+    SanctionsEntry & {
+      remarks: string;
+      birthPlaces: string[];
+      identifiers: NonNullable<SanctionsEntry['identifiers']>;
+      postalAddresses: string[];
+    }
+  >();
   for (const { line, cells } of sdn) {
     const [id = '', name = '', type, program, , , , , , , , remarks] = cells.map((c) => c.trim());
     if (!NULL(name)) throw new ListFormatError(`SDN.CSV:${line}`, 'the name is empty');
@@ -48,7 +61,10 @@ export function parseOfacCsv(dir: string): ParsedList {
       names: [name],
       birthDates: [],
       countries: [],
-      programs: (NULL(program) ?? '').split(/\] \[/).map((p) => p.replace(/[[\]]/g, '').trim()).filter(Boolean),
+      programs: (NULL(program) ?? '')
+        .split(/\] \[/)
+        .map((p) => p.replace(/[[\]]/g, '').trim())
+        .filter(Boolean),
       addresses: [],
       birthPlaces: [],
       identifiers: [],
@@ -92,12 +108,18 @@ export function parseOfacCsv(dir: string): ParsedList {
       if (p && !e.birthPlaces.includes(p)) e.birthPlaces.push(p);
     }
     // "Passport 1084010 (Egypt)", "National ID No. 3603251708570001", "Tax ID No. 80-0890696 (United States)".
-    for (const m of e.remarks.matchAll(/(Passport|National ID No\.|Tax ID No\.|Cedula No\.|C\.U\.R\.P\.|SSN|Registration Number|Identification Number|Company Number) ([^;(]+?)(?: \(([^)]+)\))?(?=;|\.?$)/g)) {
+    for (const m of e.remarks.matchAll(
+      /(Passport|National ID No\.|Tax ID No\.|Cedula No\.|C\.U\.R\.P\.|SSN|Registration Number|Identification Number|Company Number) ([^;(]+?)(?: \(([^)]+)\))?(?=;|\.?$)/g,
+    )) {
       e.identifiers.push({ type: m[1]!, value: m[2]!.trim(), country: m[3]?.trim() ?? null });
     }
     for (const m of e.remarks.matchAll(/Digital Currency Address - ([A-Z0-9]+) ([^;\s]+)/g)) {
       e.addresses.push({ chain: m[1] ?? '', address: m[2] ?? '' });
     }
   }
-  return { source: 'ofac', publishedAt: null, entries: [...entries.values()].map((e) => ({ ...e, remarks: e.remarks.trim() || null })) };
+  return {
+    source: 'ofac',
+    publishedAt: null,
+    entries: [...entries.values()].map((e) => ({ ...e, remarks: e.remarks.trim() || null })),
+  };
 }

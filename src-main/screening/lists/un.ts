@@ -12,8 +12,17 @@ export function parseUnXml(path: string): ParsedList {
   const file = path.split(/[\\/]/).pop() ?? path;
   checkListFileSize(path, file);
   const doc = parseXml(readFileSync(path, 'utf8'), file, [
-    'INDIVIDUAL', 'ENTITY', 'INDIVIDUAL_ALIAS', 'ENTITY_ALIAS', 'INDIVIDUAL_DATE_OF_BIRTH', 'NATIONALITY', 'VALUE', 'INDIVIDUAL_ADDRESS', 'ENTITY_ADDRESS',
-    'INDIVIDUAL_PLACE_OF_BIRTH', 'INDIVIDUAL_DOCUMENT',
+    'INDIVIDUAL',
+    'ENTITY',
+    'INDIVIDUAL_ALIAS',
+    'ENTITY_ALIAS',
+    'INDIVIDUAL_DATE_OF_BIRTH',
+    'NATIONALITY',
+    'VALUE',
+    'INDIVIDUAL_ADDRESS',
+    'ENTITY_ADDRESS',
+    'INDIVIDUAL_PLACE_OF_BIRTH',
+    'INDIVIDUAL_DOCUMENT',
   ]);
   const root = doc.CONSOLIDATED_LIST as Node | undefined;
   if (!root) throw new ListFormatError(file, 'no CONSOLIDATED_LIST element: not the UN consolidated list');
@@ -24,7 +33,10 @@ export function parseUnXml(path: string): ParsedList {
     const id = text(n.DATAID);
     const where = `${file}: ${kind === 'individual' ? 'INDIVIDUAL' : 'ENTITY'} #${i + 1}`;
     if (!id) throw new ListFormatError(where, 'has no DATAID');
-    const primary = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME'].map((k) => text(n[k])).filter(Boolean).join(' ');
+    const primary = ['FIRST_NAME', 'SECOND_NAME', 'THIRD_NAME', 'FOURTH_NAME']
+      .map((k) => text(n[k]))
+      .filter(Boolean)
+      .join(' ');
     if (!primary) throw new ListFormatError(`${where} (DATAID ${id})`, 'has no name');
     const names = [primary];
     const original = text(n.NAME_ORIGINAL_SCRIPT);
@@ -39,24 +51,37 @@ export function parseUnXml(path: string): ParsedList {
       if (v && !birthDates.includes(v)) birthDates.push(v);
     }
     const countries: string[] = [];
-    for (const nat of list(n.NATIONALITY as Node[] | undefined)) for (const v of list(nat.VALUE as unknown[] | undefined)) {
-      const c = countryCode(text(v));
-      if (c && !countries.includes(c)) countries.push(c);
-    }
+    for (const nat of list(n.NATIONALITY as Node[] | undefined))
+      for (const v of list(nat.VALUE as unknown[] | undefined)) {
+        const c = countryCode(text(v));
+        if (c && !countries.includes(c)) countries.push(c);
+      }
     const postalAddresses: string[] = [];
     for (const a of list((kind === 'individual' ? n.INDIVIDUAL_ADDRESS : n.ENTITY_ADDRESS) as Node[] | undefined)) {
       const c = countryCode(text(a.COUNTRY));
       if (c && !countries.includes(c)) countries.push(c);
-      const line = ['STREET', 'CITY', 'STATE_PROVINCE', 'ZIP_CODE', 'COUNTRY'].map((k) => text(a[k])).filter(Boolean).join(', ');
+      const line = ['STREET', 'CITY', 'STATE_PROVINCE', 'ZIP_CODE', 'COUNTRY']
+        .map((k) => text(a[k]))
+        .filter(Boolean)
+        .join(', ');
       const note = text(a.NOTE);
       if (line) postalAddresses.push(note ? `${line} (${note})` : line);
     }
     const birthPlaces = list(n.INDIVIDUAL_PLACE_OF_BIRTH as Node[] | undefined)
-      .map((b) => ['CITY', 'STATE_PROVINCE', 'COUNTRY'].map((k) => text(b[k])).filter(Boolean).join(', '))
+      .map((b) =>
+        ['CITY', 'STATE_PROVINCE', 'COUNTRY']
+          .map((k) => text(b[k]))
+          .filter(Boolean)
+          .join(', '),
+      )
       .filter(Boolean);
     const identifiers = list(n.INDIVIDUAL_DOCUMENT as Node[] | undefined)
       .filter((d) => text(d.NUMBER))
-      .map((d) => ({ type: text(d.TYPE_OF_DOCUMENT) ?? 'document', value: text(d.NUMBER)!, country: text(d.ISSUING_COUNTRY) }));
+      .map((d) => ({
+        type: text(d.TYPE_OF_DOCUMENT) ?? 'document',
+        value: text(d.NUMBER)!,
+        country: text(d.ISSUING_COUNTRY),
+      }));
     entries.push({
       entryId: id,
       kind,

@@ -10,7 +10,8 @@ export const MAX_XML_DEPTH = 64;
 /** Refuses a file larger than MAX_LIST_FILE_BYTES before reading it into memory. */
 export function checkListFileSize(path: string, file: string, max = MAX_LIST_FILE_BYTES): void {
   const size = statSync(path).size;
-  if (size > max) throw new ListFormatError(file, `${size} bytes is more than the ${max} a list file may have`, 'too_large');
+  if (size > max)
+    throw new ListFormatError(file, `${size} bytes is more than the ${max} a list file may have`, 'too_large');
 }
 
 function lineCol(text: string, at: number): string {
@@ -48,7 +49,12 @@ function refuseDeepNesting(text: string, file: string): void {
     if (m[1]) depth--;
     else if (!m[2]) {
       depth++;
-      if (depth > MAX_XML_DEPTH) throw new ListFormatError(`${file}:${lineCol(text, m.index)}`, `elements nest more than ${MAX_XML_DEPTH} deep: not a sanctions list`, 'too_deep');
+      if (depth > MAX_XML_DEPTH)
+        throw new ListFormatError(
+          `${file}:${lineCol(text, m.index)}`,
+          `elements nest more than ${MAX_XML_DEPTH} deep: not a sanctions list`,
+          'too_deep',
+        );
     }
   }
 }
@@ -58,7 +64,8 @@ export function parseXml(text: string, file: string, arrays: string[]): Record<s
   refuseDeclarations(text, file);
   refuseDeepNesting(text, file);
   const valid = XMLValidator.validate(text);
-  if (valid !== true) throw new ListFormatError(`${file}:${valid.err.line}:${valid.err.col}`, `not well-formed XML: ${valid.err.msg}`);
+  if (valid !== true)
+    throw new ListFormatError(`${file}:${valid.err.line}:${valid.err.col}`, `not well-formed XML: ${valid.err.msg}`);
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -79,4 +86,5 @@ export const text = (v: unknown): string | null => {
   if (typeof v === 'object' && '#text' in (v as object)) return text((v as { '#text': unknown })['#text']);
   return null;
 };
-export const list = <T>(v: T | T[] | undefined | null): T[] => (v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v]);
+export const list = <T>(v: T | T[] | undefined | null): T[] =>
+  v === undefined || v === null || v === '' ? [] : Array.isArray(v) ? v : [v];

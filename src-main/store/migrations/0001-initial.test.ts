@@ -14,9 +14,24 @@ describe('migration 0001: initial schema', () => {
   it('creates the case table with the contract fields', () => {
     expect(columns('cases')).toEqual(
       expect.arrayContaining([
-        'id', 'direction', 'status', 'asset', 'network', 'amount', 'fiat_amount', 'fiat_currency',
-        'originator_wallet', 'beneficiary_wallet', 'wallet_type', 'counterparty', 'ivms101', 'aml', 'tx_hash',
-        'version', 'created_at', 'updated_at',
+        'id',
+        'direction',
+        'status',
+        'asset',
+        'network',
+        'amount',
+        'fiat_amount',
+        'fiat_currency',
+        'originator_wallet',
+        'beneficiary_wallet',
+        'wallet_type',
+        'counterparty',
+        'ivms101',
+        'aml',
+        'tx_hash',
+        'version',
+        'created_at',
+        'updated_at',
       ]),
     );
   });
@@ -28,11 +43,27 @@ describe('migration 0001: initial schema', () => {
   });
 
   it('creates decisions (with a foreign key to cases), audit_events, quarantine and settings', () => {
-    expect(columns('decisions')).toEqual(expect.arrayContaining(['case_id', 'kind', 'reason_codes', 'analyst', 'case_version']));
-    expect(columns('audit_events')).toEqual(['seq', 'at', 'actor', 'action', 'case_id', 'payload', 'payload_digest', 'prev_hash', 'hash']);
+    expect(columns('decisions')).toEqual(
+      expect.arrayContaining(['case_id', 'kind', 'reason_codes', 'analyst', 'case_version']),
+    );
+    expect(columns('audit_events')).toEqual([
+      'seq',
+      'at',
+      'actor',
+      'action',
+      'case_id',
+      'payload',
+      'payload_digest',
+      'prev_hash',
+      'hash',
+    ]);
     expect(columns('quarantine')).toEqual(expect.arrayContaining(['source', 'location', 'reason', 'raw']));
     expect(() =>
-      db.prepare("INSERT INTO decisions (id, case_id, kind, analyst, case_version, decided_at) VALUES ('d', 'nope', 'accept', 'a', 1, 't')").run(),
+      db
+        .prepare(
+          "INSERT INTO decisions (id, case_id, kind, analyst, case_version, decided_at) VALUES ('d', 'nope', 'accept', 'a', 1, 't')",
+        )
+        .run(),
     ).toThrow(/FOREIGN KEY/);
   });
 

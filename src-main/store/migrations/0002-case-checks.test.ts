@@ -18,7 +18,11 @@ describe('migration 0002: case checks', () => {
     expect(db.prepare('SELECT count(*) AS n FROM cases').get()).toEqual({ n: 1 });
     db.prepare("INSERT INTO case_checks VALUES ('c1', 'ivms101', 'pass', 'ok', '{}', 'd', 'v', 't')").run();
     // One row per case and check; a case's checks go with it.
-    expect(() => db.prepare("INSERT INTO case_checks VALUES ('c1', 'ivms101', 'pass', 'ok', '{}', 'd', 'v', 't')").run()).toThrow(/UNIQUE/);
-    expect(() => db.prepare("INSERT INTO case_checks VALUES ('nope', 'ivms101', 'pass', 'ok', '{}', 'd', 'v', 't')").run()).toThrow(/FOREIGN KEY/);
+    expect(() =>
+      db.prepare("INSERT INTO case_checks VALUES ('c1', 'ivms101', 'pass', 'ok', '{}', 'd', 'v', 't')").run(),
+    ).toThrow(/UNIQUE/);
+    expect(() =>
+      db.prepare("INSERT INTO case_checks VALUES ('nope', 'ivms101', 'pass', 'ok', '{}', 'd', 'v', 't')").run(),
+    ).toThrow(/FOREIGN KEY/);
   });
 });

@@ -2,7 +2,7 @@ import type { Migration } from './index';
 
 export const migration0004: Migration = {
   version: 4,
-  name: 'sanctions lists (versioned), their entries, and analysts\' dispositions of hits',
+  name: "sanctions lists (versioned), their entries, and analysts' dispositions of hits",
   up(db) {
     db.exec(`
       CREATE TABLE sanctions_lists (

@@ -2,7 +2,7 @@ import type { Migration } from './index';
 
 export const migration0008: Migration = {
   version: 8,
-  name: 'e-mail correspondence: messages (outbox and received), attachments, counterparties\' OpenPGP keys',
+  name: "e-mail correspondence: messages (outbox and received), attachments, counterparties' OpenPGP keys",
   up(db) {
     db.exec(`
       -- Both directions in one table: a case's thread is one query. Outbound rows are the mail outbox:

@@ -14,7 +14,9 @@ describe('migration 0011: case times in UTC', () => {
     insert.run('offset', '2026-03-01T01:30:00+02:00', '2026-03-01T00:00:00Z', '2026-02-28T23:59:59.5-05:00');
     insert.run('canonical', '2026-01-02T03:04:05.678Z', '2026-01-02T03:04:05.678Z', '2026-01-02T03:04:05.678Z');
     expect(migrate(db)).toBe(MIGRATIONS.length);
-    const rows = db.prepare('SELECT id, transfer_time AS t, created_at AS c, updated_at AS u FROM cases ORDER BY id').all();
+    const rows = db
+      .prepare('SELECT id, transfer_time AS t, created_at AS c, updated_at AS u FROM cases ORDER BY id')
+      .all();
     expect(rows).toEqual([
       { id: 'canonical', t: '2026-01-02T03:04:05.678Z', c: '2026-01-02T03:04:05.678Z', u: '2026-01-02T03:04:05.678Z' },
       { id: 'offset', t: '2026-02-28T23:30:00.000Z', c: '2026-03-01T00:00:00.000Z', u: '2026-03-01T04:59:59.500Z' },

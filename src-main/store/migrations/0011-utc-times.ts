@@ -19,6 +19,8 @@ export const migration0011: Migration = {
       db.exec(`UPDATE cases SET ${col} = ${utc(col)}
                WHERE rowid IN (SELECT rowid FROM cases INDEXED BY ${index} WHERE ${col} NOT GLOB ${CANONICAL}) AND ${utc(col)} IS NOT NULL`);
     }
-    db.exec(`UPDATE retention_tombstones SET transfer_time = ${utc('transfer_time')} WHERE transfer_time NOT GLOB ${CANONICAL} AND ${utc('transfer_time')} IS NOT NULL`);
+    db.exec(
+      `UPDATE retention_tombstones SET transfer_time = ${utc('transfer_time')} WHERE transfer_time NOT GLOB ${CANONICAL} AND ${utc('transfer_time')} IS NOT NULL`,
+    );
   },
 };

@@ -1,11 +1,5 @@
 import { readSse } from '../../../src-shared/sse';
-import type {
-  EventName,
-  Events,
-  InputOf,
-  MethodName,
-  OutputOf,
-} from '../../../src-shared/contract';
+import type { EventName, Events, InputOf, MethodName, OutputOf } from '../../../src-shared/contract';
 import type { ApiErrorBody, ErrorCode, Result } from '../../../src-shared/result';
 
 // The renderer's only way to the core. The same typed client runs over Electron IPC (when the
@@ -46,7 +40,11 @@ export function bridgeTransport(ready: Promise<unknown> = Promise.resolve(), bas
     async invoke(method, input) {
       await settled;
       try {
-        const res = await fetch(`${base}/api/invoke/${method}`, { method: 'POST', headers, body: JSON.stringify(input ?? {}) });
+        const res = await fetch(`${base}/api/invoke/${method}`, {
+          method: 'POST',
+          headers,
+          body: JSON.stringify(input ?? {}),
+        });
         return (await res.json()) as Result<unknown>;
       } catch {
         return { ok: false, error: { code: 'unavailable', message: 'The Waybill core is not reachable.' } };

@@ -23,7 +23,17 @@ export const useDialogOpen = () =>
  * The first field marked `data-autofocus` gets the focus: React's autoFocus fires while the dialog is
  * still closed (not focusable), so showModal() would otherwise land on the first control, whatever it is.
  */
-export function Dialog({ title, onClose, children, labelledBy }: { title: string; onClose: () => void; children: ReactNode; labelledBy: string }) {
+export function Dialog({
+  title,
+  onClose,
+  children,
+  labelledBy,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  labelledBy: string;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;

@@ -7,7 +7,12 @@ export function ErrorBanner() {
   if (!error || dialogOpen) return null;
   return (
     // The code is for support, not for the analyst: kept on the element, out of the sentence.
-    <div className="error-banner" role="alert" data-error-code={error.code} title={`Error code for support: ${error.code}`}>
+    <div
+      className="error-banner"
+      role="alert"
+      data-error-code={error.code}
+      title={`Error code for support: ${error.code}`}
+    >
       {error.message}
     </div>
   );

@@ -17,7 +17,15 @@ export function Nav() {
     <nav className="nav" aria-label="Sections">
       <span className="brand">Waybill</span>
       {ITEMS.map((i) => (
-        <button key={i.label} type="button" className={current === i.view.name ? 'tab current' : 'tab'} aria-current={current === i.view.name ? 'page' : undefined} onClick={() => navigate(i.view)} aria-keyshortcuts={`Alt+${i.key}`} title={`Alt+${i.key}`}>
+        <button
+          key={i.label}
+          type="button"
+          className={current === i.view.name ? 'tab current' : 'tab'}
+          aria-current={current === i.view.name ? 'page' : undefined}
+          onClick={() => navigate(i.view)}
+          aria-keyshortcuts={`Alt+${i.key}`}
+          title={`Alt+${i.key}`}
+        >
           {i.label}
         </button>
       ))}

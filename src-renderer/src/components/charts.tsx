@@ -1,7 +1,17 @@
 // Small SVG charts: attributes, not styles, so nothing needs 'unsafe-inline'. Colours come from
 // CSS classes; every chart has a text alternative and a table beside it.
 
-export function StackedBars({ data, series, label, height = 140 }: { data: { key: string; values: number[] }[]; series: string[]; label: string; height?: number }) {
+export function StackedBars({
+  data,
+  series,
+  label,
+  height = 140,
+}: {
+  data: { key: string; values: number[] }[];
+  series: string[];
+  label: string;
+  height?: number;
+}) {
   const max = Math.max(1, ...data.map((d) => d.values.reduce((a, b) => a + b, 0)));
   const w = 18;
   const gap = 4;
@@ -33,7 +43,15 @@ export function StackedBars({ data, series, label, height = 140 }: { data: { key
   );
 }
 
-export function RateBars({ data, label, height = 120 }: { data: { key: string; rate: number | null }[]; label: string; height?: number }) {
+export function RateBars({
+  data,
+  label,
+  height = 120,
+}: {
+  data: { key: string; rate: number | null }[];
+  label: string;
+  height?: number;
+}) {
   const w = 28;
   const gap = 6;
   return (
@@ -42,7 +60,13 @@ export function RateBars({ data, label, height = 120 }: { data: { key: string; r
         const h = (d.rate ?? 0) * height;
         return (
           <g key={d.key}>
-            <rect className={d.rate === null ? 'bar empty' : 'bar s2'} x={i * (w + gap)} y={height - h} width={w} height={Math.max(h, d.rate === null ? 0 : 1)}>
+            <rect
+              className={d.rate === null ? 'bar empty' : 'bar s2'}
+              x={i * (w + gap)}
+              y={height - h}
+              width={w}
+              height={Math.max(h, d.rate === null ? 0 : 1)}
+            >
               <title>{`${d.key}: ${d.rate === null ? 'no decisions' : `${Math.round(d.rate * 100)} % rejected`}`}</title>
             </rect>
             {i % 3 === 0 && (

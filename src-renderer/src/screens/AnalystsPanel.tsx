@@ -52,7 +52,8 @@ export function AnalystsPanel() {
     <section className="panel" aria-labelledby="an-h">
       <h3 id="an-h">Analysts</h3>
       <p className="muted" data-testid="signed-in-as">
-        You are {me ? `${me.name} (${me.role})` : 'not signed in'}. Each analyst signs in and approves with their own passphrase.
+        You are {me ? `${me.name} (${me.role})` : 'not signed in'}. Each analyst signs in and approves with their own
+        passphrase.
       </p>
       {error && (
         <p className="field-error" role="alert">
@@ -75,7 +76,11 @@ export function AnalystsPanel() {
               <td>{a.name}</td>
               <td>
                 {supervisor && a.state !== 'removed' ? (
-                  <select aria-label={`Role of ${a.name}`} value={a.role} onChange={(e) => changeRole(a.name, e.target.value as AnalystRole)}>
+                  <select
+                    aria-label={`Role of ${a.name}`}
+                    value={a.role}
+                    onChange={(e) => changeRole(a.name, e.target.value as AnalystRole)}
+                  >
                     <option value="analyst">analyst</option>
                     <option value="supervisor">supervisor</option>
                   </select>
@@ -114,8 +119,9 @@ export function AnalystsPanel() {
       )}
       {issued && (
         <p role="status">
-          One-time code for {issued.name}: <code data-testid="enrolment-code">{issued.code}</code> (until {issued.expiresAt.slice(0, 16).replace('T', ' ')} UTC). Give it to them in person; they choose their passphrase with it at
-          the sign-in screen. It is not shown again.
+          One-time code for {issued.name}: <code data-testid="enrolment-code">{issued.code}</code> (until{' '}
+          {issued.expiresAt.slice(0, 16).replace('T', ' ')} UTC). Give it to them in person; they choose their
+          passphrase with it at the sign-in screen. It is not shown again.
         </p>
       )}
     </section>

@@ -53,8 +53,17 @@ export function CaseScreen({ id }: { id: string }) {
         <MailThread detail={d} />
         <TimelinePanel detail={d} />
       </div>
-      {dialog && dialog !== 'review' && <DecisionDialog detail={d} kind={dialog} suggestedNote={missingText(ivms?.result ?? null)} onClose={() => setDialog(null)} />}
-      {dialog === 'review' && proposal && <ReviewDialog proposal={proposal} analysts={facets?.analysts ?? []} onClose={() => setDialog(null)} />}
+      {dialog && dialog !== 'review' && (
+        <DecisionDialog
+          detail={d}
+          kind={dialog}
+          suggestedNote={missingText(ivms?.result ?? null)}
+          onClose={() => setDialog(null)}
+        />
+      )}
+      {dialog === 'review' && proposal && (
+        <ReviewDialog proposal={proposal} analysts={facets?.analysts ?? []} onClose={() => setDialog(null)} />
+      )}
     </main>
   );
 }

@@ -22,7 +22,11 @@ export function DashboardScreen() {
     <main className="dashboard" aria-labelledby="dash-title">
       <header className="toolbar">
         <h1 id="dash-title">Dashboard</h1>
-        {data && <span className="muted">as of {time(data.asOf)} UTC · SLA {data.slaHours} h</span>}
+        {data && (
+          <span className="muted">
+            as of {time(data.asOf)} UTC · SLA {data.slaHours} h
+          </span>
+        )}
       </header>
       <ErrorBanner />
       {error && <p className="error-banner">{error}</p>}
@@ -58,7 +62,10 @@ export function DashboardScreen() {
           </section>
           <section className="panel wide" aria-labelledby="rej-h">
             <h3 id="rej-h">Rejection rate by week</h3>
-            <RateBars label="Share of decisions that were rejections, per week, last 12 weeks" data={data.decisions.map((w) => ({ key: w.week, rate: w.rejectionRate }))} />
+            <RateBars
+              label="Share of decisions that were rejections, per week, last 12 weeks"
+              data={data.decisions.map((w) => ({ key: w.week, rate: w.rejectionRate }))}
+            />
             <table className="grid compact">
               <thead>
                 <tr>
@@ -78,7 +85,9 @@ export function DashboardScreen() {
                       <td className="num">{w.accept}</td>
                       <td className="num">{w.reject}</td>
                       <td className="num">{w.requestInformation}</td>
-                      <td className="num">{w.rejectionRate === null ? '—' : `${Math.round(w.rejectionRate * 100)} %`}</td>
+                      <td className="num">
+                        {w.rejectionRate === null ? '—' : `${Math.round(w.rejectionRate * 100)} %`}
+                      </td>
                     </tr>
                   ))}
               </tbody>

@@ -8,16 +8,36 @@ import { KIND_LABEL } from '../format';
 export type DecisionKind = 'accept' | 'reject' | 'request_information';
 
 /** Accept, reject or request information: structured reason codes and a note. */
-export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detail: CaseDetail; kind: DecisionKind; suggestedNote: string; onClose: () => void }) {
+export function DecisionDialog({
+  detail,
+  kind,
+  suggestedNote,
+  onClose,
+}: {
+  detail: CaseDetail;
+  kind: DecisionKind;
+  suggestedNote: string;
+  onClose: () => void;
+}) {
   const { caseAction, busy, error } = useApp();
-  const [codes, setCodes] = useState<string[]>(kind === 'request_information' && suggestedNote ? ['MISSING_FIELDS'] : []);
+  const [codes, setCodes] = useState<string[]>(
+    kind === 'request_information' && suggestedNote ? ['MISSING_FIELDS'] : [],
+  );
   const [note, setNote] = useState(kind === 'request_information' ? suggestedNote : '');
   const needsCode = kind !== 'accept';
   const invalid = needsCode && codes.length === 0;
-  const toggle = (c: string, on = !codes.includes(c)) => setCodes((x) => (on ? (x.includes(c) ? x : [...x, c]) : x.filter((y) => y !== c)));
+  const toggle = (c: string, on = !codes.includes(c)) =>
+    setCodes((x) => (on ? (x.includes(c) ? x : [...x, c]) : x.filter((y) => y !== c)));
   const submit = async () => {
     if (invalid) return;
-    const ok = await caseAction((c) => c.call('cases.decide', { caseId: detail.record.id, kind, reasonCodes: codes as (typeof REASON_CODE_NAMES)[number][], ...(note.trim() ? { note: note.trim() } : {}) }));
+    const ok = await caseAction((c) =>
+      c.call('cases.decide', {
+        caseId: detail.record.id,
+        kind,
+        reasonCodes: codes as (typeof REASON_CODE_NAMES)[number][],
+        ...(note.trim() ? { note: note.trim() } : {}),
+      }),
+    );
     if (ok) onClose();
   };
   return (
@@ -52,7 +72,12 @@ export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detai
           <legend>Reason codes{needsCode ? ' (at least one)' : ' (optional)'} · Alt+number toggles one</legend>
           {REASON_CODE_NAMES.map((c, i) => (
             <label key={c} className="check-line">
-              <input type="checkbox" checked={codes.includes(c)} aria-keyshortcuts={i < 9 ? `Alt+${i + 1}` : undefined} onChange={(e) => toggle(c, e.target.checked)} />
+              <input
+                type="checkbox"
+                checked={codes.includes(c)}
+                aria-keyshortcuts={i < 9 ? `Alt+${i + 1}` : undefined}
+                onChange={(e) => toggle(c, e.target.checked)}
+              />
               {i < 9 && (
                 <kbd className="muted" aria-hidden="true">
                   Alt+{i + 1}
@@ -63,8 +88,17 @@ export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detai
           ))}
         </fieldset>
         {invalid && <p className="field-error">Choose at least one reason code.</p>}
-        <label htmlFor="decision-note">Note {kind === 'request_information' ? '(sent with the request)' : '(kept in the case record)'}</label>
-        <textarea id="decision-note" data-autofocus rows={6} value={note} onChange={(e) => setNote(e.target.value)} maxLength={2000} />
+        <label htmlFor="decision-note">
+          Note {kind === 'request_information' ? '(sent with the request)' : '(kept in the case record)'}
+        </label>
+        <textarea
+          id="decision-note"
+          data-autofocus
+          rows={6}
+          value={note}
+          onChange={(e) => setNote(e.target.value)}
+          maxLength={2000}
+        />
         {error && (
           <p className="error-banner" role="alert">
             {error.message}
@@ -75,7 +109,10 @@ export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detai
             Cancel (Esc)
           </button>
           <button type="submit" className={kind === 'reject' ? 'danger' : 'primary'} disabled={busy || invalid}>
-            {detail.fourEyes.length ? `Propose ${KIND_LABEL[kind]?.toLowerCase()}` : `Confirm ${KIND_LABEL[kind]?.toLowerCase()}`} (Ctrl+Enter)
+            {detail.fourEyes.length
+              ? `Propose ${KIND_LABEL[kind]?.toLowerCase()}`
+              : `Confirm ${KIND_LABEL[kind]?.toLowerCase()}`}{' '}
+            (Ctrl+Enter)
           </button>
         </div>
       </form>
@@ -84,14 +121,30 @@ export function DecisionDialog({ detail, kind, suggestedNote, onClose }: { detai
 }
 
 /** The second analyst approves or declines, with their own name and passphrase. */
-export function ReviewDialog({ proposal, analysts, onClose }: { proposal: Proposal; analysts: string[]; onClose: () => void }) {
+export function ReviewDialog({
+  proposal,
+  analysts,
+  onClose,
+}: {
+  proposal: Proposal;
+  analysts: string[];
+  onClose: () => void;
+}) {
   const { caseAction, busy, error } = useApp();
   const candidates = analysts.filter((a) => a !== proposal.proposedBy);
   const [approver, setApprover] = useState(candidates[0] ?? '');
   const [pass, setPass] = useState('');
   const [note, setNote] = useState('');
   const review = async (approve: boolean) => {
-    const ok = await caseAction((c) => c.call('cases.review', { proposalId: proposal.id, approver, passphrase: pass, approve, ...(note.trim() ? { note: note.trim() } : {}) }));
+    const ok = await caseAction((c) =>
+      c.call('cases.review', {
+        proposalId: proposal.id,
+        approver,
+        passphrase: pass,
+        approve,
+        ...(note.trim() ? { note: note.trim() } : {}),
+      }),
+    );
     setPass('');
     if (ok) onClose();
   };
@@ -99,7 +152,8 @@ export function ReviewDialog({ proposal, analysts, onClose }: { proposal: Propos
     <Dialog title="Second analyst's approval" labelledBy="review-title" onClose={onClose}>
       <p>
         {proposal.proposedBy} proposes to <strong>{KIND_LABEL[proposal.kind]?.toLowerCase()}</strong>
-        {proposal.reasonCodes.length ? ` (${proposal.reasonCodes.join(', ')})` : ''}. Needed because: {proposal.why.join('; ')}.
+        {proposal.reasonCodes.length ? ` (${proposal.reasonCodes.join(', ')})` : ''}. Needed because:{' '}
+        {proposal.why.join('; ')}.
       </p>
       {proposal.note && <blockquote>{proposal.note}</blockquote>}
       {candidates.length === 0 ? (
@@ -120,7 +174,14 @@ export function ReviewDialog({ proposal, analysts, onClose }: { proposal: Propos
             ))}
           </select>
           <label htmlFor="approver-pass">Their passphrase</label>
-          <input id="approver-pass" type="password" autoComplete="off" data-autofocus value={pass} onChange={(e) => setPass(e.target.value)} />
+          <input
+            id="approver-pass"
+            type="password"
+            autoComplete="off"
+            data-autofocus
+            value={pass}
+            onChange={(e) => setPass(e.target.value)}
+          />
           <label htmlFor="review-note">Note (optional)</label>
           <textarea id="review-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
           {error && (

@@ -17,7 +17,10 @@ export function ExportScreen() {
   const [error, setError] = useState<string | null>(null);
   const [key, setKey] = useState<string | null>(null);
   useEffect(() => {
-    void client?.call('export.publicKey', {}).then((k) => setKey(k.fingerprint), () => {});
+    void client?.call('export.publicKey', {}).then(
+      (k) => setKey(k.fingerprint),
+      () => {},
+    );
   }, [client]);
   const start = async (e: FormEvent) => {
     e.preventDefault();
@@ -91,7 +94,8 @@ export function ExportScreen() {
                 {j.selection.from} → {j.selection.to}
                 {j.selection.jurisdiction ? ` · ${j.selection.jurisdiction}` : ''}
               </strong>{' '}
-              <span className={`job-state ${j.state}`}>{j.state}</span> <span className="muted">started {time(j.startedAt)}</span>
+              <span className={`job-state ${j.state}`}>{j.state}</span>{' '}
+              <span className="muted">started {time(j.startedAt)}</span>
               {j.state === 'running' && (
                 <>
                   <label className="progress-line">

@@ -30,11 +30,15 @@ export function MailScreen() {
         <h1 id="mail-title">Mail triage</h1>
         {status && (
           <span className="muted" data-testid="mail-status">
-            {status.queued} waiting to send · {status.uncertain} being checked · {status.triage} in triage{status.lastError ? ` · last error: ${status.lastError}` : ''}
+            {status.queued} waiting to send · {status.uncertain} being checked · {status.triage} in triage
+            {status.lastError ? ` · last error: ${status.lastError}` : ''}
           </span>
         )}
         <span className="spacer" />
-        <button type="button" onClick={() => void client?.call('mail.sync', {}).then(load, (e: unknown) => setError(asError(e).message))}>
+        <button
+          type="button"
+          onClick={() => void client?.call('mail.sync', {}).then(load, (e: unknown) => setError(asError(e).message))}
+        >
           Send and fetch now
         </button>
       </header>
@@ -48,7 +52,10 @@ export function MailScreen() {
         {items.map((m) => (
           <li key={m.id} className="panel" data-testid="triage-item">
             <div>
-              <strong>{m.subject}</strong> <span className="muted">from {m.from ?? 'unknown'} · {time(m.receivedAt)}</span>
+              <strong>{m.subject}</strong>{' '}
+              <span className="muted">
+                from {m.from ?? 'unknown'} · {time(m.receivedAt)}
+              </span>
             </div>
             <div className="warn-text">{m.triageReason}</div>
             <details>
@@ -61,11 +68,18 @@ export function MailScreen() {
                 e.preventDefault();
                 const caseId = target[m.id]?.trim();
                 if (!caseId || !client) return;
-                client.call('mail.attach', { mailId: m.id, caseId }).then(setItems, (err: unknown) => setError(asError(err).message));
+                client
+                  .call('mail.attach', { mailId: m.id, caseId })
+                  .then(setItems, (err: unknown) => setError(asError(err).message));
               }}
             >
               <label htmlFor={`attach-${m.id}`}>Attach to case</label>
-              <input id={`attach-${m.id}`} type="text" value={target[m.id] ?? m.caseId ?? ''} onChange={(e) => setTarget((t) => ({ ...t, [m.id]: e.target.value }))} />
+              <input
+                id={`attach-${m.id}`}
+                type="text"
+                value={target[m.id] ?? m.caseId ?? ''}
+                onChange={(e) => setTarget((t) => ({ ...t, [m.id]: e.target.value }))}
+              />
               <button type="submit">Attach</button>
               {m.caseId && (
                 <button type="button" onClick={() => void openCase(m.caseId!)}>

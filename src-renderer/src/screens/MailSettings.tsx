@@ -2,10 +2,29 @@ import { useEffect, useState, type FormEvent } from 'react';
 import type { MailSettingsView } from '../../../src-shared/contract';
 import { asError, useApp } from '../state/app-store';
 
-type Server = { host: string; port: string; secure: boolean; user: string; password: string; allowInsecureLoopback: boolean };
+type Server = {
+  host: string;
+  port: string;
+  secure: boolean;
+  user: string;
+  password: string;
+  allowInsecureLoopback: boolean;
+};
 const blank: Server = { host: '', port: '', secure: true, user: '', password: '', allowInsecureLoopback: false };
 
-function ServerFields({ id, label, value, onChange, passwordSet }: { id: string; label: string; value: Server; onChange: (s: Server) => void; passwordSet: boolean }) {
+function ServerFields({
+  id,
+  label,
+  value,
+  onChange,
+  passwordSet,
+}: {
+  id: string;
+  label: string;
+  value: Server;
+  onChange: (s: Server) => void;
+  passwordSet: boolean;
+}) {
   const set = (patch: Partial<Server>) => onChange({ ...value, ...patch });
   return (
     <fieldset>
@@ -15,15 +34,27 @@ function ServerFields({ id, label, value, onChange, passwordSet }: { id: string;
       <label htmlFor={`${id}-port`}>Port</label>
       <input id={`${id}-port`} type="number" value={value.port} onChange={(e) => set({ port: e.target.value })} />
       <label className="check-line">
-        <input type="checkbox" checked={value.secure} onChange={(e) => set({ secure: e.target.checked })} /> TLS from the start (otherwise STARTTLS, required)
+        <input type="checkbox" checked={value.secure} onChange={(e) => set({ secure: e.target.checked })} /> TLS from
+        the start (otherwise STARTTLS, required)
       </label>
       <label className="check-line">
-        <input type="checkbox" checked={value.allowInsecureLoopback} onChange={(e) => set({ allowInsecureLoopback: e.target.checked })} /> Allow no TLS (only for a server on this machine)
+        <input
+          type="checkbox"
+          checked={value.allowInsecureLoopback}
+          onChange={(e) => set({ allowInsecureLoopback: e.target.checked })}
+        />{' '}
+        Allow no TLS (only for a server on this machine)
       </label>
       <label htmlFor={`${id}-user`}>User</label>
       <input id={`${id}-user`} type="text" value={value.user} onChange={(e) => set({ user: e.target.value })} />
       <label htmlFor={`${id}-pass`}>Password {passwordSet ? '(stored; leave empty to keep)' : ''}</label>
-      <input id={`${id}-pass`} type="password" autoComplete="off" value={value.password} onChange={(e) => set({ password: e.target.value })} />
+      <input
+        id={`${id}-pass`}
+        type="password"
+        autoComplete="off"
+        value={value.password}
+        onChange={(e) => set({ password: e.target.value })}
+      />
     </fieldset>
   );
 }
@@ -45,7 +76,14 @@ export function MailSettings() {
     void client?.call('mail.settings', {}).then((v) => {
       setView(v);
       if (v.config) {
-        const from = (s: NonNullable<MailSettingsView['config']>['smtp']): Server => ({ host: s.host, port: String(s.port), secure: s.secure, user: s.user, password: '', allowInsecureLoopback: s.allowInsecureLoopback });
+        const from = (s: NonNullable<MailSettingsView['config']>['smtp']): Server => ({
+          host: s.host,
+          port: String(s.port),
+          secure: s.secure,
+          user: s.user,
+          password: '',
+          allowInsecureLoopback: s.allowInsecureLoopback,
+        });
         setSmtp(from(v.config.smtp));
         setImap(from(v.config.imap));
         setAddress(v.config.address);
@@ -61,12 +99,27 @@ export function MailSettings() {
       setMessage(asError(e).message);
     }
   };
-  const server = (s: Server) => ({ host: s.host, port: Number(s.port), secure: s.secure, user: s.user, allowInsecureLoopback: s.allowInsecureLoopback, ...(s.password ? { password: s.password } : {}) });
+  const server = (s: Server) => ({
+    host: s.host,
+    port: Number(s.port),
+    secure: s.secure,
+    user: s.user,
+    allowInsecureLoopback: s.allowInsecureLoopback,
+    ...(s.password ? { password: s.password } : {}),
+  });
   const save = (e: FormEvent) => {
     e.preventDefault();
     void run(async () => {
       if (!client) return;
-      setView(await client.call('mail.configure', { smtp: server(smtp), imap: server(imap), address, displayName: name, dataMode }));
+      setView(
+        await client.call('mail.configure', {
+          smtp: server(smtp),
+          imap: server(imap),
+          address,
+          displayName: name,
+          dataMode,
+        }),
+      );
       setMessage('Mail settings saved.');
     });
   };
@@ -80,12 +133,22 @@ export function MailSettings() {
         <label htmlFor="mail-name">Sender name</label>
         <input id="mail-name" type="text" value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="mail-mode">Travel Rule data in messages</label>
-        <select id="mail-mode" value={dataMode} onChange={(e) => setDataMode(e.target.value as 'inline' | 'encrypted_attachment')}>
+        <select
+          id="mail-mode"
+          value={dataMode}
+          onChange={(e) => setDataMode(e.target.value as 'inline' | 'encrypted_attachment')}
+        >
           <option value="inline">In the body (encrypted when their key is on file)</option>
           <option value="encrypted_attachment">Only as an OpenPGP-encrypted attachment</option>
         </select>
         <ServerFields id="smtp" label="SMTP (sending)" value={smtp} onChange={setSmtp} passwordSet={!!view?.config} />
-        <ServerFields id="imap" label="IMAP (the compliance mailbox)" value={imap} onChange={setImap} passwordSet={!!view?.config} />
+        <ServerFields
+          id="imap"
+          label="IMAP (the compliance mailbox)"
+          value={imap}
+          onChange={setImap}
+          passwordSet={!!view?.config}
+        />
         <button type="submit" className="primary">
           Save mail settings
         </button>{' '}
@@ -148,7 +211,15 @@ const KINDS = [
 ] as const;
 
 /** An admin edits the letters; the core refuses a subject with anything but {{ref}} and {{caseId}}. */
-function TemplateEditor({ view, onSaved, onMessage }: { view: MailSettingsView | null; onSaved: (v: MailSettingsView) => void; onMessage: (m: string) => void }) {
+function TemplateEditor({
+  view,
+  onSaved,
+  onMessage,
+}: {
+  view: MailSettingsView | null;
+  onSaved: (v: MailSettingsView) => void;
+  onMessage: (m: string) => void;
+}) {
   const client = useApp((s) => s.client);
   const [kind, setKind] = useState<(typeof KINDS)[number][0]>('info_request');
   const current = view?.templates[kind];
@@ -159,7 +230,11 @@ function TemplateEditor({ view, onSaved, onMessage }: { view: MailSettingsView |
       onSubmit={(e) => {
         e.preventDefault();
         client
-          ?.call('mail.template', { kind, subject: subject ?? current?.subject ?? '', body: body ?? current?.body ?? '' })
+          ?.call('mail.template', {
+            kind,
+            subject: subject ?? current?.subject ?? '',
+            body: body ?? current?.body ?? '',
+          })
           .then(
             (v) => {
               onSaved(v);
@@ -186,8 +261,15 @@ function TemplateEditor({ view, onSaved, onMessage }: { view: MailSettingsView |
           </option>
         ))}
       </select>
-      <label htmlFor="tpl-subject">Subject (only {'{{ref}}'} and {'{{caseId}}'}: no personal data in subjects)</label>
-      <input id="tpl-subject" type="text" value={subject ?? current?.subject ?? ''} onChange={(e) => setSubject(e.target.value)} />
+      <label htmlFor="tpl-subject">
+        Subject (only {'{{ref}}'} and {'{{caseId}}'}: no personal data in subjects)
+      </label>
+      <input
+        id="tpl-subject"
+        type="text"
+        value={subject ?? current?.subject ?? ''}
+        onChange={(e) => setSubject(e.target.value)}
+      />
       <label htmlFor="tpl-body">Body</label>
       <textarea id="tpl-body" rows={8} value={body ?? current?.body ?? ''} onChange={(e) => setBody(e.target.value)} />
       <button type="submit">Save template</button>

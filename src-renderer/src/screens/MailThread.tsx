@@ -11,7 +11,14 @@ const KIND: Record<string, string> = {
   reply: 'Reply',
   test: 'Test',
 };
-const STATE: Record<string, string> = { queued: 'waiting to send', sending: 'sending (checking delivery)', sent: 'sent', matched: 'received', triage: 'in triage', attached: 'attached by an analyst' };
+const STATE: Record<string, string> = {
+  queued: 'waiting to send',
+  sending: 'sending (checking delivery)',
+  sent: 'sent',
+  matched: 'received',
+  triage: 'in triage',
+  attached: 'attached by an analyst',
+};
 
 /** The case's correspondence with its counterparty, and the actions that write to it. */
 export function MailThread({ detail }: { detail: CaseDetail }) {
@@ -19,7 +26,8 @@ export function MailThread({ detail }: { detail: CaseDetail }) {
   const [answer, setAnswer] = useState<{ id: number; reason: string } | null>(null);
   const r = detail.record;
   const byEmail = r.counterparty?.email;
-  const compose = (kind: 'info_request' | 'data_notice' | 'decision_notice' | 'tx_hash_forward') => void caseAction((c) => c.call('mail.compose', { caseId: r.id, kind }));
+  const compose = (kind: 'info_request' | 'data_notice' | 'decision_notice' | 'tx_hash_forward') =>
+    void caseAction((c) => c.call('mail.compose', { caseId: r.id, kind }));
   return (
     <section className="panel wide" aria-labelledby="mail-h">
       <h3 id="mail-h">Correspondence {byEmail ? <span className="muted">with {byEmail}</span> : null}</h3>
@@ -31,7 +39,11 @@ export function MailThread({ detail }: { detail: CaseDetail }) {
           <button type="button" disabled={busy} onClick={() => compose('data_notice')}>
             E-mail: send Travel Rule data
           </button>
-          <button type="button" disabled={busy || detail.decisions.length === 0} onClick={() => compose('decision_notice')}>
+          <button
+            type="button"
+            disabled={busy || detail.decisions.length === 0}
+            onClick={() => compose('decision_notice')}
+          >
             E-mail: our decision
           </button>
           <button type="button" disabled={busy || !r.txHash} onClick={() => compose('tx_hash_forward')}>
@@ -43,10 +55,20 @@ export function MailThread({ detail }: { detail: CaseDetail }) {
       )}
       <ol className="thread" data-testid="mail-thread">
         {detail.mail.map((m) => (
-          <li key={m.id} className={`mail ${m.direction}`} data-testid="mail-message" data-direction={m.direction} data-state={m.state}>
+          <li
+            key={m.id}
+            className={`mail ${m.direction}`}
+            data-testid="mail-message"
+            data-direction={m.direction}
+            data-state={m.state}
+          >
             <div>
-              <strong>{m.direction === 'out' ? '→' : '←'} {KIND[m.kind] ?? m.kind}</strong> · <span className={`mail-state ${m.state}`}>{STATE[m.state] ?? m.state}</span>
-              {m.encrypted ? ' · OpenPGP-encrypted' : ''} · <span className="muted">{time(m.sentAt ?? m.receivedAt ?? m.createdAt)}</span>
+              <strong>
+                {m.direction === 'out' ? '→' : '←'} {KIND[m.kind] ?? m.kind}
+              </strong>{' '}
+              · <span className={`mail-state ${m.state}`}>{STATE[m.state] ?? m.state}</span>
+              {m.encrypted ? ' · OpenPGP-encrypted' : ''} ·{' '}
+              <span className="muted">{time(m.sentAt ?? m.receivedAt ?? m.createdAt)}</span>
             </div>
             <div className="muted small">
               {m.direction === 'out' ? `to ${m.to}` : `from ${m.from}`} · {m.subject}
@@ -59,7 +81,10 @@ export function MailThread({ detail }: { detail: CaseDetail }) {
             </details>
             {m.attachments.length > 0 && (
               <div className="small">
-                Attachments: {m.attachments.map((a) => `${a.filename} (${Math.ceil(a.size / 1024)} KB${a.stored ? '' : ', not stored'})`).join(', ')}
+                Attachments:{' '}
+                {m.attachments
+                  .map((a) => `${a.filename} (${Math.ceil(a.size / 1024)} KB${a.stored ? '' : ', not stored'})`)
+                  .join(', ')}
               </div>
             )}
             {m.direction === 'in' && (
@@ -69,11 +94,40 @@ export function MailThread({ detail }: { detail: CaseDetail }) {
                     <label htmlFor={`answer-${m.id}`} className="sr-only">
                       Their reason
                     </label>
-                    <input id={`answer-${m.id}`} type="text" placeholder="Their reason (optional)" value={answer.reason} onChange={(e) => setAnswer({ id: m.id, reason: e.target.value })} />
-                    <button type="button" onClick={() => void caseAction((c) => c.call('mail.recordResponse', { mailId: m.id, outcome: 'approved', ...(answer.reason ? { reason: answer.reason } : {}) })).then(() => setAnswer(null))}>
+                    <input
+                      id={`answer-${m.id}`}
+                      type="text"
+                      placeholder="Their reason (optional)"
+                      value={answer.reason}
+                      onChange={(e) => setAnswer({ id: m.id, reason: e.target.value })}
+                    />
+                    <button
+                      type="button"
+                      onClick={() =>
+                        void caseAction((c) =>
+                          c.call('mail.recordResponse', {
+                            mailId: m.id,
+                            outcome: 'approved',
+                            ...(answer.reason ? { reason: answer.reason } : {}),
+                          }),
+                        ).then(() => setAnswer(null))
+                      }
+                    >
                       They approved
                     </button>
-                    <button type="button" className="danger" onClick={() => void caseAction((c) => c.call('mail.recordResponse', { mailId: m.id, outcome: 'rejected', ...(answer.reason ? { reason: answer.reason } : {}) })).then(() => setAnswer(null))}>
+                    <button
+                      type="button"
+                      className="danger"
+                      onClick={() =>
+                        void caseAction((c) =>
+                          c.call('mail.recordResponse', {
+                            mailId: m.id,
+                            outcome: 'rejected',
+                            ...(answer.reason ? { reason: answer.reason } : {}),
+                          }),
+                        ).then(() => setAnswer(null))
+                      }
+                    >
                       They rejected
                     </button>
                   </>

@@ -1,7 +1,19 @@
 import { useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
-import { createColumnHelper, flexRender, getCoreRowModel, useReactTable, type SortingState } from '@tanstack/react-table';
+import {
+  createColumnHelper,
+  flexRender,
+  getCoreRowModel,
+  useReactTable,
+  type SortingState,
+} from '@tanstack/react-table';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { CASE_STATUSES, QUEUE_SORT_COLUMNS, type CaseSummary, type QueueFilter, type QueueSortColumn } from '../../../src-shared/domain';
+import {
+  CASE_STATUSES,
+  QUEUE_SORT_COLUMNS,
+  type CaseSummary,
+  type QueueFilter,
+  type QueueSortColumn,
+} from '../../../src-shared/domain';
 import { TRAVEL_RULE_OUTCOMES, type TravelRuleOutcome } from '../../../src-shared/checks';
 import { useApp } from '../state/app-store';
 import { useQueue } from '../state/queue-store';
@@ -21,30 +33,93 @@ const columns = [
     cell: (c) => (
       <>
         <span className={`status status-${c.getValue()}`}>{STATUS_LABEL[c.getValue()] ?? c.getValue()}</span>
-        {c.row.original.awaitingApproval && <span className="tag warn" title="A decision waits for a second analyst">4 eyes</span>}
-        {c.row.original.waitingToSync && <span className="tag" title="Decided here; the backend has not acknowledged it yet">waiting to sync</span>}
+        {c.row.original.awaitingApproval && (
+          <span className="tag warn" title="A decision waits for a second analyst">
+            4 eyes
+          </span>
+        )}
+        {c.row.original.waitingToSync && (
+          <span className="tag" title="Decided here; the backend has not acknowledged it yet">
+            waiting to sync
+          </span>
+        )}
       </>
     ),
   }),
-  col.accessor('direction', { header: 'Dir.', enableSorting: false, cell: (c) => (c.getValue() === 'withdrawal' ? 'Out' : 'In') }),
+  col.accessor('direction', {
+    header: 'Dir.',
+    enableSorting: false,
+    cell: (c) => (c.getValue() === 'withdrawal' ? 'Out' : 'In'),
+  }),
   col.accessor('asset', { header: 'Asset', cell: (c) => `${c.getValue()} · ${c.row.original.network}` }),
-  col.accessor('amount', { header: 'Amount', enableSorting: false, cell: (c) => <span className="num">{c.getValue()}</span> }),
-  col.accessor('fiatAmount', { header: 'Value', cell: (c) => <span className="num">{c.getValue() ? `${c.getValue()} ${c.row.original.fiatCurrency}` : '—'}</span> }),
-  col.accessor('originatorName', { header: 'Originator', enableSorting: false, cell: (c) => c.getValue() ?? <span className="missing">missing</span> }),
-  col.accessor('beneficiaryName', { header: 'Beneficiary', enableSorting: false, cell: (c) => c.getValue() ?? <span className="missing">missing</span> }),
+  col.accessor('amount', {
+    header: 'Amount',
+    enableSorting: false,
+    cell: (c) => <span className="num">{c.getValue()}</span>,
+  }),
+  col.accessor('fiatAmount', {
+    header: 'Value',
+    cell: (c) => <span className="num">{c.getValue() ? `${c.getValue()} ${c.row.original.fiatCurrency}` : '—'}</span>,
+  }),
+  col.accessor('originatorName', {
+    header: 'Originator',
+    enableSorting: false,
+    cell: (c) => c.getValue() ?? <span className="missing">missing</span>,
+  }),
+  col.accessor('beneficiaryName', {
+    header: 'Beneficiary',
+    enableSorting: false,
+    cell: (c) => c.getValue() ?? <span className="missing">missing</span>,
+  }),
   col.accessor('counterpartyName', {
     header: 'Counterparty',
     enableSorting: false,
-    cell: (c) => (c.getValue() ? `${c.getValue()} (${c.row.original.counterpartyJurisdiction})` : <span className="muted">self-hosted wallet</span>),
+    cell: (c) =>
+      c.getValue() ? (
+        `${c.getValue()} (${c.row.original.counterpartyJurisdiction})`
+      ) : (
+        <span className="muted">self-hosted wallet</span>
+      ),
   }),
-  col.accessor('travelRuleOutcome', { header: 'Travel Rule', enableSorting: false, cell: (c) => <Outcome value={c.getValue()} labels={TRAVEL_LABEL} kind="travel" /> }),
-  col.accessor('ivms101Outcome', { header: 'IVMS101', enableSorting: false, cell: (c) => <Outcome value={c.getValue()} labels={IVMS_LABEL} kind="check" title={c.row.original.ivms101Summary} /> }),
-  col.accessor('screeningOutcome', { header: 'Sanctions', enableSorting: false, cell: (c) => <Outcome value={c.getValue()} labels={SCREENING_LABEL} kind="screen" /> }),
-  col.accessor('riskScore', { header: 'Risk', cell: (c) => <span className={(c.getValue() ?? 0) >= 70 ? 'risk high' : 'risk'}>{c.getValue() ?? '—'}</span> }),
-  col.accessor('assignedTo', { header: 'Analyst', enableSorting: false, cell: (c) => c.getValue() ?? <span className="muted">—</span> }),
+  col.accessor('travelRuleOutcome', {
+    header: 'Travel Rule',
+    enableSorting: false,
+    cell: (c) => <Outcome value={c.getValue()} labels={TRAVEL_LABEL} kind="travel" />,
+  }),
+  col.accessor('ivms101Outcome', {
+    header: 'IVMS101',
+    enableSorting: false,
+    cell: (c) => (
+      <Outcome value={c.getValue()} labels={IVMS_LABEL} kind="check" title={c.row.original.ivms101Summary} />
+    ),
+  }),
+  col.accessor('screeningOutcome', {
+    header: 'Sanctions',
+    enableSorting: false,
+    cell: (c) => <Outcome value={c.getValue()} labels={SCREENING_LABEL} kind="screen" />,
+  }),
+  col.accessor('riskScore', {
+    header: 'Risk',
+    cell: (c) => <span className={(c.getValue() ?? 0) >= 70 ? 'risk high' : 'risk'}>{c.getValue() ?? '—'}</span>,
+  }),
+  col.accessor('assignedTo', {
+    header: 'Analyst',
+    enableSorting: false,
+    cell: (c) => c.getValue() ?? <span className="muted">—</span>,
+  }),
 ];
 
-function Outcome({ value, labels, kind, title }: { value: string | null; labels: Record<string, string>; kind: string; title?: string | null }) {
+function Outcome({
+  value,
+  labels,
+  kind,
+  title,
+}: {
+  value: string | null;
+  labels: Record<string, string>;
+  kind: string;
+  title?: string | null;
+}) {
   if (!value) return <span className="muted">not checked</span>;
   return (
     <span className={`check ${kind}-${value}`} title={title ?? undefined}>
@@ -63,7 +138,10 @@ function FilterBar({ toRows }: { toRows: () => void }) {
   // A filter changed elsewhere (saved view, Clear filters) shows in the box; our own debounced apply
   // must not rewrite what is being typed (e.g. drop a trailing space).
   useEffect(() => setSearch((s) => (s.trim() === (filter.search ?? '') ? s : (filter.search ?? ''))), [filter.search]);
-  const applySearch = (text: string) => (text.trim() === (useQueue.getState().filter.search ?? '') ? Promise.resolve() : setFilter({ search: text.trim() || undefined }));
+  const applySearch = (text: string) =>
+    text.trim() === (useQueue.getState().filter.search ?? '')
+      ? Promise.resolve()
+      : setFilter({ search: text.trim() || undefined });
   // Search as you type, once typing pauses.
   useEffect(() => {
     const timer = setTimeout(() => void applySearch(search), SEARCH_DEBOUNCE_MS);
@@ -84,7 +162,14 @@ function FilterBar({ toRows }: { toRows: () => void }) {
   };
   useEffect(() => {
     const onKey = (e: globalThis.KeyboardEvent) => {
-      if (e.key === '/' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement)) {
+      if (
+        e.key === '/' &&
+        !(
+          e.target instanceof HTMLInputElement ||
+          e.target instanceof HTMLTextAreaElement ||
+          e.target instanceof HTMLSelectElement
+        )
+      ) {
         e.preventDefault();
         searchRef.current?.focus();
       }
@@ -92,7 +177,13 @@ function FilterBar({ toRows }: { toRows: () => void }) {
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
   }, []);
-  const select = (label: string, id: string, value: string | undefined, options: [string, string][], onChange: (v: string | undefined) => void) => (
+  const select = (
+    label: string,
+    id: string,
+    value: string | undefined,
+    options: [string, string][],
+    onChange: (v: string | undefined) => void,
+  ) => (
     <div className="filter">
       <label htmlFor={id}>{label}</label>
       <select id={id} value={value ?? ''} onChange={(e) => onChange(e.target.value || undefined)}>
@@ -107,7 +198,11 @@ function FilterBar({ toRows }: { toRows: () => void }) {
   );
   const toggle = (label: string, key: 'missingFields' | 'sanctionsHit' | 'sanctionsAwaiting' | 'slaBreached') => (
     <label className="filter check-filter">
-      <input type="checkbox" checked={filter[key] === true} onChange={(e) => void setFilter({ [key]: e.target.checked || undefined })} />
+      <input
+        type="checkbox"
+        checked={filter[key] === true}
+        onChange={(e) => void setFilter({ [key]: e.target.checked || undefined })}
+      />
       {label}
     </label>
   );
@@ -135,16 +230,80 @@ function FilterBar({ toRows }: { toRows: () => void }) {
         <label htmlFor="queue-search" className="sr-only">
           Search names, wallets, transaction hashes, case ids
         </label>
-        <input id="queue-search" ref={searchRef} type="search" placeholder="Search name, wallet, tx hash, case id  ( / )" value={search} onChange={(e) => setSearch(e.target.value)} onKeyDown={onSearchKey} aria-keyshortcuts="/" />
+        <input
+          id="queue-search"
+          ref={searchRef}
+          type="search"
+          placeholder="Search name, wallet, tx hash, case id  ( / )"
+          value={search}
+          onChange={(e) => setSearch(e.target.value)}
+          onKeyDown={onSearchKey}
+          aria-keyshortcuts="/"
+        />
       </form>
-      {select('Status', 'f-status', filter.status?.length === 1 ? filter.status[0] : undefined, CASE_STATUSES.map((s) => [s, STATUS_LABEL[s] ?? s]), (v) => void setFilter({ status: v ? [v as (typeof CASE_STATUSES)[number]] : undefined }))}
-      {select('Direction', 'f-direction', filter.direction, [['withdrawal', 'Withdrawals (out)'], ['deposit', 'Deposits (in)']], (v) => void setFilter({ direction: v as QueueFilter['direction'] }))}
-      {select('Jurisdiction', 'f-jurisdiction', filter.jurisdiction, (facets?.jurisdictions ?? []).map((j) => [j, j]), (v) => void setFilter({ jurisdiction: v }))}
-      {select('Counterparty', 'f-counterparty', filter.counterpartyVaspId, (facets?.counterparties ?? []).map((c) => [c.vaspId, c.name]), (v) => void setFilter({ counterpartyVaspId: v }))}
-      {select('Asset', 'f-asset', filter.asset, (facets?.assets ?? []).map((a) => [a, a]), (v) => void setFilter({ asset: v }))}
-      {select('Risk', 'f-risk', filter.minRisk?.toString(), [['50', '50 and above'], ['70', '70 and above'], ['90', '90 and above']], (v) => void setFilter({ minRisk: v ? Number(v) : undefined }))}
-      {select('Travel Rule', 'f-travel', filter.travelRule?.length === 1 ? filter.travelRule[0] : undefined, TRAVEL_RULE_OUTCOMES.map((o) => [o, TRAVEL_LABEL[o] ?? o]), (v) => void setFilter({ travelRule: v ? [v as TravelRuleOutcome] : undefined }))}
-      {select('Analyst', 'f-analyst', filter.assignedTo, [['unassigned', 'Unassigned'], ...(facets?.analysts ?? []).map((a): [string, string] => [a, a])], (v) => void setFilter({ assignedTo: v }))}
+      {select(
+        'Status',
+        'f-status',
+        filter.status?.length === 1 ? filter.status[0] : undefined,
+        CASE_STATUSES.map((s) => [s, STATUS_LABEL[s] ?? s]),
+        (v) => void setFilter({ status: v ? [v as (typeof CASE_STATUSES)[number]] : undefined }),
+      )}
+      {select(
+        'Direction',
+        'f-direction',
+        filter.direction,
+        [
+          ['withdrawal', 'Withdrawals (out)'],
+          ['deposit', 'Deposits (in)'],
+        ],
+        (v) => void setFilter({ direction: v as QueueFilter['direction'] }),
+      )}
+      {select(
+        'Jurisdiction',
+        'f-jurisdiction',
+        filter.jurisdiction,
+        (facets?.jurisdictions ?? []).map((j) => [j, j]),
+        (v) => void setFilter({ jurisdiction: v }),
+      )}
+      {select(
+        'Counterparty',
+        'f-counterparty',
+        filter.counterpartyVaspId,
+        (facets?.counterparties ?? []).map((c) => [c.vaspId, c.name]),
+        (v) => void setFilter({ counterpartyVaspId: v }),
+      )}
+      {select(
+        'Asset',
+        'f-asset',
+        filter.asset,
+        (facets?.assets ?? []).map((a) => [a, a]),
+        (v) => void setFilter({ asset: v }),
+      )}
+      {select(
+        'Risk',
+        'f-risk',
+        filter.minRisk?.toString(),
+        [
+          ['50', '50 and above'],
+          ['70', '70 and above'],
+          ['90', '90 and above'],
+        ],
+        (v) => void setFilter({ minRisk: v ? Number(v) : undefined }),
+      )}
+      {select(
+        'Travel Rule',
+        'f-travel',
+        filter.travelRule?.length === 1 ? filter.travelRule[0] : undefined,
+        TRAVEL_RULE_OUTCOMES.map((o) => [o, TRAVEL_LABEL[o] ?? o]),
+        (v) => void setFilter({ travelRule: v ? [v as TravelRuleOutcome] : undefined }),
+      )}
+      {select(
+        'Analyst',
+        'f-analyst',
+        filter.assignedTo,
+        [['unassigned', 'Unassigned'], ...(facets?.analysts ?? []).map((a): [string, string] => [a, a])],
+        (v) => void setFilter({ assignedTo: v }),
+      )}
       {toggle('Missing fields', 'missingFields')}
       {toggle('Sanctions hits', 'sanctionsHit')}
       {toggle('Hit awaiting disposition', 'sanctionsAwaiting')}
@@ -183,13 +342,25 @@ function FilterBar({ toRows }: { toRows: () => void }) {
           <label htmlFor="view-name" className="sr-only">
             Name of the view
           </label>
-          <input id="view-name" type="text" autoFocus placeholder="Name of the view" value={naming} onChange={(e) => setNaming(e.target.value)} onKeyDown={(e) => e.key === 'Escape' && setNaming(null)} />
+          <input
+            id="view-name"
+            type="text"
+            autoFocus
+            placeholder="Name of the view"
+            value={naming}
+            onChange={(e) => setNaming(e.target.value)}
+            onKeyDown={(e) => e.key === 'Escape' && setNaming(null)}
+          />
           <button type="submit" disabled={!naming.trim()}>
             Save
           </button>
         </form>
       )}
-      <button type="button" onClick={() => void apply({}, { column: 'transferTime', direction: 'desc' })} disabled={Object.keys(filter).length === 0}>
+      <button
+        type="button"
+        onClick={() => void apply({}, { column: 'transferTime', direction: 'desc' })}
+        disabled={Object.keys(filter).length === 0}
+      >
         Clear filters
       </button>
     </div>
@@ -202,7 +373,12 @@ export function QueueScreen() {
   const sync = useApp((s) => s.sync);
   const scrollRef = useRef<HTMLDivElement>(null);
   const sorting: SortingState = useMemo(() => [{ id: q.sort.column, desc: q.sort.direction === 'desc' }], [q.sort]);
-  const virtualizer = useVirtualizer({ count: q.total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 20 });
+  const virtualizer = useVirtualizer({
+    count: q.total,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 20,
+  });
   const items = virtualizer.getVirtualItems();
   const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items[items.length - 1]?.index ?? 0;
@@ -280,7 +456,9 @@ export function QueueScreen() {
         </span>
         <span className="spacer" />
         <span className="shortcuts" aria-label="Keyboard shortcuts">
-          <kbd>j</kbd>/<kbd>k</kbd> or <kbd>↑</kbd>/<kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>/</kbd> search (<kbd>↓</kbd> back to the rows, <kbd>Esc</kbd> clears) · <kbd>Alt</kbd>+<kbd>1–{NAV_SHORTCUTS.length}</kbd> sections · <kbd>Ctrl</kbd>+<kbd>L</kbd> lock
+          <kbd>j</kbd>/<kbd>k</kbd> or <kbd>↑</kbd>/<kbd>↓</kbd> move · <kbd>Enter</kbd> open · <kbd>/</kbd> search (
+          <kbd>↓</kbd> back to the rows, <kbd>Esc</kbd> clears) · <kbd>Alt</kbd>+<kbd>1–{NAV_SHORTCUTS.length}</kbd>{' '}
+          sections · <kbd>Ctrl</kbd>+<kbd>L</kbd> lock
         </span>
       </header>
       <FilterBar
@@ -296,7 +474,14 @@ export function QueueScreen() {
           {q.error}
         </div>
       )}
-      <div className="table-wrap" ref={scrollRef} tabIndex={0} onKeyDown={onKey} data-testid="queue-scroll" aria-label="Cases: use j and k or the arrow keys to move, Enter to open">
+      <div
+        className="table-wrap"
+        ref={scrollRef}
+        tabIndex={0}
+        onKeyDown={onKey}
+        data-testid="queue-scroll"
+        aria-label="Cases: use j and k or the arrow keys to move, Enter to open"
+      >
         <table className="grid" aria-label="Cases" aria-rowcount={q.total + 1}>
           <thead>
             {table.getHeaderGroups().map((hg) => (

@@ -22,7 +22,11 @@ export function SanctionsScreen() {
   const [allowShrink, setAllowShrink] = useState(false);
   const [working, setWorking] = useState(false);
   useEffect(() => {
-    if (client) void client.call('screening.status', {}).then((s) => useApp.setState({ screening: s }), () => {});
+    if (client)
+      void client.call('screening.status', {}).then(
+        (s) => useApp.setState({ screening: s }),
+        () => {},
+      );
   }, [client]);
   const act = async (what: string, fn: () => Promise<ScreeningStatusView>) => {
     setError(null);
@@ -71,18 +75,47 @@ export function SanctionsScreen() {
           {screening.sources.map((s) => (
             <tr key={s.source} data-testid={`list-${s.source}`}>
               <th scope="row">{NAMES[s.source as Source] ?? s.source}</th>
-              <td>{s.inForce ? s.inForce.label : <span className="muted">not imported: not screened against this list</span>}</td>
+              <td>
+                {s.inForce ? (
+                  s.inForce.label
+                ) : (
+                  <span className="muted">not imported: not screened against this list</span>
+                )}
+              </td>
               <td>{s.inForce?.publishedAt ? s.inForce.publishedAt.slice(0, 10) : s.inForce ? 'not stated' : ''}</td>
               <td>{s.inForce?.entryCount.toLocaleString('en') ?? ''}</td>
               <td>{when(s.inForce?.importedAt ?? null)}</td>
               <td>{s.inForce?.importedBy ?? ''}</td>
               <td className="wrap">{s.inForce?.origin ?? ''}</td>
-              <td className={s.freshness === 'block' ? 'missing' : s.freshness === 'warn' ? 'warn' : ''}>{s.ageDays === null ? '' : `${s.ageDays} d${s.freshness === 'warn' ? ' (old)' : s.freshness === 'block' ? ' (too old)' : ''}`}</td>
+              <td className={s.freshness === 'block' ? 'missing' : s.freshness === 'warn' ? 'warn' : ''}>
+                {s.ageDays === null
+                  ? ''
+                  : `${s.ageDays} d${s.freshness === 'warn' ? ' (old)' : s.freshness === 'block' ? ' (too old)' : ''}`}
+              </td>
               <td>
-                <button type="button" className="small-button" disabled={working} onClick={() => void act(`Fetched ${s.source} from the publisher`, () => client.call('screening.fetch', { source: s.source as Source, from: 'official', allowShrink }))} title={s.officialUrl}>
+                <button
+                  type="button"
+                  className="small-button"
+                  disabled={working}
+                  onClick={() =>
+                    void act(`Fetched ${s.source} from the publisher`, () =>
+                      client.call('screening.fetch', { source: s.source as Source, from: 'official', allowShrink }),
+                    )
+                  }
+                  title={s.officialUrl}
+                >
                   Fetch
                 </button>{' '}
-                <button type="button" className="small-button" disabled={working} onClick={() => void act(`Fetched ${s.source} from the exchange backend`, () => client.call('screening.fetch', { source: s.source as Source, from: 'backend', allowShrink }))}>
+                <button
+                  type="button"
+                  className="small-button"
+                  disabled={working}
+                  onClick={() =>
+                    void act(`Fetched ${s.source} from the exchange backend`, () =>
+                      client.call('screening.fetch', { source: s.source as Source, from: 'backend', allowShrink }),
+                    )
+                  }
+                >
                   From backend
                 </button>
               </td>
@@ -96,7 +129,9 @@ export function SanctionsScreen() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            void act(`Imported ${source} from ${path}`, () => client.call('screening.import', { source, path: path.trim(), allowShrink }));
+            void act(`Imported ${source} from ${path}`, () =>
+              client.call('screening.import', { source, path: path.trim(), allowShrink }),
+            );
           }}
         >
           <label htmlFor="import-source">List</label>
@@ -107,10 +142,19 @@ export function SanctionsScreen() {
               </option>
             ))}
           </select>
-          <label htmlFor="import-path">File, or for OFAC the folder holding SDN.CSV, ALT.CSV, ADD.CSV and SDN_COMMENTS.CSV (a path on this machine)</label>
-          <input id="import-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/consolidated.xml" />
+          <label htmlFor="import-path">
+            File, or for OFAC the folder holding SDN.CSV, ALT.CSV, ADD.CSV and SDN_COMMENTS.CSV (a path on this machine)
+          </label>
+          <input
+            id="import-path"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder="/path/to/consolidated.xml"
+          />
           <label className="check-line">
-            <input type="checkbox" checked={allowShrink} onChange={(e) => setAllowShrink(e.target.checked)} /> The list really shrank: allow a version with more than {Math.round(screening.policy.maxShrink * 100)} % fewer entries than the one in force
+            <input type="checkbox" checked={allowShrink} onChange={(e) => setAllowShrink(e.target.checked)} /> The list
+            really shrank: allow a version with more than {Math.round(screening.policy.maxShrink * 100)} % fewer entries
+            than the one in force
           </label>
           <div className="dialog-buttons">
             <button type="submit" className="primary" disabled={working || busy || !path.trim()}>
@@ -130,7 +174,11 @@ export function SanctionsScreen() {
         )}
       </section>
 
-      <PolicyForm policy={screening.policy} onSave={(p) => act('Policy saved', () => client.call('screening.policy', p))} working={working} />
+      <PolicyForm
+        policy={screening.policy}
+        onSave={(p) => act('Policy saved', () => client.call('screening.policy', p))}
+        working={working}
+      />
 
       <section className="panel" aria-labelledby="history-h">
         <h3 id="history-h">History of versions</h3>
@@ -165,7 +213,15 @@ export function SanctionsScreen() {
   );
 }
 
-function PolicyForm({ policy, onSave, working }: { policy: SanctionsPolicy; onSave: (p: SanctionsPolicy) => Promise<void>; working: boolean }) {
+function PolicyForm({
+  policy,
+  onSave,
+  working,
+}: {
+  policy: SanctionsPolicy;
+  onSave: (p: SanctionsPolicy) => Promise<void>;
+  working: boolean;
+}) {
   const [warn, setWarn] = useState(String(policy.warnDays));
   const [block, setBlock] = useState(policy.blockDays === null ? '' : String(policy.blockDays));
   const [shrink, setShrink] = useState(String(Math.round(policy.maxShrink * 100)));
@@ -186,31 +242,69 @@ function PolicyForm({ policy, onSave, working }: { policy: SanctionsPolicy; onSa
             blockDays: block.trim() ? Number(block) : null,
             maxShrink: Number(shrink) / 100,
             trueMatchFourEyes: fourEyes,
-            fetch: { sources, everyHours: Number(every), from, urls: Object.fromEntries(Object.entries(urls).filter(([, u]) => u && u.trim())), proxy: proxy.trim() || null },
+            fetch: {
+              sources,
+              everyHours: Number(every),
+              from,
+              urls: Object.fromEntries(Object.entries(urls).filter(([, u]) => u && u.trim())),
+              proxy: proxy.trim() || null,
+            },
           });
         }}
       >
         <label htmlFor="warn-days">Warn in the status bar when a list is older than (days)</label>
         <input id="warn-days" type="number" min={1} max={365} value={warn} onChange={(e) => setWarn(e.target.value)} />
         <label htmlFor="block-days">Block acceptance of cases when a list is older than (days; empty: never)</label>
-        <input id="block-days" type="number" min={1} max={365} value={block} onChange={(e) => setBlock(e.target.value)} />
+        <input
+          id="block-days"
+          type="number"
+          min={1}
+          max={365}
+          value={block}
+          onChange={(e) => setBlock(e.target.value)}
+        />
         <label htmlFor="max-shrink">Refuse a new version with this share fewer entries, unless confirmed (%)</label>
-        <input id="max-shrink" type="number" min={0} max={100} value={shrink} onChange={(e) => setShrink(e.target.value)} />
+        <input
+          id="max-shrink"
+          type="number"
+          min={0}
+          max={100}
+          value={shrink}
+          onChange={(e) => setShrink(e.target.value)}
+        />
         <label className="check-line">
-          <input type="checkbox" checked={fourEyes} onChange={(e) => setFourEyes(e.target.checked)} /> A true match needs a second analyst
+          <input type="checkbox" checked={fourEyes} onChange={(e) => setFourEyes(e.target.checked)} /> A true match
+          needs a second analyst
         </label>
         <fieldset>
           <legend>Fetch on a schedule while unlocked</legend>
           {SANCTIONS_SOURCES.map((s) => (
             <div key={s}>
               <label className="check-line">
-                <input type="checkbox" checked={sources.includes(s)} onChange={(e) => setSources((x) => (e.target.checked ? [...x, s] : x.filter((y) => y !== s)))} /> {NAMES[s]}
+                <input
+                  type="checkbox"
+                  checked={sources.includes(s)}
+                  onChange={(e) => setSources((x) => (e.target.checked ? [...x, s] : x.filter((y) => y !== s)))}
+                />{' '}
+                {NAMES[s]}
               </label>
-              <input aria-label={`${s} publication URL`} placeholder="the publisher's official URL" value={urls[s] ?? ''} onChange={(e) => setUrls((u) => ({ ...u, [s]: e.target.value }))} />
+              <input
+                aria-label={`${s} publication URL`}
+                placeholder="the publisher's official URL"
+                value={urls[s] ?? ''}
+                onChange={(e) => setUrls((u) => ({ ...u, [s]: e.target.value }))}
+              />
             </div>
           ))}
           <label htmlFor="every-hours">Every (hours)</label>
-          <input id="every-hours" type="number" min={1} max={720} value={every} onChange={(e) => setEvery(e.target.value)} />
+          <input
+            id="every-hours"
+            type="number"
+            min={1}
+            max={720}
+            value={every}
+            onChange={(e) => setEvery(e.target.value)}
+          />
           <label htmlFor="fetch-from">From</label>
           <select id="fetch-from" value={from} onChange={(e) => setFrom(e.target.value as 'official' | 'backend')}>
             <option value="official">the publishers' URLs</option>

@@ -57,7 +57,11 @@ export function SettingsScreen() {
       slaHours: Number(sla),
       homeJurisdiction: home.toUpperCase(),
       retentionSchedule: schedule,
-      fourEyes: { riskScoreAtLeast: risk === '' ? null : Number(risk), onSanctionsHit: onHit, valueAtLeast: value === '' ? null : { amount: value, currency: currency.toUpperCase() } },
+      fourEyes: {
+        riskScoreAtLeast: risk === '' ? null : Number(risk),
+        onSanctionsHit: onHit,
+        valueAtLeast: value === '' ? null : { amount: value, currency: currency.toUpperCase() },
+      },
     });
     if (ok) done('Settings saved.');
   };
@@ -87,12 +91,28 @@ export function SettingsScreen() {
         <form className="panel" onSubmit={saveBackend} aria-labelledby="be-h">
           <h3 id="be-h">Exchange backend</h3>
           <p className="muted">
-            Now: {sync?.configured ? `${sync.online ? 'online' : 'offline'}${sync.lastError ? ` (${sync.lastError})` : ''}` : 'not configured'}. The token is kept in the vault and never shown again.
+            Now:{' '}
+            {sync?.configured
+              ? `${sync.online ? 'online' : 'offline'}${sync.lastError ? ` (${sync.lastError})` : ''}`
+              : 'not configured'}
+            . The token is kept in the vault and never shown again.
           </p>
           <label htmlFor="be-url">Backend URL</label>
-          <input id="be-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} placeholder="https://travel-rule.exchange.example" />
+          <input
+            id="be-url"
+            type="url"
+            value={url}
+            onChange={(e) => setUrl(e.target.value)}
+            placeholder="https://travel-rule.exchange.example"
+          />
           <label htmlFor="be-token">API token</label>
-          <input id="be-token" type="password" autoComplete="off" value={token} onChange={(e) => setToken(e.target.value)} />
+          <input
+            id="be-token"
+            type="password"
+            autoComplete="off"
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+          />
           <button type="submit" disabled={!url || token.length < 8}>
             Save backend
           </button>
@@ -111,15 +131,28 @@ export function SettingsScreen() {
             <label htmlFor="s-risk">a risk score of at least (empty: not a criterion)</label>
             <input id="s-risk" type="number" min={0} max={100} value={risk} onChange={(e) => setRisk(e.target.value)} />
             <label className="check-line">
-              <input type="checkbox" checked={onHit} onChange={(e) => setOnHit(e.target.checked)} /> a potential or true sanctions match
+              <input type="checkbox" checked={onHit} onChange={(e) => setOnHit(e.target.checked)} /> a potential or true
+              sanctions match
             </label>
             <label htmlFor="s-value">a value of at least (empty: not a criterion)</label>
             <span className="row">
-              <input id="s-value" type="text" inputMode="decimal" value={value} onChange={(e) => setValue(e.target.value)} />
+              <input
+                id="s-value"
+                type="text"
+                inputMode="decimal"
+                value={value}
+                onChange={(e) => setValue(e.target.value)}
+              />
               <label htmlFor="s-cur" className="sr-only">
                 Currency
               </label>
-              <input id="s-cur" type="text" maxLength={3} value={currency} onChange={(e) => setCurrency(e.target.value)} />
+              <input
+                id="s-cur"
+                type="text"
+                maxLength={3}
+                value={currency}
+                onChange={(e) => setCurrency(e.target.value)}
+              />
             </span>
           </fieldset>
           <label htmlFor="s-ret">Retention purge</label>
@@ -136,7 +169,10 @@ export function SettingsScreen() {
 
         <section className="panel" aria-labelledby="ret-h">
           <h3 id="ret-h">Retention</h3>
-          <p className="muted">Personal data of closed cases goes when the longest retention period of the jurisdictions involved ends (5 years by default, Türkiye 8). Cases on legal hold stay.</p>
+          <p className="muted">
+            Personal data of closed cases goes when the longest retention period of the jurisdictions involved ends (5
+            years by default, Türkiye 8). Cases on legal hold stay.
+          </p>
           <button type="button" onClick={() => runRetention(true)}>
             Dry run: what would go
           </button>{' '}
@@ -146,7 +182,10 @@ export function SettingsScreen() {
           {confirmPurge && (
             // Purging deletes personal data for good: the analyst says so twice, Cancel has the focus.
             <Dialog title="Purge personal data now?" labelledBy="purge-title" onClose={() => setConfirmPurge(false)}>
-              <p>The personal data of every closed case whose retention period has ended is deleted now. This cannot be undone. Cases on legal hold and decisions not yet synced stay.</p>
+              <p>
+                The personal data of every closed case whose retention period has ended is deleted now. This cannot be
+                undone. Cases on legal hold and decisions not yet synced stay.
+              </p>
               <div className="dialog-buttons">
                 <button type="button" data-autofocus onClick={() => setConfirmPurge(false)}>
                   Cancel
@@ -167,7 +206,9 @@ export function SettingsScreen() {
           {retention && (
             <div data-testid="retention-report">
               <p>
-                {retention.dryRun ? 'Would purge' : 'Purged'} {plural(retention.purged.length, 'case')} as of {retention.today}; {retention.held.length} kept on legal hold; {retention.unsynced.length} kept until their decision syncs.
+                {retention.dryRun ? 'Would purge' : 'Purged'} {plural(retention.purged.length, 'case')} as of{' '}
+                {retention.today}; {retention.held.length} kept on legal hold; {retention.unsynced.length} kept until
+                their decision syncs.
               </p>
               <ul className="scroll-list">
                 {retention.purged.slice(0, 200).map((id) => (

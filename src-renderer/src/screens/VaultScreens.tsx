@@ -20,24 +20,51 @@ export function CreateVaultScreen() {
       <form className="gate-card" onSubmit={submit} aria-labelledby="create-title">
         <h1 id="create-title">Create your Waybill vault</h1>
         <p className="muted">
-          Cases are kept in an encrypted database in <code>{status?.dataDir}</code>. Its key is protected by this passphrase.
-          There is no recovery: if the passphrase is lost, the local data is lost (the backend keeps the shared record).
+          Cases are kept in an encrypted database in <code>{status?.dataDir}</code>. Its key is protected by this
+          passphrase. There is no recovery: if the passphrase is lost, the local data is lost (the backend keeps the
+          shared record).
         </p>
         <label htmlFor="new-name">Your name (you will be this workstation's first supervisor)</label>
-        <input id="new-name" type="text" autoComplete="username" autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          id="new-name"
+          type="text"
+          autoComplete="username"
+          autoFocus
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <label htmlFor="new-pass">Passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)</label>
-        <input id="new-pass" type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} aria-invalid={tooShort} />
+        <input
+          id="new-pass"
+          type="password"
+          autoComplete="new-password"
+          value={pass}
+          onChange={(e) => setPass(e.target.value)}
+          aria-invalid={tooShort}
+        />
         {tooShort && <p className="field-error">At least {MIN_PASSPHRASE_LENGTH} characters.</p>}
         <label htmlFor="new-pass-again">Repeat the passphrase</label>
-        <input id="new-pass-again" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} aria-invalid={mismatch} />
+        <input
+          id="new-pass-again"
+          type="password"
+          autoComplete="new-password"
+          value={again}
+          onChange={(e) => setAgain(e.target.value)}
+          aria-invalid={mismatch}
+        />
         {mismatch && <p className="field-error">The two passphrases differ.</p>}
         {status?.deviceUnlockAvailable && (
           <label className="check">
-            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember on this device (OS keychain)
+            <input type="checkbox" checked={remember} onChange={(e) => setRemember(e.target.checked)} /> Remember on
+            this device (OS keychain)
           </label>
         )}
         <ErrorBanner />
-        <button type="submit" className="primary" disabled={busy || !name.trim() || !pass || tooShort || again !== pass}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={busy || !name.trim() || !pass || tooShort || again !== pass}
+        >
           {busy ? 'Creating…' : 'Create vault'}
         </button>
       </form>
@@ -69,18 +96,51 @@ export function UnlockScreen() {
       <main className="gate">
         <form className="gate-card" onSubmit={submit} aria-labelledby="enrol-title">
           <h1 id="enrol-title">Join this workstation</h1>
-          <p className="muted">A supervisor enrolled you and gave you a one-time code. Choose your own passphrase: nobody else will know it.</p>
+          <p className="muted">
+            A supervisor enrolled you and gave you a one-time code. Choose your own passphrase: nobody else will know
+            it.
+          </p>
           <label htmlFor="enrol-name">Your name, as the supervisor enrolled it</label>
-          <input id="enrol-name" type="text" autoComplete="username" autoFocus value={name} onChange={(e) => setName(e.target.value)} />
+          <input
+            id="enrol-name"
+            type="text"
+            autoComplete="username"
+            autoFocus
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+          />
           <label htmlFor="enrol-code">One-time code</label>
-          <input id="enrol-code" type="text" autoComplete="one-time-code" value={code} onChange={(e) => setCode(e.target.value)} />
+          <input
+            id="enrol-code"
+            type="text"
+            autoComplete="one-time-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value)}
+          />
           <label htmlFor="enrol-pass">Your passphrase (at least {MIN_PASSPHRASE_LENGTH} characters)</label>
-          <input id="enrol-pass" type="password" autoComplete="new-password" value={pass} onChange={(e) => setPass(e.target.value)} aria-invalid={tooShort} />
+          <input
+            id="enrol-pass"
+            type="password"
+            autoComplete="new-password"
+            value={pass}
+            onChange={(e) => setPass(e.target.value)}
+            aria-invalid={tooShort}
+          />
           {tooShort && <p className="field-error">At least {MIN_PASSPHRASE_LENGTH} characters.</p>}
           <label htmlFor="enrol-again">Repeat your passphrase</label>
-          <input id="enrol-again" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} />
+          <input
+            id="enrol-again"
+            type="password"
+            autoComplete="new-password"
+            value={again}
+            onChange={(e) => setAgain(e.target.value)}
+          />
           <ErrorBanner />
-          <button type="submit" className="primary" disabled={busy || !name.trim() || !code.trim() || tooShort || !pass || pass !== again}>
+          <button
+            type="submit"
+            className="primary"
+            disabled={busy || !name.trim() || !code.trim() || tooShort || !pass || pass !== again}
+          >
             {busy ? 'Joining…' : 'Set passphrase and sign in'}
           </button>
           <button type="button" onClick={() => setMode('sign-in')}>
@@ -100,9 +160,22 @@ export function UnlockScreen() {
           </p>
         )}
         <label htmlFor="unlock-name">Your name (may be left empty while you are the only analyst)</label>
-        <input id="unlock-name" type="text" autoComplete="username" value={name} onChange={(e) => setName(e.target.value)} />
+        <input
+          id="unlock-name"
+          type="text"
+          autoComplete="username"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+        />
         <label htmlFor="unlock-pass">Passphrase</label>
-        <input id="unlock-pass" type="password" autoComplete="current-password" autoFocus value={pass} onChange={(e) => setPass(e.target.value)} />
+        <input
+          id="unlock-pass"
+          type="password"
+          autoComplete="current-password"
+          autoFocus
+          value={pass}
+          onChange={(e) => setPass(e.target.value)}
+        />
         <ErrorBanner />
         <button type="submit" className="primary" disabled={busy || !pass}>
           {busy ? 'Unlocking…' : 'Unlock'}

@@ -46,12 +46,26 @@ function leaves(v: unknown, path: string, trail: string[], out: Leaf[]): void {
     return;
   }
   if (typeof v === 'object') {
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) leaves(x, `${path}/${escape(k)}`, [...trail, k], out);
+    for (const [k, x] of Object.entries(v as Record<string, unknown>))
+      leaves(x, `${path}/${escape(k)}`, [...trail, k], out);
     return;
   }
   const key = [...trail].reverse().find((t) => !t.startsWith('#')) ?? '';
-  const context = trail.filter((t) => ['localNameIdentifier', 'phoneticNameIdentifier', 'geographicAddress', 'nationalIdentification', 'dateAndPlaceOfBirth'].includes(t) || t.startsWith('#'));
-  const prefix = context.includes('localNameIdentifier') ? 'Local-script ' : context.includes('phoneticNameIdentifier') ? 'Phonetic ' : '';
+  const context = trail.filter(
+    (t) =>
+      [
+        'localNameIdentifier',
+        'phoneticNameIdentifier',
+        'geographicAddress',
+        'nationalIdentification',
+        'dateAndPlaceOfBirth',
+      ].includes(t) || t.startsWith('#'),
+  );
+  const prefix = context.includes('localNameIdentifier')
+    ? 'Local-script '
+    : context.includes('phoneticNameIdentifier')
+      ? 'Phonetic '
+      : '';
   const n = context.filter((t) => t.startsWith('#')).join(' ');
   out.push({ path, label: `${prefix}${LABELS[key] ?? key}${n ? ` ${n}` : ''}`, value: String(v) });
 }
@@ -60,11 +74,23 @@ function problemsAt(problems: Problem[], path: string): Problem[] {
   return problems.filter((p) => p.path === path);
 }
 
-export function PartyView({ title, side, payload, check }: { title: string; side: 'originator' | 'beneficiary'; payload: Record<string, unknown>; check: Ivms101Check | null }) {
+export function PartyView({
+  title,
+  side,
+  payload,
+  check,
+}: {
+  title: string;
+  side: 'originator' | 'beneficiary';
+  payload: Record<string, unknown>;
+  check: Ivms101Check | null;
+}) {
   const root = `/${side}`;
   const rows: Leaf[] = [];
   leaves(payload[side], root, [], rows);
-  const problems = [...(check?.errors ?? []), ...(check?.warnings ?? [])].filter((p) => p.path === root || p.path.startsWith(`${root}/`));
+  const problems = [...(check?.errors ?? []), ...(check?.warnings ?? [])].filter(
+    (p) => p.path === root || p.path.startsWith(`${root}/`),
+  );
   const placed = new Set<Problem>();
   const missing: MissingItem[] = (check?.completeness?.missing ?? []).filter((m) => m.side === side);
   return (
@@ -77,7 +103,12 @@ export function PartyView({ title, side, payload, check }: { title: string; side
             here.forEach((p) => placed.add(p));
             return (
               // The label is red only for an error; a field with only warnings is amber.
-              <tr key={r.path} className={here.some((p) => p.severity === 'error') ? 'has-problem' : here.length ? 'has-warning' : undefined}>
+              <tr
+                key={r.path}
+                className={
+                  here.some((p) => p.severity === 'error') ? 'has-problem' : here.length ? 'has-warning' : undefined
+                }
+              >
                 <th scope="row">{r.label}</th>
                 <td>
                   <span className="value">{r.value}</span>
@@ -100,12 +131,14 @@ export function PartyView({ title, side, payload, check }: { title: string; side
           )}
         </tbody>
       </table>
-      {problems.filter((p) => !placed.has(p)).map((p) => (
-        <p key={p.code + p.path} className={`problem ${p.severity}`} role="note">
-          {p.constraint ? `${p.constraint}: ` : ''}
-          {p.message} <code>{p.path}</code>
-        </p>
-      ))}
+      {problems
+        .filter((p) => !placed.has(p))
+        .map((p) => (
+          <p key={p.code + p.path} className={`problem ${p.severity}`} role="note">
+            {p.constraint ? `${p.constraint}: ` : ''}
+            {p.message} <code>{p.path}</code>
+          </p>
+        ))}
       {missing.length > 0 && (
         <div className="missing-list">
           <strong>Missing for completeness</strong>
@@ -127,7 +160,9 @@ export function missingText(check: Ivms101Check | null): string {
   const m = check?.completeness?.missing ?? [];
   const errors = check?.errors ?? [];
   const lines = [
-    ...m.map((x) => `- ${x.side}: ${x.items.map((i) => i.label).join(', ')} (required by ${x.jurisdictions.join(', ')})`),
+    ...m.map(
+      (x) => `- ${x.side}: ${x.items.map((i) => i.label).join(', ')} (required by ${x.jurisdictions.join(', ')})`,
+    ),
     ...errors.map((e) => `- ${e.message} (${e.path})`),
   ];
   return lines.length ? `Please provide or correct:\n${lines.join('\n')}` : '';

@@ -1,9 +1,27 @@
 import { create } from 'zustand';
-import type { AppStatus, CaseDetail, Events, ExportJob, InputOf, QueueFacets, RulesStatus, SavedView, ScreeningStatusView, Settings } from '../../../src-shared/contract';
+import type {
+  AppStatus,
+  CaseDetail,
+  Events,
+  ExportJob,
+  InputOf,
+  QueueFacets,
+  RulesStatus,
+  SavedView,
+  ScreeningStatusView,
+  Settings,
+} from '../../../src-shared/contract';
 import { ApiError, type Client } from '../api/client';
 import { useQueue } from './queue-store';
 
-export type View = { name: 'queue' } | { name: 'case'; id: string } | { name: 'dashboard' } | { name: 'mail' } | { name: 'exports' } | { name: 'settings' } | { name: 'sanctions' };
+export type View =
+  | { name: 'queue' }
+  | { name: 'case'; id: string }
+  | { name: 'dashboard' }
+  | { name: 'mail' }
+  | { name: 'exports' }
+  | { name: 'settings' }
+  | { name: 'sanctions' };
 
 interface AppState {
   client: Client | null;
@@ -44,7 +62,9 @@ interface AppState {
 }
 
 export const asError = (e: unknown) =>
-  e instanceof ApiError ? { code: e.code, message: e.message } : { code: 'internal', message: 'Unexpected error in the UI.' };
+  e instanceof ApiError
+    ? { code: e.code, message: e.message }
+    : { code: 'internal', message: 'Unexpected error in the UI.' };
 
 export const useApp = create<AppState>((set, get) => {
   const client = () => {
@@ -70,10 +90,21 @@ export const useApp = create<AppState>((set, get) => {
     const c = client();
     // The first page first: everything else the analyst does not need to start reading.
     await useQueue.getState().refresh();
-    const [sync, settings, views, jobs] = await Promise.all([c.call('sync.status', {}), c.call('settings.get', {}), c.call('views.list', {}), c.call('export.jobs', {})]);
+    const [sync, settings, views, jobs] = await Promise.all([
+      c.call('sync.status', {}),
+      c.call('settings.get', {}),
+      c.call('views.list', {}),
+      c.call('export.jobs', {}),
+    ]);
     set({ sync, settings, views, jobs });
-    void c.call('screening.status', {}).then((screening) => set({ screening }), () => {});
-    void c.call('cases.facets', {}).then((facets) => set({ facets }), () => {});
+    void c.call('screening.status', {}).then(
+      (screening) => set({ screening }),
+      () => {},
+    );
+    void c.call('cases.facets', {}).then(
+      (facets) => set({ facets }),
+      () => {},
+    );
   };
   const forget = () => {
     // Drop case data from memory at once.
@@ -104,7 +135,10 @@ export const useApp = create<AppState>((set, get) => {
       c.on('vault.locked', ({ reason }) => {
         forget();
         set((s) => ({ lockedReason: reason, status: s.status ? { ...s.status, vault: 'locked' } : s.status }));
-        void c.call('app.status', {}).then((status) => set({ status }), () => {});
+        void c.call('app.status', {}).then(
+          (status) => set({ status }),
+          () => {},
+        );
       });
       let facetsTimer: ReturnType<typeof setTimeout> | null = null;
       c.on('cases.changed', () => {
@@ -113,13 +147,27 @@ export const useApp = create<AppState>((set, get) => {
         // New cases may bring new assets, jurisdictions, counterparties: refresh the filter choices, at most once a second.
         facetsTimer ??= setTimeout(() => {
           facetsTimer = null;
-          void c.call('cases.facets', {}).then((facets) => set({ facets }), () => {});
+          void c.call('cases.facets', {}).then(
+            (facets) => set({ facets }),
+            () => {},
+          );
         }, 1000);
         const v = get().view;
-        if (v.name === 'case') void c.call('cases.get', { id: v.id }).then((detail) => set({ detail }), () => {});
+        if (v.name === 'case')
+          void c.call('cases.get', { id: v.id }).then(
+            (detail) => set({ detail }),
+            () => {},
+          );
       });
       c.on('sync.status', (sync) => set({ sync }));
-      c.on('screening.changed', () => void c.call('screening.status', {}).then((screening) => set({ screening }), () => {}));
+      c.on(
+        'screening.changed',
+        () =>
+          void c.call('screening.status', {}).then(
+            (screening) => set({ screening }),
+            () => {},
+          ),
+      );
       c.on('export.progress', (job) => set((s) => ({ jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)] })));
       await run(async () => {
         const [status, rules] = await Promise.all([c.call('app.status', {}), c.call('rules.status', {})]);
@@ -128,10 +176,14 @@ export const useApp = create<AppState>((set, get) => {
       });
     },
     createVault: async (passphrase, rememberOnDevice, analyst) => {
-      await run(async () => afterUnlock(await client().call('vault.create', { passphrase, rememberOnDevice, analyst })));
+      await run(async () =>
+        afterUnlock(await client().call('vault.create', { passphrase, rememberOnDevice, analyst })),
+      );
     },
     unlock: async (passphrase, analyst) => {
-      await run(async () => afterUnlock(await client().call('vault.unlock', { passphrase, ...(analyst ? { analyst } : {}) })));
+      await run(async () =>
+        afterUnlock(await client().call('vault.unlock', { passphrase, ...(analyst ? { analyst } : {}) })),
+      );
     },
     redeem: async (name, code, passphrase) => {
       await run(async () => afterUnlock(await client().call('analysts.redeem', { name, code, passphrase })));

@@ -46,7 +46,12 @@ export const useQueue = create<QueueStore>((set, get) => {
     try {
       const r = await fetchPage(0, true);
       if (!r || get().epoch !== epoch) return;
-      set({ total: r.total, pages: { 0: r.rows }, loading: false, selected: Math.min(get().selected, Math.max(0, r.total - 1)) });
+      set({
+        total: r.total,
+        pages: { 0: r.rows },
+        loading: false,
+        selected: Math.min(get().selected, Math.max(0, r.total - 1)),
+      });
       performance.measure('waybill:queue-query', { start: t0, end: performance.now() });
     } catch (e) {
       if (get().epoch === epoch) set({ loading: false, error: e instanceof Error ? e.message : String(e) });
@@ -65,7 +70,8 @@ export const useQueue = create<QueueStore>((set, get) => {
     setClient: (client) => set({ client }),
     async setFilter(patch, replace = false) {
       const next = { ...(replace ? {} : get().filter), ...patch };
-      for (const k of Object.keys(next) as (keyof QueueFilter)[]) if (next[k] === undefined || next[k] === '' || next[k] === false) delete next[k];
+      for (const k of Object.keys(next) as (keyof QueueFilter)[])
+        if (next[k] === undefined || next[k] === '' || next[k] === false) delete next[k];
       set({ filter: next, selected: 0 });
       await restart();
     },

@@ -23,13 +23,30 @@ export function CaseToolbar({ detail: d, onDecide }: { detail: CaseDetail; onDec
         {r.direction === 'withdrawal' ? 'Withdrawal (out)' : 'Deposit (in)'} · version {r.version}
       </span>
       <span className="spacer" />
-      <button type="button" className="primary" disabled={!d.decidable.ok || busy} onClick={() => onDecide('accept')} aria-keyshortcuts="a">
+      <button
+        type="button"
+        className="primary"
+        disabled={!d.decidable.ok || busy}
+        onClick={() => onDecide('accept')}
+        aria-keyshortcuts="a"
+      >
         Accept (a)
       </button>
-      <button type="button" className="danger" disabled={!d.decidable.ok || busy} onClick={() => onDecide('reject')} aria-keyshortcuts="r">
+      <button
+        type="button"
+        className="danger"
+        disabled={!d.decidable.ok || busy}
+        onClick={() => onDecide('reject')}
+        aria-keyshortcuts="r"
+      >
         Reject (r)
       </button>
-      <button type="button" disabled={!d.decidable.ok || busy} onClick={() => onDecide('request_information')} aria-keyshortcuts="i">
+      <button
+        type="button"
+        disabled={!d.decidable.ok || busy}
+        onClick={() => onDecide('request_information')}
+        aria-keyshortcuts="i"
+      >
         Request information (i)
       </button>
     </header>

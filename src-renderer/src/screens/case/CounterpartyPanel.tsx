@@ -4,7 +4,13 @@ import { human } from '../../format';
 import type { PanelCheck } from './checks';
 
 /** The counterparty VASP (or why there is none) and its due diligence. */
-export function CounterpartyPanel({ detail: d, travel }: { detail: CaseDetail; travel: PanelCheck<TravelRuleEvaluation> | undefined }) {
+export function CounterpartyPanel({
+  detail: d,
+  travel,
+}: {
+  detail: CaseDetail;
+  travel: PanelCheck<TravelRuleEvaluation> | undefined;
+}) {
   const cp = d.record.counterparty;
   return (
     <section className="panel" aria-labelledby="cp-h">
@@ -22,7 +28,9 @@ export function CounterpartyPanel({ detail: d, travel }: { detail: CaseDetail; t
           <dt>Channel</dt>
           <dd>{cp.protocol === 'email' ? `E-mail: ${cp.email ?? 'no address on file'}` : `${cp.protocol} protocol`}</dd>
           <dt>Due diligence</dt>
-          <dd className={cp.dueDiligence && cp.dueDiligence !== 'approved' ? 'missing' : undefined}>{cp.dueDiligence ? human(cp.dueDiligence) : 'not provided by the backend'}</dd>
+          <dd className={cp.dueDiligence && cp.dueDiligence !== 'approved' ? 'missing' : undefined}>
+            {cp.dueDiligence ? human(cp.dueDiligence) : 'not provided by the backend'}
+          </dd>
         </dl>
       ) : (
         <p>Self-hosted wallet: no counterparty VASP. {travel?.result.unhosted ? travel.result.unhosted.reason : ''}</p>

@@ -24,7 +24,8 @@ export function DecisionsPanel({ detail: d }: { detail: CaseDetail }) {
           .filter((p) => p.state !== 'awaiting_approval')
           .map((p) => (
             <li key={p.id} className="muted">
-              Proposal to {KIND_LABEL[p.kind]?.toLowerCase()} by {p.proposedBy}: {human(p.state)} by {p.reviewedBy} at {time(p.reviewedAt)}
+              Proposal to {KIND_LABEL[p.kind]?.toLowerCase()} by {p.proposedBy}: {human(p.state)} by {p.reviewedBy} at{' '}
+              {time(p.reviewedAt)}
               {p.reviewNote ? ` — ${p.reviewNote}` : ''}
             </li>
           ))}

@@ -9,25 +9,41 @@ export function Ivms101Panel({ detail: d, ivms }: { detail: CaseDetail; ivms: Pa
   const r = d.record;
   // Problems outside both parties (e.g. the payload's own envelope) are shown here, so that the summary's
   // counts match what the analyst can see.
-  const elsewhere = [...(ivms?.result.errors ?? []), ...(ivms?.result.warnings ?? [])].filter((p) => !/^\/(originator|beneficiary)(\/|$)/.test(p.path));
+  const elsewhere = [...(ivms?.result.errors ?? []), ...(ivms?.result.warnings ?? [])].filter(
+    (p) => !/^\/(originator|beneficiary)(\/|$)/.test(p.path),
+  );
   const invalid = ivms?.outcome === 'invalid';
   return (
     <section className="panel wide" aria-labelledby="ivms-h">
       <h3 id="ivms-h">
-        IVMS101 <span className={`check check-${ivms?.outcome ?? 'none'}`}>{ivms ? (IVMS_LABEL[ivms.outcome] ?? ivms.outcome) : 'not checked'}</span>
+        IVMS101{' '}
+        <span className={`check check-${ivms?.outcome ?? 'none'}`}>
+          {ivms ? (IVMS_LABEL[ivms.outcome] ?? ivms.outcome) : 'not checked'}
+        </span>
       </h3>
       {ivms && <p data-testid="ivms-summary">{ivms.summary}</p>}
       {ivms?.result.reason && <p className="problem error">{ivms.result.reason}</p>}
       {ivms?.result.completeness && (
         <div className="checklist" data-testid="completeness">
-          <strong>Completeness</strong> for {ivms.result.completeness.evaluated.map((e) => `${e.jurisdiction} (${e.tier})`).join(', ') || 'no jurisdiction'}:{' '}
+          <strong>Completeness</strong> for{' '}
+          {ivms.result.completeness.evaluated.map((e) => `${e.jurisdiction} (${e.tier})`).join(', ') ||
+            'no jurisdiction'}
+          :{' '}
           {ivms.result.completeness.complete ? (
             <span className="ok-text">everything required is present ✓</span>
           ) : (
             <span className="missing">{plural(ivms.result.completeness.missing.length, 'requirement')} unmet ✗</span>
           )}
-          {invalid && <span className="problem error"> Complete is not valid: what is present breaks the IVMS101 standard ({plural(ivms.result.errors.length, 'error')}, marked in red below).</span>}
-          {ivms.result.completeness.notEvaluated.length > 0 && <span className="warn-text"> · not judged for {ivms.result.completeness.notEvaluated.join(', ')}</span>}
+          {invalid && (
+            <span className="problem error">
+              {' '}
+              Complete is not valid: what is present breaks the IVMS101 standard (
+              {plural(ivms.result.errors.length, 'error')}, marked in red below).
+            </span>
+          )}
+          {ivms.result.completeness.notEvaluated.length > 0 && (
+            <span className="warn-text"> · not judged for {ivms.result.completeness.notEvaluated.join(', ')}</span>
+          )}
         </div>
       )}
       {elsewhere.map((p) => (

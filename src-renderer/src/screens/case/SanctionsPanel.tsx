@@ -55,9 +55,15 @@ function Evidence({ hit: h }: { hit: ScreeningHit }) {
             {row('Dates of birth', e.birthDates)}
             {row('Places of birth', e.birthPlaces)}
             {row('Nationalities / countries', e.countries)}
-            {row('Identifiers', e.identifiers.map((x) => `${x.type} ${x.value}${x.country ? ` (${x.country})` : ''}`))}
+            {row(
+              'Identifiers',
+              e.identifiers.map((x) => `${x.type} ${x.value}${x.country ? ` (${x.country})` : ''}`),
+            )}
             {row('Addresses', e.postalAddresses)}
-            {row('Wallet addresses', e.walletAddresses.map((a) => `${a.chain} ${a.address}`))}
+            {row(
+              'Wallet addresses',
+              e.walletAddresses.map((a) => `${a.chain} ${a.address}`),
+            )}
             {row('Programmes / regimes', e.programs)}
             {row('Listed on', e.listedOn)}
             {row('Remarks', e.remarks)}
@@ -65,14 +71,26 @@ function Evidence({ hit: h }: { hit: ScreeningHit }) {
           </tbody>
         </table>
       ) : (
-        <p className="muted">The entry is no longer in the list in force; its evidence is kept with each disposition.</p>
+        <p className="muted">
+          The entry is no longer in the list in force; its evidence is kept with each disposition.
+        </p>
       )}
     </div>
   );
 }
 
 /** Clearing takes a reason code and a note; a true match takes a note (and, by policy, a second analyst). */
-function DispositionDialog({ caseId, hit, kind, onClose }: { caseId: string; hit: ScreeningHit; kind: 'false_positive' | 'true_match'; onClose: () => void }) {
+function DispositionDialog({
+  caseId,
+  hit,
+  kind,
+  onClose,
+}: {
+  caseId: string;
+  hit: ScreeningHit;
+  kind: 'false_positive' | 'true_match';
+  onClose: () => void;
+}) {
   const { caseAction, busy, error } = useApp();
   const [reason, setReason] = useState<ClearReason | ''>('');
   const [note, setNote] = useState('');
@@ -80,12 +98,24 @@ function DispositionDialog({ caseId, hit, kind, onClose }: { caseId: string; hit
   const submit = async () => {
     if (invalid) return;
     const ok = await caseAction((c) =>
-      c.call('screening.dispose', { caseId, partyDigest: hit.party.digest, list: hit.list as List, entryId: hit.entryId, disposition: kind, note: note.trim(), ...(kind === 'false_positive' && reason ? { reasonCode: reason } : {}) }),
+      c.call('screening.dispose', {
+        caseId,
+        partyDigest: hit.party.digest,
+        list: hit.list as List,
+        entryId: hit.entryId,
+        disposition: kind,
+        note: note.trim(),
+        ...(kind === 'false_positive' && reason ? { reasonCode: reason } : {}),
+      }),
     );
     if (ok) onClose();
   };
   return (
-    <Dialog title={kind === 'false_positive' ? `Clear the hit on ${hit.name}` : `Record a true match with ${hit.name}`} labelledBy="dispose-title" onClose={onClose}>
+    <Dialog
+      title={kind === 'false_positive' ? `Clear the hit on ${hit.name}` : `Record a true match with ${hit.name}`}
+      labelledBy="dispose-title"
+      onClose={onClose}
+    >
       <form
         onSubmit={(e) => {
           e.preventDefault();
@@ -93,13 +123,19 @@ function DispositionDialog({ caseId, hit, kind, onClose }: { caseId: string; hit
         }}
       >
         <p>
-          {hit.party.role} “{hit.party.value}” ~ <strong>{hit.name}</strong> ({hit.list} {hit.entryId}, score {hit.score.toFixed(3)})
+          {hit.party.role} “{hit.party.value}” ~ <strong>{hit.name}</strong> ({hit.list} {hit.entryId}, score{' '}
+          {hit.score.toFixed(3)})
         </p>
         <Evidence hit={hit} />
         {kind === 'false_positive' ? (
           <>
             <label htmlFor="dispose-reason">Reason</label>
-            <select id="dispose-reason" value={reason} onChange={(e) => setReason(e.target.value as ClearReason)} autoFocus>
+            <select
+              id="dispose-reason"
+              value={reason}
+              onChange={(e) => setReason(e.target.value as ClearReason)}
+              autoFocus
+            >
               <option value="">Choose why this is not the listed party…</option>
               {Object.entries(CLEAR_REASONS).map(([code, label]) => (
                 <option key={code} value={code}>
@@ -148,14 +184,17 @@ function ConfirmDialog({ caseId, hit, onClose }: { caseId: string; hit: Screenin
     });
   }
   const confirm = async (approve: boolean) => {
-    const ok = await caseAction((c) => c.call('screening.confirm', { caseId, proposalId: pending.id, approver, passphrase: pass, approve }));
+    const ok = await caseAction((c) =>
+      c.call('screening.confirm', { caseId, proposalId: pending.id, approver, passphrase: pass, approve }),
+    );
     setPass('');
     if (ok) onClose();
   };
   return (
     <Dialog title="Confirm a true match (second analyst)" labelledBy="confirm-title" onClose={onClose}>
       <p>
-        {pending.analyst} proposes a <strong>true match</strong> of {hit.party.role} “{hit.party.value}” with {hit.name} ({hit.list} {hit.entryId}).
+        {pending.analyst} proposes a <strong>true match</strong> of {hit.party.role} “{hit.party.value}” with {hit.name}{' '}
+        ({hit.list} {hit.entryId}).
       </p>
       {pending.note && <blockquote>{pending.note}</blockquote>}
       <Evidence hit={hit} />
@@ -177,7 +216,14 @@ function ConfirmDialog({ caseId, hit, onClose }: { caseId: string; hit: Screenin
             ))}
           </select>
           <label htmlFor="confirm-pass">Their passphrase</label>
-          <input id="confirm-pass" type="password" autoComplete="off" autoFocus value={pass} onChange={(e) => setPass(e.target.value)} />
+          <input
+            id="confirm-pass"
+            type="password"
+            autoComplete="off"
+            autoFocus
+            value={pass}
+            onChange={(e) => setPass(e.target.value)}
+          />
           {error && (
             <p className="error-banner" role="alert">
               {error.message}
@@ -205,7 +251,15 @@ function History({ hit }: { hit: ScreeningHit }) {
   const [items, setItems] = useState<DispositionHistoryItem[] | null>(null);
   if (!items)
     return (
-      <button type="button" className="small-button" onClick={() => void client?.call('screening.history', { partyDigest: hit.party.digest, list: hit.list as List, entryId: hit.entryId }).then(setItems, () => setItems([]))}>
+      <button
+        type="button"
+        className="small-button"
+        onClick={() =>
+          void client
+            ?.call('screening.history', { partyDigest: hit.party.digest, list: hit.list as List, entryId: hit.entryId })
+            .then(setItems, () => setItems([]))
+        }
+      >
         History
       </button>
     );
@@ -214,7 +268,12 @@ function History({ hit }: { hit: ScreeningHit }) {
       {items.length === 0 && <li className="muted">No disposition yet.</li>}
       {items.map((i) => (
         <li key={i.id}>
-          {i.decidedAt.replace('T', ' ').slice(0, 16)} · {i.state === 'proposed' ? 'proposed true match' : i.state === 'refused' ? 'true match refused' : VERDICT[i.disposition]}
+          {i.decidedAt.replace('T', ' ').slice(0, 16)} ·{' '}
+          {i.state === 'proposed'
+            ? 'proposed true match'
+            : i.state === 'refused'
+              ? 'true match refused'
+              : VERDICT[i.disposition]}
           {i.reasonCode ? ` (${CLEAR_REASONS[i.reasonCode as ClearReason] ?? i.reasonCode})` : ''} by {i.analyst}
           {i.secondAnalyst ? ` / ${i.secondAnalyst}` : ''} on {i.listVersion}
           {i.note ? ` — “${i.note}”` : ''}
@@ -225,22 +284,39 @@ function History({ hit }: { hit: ScreeningHit }) {
 }
 
 /** Sanctions screening hits: the evidence, the disposition in force (with its reason and history) or the buttons to give one. */
-export function SanctionsPanel({ detail: d, screening }: { detail: CaseDetail; screening: PanelCheck<ScreeningCheck> | undefined }) {
+export function SanctionsPanel({
+  detail: d,
+  screening,
+}: {
+  detail: CaseDetail;
+  screening: PanelCheck<ScreeningCheck> | undefined;
+}) {
   const caseId = d.record.id;
-  const [open, setOpen] = useState<{ hit: ScreeningHit; kind: 'false_positive' | 'true_match' | 'confirm' } | null>(null);
+  const [open, setOpen] = useState<{ hit: ScreeningHit; kind: 'false_positive' | 'true_match' | 'confirm' } | null>(
+    null,
+  );
   const [shown, setShown] = useState<string | null>(null);
   return (
     <section className="panel" aria-labelledby="scr-h">
       <h3 id="scr-h">
-        Sanctions <span className={`check screen-${screening?.outcome ?? 'none'}`}>{screening ? (SCREENING_LABEL[screening.outcome] ?? screening.outcome) : 'not screened'}</span>
+        Sanctions{' '}
+        <span className={`check screen-${screening?.outcome ?? 'none'}`}>
+          {screening ? (SCREENING_LABEL[screening.outcome] ?? screening.outcome) : 'not screened'}
+        </span>
       </h3>
       {screening && <p>{screening.summary}</p>}
       {screening?.result.hits.map((h) => {
         const key = h.party.digest + h.list + h.entryId;
         return (
           <div key={key} className="hit" data-testid="screening-hit">
-            <strong>{h.party.role}</strong> “{h.party.value}” ~ <strong>{h.name}</strong> ({h.list} {h.entryId}, score {h.score.toFixed(3)}) — {h.why}{' '}
-            <button type="button" className="small-button" aria-expanded={shown === key} onClick={() => setShown(shown === key ? null : key)}>
+            <strong>{h.party.role}</strong> “{h.party.value}” ~ <strong>{h.name}</strong> ({h.list} {h.entryId}, score{' '}
+            {h.score.toFixed(3)}) — {h.why}{' '}
+            <button
+              type="button"
+              className="small-button"
+              aria-expanded={shown === key}
+              onClick={() => setShown(shown === key ? null : key)}
+            >
               {shown === key ? 'Hide evidence' : 'Evidence'}
             </button>
             {shown === key && <Evidence hit={h} />}
@@ -277,8 +353,12 @@ export function SanctionsPanel({ detail: d, screening }: { detail: CaseDetail; s
           </div>
         );
       })}
-      {open && open.kind !== 'confirm' && <DispositionDialog caseId={caseId} hit={open.hit} kind={open.kind} onClose={() => setOpen(null)} />}
-      {open && open.kind === 'confirm' && <ConfirmDialog caseId={caseId} hit={open.hit} onClose={() => setOpen(null)} />}
+      {open && open.kind !== 'confirm' && (
+        <DispositionDialog caseId={caseId} hit={open.hit} kind={open.kind} onClose={() => setOpen(null)} />
+      )}
+      {open && open.kind === 'confirm' && (
+        <ConfirmDialog caseId={caseId} hit={open.hit} onClose={() => setOpen(null)} />
+      )}
     </section>
   );
 }

@@ -9,7 +9,8 @@ export function TimelinePanel({ detail: d }: { detail: CaseDetail }) {
       <ol className="timeline">
         {d.timeline.map((e) => (
           <li key={e.seq}>
-            <span className="muted">{time(e.at, true)}</span> <code>{e.action}</code> by {e.actor} <span className="muted">#{e.seq}</span>
+            <span className="muted">{time(e.at, true)}</span> <code>{e.action}</code> by {e.actor}{' '}
+            <span className="muted">#{e.seq}</span>
           </li>
         ))}
       </ol>

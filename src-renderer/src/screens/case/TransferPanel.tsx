@@ -36,7 +36,10 @@ export function TransferPanel({ detail: d }: { detail: CaseDetail }) {
         <dd>
           {d.assignedTo ?? <span className="muted">unassigned</span>}{' '}
           {d.assignedTo !== me && (
-            <button type="button" onClick={() => void caseAction((c) => c.call('cases.assign', { caseId: r.id, analyst: me }))}>
+            <button
+              type="button"
+              onClick={() => void caseAction((c) => c.call('cases.assign', { caseId: r.id, analyst: me }))}
+            >
               Assign to me
             </button>
           )}
@@ -45,8 +48,14 @@ export function TransferPanel({ detail: d }: { detail: CaseDetail }) {
         <dd>
           {d.legalHold ? (
             <>
-              {d.legalHold.reason} <span className="muted">({d.legalHold.setBy}, {time(d.legalHold.setAt)})</span>{' '}
-              <button type="button" onClick={() => void caseAction((c) => c.call('cases.hold', { caseId: r.id, reason: null }))}>
+              {d.legalHold.reason}{' '}
+              <span className="muted">
+                ({d.legalHold.setBy}, {time(d.legalHold.setAt)})
+              </span>{' '}
+              <button
+                type="button"
+                onClick={() => void caseAction((c) => c.call('cases.hold', { caseId: r.id, reason: null }))}
+              >
                 Release
               </button>
             </>
@@ -77,13 +86,21 @@ function HoldForm({ caseId }: { caseId: string }) {
       className="inline-form"
       onSubmit={(e) => {
         e.preventDefault();
-        if (reason.trim()) void caseAction((c) => c.call('cases.hold', { caseId, reason: reason.trim() })).then(() => setReason(null));
+        if (reason.trim())
+          void caseAction((c) => c.call('cases.hold', { caseId, reason: reason.trim() })).then(() => setReason(null));
       }}
     >
       <label htmlFor="hold-reason" className="sr-only">
         Reason for the legal hold
       </label>
-      <input id="hold-reason" type="text" autoFocus placeholder="Matter or request it serves" value={reason} onChange={(e) => setReason(e.target.value)} />
+      <input
+        id="hold-reason"
+        type="text"
+        autoFocus
+        placeholder="Matter or request it serves"
+        value={reason}
+        onChange={(e) => setReason(e.target.value)}
+      />
       <button type="submit" disabled={!reason.trim()}>
         Hold
       </button>

@@ -7,9 +7,16 @@ export function TravelRulePanel({ travel }: { travel: PanelCheck<TravelRuleEvalu
   return (
     <section className="panel wide" aria-labelledby="tr-h">
       <h3 id="tr-h">
-        Travel Rule threshold <span className={`check travel-${travel?.outcome ?? 'none'}`}>{travel ? (TRAVEL_LABEL[travel.outcome] ?? travel.outcome) : 'not evaluated'}</span>
+        Travel Rule threshold{' '}
+        <span className={`check travel-${travel?.outcome ?? 'none'}`}>
+          {travel ? (TRAVEL_LABEL[travel.outcome] ?? travel.outcome) : 'not evaluated'}
+        </span>
         {travel?.result.unverified?.length ? (
-          <span className="tag warn" data-testid="travel-unverified" title={travel.result.unverified.map((u) => `${u.jurisdiction}: ${u.reason}`).join('\n')}>
+          <span
+            className="tag warn"
+            data-testid="travel-unverified"
+            title={travel.result.unverified.map((u) => `${u.jurisdiction}: ${u.reason}`).join('\n')}
+          >
             unverified rule: {travel.result.unverified.map((u) => u.jurisdiction).join(', ')}
           </span>
         ) : null}
@@ -60,12 +67,25 @@ export function TravelRulePanel({ travel }: { travel: PanelCheck<TravelRuleEvalu
                     {s.version ?? '—'}
                     {s.verified === false ? <span className="tag warn">unverified rule</span> : null}
                   </td>
-                  <td>{s.localDate ? `${s.localDate} (${s.timeZone ?? ''}${s.follows ? `; follows ${s.follows}` : ''})` : '—'}</td>
-                  <td className="num">{s.threshold ? `${s.threshold.exclusive ? 'above' : 'from'} ${s.threshold.amount} ${s.threshold.currency}` : '—'}</td>
+                  <td>
+                    {s.localDate
+                      ? `${s.localDate} (${s.timeZone ?? ''}${s.follows ? `; follows ${s.follows}` : ''})`
+                      : '—'}
+                  </td>
+                  <td className="num">
+                    {s.threshold
+                      ? `${s.threshold.exclusive ? 'above' : 'from'} ${s.threshold.amount} ${s.threshold.currency}`
+                      : '—'}
+                  </td>
                   <td className="num">{s.converted ? `${s.converted.amount} ${s.converted.currency}` : '—'}</td>
                   <td>
                     {s.converted?.rates.length
-                      ? s.converted.rates.map((x) => `${x.base}/${x.quote} ${x.rate} as of ${time(x.asOf)} (${x.source})${x.stale ? ' STALE' : ''}`).join('; ')
+                      ? s.converted.rates
+                          .map(
+                            (x) =>
+                              `${x.base}/${x.quote} ${x.rate} as of ${time(x.asOf)} (${x.source})${x.stale ? ' STALE' : ''}`,
+                          )
+                          .join('; ')
                       : s.converted
                         ? 'same currency'
                         : '—'}
@@ -76,7 +96,8 @@ export function TravelRulePanel({ travel }: { travel: PanelCheck<TravelRuleEvalu
             </tbody>
           </table>
           <p className="muted small">
-            Evaluated {time(travel.computedAt)} by {travel.engineVersion}; sources: {[...new Set(travel.result.sides.flatMap((s) => s.sources.map((x) => x.label)))].join('; ') || '—'}
+            Evaluated {time(travel.computedAt)} by {travel.engineVersion}; sources:{' '}
+            {[...new Set(travel.result.sides.flatMap((s) => s.sources.map((x) => x.label)))].join('; ') || '—'}
           </p>
         </>
       )}

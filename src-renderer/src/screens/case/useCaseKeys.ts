@@ -11,7 +11,12 @@ export function useCaseKeys(d: CaseDetail | null, dialogOpen: boolean, openDialo
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (dialogOpen || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (e.target instanceof HTMLInputElement || e.target instanceof HTMLTextAreaElement || e.target instanceof HTMLSelectElement) return;
+      if (
+        e.target instanceof HTMLInputElement ||
+        e.target instanceof HTMLTextAreaElement ||
+        e.target instanceof HTMLSelectElement
+      )
+        return;
       const q = useQueue.getState();
       const step = (by: number) => {
         const next = q.selected + by;

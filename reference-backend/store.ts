@@ -36,6 +36,14 @@ export function openBackendDb(file = ':memory:'): BackendDB {
       response TEXT NOT NULL,
       at TEXT NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS ivms101_repairs (
+      idempotency_key TEXT PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      status INTEGER NOT NULL,
+      response TEXT NOT NULL,
+      at TEXT NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   `);
   return db;

@@ -8,6 +8,7 @@ import type { RulePack } from '../rules/pack';
 import { casePage } from '../store/cases';
 import { saveCheck, storedDigest } from '../store/checks';
 import type { WritableDB } from '../store/db';
+import { withPendingRepair } from '../store/repairs';
 import { ivms101Check } from './ivms101';
 import { SCREENING_ENGINE, screenCase } from '../screening/case';
 import type { ScreeningIndex } from '../screening/search';
@@ -89,10 +90,12 @@ const travelSummary = (r: TravelRuleEvaluation): string => {
 
 export function runCaseChecks(
   db: WritableDB,
-  c: CaseRecord,
+  received: CaseRecord,
   ctx: CheckContext,
   now = new Date().toISOString(),
 ): string[] {
+  // A repair still waiting for the backend is what the analyst works on: the checks read it too.
+  const c = withPendingRepair(db, received);
   const ran: string[] = [];
   let evaluation: Evaluation | null = null;
   try {

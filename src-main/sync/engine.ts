@@ -191,7 +191,9 @@ export class SyncEngine {
       const path =
         row.kind === 'decision'
           ? `/v1/cases/${row.caseId}/decisions`
-          : `/v1/cases/${row.caseId}/counterparty-responses`;
+          : row.kind === 'ivms101_repair'
+            ? `/v1/cases/${row.caseId}/ivms101-repairs`
+            : `/v1/cases/${row.caseId}/counterparty-responses`;
       let res: { status: number; body: unknown };
       try {
         res = await this.client.post(
@@ -213,8 +215,10 @@ export class SyncEngine {
       const now = new Date().toISOString();
       const theirs = (res.body as { case?: unknown } | null)?.case;
       db.transaction(() => {
-        if (res.status === 200 || res.status === 201) outbox.ack(db, row, now);
-        else if (res.status === 409) outbox.conflict(db, row, theirs, now);
+        if (res.status === 200 || res.status === 201) {
+          const v = (theirs as { version?: unknown } | null | undefined)?.version;
+          outbox.ack(db, row, now, typeof v === 'number' ? v : undefined);
+        } else if (res.status === 409) outbox.conflict(db, row, theirs, now);
         else
           outbox.reject(
             db,

@@ -6,7 +6,7 @@ import { runCli } from '../support/cli';
 const backends: Backend[] = [];
 afterEach(async () => Promise.all(backends.splice(0).map((b) => b.close())));
 
-async function backend(broken?: 'ignore-idempotency' | 'ignore-if-match') {
+async function backend(broken?: 'ignore-idempotency' | 'ignore-if-match' | 'ignore-repair-base') {
   const makeCase = caseFactory(5);
   const b = await startBackend({ makeCase, rates: [], ...(broken ? { broken } : {}) });
   for (let i = 0; i < 5; i++) b.addCase(makeCase());
@@ -37,5 +37,14 @@ describe('waybill conformance', () => {
     const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL {2}a decision on a stale version is refused with 409 and the current case/);
+  });
+
+  it('fails against a backend that takes a repair made on another record (issue 18, 9)', async () => {
+    const b = await backend('ignore-repair-base');
+    const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /FAIL {2}POST \/v1\/cases\/\{id\}\/ivms101-repairs on a record that changed meanwhile is refused with 409 and the current case\n {6}answered 201 without the current case/,
+    );
   });
 });

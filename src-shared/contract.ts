@@ -590,7 +590,7 @@ export const contract = {
   'mail.sync': method<MailSettingsView>()(empty),
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
   /** The IVMS101 model the repair form is built from. */
-  'ivms101.schema': method<Ivms101SchemaView>()(empty),
+  'cases.repairSchema': method<Ivms101SchemaView>()(empty),
   /** Validates a record being repaired, as typed; stores nothing. */
   'cases.repairPreview': method<RepairPreview>()(
     z.object({ caseId, ivms101: z.record(z.string(), z.unknown()) }).strict(),
@@ -599,6 +599,8 @@ export const contract = {
   'cases.repair': method<CaseDetail>()(
     z.object({ caseId, ivms101: z.record(z.string(), z.unknown()), note: z.string().trim().min(1).max(2000) }).strict(),
   ),
+  /** Who a note may mention: the enrolled analysts (invited or active). */
+  'cases.mentionable': method<string[]>()(empty),
   /** An internal note (with @mentions of analysts); `revises` makes it a new version of an earlier note. */
   'cases.note': method<CaseDetail>()(
     z.object({ caseId, body: z.string().trim().min(1).max(4000), revises: z.string().uuid().optional() }).strict(),

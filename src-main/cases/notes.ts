@@ -41,6 +41,13 @@ export function findMentions(body: string, names: readonly string[]): string[] {
   return [...found];
 }
 
+/** The analysts a note may mention: everyone enrolled and not removed. */
+export function mentionable(db: ReadableDB): string[] {
+  return roster(db)
+    .filter((a) => a.state !== 'removed')
+    .map((a) => a.name);
+}
+
 export function addNote(
   db: WritableDB,
   o: { caseId: string; body: string; author: string; revises?: string | null; at?: string },
@@ -59,9 +66,7 @@ export function addNote(
       if (db.prepare('SELECT 1 FROM case_notes WHERE revises = ?').get(o.revises))
         throw new AppError('conflict', 'That note has been revised already: revise its latest version.');
     }
-    const enrolled = roster(db)
-      .filter((a) => a.state !== 'removed')
-      .map((a) => a.name);
+    const enrolled = mentionable(db);
     const note: CaseNote = {
       id: randomUUID(),
       caseId: o.caseId,

@@ -172,6 +172,10 @@ describe('repair of a case from the counterparty answer (cases/repair.ts)', () =
       { path: '/a/c/1', after: 2 },
       { path: '/d', after: 'x' },
     ]);
+    expect(diffRecords({}, { a: [{ street: 'Rue', town: 'B' }] })).toEqual([
+      { path: '/a/0/street', after: 'Rue' },
+      { path: '/a/0/town', after: 'B' },
+    ]);
   });
 
   it('syncs over HTTP to the reference backend: offline it waits, then leaves once; a decision made after it still lands', async () => {

@@ -28,6 +28,13 @@ export const ivms101Digest = (v: unknown): string => createHash('sha256').update
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** A value added or removed whole, as its leaves: a new address reads as its street, town, country. */
+function leaves(v: unknown, path: string, side: 'before' | 'after'): Change[] {
+  const entries = Array.isArray(v) ? v.map((x, i) => [i, x] as const) : isObject(v) ? Object.entries(v) : null;
+  if (!entries?.length) return [{ path: path || '/', [side]: v }];
+  return entries.flatMap(([k, x]) => leaves(x, pointer(path, k), side));
+}
+
 /** Field-by-field differences, by JSON Pointer into the record; an absent side is a field added or removed. */
 export function diffRecords(before: unknown, after: unknown, path = ''): Change[] {
   if (isDeepStrictEqual(before, after)) return [];
@@ -37,15 +44,15 @@ export function diffRecords(before: unknown, after: unknown, path = ''): Change[
       k in before && k in after
         ? diffRecords(before[k], after[k], pointer(path, k))
         : k in before
-          ? [{ path: pointer(path, k), before: before[k] }]
-          : [{ path: pointer(path, k), after: after[k] }],
+          ? leaves(before[k], pointer(path, k), 'before')
+          : leaves(after[k], pointer(path, k), 'after'),
     );
   }
   if (Array.isArray(before) && Array.isArray(after)) {
     const out: Change[] = [];
     for (let i = 0; i < Math.max(before.length, after.length); i++) {
-      if (i >= after.length) out.push({ path: pointer(path, i), before: before[i] });
-      else if (i >= before.length) out.push({ path: pointer(path, i), after: after[i] });
+      if (i >= after.length) out.push(...leaves(before[i], pointer(path, i), 'before'));
+      else if (i >= before.length) out.push(...leaves(after[i], pointer(path, i), 'after'));
       else out.push(...diffRecords(before[i], after[i], pointer(path, i)));
     }
     return out;

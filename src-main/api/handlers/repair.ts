@@ -1,5 +1,5 @@
 import type { Ivms101FieldView, Ivms101SchemaView } from '../../../src-shared/contract';
-import { addNote } from '../../cases/notes';
+import { addNote, mentionable } from '../../cases/notes';
 import { previewRepair, repairCase } from '../../cases/repair';
 import { COMPONENTS } from '../../ivms101/schema';
 import type { AreaHandlers, HandlerContext } from './context';
@@ -24,9 +24,11 @@ function schemaView(): Ivms101SchemaView {
 export function repairHandlers({
   ws,
   detail,
-}: HandlerContext): AreaHandlers<'ivms101.schema' | 'cases.repairPreview' | 'cases.repair' | 'cases.note'> {
+}: HandlerContext): AreaHandlers<
+  'cases.repairSchema' | 'cases.repairPreview' | 'cases.repair' | 'cases.note' | 'cases.mentionable'
+> {
   return {
-    'ivms101.schema': () => schemaView(),
+    'cases.repairSchema': () => schemaView(),
     'cases.repairPreview': ({ caseId, ivms101 }) => {
       ws.touch();
       return previewRepair(ws.database(), caseId, ivms101, ws.checkContext());
@@ -38,6 +40,7 @@ export function repairHandlers({
       await ws.syncEngine()?.tryNow('push', 'ivms101_repair');
       return detail(caseId);
     },
+    'cases.mentionable': () => mentionable(ws.database()),
     'cases.note': ({ caseId, body, revises }) => {
       addNote(ws.database(), { caseId, body, revises: revises ?? null, author: ws.actor });
       ws.events.emit('cases.changed', { count: 1 });

@@ -6,7 +6,7 @@ import {
   type QueueFilter,
   type QueueSortColumn,
 } from '../../src-shared/case';
-import type { ReadableDB, WritableDB } from './db';
+import { cached, type ReadableDB, type WritableDB } from './db';
 import { WhereBuilder } from './where';
 
 /** "1234.5" → 123450 (cents), exactly, via BigInt: a sort key, not a value used in arithmetic. */
@@ -127,7 +127,7 @@ const JSON_COLUMNS = new Set(['counterparty', 'ivms101', 'aml']);
 /** The stored version and status of a case, or null: what the intake rules compare an arrival with. */
 export function caseHead(db: ReadableDB, id: string): { status: string; version: number } | null {
   return (
-    (db.prepare('SELECT status, version FROM cases WHERE id = ?').get(id) as
+    (cached(db, 'SELECT status, version FROM cases WHERE id = ?').get(id) as
       { status: string; version: number } | undefined) ?? null
   );
 }
@@ -137,7 +137,7 @@ export function caseHead(db: ReadableDB, id: string): { status: string; version:
  * so equal content in another key order or time offset is equal). Empty when identical or not stored.
  */
 export function storedDifferences(db: ReadableDB, c: CaseRecord, names: CaseNames): string[] {
-  const stored = db.prepare('SELECT * FROM cases WHERE id = ?').get(c.id) as Record<string, unknown> | undefined;
+  const stored = cached(db, 'SELECT * FROM cases WHERE id = ?').get(c.id) as Record<string, unknown> | undefined;
   if (!stored) return [];
   const incoming: Record<string, unknown> = row(c, '', names);
   const same = (k: string) => {
@@ -388,7 +388,7 @@ export function quarantine(
   db: WritableDB,
   q: { source: string; location: string; reason: string; raw: string; at: string },
 ): void {
-  db.prepare('INSERT INTO quarantine (source, location, reason, raw, received_at) VALUES (?, ?, ?, ?, ?)').run(
+  cached(db, 'INSERT INTO quarantine (source, location, reason, raw, received_at) VALUES (?, ?, ?, ?, ?)').run(
     q.source,
     q.location,
     q.reason,

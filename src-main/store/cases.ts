@@ -32,6 +32,17 @@ export interface CaseNames {
   beneficiary: string | null;
 }
 
+/**
+ * The checks' outcomes, written with the row when the intake computed them first: one write of the
+ * row and its indexes instead of four (store/checks.ts keeps them in step after that).
+ */
+export interface CaseOutcomes {
+  travelRule: string | null;
+  ivms101: string | null;
+  screening: string | null;
+}
+const OUTCOME_COLUMNS = ['travel_rule_outcome', 'ivms101_outcome', 'screening_outcome'] as const;
+
 function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
   return {
     id: c.id,
@@ -65,7 +76,14 @@ function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
 }
 
 type Row = ReturnType<typeof row>;
-type Statements = { find: Statement; purged: Statement; insert: Statement; update: Statement };
+type Statements = {
+  find: Statement;
+  purged: Statement;
+  insert: Statement;
+  update: Statement;
+  insertWithOutcomes: Statement;
+  updateWithOutcomes: Statement;
+};
 type Statement = ReturnType<WritableDB['prepare']>;
 // Prepared once per connection: bulk import and sync call upsertCase thousands of times.
 const statements = new WeakMap<WritableDB, Statements>();
@@ -75,11 +93,18 @@ function prepared(db: WritableDB, sample: Row): Statements {
   if (!s) {
     const cols = Object.keys(sample);
     const sets = cols.filter((k) => k !== 'id').map((k) => `${k} = @${k}`);
+    const withOutcomes = [...cols, ...OUTCOME_COLUMNS];
     s = {
       find: db.prepare('SELECT version FROM cases WHERE id = ?'),
       purged: db.prepare('SELECT 1 FROM retention_tombstones WHERE case_id = ?'),
       insert: db.prepare(`INSERT INTO cases (${cols.join(', ')}) VALUES (${cols.map((k) => '@' + k).join(', ')})`),
       update: db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = @id`),
+      insertWithOutcomes: db.prepare(
+        `INSERT INTO cases (${withOutcomes.join(', ')}) VALUES (${withOutcomes.map((k) => '@' + k).join(', ')})`,
+      ),
+      updateWithOutcomes: db.prepare(
+        `UPDATE cases SET ${[...sets, ...OUTCOME_COLUMNS.map((k) => `${k} = @${k}`)].join(', ')} WHERE id = @id`,
+      ),
     };
     statements.set(db, s);
   }
@@ -90,13 +115,26 @@ function prepared(db: WritableDB, sample: Row): Statements {
  * Idempotent by (id, version): a newer version replaces the row, the same or an older one is
  * ignored. Replaying the same input twice therefore changes nothing.
  */
-export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string, names: CaseNames): UpsertOutcome {
+export function upsertCase(
+  db: WritableDB,
+  c: CaseRecord,
+  receivedAt: string,
+  names: CaseNames,
+  outcomes?: CaseOutcomes,
+): UpsertOutcome {
   const r = row(c, receivedAt, names);
   const s = prepared(db, r);
   const existing = s.find.get(c.id) as { version: number } | undefined;
   if (existing && existing.version >= c.version) return 'unchanged';
   if (!existing && s.purged.get(c.id)) return 'purged';
-  (existing ? s.update : s.insert).run(r);
+  if (outcomes)
+    (existing ? s.updateWithOutcomes : s.insertWithOutcomes).run({
+      ...r,
+      travel_rule_outcome: outcomes.travelRule,
+      ivms101_outcome: outcomes.ivms101,
+      screening_outcome: outcomes.screening,
+    });
+  else (existing ? s.update : s.insert).run(r);
   return existing ? 'updated' : 'inserted';
 }
 

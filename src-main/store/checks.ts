@@ -8,7 +8,8 @@ const OUTCOME_COLUMN: Record<string, string> = {
   travel_rule: 'travel_rule_outcome',
 };
 
-export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>): void {
+/** `updateRow` false: the caller wrote the outcome onto the case row already (cases/intake.ts). */
+export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>, updateRow = true): void {
   cached(
     db,
     `INSERT INTO case_checks (case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at)
@@ -18,7 +19,7 @@ export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown
        computed_at = excluded.computed_at`,
   ).run(caseId, c.name, c.outcome, c.summary, JSON.stringify(c.result), c.inputsDigest, c.engineVersion, c.computedAt);
   const column = OUTCOME_COLUMN[c.name];
-  if (column) cached(db, `UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
+  if (column && updateRow) cached(db, `UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
 }
 
 export function storedDigest(

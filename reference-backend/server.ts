@@ -441,7 +441,8 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     if (!input.approvedBy && !input.proposalId) return null;
     if (!input.approvedBy)
       return { code: 'approver_required', message: 'A decision approving a proposal names its approver (approvedBy).' };
-    if (acting !== input.approvedBy)
+    // The shared token proves no one in particular: names are recorded as claimed (docs: standalone vs connected).
+    if (who.kind === 'analyst' && acting !== input.approvedBy)
       return {
         code: 'approver_mismatch',
         message: `approvedBy names ${input.approvedBy}, but the request is ${acting ?? 'unattributed'}'s: an approval is made with the approver's own credential.`,
@@ -595,7 +596,7 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
             'invalid_body',
             b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
           );
-        if (acting !== b.data.proposedBy)
+        if (who.kind === 'analyst' && acting !== b.data.proposedBy)
           return refusal(
             403,
             'not_your_name',

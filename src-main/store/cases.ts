@@ -97,7 +97,10 @@ function prepared(db: WritableDB, sample: Row): Statements {
     s = {
       find: db.prepare('SELECT version FROM cases WHERE id = ?'),
       purged: db.prepare('SELECT 1 FROM retention_tombstones WHERE case_id = ?'),
-      insert: db.prepare(`INSERT INTO cases (${cols.join(', ')}) VALUES (${cols.map((k) => '@' + k).join(', ')})`),
+      // arrived_at is written here, at the first admission, and never updated: the SLA's clock (migration 0015).
+      insert: db.prepare(
+        `INSERT INTO cases (${cols.join(', ')}, arrived_at) VALUES (${cols.map((k) => '@' + k).join(', ')}, @received_at)`,
+      ),
       update: db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = @id`),
       insertWithOutcomes: db.prepare(
         `INSERT INTO cases (${withOutcomes.join(', ')}) VALUES (${withOutcomes.map((k) => '@' + k).join(', ')})`,
@@ -200,6 +203,7 @@ const SORT_SQL: Record<QueueSortColumn, string> = {
   riskScore: 'cases.risk_score',
   status: 'cases.status',
   asset: 'cases.asset',
+  arrivedAt: 'cases.arrived_at',
 };
 
 /** The index whose order is each sort's order, (column, id). */
@@ -210,6 +214,7 @@ const SORT_INDEX: Record<QueueSortColumn, string> = {
   riskScore: 'cases_by_risk',
   status: 'cases_by_status_id',
   asset: 'cases_by_asset_id',
+  arrivedAt: 'cases_by_arrived_at',
 };
 const SORT_INDEX_ABOVE = 5000;
 /** Every filter and sort column, narrow (migration 0010): combined filters are answered from it alone. */
@@ -229,7 +234,7 @@ export interface ListQuery {
 }
 
 export interface FilterContext {
-  /** Now, for the SLA: open cases created before now − slaHours are in breach. */
+  /** Now, for the SLA: open cases that arrived here before now − slaHours are in breach. */
   now: string;
   slaHours: number;
 }
@@ -275,7 +280,8 @@ export function filterWhere(
       Object.fromEntries(f.travelRule.map((o, i) => [`travel${i}`, o])),
     );
   if (f.slaBreached) {
-    w.add(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`, {
+    // From arrival in the workstation, not from the transfer's creation (issue 18 point 12).
+    w.add(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.arrived_at < @slaCutoff`, {
       slaCutoff: new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString(),
     });
   }
@@ -369,7 +375,8 @@ export function listCases(
               originator_name AS originatorName, beneficiary_name AS beneficiaryName,
               counterparty_name AS counterpartyName, counterparty_jurisdiction AS counterpartyJurisdiction,
               wallet_type AS walletType, risk_score AS riskScore,
-              transfer_time AS transferTime, updated_at AS updatedAt, created_at AS createdAt, assigned_to AS assignedTo,
+              transfer_time AS transferTime, updated_at AS updatedAt, created_at AS createdAt, arrived_at AS arrivedAt,
+              assigned_to AS assignedTo,
               k.outcome AS ivms101Outcome, k.summary AS ivms101Summary,
               tr.outcome AS travelRuleOutcome, sc.outcome AS screeningOutcome,
               EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = cases.id AND d.sync_state = 'pending') AS waitingToSync,

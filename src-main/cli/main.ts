@@ -24,7 +24,7 @@ import { EXPORT_CREATE_USAGE, exportCreate, exportVerify, printPurge } from './e
 import { setLegalHold } from '../retention/holds';
 import { commandHelp, int, parse, route, str, viaContract, type Command, type Out } from './table';
 
-export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, checkFailed: 1, usage: 2, redFlag: 3 } as const;
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -263,7 +263,11 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'rules evaluate',
     usage: 'FILE [--json] [--home CC] [--rates FILE.csv | --data-dir D]',
-    help: ['does the Travel Rule apply to this case, and why'],
+    help: [
+      'does the Travel Rule apply to this case, and why; exit 0 evaluated (applies,',
+      'below threshold, not required), 1 cannot evaluate, 2 usage or input error,',
+      '3 red flag (a jurisdiction prohibits VASP activity)',
+    ],
     options: { json: { type: 'boolean' }, home: { type: 'string' }, rates: { type: 'string' } },
     async run(p, out) {
       const file = p.positionals[0];
@@ -289,14 +293,28 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'conformance',
-    usage: '--url URL --token T',
-    help: ['check a backend against the contract; names each failed expectation'],
-    options: { url: { type: 'string' }, token: { type: 'string' } },
+    usage: '--url URL --token T [--analyst-credential A --second-analyst-credential B]',
+    help: [
+      'check a backend against the contract; names each failed expectation',
+      "the team checks use two analysts' own credentials, or enrol (then remove) two with --token",
+    ],
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      'analyst-credential': { type: 'string' },
+      'second-analyst-credential': { type: 'string' },
+    },
     async run(p, out) {
       const url = str(p, 'url');
       const token = str(p, 'token') ?? process.env.WAYBILL_BACKEND_TOKEN;
       if (!url || !token) throw new UsageError('waybill conformance --url URL --token T (or WAYBILL_BACKEND_TOKEN)');
-      const results = await runConformance(url, token);
+      const first = str(p, 'analyst-credential');
+      const second = str(p, 'second-analyst-credential');
+      if (!first !== !second)
+        throw new UsageError(
+          'waybill conformance: give both --analyst-credential and --second-analyst-credential, or neither',
+        );
+      const results = await runConformance(url, token, first && second ? { analysts: [first, second] } : {});
       for (const r of results) out.stdout(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}${r.ok ? '' : `\n      ${r.detail}`}\n`);
       const failed = results.filter((r) => !r.ok).length;
       out.stdout(`${results.length - failed} of ${results.length} expectations met\n`);
@@ -539,7 +557,8 @@ ${commandHelp(COMMANDS)}
 The passphrase comes from WAYBILL_PASSPHRASE (and WAYBILL_NEW_PASSPHRASE for a change) or a prompt, the
 analyst's name from WAYBILL_ANALYST (needed once several analysts have a passphrase here),
 never from an argument. --data-dir defaults to WAYBILL_DATA_DIR, then the per-user app data folder.
-Exit codes: 0 ok, 1 a check failed, 2 usage or input error.
+Exit codes: 0 ok, 1 a check failed, 2 usage or input error, 3 a red flag (rules evaluate: a jurisdiction
+prohibits VASP activity).
 `;
 
 export async function main(argv: string[], out: Out = defaultOut): Promise<number> {

@@ -1,8 +1,9 @@
 import { caseRecordSchema } from '../../src-shared/case';
+import type { TravelRuleOutcome } from '../../src-shared/checks';
 import { describeIssues } from '../cases/import';
 import { evaluateCase } from '../rules/evaluate';
 import { display, memoryRates, parseRatesCsv, type RateSource } from '../rules/fx';
-import { defaultRulePack, ruleInForce } from '../rules/pack';
+import { defaultRulePack, ruleInForce, versionVerified } from '../rules/pack';
 import { MAX_LINE_BYTES } from '../input/limits';
 import { MAX_CSV_FILE_BYTES, readJsonFileBounded, readTextBounded, UnreadableFile } from '../input/read-file';
 import { UsageError } from './passphrase';
@@ -21,7 +22,10 @@ export function rulesList(json: boolean, date: string, out: Out): number {
         name: f.name,
         provenance: f.provenance,
         retentionYears: f.retentionYears,
-        verified: f.verified,
+        // The version in force on the date decides, so its flag is the one shown; the jurisdiction's
+        // (every version verified) beside it.
+        verified: r.kind === 'unknown' ? false : r.verified,
+        jurisdictionVerified: f.verified,
         timeZone: f.timeZone,
         ...(r.ok
           ? {
@@ -80,7 +84,12 @@ export function rulesList(json: boolean, date: string, out: Out): number {
  * if not, why), its sources with article and quote, and each version's quoted threshold wording. What
  * the README's count of verified jurisdictions comes from.
  */
-export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null, out: Out): number {
+export function rulesAudit(
+  json: boolean,
+  only: 'verified' | 'unverified' | null,
+  out: Out,
+  today = new Date().toISOString().slice(0, 10),
+): number {
   const pack = defaultRulePack();
   const all = [...pack.files.values()];
   const rows = all
@@ -100,6 +109,14 @@ export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null
       versions: f.versions.map((v) => ({
         version: v.version,
         regime: v.regime,
+        verified: versionVerified(v),
+        verificationReason: versionVerified(v)
+          ? null
+          : (v.verification?.reason ?? f.verification.reason ?? 'not checked against the primary text'),
+        checkedOn: v.verification?.checkedOn ?? null,
+        // Per field (threshold, effectiveFrom, tiers, selfHosted, retention; regime for a period without a
+        // rule): the primary text read, down to the article, with the quote where it decides.
+        fields: v.verification?.fields ?? {},
         effectiveFrom: v.effectiveFrom,
         inForceBy: v.inForceBy ?? null,
         effectiveTo: v.effectiveTo,
@@ -116,6 +133,12 @@ export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null
     jurisdictions: jurisdictions.length,
     verified: jurisdictions.filter((f) => f.verified).length,
     unverified: jurisdictions.filter((f) => !f.verified).length,
+    // The version in force today decides today's transfers: how many of those rest on the primary text.
+    verifiedToday: jurisdictions.filter((f) => {
+      const r = ruleInForce(pack, f.jurisdiction, today);
+      return r.kind !== 'unknown' && r.verified;
+    }).length,
+    today,
     brokenFiles: pack.errors.length,
   };
   if (json) {
@@ -134,22 +157,35 @@ export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null
             ? ': threshold wording not quoted'
             : '';
         out.stdout(
-          `  ${v.version} [${v.regime}] from ${start}${v.effectiveTo ? ` to ${v.effectiveTo}` : ''}${wording}\n`,
+          `  ${v.version} [${v.regime}] ${v.verified ? 'VERIFIED' : 'unverified'} from ${start}${v.effectiveTo ? ` to ${v.effectiveTo}` : ''}${wording}\n`,
         );
+        if (!v.verified && v.verificationReason) out.stdout(`    why unverified: ${v.verificationReason}\n`);
+        for (const [field, cited] of Object.entries(v.fields))
+          for (const c of cited ?? [])
+            out.stdout(`    ${field}: ${c.label}, ${c.article} <${c.url}>${c.quote ? `: "${c.quote}"` : ''}\n`);
         for (const q of v.quotes) out.stdout(`    ${q.label}${q.article ? `, ${q.article}` : ''}: "${q.quote}"\n`);
       }
       for (const src of r.sources)
         out.stdout(`  source: ${src.label}${src.article ? `, ${src.article}` : ''} <${src.url}>\n`);
     }
     out.stdout(
-      `${summary.verified} of ${summary.jurisdictions} jurisdictions verified against the primary text; ${summary.unverified} unverified; ${summary.brokenFiles} rule file errors\n`,
+      `${summary.verified} of ${summary.jurisdictions} jurisdictions verified against the primary text (every version); ${summary.unverified} unverified; ${summary.verifiedToday} decided today (${today}) by a verified version; ${summary.brokenFiles} rule file errors\n`,
     );
     for (const e of pack.errors) out.stdout(`  cannot evaluate: ${e.file} ${e.field}: ${e.message}\n`);
   }
   return pack.errors.length ? 1 : 0;
 }
 
-/** `waybill rules evaluate FILE`: one case as the contract carries it. Exit 0 evaluated, 1 cannot evaluate, 2 bad input. */
+/** Exit codes of `rules evaluate` (also in its --help): a red flag is not an answer to act on silently. */
+export const EVALUATE_EXIT = {
+  applies: 0,
+  below_threshold: 0,
+  not_required: 0,
+  cannot_evaluate: 1,
+  prohibited: 3,
+} as const satisfies Record<TravelRuleOutcome, number>;
+
+/** `waybill rules evaluate FILE`: one case as the contract carries it. Exit per EVALUATE_EXIT; 2 bad input. */
 export function rulesEvaluate(
   file: string,
   opts: { json: boolean; home: string; rates: RateSource | null; ratesFile?: string },
@@ -174,7 +210,7 @@ export function rulesEvaluate(
     for (const w of e.why) out.stdout(`  ${w}\n`);
     for (const w of e.warnings) out.stdout(`  WARNING: ${w}\n`);
   }
-  return e.outcome === 'cannot_evaluate' ? 1 : 0;
+  return EVALUATE_EXIT[e.outcome];
 }
 
 /** The value a bounded reader returned, or a UsageError (exit 2) naming the file and what is wrong with it. */

@@ -62,14 +62,21 @@ export function ivms101Versions(db: ReadableDB, caseId: string): Ivms101VersionR
   }));
 }
 
+// Prepared once per connection: the intake asks for every case it checks (a case with no versions
+// costs one index probe).
+const pendingStatements = new WeakMap<ReadableDB, ReturnType<ReadableDB['prepare']>>();
+
 /** The newest repair still waiting for the backend, or null. */
 export function pendingRepair(db: ReadableDB, caseId: string): { n: number; ivms101: Record<string, unknown> } | null {
-  const r = db
-    .prepare(
+  let stmt = pendingStatements.get(db);
+  if (!stmt) {
+    stmt = db.prepare(
       `SELECT v.n, v.ivms101 FROM ivms101_versions v JOIN outbox o ON o.idempotency_key = v.repair_id
        WHERE v.case_id = ? AND v.kind = 'repair' AND o.state = 'pending' ORDER BY v.n DESC LIMIT 1`,
-    )
-    .get(caseId) as { n: number; ivms101: string } | undefined;
+    );
+    pendingStatements.set(db, stmt);
+  }
+  const r = stmt.get(caseId) as { n: number; ivms101: string } | undefined;
   return r ? { n: r.n, ivms101: JSON.parse(r.ivms101) as Record<string, unknown> } : null;
 }
 

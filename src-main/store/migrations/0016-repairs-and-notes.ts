@@ -4,8 +4,8 @@ import type { Migration } from './index';
 // analysts keep internal notes. Both are append-only: a repair is a new version beside the original
 // as received, an edited note is a new revision; neither is ever changed in place. Repairs leave for
 // the backend through the outbox, whose kind list is rebuilt here to take them.
-export const migration0015: Migration = {
-  version: 15,
+export const migration0016: Migration = {
+  version: 16,
   name: 'IVMS101 repairs as versions, internal case notes, repairs in the outbox',
   up(db) {
     db.exec(`

@@ -2,6 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Measurement, Suite } from './harness';
+import { intakeSuite } from './suites/intake';
 import { ivms101Suite } from './suites/ivms101';
 import { rulesSuite } from './suites/rules';
 import { screeningSuite } from './suites/screening';
@@ -11,7 +12,16 @@ import { exportSuite } from './suites/export';
 import { uiSuite } from './suites/ui';
 
 // `npm run bench [-- suite ...]`: runs the suites, prints a table, writes bench/results/latest.json.
-const SUITES: Suite[] = [storeSuite, ivms101Suite, rulesSuite, screeningSuite, syncSuite, uiSuite, exportSuite];
+const SUITES: Suite[] = [
+  storeSuite,
+  intakeSuite,
+  ivms101Suite,
+  rulesSuite,
+  screeningSuite,
+  syncSuite,
+  uiSuite,
+  exportSuite,
+];
 
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? SUITES.filter((s) => wanted.includes(s.name)) : SUITES;

@@ -8,6 +8,28 @@ import type { CaseRecord } from '../src-shared/case';
 import { VASPS } from '../src-main/cases/world';
 import type { FxRate } from '../src-main/rules/fx';
 import { changesAfter, currentSeq, getCase, openBackendDb, putCase, updateCase, type BackendDB } from './store';
+import {
+  actingName,
+  analystByCredential,
+  appendTeamEvent,
+  assignmentBody,
+  declineBody,
+  enrolBody,
+  enrolTeamAnalyst,
+  openProposalFor,
+  proposalBody,
+  proposalById,
+  putProposal,
+  rememberTeamAnswer,
+  removeTeamAnalyst,
+  teamAnalyst,
+  teamAnalysts,
+  teamChangesAfter,
+  teamReplay,
+  type BackendProposal,
+  type TeamRole,
+  type Who,
+} from './team';
 
 // The reference exchange backend: implements resources/openapi.yaml over real HTTP. Tests, the demo
 // and the conformance kit run against it. Flows follow the Defy withdrawal seed: create_tx → pending
@@ -22,7 +44,7 @@ export interface BackendOptions {
   /** Test hooks (/v1/test/*) for injecting bad data into the feed. Never on in the demo. */
   testHooks?: boolean;
   /** Misbehave on purpose, to prove the conformance kit notices. */
-  broken?: 'ignore-idempotency' | 'ignore-if-match';
+  broken?: 'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval';
   makeCase?: () => CaseRecord;
   /** Sanctions lists this backend distributes: source → the list file (OFAC: the folder of its CSV set). */
   sanctionsLists?: Partial<Record<string, string>>;
@@ -35,6 +57,8 @@ export interface Backend {
   db: BackendDB;
   /** Adds a case as the exchange would (create_tx), and tells live listeners. */
   addCase(c: CaseRecord): CaseRecord;
+  /** Enrols an analyst as the exchange's operator would; returns their credential (shown once). */
+  enrolAnalyst(name: string, role?: TeamRole): string;
   changed(): void;
   close(): Promise<void>;
 }
@@ -46,6 +70,7 @@ const decisionBody = z.object({
   decidedAt: z.iso.datetime({ offset: true }),
   analyst: z.string().max(200).optional(),
   approvedBy: z.string().max(200).optional(),
+  proposalId: z.string().min(8).max(100).optional(),
 });
 const responseBody = z.object({
   outcome: z.enum(['approved', 'rejected']),
@@ -85,12 +110,21 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     const frame = `event: changes\ndata: ${JSON.stringify({ cursor: currentSeq(db) })}\n\n`;
     for (const s of streams) s.write(frame);
   };
-  const authorized = (req: IncomingMessage) => {
+  /** Who the bearer is: an analyst by their own credential, the (deprecated) shared token, or nobody. */
+  const identify = (req: IncomingMessage): Who | null => {
     const h = req.headers.authorization ?? '';
-    const given = Buffer.from(h.startsWith('Bearer ') ? h.slice(7) : '');
+    const raw = h.startsWith('Bearer ') ? h.slice(7) : '';
+    const given = Buffer.from(raw);
     const want = Buffer.from(token);
-    return given.length === want.length && timingSafeEqual(given, want);
+    if (given.length === want.length && timingSafeEqual(given, want)) {
+      const x = req.headers['x-analyst'];
+      return { kind: 'shared', name: typeof x === 'string' && x ? x : null };
+    }
+    const a = raw ? analystByCredential(db, raw) : null;
+    return a ? { kind: 'analyst', ...a } : null;
   };
+  const badBody = (res: ServerResponse, issues: { path: PropertyKey[]; message: string }[]) =>
+    problem(res, 400, 'invalid_body', issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const body = (req: IncomingMessage): Promise<unknown> =>
     new Promise((resolve, reject) => {
       let data = '';
@@ -145,7 +179,16 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const path = url.pathname;
     if (path === '/v1/health' && req.method === 'GET') return json(res, 200, { ok: true, cursor: currentSeq(db) });
-    if (!authorized(req)) return problem(res, 401, 'unauthorized', 'A valid bearer token is required.');
+    const who = identify(req);
+    if (!who)
+      return problem(
+        res,
+        401,
+        'unauthorized',
+        "A valid bearer credential is required (a removed analyst's is revoked).",
+      );
+    const team = await teamRoutes(req, res, url, who);
+    if (team !== false) return;
 
     if (path === '/v1/changes' && req.method === 'GET') {
       const after = Number(url.searchParams.get('after') ?? '0');
@@ -197,6 +240,11 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
       }
       const c = getCase(db, m[1]!);
       if (!c) return problem(res, 404, 'not_found', `No case ${m[1]}.`);
+      // Who decides is who the credential says; four eyes is checked here too, whatever a workstation did.
+      const acting = actingName(who, req);
+      const analyst = input.analyst ?? acting ?? '';
+      const refused = fourEyesRefusal(input, analyst, acting, who, c.id);
+      if (refused) return problem(res, 403, refused.code, refused.message);
       const ifMatch = String(req.headers['if-match'] ?? '').replace(/"/g, '');
       const stale = opts.broken !== 'ignore-if-match' && (!ifMatch || Number(ifMatch) !== c.version);
       if (stale || !DECIDABLE.has(c.status)) {
@@ -231,23 +279,41 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
             caseId: c.id,
             kind: input.kind,
             reasonCodes: input.reasonCodes,
-            analyst: String(req.headers['x-analyst'] ?? input.analyst ?? ''),
+            analyst,
+            approvedBy: input.approvedBy ?? null,
+            proposalId: input.proposalId ?? null,
             decidedAt: input.decidedAt,
             receivedAt: at,
           },
           case: u,
         };
         db.prepare(
-          'INSERT INTO decisions (idempotency_key, case_id, kind, analyst, body, status, response, at) VALUES (?, ?, ?, ?, ?, 201, ?, ?)',
+          'INSERT INTO decisions (idempotency_key, case_id, kind, analyst, body, status, response, at, approved_by, proposal_id) VALUES (?, ?, ?, ?, ?, 201, ?, ?, ?, ?)',
         ).run(
           key,
           c.id,
           input.kind,
-          String(req.headers['x-analyst'] ?? ''),
+          analyst,
           JSON.stringify(input),
           JSON.stringify(response),
           at,
+          input.approvedBy ?? null,
+          input.proposalId ?? null,
         );
+        // The approved proposal: both names, on every workstation through the team feed.
+        const p = input.proposalId ? proposalById(db, input.proposalId) : null;
+        if (p) {
+          const { receivedAt, ...proposal } = p;
+          const reviewed: BackendProposal = {
+            ...proposal,
+            state: 'approved',
+            reviewedBy: input.approvedBy ?? null,
+            reviewedAt: input.decidedAt,
+            decisionId: key,
+          };
+          putProposal(db, reviewed, receivedAt);
+          appendTeamEvent(db, { type: 'review', at, by: input.approvedBy ?? '', caseId: c.id, proposal: reviewed });
+        }
         return response;
       })();
       changed();
@@ -356,6 +422,261 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     return problem(res, 404, 'not_found', 'No such endpoint.');
   };
 
+  /**
+   * Four eyes at the backend: an approval is made with the approver's own credential, by someone
+   * other than the proposer, who was enrolled before the proposal and not by the proposer.
+   */
+  const fourEyesRefusal = (
+    input: z.infer<typeof decisionBody>,
+    analyst: string,
+    acting: string | null,
+    who: Who,
+    caseId: string,
+  ): { code: string; message: string } | null => {
+    if (who.kind === 'analyst' && !input.approvedBy && input.analyst && input.analyst !== who.name)
+      return {
+        code: 'not_your_name',
+        message: `This credential is ${who.name}'s; it cannot decide as ${input.analyst}.`,
+      };
+    if (!input.approvedBy && !input.proposalId) return null;
+    if (!input.approvedBy)
+      return { code: 'approver_required', message: 'A decision approving a proposal names its approver (approvedBy).' };
+    // The shared token proves no one in particular: names are recorded as claimed (docs: standalone vs connected).
+    if (who.kind === 'analyst' && acting !== input.approvedBy)
+      return {
+        code: 'approver_mismatch',
+        message: `approvedBy names ${input.approvedBy}, but the request is ${acting ?? 'unattributed'}'s: an approval is made with the approver's own credential.`,
+      };
+    const p = input.proposalId ? proposalById(db, input.proposalId) : null;
+    if (input.proposalId && (!p || p.caseId !== caseId))
+      return { code: 'unknown_proposal', message: `No proposal ${input.proposalId} on case ${caseId}.` };
+    const proposer = p?.proposedBy ?? analyst;
+    if (p && p.proposedBy !== analyst)
+      return {
+        code: 'proposer_mismatch',
+        message: `Proposal ${p.id} was made by ${p.proposedBy}, not ${analyst}.`,
+      };
+    if (opts.broken !== 'allow-self-approval' && input.approvedBy === proposer)
+      return {
+        code: 'self_approval',
+        message: `Four eyes: ${proposer} proposed this decision and cannot approve it; a different analyst must.`,
+      };
+    if (p && p.state !== 'awaiting_approval')
+      return { code: 'proposal_closed', message: `Proposal ${p.id} was ${p.state.replace(/_/g, ' ')} already.` };
+    const approver = who.kind === 'analyst' ? teamAnalyst(db, who.name) : null;
+    if (p && approver && !(approver.enrolledAt < p.receivedAt))
+      return {
+        code: 'enrolled_after_proposal',
+        message: `Four eyes: ${approver.name} was enrolled after the proposal was made, so cannot approve it.`,
+      };
+    if (p && approver && approver.enrolledBy === p.proposedBy)
+      return {
+        code: 'enrolled_by_proposer',
+        message: `Four eyes: ${approver.name} was enrolled by ${p.proposedBy}, who proposed this decision.`,
+      };
+    return null;
+  };
+
+  /** The team endpoints (claims, proposals, the roster, the team feed); false when the path is not one. */
+  const teamRoutes = async (req: IncomingMessage, res: ServerResponse, url: URL, who: Who): Promise<void | false> => {
+    const path = url.pathname;
+    const acting = actingName(who, req);
+    const idempotent = async (run: () => Promise<{ status: number; body: unknown }>) => {
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || key.length < 8 || key.length > 100)
+        return problem(res, 400, 'idempotency_key_required', 'Idempotency-Key header (8-100 characters) is required.');
+      const replay = teamReplay(db, key);
+      if (replay) return json(res, replay.status, JSON.parse(replay.response), { 'Idempotent-Replay': 'true' });
+      const out = await run();
+      if (out.status === 201) rememberTeamAnswer(db, key, out.status, out.body);
+      return json(res, out.status, out.body);
+    };
+    const refusal = (status: number, code: string, message: string, extra: Record<string, unknown> = {}) => ({
+      status,
+      body: { error: { code, message }, ...extra },
+    });
+    const readBody = async <T>(schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false }> => {
+      let raw: unknown;
+      try {
+        raw = await body(req);
+      } catch {
+        problem(res, 400, 'invalid_json', 'The body is not JSON.');
+        return { ok: false };
+      }
+      const p = schema.safeParse(raw);
+      if (!p.success) {
+        badBody(res, p.error.issues);
+        return { ok: false };
+      }
+      return { ok: true, value: p.data };
+    };
+    const supervisorOrOperator = () =>
+      who.kind === 'shared' || who.role === 'supervisor'
+        ? null
+        : `Only a supervisor (or the exchange's operator) may change the team; ${who.name} is an analyst.`;
+
+    if (path === '/v1/team/me' && req.method === 'GET')
+      return json(
+        res,
+        200,
+        who.kind === 'analyst' ? { kind: 'analyst', name: who.name, role: who.role } : { kind: 'shared' },
+      );
+    if (path === '/v1/team/analysts' && req.method === 'GET') return json(res, 200, { analysts: teamAnalysts(db) });
+    if (path === '/v1/team/analysts' && req.method === 'POST') {
+      const no = supervisorOrOperator();
+      if (no) return problem(res, 403, 'forbidden', no);
+      const b = await readBody(enrolBody);
+      if (!b.ok) return;
+      if (teamAnalyst(db, b.value.name))
+        return problem(res, 409, 'conflict', `${b.value.name} is (or was) an analyst here; a name is never reused.`);
+      const enrolled = enrolTeamAnalyst(db, b.value.name, b.value.role, who.kind === 'analyst' ? who.name : 'operator');
+      changed();
+      return json(res, 201, enrolled);
+    }
+    let m = /^\/v1\/team\/analysts\/([^/]{1,200})$/.exec(path);
+    if (m && req.method === 'DELETE') {
+      const no = supervisorOrOperator();
+      if (no) return problem(res, 403, 'forbidden', no);
+      const name = decodeURIComponent(m[1]!);
+      const a = teamAnalyst(db, name);
+      if (!a) return problem(res, 404, 'not_found', `No analyst ${name}.`);
+      const removed =
+        a.state === 'removed' ? a : removeTeamAnalyst(db, name, who.kind === 'analyst' ? who.name : 'operator');
+      changed();
+      return json(res, 200, { analyst: removed });
+    }
+    if (path === '/v1/team/changes' && req.method === 'GET') {
+      const after = Number(url.searchParams.get('after') ?? '0');
+      const limit = Math.min(1000, Math.max(1, Number(url.searchParams.get('limit') ?? '500')));
+      if (!Number.isInteger(after) || after < 0)
+        return problem(res, 400, 'invalid_cursor', 'after must be a non-negative integer cursor.');
+      const page = teamChangesAfter(db, after, limit + 1);
+      const items = page.slice(0, limit);
+      return json(res, 200, {
+        items,
+        next: items.length ? items[items.length - 1]!.cursor : after,
+        hasMore: page.length > limit,
+      });
+    }
+    m = /^\/v1\/cases\/([A-Za-z0-9_-]{1,64})\/assignment$/.exec(path);
+    if (m && req.method === 'POST') {
+      const caseId = m[1]!;
+      return idempotent(async () => {
+        const b = assignmentBody.safeParse(await body(req).catch(() => null));
+        if (!b.success)
+          return refusal(
+            400,
+            'invalid_body',
+            b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
+        if (!getCase(db, caseId)) return refusal(404, 'not_found', `No case ${caseId}.`);
+        const by = acting ?? 'unattributed';
+        const event = db.transaction(() => {
+          db.prepare('INSERT OR REPLACE INTO assignments (case_id, assignee, by, at) VALUES (?, ?, ?, ?)').run(
+            caseId,
+            b.data.assignee,
+            by,
+            b.data.at,
+          );
+          return appendTeamEvent(db, { type: 'assignment', at: b.data.at, by, caseId, assignee: b.data.assignee });
+        })();
+        changed();
+        return { status: 201, body: { assignment: event } };
+      });
+    }
+    m = /^\/v1\/cases\/([A-Za-z0-9_-]{1,64})\/proposals$/.exec(path);
+    if (m && req.method === 'POST') {
+      const caseId = m[1]!;
+      const key = String(req.headers['idempotency-key'] ?? '');
+      return idempotent(async () => {
+        const b = proposalBody.safeParse(await body(req).catch(() => null));
+        if (!b.success)
+          return refusal(
+            400,
+            'invalid_body',
+            b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
+        if (who.kind === 'analyst' && acting !== b.data.proposedBy)
+          return refusal(
+            403,
+            'not_your_name',
+            `proposedBy names ${b.data.proposedBy}, but the request is ${acting ?? 'unattributed'}'s: a proposal is made with the proposer's own credential.`,
+          );
+        const c = getCase(db, caseId);
+        if (!c) return refusal(404, 'not_found', `No case ${caseId}.`);
+        if (!DECIDABLE.has(c.status))
+          return refusal(409, 'conflict', `The case is ${c.status}: it cannot be decided now.`, { case: c });
+        if (c.version !== b.data.caseVersion)
+          return refusal(409, 'conflict', `The case is at version ${c.version}, not ${b.data.caseVersion}.`, {
+            case: c,
+          });
+        const open = openProposalFor(db, caseId);
+        if (open && open.id !== key)
+          return refusal(409, 'conflict', `Case ${caseId} already has a proposal by ${open.proposedBy} waiting.`, {
+            case: c,
+          });
+        const at = new Date().toISOString();
+        const proposal: BackendProposal = {
+          id: key,
+          caseId,
+          kind: b.data.kind,
+          reasonCodes: b.data.reasonCodes,
+          note: b.data.note ?? null,
+          proposedBy: b.data.proposedBy,
+          proposedAt: b.data.proposedAt,
+          caseVersion: b.data.caseVersion,
+          why: b.data.why,
+          state: 'awaiting_approval',
+          reviewedBy: null,
+          reviewedAt: null,
+          reviewNote: null,
+          decisionId: null,
+        };
+        db.transaction(() => {
+          putProposal(db, proposal, at);
+          appendTeamEvent(db, { type: 'proposal', at, by: proposal.proposedBy, caseId, proposal });
+        })();
+        changed();
+        return { status: 201, body: { proposal } };
+      });
+    }
+    m = /^\/v1\/cases\/([A-Za-z0-9_-]{1,64})\/proposals\/([A-Za-z0-9_-]{8,100})\/decline$/.exec(path);
+    if (m && req.method === 'POST') {
+      const [caseId, proposalId] = [m[1]!, m[2]!];
+      return idempotent(async () => {
+        const b = declineBody.safeParse(await body(req).catch(() => null));
+        if (!b.success)
+          return refusal(
+            400,
+            'invalid_body',
+            b.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+          );
+        const p = proposalById(db, proposalId);
+        if (!p || p.caseId !== caseId) return refusal(404, 'not_found', `No proposal ${proposalId} on case ${caseId}.`);
+        if (!acting) return refusal(403, 'forbidden', 'A review names its analyst.');
+        if (acting === p.proposedBy)
+          return refusal(403, 'self_approval', `Four eyes: ${acting} proposed this decision and cannot review it.`);
+        if (p.state !== 'awaiting_approval')
+          return refusal(409, 'conflict', `Proposal ${p.id} was ${p.state.replace(/_/g, ' ')} already.`);
+        const { receivedAt, ...rest } = p;
+        const reviewed: BackendProposal = {
+          ...rest,
+          state: 'declined',
+          reviewedBy: acting,
+          reviewedAt: b.data.reviewedAt,
+          reviewNote: b.data.note ?? null,
+        };
+        db.transaction(() => {
+          putProposal(db, reviewed, receivedAt);
+          appendTeamEvent(db, { type: 'review', at: new Date().toISOString(), by: acting, caseId, proposal: reviewed });
+        })();
+        changed();
+        return { status: 201, body: { proposal: reviewed } };
+      });
+    }
+    return false;
+  };
+
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     routes(req, res, url).catch(() => {
@@ -380,6 +701,11 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     port,
     db,
     addCase,
+    enrolAnalyst: (name, role = 'analyst') => {
+      const { credential } = enrolTeamAnalyst(db, name, role, 'operator');
+      changed();
+      return credential;
+    },
     changed,
     close: async () => {
       clearInterval(heartbeat);

@@ -37,7 +37,39 @@ export function openBackendDb(file = ':memory:'): BackendDB {
       at TEXT NOT NULL
     );
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    -- The team (issue 15 point 4): the backend is the source of truth for who the analysts are.
+    -- A credential is kept as its SHA-256 only; removing an analyst revokes it.
+    CREATE TABLE IF NOT EXISTS analysts (
+      name TEXT PRIMARY KEY,
+      role TEXT NOT NULL CHECK (role IN ('analyst', 'supervisor')),
+      state TEXT NOT NULL CHECK (state IN ('active', 'removed')),
+      credential_sha256 TEXT NOT NULL UNIQUE,
+      enrolled_at TEXT NOT NULL,
+      enrolled_by TEXT NOT NULL,
+      removed_at TEXT,
+      removed_by TEXT
+    );
+    CREATE TABLE IF NOT EXISTS proposals (
+      id TEXT PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      state TEXT NOT NULL,
+      received_at TEXT NOT NULL,
+      data TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS assignments (case_id TEXT PRIMARY KEY, assignee TEXT, by TEXT NOT NULL, at TEXT NOT NULL);
+    -- Claims, proposals, reviews and roster changes, in order: the team feed reads by this cursor.
+    CREATE TABLE IF NOT EXISTS team_events (cursor INTEGER PRIMARY KEY AUTOINCREMENT, body TEXT NOT NULL);
+    -- Idempotent team writes: a replay with the same key returns the first answer.
+    CREATE TABLE IF NOT EXISTS team_requests (idempotency_key TEXT PRIMARY KEY, status INTEGER NOT NULL, response TEXT NOT NULL);
   `);
+  // Decisions record both names of a four-eyes pair (a file from before gets the columns).
+  for (const col of ['approved_by TEXT', 'proposal_id TEXT']) {
+    try {
+      db.exec(`ALTER TABLE decisions ADD COLUMN ${col}`);
+    } catch {
+      // already there
+    }
+  }
   return db;
 }
 

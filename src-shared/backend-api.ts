@@ -4,6 +4,131 @@
  */
 
 export interface paths {
+    "/v1/team/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whose credential this is */
+        get: operations["teamMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/analysts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The team's analysts, with their roles and whether their credential is revoked */
+        get: operations["teamAnalysts"];
+        put?: never;
+        /** A supervisor (or the exchange's operator) enrols an analyst; their credential is shown once */
+        post: operations["enrolTeamAnalyst"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/analysts/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Removes an analyst; their credential is revoked at once (401 from then on) */
+        delete: operations["removeTeamAnalyst"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/team/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Team state changed after a cursor, oldest first (claims, proposals, reviews, the roster) */
+        get: operations["teamChanges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/assignment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Claims a case for an analyst (or releases it); every workstation sees it in the team feed */
+        post: operations["assignCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A four-eyes proposal; the decision waits for a different analyst's approval
+         * @description The proposer is the analyst whose credential makes the request (`proposedBy` must name them).
+         *     The Idempotency-Key is the proposal's id. 409 with the case when it cannot be decided now or
+         *     already has a different open proposal.
+         */
+        post: operations["propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/cases/{caseId}/proposals/{proposalId}/decline": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A second analyst declines a proposal (approval is a decision carrying proposalId) */
+        post: operations["declineProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/health": {
         parameters: {
             query?: never;
@@ -69,7 +194,12 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Accept, reject or request information on a case */
+        /**
+         * Accept, reject or request information on a case
+         * @description With `approvedBy` (four eyes) the request must be made with the approver's own credential, the
+         *     approver must differ from `analyst` (403 self_approval), and, with `proposalId`, `analyst` must be
+         *     the proposal's proposer; the proposal is then approved and the decision recorded with both names.
+         */
         post: operations["decide"];
         delete?: never;
         options?: never;
@@ -292,6 +422,8 @@ export interface components {
             analyst?: string;
             /** @description The second analyst who approved it (four eyes), when one was required */
             approvedBy?: string;
+            /** @description The four-eyes proposal this decision approves */
+            proposalId?: string;
         };
         DecisionResponse: {
             decision: {
@@ -301,6 +433,8 @@ export interface components {
                 kind: string;
                 reasonCodes?: string[];
                 analyst?: string;
+                approvedBy?: string | null;
+                proposalId?: string | null;
                 /** Format: date-time */
                 decidedAt: string;
                 /** Format: date-time */
@@ -333,6 +467,73 @@ export interface components {
             protocol: "TRP" | "TRISA" | "OpenVASP" | "Sygna" | "email";
             /** Format: email */
             email?: string;
+        };
+        /** @description A person's name as the workstations know it: 2-60 letters, digits, spaces or . _ : ' - */
+        AnalystName: string;
+        Identity: {
+            /** @enum {string} */
+            kind: "analyst" | "shared";
+            name?: components["schemas"]["AnalystName"];
+            /** @enum {string} */
+            role?: "analyst" | "supervisor";
+        };
+        TeamAnalyst: {
+            name: components["schemas"]["AnalystName"];
+            /** @enum {string} */
+            role: "analyst" | "supervisor";
+            /** @enum {string} */
+            state: "active" | "removed";
+            /** Format: date-time */
+            enrolledAt: string;
+            enrolledBy: string;
+            /** Format: date-time */
+            removedAt?: string | null;
+            removedBy?: string | null;
+        };
+        ProposalRequest: {
+            /** @enum {string} */
+            kind: "accept" | "reject" | "request_information";
+            reasonCodes: string[];
+            note?: string | null;
+            proposedBy: components["schemas"]["AnalystName"];
+            /** Format: date-time */
+            proposedAt: string;
+            caseVersion: number;
+            why: string[];
+        };
+        Proposal: {
+            /** @description the Idempotency-Key it was proposed with */
+            id: string;
+            caseId: string;
+            /** @enum {string} */
+            kind: "accept" | "reject" | "request_information";
+            reasonCodes: string[];
+            note?: string | null;
+            proposedBy: string;
+            /** Format: date-time */
+            proposedAt: string;
+            caseVersion: number;
+            why: string[];
+            /** @enum {string} */
+            state: "awaiting_approval" | "approved" | "declined";
+            reviewedBy?: string | null;
+            /** Format: date-time */
+            reviewedAt?: string | null;
+            reviewNote?: string | null;
+            decisionId?: string | null;
+        };
+        /** @description One change of team state. `assignment`: caseId, assignee, by, at. `proposal` and `review`: proposal (its state after the change). `analyst`: analyst. */
+        TeamEvent: {
+            cursor: number;
+            /** @enum {string} */
+            type: "assignment" | "proposal" | "review" | "analyst";
+            /** Format: date-time */
+            at: string;
+            by?: string;
+            caseId?: string;
+            assignee?: string | null;
+            proposal?: components["schemas"]["Proposal"];
+            analyst?: components["schemas"]["TeamAnalyst"];
         };
     };
     responses: {
@@ -369,7 +570,7 @@ export interface components {
     parameters: {
         CaseId: string;
         IdempotencyKey: string;
-        /** @description The analyst acting, for the backend's records */
+        /** @description The analyst acting; only read with the shared workstation token (an analyst credential names its analyst) */
         Analyst: string;
     };
     requestBodies: never;
@@ -378,6 +579,257 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    teamMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The analyst the credential belongs to, or the shared workstation token */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Identity"];
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    teamAnalysts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The roster */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        analysts: components["schemas"]["TeamAnalyst"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    enrolTeamAnalyst: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    name: components["schemas"]["AnalystName"];
+                    /** @enum {string} */
+                    role: "analyst" | "supervisor";
+                };
+            };
+        };
+        responses: {
+            /** @description Enrolled */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        analyst: components["schemas"]["TeamAnalyst"];
+                        /** @description The bearer credential; not stored in clear, never shown again */
+                        credential: string;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+        };
+    };
+    removeTeamAnalyst: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: components["schemas"]["AnalystName"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed (removing a removed analyst answers the same) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        analyst: components["schemas"]["TeamAnalyst"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    teamChanges: {
+        parameters: {
+            query?: {
+                after?: number;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["TeamEvent"][];
+                        next: number;
+                        hasMore: boolean;
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+        };
+    };
+    assignCase: {
+        parameters: {
+            query?: never;
+            header: {
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+            };
+            path: {
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    assignee: null | components["schemas"]["AnalystName"];
+                    /** Format: date-time */
+                    at: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        assignment: components["schemas"]["TeamEvent"];
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["Problem"];
+        };
+    };
+    propose: {
+        parameters: {
+            query?: never;
+            header: {
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description The analyst acting; only read with the shared workstation token (an analyst credential names its analyst) */
+                "X-Analyst"?: components["parameters"]["Analyst"];
+            };
+            path: {
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposalRequest"];
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        proposal: components["schemas"]["Proposal"];
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    declineProposal: {
+        parameters: {
+            query?: never;
+            header: {
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description The analyst acting; only read with the shared workstation token (an analyst credential names its analyst) */
+                "X-Analyst"?: components["parameters"]["Analyst"];
+            };
+            path: {
+                caseId: components["parameters"]["CaseId"];
+                proposalId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    note?: string | null;
+                    /** Format: date-time */
+                    reviewedAt: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        proposal: components["schemas"]["Proposal"];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Problem"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Problem"];
+        };
+    };
     health: {
         parameters: {
             query?: never;
@@ -408,7 +860,7 @@ export interface operations {
                 limit?: number;
             };
             header?: {
-                /** @description The analyst acting, for the backend's records */
+                /** @description The analyst acting; only read with the shared workstation token (an analyst credential names its analyst) */
                 "X-Analyst"?: components["parameters"]["Analyst"];
             };
             path?: never;
@@ -433,7 +885,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description The analyst acting, for the backend's records */
+                /** @description The analyst acting; only read with the shared workstation token (an analyst credential names its analyst) */
                 "X-Analyst"?: components["parameters"]["Analyst"];
             };
             path?: never;
@@ -458,7 +910,7 @@ export interface operations {
             query?: never;
             header: {
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description The analyst acting, for the backend's records */
+                /** @description The analyst acting; only read with the shared workstation token (an analyst credential names its analyst) */
                 "X-Analyst"?: components["parameters"]["Analyst"];
                 /** @description The case version the analyst decided on, quoted (e.g. "3") */
                 "If-Match": string;
@@ -485,6 +937,7 @@ export interface operations {
             };
             400: components["responses"]["Problem"];
             401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Problem"];
             404: components["responses"]["Problem"];
             409: components["responses"]["Conflict"];
         };
@@ -494,7 +947,7 @@ export interface operations {
             query?: never;
             header: {
                 "Idempotency-Key": components["parameters"]["IdempotencyKey"];
-                /** @description The analyst acting, for the backend's records */
+                /** @description The analyst acting; only read with the shared workstation token (an analyst credential names its analyst) */
                 "X-Analyst"?: components["parameters"]["Analyst"];
             };
             path: {

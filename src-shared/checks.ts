@@ -163,7 +163,7 @@ export interface TravelRuleEvaluation {
   /** Red flags an analyst must see (a jurisdiction that prohibits VASP activity). */
   redFlags?: string[];
   /** Jurisdictions whose unverified rule decided something in this evaluation, with why it is unverified. */
-  unverified?: { jurisdiction: string; reason: string }[];
+  unverified?: { jurisdiction: string; version?: string; reason: string }[];
 }
 
 // ---- sanctions screening -------------------------------------------------------------------------

@@ -289,14 +289,28 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'conformance',
-    usage: '--url URL --token T',
-    help: ['check a backend against the contract; names each failed expectation'],
-    options: { url: { type: 'string' }, token: { type: 'string' } },
+    usage: '--url URL --token T [--analyst-credential A --second-analyst-credential B]',
+    help: [
+      'check a backend against the contract; names each failed expectation',
+      "the team checks use two analysts' own credentials, or enrol (then remove) two with --token",
+    ],
+    options: {
+      url: { type: 'string' },
+      token: { type: 'string' },
+      'analyst-credential': { type: 'string' },
+      'second-analyst-credential': { type: 'string' },
+    },
     async run(p, out) {
       const url = str(p, 'url');
       const token = str(p, 'token') ?? process.env.WAYBILL_BACKEND_TOKEN;
       if (!url || !token) throw new UsageError('waybill conformance --url URL --token T (or WAYBILL_BACKEND_TOKEN)');
-      const results = await runConformance(url, token);
+      const first = str(p, 'analyst-credential');
+      const second = str(p, 'second-analyst-credential');
+      if (!first !== !second)
+        throw new UsageError(
+          'waybill conformance: give both --analyst-credential and --second-analyst-credential, or neither',
+        );
+      const results = await runConformance(url, token, first && second ? { analysts: [first, second] } : {});
       for (const r of results) out.stdout(`${r.ok ? 'PASS' : 'FAIL'}  ${r.name}${r.ok ? '' : `\n      ${r.detail}`}\n`);
       const failed = results.filter((r) => !r.ok).length;
       out.stdout(`${results.length - failed} of ${results.length} expectations met\n`);

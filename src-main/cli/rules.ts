@@ -2,7 +2,7 @@ import { caseRecordSchema } from '../../src-shared/case';
 import { describeIssues } from '../cases/import';
 import { evaluateCase } from '../rules/evaluate';
 import { display, memoryRates, parseRatesCsv, type RateSource } from '../rules/fx';
-import { defaultRulePack, ruleInForce } from '../rules/pack';
+import { defaultRulePack, ruleInForce, versionVerified } from '../rules/pack';
 import { MAX_LINE_BYTES } from '../input/limits';
 import { MAX_CSV_FILE_BYTES, readJsonFileBounded, readTextBounded, UnreadableFile } from '../input/read-file';
 import { UsageError } from './passphrase';
@@ -80,7 +80,12 @@ export function rulesList(json: boolean, date: string, out: Out): number {
  * if not, why), its sources with article and quote, and each version's quoted threshold wording. What
  * the README's count of verified jurisdictions comes from.
  */
-export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null, out: Out): number {
+export function rulesAudit(
+  json: boolean,
+  only: 'verified' | 'unverified' | null,
+  out: Out,
+  today = new Date().toISOString().slice(0, 10),
+): number {
   const pack = defaultRulePack();
   const all = [...pack.files.values()];
   const rows = all
@@ -100,6 +105,14 @@ export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null
       versions: f.versions.map((v) => ({
         version: v.version,
         regime: v.regime,
+        verified: versionVerified(v),
+        verificationReason: versionVerified(v)
+          ? null
+          : (v.verification?.reason ?? f.verification.reason ?? 'not checked against the primary text'),
+        checkedOn: v.verification?.checkedOn ?? null,
+        // Per field (threshold, effectiveFrom, tiers, selfHosted, retention; regime for a period without a
+        // rule): the primary text read, down to the article, with the quote where it decides.
+        fields: v.verification?.fields ?? {},
         effectiveFrom: v.effectiveFrom,
         inForceBy: v.inForceBy ?? null,
         effectiveTo: v.effectiveTo,
@@ -116,6 +129,12 @@ export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null
     jurisdictions: jurisdictions.length,
     verified: jurisdictions.filter((f) => f.verified).length,
     unverified: jurisdictions.filter((f) => !f.verified).length,
+    // The version in force today decides today's transfers: how many of those rest on the primary text.
+    verifiedToday: jurisdictions.filter((f) => {
+      const r = ruleInForce(pack, f.jurisdiction, today);
+      return r.kind !== 'unknown' && r.verified;
+    }).length,
+    today,
     brokenFiles: pack.errors.length,
   };
   if (json) {
@@ -134,15 +153,19 @@ export function rulesAudit(json: boolean, only: 'verified' | 'unverified' | null
             ? ': threshold wording not quoted'
             : '';
         out.stdout(
-          `  ${v.version} [${v.regime}] from ${start}${v.effectiveTo ? ` to ${v.effectiveTo}` : ''}${wording}\n`,
+          `  ${v.version} [${v.regime}] ${v.verified ? 'VERIFIED' : 'unverified'} from ${start}${v.effectiveTo ? ` to ${v.effectiveTo}` : ''}${wording}\n`,
         );
+        if (!v.verified && v.verificationReason) out.stdout(`    why unverified: ${v.verificationReason}\n`);
+        for (const [field, cited] of Object.entries(v.fields))
+          for (const c of cited ?? [])
+            out.stdout(`    ${field}: ${c.label}, ${c.article} <${c.url}>${c.quote ? `: "${c.quote}"` : ''}\n`);
         for (const q of v.quotes) out.stdout(`    ${q.label}${q.article ? `, ${q.article}` : ''}: "${q.quote}"\n`);
       }
       for (const src of r.sources)
         out.stdout(`  source: ${src.label}${src.article ? `, ${src.article}` : ''} <${src.url}>\n`);
     }
     out.stdout(
-      `${summary.verified} of ${summary.jurisdictions} jurisdictions verified against the primary text; ${summary.unverified} unverified; ${summary.brokenFiles} rule file errors\n`,
+      `${summary.verified} of ${summary.jurisdictions} jurisdictions verified against the primary text (every version); ${summary.unverified} unverified; ${summary.verifiedToday} decided today (${today}) by a verified version; ${summary.brokenFiles} rule file errors\n`,
     );
     for (const e of pack.errors) out.stdout(`  cannot evaluate: ${e.file} ${e.field}: ${e.message}\n`);
   }

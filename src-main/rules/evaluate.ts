@@ -68,7 +68,7 @@ interface SideResult {
   /** Why a side could not be evaluated: an unknown rule, or a missing/stale rate. */
   cause: Cause;
   staleRates: RateUsed[];
-  unverified: { jurisdiction: string; reason: string } | null;
+  unverified: { jurisdiction: string; version: string; reason: string } | null;
 }
 
 function evaluateSide(
@@ -142,7 +142,11 @@ function evaluateSide(
   };
   const unverified = found.verified
     ? null
-    : { jurisdiction: code, reason: found.verificationReason ?? 'not checked against the primary text' };
+    : {
+        jurisdiction: code,
+        version: found.version.version,
+        reason: found.verificationReason ?? 'not checked against the primary text',
+      };
   const mark = unverified ? ' [unverified rule]' : '';
   if (found.kind === 'no_travel_rule') {
     return result(
@@ -440,7 +444,7 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
   const unverified = sides
     .map((s) => s.unverified)
     .filter(
-      (u, i, all): u is { jurisdiction: string; reason: string } =>
+      (u, i, all): u is { jurisdiction: string; version: string; reason: string } =>
         u !== null && all.findIndex((x) => x?.jurisdiction === u.jurisdiction) === i,
     );
   const unhosted = unhostedDuty(c, us, value, valueText, ctx);
@@ -464,7 +468,8 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
     ...reasons,
     ...(unhosted ? [unhosted.reason] : []),
     ...unverified.map(
-      (u) => `Unverified rule: ${u.jurisdiction}'s rule was not checked against the primary text (${u.reason}).`,
+      (u) =>
+        `Unverified rule: ${u.jurisdiction}'s rule version ${u.version} was not checked against the primary text (${u.reason}).`,
     ),
     counterparty.note,
   ];

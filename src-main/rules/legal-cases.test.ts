@@ -864,7 +864,7 @@ const cleaned: Row[] = [
     currency: 'KRW',
     outcome: 'applies',
     unverified: ['KR'],
-    why: [/\[unverified rule\]/, /^Unverified rule: KR's rule/],
+    why: [/\[unverified rule\]/, /^Unverified rule: KR's rule version KR-SFTI-2022 /],
   },
 ];
 

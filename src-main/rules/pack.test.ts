@@ -5,7 +5,7 @@ import { caseWith } from '../../test/support/cases';
 import { tempDir } from '../../test/support/temp';
 import { evaluateCase } from './evaluate';
 import { memoryRates } from './fx';
-import { DEFAULT_RULES_DIR, loadRulePack } from './pack';
+import { DEFAULT_RULES_DIR, loadRulePack, ruleInForce } from './pack';
 
 const t = tempDir();
 afterAll(() => t.cleanup());
@@ -176,14 +176,134 @@ describe('the issue-14 schema fails clearly and locally', () => {
     ]);
   });
 
-  it('a verified travel rule quotes its threshold and cites the article', () => {
-    const errors = mutate('noquote', 'CA', (f) => (f.verified = true));
+  // Verification is per version and per field (issue 14): a version claiming verified without the five
+  // citations fails by file, version and field, and only that jurisdiction stops evaluating.
+  it('a version claiming verified without its five citations fails, naming file, version and field', () => {
+    const errors = mutate('noquote', 'CA', (f) => {
+      const v = f.versions[0] as { version: string; threshold: { text?: string }; verification?: unknown };
+      delete v.threshold.text;
+      v.verification = {
+        verified: true,
+        checkedOn: '2026-11-29',
+        fields: {
+          threshold: [{ label: 'PCMLTFR', url: 'https://laws-lois.justice.gc.ca/', article: 's. 124.1' }],
+          tiers: [{ label: 'PCMLTFR', url: 'https://laws-lois.justice.gc.ca/', article: 's. 124.1(1)' }],
+        },
+      };
+    });
+    const v = 'version CA-';
     expect(errors).toEqual([
-      { file: 'CA.json', field: 'versions.0.threshold.text', message: 'a verified rule quotes its threshold wording' },
       {
         file: 'CA.json',
-        field: 'versions.0.sources',
-        message: 'a verified rule cites its threshold source down to the article, with a quote',
+        field: 'versions.0.verification.fields.threshold',
+        message: expect.stringMatching(
+          new RegExp(`^${v}.* claims verified but does not quote the words that decide its threshold`),
+        ),
+      },
+      {
+        file: 'CA.json',
+        field: 'versions.0.verification.fields.effectiveFrom',
+        message: expect.stringMatching(/claims verified but cites no primary text for its effective date$/),
+      },
+      {
+        file: 'CA.json',
+        field: 'versions.0.verification.fields.selfHosted',
+        message: expect.stringMatching(/cites no primary text for its self-hosted wallet duties$/),
+      },
+      {
+        file: 'CA.json',
+        field: 'versions.0.verification.fields.retention',
+        message: expect.stringMatching(/cites no primary text for its retention period$/),
+      },
+      {
+        file: 'CA.json',
+        field: 'versions.0.threshold.text',
+        message: expect.stringMatching(/claims verified but does not quote its threshold wording$/),
+      },
+    ]);
+  });
+
+  it('a citation must name the article read; an unverified version must say why; "none_known" is never verified', () => {
+    const cite = { label: 'x', url: 'https://example.org/', quote: 'q' };
+    expect(
+      mutate('noarticle', 'KR', (f) => {
+        (f.versions[0] as { verification?: unknown }).verification = {
+          verified: false,
+          checkedOn: '2026-11-29',
+          reason: 'r',
+          fields: { threshold: [cite] },
+        };
+      }),
+    ).toEqual([
+      {
+        file: 'KR.json',
+        field: 'versions.0.verification.fields.threshold.0.article',
+        message: expect.stringMatching(/expected string|must name the article/),
+      },
+    ]);
+    expect(
+      mutate('noreason-v', 'KR', (f) => {
+        (f.versions[0] as { verification?: unknown }).verification = { verified: false, checkedOn: '2026-11-29' };
+      }),
+    ).toEqual([
+      {
+        file: 'KR.json',
+        field: 'versions.0.verification.reason',
+        message: 'version KR-SFTI-2022 is unverified: say what could not be verified and why',
+      },
+    ]);
+    expect(
+      mutate('nk', 'MX', (f) => {
+        (f.versions[0] as { verification?: unknown }).verification = { verified: true, checkedOn: '2026-11-29' };
+      }),
+    ).toEqual([
+      {
+        file: 'MX.json',
+        field: 'versions.0.verification.verified',
+        message: expect.stringMatching(/"none_known" \(we do not know\), which cannot be verified/),
+      },
+    ]);
+  });
+
+  it('a version with all five fields cited loads verified; the flag and "unverified rule" follow the version', () => {
+    const d = join(t.dir, 'allfive');
+    cpSync(dir, d, { recursive: true });
+    const kr = JSON.parse(readFileSync(join(d, 'KR.json'), 'utf8')) as {
+      verified?: boolean;
+      versions: { verification?: unknown }[];
+    };
+    const c = (article: string, quote?: string) => [
+      { label: 'Enforcement Decree', url: 'https://www.law.go.kr/', article, ...(quote ? { quote } : {}) },
+    ];
+    kr.versions[0]!.verification = {
+      verified: true,
+      checkedOn: '2026-11-29',
+      fields: {
+        threshold: c('Art. 10-10', 'KRW 1 million or more'),
+        effectiveFrom: c('Addenda Art. 1', 'shall enter into force on 25 March 2022'),
+        tiers: c('Art. 10-10(1)'),
+        selfHosted: c('Art. 10-10(2)'),
+        retention: c('Art. 5-4'),
+      },
+    };
+    delete kr.verified;
+    writeFileSync(join(d, 'KR.json'), JSON.stringify(kr));
+    const pack = loadRulePack(d);
+    expect(pack.errors).toEqual([]);
+    // KR has one version: the jurisdiction is verified once it is.
+    expect(pack.files.get('KR')?.verified).toBe(kr.versions.length === 1);
+    const r = ruleInForce(pack, 'KR', '2024-01-01');
+    expect(r).toMatchObject({ ok: true, verified: true, verificationReason: null });
+    // An unverified version still decides "unverified", whatever the file's other versions are.
+    expect(ruleInForce(pack, 'SG', '2024-01-01')).toMatchObject({ verified: false });
+  });
+
+  it("the jurisdiction's flag is derived from its versions: a file claiming more is refused by name", () => {
+    expect(mutate('claim', 'SG', (f) => (f.verified = true))).toEqual([
+      {
+        file: 'SG.json',
+        field: 'verified',
+        message: expect.stringMatching(/^says true, but version SG-.* is not verified$/),
       },
     ]);
   });

@@ -46,6 +46,45 @@ const source = z
   })
   .strict();
 const sources = z.array(source).min(1, 'every rule must cite at least one source');
+// Verification is per rule version and per field: each field a version decides rests on the primary text
+// read (law, regulation, regulator's notice), cited down to the article or paragraph. A field the law does
+// not set (no threshold) is verified by the text that says so, or the article that sets the duty without one.
+const citation = z
+  .object({
+    label: z.string().min(1),
+    url: z.url(),
+    article: z.string().min(1, 'must name the article or paragraph read'),
+    quote: z.string().min(1).optional(),
+  })
+  .strict();
+const citations = z.array(citation);
+/** What each regime's verified version must cite. `none_known` ("we do not know") is never verified. */
+export const VERIFIED_FIELDS = {
+  travel_rule: ['threshold', 'effectiveFrom', 'tiers', 'selfHosted', 'retention'],
+  no_travel_rule: ['regime', 'effectiveFrom'],
+  prohibited: ['regime', 'effectiveFrom'],
+  none_known: [],
+} as const;
+/** Fields whose citation must quote the text, because the words decide (threshold wording, start date). */
+const QUOTE_REQUIRED = new Set(['threshold', 'effectiveFrom', 'regime']);
+const versionVerification = z
+  .object({
+    verified: z.boolean({ error: 'must say whether this version was checked against the primary text (true/false)' }),
+    checkedOn: isoDate,
+    reason: z.string().min(1).optional(),
+    fields: z
+      .object({
+        threshold: citations.optional(),
+        effectiveFrom: citations.optional(),
+        tiers: citations.optional(),
+        selfHosted: citations.optional(),
+        retention: citations.optional(),
+        regime: citations.optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 /** IANA zone names this Node (full ICU) knows; a typo is a broken file, not a silent UTC. */
 const ianaZone = z.string().refine(
   (tz) => {
@@ -66,6 +105,7 @@ const common = {
   effectiveTo: isoDate.nullable(),
   note: z.string().optional(),
   sources,
+  verification: versionVerification.optional(),
 };
 const travelRule = z
   .object({
@@ -113,7 +153,11 @@ const ruleFile = z
     currency: currency.optional(),
     timeZone: ianaZone,
     timeZoneNote: z.string().min(1).optional(),
-    verified: z.boolean({ error: 'must say whether the rule was checked against the primary text (true/false)' }),
+    // Derived from the versions at load (every version that can decide for it verified); if the file
+    // states it, it must agree.
+    verified: z
+      .boolean({ error: 'must say whether the rule was checked against the primary text (true/false)' })
+      .optional(),
     verification,
     retentionYears: z.number().int().min(1).max(30),
     retentionSource: source.optional(),
@@ -155,7 +199,10 @@ export type TravelRuleVersion = z.infer<typeof travelRule>;
 export type NoTravelRuleVersion = z.infer<typeof noTravelRule>;
 export type ProhibitedVersion = z.infer<typeof prohibited>;
 export type RuleVersion = z.infer<typeof version>;
-export type RuleFile = z.infer<typeof ruleFile>;
+export type VersionVerification = z.infer<typeof versionVerification>;
+/** A loaded file: `verified` is derived from its versions (and its group's), never taken on trust. */
+export type RuleFile = Omit<z.infer<typeof ruleFile>, 'verified'> & { verified: boolean };
+type RawRuleFile = z.infer<typeof ruleFile>;
 
 export interface PackError {
   file: string;
@@ -179,21 +226,81 @@ export const DEFAULT_RULES_DIR = () => join(resourcesDir(), 'rules');
 /** Where a version starts for ordering: its effective date, or (start unknown) the date a source shows it in force. */
 export const versionStart = (v: RuleVersion): string => v.effectiveFrom ?? v.inForceBy ?? '';
 
-function semanticErrors(file: string, f: RuleFile): PackError[] {
+const FIELD_WORDS: Record<string, string> = {
+  threshold: 'threshold (or the text saying there is none)',
+  effectiveFrom: 'effective date',
+  tiers: 'data set (tiers)',
+  selfHosted: 'self-hosted wallet duties',
+  retention: 'retention period',
+  regime: 'regime (the text showing no rule was in force, or the prohibition)',
+};
+
+/** A version's verification claim, checked field by field: errors name the file, the version and the field. */
+function versionVerificationErrors(file: string, at: string, v: RawRuleFile['versions'][number]): PackError[] {
+  const errors: PackError[] = [];
+  const ver = v.verification;
+  if (!ver) return errors;
+  const where = `${at}.verification`;
+  if (!ver.verified) {
+    if (!ver.reason)
+      errors.push({
+        file,
+        field: `${where}.reason`,
+        message: `version ${v.version} is unverified: say what could not be verified and why`,
+      });
+    return errors;
+  }
+  if (v.regime === 'none_known') {
+    errors.push({
+      file,
+      field: `${where}.verified`,
+      message: `version ${v.version} is "none_known" (we do not know), which cannot be verified`,
+    });
+    return errors;
+  }
+  for (const field of VERIFIED_FIELDS[v.regime]) {
+    const cited = ver.fields?.[field] ?? [];
+    if (cited.length === 0)
+      errors.push({
+        file,
+        field: `${where}.fields.${field}`,
+        message: `version ${v.version} claims verified but cites no primary text for its ${FIELD_WORDS[field]}`,
+      });
+    else if (QUOTE_REQUIRED.has(field) && !cited.some((c) => c.quote))
+      errors.push({
+        file,
+        field: `${where}.fields.${field}`,
+        message: `version ${v.version} claims verified but does not quote the words that decide its ${FIELD_WORDS[field]}`,
+      });
+  }
+  if (v.effectiveFrom === null)
+    errors.push({
+      file,
+      field: `${at}.effectiveFrom`,
+      message: `version ${v.version} claims verified but its start date is unknown`,
+    });
+  if (v.regime === 'travel_rule' && !v.threshold.text)
+    errors.push({
+      file,
+      field: `${at}.threshold.text`,
+      message: `version ${v.version} claims verified but does not quote its threshold wording`,
+    });
+  return errors;
+}
+
+/** Whether a version was read at the source; a version without a verification record is not. */
+export const versionVerified = (v: RuleVersion): boolean => v.verification?.verified === true;
+
+function semanticErrors(file: string, f: RawRuleFile): PackError[] {
   const errors: PackError[] = [];
   const code = file.replace(/\.json$/, '');
   if (f.jurisdiction !== code)
     errors.push({ file, field: 'jurisdiction', message: `says ${f.jurisdiction}, but the file is named ${file}` });
   if (f.kind === 'member' && !f.group)
     errors.push({ file, field: 'group', message: 'a member file must name its group' });
-  if (!f.verified && !f.verification.reason)
-    errors.push({
-      file,
-      field: 'verification.reason',
-      message: 'an unverified rule must say what could not be verified and why',
-    });
   f.versions.forEach((v, i) => {
     const at = `versions.${i}`;
+    errors.push(...versionVerificationErrors(file, at, v));
     if (v.effectiveFrom === null && !v.inForceBy)
       errors.push({
         file,
@@ -207,16 +314,6 @@ function semanticErrors(file: string, f: RuleFile): PackError[] {
         field: `${at}.inForceBy`,
         message: 'only for a version whose start date is unknown (effectiveFrom null)',
       });
-    if (f.verified && v.regime === 'travel_rule') {
-      if (!v.threshold.text)
-        errors.push({ file, field: `${at}.threshold.text`, message: 'a verified rule quotes its threshold wording' });
-      if (!v.sources.some((s) => s.article && s.quote))
-        errors.push({
-          file,
-          field: `${at}.sources`,
-          message: 'a verified rule cites its threshold source down to the article, with a quote',
-        });
-    }
   });
   const sorted = [...f.versions].sort((a, b) => versionStart(a).localeCompare(versionStart(b)));
   sorted.forEach((v, i) => {
@@ -247,6 +344,7 @@ function semanticErrors(file: string, f: RuleFile): PackError[] {
 
 export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
   const files = new Map<string, RuleFile>();
+  const loaded = new Map<string, RawRuleFile>();
   const errors: PackError[] = [];
   const broken = new Map<string, PackError>();
   const hash = createHash('sha256');
@@ -295,7 +393,42 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
       broken.set(code, semantic[0]!);
       continue;
     }
-    files.set(code, parsed.data);
+    loaded.set(code, parsed.data);
+  }
+  // The jurisdiction's flag is derived: verified when every version that can decide for it (its own and,
+  // for a member, its group's) was read at the source. A file that states the flag must agree.
+  for (const [code, f] of loaded) {
+    const file = `${code}.json`;
+    const group = f.group ? loaded.get(f.group) : undefined;
+    const deciding = [
+      ...f.versions.map((v) => ({ v, from: file })),
+      ...(group?.versions ?? []).map((v) => ({ v, from: `${f.group!}.json` })),
+    ];
+    const unverified = deciding.find((d) => !versionVerified(d.v));
+    const derived = deciding.length > 0 && !unverified;
+    const problems: PackError[] = [];
+    if (f.verified !== undefined && f.verified !== derived)
+      problems.push({
+        file,
+        field: 'verified',
+        message: f.verified
+          ? unverified
+            ? `says true, but version ${unverified.v.version}${unverified.from === file ? '' : ` (${unverified.from})`} is not verified`
+            : 'says true, but the file has no rule version'
+          : 'says false, but every version that can decide for it is verified (the flag is derived: drop it or say true)',
+      });
+    if (!derived && !f.verification.reason)
+      problems.push({
+        file,
+        field: 'verification.reason',
+        message: 'an unverified rule must say what could not be verified and why',
+      });
+    if (problems.length) {
+      errors.push(...problems);
+      broken.set(code, problems[0]!);
+      continue;
+    }
+    files.set(code, { ...f, verified: derived });
   }
   for (const [code, t] of territories) {
     const problem =
@@ -500,20 +633,24 @@ export function ruleInForce(pack: RulePack, code: string, at: string): VersionLo
     [file.versions, file],
     ...(groupFile ? [[groupFile.versions, groupFile] as [RuleVersion[], RuleFile]] : []),
   ];
-  const found = (from: RuleFile) => ({
+  // "Unverified rule" follows the version that decided, not the file: a verified TFR version decides
+  // verified even where the member's pre-TFR period is not.
+  const found = (from: RuleFile, v: RuleVersion) => ({
     via: from.jurisdiction,
     file: g.file,
     follows: g.follows,
     date,
     timeZone: g.timeZone,
-    verified: from.verified,
-    verificationReason: from.verified ? null : (from.verification.reason ?? null),
+    verified: versionVerified(v),
+    verificationReason: versionVerified(v)
+      ? null
+      : (v.verification?.reason ?? from.verification.reason ?? 'not checked against the primary text'),
   });
   for (const regime of ['travel_rule', 'prohibited', 'no_travel_rule'] as const) {
     for (const [list, from] of lists) {
       const v = list.find((x) => x.regime === regime && inForce(x, date));
       if (!v) continue;
-      const f = found(from);
+      const f = found(from, v);
       if (v.regime === 'travel_rule') return { ok: true, kind: 'travel_rule', ...f, version: v };
       if (v.regime === 'prohibited')
         return {

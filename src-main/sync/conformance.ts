@@ -13,7 +13,16 @@ export interface Expectation {
 
 type Fetch = (path: string, init?: RequestInit & { auth?: boolean }) => Promise<Response>;
 
-export async function runConformance(url: string, token: string): Promise<Expectation[]> {
+export interface ConformanceOptions {
+  /**
+   * Two analysts' own credentials for the team expectations. Without them the kit enrols two
+   * analysts itself (POST /v1/team/analysts with `token`, a supervisor's or the operator's) and
+   * removes them at the end, checking that their credentials are then refused.
+   */
+  analysts?: [string, string];
+}
+
+export async function runConformance(url: string, token: string, o: ConformanceOptions = {}): Promise<Expectation[]> {
   const base = url.replace(/\/$/, '');
   const call: Fetch = (path, init = {}) => {
     const headers = new Headers(init.headers);
@@ -197,5 +206,186 @@ export async function runConformance(url: string, token: string): Promise<Expect
     must(other.status === 409, `a second, different decision on the same case answered ${other.status}, not 409`);
     return 'same answer; one decision';
   });
+  await teamExpectations(base, token, o, expect, must);
   return out;
+}
+
+type Expect = (name: string, fn: () => Promise<string>) => Promise<void>;
+
+/** Issue 15 point 4: per-analyst credentials, claims, four eyes enforced by the backend, the team feed. */
+async function teamExpectations(
+  base: string,
+  token: string,
+  o: ConformanceOptions,
+  expect: Expect,
+  must: (cond: boolean, msg: string) => void,
+): Promise<void> {
+  const as =
+    (credential: string) =>
+    (path: string, init: { method?: string; body?: unknown; key?: string; ifMatch?: number } = {}) =>
+      fetch(`${base}${path}`, {
+        method: init.method ?? 'GET',
+        headers: {
+          Authorization: `Bearer ${credential}`,
+          ...(init.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+          ...(init.key ? { 'Idempotency-Key': init.key } : {}),
+          ...(init.ifMatch !== undefined ? { 'If-Match': `"${init.ifMatch}"` } : {}),
+        },
+        ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
+        signal: AbortSignal.timeout(15_000),
+      });
+  const operator = as(token);
+  const suffix = randomUUID().slice(0, 8);
+  type Actor = { name: string; call: ReturnType<typeof as>; credential: string };
+  let a = null as Actor | null;
+  let b = null as Actor | null;
+  const enrolled: string[] = [];
+
+  await expect('each analyst has a credential of their own, and GET /v1/team/me names its analyst', async () => {
+    const creds: string[] = o.analysts ? [...o.analysts] : [];
+    if (!o.analysts) {
+      for (const name of [`Conformance A ${suffix}`, `Conformance B ${suffix}`]) {
+        const res = await operator('/v1/team/analysts', { method: 'POST', body: { name, role: 'analyst' } });
+        must(res.status === 201, `enrolling ${name} answered ${res.status}`);
+        const e = (await res.json()) as { credential?: unknown };
+        must(typeof e.credential === 'string', `enrolling ${name} gave no credential`);
+        creds.push(e.credential as string);
+        enrolled.push(name);
+      }
+    }
+    const names: string[] = [];
+    for (const c of creds) {
+      const me = (await (await as(c)('/v1/team/me')).json()) as { kind?: unknown; name?: unknown };
+      must(me.kind === 'analyst' && typeof me.name === 'string', `/v1/team/me answered ${JSON.stringify(me)}`);
+      names.push(me.name as string);
+    }
+    must(names[0] !== names[1], `both credentials belong to ${names[0]}`);
+    a = { name: names[0]!, call: as(creds[0]!), credential: creds[0]! };
+    b = { name: names[1]!, call: as(creds[1]!), credential: creds[1]! };
+    return `${names[0]} and ${names[1]}`;
+  });
+
+  let target: { id: string; version: number } | null = null;
+  const feedAfter = async (cursor: number) => {
+    const res = await a!.call(`/v1/team/changes?after=${cursor}&limit=1000`);
+    must(res.status === 200, `GET /v1/team/changes answered ${res.status}`);
+    const page = (await res.json()) as {
+      items?: {
+        cursor: number;
+        type: string;
+        by?: string;
+        caseId?: string;
+        assignee?: string | null;
+        proposal?: { id: string; state: string; proposedBy: string; reviewedBy?: string | null };
+      }[];
+      next?: unknown;
+      hasMore?: unknown;
+    };
+    must(
+      Array.isArray(page.items) && typeof page.next === 'number' && typeof page.hasMore === 'boolean',
+      'the team feed is not {items, next, hasMore}',
+    );
+    return { items: page.items!, next: page.next as number };
+  };
+  let cursor = 0;
+  await expect("a claim is recorded under the claimant's credential and appears in the team feed", async () => {
+    must(a !== null, 'no analyst credentials');
+    cursor = (await feedAfter(0)).next;
+    const res = await operator('/v1/exchange/create_tx', { method: 'POST' });
+    must(res.status === 201, `create_tx answered ${res.status}`);
+    const c = caseRecordSchema.parse(((await res.json()) as { case: unknown }).case);
+    target = { id: c.id, version: c.version };
+    const claim = await a!.call(`/v1/cases/${c.id}/assignment`, {
+      method: 'POST',
+      key: randomUUID(),
+      body: { assignee: a!.name, at: new Date().toISOString() },
+    });
+    must(claim.status === 201, `the claim answered ${claim.status}`);
+    const seen = (await feedAfter(cursor)).items.find((e) => e.type === 'assignment' && e.caseId === c.id);
+    must(!!seen && seen.assignee === a!.name && seen.by === a!.name, `the team feed shows ${JSON.stringify(seen)}`);
+    return `${c.id} claimed by ${a!.name}`;
+  });
+
+  const proposalId = randomUUID();
+  const approve = (who: Actor, key: string) =>
+    who.call(`/v1/cases/${target!.id}/decisions`, {
+      method: 'POST',
+      key,
+      ifMatch: target!.version,
+      body: {
+        kind: 'reject',
+        reasonCodes: ['HIGH_RISK'],
+        note: 'conformance kit',
+        decidedAt: new Date().toISOString(),
+        analyst: a!.name,
+        approvedBy: who.name,
+        proposalId,
+      },
+    });
+  await expect('a four-eyes proposal is recorded with its proposer and appears in the team feed', async () => {
+    must(target !== null, 'no case to propose on');
+    const res = await a!.call(`/v1/cases/${target!.id}/proposals`, {
+      method: 'POST',
+      key: proposalId,
+      body: {
+        kind: 'reject',
+        reasonCodes: ['HIGH_RISK'],
+        note: 'conformance kit',
+        proposedBy: a!.name,
+        proposedAt: new Date().toISOString(),
+        caseVersion: target!.version,
+        why: ['conformance kit'],
+      },
+    });
+    must(res.status === 201, `the proposal answered ${res.status}`);
+    const seen = (await feedAfter(cursor)).items.find((e) => e.type === 'proposal' && e.proposal?.id === proposalId);
+    must(seen?.proposal?.proposedBy === a!.name, `the team feed shows ${JSON.stringify(seen?.proposal)}`);
+    return `proposal by ${a!.name}`;
+  });
+  await expect('the proposer cannot approve their own proposal: 403 self_approval, nothing decided', async () => {
+    must(target !== null, 'no case');
+    const res = await approve(a!, randomUUID());
+    const body = (await res.json().catch(() => null)) as { error?: { code?: unknown } } | null;
+    must(res.status === 403, `self-approval answered ${res.status}, not 403`);
+    must(
+      body?.error?.code === 'self_approval',
+      `the refusal's code is ${String(body?.error?.code)}, not self_approval`,
+    );
+    const after = await feedAfter(cursor);
+    must(
+      !after.items.some((e) => e.type === 'review' && e.proposal?.id === proposalId),
+      'the proposal shows as reviewed after a refused self-approval',
+    );
+    return '403 self_approval';
+  });
+  await expect("a second analyst's approval is recorded with both names, once", async () => {
+    must(target !== null && b !== null, 'no case');
+    const key = randomUUID();
+    const first = await approve(b!, key);
+    const firstBody = await first.text();
+    must(first.status === 201, `the approval answered ${first.status}: ${firstBody.slice(0, 200)}`);
+    const d = (JSON.parse(firstBody) as { decision?: { analyst?: unknown; approvedBy?: unknown } }).decision;
+    must(d?.analyst === a!.name && d?.approvedBy === b!.name, `the decision names ${d?.analyst} and ${d?.approvedBy}`);
+    const again = await approve(b!, key);
+    must(again.status === 201 && (await again.text()) === firstBody, 'a replay of the approval answered differently');
+    const reviews = (await feedAfter(cursor)).items.filter((e) => e.type === 'review' && e.proposal?.id === proposalId);
+    must(
+      reviews.length === 1 &&
+        reviews[0]!.proposal?.state === 'approved' &&
+        reviews[0]!.proposal?.reviewedBy === b!.name,
+      `the team feed shows ${reviews.length} reviews of the proposal`,
+    );
+    return `proposed by ${a!.name}, approved by ${b!.name}`;
+  });
+  if (enrolled.length) {
+    await expect('removing an analyst revokes their credential (401 from then on)', async () => {
+      for (const name of enrolled) {
+        const res = await operator(`/v1/team/analysts/${encodeURIComponent(name)}`, { method: 'DELETE' });
+        must(res.status === 200, `removing ${name} answered ${res.status}`);
+      }
+      const res = await as(a!.credential)('/v1/team/me');
+      must(res.status === 401, `a removed analyst's credential answered ${res.status}`);
+      return '401';
+    });
+  }
 }

@@ -6,7 +6,7 @@ import { runCli } from '../support/cli';
 const backends: Backend[] = [];
 afterEach(async () => Promise.all(backends.splice(0).map((b) => b.close())));
 
-async function backend(broken?: 'ignore-idempotency' | 'ignore-if-match') {
+async function backend(broken?: 'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval') {
   const makeCase = caseFactory(5);
   const b = await startBackend({ makeCase, rates: [], ...(broken ? { broken } : {}) });
   for (let i = 0; i < 5; i++) b.addCase(makeCase());
@@ -37,5 +37,35 @@ describe('waybill conformance', () => {
     const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL {2}a decision on a stale version is refused with 409 and the current case/);
+  });
+
+  // Issue 15 point 4: the backend, not only the workstation, enforces four eyes.
+  it('fails against a backend that lets a proposer approve their own proposal', async () => {
+    const b = await backend('allow-self-approval');
+    const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /FAIL {2}the proposer cannot approve their own proposal: 403 self_approval, nothing decided\n {6}self-approval answered 201, not 403/,
+    );
+  });
+
+  it("checks the team endpoints with two analysts' own credentials when given", async () => {
+    const b = await backend();
+    const [ana, ben] = [b.enrolAnalyst('Ana'), b.enrolAnalyst('Ben')];
+    const r = await runCli([
+      'conformance',
+      '--url',
+      b.url,
+      '--token',
+      b.token,
+      '--analyst-credential',
+      ana,
+      '--second-analyst-credential',
+      ben,
+    ]);
+    expect(r.stdout).toMatch(/PASS {2}each analyst has a credential of their own.*\n/);
+    expect(r.stdout).toMatch(/PASS {2}the proposer cannot approve their own proposal/);
+    expect(r.stdout).not.toMatch(/FAIL/);
+    expect(r.code).toBe(0);
   });
 });

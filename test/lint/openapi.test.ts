@@ -42,6 +42,14 @@ describe('the backend contract (resources/openapi.yaml)', () => {
         '/v1/sanctions-lists/{source}/files/{name}',
         '/v1/exchange/create_tx',
         '/v1/exchange/cases/{caseId}/send_transaction',
+        // The team across workstations (issue 15 point 4).
+        '/v1/team/me',
+        '/v1/team/analysts',
+        '/v1/team/analysts/{name}',
+        '/v1/team/changes',
+        '/v1/cases/{caseId}/assignment',
+        '/v1/cases/{caseId}/proposals',
+        '/v1/cases/{caseId}/proposals/{proposalId}/decline',
       ].sort(),
     );
   });

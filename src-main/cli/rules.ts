@@ -21,7 +21,10 @@ export function rulesList(json: boolean, date: string, out: Out): number {
         name: f.name,
         provenance: f.provenance,
         retentionYears: f.retentionYears,
-        verified: f.verified,
+        // The version in force on the date decides, so its flag is the one shown; the jurisdiction's
+        // (every version verified) beside it.
+        verified: r.kind === 'unknown' ? false : r.verified,
+        jurisdictionVerified: f.verified,
         timeZone: f.timeZone,
         ...(r.ok
           ? {

@@ -1,4 +1,5 @@
 import { localDisplayNames } from '../ivms101/display-names';
+import type { AuditEvent } from '../audit/chain';
 import type { CsvValue } from './csv';
 import type { ReportCase } from './report-pdf';
 
@@ -126,16 +127,7 @@ export interface TombstoneRow {
 export const TOMBSTONE_COLUMNS =
   'case_id, direction, status, counterparty_jurisdiction, transfer_time, record_date, retention_years, expired_on, decision_kind, decided_at, removed_digest, purged_at, audit_seq';
 
-export interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  caseId: string | null;
-  payload: string | null;
-  payloadDigest: string;
-  prevHash: string;
-  hash: string;
+export interface AuditRow extends AuditEvent {
   /** 1: about a selected case (or no case), so the payload is exported; 0: header only. */
   included: number;
 }

@@ -103,7 +103,7 @@ function prepared(db: WritableDB, sample: Row): Statements {
       ),
       update: db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = @id`),
       insertWithOutcomes: db.prepare(
-        `INSERT INTO cases (${withOutcomes.join(', ')}) VALUES (${withOutcomes.map((k) => '@' + k).join(', ')})`,
+        `INSERT INTO cases (${withOutcomes.join(', ')}, arrived_at) VALUES (${withOutcomes.map((k) => '@' + k).join(', ')}, @received_at)`,
       ),
       updateWithOutcomes: db.prepare(
         `UPDATE cases SET ${[...sets, ...OUTCOME_COLUMNS.map((k) => `${k} = @${k}`)].join(', ')} WHERE id = @id`,

@@ -28,6 +28,8 @@ interface Row {
   version?: string | null;
   unhosted?: Record<string, unknown>;
   why?: RegExp[];
+  /** The deciding versions are verified: no "unverified rule" flag anywhere. */
+  verified?: boolean;
 }
 
 const rows: Row[] = [
@@ -65,6 +67,32 @@ const rows: Row[] = [
     outcome: 'applies',
     unhosted: { duty: 'none', applies: false, always: expect.stringMatching(/AML-2A\.2\.11/) },
     why: [/at any amount: ensure the AML-2A\.2\.7 information for your own customer/],
+  },
+  // Every field of KR-SFTI-2022 rests on the FSC notice of 24 Mar 2022: the case carries no flag.
+  {
+    cite: 'FSC notice 24 Mar 2022: "1백만원 상당 이상" (or more), in force 25 Mar 2022',
+    what: 'KR ↔ KR 1,000,000 KRW, verified',
+    home: 'KR',
+    cp: 'KR',
+    value: '1000000',
+    currency: 'KRW',
+    at: '2026-11-02T10:00:00Z',
+    outcome: 'applies',
+    version: 'KR-SFTI-2022',
+    verified: true,
+  },
+  {
+    cite: 'FSC notice 24 Mar 2022: the rule applies "가상자산사업자가 다른 가상자산사업자에게" (VASP to VASP)',
+    what: 'KR to a self-hosted wallet, 2,000,000 KRW',
+    home: 'KR',
+    cp: null,
+    value: '2000000',
+    currency: 'KRW',
+    at: '2026-11-02T10:00:00Z',
+    outcome: 'applies',
+    unhosted: { duty: 'none', applies: false },
+    why: [/applies when a VASP transfers to another VASP/],
+    verified: true,
   },
   {
     cite: 'VARA Rulebook III.G.1: "any transfer ... exceeding AED 3,500" (self-hosted included); III.G.6(b)',
@@ -104,6 +132,10 @@ describe('legal cases re-read at the source (issue 14 point 9, non-EU)', () => {
     const us = e.sides.find((s) => s.party === 'us')!;
     if (r.version !== undefined) expect(us.version).toBe(r.version);
     if (r.unhosted) expect(e.unhosted).toMatchObject(r.unhosted);
+    if (r.verified) {
+      expect(e.unverified ?? []).toEqual([]);
+      expect(e.why.some((line) => /unverified rule/i.test(line))).toBe(false);
+    }
     for (const w of r.why ?? [])
       expect(
         e.why.some((line) => w.test(line)),

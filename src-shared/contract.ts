@@ -747,6 +747,8 @@ export interface Events {
     outboxDepth: number;
     conflicts: number;
     quarantined: number;
+    /** Set once the backend's identity changed and the feed started again (issue 18 point 3). */
+    notice: string | null;
   };
 }
 export type EventName = keyof Events;

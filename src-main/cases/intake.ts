@@ -52,6 +52,8 @@ export interface IntakeSource {
   /** e.g. `line 12`, `cursor 40 (page after 20, line 3)`, `push answer for case X`. */
   location: string;
   actor: string;
+  /** The backend a synced case came from (its identity and address): recorded on the case's arrival. */
+  origin?: { backendId: string; host: string };
 }
 
 export interface IntakeContext {
@@ -150,7 +152,12 @@ function admitOne(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: Intak
       actor: source.actor,
       action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`,
       caseId: record.id,
-      payload: { source: source.name, version: record.version, status: record.status },
+      payload: {
+        source: source.name,
+        version: record.version,
+        status: record.status,
+        ...(source.origin ? { backend: source.origin.host, backendId: source.origin.backendId } : {}),
+      },
       at: ctx.at,
     });
   }

@@ -56,6 +56,53 @@ it('creates the vault and syncs the first backend', async () => {
     .toMatch(new RegExp(`^${N} cases`));
 });
 
+describe('issue 18 point 3: changing the backend', () => {
+  let second: Backend;
+  const M = 25;
+  afterAll(async () => second?.close().catch(() => {}));
+
+  it('a new backend identity restarts the feed, says so, and the old cases stay labelled with their source', async () => {
+    const makeOther = caseFactory(1803);
+    second = await startBackend({ makeCase: makeOther, rates: [], dbFile: join(t.dir, 'backend2.db') });
+    // Its feed is shorter than the first one's: the first backend's cursor (N) is past its end, so
+    // keeping that cursor would never show one of its cases.
+    second.db.transaction(() => {
+      for (let i = 0; i < M; i++) second.addCase(makeOther());
+    })();
+    const firstId = await page.locator('tbody tr[data-case-id]').first().getAttribute('data-case-id');
+    await page.keyboard.press('Alt+5');
+    await page.getByLabel('Backend URL').fill(second.url);
+    await page.getByLabel('API token').fill(second.token);
+    await page.getByRole('button', { name: 'Save backend' }).click();
+    await expect
+      .poll(() => page.getByTestId('backend-notice').textContent(), { timeout: 20_000 })
+      .toMatch(
+        new RegExp(
+          `different backend answers at 127\\.0\\.0\\.1:${new URL(second.url).port}.*${N} cases already here stay`,
+        ),
+      );
+    await page.keyboard.press('Alt+1');
+    await expect
+      .poll(() => page.getByTestId('queue-count').textContent(), { timeout: 30_000 })
+      .toMatch(new RegExp(`^${N + M} cases`));
+    // Each case says where it came from.
+    const sourceOf = async (id: string) => {
+      await page.getByLabel(/Search names, wallets/).fill(id);
+      await page.getByLabel(/Search names, wallets/).press('Enter');
+      await expect.poll(() => page.locator('tbody tr[data-case-id]').count(), { timeout: 10_000 }).toBe(1);
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+      const source = await page.getByTestId('case-source').textContent();
+      await page.keyboard.press('Alt+1');
+      await page.getByRole('button', { name: 'Clear filters' }).click();
+      return source;
+    };
+    const newId = second.db.prepare('SELECT id FROM cases LIMIT 1').pluck().get() as string;
+    expect(await sourceOf(firstId!)).toContain(`Backend ${new URL(backend.url).host}`);
+    expect(await sourceOf(newId)).toContain(`Backend ${new URL(second.url).host}`);
+  });
+});
+
 describe('issue 18 point 8: charts', () => {
   it('every chart has an x and a y axis, each titled with its unit', async () => {
     await page.keyboard.press('Alt+2');

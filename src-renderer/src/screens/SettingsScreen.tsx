@@ -98,6 +98,11 @@ export function SettingsScreen() {
               : 'not configured'}
             . The token is kept in the vault and never shown again.
           </p>
+          {sync?.notice && (
+            <p className="warn-text" role="status" data-testid="backend-notice">
+              {sync.notice}
+            </p>
+          )}
           <label htmlFor="be-url">Backend URL</label>
           <input
             id="be-url"

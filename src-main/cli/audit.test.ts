@@ -36,10 +36,10 @@ describe('waybill rules audit', () => {
       if (!j.verified) expect(j.reason, j.jurisdiction).toBeTruthy();
     }
     const kr = r.jurisdictions.find((j) => j.jurisdiction === 'KR')!;
-    // Enforcement Decree Art. 10-10 as summarised by the FSC (24 Mar 2022): "KRW1 million or more".
+    // Enforcement Decree Art. 10-10 in the FSC's notice (24 Mar 2022): "1백만원 상당 이상" ("or more").
     expect(kr.versions[0]).toMatchObject({
       version: 'KR-SFTI-2022',
-      thresholdText: 'virtual assets worth KRW1 million or more',
+      thresholdText: expect.stringMatching(/^1백만원 상당 이상 .*"or more"/),
     });
     expect(kr.versions[0]!.quotes[0]!.quote).toMatch(/KRW1 million or more/);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { THEMES, ZOOM_STEPS, type Theme } from './appearance';
 import type { CaseRecord } from './case';
 import { CLEAR_REASONS, TRAVEL_RULE_OUTCOMES, type ClearReason, type StoredCheck } from './checks';
 import {
@@ -107,6 +108,8 @@ export interface AppStatus {
   mode: 'electron' | 'browser' | 'cli';
   /** Who is signed in (null while locked): every action is theirs. */
   analyst: { name: string; role: AnalystRole } | null;
+  /** Light, dark or the OS's choice, and the page zoom: the sign-in screen follows them too. */
+  appearance: { theme: Theme; zoom: number };
 }
 
 export const ANALYST_ROLES = ['analyst', 'supervisor'] as const;
@@ -222,15 +225,43 @@ export interface SavedView {
   createdBy: string;
 }
 
+/** One action for many cases from the queue's multi-select (`cases.bulk`). */
+export type BulkAction =
+  | { kind: 'assign'; analyst: string | null }
+  | { kind: 'accept' | 'reject' | 'request_information'; reasonCodes: string[]; note?: string | undefined };
+
+/** What became of one case in a bulk action: done, proposed for a second analyst (four eyes), or refused and why. */
+export interface BulkItemResult {
+  caseId: string;
+  outcome: 'done' | 'proposed' | 'refused';
+  message: string;
+}
+
+/** The most cases one bulk action takes, and the most rows one queue CSV holds. */
+export const MAX_BULK_CASES = 500;
+export const MAX_QUEUE_CSV_ROWS = 100_000;
+
 export interface Dashboard {
   asOf: string;
   slaHours: number;
   byStatus: { status: string; count: number }[];
   /** Cases by Travel Rule outcome (null: not evaluated yet), including "not_required" and the "prohibited" red flag. */
   byTravelRule: { outcome: string | null; count: number }[];
-  /** Cases per day by transfer time, the last 30 days. */
+  /** Cases per day by transfer time over the range (the last 30 days by default). */
   volume: { day: string; withdrawals: number; deposits: number }[];
-  /** Open cases past the SLA, by status. */
+  /** The days the volume covers (UTC), and the analyst the figures are narrowed to, if any. */
+  range: { from: string; to: string };
+  analyst: string | null;
+  /** Per analyst (null: unassigned): open cases, those past the SLA, decisions taken in the range. */
+  byAnalyst: {
+    analyst: string | null;
+    open: number;
+    breached: number;
+    accepted: number;
+    rejected: number;
+    requestedInformation: number;
+  }[];
+  /** Open cases past the SLA (counted from arrival in the workstation), by status. */
   slaBreaches: { status: string; count: number }[];
   slaBreachTotal: number;
   /** Decisions per ISO week, the last 12 weeks. */
@@ -393,6 +424,18 @@ export const contract = {
   ),
   /** The UI reports analyst activity so the idle timer can lock the vault. */
   'session.touch': method<null>()(empty),
+  /** Theme and zoom: a display preference, allowed while locked; not audited (it changes no evidence). */
+  'appearance.set': method<AppStatus>()(
+    z
+      .object({
+        theme: z.enum(THEMES).optional(),
+        zoom: z
+          .number()
+          .refine((v) => (ZOOM_STEPS as readonly number[]).includes(v), 'one of 80, 90, 100, 110, 125, 150, 175, 200')
+          .optional(),
+      })
+      .strict(),
+  ),
   'settings.get': method<Settings>()(empty),
   'settings.update': method<Settings>()(
     z
@@ -426,6 +469,44 @@ export const contract = {
       .strict(),
   ),
   'cases.facets': method<QueueFacets>()(empty),
+  /**
+   * One action on each of the given cases, each on its own through the same checks and four-eyes policy
+   * as `cases.decide` / `cases.assign`; one result per case.
+   */
+  'cases.bulk': method<{ results: BulkItemResult[] }>()(
+    z
+      .object({
+        caseIds: z
+          .array(caseId)
+          .min(1)
+          .max(MAX_BULK_CASES)
+          .refine((ids) => new Set(ids).size === ids.length, 'each case once'),
+        action: z.discriminatedUnion('kind', [
+          z.object({ kind: z.literal('assign'), analyst: z.string().min(1).max(100).nullable() }).strict(),
+          z
+            .object({
+              kind: z.enum(['accept', 'reject', 'request_information']),
+              reasonCodes: z.array(z.enum(REASON_CODE_NAMES as [string, ...string[]])).max(10),
+              note: z.string().max(2000).optional(),
+            })
+            .strict()
+            .refine((d) => d.kind === 'accept' || d.reasonCodes.length > 0, {
+              message: 'a reject or a request for information needs at least one reason code',
+              path: ['reasonCodes'],
+            }),
+        ]),
+      })
+      .strict(),
+  ),
+  /** Every case the filter matches, in the sort's order, as formula-safe CSV (at most MAX_QUEUE_CSV_ROWS). */
+  'cases.csv': method<{ fileName: string; rows: number; csv: string }>()(
+    z
+      .object({
+        sort: querySort.default({ column: 'transferTime', direction: 'desc' }),
+        filter: queueFilter.default({}),
+      })
+      .strict(),
+  ),
   'cases.assign': method<CaseDetail>()(z.object({ caseId, analyst: z.string().min(1).max(100).nullable() }).strict()),
   'cases.hold': method<CaseDetail>()(z.object({ caseId, reason: z.string().min(1).max(500).nullable() }).strict()),
   /** The second analyst's verdict on a proposed decision; they prove who they are with their own passphrase. */
@@ -467,7 +548,9 @@ export const contract = {
   /** Supervisor only: the analyst's key slot is removed; their name stays in the record. */
   'analysts.remove': method<AnalystEntry[]>()(z.object({ name: analystName }).strict()),
   'analysts.setRole': method<AnalystEntry[]>()(z.object({ name: analystName, role: z.enum(ANALYST_ROLES) }).strict()),
-  'dashboard.get': method<Dashboard>()(empty),
+  'dashboard.get': method<Dashboard>()(
+    z.object({ from: day.optional(), to: day.optional(), analyst: z.string().min(1).max(100).optional() }).strict(),
+  ),
   'export.publicKey': method<{ pem: string; fingerprint: string }>()(empty),
   'export.start': method<ExportJob>()(
     z
@@ -666,6 +749,8 @@ export interface Events {
     outboxDepth: number;
     conflicts: number;
     quarantined: number;
+    /** Set once the backend's identity changed and the feed started again (issue 18 point 3). */
+    notice: string | null;
   };
 }
 export type EventName = keyof Events;

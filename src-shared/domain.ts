@@ -19,7 +19,15 @@ export const CASE_STATUSES = [
 ] as const;
 export const WALLET_TYPES = ['hosted', 'unhosted'] as const;
 export const PROTOCOLS = ['TRP', 'TRISA', 'OpenVASP', 'Sygna', 'email'] as const;
-export const QUEUE_SORT_COLUMNS = ['transferTime', 'updatedAt', 'fiatAmount', 'riskScore', 'status', 'asset'] as const;
+export const QUEUE_SORT_COLUMNS = [
+  'transferTime',
+  'updatedAt',
+  'fiatAmount',
+  'riskScore',
+  'status',
+  'asset',
+  'arrivedAt',
+] as const;
 /** The shortest passphrase accepted: the vault's, and an analyst's for four eyes. */
 export const MIN_PASSPHRASE_LENGTH = 12;
 /** The sanctions lists Waybill reads (src-main/screening/lists). */
@@ -61,7 +69,7 @@ export interface QueueFilter {
   sanctionsAwaiting?: boolean;
   /** Travel Rule outcomes (applies, below_threshold, not_required, prohibited, cannot_evaluate). */
   travelRule?: TravelRuleOutcome[];
-  /** Open for longer than the SLA allows. */
+  /** Open for longer than the SLA allows, counted from arrival in this workstation. */
   slaBreached?: boolean;
   /** An analyst's name, or "unassigned". */
   assignedTo?: string;
@@ -99,6 +107,8 @@ export interface CaseSummary {
   screeningOutcome: string | null;
   assignedTo: string | null;
   createdAt: string;
+  /** When the case first arrived in this workstation: the SLA runs from here (issue 18 point 12). */
+  arrivedAt: string;
   /** A decision recorded here that the backend has not acknowledged yet. */
   waitingToSync: boolean;
   /** A decision waiting for a second analyst. */

@@ -166,13 +166,14 @@ describe('the issue-14 schema fails clearly and locally', () => {
   });
 
   it('an unknown start date needs inForceBy (no invented date)', () => {
+    // SG: an unverified file (a verified version with no start would also fail as verified).
     const errors = mutate(
       'nostart',
-      'KR',
+      'SG',
       (f) => ((f.versions[0] as { effectiveFrom: string | null }).effectiveFrom = null),
     );
     expect(errors).toEqual([
-      { file: 'KR.json', field: 'versions.0.inForceBy', message: expect.stringMatching(/start date is unknown/) },
+      { file: 'SG.json', field: 'versions.0.inForceBy', message: expect.stringMatching(/start date is unknown/) },
     ]);
   });
 

@@ -595,8 +595,8 @@ export type VersionLookup =
 
 /**
  * The version in force for a jurisdiction on a local date (YYYY-MM-DD) or at an instant (then the
- * jurisdiction's legal time zone gives the date). Travel Rule beats prohibition beats "no rule",
- * own version beats the group's; a "none_known" period, an unknown start date, or a missing or broken
+ * jurisdiction's legal time zone gives the date). The jurisdiction's own version in force beats its
+ * group's; a "none_known" period, an unknown start date, or a missing or broken
  * file is a reason ("cannot evaluate"), never a silent pass.
  */
 export function ruleInForce(pack: RulePack, code: string, at: string): VersionLookup {
@@ -646,36 +646,27 @@ export function ruleInForce(pack: RulePack, code: string, at: string): VersionLo
       ? null
       : (v.verification?.reason ?? from.verification.reason ?? 'not checked against the primary text'),
   });
-  for (const regime of ['travel_rule', 'prohibited', 'no_travel_rule'] as const) {
-    for (const [list, from] of lists) {
-      const v = list.find((x) => x.regime === regime && inForce(x, date));
-      if (!v) continue;
-      const f = found(from, v);
-      if (v.regime === 'travel_rule') return { ok: true, kind: 'travel_rule', ...f, version: v };
-      if (v.regime === 'prohibited')
-        return {
-          ok: false,
-          kind: 'prohibited',
-          reason: `${v.version}: ${v.note}`,
-          sources: v.sources,
-          ...f,
-          version: v,
-        };
-      if (v.regime === 'no_travel_rule')
-        return {
-          ok: false,
-          kind: 'no_travel_rule',
-          reason: `${v.version}: ${v.note}`,
-          sources: v.sources,
-          ...f,
-          version: v,
-        };
-    }
+  // The member's own version in force wins over its group's, whatever its regime: a member file says what
+  // holds there (IS/LI/NO: the TFR reached them only through the EEA Agreement), the group fills the gaps.
+  for (const [list, from] of lists) {
+    const v = list.find((x) => inForce(x, date));
+    if (!v) continue;
+    const f = found(from, v);
+    if (v.regime === 'travel_rule') return { ok: true, kind: 'travel_rule', ...f, version: v };
+    if (v.regime === 'prohibited')
+      return { ok: false, kind: 'prohibited', reason: `${v.version}: ${v.note}`, sources: v.sources, ...f, version: v };
+    if (v.regime === 'no_travel_rule')
+      return {
+        ok: false,
+        kind: 'no_travel_rule',
+        reason: `${v.version}: ${v.note}`,
+        sources: v.sources,
+        ...f,
+        version: v,
+      };
+    return unknown(`${v.version}: ${v.note}`, v.sources, date, g.timeZone, file);
   }
   const all = lists.flatMap(([list]) => list);
-  const none = all.find((x) => inForce(x, date));
-  if (none)
-    return unknown(`${none.version}: ${none.note ?? 'no Travel Rule known'}`, none.sources, date, g.timeZone, file);
   const later = all.find((x) => x.effectiveFrom === null && x.inForceBy && date < x.inForceBy);
   if (later)
     return unknown(

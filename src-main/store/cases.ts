@@ -6,7 +6,7 @@ import {
   type QueueFilter,
   type QueueSortColumn,
 } from '../../src-shared/case';
-import type { ReadableDB, WritableDB } from './db';
+import { cached, type ReadableDB, type WritableDB } from './db';
 import { WhereBuilder } from './where';
 
 /** "1234.5" → 123450 (cents), exactly, via BigInt: a sort key, not a value used in arithmetic. */
@@ -31,6 +31,17 @@ export interface CaseNames {
   originator: string | null;
   beneficiary: string | null;
 }
+
+/**
+ * The checks' outcomes, written with the row when the intake computed them first: one write of the
+ * row and its indexes instead of four (store/checks.ts keeps them in step after that).
+ */
+export interface CaseOutcomes {
+  travelRule: string | null;
+  ivms101: string | null;
+  screening: string | null;
+}
+const OUTCOME_COLUMNS = ['travel_rule_outcome', 'ivms101_outcome', 'screening_outcome'] as const;
 
 function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
   return {
@@ -65,7 +76,14 @@ function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
 }
 
 type Row = ReturnType<typeof row>;
-type Statements = { find: Statement; purged: Statement; insert: Statement; update: Statement };
+type Statements = {
+  find: Statement;
+  purged: Statement;
+  insert: Statement;
+  update: Statement;
+  insertWithOutcomes: Statement;
+  updateWithOutcomes: Statement;
+};
 type Statement = ReturnType<WritableDB['prepare']>;
 // Prepared once per connection: bulk import and sync call upsertCase thousands of times.
 const statements = new WeakMap<WritableDB, Statements>();
@@ -75,11 +93,21 @@ function prepared(db: WritableDB, sample: Row): Statements {
   if (!s) {
     const cols = Object.keys(sample);
     const sets = cols.filter((k) => k !== 'id').map((k) => `${k} = @${k}`);
+    const withOutcomes = [...cols, ...OUTCOME_COLUMNS];
     s = {
       find: db.prepare('SELECT version FROM cases WHERE id = ?'),
       purged: db.prepare('SELECT 1 FROM retention_tombstones WHERE case_id = ?'),
-      insert: db.prepare(`INSERT INTO cases (${cols.join(', ')}) VALUES (${cols.map((k) => '@' + k).join(', ')})`),
+      // arrived_at is written here, at the first admission, and never updated: the SLA's clock (migration 0015).
+      insert: db.prepare(
+        `INSERT INTO cases (${cols.join(', ')}, arrived_at) VALUES (${cols.map((k) => '@' + k).join(', ')}, @received_at)`,
+      ),
       update: db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = @id`),
+      insertWithOutcomes: db.prepare(
+        `INSERT INTO cases (${withOutcomes.join(', ')}, arrived_at) VALUES (${withOutcomes.map((k) => '@' + k).join(', ')}, @received_at)`,
+      ),
+      updateWithOutcomes: db.prepare(
+        `UPDATE cases SET ${[...sets, ...OUTCOME_COLUMNS.map((k) => `${k} = @${k}`)].join(', ')} WHERE id = @id`,
+      ),
     };
     statements.set(db, s);
   }
@@ -90,13 +118,26 @@ function prepared(db: WritableDB, sample: Row): Statements {
  * Idempotent by (id, version): a newer version replaces the row, the same or an older one is
  * ignored. Replaying the same input twice therefore changes nothing.
  */
-export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string, names: CaseNames): UpsertOutcome {
+export function upsertCase(
+  db: WritableDB,
+  c: CaseRecord,
+  receivedAt: string,
+  names: CaseNames,
+  outcomes?: CaseOutcomes,
+): UpsertOutcome {
   const r = row(c, receivedAt, names);
   const s = prepared(db, r);
   const existing = s.find.get(c.id) as { version: number } | undefined;
   if (existing && existing.version >= c.version) return 'unchanged';
   if (!existing && s.purged.get(c.id)) return 'purged';
-  (existing ? s.update : s.insert).run(r);
+  if (outcomes)
+    (existing ? s.updateWithOutcomes : s.insertWithOutcomes).run({
+      ...r,
+      travel_rule_outcome: outcomes.travelRule,
+      ivms101_outcome: outcomes.ivms101,
+      screening_outcome: outcomes.screening,
+    });
+  else (existing ? s.update : s.insert).run(r);
   return existing ? 'updated' : 'inserted';
 }
 
@@ -127,7 +168,7 @@ const JSON_COLUMNS = new Set(['counterparty', 'ivms101', 'aml']);
 /** The stored version and status of a case, or null: what the intake rules compare an arrival with. */
 export function caseHead(db: ReadableDB, id: string): { status: string; version: number } | null {
   return (
-    (db.prepare('SELECT status, version FROM cases WHERE id = ?').get(id) as
+    (cached(db, 'SELECT status, version FROM cases WHERE id = ?').get(id) as
       { status: string; version: number } | undefined) ?? null
   );
 }
@@ -137,7 +178,7 @@ export function caseHead(db: ReadableDB, id: string): { status: string; version:
  * so equal content in another key order or time offset is equal). Empty when identical or not stored.
  */
 export function storedDifferences(db: ReadableDB, c: CaseRecord, names: CaseNames): string[] {
-  const stored = db.prepare('SELECT * FROM cases WHERE id = ?').get(c.id) as Record<string, unknown> | undefined;
+  const stored = cached(db, 'SELECT * FROM cases WHERE id = ?').get(c.id) as Record<string, unknown> | undefined;
   if (!stored) return [];
   const incoming: Record<string, unknown> = row(c, '', names);
   const same = (k: string) => {
@@ -162,6 +203,7 @@ const SORT_SQL: Record<QueueSortColumn, string> = {
   riskScore: 'cases.risk_score',
   status: 'cases.status',
   asset: 'cases.asset',
+  arrivedAt: 'cases.arrived_at',
 };
 
 /** The index whose order is each sort's order, (column, id). */
@@ -172,6 +214,7 @@ const SORT_INDEX: Record<QueueSortColumn, string> = {
   riskScore: 'cases_by_risk',
   status: 'cases_by_status_id',
   asset: 'cases_by_asset_id',
+  arrivedAt: 'cases_by_arrived_at',
 };
 const SORT_INDEX_ABOVE = 5000;
 /** Every filter and sort column, narrow (migration 0010): combined filters are answered from it alone. */
@@ -191,7 +234,7 @@ export interface ListQuery {
 }
 
 export interface FilterContext {
-  /** Now, for the SLA: open cases created before now − slaHours are in breach. */
+  /** Now, for the SLA: open cases that arrived here before now − slaHours are in breach. */
   now: string;
   slaHours: number;
 }
@@ -237,7 +280,8 @@ export function filterWhere(
       Object.fromEntries(f.travelRule.map((o, i) => [`travel${i}`, o])),
     );
   if (f.slaBreached) {
-    w.add(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.created_at < @slaCutoff`, {
+    // From arrival in the workstation, not from the transfer's creation (issue 18 point 12).
+    w.add(`c.status IN (${OPEN_STATUSES.map((x) => `'${x}'`).join(', ')}) AND c.arrived_at < @slaCutoff`, {
       slaCutoff: new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString(),
     });
   }
@@ -331,7 +375,8 @@ export function listCases(
               originator_name AS originatorName, beneficiary_name AS beneficiaryName,
               counterparty_name AS counterpartyName, counterparty_jurisdiction AS counterpartyJurisdiction,
               wallet_type AS walletType, risk_score AS riskScore,
-              transfer_time AS transferTime, updated_at AS updatedAt, created_at AS createdAt, assigned_to AS assignedTo,
+              transfer_time AS transferTime, updated_at AS updatedAt, created_at AS createdAt, arrived_at AS arrivedAt,
+              assigned_to AS assignedTo,
               k.outcome AS ivms101Outcome, k.summary AS ivms101Summary,
               tr.outcome AS travelRuleOutcome, sc.outcome AS screeningOutcome,
               EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = cases.id AND d.sync_state = 'pending') AS waitingToSync,
@@ -388,7 +433,7 @@ export function quarantine(
   db: WritableDB,
   q: { source: string; location: string; reason: string; raw: string; at: string },
 ): void {
-  db.prepare('INSERT INTO quarantine (source, location, reason, raw, received_at) VALUES (?, ?, ?, ?, ?)').run(
+  cached(db, 'INSERT INTO quarantine (source, location, reason, raw, received_at) VALUES (?, ?, ?, ?, ?)').run(
     q.source,
     q.location,
     q.reason,

@@ -62,7 +62,15 @@ describe('queue counts', () => {
 describe('queue pages', () => {
   it('are the same pages whichever index finds them, from the top and deep down', () => {
     const used = new Set<string>();
-    const sorts: QueueSortColumn[] = ['transferTime', 'riskScore', 'fiatAmount', 'status', 'asset', 'updatedAt'];
+    const sorts: QueueSortColumn[] = [
+      'transferTime',
+      'riskScore',
+      'fiatAmount',
+      'status',
+      'asset',
+      'updatedAt',
+      'arrivedAt',
+    ];
     for (const f of [
       ...combined,
       { status: ['pending_review'] } satisfies QueueFilter,
@@ -87,6 +95,7 @@ describe('queue pages', () => {
                 status: 'status',
                 asset: 'asset',
                 updatedAt: 'updated_at',
+                arrivedAt: 'arrived_at',
               }[column];
               const want = (
                 db

@@ -21,6 +21,8 @@ export const SETTINGS = {
   'sync.cursor': integer,
   /** The team feed's cursor (claims, proposals, reviews, the roster), committed with its page (sync/team.ts). */
   'sync.team_cursor': integer,
+  /** Which backend's case store that cursor counts in (its /v1/health backendId): another one restarts the feed. */
+  'sync.backend_id': text,
   /** The rule pack digest the stored evaluations rest on (app/workstation.ts re-checks when it changes). */
   'rules.digest': text,
   /** When the scheduled purge last ran, ISO 8601 UTC. */

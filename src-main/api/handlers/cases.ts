@@ -1,4 +1,7 @@
 import { assignCase } from '../../cases/assign';
+import { bulkApply } from '../../cases/bulk';
+import { queueCsv, queueCsvFileName } from '../../export/queue-csv';
+import { screeningStatus } from '../../screening/manage';
 import { listAnalysts } from '../../cases/four-eyes';
 import { setLegalHold } from '../../retention/holds';
 import { caseFacets, countCases, listCases } from '../../store/cases';
@@ -12,6 +15,8 @@ export function casesHandlers({
 }: HandlerContext): AreaHandlers<
   | 'cases.list'
   | 'cases.facets'
+  | 'cases.bulk'
+  | 'cases.csv'
   | 'cases.get'
   | 'cases.assign'
   | 'cases.hold'
@@ -39,6 +44,33 @@ export function casesHandlers({
       const db = ws.database();
       const { assignees, ...facets } = caseFacets(db);
       return { ...facets, analysts: [...new Set([ws.actor, ...listAnalysts(db), ...assignees])].sort() };
+    },
+    'cases.bulk': async ({ caseIds, action }) => {
+      const db = ws.database();
+      ws.touch();
+      const results = bulkApply(db, caseIds, action, {
+        actor: ws.actor,
+        policy: ws.decisionPolicy(),
+        // The same freshness policy as one acceptance (docs/screening.md).
+        acceptBlocked: action.kind === 'accept' ? screeningStatus(db, ws.preferences).blocked : null,
+      });
+      const changed = results.filter((r) => r.outcome !== 'refused').length;
+      if (action.kind !== 'assign' && results.some((r) => r.outcome === 'done'))
+        await ws.syncEngine()?.tryNow('push', 'decision');
+      if (changed) ws.events.emit('cases.changed', { count: changed });
+      return { results };
+    },
+    'cases.csv': ({ filter, sort }) => {
+      ws.touch();
+      const now = new Date();
+      // Built line by line from pages of the query; the transport then carries it as one answer.
+      let csv = '';
+      let rows = -1;
+      for (const line of queueCsv(ws.database(), { filter, sort }, { ...filterContext(), now: now.toISOString() })) {
+        csv += line;
+        rows++;
+      }
+      return { fileName: queueCsvFileName(now), rows, csv };
     },
     'cases.get': ({ id }) => {
       ws.touch();

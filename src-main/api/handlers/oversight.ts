@@ -8,7 +8,14 @@ export function oversightHandlers({
   ws,
 }: HandlerContext): AreaHandlers<'dashboard.get' | 'retention.run' | 'rules.status' | 'audit.verify'> {
   return {
-    'dashboard.get': () => dashboard(ws.database(), { now: new Date(), slaHours: ws.preferences.slaHours }),
+    'dashboard.get': ({ from, to, analyst }) =>
+      dashboard(ws.database(), {
+        now: new Date(),
+        slaHours: ws.preferences.slaHours,
+        ...(from ? { from } : {}),
+        ...(to ? { to } : {}),
+        ...(analyst ? { analyst } : {}),
+      }),
     'retention.run': ({ dryRun }) => {
       const r = ws.purgeExpired(dryRun);
       return {

@@ -5,8 +5,8 @@ import type { Migration } from './index';
 // it (`actor`); a revocation belongs to no case. SQLite cannot change a CHECK, so the table is
 // rebuilt with its rows and ids (conflicts point at them; foreign keys are checked at commit).
 // Each analyst's own backend credential is kept here, inside the encrypted database, never in clear.
-export const migration0015: Migration = {
-  version: 15,
+export const migration0016: Migration = {
+  version: 16,
   name: 'team sync: outbox kinds and actors, per-analyst backend credentials',
   up(db) {
     db.pragma('defer_foreign_keys = ON');

@@ -190,6 +190,8 @@ const territoriesFile = z
   .strict();
 export type Territory = z.infer<typeof territory>;
 export const TERRITORIES_FILE = '_territories.json';
+/** Which jurisdictions the FATF's R.15 tables list (issue 14 point 9): research data, not a rule file. */
+export const FATF_TABLES_FILE = '_fatf-tables.json';
 
 export type Money = z.infer<typeof money>;
 export type Requirement = z.infer<typeof requirement>;
@@ -357,6 +359,7 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
       loadTerritories(dir, hash, errors, territories);
       continue;
     }
+    if (file === FATF_TABLES_FILE) continue;
     let text: string;
     try {
       text = readFileSync(join(dir, file), 'utf8');

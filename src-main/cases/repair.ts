@@ -181,6 +181,7 @@ export function repairCase(db: WritableDB, input: RepairInput, ctx: CheckContext
         repairedAt: at,
       },
       at,
+      actor: input.analyst,
     });
     // Paths only in the audit trail: the values are personal data, kept in the encrypted versions table.
     appendAudit(db, {

@@ -4,10 +4,11 @@ import type { Migration } from './index';
 // analysts keep internal notes. Both are append-only: a repair is a new version beside the original
 // as received, an edited note is a new revision; neither is ever changed in place. Repairs leave for
 // the backend through the outbox, whose kind list is rebuilt here to take them.
-export const migration0016: Migration = {
-  version: 16,
+export const migration0017: Migration = {
+  version: 17,
   name: 'IVMS101 repairs as versions, internal case notes, repairs in the outbox',
   up(db) {
+    db.pragma('defer_foreign_keys = ON');
     db.exec(`
       -- Version 1 is the record as received (written when the first repair is made); each repair
       -- adds the next, with who, why and what changed. The case row keeps the backend's record.
@@ -43,11 +44,12 @@ export const migration0016: Migration = {
       CREATE TRIGGER case_notes_no_update BEFORE UPDATE ON case_notes
         BEGIN SELECT RAISE(ABORT, 'case notes are append-only'); END;
 
-      -- SQLite cannot change a CHECK: outbox and conflicts (which references it) are rebuilt.
+      -- SQLite cannot change a CHECK: the outbox is rebuilt with its rows and ids, as in 0016
+      -- (conflicts point at them; foreign keys are checked at commit).
       CREATE TABLE outbox_new (
         id INTEGER PRIMARY KEY,
-        kind TEXT NOT NULL CHECK (kind IN ('decision', 'counterparty_response', 'ivms101_repair')),
-        case_id TEXT NOT NULL REFERENCES cases (id),
+        kind TEXT NOT NULL CHECK (kind IN ('decision', 'counterparty_response', 'proposal', 'decline', 'assignment', 'revocation', 'ivms101_repair')),
+        case_id TEXT REFERENCES cases (id),
         idempotency_key TEXT NOT NULL UNIQUE,
         base_version INTEGER NOT NULL,
         payload TEXT NOT NULL,
@@ -56,26 +58,15 @@ export const migration0016: Migration = {
         next_attempt_at TEXT NOT NULL,
         last_error TEXT,
         created_at TEXT NOT NULL,
-        acked_at TEXT
+        acked_at TEXT,
+        actor TEXT
       ) STRICT;
-      INSERT INTO outbox_new SELECT id, kind, case_id, idempotency_key, base_version, payload, state, attempts,
-        next_attempt_at, last_error, created_at, acked_at FROM outbox;
-      CREATE TABLE conflicts_new (
-        id INTEGER PRIMARY KEY,
-        case_id TEXT NOT NULL REFERENCES cases (id),
-        outbox_id INTEGER NOT NULL REFERENCES outbox_new (id),
-        ours TEXT NOT NULL,
-        theirs TEXT NOT NULL,
-        detected_at TEXT NOT NULL,
-        resolved_at TEXT,
-        resolution TEXT
-      ) STRICT;
-      INSERT INTO conflicts_new SELECT id, case_id, outbox_id, ours, theirs, detected_at, resolved_at, resolution FROM conflicts;
-      DROP TABLE conflicts;
+      INSERT INTO outbox_new (id, kind, case_id, idempotency_key, base_version, payload, state, attempts, next_attempt_at, last_error, created_at, acked_at, actor)
+        SELECT id, kind, case_id, idempotency_key, base_version, payload, state, attempts, next_attempt_at, last_error, created_at, acked_at, actor FROM outbox;
       DROP TABLE outbox;
       ALTER TABLE outbox_new RENAME TO outbox;
-      ALTER TABLE conflicts_new RENAME TO conflicts;
       CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
+      CREATE INDEX outbox_by_case ON outbox (case_id, state, id);
     `);
   },
 };

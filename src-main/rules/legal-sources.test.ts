@@ -235,6 +235,42 @@ const facts: { cite: string; j: string; check: () => void }[] = [
       expect(v.sources.some((s) => s.article === 'EM para. 3' && /31 March 2026/.test(s.quote ?? ''))).toBe(true);
     },
   },
+  // lawc, 29 Nov 2026: retention periods read in the statute (each the period the file already had).
+  {
+    cite: 'FIC Act 38 of 2001 s. 23(b): "for at least five years from the date on which that transaction is concluded"',
+    j: 'ZA',
+    check: () => {
+      expect(file('ZA').retentionYears).toBe(5);
+      expect(file('ZA').retentionSource).toMatchObject({
+        article: 'FIC Act s. 23(b)',
+        quote: expect.stringMatching(/five years/),
+      });
+      const v = file('ZA').versions[0]!;
+      expect(v.verification?.fields?.retention?.[0]?.article).toBe('FIC Act s. 23(b)');
+    },
+  },
+  {
+    cite: 'AML/CFT Act 2009 (NZ) s. 49(3): "a period of at least 5 years after the completion of that transaction"',
+    j: 'NZ',
+    check: () => {
+      expect(file('NZ').retentionYears).toBe(5);
+      expect(file('NZ').retentionSource).toMatchObject({
+        article: 's. 49(3)',
+        quote: expect.stringMatching(/at least 5 years/),
+      });
+    },
+  },
+  {
+    cite: 'AML/CTF Act 2006 (Cth) s. 107(2): "for 7 years after the making of the record"',
+    j: 'AU',
+    check: () => {
+      expect(file('AU').retentionYears).toBe(7);
+      expect(file('AU').retentionSource).toMatchObject({
+        article: 's. 107(2)',
+        quote: expect.stringMatching(/7 years/),
+      });
+    },
+  },
 ];
 
 describe('rule-pack facts re-read at the source', () => {

@@ -29,6 +29,11 @@ export default defineConfig({
           name: 'unit',
           include: ['src-main/**/*.test.ts', 'src-shared/**/*.test.ts', 'test/lint/**/*.test.ts'],
           exclude: SLOW,
+          // One process per worker runs many files: importing the core (SQLCipher, Argon2id WASM, the rule
+          // pack) once per worker, not once per file, cut the loop's CPU from 178 s to 118 s (user+sys,
+          // measured 29 Nov 2026). Unit tests share no module state: each opens its own database file in its
+          // own temp folder, and none mocks modules, stubs env or fakes timers (a lint test keeps it so).
+          isolate: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -7,7 +7,16 @@ import { z } from 'zod';
 import type { CaseRecord } from '../src-shared/case';
 import { VASPS } from '../src-main/cases/world';
 import type { FxRate } from '../src-main/rules/fx';
-import { changesAfter, currentSeq, getCase, openBackendDb, putCase, updateCase, type BackendDB } from './store';
+import {
+  backendId,
+  changesAfter,
+  currentSeq,
+  getCase,
+  openBackendDb,
+  putCase,
+  updateCase,
+  type BackendDB,
+} from './store';
 import {
   actingName,
   analystByCredential,
@@ -44,7 +53,7 @@ export interface BackendOptions {
   /** Test hooks (/v1/test/*) for injecting bad data into the feed. Never on in the demo. */
   testHooks?: boolean;
   /** Misbehave on purpose, to prove the conformance kit notices. */
-  broken?: 'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval';
+  broken?: 'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval' | 'unstable-identity';
   makeCase?: () => CaseRecord;
   /** Sanctions lists this backend distributes: source → the list file (OFAC: the folder of its CSV set). */
   sanctionsLists?: Partial<Record<string, string>>;
@@ -178,7 +187,12 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
 
   const routes = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const path = url.pathname;
-    if (path === '/v1/health' && req.method === 'GET') return json(res, 200, { ok: true, cursor: currentSeq(db) });
+    if (path === '/v1/health' && req.method === 'GET')
+      return json(res, 200, {
+        ok: true,
+        cursor: currentSeq(db),
+        backendId: opts.broken === 'unstable-identity' ? randomBytes(8).toString('hex') : backendId(db),
+      });
     const who = identify(req);
     if (!who)
       return problem(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3-multiple-ciphers';
 import type { CaseRecord } from '../src-shared/case';
 
@@ -71,6 +72,18 @@ export function openBackendDb(file = ':memory:'): BackendDB {
     }
   }
   return db;
+}
+
+/**
+ * This store's identity, made once and kept with its data: a workstation that sees a different one at
+ * the same address knows its cursor belongs to another case store (issue 18 point 3).
+ */
+export function backendId(db: BackendDB): string {
+  const row = db.prepare("SELECT value FROM meta WHERE key = 'backend_id'").get() as { value: string } | undefined;
+  if (row) return row.value;
+  const id = randomUUID();
+  db.prepare("INSERT INTO meta (key, value) VALUES ('backend_id', ?)").run(id);
+  return id;
 }
 
 export function nextSeq(db: BackendDB): number {

@@ -136,7 +136,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Liveness and the current cursor (no token needed) */
+        /**
+         * Liveness, the current cursor and the case store's identity (no token needed)
+         * @description `backendId` names the case store the cursor counts in: stable for as long as its data lives, different
+         *     for another store (a new deployment, another exchange). A workstation that meets a different
+         *     `backendId` than the one its cursor came from starts the feed again from 0 and keeps the cases it
+         *     has, labelled with the backend they came from. A backend that leaves it out is identified by its URL.
+         */
         get: operations["health"];
         put?: never;
         post?: never;
@@ -848,6 +854,7 @@ export interface operations {
                     "application/json": {
                         ok: boolean;
                         cursor: number;
+                        backendId?: string;
                     };
                 };
             };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { THEMES, ZOOM_STEPS, type Theme } from './appearance';
 import type { CaseRecord } from './case';
 import { CLEAR_REASONS, TRAVEL_RULE_OUTCOMES, type ClearReason, type StoredCheck } from './checks';
 import {
@@ -108,6 +109,8 @@ export interface AppStatus {
   mode: 'electron' | 'browser' | 'cli';
   /** Who is signed in (null while locked): every action is theirs. */
   analyst: { name: string; role: AnalystRole } | null;
+  /** Light, dark or the OS's choice, and the page zoom: the sign-in screen follows them too. */
+  appearance: { theme: Theme; zoom: number };
 }
 
 export const ANALYST_ROLES = ['analyst', 'supervisor'] as const;
@@ -433,6 +436,18 @@ export const contract = {
   ),
   /** The UI reports analyst activity so the idle timer can lock the vault. */
   'session.touch': method<null>()(empty),
+  /** Theme and zoom: a display preference, allowed while locked; not audited (it changes no evidence). */
+  'appearance.set': method<AppStatus>()(
+    z
+      .object({
+        theme: z.enum(THEMES).optional(),
+        zoom: z
+          .number()
+          .refine((v) => (ZOOM_STEPS as readonly number[]).includes(v), 'one of 80, 90, 100, 110, 125, 150, 175, 200')
+          .optional(),
+      })
+      .strict(),
+  ),
   'settings.get': method<Settings>()(empty),
   'settings.update': method<Settings>()(
     z
@@ -762,6 +777,8 @@ export interface Events {
     outboxDepth: number;
     conflicts: number;
     quarantined: number;
+    /** Set once the backend's identity changed and the feed started again (issue 18 point 3). */
+    notice: string | null;
   };
 }
 export type EventName = keyof Events;

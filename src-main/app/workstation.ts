@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppStatus, ExportJob } from '../../src-shared/contract';
+import type { Theme } from '../../src-shared/appearance';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
 import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';
@@ -168,7 +169,17 @@ export class Workstation {
       idleLockMinutes: this.preferences.idleLockMinutes,
       mode: this.opts.mode,
       analyst: this.signedIn() ? { name: this.signedIn()!.name, role: this.signedIn()!.role } : null,
+      appearance: { theme: this.preferences.theme, zoom: this.preferences.zoom },
     };
+  }
+
+  /** Theme and zoom: anyone at the screen may change how it looks, signed in or not. */
+  setAppearance(patch: { theme?: Theme | undefined; zoom?: number | undefined }): AppStatus {
+    this.writePreferences({
+      ...(patch.theme !== undefined ? { theme: patch.theme } : {}),
+      ...(patch.zoom !== undefined ? { zoom: patch.zoom } : {}),
+    });
+    return this.status();
   }
 
   async createVault(passphrase: string, rememberOnDevice = false, analyst?: string): Promise<AppStatus> {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditVerification } from '../../src-shared/contract';
-import type { ReadableDB, WritableDB } from '../store/db';
+import { cached, type ReadableDB, type WritableDB } from '../store/db';
 import { canonicalJson } from './canonical-json';
 
 // Each event's hash covers the previous hash and the canonical JSON of its own header
@@ -48,7 +48,7 @@ export function eventHash(
 
 /** Appends one event. Call inside the transaction that makes the change it records. */
 export function appendAudit(db: WritableDB, input: AuditInput): AuditEvent {
-  const last = db.prepare('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
+  const last = cached(db, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
     { seq: number; hash: string } | undefined;
   const payload = canonicalJson(input.payload ?? null);
   const e = {
@@ -62,7 +62,8 @@ export function appendAudit(db: WritableDB, input: AuditInput): AuditEvent {
     prevHash: last?.hash ?? GENESIS_HASH,
   };
   const hash = eventHash(e.prevHash, e);
-  db.prepare(
+  cached(
+    db,
     `INSERT INTO audit_events (seq, at, actor, action, case_id, payload, payload_digest, prev_hash, hash)
      VALUES (@seq, @at, @actor, @action, @caseId, @payload, @payloadDigest, @prevHash, @hash)`,
   ).run({ ...e, hash });

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
 import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
 import { appendAudit } from '../audit/chain';
-import { runCaseChecks, type CheckContext } from '../checks/run';
+import { computeCaseChecks, outcomesOf, saveCaseChecks, type CheckContext } from '../checks/run';
 import { parseJsonBounded } from '../input/limits';
 import { displayNames } from '../ivms101/display-names';
-import { readIvms101 } from '../ivms101/engine';
+import { readIvms101Shared, sharingIvms101Reads } from '../ivms101/engine';
 import { caseHead, quarantine, storedDifferences, upsertCase } from '../store/cases';
 import type { WritableDB } from '../store/db';
 
@@ -52,6 +52,8 @@ export interface IntakeSource {
   /** e.g. `line 12`, `cursor 40 (page after 20, line 3)`, `push answer for case X`. */
   location: string;
   actor: string;
+  /** The backend a synced case came from (its identity and address): recorded on the case's arrival. */
+  origin?: { backendId: string; host: string };
 }
 
 export interface IntakeContext {
@@ -69,7 +71,9 @@ export type Admission =
 export function judgeCase(
   db: WritableDB,
   raw: RawCase,
-): { ok: true; record: CaseRecord } | { ok: false; reason: string } {
+  today?: string,
+): { ok: true; record: CaseRecord; stored: { version: number } | null } | { ok: false; reason: string } {
+  let head: { version: number } | null = null;
   if ('error' in raw) return { ok: false, reason: raw.error };
   let value: unknown;
   if ('value' in raw) value = raw.value;
@@ -82,9 +86,11 @@ export function judgeCase(
   const parsed = strictCase.safeParse(value);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
   const c = parsed.data;
-  const read = readIvms101(c.ivms101);
+  // Read with the checks' today, so the IVMS101 check and screening reuse this reading.
+  const read = readIvms101Shared(c.ivms101, today ? { today } : {});
   if (!read.ok) return { ok: false, reason: `ivms101: ${read.reason}` };
   const local = caseHead(db, c.id);
+  head = local;
   if (
     local &&
     c.version > local.version &&
@@ -103,7 +109,7 @@ export function judgeCase(
         reason: `conflict: version ${c.version} of case ${c.id} differs from the stored version ${c.version} (${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''})`,
       };
   }
-  return { ok: true, record: c };
+  return { ok: true, record: c, stored: head };
 }
 
 /**
@@ -111,7 +117,12 @@ export function judgeCase(
  * or change in the audit trail — or quarantine it with its reason. Call inside a transaction.
  */
 export function admit(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: IntakeContext): Admission {
-  const verdict = judgeCase(db, raw);
+  // The payload is read once for the rules, the IVMS101 check and screening together.
+  return sharingIvms101Reads(() => admitOne(db, raw, source, ctx));
+}
+
+function admitOne(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: IntakeContext): Admission {
+  const verdict = judgeCase(db, raw, ctx.checks.today);
   if (!verdict.ok) {
     quarantine(db, {
       source: source.name,
@@ -123,15 +134,30 @@ export function admit(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: I
     return { outcome: 'quarantined', reason: verdict.reason };
   }
   const record = verdict.record;
-  const outcome = upsertCase(db, record, ctx.at, displayNames(record.ivms101));
+  // Checks first, in memory, so the row is written once with its outcomes; a replay (same or older
+  // version) is not checked at all, as before.
+  const replay = verdict.stored !== null && verdict.stored.version >= record.version;
+  const computed = replay ? null : computeCaseChecks(db, record, ctx.checks);
+  const outcome = upsertCase(
+    db,
+    record,
+    ctx.at,
+    displayNames(record.ivms101),
+    computed ? outcomesOf(computed) : undefined,
+  );
   if (outcome === 'inserted' || outcome === 'updated') {
-    runCaseChecks(db, record, ctx.checks, ctx.at);
+    saveCaseChecks(db, record.id, computed ?? computeCaseChecks(db, record, ctx.checks), ctx.at, computed !== null);
     // Every transition is an audit event: the case's timeline starts with its arrival.
     appendAudit(db, {
       actor: source.actor,
       action: `case.${outcome === 'inserted' ? 'received' : 'updated'}`,
       caseId: record.id,
-      payload: { source: source.name, version: record.version, status: record.status },
+      payload: {
+        source: source.name,
+        version: record.version,
+        status: record.status,
+        ...(source.origin ? { backend: source.origin.host, backendId: source.origin.backendId } : {}),
+      },
       at: ctx.at,
     });
   }

@@ -7,7 +7,7 @@ import type { RateSource } from '../rules/fx';
 import type { RulePack } from '../rules/pack';
 import { casePage } from '../store/cases';
 import { saveCheck, storedDigest } from '../store/checks';
-import type { WritableDB } from '../store/db';
+import type { ReadableDB, WritableDB } from '../store/db';
 import { ivms101Check } from './ivms101';
 import { SCREENING_ENGINE, screenCase } from '../screening/case';
 import type { ScreeningIndex } from '../screening/search';
@@ -32,18 +32,22 @@ export interface CheckContext {
 export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/2';
 const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
 
-function store(
-  db: WritableDB,
-  caseId: string,
-  check: Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'>,
-  inputs: unknown,
-  now: string,
-): boolean {
-  const inputsDigest = digest(inputs);
-  const prev = storedDigest(db, caseId, check.name);
-  if (prev && prev.inputsDigest === inputsDigest && prev.engineVersion === check.engineVersion) return false;
-  saveCheck(db, caseId, { ...check, inputsDigest, computedAt: now });
-  return true;
+/** One check's result and exactly what it read, before it is stored. */
+export interface ComputedCheck {
+  check: Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'>;
+  inputs: unknown;
+}
+
+/** The outcomes the case row carries for the queue's filters (see store/checks.ts). */
+export interface CheckOutcomes {
+  travelRule: string | null;
+  ivms101: string | null;
+  screening: string | null;
+}
+
+export function outcomesOf(computed: ComputedCheck[]): CheckOutcomes {
+  const of = (name: string) => computed.find((x) => x.check.name === name)?.check.outcome ?? null;
+  return { travelRule: of('travel_rule'), ivms101: of('ivms101'), screening: of('screening') };
 }
 
 function failed(name: string, e: unknown): Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'> {
@@ -87,13 +91,13 @@ const travelSummary = (r: TravelRuleEvaluation): string => {
   return `${head}${unverified}${r.warnings.length ? ` — ${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}` : ''}`;
 };
 
-export function runCaseChecks(
-  db: WritableDB,
-  c: CaseRecord,
-  ctx: CheckContext,
-  now = new Date().toISOString(),
-): string[] {
-  const ran: string[] = [];
+/**
+ * Computes every check of a case without writing anything, so the intake can store the case row
+ * once with its outcomes (three UPDATEs of the row, each through its indexes, cost more than the
+ * insert itself). Screening reads the analysts' dispositions, hence the database.
+ */
+export function computeCaseChecks(db: ReadableDB, c: CaseRecord, ctx: CheckContext): ComputedCheck[] {
+  const out: ComputedCheck[] = [];
   let evaluation: Evaluation | null = null;
   try {
     evaluation = evaluateCase(c, ctx);
@@ -114,9 +118,9 @@ export function runCaseChecks(
       rates: r.sides.map((s) => s.converted?.rates ?? []),
       maxAge: ctx.maxRateAgeHours ?? null,
     };
-    if (store(db, c.id, check, inputs, now)) ran.push('travel_rule');
+    out.push({ check, inputs });
   } catch (e) {
-    if (store(db, c.id, failed('travel_rule', e), { failed: true, id: c.id }, now)) ran.push('travel_rule');
+    out.push({ check: failed('travel_rule', e), inputs: { failed: true, id: c.id } });
   }
   try {
     if (!evaluation) throw new Error('no evaluation');
@@ -127,9 +131,9 @@ export function runCaseChecks(
       unknown: evaluation.unknown,
       today: ctx.today,
     };
-    if (store(db, c.id, check, inputs, now)) ran.push('ivms101');
+    out.push({ check, inputs });
   } catch (e) {
-    if (store(db, c.id, failed('ivms101', e), { failed: true, id: c.id }, now)) ran.push('ivms101');
+    out.push({ check: failed('ivms101', e), inputs: { failed: true, id: c.id } });
   }
   try {
     const r = screenCase(db, c, ctx.screening ?? null, ctx.minScreeningScore);
@@ -143,11 +147,51 @@ export function runCaseChecks(
             ? 'TRUE MATCH recorded: acceptance is blocked unless escalated'
             : `${open} potential ${open === 1 ? 'match' : 'matches'} to review, best score ${Math.max(...r.hits.filter((h) => !h.disposition).map((h) => h.score))}`;
     const check = { name: 'screening', engineVersion: SCREENING_ENGINE, outcome: r.outcome, summary, result: r };
-    if (store(db, c.id, check, r, now)) ran.push('screening');
+    out.push({ check, inputs: r });
   } catch (e) {
-    if (store(db, c.id, failed('screening', e), { failed: true, id: c.id }, now)) ran.push('screening');
+    out.push({ check: failed('screening', e), inputs: { failed: true, id: c.id } });
+  }
+  return out;
+}
+
+/**
+ * Stores the computed checks of a stored case; a result whose inputs and engine are unchanged is not
+ * rewritten. `rowHasOutcomes`: the case row was just written with outcomesOf(computed), so the
+ * outcome columns need no second write. Returns the names of the checks that changed.
+ */
+export function saveCaseChecks(
+  db: WritableDB,
+  caseId: string,
+  computed: ComputedCheck[],
+  now: string,
+  rowHasOutcomes = false,
+): string[] {
+  const ran: string[] = [];
+  for (const x of computed) {
+    let check = x.check;
+    let inputsDigest: string;
+    try {
+      inputsDigest = digest(x.inputs);
+    } catch (e) {
+      // As before the split: a check whose inputs cannot be read is recorded as failed, never thrown.
+      check = failed(check.name, e);
+      inputsDigest = digest({ failed: true, id: caseId });
+    }
+    const prev = storedDigest(db, caseId, check.name);
+    if (prev && prev.inputsDigest === inputsDigest && prev.engineVersion === check.engineVersion) continue;
+    saveCheck(db, caseId, { ...check, inputsDigest, computedAt: now }, !rowHasOutcomes || check !== x.check);
+    ran.push(check.name);
   }
   return ran;
+}
+
+export function runCaseChecks(
+  db: WritableDB,
+  c: CaseRecord,
+  ctx: CheckContext,
+  now = new Date().toISOString(),
+): string[] {
+  return saveCaseChecks(db, c.id, computeCaseChecks(db, c, ctx), now);
 }
 
 /**

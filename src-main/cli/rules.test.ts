@@ -25,8 +25,9 @@ describe('waybill rules and fx', () => {
     expect(jp).toMatchObject({ version: 'JP-JVCEA-2022', threshold: { amount: '100000', currency: 'JPY' } });
     const fr = out.jurisdictions.find((j: { jurisdiction: string }) => j.jurisdiction === 'FR');
     // No EU-wide crypto Travel Rule before Regulation (EU) 2023/1113 applied (Art. 40: 30 Dec 2024), and
-    // the pack records no French national one: "not required", said by an unverified rule.
-    expect(fr).toMatchObject({ version: 'EU-pre-TFR', regime: 'no_travel_rule', via: 'EU', verified: false });
+    // no French national one was found, though French law was not read to confirm it: "not required", said by
+    // an unverified version of France's own file.
+    expect(fr).toMatchObject({ version: 'FR-pre-TFR', regime: 'no_travel_rule', via: 'FR', verified: false });
     expect(out.errors).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { localDisplayNames } from '../ivms101/display-names';
+import type { AuditEvent } from '../audit/chain';
 import type { CsvValue } from './csv';
 import type { ReportCase } from './report-pdf';
 
@@ -126,16 +127,7 @@ export interface TombstoneRow {
 export const TOMBSTONE_COLUMNS =
   'case_id, direction, status, counterparty_jurisdiction, transfer_time, record_date, retention_years, expired_on, decision_kind, decided_at, removed_digest, purged_at, audit_seq';
 
-export interface AuditRow {
-  seq: number;
-  at: string;
-  actor: string;
-  action: string;
-  caseId: string | null;
-  payload: string | null;
-  payloadDigest: string;
-  prevHash: string;
-  hash: string;
+export interface AuditRow extends AuditEvent {
   /** 1: about a selected case (or no case), so the payload is exported; 0: header only. */
   included: number;
 }
@@ -170,6 +162,9 @@ export const CASES_CSV_HEADER = [
   'risk_score',
   'tx_hash',
   'travel_rule',
+  // Which unverified rule versions decided the Travel Rule outcome ("FR FR-pre-TFR"), empty when every
+  // deciding version was read at the source: the regulator sees it in the spreadsheet too.
+  'travel_rule_unverified_rule',
   'ivms101',
   'screening',
   'legal_hold',
@@ -180,7 +175,29 @@ export const CASES_CSV_HEADER = [
 /** The outcome of each automatic check on one case, by check name. */
 export type Outcomes = (name: 'travel_rule' | 'ivms101' | 'screening') => string | undefined;
 
-export function casesCsvRow(r: CaseRow, outcome: Outcomes): CsvValue[] {
+/**
+ * The unverified rule versions that decided a stored Travel Rule evaluation, as one cell: "FR FR-pre-TFR"
+ * (several joined by "; "), "" when none. An unreadable result says so rather than reading as verified.
+ */
+export function unverifiedRulesCell(result: string | undefined): string {
+  if (result === undefined) return '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(result);
+  } catch {
+    return '(stored evaluation unreadable)';
+  }
+  const list = (parsed as { unverified?: unknown } | null)?.unverified;
+  if (!Array.isArray(list)) return '';
+  return list
+    .map((u: { jurisdiction?: unknown; version?: unknown }) =>
+      [u.jurisdiction, u.version].filter((x): x is string => typeof x === 'string').join(' '),
+    )
+    .filter((x) => x)
+    .join('; ');
+}
+
+export function casesCsvRow(r: CaseRow, outcome: Outcomes, unverifiedRule = ''): CsvValue[] {
   return [
     r.id,
     r.direction,
@@ -202,6 +219,7 @@ export function casesCsvRow(r: CaseRow, outcome: Outcomes): CsvValue[] {
     r.risk_score,
     r.tx_hash,
     outcome('travel_rule'),
+    unverifiedRule,
     outcome('ivms101'),
     outcome('screening'),
     r.hold_reason ? 'yes' : 'no',

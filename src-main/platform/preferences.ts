@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { THEMES, ZOOM_STEPS } from '../../src-shared/appearance';
 import { writeFileAtomic } from './atomic-file';
 
 // Settings needed while the vault is locked (so they cannot live in the encrypted database).
@@ -42,6 +43,13 @@ const schema = z.object({
       proxy: z.url().nullable().default(null),
     })
     .default({ sources: [], everyHours: 24, from: 'official', urls: {}, proxy: null }),
+  /** How the workstation looks: follow the OS's light or dark choice, or the analyst's own (issue 18 point 15). */
+  theme: z.enum(THEMES).default('system'),
+  /** Page zoom in per cent, one of ZOOM_STEPS (Ctrl + / − / 0). */
+  zoom: z
+    .number()
+    .refine((z) => (ZOOM_STEPS as readonly number[]).includes(z), 'one of the zoom steps')
+    .default(100),
   /** The exchange backend (its token is kept in the encrypted database, never here). */
   backendUrl: z.url().nullable().default(null),
   /** Purge personal data whose retention period has ended: once a day while unlocked, or only on demand. */

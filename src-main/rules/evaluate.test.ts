@@ -61,10 +61,12 @@ describe('effective-date switches', () => {
     ['JP', '100000', 'JPY', '2023-05-31T12:00:00Z', 'JP-JVCEA-2022', 'applies'],
     ['JP', '99999', 'JPY', '2023-06-01T00:00:00Z', 'JP-APTCP-2023', 'applies'],
     ['JP', '99999', 'JPY', '2022-03-31T12:00:00Z', null, 'cannot_evaluate'],
-    // EU: no harmonised rule before the TFR; Germany had its own (KryptoWTransferV)
-    ['FR', '5', 'EUR', '2024-12-29T12:00:00Z', 'EU-pre-TFR', 'not_required'],
+    // EU: no harmonised rule before the TFR; Germany had its own (KryptoWTransferV 2021, replaced on
+    // 27 May 2023 by the KryptoWTransferV 2023)
+    ['FR', '5', 'EUR', '2024-12-29T12:00:00Z', 'FR-pre-TFR', 'not_required'],
     ['FR', '5', 'EUR', '2024-12-30T00:00:00Z', 'EU-TFR-2023/1113', 'applies'],
-    ['DE', '5', 'EUR', '2024-12-29T12:00:00Z', 'DE-KryptoWTransferV-2021', 'applies'],
+    ['DE', '5', 'EUR', '2023-05-26T12:00:00Z', 'DE-KryptoWTransferV-2021', 'applies'],
+    ['DE', '5', 'EUR', '2024-12-29T12:00:00Z', 'DE-KryptoWTransferV-2023', 'applies'],
     ['DE', '5', 'EUR', '2024-12-30T00:00:00Z', 'EU-TFR-2023/1113', 'applies'],
     // Turkey: MASAK's tiers from 25 Feb 2025
     ['TR', '20000', 'TRY', '2025-02-24T12:00:00Z', 'TR-pre-2025', 'not_required'],
@@ -77,7 +79,17 @@ describe('effective-date switches', () => {
 
   it('explains a period the pack knows had no rule', () => {
     const r = side('FR', '5', 'EUR', '2024-06-01T12:00:00Z');
-    expect(r.e.why.join(' ')).toMatch(/no EU-wide Travel Rule for crypto-asset transfers/i);
+    expect(r.e.why[0]).toMatch(/^Not required — unconfirmed: .* rests on an unverified rule \(FR\)/);
+    expect(r.e.why.join(' ')).toMatch(/sources present the crypto Travel Rule as arriving with the TFR/);
+    // France's own law before the TFR was not read at the source: the "not required" is flagged.
+    expect(r.e.why.join(' ')).toMatch(/\[unverified rule\]/);
+    expect(r.e.unverified).toEqual([
+      {
+        jurisdiction: 'FR',
+        version: 'FR-pre-TFR',
+        reason: expect.stringMatching(/Code monétaire et financier was not read/),
+      },
+    ]);
   });
 });
 
@@ -158,5 +170,29 @@ describe('self-hosted wallet duties', () => {
     expect(e.unhosted).toMatchObject({ duty: 'verify_ownership', applies });
     expect(e.counterparty.capability).toBe('self-hosted');
     expect(e.sides.find((s) => s.party === 'counterparty')?.status).toBe('no_counterparty_vasp');
+  });
+});
+
+// Issue 14 point 3: before the TFR (Reg. (EU) 2023/1113 Art. 40: from 30 Dec 2024) only national law can
+// say whether a member had a crypto Travel Rule. No member's pre-TFR period is verified, so wherever it
+// says "not required" the answer is flagged as unconfirmed, naming the member and what was not read.
+describe('EU/EEA members before the TFR', () => {
+  const members = pack.files.get('EU')!.members!;
+  it.each(members)('%s on 1 Jun 2024: no confident "not required"', (m) => {
+    const e = evaluateCase(
+      caseWith({ counterparty: m, value: '5', currency: 'EUR', at: '2024-06-01T12:00:00Z' }),
+      ctx(m),
+    ).result;
+    if (e.outcome === 'not_required') {
+      expect(e.why[0]).toMatch(new RegExp(`^Not required — unconfirmed: .*unverified rule \\(${m}\\)`));
+      expect(e.unverified).toEqual([
+        { jurisdiction: m, version: `${m}-pre-TFR`, reason: expect.stringMatching(/not (read|checked)/) },
+      ]);
+    } else {
+      // DE, EE, LT had national rules (recorded, read only through summaries): applies, unverified.
+      expect(e.outcome).toBe('applies');
+      expect(['DE', 'EE', 'LT']).toContain(m);
+      expect(e.unverified?.map((u) => u.jurisdiction)).toEqual([m]);
+    }
   });
 });

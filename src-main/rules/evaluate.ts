@@ -459,7 +459,11 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
         : outcome === 'below_threshold'
           ? 'The Travel Rule does not apply: the transfer is below the threshold of every rule in force.'
           : outcome === 'not_required'
-            ? 'Not required: no Travel Rule was in force in the jurisdictions concerned on the transfer’s local date.'
+            ? unverified.length
+              ? // Absence of a rule is only as good as the reading behind it: an unverified "not required"
+                // (an EU member's national law before the TFR not read) is said as unconfirmed.
+                `Not required — unconfirmed: no Travel Rule is recorded in force on the transfer’s local date, but that rests on an unverified rule (${unverified.map((u) => u.jurisdiction).join(', ')}); a national rule may have applied.`
+              : 'Not required: no Travel Rule was in force in the jurisdictions concerned on the transfer’s local date.'
             : 'Cannot evaluate whether the Travel Rule applies.';
   // Both sides in the same jurisdiction read the same: say it once.
   const reasons = [...new Set(sides.map((s) => s.eval.reason))];

@@ -267,7 +267,7 @@ const dates: Row[] = [
     'EUR',
     '2024-12-29T23:59:59+01:00',
     'not_required',
-    'EU-pre-TFR',
+    'NL-pre-TFR',
     '2024-12-30T00:30:00+01:00',
     'EU-TFR-2023/1113',
     '2024-12-30',
@@ -279,7 +279,7 @@ const dates: Row[] = [
     'EUR',
     '2024-12-29T22:59:59Z',
     'not_required',
-    'EU-pre-TFR',
+    'FR-pre-TFR',
     '2024-12-29T23:00:00Z',
     'EU-TFR-2023/1113',
     '2024-12-30',
@@ -375,7 +375,7 @@ const dates: Row[] = [
     'EUR',
     '2021-09-30T21:59:59Z',
     'not_required',
-    'EU-pre-TFR',
+    'DE-pre-TFR',
     '2021-09-30T22:00:00Z',
     'DE-KryptoWTransferV-2021',
     '2021-10-01',
@@ -857,15 +857,128 @@ const cleaned: Row[] = [
   },
   {
     cite: 'issue 14 point 9: an unverified rule that decides is said to be unverified',
-    what: 'KR ↔ KR 2,000,000 KRW',
-    home: 'KR',
-    cp: 'KR',
-    value: '2000000',
-    currency: 'KRW',
+    // SG: KR's version is verified since 29 Nov 2026 (FSC notice of 24 Mar 2022, legal-sources.test.ts).
+    what: 'SG ↔ SG 2,000 SGD',
+    home: 'SG',
+    cp: 'SG',
+    value: '2000',
+    currency: 'SGD',
     outcome: 'applies',
-    unverified: ['KR'],
-    why: [/\[unverified rule\]/, /^Unverified rule: KR's rule version KR-SFTI-2022 /],
+    unverified: ['SG'],
+    why: [/\[unverified rule\]/, /^Unverified rule: SG's rule version SG-PSN02-2020 /],
   },
+];
+
+// ---- J. the EU/EEA as verified at the source (issue 14, point 2): Regulation (EU) 2023/1113 (CELEX 32023R1113)
+const TFR = 'EU-TFR-2023/1113';
+const tfr = { version: TFR, verified: true };
+const euVerified: Row[] = [
+  // Art. 40: "It shall apply from 30 December 2024" — decided on each member's own local date.
+  ...(
+    [
+      // Lisbon is UTC+0 in December: 23:30Z on the 29th is still the eve there.
+      ['PT', '2024-12-29T23:30:00Z', 'not_required', 'PT-pre-TFR'],
+      ['PT', '2024-12-30T00:00:00Z', 'applies', TFR],
+      // Helsinki is UTC+2: 22:30Z on the 29th is already 00:30 on the 30th there.
+      ['FI', '2024-12-29T21:59:59Z', 'not_required', 'FI-pre-TFR'],
+      ['FI', '2024-12-29T22:30:00Z', 'applies', TFR],
+      ['IT', '2024-12-29T23:59:59+01:00', 'not_required', 'IT-pre-TFR'],
+      ['IT', '2024-12-30T00:00:00+01:00', 'applies', TFR],
+    ] as const
+  ).map(([j, at, outcome, version]): Row => ({
+    cite: 'Reg. (EU) 2023/1113 Art. 40, second paragraph: "It shall apply from 30 December 2024."',
+    what: `${j} ${at}: ${outcome === 'applies' ? "the TFR's first local day" : 'the local eve'}`,
+    home: j,
+    cp: j,
+    value: '0.01',
+    currency: 'EUR',
+    at,
+    outcome,
+    us: { version, verified: outcome === 'applies' },
+    // The TFR version was read at the source; the member's national law before it was not, so a
+    // "not required" on the eve is said as unconfirmed.
+    unverified: outcome === 'applies' ? [] : [j],
+    ...(outcome === 'applies' ? {} : { why: [/^Not required — unconfirmed: /] }),
+  })),
+  {
+    cite: 'Reg. (EU) 2023/1113 Art. 14(1)-(2): "transfers of crypto-assets are accompanied by the following information" (no amount condition)',
+    what: 'ES → SE 0.01 EUR under the TFR: no minimum, verified on both sides',
+    home: 'ES',
+    cp: 'SE',
+    value: '0.01',
+    currency: 'EUR',
+    outcome: 'applies',
+    us: tfr,
+    them: tfr,
+    unverified: [],
+    notWhy: [/unverified rule/i],
+  },
+  // Self-hosted: Art. 14(5) (to) and 16(2) (from) — obtain and hold at any amount; assess ownership only
+  // "exceeding EUR 1 000".
+  ...(
+    [
+      ['withdrawal', '0.01', false],
+      ['withdrawal', '1000', false],
+      ['withdrawal', '1000.01', true],
+      ['deposit', '1000', false],
+      ['deposit', '1000.01', true],
+    ] as const
+  ).map(([direction, value, applies]): Row => ({
+    cite:
+      direction === 'withdrawal'
+        ? 'Reg. (EU) 2023/1113 Art. 14(5): obtain and hold the information; "an amount exceeding EUR 1 000 to a self-hosted address"'
+        : 'Reg. (EU) 2023/1113 Art. 16(2): obtain and hold the information; "an amount exceeding EUR 1 000 from a self-hosted address"',
+    what: `AT self-hosted ${direction} ${value} EUR`,
+    home: 'AT',
+    cp: null,
+    direction,
+    value,
+    currency: 'EUR',
+    outcome: 'applies',
+    us: tfr,
+    unhosted: { duty: 'verify_ownership', applies, version: TFR, always: expect.stringMatching(/obtain and hold/) },
+    unverified: [],
+  })),
+  // National rules before the TFR, recorded but read only through summaries: said to be unverified.
+  {
+    cite: 'Estonia MLTFPA § 25(2^4), in force 15 Mar 2022 (as transcribed; unverified)',
+    what: 'EE 2022-03-15 local day: the national rule, unverified',
+    home: 'EE',
+    cp: 'EE',
+    value: '0.01',
+    currency: 'EUR',
+    at: '2022-03-14T22:00:00Z',
+    outcome: 'applies',
+    us: { version: 'EE-MLTFPA-2022', localDate: '2022-03-15', verified: false },
+    unverified: ['EE'],
+  },
+  {
+    cite: 'KryptoWTransferV 2023: "tritt am 27. Mai 2023 in Kraft" (as reproduced; unverified)',
+    what: 'DE 2023-05-27 local day: the 2023 Verordnung',
+    home: 'DE',
+    cp: 'DE',
+    value: '0.01',
+    currency: 'EUR',
+    at: '2023-05-26T22:00:00Z',
+    outcome: 'applies',
+    us: { version: 'DE-KryptoWTransferV-2023', localDate: '2023-05-27', verified: false },
+    unverified: ['DE'],
+  },
+  // EEA EFTA states: the TFR reaches them only through EEA Joint Committee Decision No 42/2025 (20 Feb
+  // 2025); the date it took effect there was not found, so that side cannot be evaluated.
+  ...(['NO', 'IS', 'LI'] as const).map((j): Row => ({
+    cite: 'EEA Joint Committee Decision No 42/2025 of 20 Feb 2025 (Prop. 54 LS (2024–2025) ch. 3.1)',
+    what: `DE → ${j} 2026: our TFR side applies; ${j}'s side cannot be evaluated`,
+    home: 'DE',
+    cp: j,
+    value: '10',
+    currency: 'EUR',
+    outcome: 'applies',
+    us: tfr,
+    them: { status: 'cannot_evaluate' },
+    why: [new RegExp(`^Cannot evaluate ${j}: ${j}-TFR-EEA: .*Decision No 42/2025 of 20 February 2025`)],
+    warnings: new RegExp(`${j} could not be evaluated`),
+  })),
 ];
 
 const ROWS: Row[] = [
@@ -877,6 +990,7 @@ const ROWS: Row[] = [
   ...banned,
   ...notRequired,
   ...cleaned,
+  ...euVerified,
 ];
 
 function caseFor(r: Row): CaseRecord {

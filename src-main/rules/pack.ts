@@ -190,6 +190,8 @@ const territoriesFile = z
   .strict();
 export type Territory = z.infer<typeof territory>;
 export const TERRITORIES_FILE = '_territories.json';
+/** Which jurisdictions the FATF's R.15 tables list (issue 14 point 9): research data, not a rule file. */
+export const FATF_TABLES_FILE = '_fatf-tables.json';
 
 export type Money = z.infer<typeof money>;
 export type Requirement = z.infer<typeof requirement>;
@@ -288,6 +290,27 @@ function versionVerificationErrors(file: string, at: string, v: RawRuleFile['ver
   return errors;
 }
 
+const nextDay = (d: string): string => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** Whether `v`'s whole period falls within the periods of `own` (own versions win wherever they are in force). */
+function coveredBy(v: RuleVersion, own: readonly RuleVersion[]): boolean {
+  let from = versionStart(v);
+  if (!from) return false;
+  const periods = own
+    .map((o) => ({ start: versionStart(o), end: o.effectiveTo }))
+    .filter((o) => o.start)
+    .sort((a, b) => a.start.localeCompare(b.start));
+  for (const o of periods) {
+    if (o.start > from) return false;
+    if (o.end === null) return true;
+    if (o.end >= from) {
+      if (v.effectiveTo !== null && o.end >= v.effectiveTo) return true;
+      from = nextDay(o.end);
+    }
+  }
+  return false;
+}
+
 /** Whether a version was read at the source; a version without a verification record is not. */
 export const versionVerified = (v: RuleVersion): boolean => v.verification?.verified === true;
 
@@ -357,6 +380,7 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
       loadTerritories(dir, hash, errors, territories);
       continue;
     }
+    if (file === FATF_TABLES_FILE) continue;
     let text: string;
     try {
       text = readFileSync(join(dir, file), 'utf8');
@@ -402,7 +426,9 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
     const group = f.group ? loaded.get(f.group) : undefined;
     const deciding = [
       ...f.versions.map((v) => ({ v, from: file })),
-      ...(group?.versions ?? []).map((v) => ({ v, from: `${f.group!}.json` })),
+      // A group version the member's own versions cover day for day never decides for it (the EU's
+      // pre-TFR period, where each member records its own), so it does not count against the member.
+      ...(group?.versions ?? []).filter((v) => !coveredBy(v, f.versions)).map((v) => ({ v, from: `${f.group!}.json` })),
     ];
     const unverified = deciding.find((d) => !versionVerified(d.v));
     const derived = deciding.length > 0 && !unverified;
@@ -595,8 +621,8 @@ export type VersionLookup =
 
 /**
  * The version in force for a jurisdiction on a local date (YYYY-MM-DD) or at an instant (then the
- * jurisdiction's legal time zone gives the date). Travel Rule beats prohibition beats "no rule",
- * own version beats the group's; a "none_known" period, an unknown start date, or a missing or broken
+ * jurisdiction's legal time zone gives the date). The jurisdiction's own version in force beats its
+ * group's; a "none_known" period, an unknown start date, or a missing or broken
  * file is a reason ("cannot evaluate"), never a silent pass.
  */
 export function ruleInForce(pack: RulePack, code: string, at: string): VersionLookup {
@@ -646,36 +672,27 @@ export function ruleInForce(pack: RulePack, code: string, at: string): VersionLo
       ? null
       : (v.verification?.reason ?? from.verification.reason ?? 'not checked against the primary text'),
   });
-  for (const regime of ['travel_rule', 'prohibited', 'no_travel_rule'] as const) {
-    for (const [list, from] of lists) {
-      const v = list.find((x) => x.regime === regime && inForce(x, date));
-      if (!v) continue;
-      const f = found(from, v);
-      if (v.regime === 'travel_rule') return { ok: true, kind: 'travel_rule', ...f, version: v };
-      if (v.regime === 'prohibited')
-        return {
-          ok: false,
-          kind: 'prohibited',
-          reason: `${v.version}: ${v.note}`,
-          sources: v.sources,
-          ...f,
-          version: v,
-        };
-      if (v.regime === 'no_travel_rule')
-        return {
-          ok: false,
-          kind: 'no_travel_rule',
-          reason: `${v.version}: ${v.note}`,
-          sources: v.sources,
-          ...f,
-          version: v,
-        };
-    }
+  // The member's own version in force wins over its group's, whatever its regime: a member file says what
+  // holds there (IS/LI/NO: the TFR reached them only through the EEA Agreement), the group fills the gaps.
+  for (const [list, from] of lists) {
+    const v = list.find((x) => inForce(x, date));
+    if (!v) continue;
+    const f = found(from, v);
+    if (v.regime === 'travel_rule') return { ok: true, kind: 'travel_rule', ...f, version: v };
+    if (v.regime === 'prohibited')
+      return { ok: false, kind: 'prohibited', reason: `${v.version}: ${v.note}`, sources: v.sources, ...f, version: v };
+    if (v.regime === 'no_travel_rule')
+      return {
+        ok: false,
+        kind: 'no_travel_rule',
+        reason: `${v.version}: ${v.note}`,
+        sources: v.sources,
+        ...f,
+        version: v,
+      };
+    return unknown(`${v.version}: ${v.note}`, v.sources, date, g.timeZone, file);
   }
   const all = lists.flatMap(([list]) => list);
-  const none = all.find((x) => inForce(x, date));
-  if (none)
-    return unknown(`${none.version}: ${none.note ?? 'no Travel Rule known'}`, none.sources, date, g.timeZone, file);
   const later = all.find((x) => x.effectiveFrom === null && x.inForceBy && date < x.inForceBy);
   if (later)
     return unknown(

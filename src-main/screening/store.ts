@@ -9,23 +9,12 @@ import { parseEuXml } from './lists/eu';
 import { parseOfacCsv } from './lists/ofac';
 import { parseUkCsv } from './lists/uk';
 import { parseUnXml } from './lists/un';
+import type { SanctionsListVersion } from '../../src-shared/contract';
 import type { IndexedList } from './search';
 import { ListFormatError, type ListSource, type ParsedList, type SanctionsEntry } from './types';
 
-export interface ListVersion {
-  id: number;
-  source: ListSource;
-  label: string;
-  publishedAt: string | null;
-  importedAt: string;
-  entryCount: number;
-  active: boolean;
-  digest: string;
-  importedBy: string | null;
-  origin: string | null;
-  /** The last time this version was imported or a fetch found it still current. */
-  checkedAt: string | null;
-}
+// The contract's shape is the one definition: the store returns what the UI is promised.
+export type ListVersion = SanctionsListVersion;
 
 /** Reads a list file (or, for OFAC's CSV set, the folder holding it). Throws ListFormatError on bad input. */
 export function parseList(source: ListSource, path: string): ParsedList {

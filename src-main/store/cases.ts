@@ -6,7 +6,7 @@ import {
   type QueueFilter,
   type QueueSortColumn,
 } from '../../src-shared/case';
-import type { ReadableDB, WritableDB } from './db';
+import { cached, type ReadableDB, type WritableDB } from './db';
 import { WhereBuilder } from './where';
 
 /** "1234.5" → 123450 (cents), exactly, via BigInt: a sort key, not a value used in arithmetic. */
@@ -31,6 +31,17 @@ export interface CaseNames {
   originator: string | null;
   beneficiary: string | null;
 }
+
+/**
+ * The checks' outcomes, written with the row when the intake computed them first: one write of the
+ * row and its indexes instead of four (store/checks.ts keeps them in step after that).
+ */
+export interface CaseOutcomes {
+  travelRule: string | null;
+  ivms101: string | null;
+  screening: string | null;
+}
+const OUTCOME_COLUMNS = ['travel_rule_outcome', 'ivms101_outcome', 'screening_outcome'] as const;
 
 function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
   return {
@@ -65,7 +76,14 @@ function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
 }
 
 type Row = ReturnType<typeof row>;
-type Statements = { find: Statement; purged: Statement; insert: Statement; update: Statement };
+type Statements = {
+  find: Statement;
+  purged: Statement;
+  insert: Statement;
+  update: Statement;
+  insertWithOutcomes: Statement;
+  updateWithOutcomes: Statement;
+};
 type Statement = ReturnType<WritableDB['prepare']>;
 // Prepared once per connection: bulk import and sync call upsertCase thousands of times.
 const statements = new WeakMap<WritableDB, Statements>();
@@ -75,6 +93,7 @@ function prepared(db: WritableDB, sample: Row): Statements {
   if (!s) {
     const cols = Object.keys(sample);
     const sets = cols.filter((k) => k !== 'id').map((k) => `${k} = @${k}`);
+    const withOutcomes = [...cols, ...OUTCOME_COLUMNS];
     s = {
       find: db.prepare('SELECT version FROM cases WHERE id = ?'),
       purged: db.prepare('SELECT 1 FROM retention_tombstones WHERE case_id = ?'),
@@ -83,6 +102,12 @@ function prepared(db: WritableDB, sample: Row): Statements {
         `INSERT INTO cases (${cols.join(', ')}, arrived_at) VALUES (${cols.map((k) => '@' + k).join(', ')}, @received_at)`,
       ),
       update: db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = @id`),
+      insertWithOutcomes: db.prepare(
+        `INSERT INTO cases (${withOutcomes.join(', ')}, arrived_at) VALUES (${withOutcomes.map((k) => '@' + k).join(', ')}, @received_at)`,
+      ),
+      updateWithOutcomes: db.prepare(
+        `UPDATE cases SET ${[...sets, ...OUTCOME_COLUMNS.map((k) => `${k} = @${k}`)].join(', ')} WHERE id = @id`,
+      ),
     };
     statements.set(db, s);
   }
@@ -93,13 +118,26 @@ function prepared(db: WritableDB, sample: Row): Statements {
  * Idempotent by (id, version): a newer version replaces the row, the same or an older one is
  * ignored. Replaying the same input twice therefore changes nothing.
  */
-export function upsertCase(db: WritableDB, c: CaseRecord, receivedAt: string, names: CaseNames): UpsertOutcome {
+export function upsertCase(
+  db: WritableDB,
+  c: CaseRecord,
+  receivedAt: string,
+  names: CaseNames,
+  outcomes?: CaseOutcomes,
+): UpsertOutcome {
   const r = row(c, receivedAt, names);
   const s = prepared(db, r);
   const existing = s.find.get(c.id) as { version: number } | undefined;
   if (existing && existing.version >= c.version) return 'unchanged';
   if (!existing && s.purged.get(c.id)) return 'purged';
-  (existing ? s.update : s.insert).run(r);
+  if (outcomes)
+    (existing ? s.updateWithOutcomes : s.insertWithOutcomes).run({
+      ...r,
+      travel_rule_outcome: outcomes.travelRule,
+      ivms101_outcome: outcomes.ivms101,
+      screening_outcome: outcomes.screening,
+    });
+  else (existing ? s.update : s.insert).run(r);
   return existing ? 'updated' : 'inserted';
 }
 
@@ -130,7 +168,7 @@ const JSON_COLUMNS = new Set(['counterparty', 'ivms101', 'aml']);
 /** The stored version and status of a case, or null: what the intake rules compare an arrival with. */
 export function caseHead(db: ReadableDB, id: string): { status: string; version: number } | null {
   return (
-    (db.prepare('SELECT status, version FROM cases WHERE id = ?').get(id) as
+    (cached(db, 'SELECT status, version FROM cases WHERE id = ?').get(id) as
       { status: string; version: number } | undefined) ?? null
   );
 }
@@ -140,7 +178,7 @@ export function caseHead(db: ReadableDB, id: string): { status: string; version:
  * so equal content in another key order or time offset is equal). Empty when identical or not stored.
  */
 export function storedDifferences(db: ReadableDB, c: CaseRecord, names: CaseNames): string[] {
-  const stored = db.prepare('SELECT * FROM cases WHERE id = ?').get(c.id) as Record<string, unknown> | undefined;
+  const stored = cached(db, 'SELECT * FROM cases WHERE id = ?').get(c.id) as Record<string, unknown> | undefined;
   if (!stored) return [];
   const incoming: Record<string, unknown> = row(c, '', names);
   const same = (k: string) => {
@@ -395,7 +433,7 @@ export function quarantine(
   db: WritableDB,
   q: { source: string; location: string; reason: string; raw: string; at: string },
 ): void {
-  db.prepare('INSERT INTO quarantine (source, location, reason, raw, received_at) VALUES (?, ?, ?, ?, ?)').run(
+  cached(db, 'INSERT INTO quarantine (source, location, reason, raw, received_at) VALUES (?, ?, ?, ?, ?)').run(
     q.source,
     q.location,
     q.reason,

@@ -1,5 +1,5 @@
 import type { StoredCheck } from '../../src-shared/checks';
-import type { ReadableDB, WritableDB } from './db';
+import { cached, type ReadableDB, type WritableDB } from './db';
 
 /** The outcome is also kept on the case row, where the queue's filters can use an index. */
 const OUTCOME_COLUMN: Record<string, string> = {
@@ -8,8 +8,10 @@ const OUTCOME_COLUMN: Record<string, string> = {
   travel_rule: 'travel_rule_outcome',
 };
 
-export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>): void {
-  db.prepare(
+/** `updateRow` false: the caller wrote the outcome onto the case row already (cases/intake.ts). */
+export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>, updateRow = true): void {
+  cached(
+    db,
     `INSERT INTO case_checks (case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?)
      ON CONFLICT (case_id, check_name) DO UPDATE SET outcome = excluded.outcome, summary = excluded.summary,
@@ -17,7 +19,7 @@ export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown
        computed_at = excluded.computed_at`,
   ).run(caseId, c.name, c.outcome, c.summary, JSON.stringify(c.result), c.inputsDigest, c.engineVersion, c.computedAt);
   const column = OUTCOME_COLUMN[c.name];
-  if (column) db.prepare(`UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
+  if (column && updateRow) cached(db, `UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
 }
 
 export function storedDigest(
@@ -25,11 +27,10 @@ export function storedDigest(
   caseId: string,
   name: string,
 ): { inputsDigest: string; engineVersion: string } | null {
-  const r = db
-    .prepare(
-      'SELECT inputs_digest AS inputsDigest, engine_version AS engineVersion FROM case_checks WHERE case_id = ? AND check_name = ?',
-    )
-    .get(caseId, name) as { inputsDigest: string; engineVersion: string } | undefined;
+  const r = cached(
+    db,
+    'SELECT inputs_digest AS inputsDigest, engine_version AS engineVersion FROM case_checks WHERE case_id = ? AND check_name = ?',
+  ).get(caseId, name) as { inputsDigest: string; engineVersion: string } | undefined;
   return r ?? null;
 }
 

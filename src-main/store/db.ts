@@ -59,3 +59,19 @@ export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}):
   }
   return db as WritableDB;
 }
+
+type Statement = Database.Statement;
+const cache = new WeakMap<ReadableDB, Map<string, Statement>>();
+
+/**
+ * The statement for `sql`, prepared once per connection. The intake runs a handful of statements
+ * per case; preparing them afresh each time cost more than running them (issue 21's profile).
+ * Only for fixed SQL text: a statement built from values would grow the cache without bound.
+ */
+export function cached(db: ReadableDB, sql: string): Statement {
+  let m = cache.get(db);
+  if (!m) cache.set(db, (m = new Map()));
+  let s = m.get(sql);
+  if (!s) m.set(sql, (s = db.prepare(sql)));
+  return s;
+}

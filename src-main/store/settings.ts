@@ -20,6 +20,8 @@ export const SETTINGS = {
   'sync.token': text,
   /** The changes-feed cursor, committed with the page it ends (sync/engine.ts). */
   'sync.cursor': integer,
+  /** Which backend's case store that cursor counts in (its /v1/health backendId): another one restarts the feed. */
+  'sync.backend_id': text,
   /** The rule pack digest the stored evaluations rest on (app/workstation.ts re-checks when it changes). */
   'rules.digest': text,
   /** When the scheduled purge last ran, ISO 8601 UTC. */

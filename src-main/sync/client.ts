@@ -104,6 +104,19 @@ export class BackendClient {
     return { Authorization: `Bearer ${this.token}`, 'X-Analyst': this.analyst, ...extra };
   }
 
+  /**
+   * Which case store answers at this address: its `backendId`, or its origin when it names none (a backend
+   * from before the field). Anything that is not a short printable string is refused by name.
+   */
+  async identity(): Promise<string> {
+    const body = await this.get('/v1/health');
+    const id: unknown = typeof body === 'object' && body !== null ? Reflect.get(body, 'backendId') : undefined;
+    if (id === undefined) return `url:${new URL(this.url).origin}`;
+    if (typeof id !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(id))
+      throw new BackendError(502, '/v1/health answered a backendId that is not 1-200 printable ASCII characters');
+    return id;
+  }
+
   async changes(after: number, limit = 500): Promise<FeedPage> {
     // The whole page is read inside the retry (a reset can also cut the body short), line by line as
     // bytes: each line within the line limit and strict UTF-8, the page within MAX_PAGE_BYTES.

@@ -67,6 +67,18 @@ export async function runConformance(url: string, token: string, o: ConformanceO
     );
     return `cursor ${b.cursor}`;
   });
+  await expect('GET /v1/health names the case store (backendId) the same way twice, if at all', async () => {
+    const id = async () =>
+      ((await (await call('/v1/health', { auth: false })).json()) as { backendId?: unknown }).backendId;
+    const first = await id();
+    if (first === undefined) return 'no backendId: workstations identify this backend by its URL';
+    must(
+      typeof first === 'string' && /^[\x21-\x7e]{1,200}$/.test(first),
+      `backendId is not 1-200 printable ASCII characters`,
+    );
+    must((await id()) === first, 'backendId changed between two calls');
+    return `backendId ${String(first).slice(0, 12)}…`;
+  });
   await expect('a request without the workstation token is refused with 401', async () => {
     const res = await call('/v1/changes?after=0&limit=1', { auth: false });
     must(res.status === 401, `answered ${res.status}`);

@@ -1,5 +1,6 @@
 import type { EventBus } from '../platform/events';
 import type { Logger } from '../platform/log';
+import { appendAudit } from '../audit/chain';
 import { admit } from '../cases/intake';
 import { recheckAll, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
@@ -23,6 +24,8 @@ export interface SyncStatus {
   outboxDepth: number;
   conflicts: number;
   quarantined: number;
+  /** Said once the backend's identity changed: the feed started again from its beginning (issue 18 point 3). */
+  notice: string | null;
 }
 
 export interface PullReport {
@@ -39,7 +42,12 @@ export class SyncEngine {
   private pulling: Promise<PullReport> | null = null;
   private pullAgain = false;
   private pushing: Promise<number> | null = null;
-  private state = { online: false, lastSyncAt: null as string | null, lastError: null as string | null };
+  private state = {
+    online: false,
+    lastSyncAt: null as string | null,
+    lastError: null as string | null,
+    notice: null as string | null,
+  };
 
   constructor(
     private readonly db: () => WritableDB,
@@ -62,6 +70,7 @@ export class SyncEngine {
       outboxDepth: outbox.depth(db),
       conflicts: n('SELECT count(*) AS n FROM conflicts WHERE resolved_at IS NULL'),
       quarantined: n("SELECT count(*) AS n FROM quarantine WHERE source = 'sync'"),
+      notice: this.state.notice,
     };
   }
 
@@ -99,8 +108,44 @@ export class SyncEngine {
     return this.pulling;
   }
 
+  /**
+   * The cursor counts in one backend's case store. Before each pull, ask which store answers: a
+   * different one than the cursor came from (another URL, or a new deployment at the same one) starts
+   * the feed again from 0, says so, and keeps every case already here (each labelled by the backend
+   * it came from, in its `case.received` audit event). A cursor from before identities were recorded
+   * is taken to belong to the backend that answers now.
+   */
+  private async checkIdentity(): Promise<string> {
+    const id = await this.client.identity();
+    const db = this.db();
+    const known = readSetting(db, 'sync.backend_id');
+    if (known === id) return id;
+    const previousCursor = readSetting(db, 'sync.cursor') ?? 0;
+    const host = new URL(this.client.url).host;
+    db.transaction(() => {
+      writeSetting(db, 'sync.backend_id', id);
+      if (known === null) return;
+      writeSetting(db, 'sync.cursor', 0);
+      appendAudit(db, {
+        actor: 'system',
+        action: 'sync.backend_changed',
+        payload: { from: known, to: id, host, previousCursor },
+        at: new Date().toISOString(),
+      });
+    })();
+    if (known !== null) {
+      const kept = (db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n;
+      this.state.notice =
+        `A different backend answers at ${host}: its cases are fetched from the start. ` +
+        `The ${kept.toLocaleString('en')} ${kept === 1 ? 'case' : 'cases'} already here stay, each labelled with the backend it came from.`;
+      this.log.info('sync.backend_changed', { previousCursor });
+    }
+    return id;
+  }
+
   private async pullAll(): Promise<PullReport> {
     const report: PullReport = { pages: 0, received: 0, applied: 0, quarantined: 0 };
+    const origin = { backendId: await this.checkIdentity(), host: new URL(this.client.url).host };
     for (;;) {
       const db = this.db();
       const cursor = readSetting(db, 'sync.cursor') ?? 0;
@@ -119,6 +164,7 @@ export class SyncEngine {
               name: 'sync',
               location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
               actor: 'backend',
+              origin,
             },
             { checks: ctx, at },
           );
@@ -231,6 +277,9 @@ export class SyncEngine {
               name: 'sync',
               location: `the answer to outbox entry ${row.id} (${row.kind}, case ${row.caseId})`,
               actor: 'backend',
+              ...(readSetting(db, 'sync.backend_id') !== null
+                ? { origin: { backendId: readSetting(db, 'sync.backend_id')!, host: new URL(this.client.url).host } }
+                : {}),
             },
             { checks: this.checks(), at: now },
           );

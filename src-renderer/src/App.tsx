@@ -1,4 +1,5 @@
 import { useEffect } from 'react';
+import { stepZoom } from '../../src-shared/appearance';
 import { useApp } from './state/app-store';
 import { CreateVaultScreen, UnlockScreen } from './screens/VaultScreens';
 import { QueueScreen } from './screens/QueueScreen';
@@ -19,7 +20,43 @@ export function App() {
   const lock = useApp((s) => s.lock);
   const view = useApp((s) => s.view);
   const navigate = useApp((s) => s.navigate);
+  const setAppearance = useApp((s) => s.setAppearance);
   const unlocked = status?.vault === 'unlocked';
+  const theme = status?.appearance.theme;
+  const zoom = status?.appearance.zoom;
+
+  // Theme and zoom live on <html> as data attributes: styles.css does the rest (no inline styles).
+  useEffect(() => {
+    const root = document.documentElement;
+    if (theme && theme !== 'system') root.dataset.theme = theme;
+    else delete root.dataset.theme;
+    if (zoom && zoom !== 100) root.dataset.zoom = String(zoom);
+    else delete root.dataset.zoom;
+  }, [theme, zoom]);
+
+  // Ctrl + / Ctrl − / Ctrl 0 zoom the whole page, signed in or not (the browser's own zoom would not
+  // be remembered: browser mode's address changes at every start).
+  useEffect(() => {
+    if (zoom === undefined) return;
+    let current = zoom; // presses faster than the core's answer still step from the last one
+    const onKey = (e: KeyboardEvent) => {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      const next =
+        e.key === '+' || e.key === '='
+          ? stepZoom(current, 1)
+          : e.key === '-'
+            ? stepZoom(current, -1)
+            : e.key === '0'
+              ? 100
+              : null;
+      if (next === null) return;
+      e.preventDefault();
+      if (next !== current) void setAppearance({ zoom: next });
+      current = next;
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [zoom, setAppearance]);
 
   // Analyst activity keeps the vault open; report it at most every 20 s.
   useEffect(() => {

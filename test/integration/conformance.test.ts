@@ -6,7 +6,9 @@ import { runCli } from '../support/cli';
 const backends: Backend[] = [];
 afterEach(async () => Promise.all(backends.splice(0).map((b) => b.close())));
 
-async function backend(broken?: 'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval') {
+async function backend(
+  broken?: 'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval' | 'unstable-identity',
+) {
   const makeCase = caseFactory(5);
   const b = await startBackend({ makeCase, rates: [], ...(broken ? { broken } : {}) });
   for (let i = 0; i < 5; i++) b.addCase(makeCase());
@@ -37,6 +39,16 @@ describe('waybill conformance', () => {
     const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL {2}a decision on a stale version is refused with 409 and the current case/);
+  });
+
+  // Issue 18 point 3: a workstation restarts its feed when the identity changes, so it must not wander.
+  it('fails against a backend whose backendId changes from one call to the next', async () => {
+    const b = await backend('unstable-identity');
+    const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /FAIL {2}GET \/v1\/health names the case store \(backendId\) the same way twice, if at all\n {6}backendId changed between two calls/,
+    );
   });
 
   // Issue 15 point 4: the backend, not only the workstation, enforces four eyes.

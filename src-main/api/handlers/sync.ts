@@ -10,6 +10,7 @@ const notConfigured = () => ({
   outboxDepth: 0,
   conflicts: 0,
   quarantined: 0,
+  notice: null,
 });
 
 /** The backend: its status, configuration, a sync on demand, and resolving a conflict it reported. */

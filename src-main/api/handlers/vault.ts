@@ -11,6 +11,7 @@ export function vaultHandlers({
   | 'vault.lock'
   | 'vault.changePassphrase'
   | 'session.touch'
+  | 'appearance.set'
 > {
   return {
     'app.status': () => ws.status(),
@@ -23,6 +24,7 @@ export function vaultHandlers({
       await ws.changePassphrase(current, next);
       return null;
     },
+    'appearance.set': (patch) => ws.setAppearance(patch),
     'session.touch': () => {
       ws.touch();
       return null;

@@ -54,6 +54,8 @@ export function DashboardScreen() {
             <StackedBars
               label={`Cases per day: ${data.volume.reduce((a, v) => a + v.withdrawals, 0)} withdrawals and ${data.volume.reduce((a, v) => a + v.deposits, 0)} deposits in 30 days`}
               series={['withdrawals', 'deposits']}
+              xTitle="Day of the transfer (UTC, month-day)"
+              yTitle="Cases per day"
               data={data.volume.map((v) => ({ key: v.day, values: [v.withdrawals, v.deposits] }))}
             />
             <p className="legend">
@@ -64,6 +66,8 @@ export function DashboardScreen() {
             <h3 id="rej-h">Rejection rate by week</h3>
             <RateBars
               label="Share of decisions that were rejections, per week, last 12 weeks"
+              xTitle="Week starting Monday (UTC, month-day)"
+              yTitle="Rejected, % of decisions"
               data={data.decisions.map((w) => ({ key: w.week, rate: w.rejectionRate }))}
             />
             <table className="grid compact">

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { REASON_CODE_NAMES, REASON_CODES } from '../../../src-shared/domain';
 import type { CaseDetail, Proposal } from '../../../src-shared/contract';
 import { Dialog } from '../components/Dialog';
+import { SecondAnalystForm } from '../components/SecondAnalystForm';
 import { useApp } from '../state/app-store';
 import { KIND_LABEL } from '../format';
 
@@ -132,20 +133,17 @@ export function ReviewDialog({
 }) {
   const { caseAction, busy, error } = useApp();
   const candidates = analysts.filter((a) => a !== proposal.proposedBy);
-  const [approver, setApprover] = useState(candidates[0] ?? '');
-  const [pass, setPass] = useState('');
   const [note, setNote] = useState('');
-  const review = async (approve: boolean) => {
+  const review = async (approve: boolean, approver: string, passphrase: string) => {
     const ok = await caseAction((c) =>
       c.call('cases.review', {
         proposalId: proposal.id,
         approver,
-        passphrase: pass,
+        passphrase,
         approve,
         ...(note.trim() ? { note: note.trim() } : {}),
       }),
     );
-    setPass('');
     if (ok) onClose();
   };
   return (
@@ -156,52 +154,20 @@ export function ReviewDialog({
         {proposal.why.join('; ')}.
       </p>
       {proposal.note && <blockquote>{proposal.note}</blockquote>}
-      {candidates.length === 0 ? (
-        <p className="notice">No other analyst is set up on this workstation. Add one in Settings → Analysts.</p>
-      ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void review(true);
-          }}
-        >
-          <label htmlFor="approver">Approving analyst</label>
-          <select id="approver" value={approver} onChange={(e) => setApprover(e.target.value)}>
-            {candidates.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="approver-pass">Their passphrase</label>
-          <input
-            id="approver-pass"
-            type="password"
-            autoComplete="off"
-            data-autofocus
-            value={pass}
-            onChange={(e) => setPass(e.target.value)}
-          />
-          <label htmlFor="review-note">Note (optional)</label>
-          <textarea id="review-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
-          {error && (
-            <p className="error-banner" role="alert">
-              {error.message}
-            </p>
-          )}
-          <div className="dialog-buttons">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="danger" disabled={busy || !pass} onClick={() => void review(false)}>
-              Decline
-            </button>
-            <button type="submit" className="primary" disabled={busy || !pass}>
-              Approve
-            </button>
-          </div>
-        </form>
-      )}
+      <SecondAnalystForm
+        idPrefix="review"
+        analystLabel="Approving analyst"
+        candidates={candidates}
+        error={error}
+        busy={busy}
+        refuseLabel="Decline"
+        approveLabel="Approve"
+        onDecide={review}
+        onCancel={onClose}
+      >
+        <label htmlFor="review-note">Note (optional)</label>
+        <textarea id="review-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
+      </SecondAnalystForm>
     </Dialog>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { ZOOM_STEPS, type Theme } from '../../../src-shared/appearance';
 import type { RetentionReport } from '../../../src-shared/contract';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { Dialog } from '../components/Dialog';
@@ -97,6 +98,11 @@ export function SettingsScreen() {
               : 'not configured'}
             . The token is kept in the vault and never shown again.
           </p>
+          {sync?.notice && (
+            <p className="warn-text" role="status" data-testid="backend-notice">
+              {sync.notice}
+            </p>
+          )}
           <label htmlFor="be-url">Backend URL</label>
           <input
             id="be-url"
@@ -164,6 +170,8 @@ export function SettingsScreen() {
             Save settings
           </button>
         </form>
+
+        <AppearancePanel />
 
         <AnalystsPanel />
 
@@ -236,5 +244,32 @@ export function SettingsScreen() {
         </section>
       </div>
     </main>
+  );
+}
+
+/** Light, dark or the OS's choice, and the zoom (also Ctrl + / − / 0): applied at once, remembered here. */
+function AppearancePanel() {
+  const status = useApp((s) => s.status);
+  const setAppearance = useApp((s) => s.setAppearance);
+  if (!status) return null;
+  const { theme, zoom } = status.appearance;
+  return (
+    <section className="panel" aria-labelledby="look-h">
+      <h3 id="look-h">Appearance</h3>
+      <label htmlFor="s-theme">Theme</label>
+      <select id="s-theme" value={theme} onChange={(e) => void setAppearance({ theme: e.target.value as Theme })}>
+        <option value="system">Follow the system (light or dark)</option>
+        <option value="light">Light</option>
+        <option value="dark">Dark</option>
+      </select>
+      <label htmlFor="s-zoom">Zoom (Ctrl + / Ctrl − / Ctrl 0)</label>
+      <select id="s-zoom" value={zoom} onChange={(e) => void setAppearance({ zoom: Number(e.target.value) })}>
+        {ZOOM_STEPS.map((z) => (
+          <option key={z} value={z}>
+            {z} %
+          </option>
+        ))}
+      </select>
+    </section>
   );
 }

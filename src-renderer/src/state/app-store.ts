@@ -59,6 +59,8 @@ interface AppState {
   loadViews(): Promise<void>;
   setError(message: string, code?: string): void;
   clearError(): void;
+  /** Theme and zoom, kept in preferences.json by the core (so the sign-in screen follows them too). */
+  setAppearance(patch: InputOf<'appearance.set'>): Promise<void>;
 }
 
 export const asError = (e: unknown) =>
@@ -223,5 +225,8 @@ export const useApp = create<AppState>((set, get) => {
     },
     setError: (message, code = 'invalid_input') => set({ error: { code, message } }),
     clearError: () => set({ error: null }),
+    async setAppearance(patch) {
+      await run(async () => set({ status: await client().call('appearance.set', patch) }));
+    },
   };
 });

@@ -32,6 +32,8 @@ export function TransferPanel({ detail: d }: { detail: CaseDetail }) {
         <dd>{r.walletType === 'unhosted' ? 'Self-hosted (unhosted)' : 'Hosted by a VASP'}</dd>
         <dt>Transaction hash</dt>
         <dd>{r.txHash ? <code>{r.txHash}</code> : <span className="muted">not yet on chain</span>}</dd>
+        <dt>Source</dt>
+        <dd data-testid="case-source">{caseSource(d)}</dd>
         <dt>Analyst</dt>
         <dd>
           {d.assignedTo ?? <span className="muted">unassigned</span>}{' '}
@@ -106,4 +108,22 @@ function HoldForm({ caseId }: { caseId: string }) {
       </button>
     </form>
   );
+}
+
+/**
+ * Where the case came from, as its arrival was recorded in the audit trail: the backend (address and
+ * identity) for a synced case, the file for an import. After a change of backend both kinds live side
+ * by side, and this is how the analyst tells them apart (issue 18 point 3).
+ */
+export function caseSource(d: CaseDetail): string {
+  const arrival = d.timeline.find((e) => e.action === 'case.received');
+  const x = arrival?.details ?? {};
+  const str = (k: string) => (typeof x[k] === 'string' ? x[k] : null);
+  const backend = str('backend');
+  const id = str('backendId');
+  if (backend) return `Backend ${backend}${id ? ` (identity ${id.slice(0, 12)}${id.length > 12 ? '…' : ''})` : ''}`;
+  const source = str('source');
+  if (source?.startsWith('import:')) return `Imported from ${source.slice('import:'.length)}`;
+  if (source === 'sync') return 'Backend (received before backends were told apart)';
+  return source ?? 'not recorded';
 }

@@ -1,0 +1,75 @@
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Workstation } from '../../src-main/app/workstation';
+import { verifyAudit } from '../../src-main/audit/chain';
+import { generateCases } from '../../src-main/cases/generate';
+import { importCasesFile } from '../../src-main/cases/import';
+import { round, type Suite } from '../harness';
+
+const CASES = Number(process.env.BENCH_INTAKE_CASES ?? 100_000);
+
+/** Writes CASES generated cases as JSON Lines, as `waybill cases generate --out` does. */
+async function writeCases(file: string): Promise<void> {
+  const out = createWriteStream(file, { encoding: 'utf8' });
+  for (const c of generateCases(CASES, { seed: 21 }))
+    if (!out.write(JSON.stringify(c) + '\n')) await new Promise<void>((ok) => out.once('drain', () => ok()));
+  await new Promise<void>((ok, fail) => out.end((e?: Error | null) => (e ? fail(e) : ok())));
+}
+
+// `waybill cases import` as an analyst runs it: the same function the CLI calls, through the intake
+// (`admit`: strict rules, every check, audit event, search index) into a real SQLCipher vault.
+export const intakeSuite: Suite = {
+  name: 'intake',
+  async run() {
+    const dir = mkdtempSync(join(tmpdir(), 'waybill-bench-intake-'));
+    try {
+      const file = join(dir, 'cases.jsonl');
+      await writeCases(file);
+      const ws = new Workstation({ dataDir: join(dir, 'ws'), mode: 'cli', actor: 'bench' });
+      await ws.createVault('benchmark passphrase 1');
+      const before = verifyAudit(ws.database()).events;
+      let peak = process.memoryUsage().rss;
+      const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+      const t0 = performance.now();
+      const cpu0 = process.cpuUsage();
+      const r = await importCasesFile(ws.database(), file, 'bench', ws.checkContext());
+      const seconds = (performance.now() - t0) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+      clearInterval(sampler);
+      peak = Math.max(peak, process.memoryUsage().rss);
+      if (r.inserted !== CASES) throw new Error(`imported ${r.inserted} of ${CASES}`);
+      // A fast import that broke the chain would be no import at all.
+      const chain = verifyAudit(ws.database());
+      if (!chain.ok || chain.events !== before + CASES + 1)
+        throw new Error(`audit chain after import: ${JSON.stringify(chain)}`);
+      ws.close();
+      return [
+        {
+          suite: 'intake',
+          metric: `cases import of ${CASES} generated cases`,
+          value: round(CASES / seconds, 0),
+          unit: 'cases/s',
+          note: `goal ≥ 10000; ${round(seconds, 1)} s through admit (rules, checks, audit, search index)`,
+        },
+        {
+          suite: 'intake',
+          metric: 'cases import: peak RSS',
+          value: round(peak / 2 ** 20, 0),
+          unit: 'MiB',
+          note: 'whole bench process, sampled every 50 ms',
+        },
+        {
+          suite: 'intake',
+          metric: 'cases import: CPU time per case',
+          value: round((cpuSeconds / CASES) * 1e6, 0),
+          unit: 'µs',
+          note: 'user + system; steadier than wall time on a shared machine',
+        },
+      ];
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+};

@@ -21,12 +21,17 @@ export function DecisionDialog({
   onClose: () => void;
 }) {
   const { caseAction, busy, error } = useApp();
+  const me = useApp((s) => s.status?.analyst?.name ?? s.settings?.analyst ?? '');
   const [codes, setCodes] = useState<string[]>(
     kind === 'request_information' && suggestedNote ? ['MISSING_FIELDS'] : [],
   );
   const [note, setNote] = useState(kind === 'request_information' ? suggestedNote : '');
+  // Someone else claimed the case (on any workstation): they are warned first, and the decision
+  // records that it was made over the claim.
+  const claimedBy = detail.assignedTo && detail.assignedTo !== me ? detail.assignedTo : null;
+  const [overClaim, setOverClaim] = useState(false);
   const needsCode = kind !== 'accept';
-  const invalid = needsCode && codes.length === 0;
+  const invalid = (needsCode && codes.length === 0) || (claimedBy !== null && !overClaim);
   const toggle = (c: string, on = !codes.includes(c)) =>
     setCodes((x) => (on ? (x.includes(c) ? x : [...x, c]) : x.filter((y) => y !== c)));
   const submit = async () => {
@@ -37,6 +42,7 @@ export function DecisionDialog({
         kind,
         reasonCodes: codes as (typeof REASON_CODE_NAMES)[number][],
         ...(note.trim() ? { note: note.trim() } : {}),
+        ...(claimedBy ? { overrideClaim: true } : {}),
       }),
     );
     if (ok) onClose();
@@ -69,6 +75,18 @@ export function DecisionDialog({
             Four eyes: this decision will wait for a second analyst before it leaves ({detail.fourEyes.join('; ')}).
           </p>
         )}
+        {claimedBy && (
+          <div className="notice" role="alert" data-testid="claimed-warning">
+            <p>
+              <strong>Claimed by {claimedBy}.</strong> They may be working on this case. Deciding now is recorded as
+              decided over {claimedBy}&apos;s claim.
+            </p>
+            <label className="check-line">
+              <input type="checkbox" checked={overClaim} onChange={(e) => setOverClaim(e.target.checked)} />I have
+              agreed this with {claimedBy}: decide anyway
+            </label>
+          </div>
+        )}
         <fieldset>
           <legend>Reason codes{needsCode ? ' (at least one)' : ' (optional)'} · Alt+number toggles one</legend>
           {REASON_CODE_NAMES.map((c, i) => (
@@ -88,7 +106,7 @@ export function DecisionDialog({
             </label>
           ))}
         </fieldset>
-        {invalid && <p className="field-error">Choose at least one reason code.</p>}
+        {needsCode && codes.length === 0 && <p className="field-error">Choose at least one reason code.</p>}
         <label htmlFor="decision-note">
           Note {kind === 'request_information' ? '(sent with the request)' : '(kept in the case record)'}
         </label>

@@ -699,6 +699,17 @@ export const contract = {
       })
       .strict(),
   ),
+  /**
+   * A received attachment's bytes, for the safe viewer (images) or a save (PDF); other types are
+   * refused by name (src-main/mail/attachments.ts has the allow-list).
+   */
+  'mail.attachment': method<{
+    filename: string;
+    contentType: string;
+    size: number;
+    view: boolean;
+    dataBase64: string;
+  }>()(z.object({ id: z.number().int().min(1) }).strict()),
   /** Sends what is due and reads new mail now. */
   'mail.sync': method<MailSettingsView>()(empty),
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),

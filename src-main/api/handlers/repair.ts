@@ -2,6 +2,7 @@ import type { Ivms101FieldView, Ivms101SchemaView } from '../../../src-shared/co
 import { addNote, mentionable } from '../../cases/notes';
 import { previewRepair, repairCase } from '../../cases/repair';
 import { COMPONENTS } from '../../ivms101/schema';
+import { readAttachment } from '../../mail/attachments';
 import type { AreaHandlers, HandlerContext } from './context';
 
 /** The IVMS101 model as the repair form reads it: the engine's own table, so the form has no field list of its own. */
@@ -25,7 +26,7 @@ export function repairHandlers({
   ws,
   detail,
 }: HandlerContext): AreaHandlers<
-  'cases.repairSchema' | 'cases.repairPreview' | 'cases.repair' | 'cases.note' | 'cases.mentionable'
+  'cases.repairSchema' | 'cases.repairPreview' | 'cases.repair' | 'cases.note' | 'cases.mentionable' | 'mail.attachment'
 > {
   return {
     'cases.repairSchema': () => schemaView(),
@@ -41,6 +42,10 @@ export function repairHandlers({
       return detail(caseId);
     },
     'cases.mentionable': () => mentionable(ws.database()),
+    'mail.attachment': ({ id }) => {
+      ws.touch();
+      return readAttachment(ws.database(), id);
+    },
     'cases.note': ({ caseId, body, revises }) => {
       addNote(ws.database(), { caseId, body, revises: revises ?? null, author: ws.actor });
       ws.events.emit('cases.changed', { count: 1 });

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { CaseDetail } from '../../../src-shared/contract';
 import { time } from '../format';
 import { useApp } from '../state/app-store';
+import { AttachmentList } from './AttachmentList';
 
 const KIND: Record<string, string> = {
   data_notice: 'Travel Rule data',
@@ -79,14 +80,7 @@ export function MailThread({ detail, onRepair }: { detail: CaseDetail; onRepair?
               <summary>Message</summary>
               <pre className="mail-body">{m.bodyText}</pre>
             </details>
-            {m.attachments.length > 0 && (
-              <div className="small">
-                Attachments:{' '}
-                {m.attachments
-                  .map((a) => `${a.filename} (${Math.ceil(a.size / 1024)} KB${a.stored ? '' : ', not stored'})`)
-                  .join(', ')}
-              </div>
-            )}
+            {m.attachments.length > 0 && <AttachmentList attachments={m.attachments} />}
             {m.direction === 'in' && (
               <div className="row">
                 {answer?.id === m.id ? (

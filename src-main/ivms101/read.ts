@@ -92,6 +92,8 @@ interface Found {
   /** Whether the key is the other edition's spelling (and not also a standard spelling of this one). */
   otherEdition2020: boolean;
   otherEdition2023: boolean;
+  /** The key as a JSON Pointer segment, "/" included (pointer() escapes, once). */
+  segment: string;
 }
 
 interface Compiled {
@@ -141,6 +143,7 @@ function findField(c: Compiled, key: string): Found | null {
         std2023: nameIn(hit.spec, '2023'),
         otherEdition2020: hit.how === 'standard' && otherEditionName(hit.spec, key, '2020'),
         otherEdition2023: hit.how === 'standard' && otherEditionName(hit.spec, key, '2023'),
+        segment: pointer('', key),
       }
     : null;
   if (c.byRawKey.size < RAW_KEY_CACHE_MAX) c.byRawKey.set(key, found);
@@ -370,7 +373,7 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     comp,
     ptr,
     fields: new Map(),
-    snake: hasSnakeKey(raw),
+    snake: false, // set by the key loop below (or before the collapsed-entity return)
   };
   if (comp === 'TransferPath') ctx.zeroSequenceHop = zeroSequenceHop(raw, ptr);
   // GTR's examples put the Person straight into originatingVASP/beneficiaryVASP; the standard nests
@@ -387,6 +390,7 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
         ptr,
         `The ${comp} entity should contain ${spec.name} (a Person); here the Person stands directly in it. Read as if nested.`,
       );
+      obj.snake = hasSnakeKey(raw);
       const person = walk(ctx, 'Person', raw, ptr);
       if (person) obj.fields.set(spec.name, { spec, key: spec.name, ptr, items: [person] });
     }
@@ -397,8 +401,9 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     // for-in over own keys visits them in Object.entries' order, without the pairs it allocates.
     if (!Object.hasOwn(raw, key)) continue;
     const value = raw[key];
-    const p = pointer(ptr, key);
+    if (!obj.snake && key.includes('_')) obj.snake = true;
     const found = findField(compiledComp, key);
+    const p = found ? ptr + found.segment : pointer(ptr, key);
     if (!found) {
       warn(ctx, 'UNKNOWN_ELEMENT', p, `"${key.slice(0, 40)}" is not an element of ${comp}; ignored.`);
       continue;

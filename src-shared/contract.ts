@@ -709,6 +709,8 @@ export const contract = {
         kind: z.enum(['accept', 'reject', 'request_information']),
         reasonCodes: z.array(z.enum(REASON_CODE_NAMES as [string, ...string[]])).max(10),
         note: z.string().max(2000).optional(),
+        /** Decide a case someone else claimed, after the warning (recorded in the audit trail). */
+        overrideClaim: z.boolean().optional(),
       })
       .strict()
       .refine((d) => d.kind === 'accept' || d.reasonCodes.length > 0, {

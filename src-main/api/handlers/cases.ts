@@ -76,9 +76,11 @@ export function casesHandlers({
       ws.touch();
       return detail(id);
     },
-    'cases.assign': ({ caseId, analyst }) => {
+    'cases.assign': async ({ caseId, analyst }) => {
       assignCase(ws.database(), { caseId, analyst, actor: ws.actor });
       ws.events.emit('cases.changed', { count: 1 });
+      // The claim leaves for the backend now, so other workstations see it; offline it waits.
+      await ws.syncEngine()?.tryNow('push', 'assignment');
       return detail(caseId);
     },
     'cases.hold': ({ caseId, reason }) => {

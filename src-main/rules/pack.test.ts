@@ -329,6 +329,29 @@ describe('the issue-14 schema fails clearly and locally', () => {
     });
   });
 
+  it('the TFR version without its retention citation: EU.json is refused by version and field, members say why', () => {
+    const errors = mutate('tfr-noretention', 'EU', (f) => {
+      const tfr = (f.versions as { version: string; verification: { fields: Record<string, unknown> } }[]).find(
+        (v) => v.version === 'EU-TFR-2023/1113',
+      )!;
+      delete tfr.verification.fields.retention;
+    });
+    expect(errors).toEqual([
+      {
+        file: 'EU.json',
+        field: 'versions.1.verification.fields.retention',
+        message: 'version EU-TFR-2023/1113 claims verified but cites no primary text for its retention period',
+      },
+    ]);
+    const d = join(t.dir, 'tfr-noretention');
+    expect(ruleInForce(loadRulePack(d), 'FR', '2025-06-01')).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringMatching(
+        /group rule file EU\.json is broken \(versions\.1\.verification\.fields\.retention/,
+      ),
+    });
+  });
+
   it("the jurisdiction's flag is derived from its versions: a file claiming more is refused by name", () => {
     expect(mutate('claim', 'SG', (f) => (f.verified = true))).toEqual([
       {

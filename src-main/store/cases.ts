@@ -304,7 +304,7 @@ function countIndex(w: Where): string {
 
 /**
  * A filter of plain row values only (no SLA, no text search; a risk floor in tens) is counted from
- * `queue_counts` (migration 0017: cases per combination of those values, kept by triggers): a sum over
+ * `queue_counts` (migration 0018: cases per combination of those values, kept by triggers): a sum over
  * its rows instead of a count over up to a million index entries. The WHERE clause is the same text
  * (the columns have the same names there), the risk floor read as a band: risk_score >= 10k exactly
  * when its band, risk_score / 10 truncated, is >= k (k >= 1).

@@ -10,7 +10,7 @@ import type { WritableDB } from './db';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-// The queue's counts for plain-value filters come from queue_counts (migration 0017), kept by triggers
+// The queue's counts for plain-value filters come from queue_counts (migration 0018), kept by triggers
 // on cases. These tests hold its one promise: after any write (import, re-import with changes,
 // assignment, a check outcome, a deletion), every count equals a count of the case rows themselves.
 

@@ -1,3 +1,4 @@
+import type { QueueLayout } from '../../src-shared/contract';
 import type { ReadableDB, WritableDB } from './db';
 
 // The `settings` table is a key–value store inside the encrypted database. Every key the workstation
@@ -35,6 +36,8 @@ export const SETTINGS = {
   'mail.templates': json<Record<string, unknown>>(),
   /** The HMAC key of case reference tokens in subjects, hex, created once. */
   'mail.reference_key': text,
+  /** The queue's column layouts by saved view name ('' without a view): `QueueLayout` in the contract. */
+  'queue.layouts': json<Record<string, QueueLayout>>(),
   /** Where the IMAP reader stopped. */
   'mail.imap.cursor': json<{ uidValidity: string; lastUid: number }>(),
 };

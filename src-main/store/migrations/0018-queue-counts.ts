@@ -38,8 +38,8 @@ const remove = `
 // transaction as each write, so it cannot drift from the cases; a count is a sum over these rows.
 // The SLA and a text search are still counted from the indexes. A later migration that rebuilds
 // `cases` must recreate these triggers.
-export const migration0017: Migration = {
-  version: 17,
+export const migration0018: Migration = {
+  version: 18,
   name: 'queue counts kept per combination of filter values, by triggers on cases',
   up(db) {
     const oldKey = keyOf('OLD');

@@ -35,6 +35,8 @@ export const SETTINGS = {
   'mail.reference_key': text,
   /** Where the IMAP reader stopped. */
   'mail.imap.cursor': json<{ uidValidity: string; lastUid: number }>(),
+  /** Per analyst, the time of the newest notification they have seen (notifications/feed.ts). */
+  'notifications.seen': json<Record<string, string>>(),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

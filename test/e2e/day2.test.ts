@@ -255,6 +255,8 @@ describe('issue 18 point 3: changing the backend', () => {
     await page.keyboard.press('Alt+1');
     const clear = page.getByRole('button', { name: 'Clear filters' });
     if (await clear.isEnabled()) await clear.click();
+    // N generated, and the high-risk one point 14 added.
+    await expect.poll(() => page.getByTestId('queue-count').textContent()).toMatch(new RegExp(`^${N + 1} cases`));
     const firstId = await page.locator('tbody tr[data-case-id]').first().getAttribute('data-case-id');
     await page.keyboard.press('Alt+5');
     await page.getByLabel('Backend URL').fill(second.url);
@@ -264,13 +266,13 @@ describe('issue 18 point 3: changing the backend', () => {
       .poll(() => page.getByTestId('backend-notice').textContent(), { timeout: 20_000 })
       .toMatch(
         new RegExp(
-          `different backend answers at 127\\.0\\.0\\.1:${new URL(second.url).port}.*${N} cases already here stay`,
+          `different backend answers at 127\\.0\\.0\\.1:${new URL(second.url).port}.*${N + 1} cases already here stay`,
         ),
       );
     await page.keyboard.press('Alt+1');
     await expect
       .poll(() => page.getByTestId('queue-count').textContent(), { timeout: 30_000 })
-      .toMatch(new RegExp(`^${N + M} cases`));
+      .toMatch(new RegExp(`^${N + 1 + M} cases`));
     // Each case says where it came from.
     const sourceOf = async (id: string) => {
       await page.getByLabel(/Search names, wallets/).fill(id);
@@ -378,6 +380,7 @@ describe('issue 18 point 15: dark mode and zoom', () => {
     await page.getByRole('button', { name: 'Unlock' }).waitFor();
     expect(luminance(await background())).toBeGreaterThan(0.8);
     await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByLabel(/^Your name/).fill('Ana'); // Ben is enrolled too (point 14)
     await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.waitForSelector('tbody tr[data-case-id]');

@@ -1,5 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Measurement, Suite } from './harness';
 import { intakeSuite } from './suites/intake';
@@ -26,9 +26,14 @@ const SUITES: Suite[] = [
 const wanted = process.argv.slice(2);
 const chosen = wanted.length ? SUITES.filter((s) => wanted.includes(s.name)) : SUITES;
 const results: Measurement[] = [];
+// The machine is shared: each suite's figures carry the 1-minute load average before and after it.
+const load = () => loadavg()[0]!.toFixed(2);
 for (const s of chosen) {
-  process.stderr.write(`running ${s.name}…\n`);
-  results.push(...(await s.run()));
+  const before = load();
+  process.stderr.write(`running ${s.name} (load ${before})…\n`);
+  const rows = await s.run();
+  const during = `load ${before}→${load()}`;
+  results.push(...rows.map((r) => ({ ...r, note: r.note ? `${r.note}; ${during}` : during })));
 }
 
 const rows = results.map((r) => [r.suite, r.metric, String(r.value), r.unit, r.note ?? '']);

@@ -39,6 +39,7 @@ const analystName = z
 const caseId = z.string().min(1).max(64);
 const countryCode = z.string().regex(/^[A-Z]{2}$/, 'a two-letter country code');
 const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date as YYYY-MM-DD');
+const columnId = z.string().regex(/^[A-Za-z0-9_]{1,40}$/, 'a column id');
 const querySort = z.object({ column: z.enum(QUEUE_SORT_COLUMNS), direction: z.enum(['asc', 'desc']) }).strict();
 const queueFilter = z
   .object({
@@ -223,6 +224,17 @@ export interface SavedView {
   filter: QueueFilter;
   sort: { column: (typeof QUEUE_SORT_COLUMNS)[number]; direction: 'asc' | 'desc' };
   createdBy: string;
+}
+
+/**
+ * How the analyst arranged the queue's columns: their order, widths (px) and which are hidden, and
+ * whether times read in UTC or local time. Kept per saved view ('' is the queue without a view).
+ */
+export interface QueueLayout {
+  order: string[];
+  sizes: Record<string, number>;
+  hidden: string[];
+  times: 'utc' | 'local';
 }
 
 /** One action for many cases from the queue's multi-select (`cases.bulk`). */
@@ -549,6 +561,24 @@ export const contract = {
   'conflicts.resolve': method<CaseDetail>()(
     z.object({ conflictId: z.number().int().min(1), resolution: z.enum(['accept_theirs', 'decide_again']) }).strict(),
   ),
+  /** The queue's column layouts by view name ('' is the queue without a view). */
+  'views.layouts': method<Record<string, QueueLayout>>()(empty),
+  'views.saveLayout': method<Record<string, QueueLayout>>()(
+    z
+      .object({
+        view: z.string().max(60),
+        layout: z
+          .object({
+            order: z.array(columnId).max(40),
+            sizes: z.record(columnId, z.number().int().min(24).max(1200)),
+            hidden: z.array(columnId).max(40),
+            times: z.enum(['utc', 'local']),
+          })
+          .strict()
+          .refine((l) => Object.keys(l.sizes).length <= 40, 'at most 40 column widths'),
+      })
+      .strict(),
+  ),
   'views.list': method<SavedView[]>()(empty),
   'views.save': method<SavedView[]>()(
     z.object({ name: z.string().trim().min(1).max(60), filter: queueFilter, sort: querySort }).strict(),
@@ -754,6 +784,8 @@ export const contract = {
         kind: z.enum(['accept', 'reject', 'request_information']),
         reasonCodes: z.array(z.enum(REASON_CODE_NAMES as [string, ...string[]])).max(10),
         note: z.string().max(2000).optional(),
+        /** Decide a case someone else claimed, after the warning (recorded in the audit trail). */
+        overrideClaim: z.boolean().optional(),
       })
       .strict()
       .refine((d) => d.kind === 'accept' || d.reasonCodes.length > 0, {

@@ -31,11 +31,18 @@ export const screeningSuite: Suite = {
     const queries = [...variations(ofac.entries, 60).map((v) => v.query), ...ordinaryNames().slice(0, 100)];
     const opts = { minScore: DEFAULT_MIN_SCORE, limit: 20 };
     for (const q of queries.slice(0, 50)) idx.search(q, opts); // warm-up
+    // Wall time, and this thread's CPU time (the machine is shared: CPU time is what load cannot inflate
+    // by waiting; both are reported).
+    const cpu: number[] = [];
     const timed = (naive: boolean) =>
       queries.map((q) => {
+        const c = process.cpuUsage();
         const s = performance.now();
         idx.search(q, opts, naive);
-        return performance.now() - s;
+        const ms = performance.now() - s;
+        const used = process.cpuUsage(c);
+        if (!naive) cpu.push((used.user + used.system) / 1000);
+        return ms;
       });
     const indexed = timed(false);
     const naive = timed(true);
@@ -63,7 +70,20 @@ export const screeningSuite: Suite = {
         unit: 'ms',
         note: `${queries.length} queries`,
       },
-      { suite: 'screening', metric: 'name query via index, p95', value: round(percentile(indexed, 95), 2), unit: 'ms' },
+      {
+        suite: 'screening',
+        metric: 'name query via index, p95',
+        value: round(percentile(indexed, 95), 2),
+        unit: 'ms',
+        note: `goal <= 2 ms: ${round(percentile(indexed, 95) / 2, 2)}x the goal`,
+      },
+      {
+        suite: 'screening',
+        metric: 'name query via index, p95 CPU time',
+        value: round(percentile(cpu, 95), 2),
+        unit: 'ms',
+        note: 'process.cpuUsage around each query (µs clock)',
+      },
       {
         suite: 'screening',
         metric: 'naive scan of every name, p50',
@@ -82,6 +102,13 @@ export const screeningSuite: Suite = {
         metric: 'scan / index (p50)',
         value: round(percentile(naive, 50) / percentile(indexed, 50), 1),
         unit: 'ratio',
+      },
+      {
+        suite: 'screening',
+        metric: 'scan / index (p95)',
+        value: round(percentile(naive, 95) / percentile(indexed, 95), 1),
+        unit: 'ratio',
+        note: 'goal >= 50x',
       },
     ];
   },

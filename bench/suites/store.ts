@@ -65,10 +65,11 @@ export const storeSuite: Suite = {
       return [
         {
           suite: 'store',
-          metric: 'insert into SQLCipher store',
+          metric: 'case rows alone into SQLCipher (upsertCase)',
           value: round(encRate, 0),
           unit: 'cases/s',
-          note: `${ROWS} cases, batches of ${BATCH}`,
+          // Not an import: no parsing, rules, checks, check rows or audit events; `intake` measures those.
+          note: `${ROWS} cases, batches of ${BATCH}; the store layer only, the floor under the intake`,
         },
         {
           suite: 'store',

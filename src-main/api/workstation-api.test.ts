@@ -192,7 +192,11 @@ describe('decisions and four eyes', () => {
     expect(proposed.decisions).toEqual([]);
     expect(proposed.proposals).toMatchObject([{ kind: 'reject', proposedBy: 'bob', state: 'awaiting_approval' }]);
     const outbox = () =>
-      (ws.database().prepare('SELECT count(*) AS n FROM outbox WHERE case_id = ?').get(c.id) as { n: number }).n;
+      (
+        ws.database().prepare("SELECT count(*) AS n FROM outbox WHERE case_id = ? AND kind = 'decision'").get(c.id) as {
+          n: number;
+        }
+      ).n;
     expect(outbox()).toBe(0); // nothing leaves before the approval
     await expect(decide({ caseId: c.id, kind: 'accept', reasonCodes: [] })).rejects.toMatchObject({ code: 'conflict' });
 
@@ -218,7 +222,11 @@ describe('decisions and four eyes', () => {
     expect(approved.proposals[0]).toMatchObject({ state: 'approved', reviewedBy: 'alice' });
     expect(outbox()).toBe(1);
     const payload = JSON.parse(
-      (ws.database().prepare('SELECT payload FROM outbox WHERE case_id = ?').get(c.id) as { payload: string }).payload,
+      (
+        ws.database().prepare("SELECT payload FROM outbox WHERE case_id = ? AND kind = 'decision'").get(c.id) as {
+          payload: string;
+        }
+      ).payload,
     ) as Record<string, unknown>;
     expect(payload).toMatchObject({ kind: 'reject', analyst: 'bob', approvedBy: 'alice' });
     const actions = approved.timeline.map((e) => `${e.action}:${e.actor}`);

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { AppStatus, ExportJob } from '../../src-shared/contract';
 import type { Theme } from '../../src-shared/appearance';
@@ -10,11 +10,13 @@ import { dbRates } from '../rules/fx';
 import type { ScreeningIndex } from '../screening/search';
 import { ScreeningService } from '../screening/service';
 import { fetchDue } from './screening-lists';
-import { BackendClient } from '../sync/client';
+import { BackendClient, BackendError } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
 import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
 import { readSetting, writeSetting } from '../store/settings';
+import { deleteCredential, readCredential, writeCredential } from '../store/credentials';
+import { enqueue } from '../store/outbox';
 import type { DecisionPolicy } from '../cases/decide';
 import { createExport, type ExportProgress, type ExportResult } from '../export/create';
 import type { ExportSelection } from '../export/selection';
@@ -49,6 +51,7 @@ import {
   ensureFirstSupervisor,
   hasLegacyVerifier,
   removeAnalyst,
+  removedByBackend,
   requireSupervisor,
   setRole,
   SYSTEM,
@@ -267,11 +270,44 @@ export class Workstation {
     return this.status();
   }
 
-  /** Removes an analyst: their slot goes, so their passphrase no longer opens the vault. */
+  /**
+   * Removes an analyst: their slot goes, so their passphrase no longer opens the vault. Connected, the
+   * backend is told to revoke their credential (through the outbox, so offline it waits), and the
+   * copy of their credential kept here is deleted at once.
+   */
   removeAnalyst(name: string): void {
-    removeAnalyst(this.database(), this.actor, name);
+    const db = this.database();
+    db.transaction(() => {
+      removeAnalyst(db, this.actor, name);
+      deleteCredential(db, name);
+      if (this.preferences.backendUrl) {
+        const at = new Date(this.now()).toISOString();
+        enqueue(db, {
+          kind: 'revocation',
+          caseId: null,
+          key: randomUUID(),
+          baseVersion: 0,
+          payload: { name },
+          at,
+          actor: this.actor,
+        });
+      }
+    })();
     removeSlots(this.dataDir, name);
+    void this.sync?.tryNow('push', 'revocation');
     if (name === this.actor) this.lock('manual');
+  }
+
+  /** The backend reports analysts removed: their slot and credential go here too (never the last supervisor). */
+  private removedAtBackend(names: string[]): void {
+    const db = this.database();
+    for (const name of names) {
+      if (!removedByBackend(db, name)) continue;
+      deleteCredential(db, name);
+      removeSlots(this.dataDir, name);
+      this.log.info('team.removed_by_backend', {});
+      if (name === this.actor) this.lock('manual');
+    }
   }
 
   setRole(name: string, role: Role): Analyst {
@@ -454,7 +490,8 @@ export class Workstation {
     // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
     const url = process.env.WAYBILL_BACKEND_URL;
     const token = process.env.WAYBILL_BACKEND_TOKEN;
-    if (url && token && !this.preferences.backendUrl) this.configureSync(url, token, true);
+    if (url && token && (!this.preferences.backendUrl || !readCredential(this.database(), analyst)))
+      this.configureSync(url, token, true);
     else this.startSync();
   }
 
@@ -499,14 +536,42 @@ export class Workstation {
     return this.mailService;
   }
 
-  /** Points the workstation at a backend. The token goes into the encrypted database only. */
+  /**
+   * Points the workstation at a backend (a supervisor's setting) with the signed-in analyst's own
+   * credential, which goes into the encrypted database only.
+   */
   configureSync(url: string, token: string, fromEnvironment = false): void {
-    if (!fromEnvironment) this.requireSupervisor('change the backend settings');
+    if (!fromEnvironment && url !== this.preferences.backendUrl) this.requireSupervisor('change the backend settings');
     const db = this.database();
-    writeSetting(db, 'sync.token', token);
+    writeCredential(db, this.actor, token, new Date(this.now()).toISOString());
     this.writePreferences({ backendUrl: url });
-    this.audit('sync.configured', { host: new URL(url).host });
+    this.audit('sync.configured', { host: new URL(url).host, credentialOf: this.actor });
     void this.stopSync().then(() => this.startSync());
+  }
+
+  /**
+   * Checks that a credential is the signed-in analyst's own before keeping it: the backend names whose
+   * it is (GET /v1/team/me). A backend without team endpoints, or one out of reach, cannot say: the
+   * credential is kept and every request it makes is still checked by the backend.
+   */
+  async verifyCredential(url: string, token: string): Promise<void> {
+    const me = await new BackendClient(url, token, this.actor).get('/v1/team/me').catch((e: unknown) => {
+      if (e instanceof BackendError && (e.status === 401 || e.status === 403))
+        throw new AppError('invalid_input', 'The backend refused this credential.');
+      return null;
+    });
+    const who = me as { kind?: unknown; name?: unknown } | null;
+    if (who?.kind === 'analyst' && who.name !== this.actor)
+      throw new AppError(
+        'forbidden',
+        `This backend credential is ${String(who.name)}'s; ${this.actor} must use their own.`,
+      );
+  }
+
+  /** The credential this analyst's work leaves with: their own, or a shared token from before (deprecated). */
+  private credentialFor(analyst: string): string | null {
+    const db = this.database();
+    return readCredential(db, analyst) ?? readSetting(db, 'sync.token');
   }
 
   syncEngine(): SyncEngine | null {
@@ -519,7 +584,7 @@ export class Workstation {
     // vault would fail with vault_locked after the command had succeeded (issue 16: `screening import`).
     if (!this.db || this.sync || this.opts.mode === 'cli') return;
     const url = this.preferences.backendUrl;
-    const token = readSetting(this.db, 'sync.token');
+    const token = this.credentialFor(this.actor);
     if (!url || !token) return;
     this.sync = new SyncEngine(
       () => this.database(),
@@ -527,6 +592,14 @@ export class Workstation {
       () => this.checkContext(),
       this.events,
       this.log,
+      5000,
+      // Each outbox entry leaves with the credential of the analyst who made it.
+      (actor) => {
+        const who = actor ?? this.actor;
+        const t = this.credentialFor(who);
+        return t ? new BackendClient(url, t, who) : null;
+      },
+      (names) => this.removedAtBackend(names),
     );
     this.sync.start();
   }

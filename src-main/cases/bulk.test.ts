@@ -89,7 +89,10 @@ describe('bulk accept', () => {
     expect(db.prepare("SELECT case_id FROM decision_proposals WHERE state = 'awaiting_approval'").all()).toEqual([
       { case_id: highRisk },
     ]);
-    expect(db.prepare('SELECT count(*) AS n FROM outbox WHERE case_id = ?').get(highRisk)).toEqual({ n: 0 });
+    // Only the proposal is queued (for a second analyst, issue 15 point 4); no decision leaves.
+    expect(
+      db.prepare("SELECT count(*) AS n FROM outbox WHERE case_id = ? AND kind = 'decision'").get(highRisk),
+    ).toEqual({ n: 0 });
     expect(status(incomplete)).toBe('pending_review');
     expect(verifyAudit(db).ok).toBe(true);
 

@@ -51,7 +51,7 @@ const n = (sql: string, ...p: unknown[]) =>
   ).n;
 
 describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
-  it('called directly on a high-risk case, yields a proposal: no decision, nothing in the outbox', () => {
+  it('called directly on a high-risk case, yields a proposal: no decision; only the proposal is queued', () => {
     const db = ws.database();
     const out = decide(
       db,
@@ -63,7 +63,9 @@ describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
     expect(out.why).toEqual(['risk score 90 ≥ 70']);
     expect(out.proposal).toMatchObject({ caseId: 'high-risk', state: 'awaiting_approval', proposedBy: 'analyst-a' });
     expect(n('SELECT count(*) AS n FROM decisions WHERE case_id = ?', 'high-risk')).toBe(0);
-    expect(n('SELECT count(*) AS n FROM outbox WHERE case_id = ?', 'high-risk')).toBe(0);
+    // The proposal goes to the backend for a second analyst (issue 15 point 4); no decision leaves.
+    expect(n("SELECT count(*) AS n FROM outbox WHERE case_id = ? AND kind = 'decision'", 'high-risk')).toBe(0);
+    expect(n("SELECT count(*) AS n FROM outbox WHERE case_id = ? AND kind = 'proposal'", 'high-risk')).toBe(1);
   });
 
   it('cannot be talked past the policy: an approver named by the caller is ignored', () => {
@@ -77,7 +79,7 @@ describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
       skipFourEyesCheck: true,
     } as DecisionInput;
     expect(decide(db, sneaky, { fourEyes: policy, rates: dbRates(db) }).kind).toBe('proposal');
-    expect(n('SELECT count(*) AS n FROM outbox')).toBe(0);
+    expect(n("SELECT count(*) AS n FROM outbox WHERE kind = 'decision'")).toBe(0);
   });
 
   it('on a low-risk case records the decision and queues it in one go', () => {
@@ -114,7 +116,7 @@ describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
         }
       ).b,
     ).toBe('analyst-a');
-    expect(n("SELECT count(*) AS n FROM outbox WHERE case_id = 'high-risk'")).toBe(1);
+    expect(n("SELECT count(*) AS n FROM outbox WHERE case_id = 'high-risk' AND kind = 'decision'")).toBe(1);
   });
 
   // Issue 15 point 3, called directly in the domain (the API test and the CLI go through the same function).
@@ -177,7 +179,7 @@ describe('decide (cases/decide.ts) applies the four-eyes policy itself', () => {
     expect(() => reviewProposal(db, { proposalId: byB, approver: proofC, approve: true })).toThrow(
       /enrolled after the proposal was made/,
     );
-    expect(n('SELECT count(*) AS n FROM outbox')).toBe(0);
+    expect(n("SELECT count(*) AS n FROM outbox WHERE kind = 'decision'")).toBe(0);
     // analyst-a (enrolled at creation, by nobody but the vault) approves analyst-b's proposal.
     reviewProposal(db, {
       proposalId: byB,

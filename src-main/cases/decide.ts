@@ -27,6 +27,12 @@ export interface DecisionInput {
   at?: string;
   /** Only reviewProposal sets this: it is the path by which a proposal becomes a decision. */
   skipFourEyesCheck?: boolean;
+  /** The proposal this decision approves, when the backend knows it (reviewProposal sets it). */
+  proposalId?: string | null;
+  /** The analyst saw that someone else claimed the case and decides anyway (recorded in the audit trail). */
+  overrideClaim?: boolean;
+  /** Who had claimed the case when it was decided over their claim (decide sets it). */
+  claimedBy?: string | null;
 }
 
 export interface RecordedDecision {
@@ -53,18 +59,38 @@ export type DecideOutcome =
  */
 export function decide(
   db: WritableDB,
-  input: Omit<DecisionInput, 'approvedBy' | 'skipFourEyesCheck'>,
+  input: Omit<DecisionInput, 'approvedBy' | 'skipFourEyesCheck' | 'proposalId' | 'claimedBy'>,
   policy: DecisionPolicy,
 ): DecideOutcome {
-  const d: DecisionInput = { ...input, approvedBy: null, skipFourEyesCheck: false };
+  const d: DecisionInput = { ...input, approvedBy: null, skipFourEyesCheck: false, proposalId: null };
   return db.transaction((): DecideOutcome => {
     const record = getCaseRecord(db, d.caseId);
     if (!record) throw new AppError('not_found', `No case ${d.caseId}.`);
+    // A case someone else claimed (on any workstation, through the backend): say so before deciding
+    // over their claim, and record that it was done knowingly.
+    const claimedBy = claimant(db, d.caseId);
+    if (claimedBy && claimedBy !== d.analyst) {
+      if (!d.overrideClaim)
+        throw new AppError(
+          'conflict',
+          `Case ${d.caseId} is claimed by ${claimedBy}. Decide anyway only if you have agreed it with them.`,
+          { claimedBy },
+        );
+      d.claimedBy = claimedBy;
+    }
     const why = fourEyesReasons(record, checksForCase(db, d.caseId), policy.fourEyes, policy.rates);
     // High risk: the decision waits for a second analyst and does not leave until approved.
     if (why.length) return { kind: 'proposal', proposal: proposeDecision(db, d, why), why };
     return { kind: 'decision', decision: recordDecision(db, d) };
   })();
+}
+
+/** Who claimed the case, or null. */
+export function claimant(db: WritableDB, caseId: string): string | null {
+  return (
+    (db.prepare('SELECT assigned_to AS a FROM cases WHERE id = ?').get(caseId) as { a: string | null } | undefined)
+      ?.a ?? null
+  );
 }
 
 /**
@@ -123,13 +149,29 @@ export function writeDecision(db: WritableDB, d: DecisionInput): RecordedDecisio
       decidedAt: at,
       analyst: d.analyst,
       ...(d.approvedBy ? { approvedBy: d.approvedBy } : {}),
+      ...(d.proposalId ? { proposalId: d.proposalId } : {}),
     };
-    const outboxId = enqueue(db, { kind: 'decision', caseId: d.caseId, key: id, baseVersion: c.version, payload, at });
+    // An approval leaves with the approver's own credential: the backend checks it is not the proposer's.
+    const outboxId = enqueue(db, {
+      kind: 'decision',
+      caseId: d.caseId,
+      key: id,
+      baseVersion: c.version,
+      payload,
+      at,
+      actor: d.approvedBy ?? d.analyst,
+    });
     appendAudit(db, {
       actor: d.analyst,
       action: `decision.${d.kind}`,
       caseId: d.caseId,
-      payload: { decisionId: id, reasonCodes: d.reasonCodes, caseVersion: c.version, approvedBy: d.approvedBy ?? null },
+      payload: {
+        decisionId: id,
+        reasonCodes: d.reasonCodes,
+        caseVersion: c.version,
+        approvedBy: d.approvedBy ?? null,
+        ...(d.claimedBy ? { overClaimBy: d.claimedBy } : {}),
+      },
       at,
     });
     return { id, caseId: d.caseId, kind: d.kind, caseVersion: c.version, outboxId };

@@ -9,6 +9,7 @@ import { convert, type RateSource } from '../rules/fx';
 import type { ReadableDB, WritableDB } from '../store/db';
 import { deriveKey, type KdfParams } from '../vault/kdf';
 import { DECIDABLE, writeDecision, type DecisionInput, type RecordedDecision } from './decide';
+import { enqueue, queued } from '../store/outbox';
 import { consumeApproverProof, type VerifiedApprover } from '../team/approver';
 import { analyst as analystRecord } from '../team/roster';
 
@@ -92,11 +93,44 @@ export function proposeDecision(db: WritableDB, d: DecisionInput, why: string[])
       actor: d.analyst,
       action: 'decision.proposed',
       caseId: d.caseId,
-      payload: { proposalId: id, kind: d.kind, reasonCodes: d.reasonCodes, why },
+      payload: {
+        proposalId: id,
+        kind: d.kind,
+        reasonCodes: d.reasonCodes,
+        why,
+        ...(d.claimedBy ? { overClaimBy: d.claimedBy } : {}),
+      },
       at,
+    });
+    // The proposal goes to the backend (connected mode), so a second analyst can approve it from their
+    // own workstation; offline it waits in the outbox like a decision. Its id is its idempotency key.
+    enqueue(db, {
+      kind: 'proposal',
+      caseId: d.caseId,
+      key: id,
+      baseVersion: c.version,
+      payload: {
+        kind: d.kind,
+        reasonCodes: d.reasonCodes,
+        note: d.note ?? null,
+        proposedBy: d.analyst,
+        proposedAt: at,
+        caseVersion: c.version,
+        why,
+      },
+      at,
+      actor: d.analyst,
     });
     return proposalById(db, id)!;
   })();
+}
+
+/** Whether the backend holds this proposal: it came from the team feed, or was queued for it. */
+export function backendKnows(db: ReadableDB, proposalId: string): boolean {
+  return (
+    queued(db, 'proposal', proposalId) ||
+    !!db.prepare('SELECT 1 FROM decision_proposals WHERE id = ? AND from_backend = 1').get(proposalId)
+  );
 }
 
 export function openProposal(db: ReadableDB, caseId: string): Proposal | null {
@@ -188,6 +222,18 @@ export function reviewProposal(
         approvedBy: approver,
         at,
         skipFourEyesCheck: true,
+        // The backend checks the pair against the proposal it holds (one queued before this).
+        proposalId: backendKnows(db, p.id) ? p.id : null,
+      });
+    } else if (backendKnows(db, p.id)) {
+      enqueue(db, {
+        kind: 'decline',
+        caseId: p.caseId,
+        key: randomUUID(),
+        baseVersion: p.caseVersion,
+        payload: { proposalId: p.id, note: r.note ?? null, reviewedAt: at },
+        at,
+        actor: approver,
       });
     }
     db.prepare(

@@ -117,6 +117,7 @@ beforeAll(async () => {
             baseVersion: local.version,
             payload: { outcome: 'approved', reason: null, receivedAt: at, via: 'email' },
             at,
+            actor: 'Ana',
           }),
         )();
         await engine.push();

@@ -4,7 +4,7 @@ import { appendAudit } from '../audit/chain';
 import { computeCaseChecks, outcomesOf, saveCaseChecks, type CheckContext } from '../checks/run';
 import { parseJsonBounded } from '../input/limits';
 import { displayNames } from '../ivms101/display-names';
-import { readIvms101 } from '../ivms101/engine';
+import { readIvms101Shared, sharingIvms101Reads } from '../ivms101/engine';
 import { caseHead, quarantine, storedDifferences, upsertCase } from '../store/cases';
 import type { WritableDB } from '../store/db';
 
@@ -71,6 +71,7 @@ export type Admission =
 export function judgeCase(
   db: WritableDB,
   raw: RawCase,
+  today?: string,
 ): { ok: true; record: CaseRecord; stored: { version: number } | null } | { ok: false; reason: string } {
   let head: { version: number } | null = null;
   if ('error' in raw) return { ok: false, reason: raw.error };
@@ -85,7 +86,8 @@ export function judgeCase(
   const parsed = strictCase.safeParse(value);
   if (!parsed.success) return { ok: false, reason: describeIssues(parsed.error) };
   const c = parsed.data;
-  const read = readIvms101(c.ivms101);
+  // Read with the checks' today, so the IVMS101 check and screening reuse this reading.
+  const read = readIvms101Shared(c.ivms101, today ? { today } : {});
   if (!read.ok) return { ok: false, reason: `ivms101: ${read.reason}` };
   const local = caseHead(db, c.id);
   head = local;
@@ -115,7 +117,12 @@ export function judgeCase(
  * or change in the audit trail — or quarantine it with its reason. Call inside a transaction.
  */
 export function admit(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: IntakeContext): Admission {
-  const verdict = judgeCase(db, raw);
+  // The payload is read once for the rules, the IVMS101 check and screening together.
+  return sharingIvms101Reads(() => admitOne(db, raw, source, ctx));
+}
+
+function admitOne(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: IntakeContext): Admission {
+  const verdict = judgeCase(db, raw, ctx.checks.today);
   if (!verdict.ok) {
     quarantine(db, {
       source: source.name,

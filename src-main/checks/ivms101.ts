@@ -1,7 +1,7 @@
 import type { CaseRecord } from '../../src-shared/case';
 import type { Ivms101Check, StoredCheck } from '../../src-shared/checks';
 import { evaluateCompleteness } from '../ivms101/completeness';
-import { ENGINE_VERSION, readIvms101 } from '../ivms101/engine';
+import { ENGINE_VERSION, readIvms101Shared } from '../ivms101/engine';
 import type { Evaluation } from '../rules/evaluate';
 
 /** IVMS101 validity, and completeness against the requirements the Travel Rule evaluation chose. */
@@ -10,7 +10,7 @@ export function ivms101Check(
   evaluation: Evaluation,
   today: string,
 ): Omit<StoredCheck<Ivms101Check>, 'inputsDigest' | 'computedAt'> {
-  const read = readIvms101(c.ivms101, { today });
+  const read = readIvms101Shared(c.ivms101, { today });
   const base = { name: 'ivms101', engineVersion: ENGINE_VERSION };
   if (!read.ok) {
     const result: Ivms101Check = {

@@ -24,7 +24,7 @@ import { EXPORT_CREATE_USAGE, exportCreate, exportVerify, printPurge } from './e
 import { setLegalHold } from '../retention/holds';
 import { commandHelp, int, parse, route, str, viaContract, type Command, type Out } from './table';
 
-export const EXIT = { ok: 0, checkFailed: 1, usage: 2 } as const;
+export const EXIT = { ok: 0, checkFailed: 1, usage: 2, redFlag: 3 } as const;
 
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -263,7 +263,11 @@ export const COMMANDS: readonly Command[] = [
   {
     name: 'rules evaluate',
     usage: 'FILE [--json] [--home CC] [--rates FILE.csv | --data-dir D]',
-    help: ['does the Travel Rule apply to this case, and why'],
+    help: [
+      'does the Travel Rule apply to this case, and why; exit 0 evaluated (applies,',
+      'below threshold, not required), 1 cannot evaluate, 2 usage or input error,',
+      '3 red flag (a jurisdiction prohibits VASP activity)',
+    ],
     options: { json: { type: 'boolean' }, home: { type: 'string' }, rates: { type: 'string' } },
     async run(p, out) {
       const file = p.positionals[0];
@@ -553,7 +557,8 @@ ${commandHelp(COMMANDS)}
 The passphrase comes from WAYBILL_PASSPHRASE (and WAYBILL_NEW_PASSPHRASE for a change) or a prompt, the
 analyst's name from WAYBILL_ANALYST (needed once several analysts have a passphrase here),
 never from an argument. --data-dir defaults to WAYBILL_DATA_DIR, then the per-user app data folder.
-Exit codes: 0 ok, 1 a check failed, 2 usage or input error.
+Exit codes: 0 ok, 1 a check failed, 2 usage or input error, 3 a red flag (rules evaluate: a jurisdiction
+prohibits VASP activity).
 `;
 
 export async function main(argv: string[], out: Out = defaultOut): Promise<number> {

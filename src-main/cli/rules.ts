@@ -1,4 +1,5 @@
 import { caseRecordSchema } from '../../src-shared/case';
+import type { TravelRuleOutcome } from '../../src-shared/checks';
 import { describeIssues } from '../cases/import';
 import { evaluateCase } from '../rules/evaluate';
 import { display, memoryRates, parseRatesCsv, type RateSource } from '../rules/fx';
@@ -175,7 +176,16 @@ export function rulesAudit(
   return pack.errors.length ? 1 : 0;
 }
 
-/** `waybill rules evaluate FILE`: one case as the contract carries it. Exit 0 evaluated, 1 cannot evaluate, 2 bad input. */
+/** Exit codes of `rules evaluate` (also in its --help): a red flag is not an answer to act on silently. */
+export const EVALUATE_EXIT = {
+  applies: 0,
+  below_threshold: 0,
+  not_required: 0,
+  cannot_evaluate: 1,
+  prohibited: 3,
+} as const satisfies Record<TravelRuleOutcome, number>;
+
+/** `waybill rules evaluate FILE`: one case as the contract carries it. Exit per EVALUATE_EXIT; 2 bad input. */
 export function rulesEvaluate(
   file: string,
   opts: { json: boolean; home: string; rates: RateSource | null; ratesFile?: string },
@@ -200,7 +210,7 @@ export function rulesEvaluate(
     for (const w of e.why) out.stdout(`  ${w}\n`);
     for (const w of e.warnings) out.stdout(`  WARNING: ${w}\n`);
   }
-  return e.outcome === 'cannot_evaluate' ? 1 : 0;
+  return EVALUATE_EXIT[e.outcome];
 }
 
 /** The value a bounded reader returned, or a UsageError (exit 2) naming the file and what is wrong with it. */

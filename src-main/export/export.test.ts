@@ -150,6 +150,8 @@ describe('audit export bundle', () => {
       .trimEnd()
       .split('\r\n');
     expect(csv).toHaveLength(inRange.length + 1);
+    // Which unverified rule decided the Travel Rule outcome, beside it (issue 14).
+    expect(csv[0]).toContain('travel_rule,travel_rule_unverified_rule,ivms101');
     const jsonl = entries
       .find((e) => e.name === 'cases.jsonl')!
       .data.toString()

@@ -162,6 +162,9 @@ export const CASES_CSV_HEADER = [
   'risk_score',
   'tx_hash',
   'travel_rule',
+  // Which unverified rule versions decided the Travel Rule outcome ("FR FR-pre-TFR"), empty when every
+  // deciding version was read at the source: the regulator sees it in the spreadsheet too.
+  'travel_rule_unverified_rule',
   'ivms101',
   'screening',
   'legal_hold',
@@ -172,7 +175,29 @@ export const CASES_CSV_HEADER = [
 /** The outcome of each automatic check on one case, by check name. */
 export type Outcomes = (name: 'travel_rule' | 'ivms101' | 'screening') => string | undefined;
 
-export function casesCsvRow(r: CaseRow, outcome: Outcomes): CsvValue[] {
+/**
+ * The unverified rule versions that decided a stored Travel Rule evaluation, as one cell: "FR FR-pre-TFR"
+ * (several joined by "; "), "" when none. An unreadable result says so rather than reading as verified.
+ */
+export function unverifiedRulesCell(result: string | undefined): string {
+  if (result === undefined) return '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(result);
+  } catch {
+    return '(stored evaluation unreadable)';
+  }
+  const list = (parsed as { unverified?: unknown } | null)?.unverified;
+  if (!Array.isArray(list)) return '';
+  return list
+    .map((u: { jurisdiction?: unknown; version?: unknown }) =>
+      [u.jurisdiction, u.version].filter((x): x is string => typeof x === 'string').join(' '),
+    )
+    .filter((x) => x)
+    .join('; ');
+}
+
+export function casesCsvRow(r: CaseRow, outcome: Outcomes, unverifiedRule = ''): CsvValue[] {
   return [
     r.id,
     r.direction,
@@ -194,6 +219,7 @@ export function casesCsvRow(r: CaseRow, outcome: Outcomes): CsvValue[] {
     r.risk_score,
     r.tx_hash,
     outcome('travel_rule'),
+    unverifiedRule,
     outcome('ivms101'),
     outcome('screening'),
     r.hold_reason ? 'yes' : 'no',

@@ -11,6 +11,7 @@ import {
   CASE_COLUMNS,
   CASES_CSV_HEADER,
   casesCsvRow,
+  unverifiedRulesCell,
   CHECK_COLUMNS,
   correspondenceRecord,
   DECISION_COLUMNS,
@@ -166,13 +167,14 @@ export async function writeCasesCsv(src: BundleSource, zip: ZipBundleWriter, tal
   await src.eachPage('cases.csv', async (rows) => {
     const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
     for (const r of rows) {
-      const outcome = (name: string) => (checks.get(r.id) ?? []).find((k) => k.check_name === name)?.outcome;
+      const check = (name: string) => (checks.get(r.id) ?? []).find((k) => k.check_name === name);
+      const outcome = (name: string) => check(name)?.outcome;
       Tally.bump(tally.status, r.status);
       Tally.bump(tally.direction, r.direction);
       Tally.bump(tally.travel_rule, outcome('travel_rule'));
       Tally.bump(tally.ivms101, outcome('ivms101'));
       Tally.bump(tally.screening, outcome('screening'));
-      await f.text(csvRow(casesCsvRow(r, outcome)));
+      await f.text(csvRow(casesCsvRow(r, outcome, unverifiedRulesCell(check('travel_rule')?.result))));
     }
   });
   await f.end();

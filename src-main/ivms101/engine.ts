@@ -214,6 +214,39 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
   };
 }
 
+let shared: WeakMap<object, { key: string; out: ReadOutcome }> | null = null;
+
+/**
+ * Runs `fn` with readIvms101Shared remembering what it read: the intake's rules, the IVMS101 check
+ * and screening each read a case's payload, and within one admission it is read once (issue 21).
+ * Only around work that does not change a payload between reads (the admission of a parsed case).
+ */
+export function sharingIvms101Reads<T>(fn: () => T): T {
+  const outer = shared;
+  shared = outer ?? new WeakMap();
+  try {
+    return fn();
+  } finally {
+    shared = outer;
+  }
+}
+
+/**
+ * readIvms101, answered from the reading of the same object with the same options when inside
+ * sharingIvms101Reads; the result is then shared between callers, who treat it as read-only.
+ * Outside, a plain read: a payload changed in place between two calls is read afresh.
+ */
+export function readIvms101Shared(input: unknown, opts: ValidateOptions = {}): ReadOutcome {
+  const lastRead = shared;
+  if (!lastRead || !isObject(input)) return readIvms101(input, opts);
+  const key = `${opts.today ?? new Date().toISOString().slice(0, 10)} ${opts.personRole ?? ''}`;
+  const hit = lastRead.get(input);
+  if (hit && hit.key === key) return hit.out;
+  const out = readIvms101(input, { ...opts, today: key.slice(0, 10) });
+  lastRead.set(input, { key, out });
+  return out;
+}
+
 /**
  * Reads JSON text; a syntax error is a rejection with its position, never a throw. Nesting past
  * MAX_JSON_DEPTH is refused before parsing, so the reader's recursive walk never meets it.

@@ -69,6 +69,7 @@ export function recordResponse(
       baseVersion: head.version,
       payload: { outcome: o.outcome, reason: o.reason, receivedAt: m.received_at, via: 'email' },
       at: now,
+      actor: o.actor,
     });
     appendAudit(db, {
       actor: o.actor,

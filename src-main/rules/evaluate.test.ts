@@ -172,3 +172,27 @@ describe('self-hosted wallet duties', () => {
     expect(e.sides.find((s) => s.party === 'counterparty')?.status).toBe('no_counterparty_vasp');
   });
 });
+
+// Issue 14 point 3: before the TFR (Reg. (EU) 2023/1113 Art. 40: from 30 Dec 2024) only national law can
+// say whether a member had a crypto Travel Rule. No member's pre-TFR period is verified, so wherever it
+// says "not required" the answer is flagged as unconfirmed, naming the member and what was not read.
+describe('EU/EEA members before the TFR', () => {
+  const members = pack.files.get('EU')!.members!;
+  it.each(members)('%s on 1 Jun 2024: no confident "not required"', (m) => {
+    const e = evaluateCase(
+      caseWith({ counterparty: m, value: '5', currency: 'EUR', at: '2024-06-01T12:00:00Z' }),
+      ctx(m),
+    ).result;
+    if (e.outcome === 'not_required') {
+      expect(e.why[0]).toMatch(new RegExp(`^Not required — unconfirmed: .*unverified rule \\(${m}\\)`));
+      expect(e.unverified).toEqual([
+        { jurisdiction: m, version: `${m}-pre-TFR`, reason: expect.stringMatching(/not (read|checked)/) },
+      ]);
+    } else {
+      // DE, EE, LT had national rules (recorded, read only through summaries): applies, unverified.
+      expect(e.outcome).toBe('applies');
+      expect(['DE', 'EE', 'LT']).toContain(m);
+      expect(e.unverified?.map((u) => u.jurisdiction)).toEqual([m]);
+    }
+  });
+});

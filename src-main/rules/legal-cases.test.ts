@@ -857,14 +857,15 @@ const cleaned: Row[] = [
   },
   {
     cite: 'issue 14 point 9: an unverified rule that decides is said to be unverified',
-    what: 'KR ↔ KR 2,000,000 KRW',
-    home: 'KR',
-    cp: 'KR',
-    value: '2000000',
-    currency: 'KRW',
+    // SG: KR's version is verified since 29 Nov 2026 (FSC notice of 24 Mar 2022, legal-sources.test.ts).
+    what: 'SG ↔ SG 2,000 SGD',
+    home: 'SG',
+    cp: 'SG',
+    value: '2000',
+    currency: 'SGD',
     outcome: 'applies',
-    unverified: ['KR'],
-    why: [/\[unverified rule\]/, /^Unverified rule: KR's rule version KR-SFTI-2022 /],
+    unverified: ['SG'],
+    why: [/\[unverified rule\]/, /^Unverified rule: SG's rule version SG-PSN02-2020 /],
   },
 ];
 

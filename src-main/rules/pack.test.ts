@@ -166,13 +166,14 @@ describe('the issue-14 schema fails clearly and locally', () => {
   });
 
   it('an unknown start date needs inForceBy (no invented date)', () => {
+    // SG: an unverified file (a verified version with no start would also fail as verified).
     const errors = mutate(
       'nostart',
-      'KR',
+      'SG',
       (f) => ((f.versions[0] as { effectiveFrom: string | null }).effectiveFrom = null),
     );
     expect(errors).toEqual([
-      { file: 'KR.json', field: 'versions.0.inForceBy', message: expect.stringMatching(/start date is unknown/) },
+      { file: 'SG.json', field: 'versions.0.inForceBy', message: expect.stringMatching(/start date is unknown/) },
     ]);
   });
 
@@ -296,6 +297,59 @@ describe('the issue-14 schema fails clearly and locally', () => {
     expect(r).toMatchObject({ ok: true, verified: true, verificationReason: null });
     // An unverified version still decides "unverified", whatever the file's other versions are.
     expect(ruleInForce(pack, 'SG', '2024-01-01')).toMatchObject({ verified: false });
+  });
+
+  it("a member is verified once its own versions are and they cover the group's unverified period", () => {
+    const cite = (article: string) => [{ label: 'x', url: 'https://example.org/', article, quote: 'q' }];
+    const load = (start: string) => {
+      const d = join(t.dir, `member-${start}`);
+      cpSync(dir, d, { recursive: true });
+      const fr = JSON.parse(readFileSync(join(d, 'FR.json'), 'utf8')) as {
+        versions: { effectiveFrom: string; verification?: unknown }[];
+      };
+      fr.versions[0]!.effectiveFrom = start;
+      fr.versions[0]!.verification = {
+        verified: true,
+        checkedOn: '2026-11-29',
+        fields: { regime: cite('Code monétaire et financier'), effectiveFrom: cite('TFR Art. 40') },
+      };
+      writeFileSync(join(d, 'FR.json'), JSON.stringify(fr));
+      return loadRulePack(d);
+    };
+    // FR-pre-TFR spans exactly the EU's pre-TFR period: the EU version never decides for France.
+    const whole = load('2009-01-03');
+    expect(whole.errors).toEqual([]);
+    expect(whole.files.get('FR')?.verified).toBe(true);
+    // From 2010 only: before it the EU's (unverified) pre-TFR version decides, so France is not verified.
+    const part = load('2010-01-01');
+    expect(part.files.get('FR')?.verified).toBe(false);
+    expect(ruleInForce(part, 'FR', '2009-06-01')).toMatchObject({
+      version: { version: 'EU-pre-TFR' },
+      verified: false,
+    });
+  });
+
+  it('the TFR version without its retention citation: EU.json is refused by version and field, members say why', () => {
+    const errors = mutate('tfr-noretention', 'EU', (f) => {
+      const tfr = (f.versions as { version: string; verification: { fields: Record<string, unknown> } }[]).find(
+        (v) => v.version === 'EU-TFR-2023/1113',
+      )!;
+      delete tfr.verification.fields.retention;
+    });
+    expect(errors).toEqual([
+      {
+        file: 'EU.json',
+        field: 'versions.1.verification.fields.retention',
+        message: 'version EU-TFR-2023/1113 claims verified but cites no primary text for its retention period',
+      },
+    ]);
+    const d = join(t.dir, 'tfr-noretention');
+    expect(ruleInForce(loadRulePack(d), 'FR', '2025-06-01')).toMatchObject({
+      kind: 'unknown',
+      reason: expect.stringMatching(
+        /group rule file EU\.json is broken \(versions\.1\.verification\.fields\.retention/,
+      ),
+    });
   });
 
   it("the jurisdiction's flag is derived from its versions: a file claiming more is refused by name", () => {

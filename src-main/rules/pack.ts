@@ -190,6 +190,8 @@ const territoriesFile = z
   .strict();
 export type Territory = z.infer<typeof territory>;
 export const TERRITORIES_FILE = '_territories.json';
+/** Which jurisdictions the FATF's R.15 tables list (issue 14 point 9): research data, not a rule file. */
+export const FATF_TABLES_FILE = '_fatf-tables.json';
 
 export type Money = z.infer<typeof money>;
 export type Requirement = z.infer<typeof requirement>;
@@ -288,6 +290,27 @@ function versionVerificationErrors(file: string, at: string, v: RawRuleFile['ver
   return errors;
 }
 
+const nextDay = (d: string): string => new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/** Whether `v`'s whole period falls within the periods of `own` (own versions win wherever they are in force). */
+function coveredBy(v: RuleVersion, own: readonly RuleVersion[]): boolean {
+  let from = versionStart(v);
+  if (!from) return false;
+  const periods = own
+    .map((o) => ({ start: versionStart(o), end: o.effectiveTo }))
+    .filter((o) => o.start)
+    .sort((a, b) => a.start.localeCompare(b.start));
+  for (const o of periods) {
+    if (o.start > from) return false;
+    if (o.end === null) return true;
+    if (o.end >= from) {
+      if (v.effectiveTo !== null && o.end >= v.effectiveTo) return true;
+      from = nextDay(o.end);
+    }
+  }
+  return false;
+}
+
 /** Whether a version was read at the source; a version without a verification record is not. */
 export const versionVerified = (v: RuleVersion): boolean => v.verification?.verified === true;
 
@@ -357,6 +380,7 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
       loadTerritories(dir, hash, errors, territories);
       continue;
     }
+    if (file === FATF_TABLES_FILE) continue;
     let text: string;
     try {
       text = readFileSync(join(dir, file), 'utf8');
@@ -402,7 +426,9 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
     const group = f.group ? loaded.get(f.group) : undefined;
     const deciding = [
       ...f.versions.map((v) => ({ v, from: file })),
-      ...(group?.versions ?? []).map((v) => ({ v, from: `${f.group!}.json` })),
+      // A group version the member's own versions cover day for day never decides for it (the EU's
+      // pre-TFR period, where each member records its own), so it does not count against the member.
+      ...(group?.versions ?? []).filter((v) => !coveredBy(v, f.versions)).map((v) => ({ v, from: `${f.group!}.json` })),
     ];
     const unverified = deciding.find((d) => !versionVerified(d.v));
     const derived = deciding.length > 0 && !unverified;

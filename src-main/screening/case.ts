@@ -8,7 +8,7 @@ import type {
   ScreeningHit,
 } from '../../src-shared/checks';
 import { canonicalJson } from '../audit/canonical-json';
-import { readIvms101 } from '../ivms101/engine';
+import { readIvms101Shared } from '../ivms101/engine';
 import type { Person } from '../ivms101/model';
 import type { ReadableDB } from '../store/db';
 import type { ScreeningIndex } from './search';
@@ -65,7 +65,7 @@ function personParties(p: Person | undefined, role: 'originator' | 'beneficiary'
 }
 
 export function partiesOf(c: CaseRecord): ScreenedParty[] {
-  const read = readIvms101(c.ivms101);
+  const read = readIvms101Shared(c.ivms101);
   const m = read.ok ? read.result.model : null;
   const out: ScreenedParty[] = [];
   for (const p of m?.originator?.originatorPerson ?? []) out.push(...personParties(p, 'originator'));

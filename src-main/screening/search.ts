@@ -1,5 +1,5 @@
 import { nameTokens } from './normalize';
-import { scoreTokens } from './score';
+import { letterMask, pairBound, pairScore, scorePairs, scoreTokens, tokenWeight, type TokenScore } from './score';
 import type { ListSource, SanctionsEntry } from './types';
 
 // The screening index: every listed name as comparison tokens, an inverted index from token keys to
@@ -55,6 +55,11 @@ interface IndexedName {
   entry: number;
   name: string;
   tokens: string[];
+  /** The tokens as vocabulary ids, so a pair's score is computed once per query, not once per name. */
+  ids: Int32Array;
+  /** Each token's weight in the listed side's coverage (surname tokens count twice), and their sum. */
+  weights: Float64Array;
+  total: number;
   /** Leading tokens that are the surname ("LAST, First" names of individuals). */
   surnames: number;
 }
@@ -120,6 +125,10 @@ export function normalizeAddress(address: string): string {
   return a;
 }
 
+// Local bindings of the scorer's hot functions (a module namespace lookup per call shows in profiles).
+const bound = pairBound;
+const weightOf = tokenWeight;
+
 function sameYear(a: string, b: string) {
   return a.slice(0, 4) === b.slice(0, 4);
 }
@@ -128,6 +137,20 @@ export class ScreeningIndex {
   private readonly entries: { list: IndexedList; entry: SanctionsEntry }[] = [];
   private readonly names: IndexedName[] = [];
   private readonly byKey = new Map<string, number[]>();
+  private readonly vocabulary = new Map<string, number>();
+  private readonly words: string[] = [];
+  // Per-query scratch, reused: which names are already candidates, and each query token's pair score
+  // against each vocabulary word (valid where its stamp equals the query's generation).
+  private seen = new Uint32Array(0);
+  private wordMasks = new Int32Array(0);
+  private readonly pairCache: Float64Array[] = [];
+  private readonly pairStamp: Uint32Array[] = [];
+  // Per vocabulary word, for the query: the most it can add to the query's matched weight, and its best
+  // pair bound (valid where wordStamp equals the generation).
+  private wordStamp = new Uint32Array(0);
+  private wordQuery = new Float64Array(0);
+  private wordBest = new Float64Array(0);
+  private generation = 0;
   private readonly byAddress = new Map<string, { entry: number; chain: string; address: string }[]>();
 
   constructor(readonly lists: IndexedList[]) {
@@ -139,7 +162,16 @@ export class ScreeningIndex {
           if (!tokens.length) continue;
           const comma = entry.kind === 'individual' ? name.indexOf(',') : -1;
           const surnames = comma > 0 ? nameTokens(name.slice(0, comma)).length : 0;
-          const n = this.names.push({ entry: e, name, tokens, surnames }) - 1;
+          const ids = new Int32Array(tokens.length);
+          const weights = new Float64Array(tokens.length);
+          let total = 0;
+          tokens.forEach((t, i) => {
+            let id = this.vocabulary.get(t);
+            if (id === undefined) this.vocabulary.set(t, (id = this.words.push(t) - 1));
+            ids[i] = id;
+            total += weights[i] = tokenWeight(t) * (i < surnames ? 2 : 1);
+          });
+          const n = this.names.push({ entry: e, name, tokens, ids, weights, total, surnames }) - 1;
           for (const k of new Set(tokens.flatMap(keys))) {
             const posting = this.byKey.get(k);
             if (posting) posting.push(n);
@@ -154,18 +186,107 @@ export class ScreeningIndex {
         }
       }
     }
+    this.seen = new Uint32Array(this.names.length);
+    this.wordMasks = Int32Array.from(this.words, letterMask);
+    this.wordStamp = new Uint32Array(this.words.length);
+    this.wordQuery = new Float64Array(this.words.length);
+    this.wordBest = new Float64Array(this.words.length);
   }
 
   get size(): { entries: number; names: number; addresses: number } {
     return { entries: this.entries.length, names: this.names.length, addresses: this.byAddress.size };
   }
 
-  private candidates(tokens: string[]): Iterable<number> {
+  /** Names sharing a key with a query token, in first-seen order (ties keep the first name seen). */
+  private candidates(tokens: string[], generation: number): number[] | null {
     const long = tokens.filter((t) => t.length >= 3);
-    if (!long.length) return this.names.keys(); // only initials: nothing to narrow by
-    const seen = new Set<number>();
-    for (const k of new Set(long.flatMap(keys))) for (const n of this.byKey.get(k) ?? []) seen.add(n);
-    return seen;
+    if (!long.length) return null; // only initials: nothing to narrow by, every name is a candidate
+    const out: number[] = [];
+    const seen = this.seen;
+    for (const k of new Set(long.flatMap(keys)))
+      for (const n of this.byKey.get(k) ?? [])
+        if (seen[n] !== generation) {
+          seen[n] = generation;
+          out.push(n);
+        }
+    return out;
+  }
+
+  /** The pair-score matrix of the query against one listed name, each distinct pair computed once per query. */
+  private fillPairs(tokens: string[], indexed: IndexedName, generation: number, matrix: Float64Array): void {
+    const m = indexed.ids.length;
+    for (let qi = 0; qi < tokens.length; qi++) {
+      const cache = this.pairCache[qi]!;
+      const stamp = this.pairStamp[qi]!;
+      for (let li = 0; li < m; li++) {
+        const id = indexed.ids[li]!;
+        if (stamp[id] !== generation) {
+          cache[id] = pairScore(tokens[qi]!, this.words[id]!);
+          stamp[id] = generation;
+        }
+        matrix[qi * m + li] = cache[id]!;
+      }
+    }
+  }
+
+  /**
+   * A first, cheap bound of the name's score, O(its tokens): each listed word is credited with its best
+   * pair bound (`pairBound`) against any query token, for the query side (at that token's weight) and for
+   * the listed side. Each matched pair uses one listed word, so the greedy pairing cannot score more.
+   */
+  private quickBound(
+    tokens: string[],
+    masks: number[],
+    qTotal: number,
+    indexed: IndexedName,
+    generation: number,
+  ): number {
+    let q = 0;
+    let l = 0;
+    for (let li = 0; li < indexed.ids.length; li++) {
+      const id = indexed.ids[li]!;
+      if (this.wordStamp[id] !== generation) {
+        const word = this.words[id]!;
+        const mask = this.wordMasks[id]!;
+        let wq = 0;
+        let wb = 0;
+        for (let qi = 0; qi < tokens.length; qi++) {
+          const b = bound(tokens[qi]!, word, masks[qi]!, mask);
+          if (b > 0) {
+            wq = Math.max(wq, b * weightOf(tokens[qi]!));
+            wb = Math.max(wb, b);
+          }
+        }
+        this.wordQuery[id] = wq;
+        this.wordBest[id] = wb;
+        this.wordStamp[id] = generation;
+      }
+      q += this.wordQuery[id]!;
+      l += this.wordBest[id]! * indexed.weights[li]!;
+    }
+    return 0.7 * (Math.min(q, qTotal) / qTotal) + 0.3 * (l / indexed.total);
+  }
+
+  /**
+   * The most the name can score from these pair scores: each query token and each listed token at its
+   * best pair, as if none competed. The greedy pairing can only score less, so a name whose bound is
+   * under the threshold is skipped without pairing.
+   */
+  private static bound(tokens: string[], qTotal: number, indexed: IndexedName, matrix: Float64Array): number {
+    const m = indexed.ids.length;
+    let qBest = 0;
+    for (let qi = 0; qi < tokens.length; qi++) {
+      let best = 0;
+      for (let li = 0; li < m; li++) best = Math.max(best, matrix[qi * m + li]!);
+      qBest += best * tokenWeight(tokens[qi]!);
+    }
+    let lBest = 0;
+    for (let li = 0; li < m; li++) {
+      let best = 0;
+      for (let qi = 0; qi < tokens.length; qi++) best = Math.max(best, matrix[qi * m + li]!);
+      lBest += best * indexed.weights[li]!;
+    }
+    return 0.7 * (qBest / qTotal) + 0.3 * (lBest / indexed.total);
   }
 
   /** Name search over the index (`naive` scores every listed name: for measuring the index). */
@@ -173,10 +294,29 @@ export class ScreeningIndex {
     const tokens = nameTokens(query);
     if (!tokens.length) return [];
     const best = new Map<number, NameHit>();
-    for (const n of naive ? this.names.keys() : this.candidates(tokens)) {
+    const generation = this.nextGeneration(tokens.length);
+    const qTotal = tokens.reduce((s, t) => s + tokenWeight(t), 0);
+    const masks = tokens.map(letterMask);
+    const floor = opts.minScore - 0.2; // date and country can add at most a little
+    let matrix = new Float64Array(64);
+    const candidates = naive ? null : this.candidates(tokens, generation);
+    const count = candidates ? candidates.length : this.names.length;
+    for (let i = 0; i < count; i++) {
+      const n = candidates ? candidates[i]! : i;
       const indexed = this.names[n]!;
-      const s = scoreTokens(tokens, indexed.tokens, indexed.surnames);
-      if (s.score < opts.minScore - 0.2) continue; // date and country can add at most a little
+      let s: TokenScore;
+      if (naive) s = scoreTokens(tokens, indexed.tokens, indexed.surnames);
+      else {
+        const cells = tokens.length * indexed.ids.length;
+        if (cells > matrix.length) matrix = new Float64Array(cells * 2);
+        // The score is rounded to 0.001 (at most 0.0005 up): a bound below by more than that cannot pass.
+        // First from each pair's cheap bound, then from the pair scores themselves.
+        if (this.quickBound(tokens, masks, qTotal, indexed, generation) + 0.001 < floor) continue;
+        this.fillPairs(tokens, indexed, generation, matrix);
+        if (ScreeningIndex.bound(tokens, qTotal, indexed, matrix) + 0.001 < floor) continue;
+        s = scorePairs(tokens, indexed.tokens, indexed.surnames, matrix.subarray(0, cells));
+      }
+      if (s.score < floor) continue;
       const { entry, list } = this.entries[indexed.entry]!;
       let score = s.score;
       let birthDate: NameHit['why']['birthDate'] = null;
@@ -219,6 +359,21 @@ export class ScreeningIndex {
     return [...best.values()]
       .sort((a, b) => b.score - a.score || a.list.localeCompare(b.list) || a.entryId.localeCompare(b.entryId))
       .slice(0, opts.limit ?? 20);
+  }
+
+  /** A fresh generation for the per-query scratch, with a pair cache for each query token. */
+  private nextGeneration(queryTokens: number): number {
+    if (++this.generation === 0xffffffff) {
+      this.generation = 1;
+      this.seen.fill(0);
+      this.pairStamp.forEach((s) => s.fill(0));
+      this.wordStamp.fill(0);
+    }
+    while (this.pairCache.length < queryTokens) {
+      this.pairCache.push(new Float64Array(this.words.length));
+      this.pairStamp.push(new Uint32Array(this.words.length));
+    }
+    return this.generation;
   }
 
   /** Exact wallet address match, limited to listed chains of the same family as the network. */

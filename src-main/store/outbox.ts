@@ -6,12 +6,15 @@ import type { ReadableDB, WritableDB } from './db';
 // It lives in store/, below both cases/ (which queues) and sync/ (which delivers), so neither folder
 // imports the other's way round (sync/ imports cases/intake.ts).
 
-export type OutboxKind = 'decision' | 'counterparty_response';
+export type OutboxKind = 'decision' | 'counterparty_response' | 'proposal' | 'decline' | 'assignment' | 'revocation';
 
 export interface OutboxEntry {
   id: number;
   kind: OutboxKind;
-  caseId: string;
+  /** Null only for a revocation (it concerns an analyst, not a case). */
+  caseId: string | null;
+  /** The analyst whose own backend credential sends it; null for rows from before per-analyst credentials. */
+  actor: string | null;
   /** The idempotency key; for a decision, the decision's id. */
   key: string;
   /** The case version the analyst saw (If-Match). */
@@ -24,25 +27,47 @@ export interface OutboxEntry {
 /** Queues an entry, due at once. Call in the transaction of the change it reports. */
 export function enqueue(
   db: WritableDB,
-  e: { kind: OutboxKind; caseId: string; key: string; baseVersion: number; payload: unknown; at: string },
+  e: {
+    kind: OutboxKind;
+    caseId: string | null;
+    key: string;
+    baseVersion: number;
+    payload: unknown;
+    at: string;
+    /** Who did it: the entry is sent with their own backend credential. */
+    actor: string;
+  },
 ): number {
   const r = db
     .prepare(
-      'INSERT INTO outbox (kind, case_id, idempotency_key, base_version, payload, next_attempt_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO outbox (kind, case_id, idempotency_key, base_version, payload, next_attempt_at, created_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     )
-    .run(e.kind, e.caseId, e.key, e.baseVersion, JSON.stringify(e.payload), e.at, e.at);
+    .run(e.kind, e.caseId, e.key, e.baseVersion, JSON.stringify(e.payload), e.at, e.at, e.actor);
   return Number(r.lastInsertRowid);
 }
 
-/** The oldest entry due by `now`, or null. */
+/**
+ * The oldest entry due by `now` that has no older pending entry for its case, or null. A case's
+ * entries leave in the order they were made (a proposal before its approval), whatever their backoff.
+ */
 export function next(db: ReadableDB, now: string): OutboxEntry | null {
   return (
     (db
       .prepare(
-        "SELECT id, kind, case_id AS caseId, idempotency_key AS key, base_version AS baseVersion, payload, attempts FROM outbox WHERE state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT 1",
+        `SELECT id, kind, case_id AS caseId, actor, idempotency_key AS key, base_version AS baseVersion, payload, attempts
+         FROM outbox o WHERE state = 'pending' AND next_attempt_at <= ?
+           AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'pending' AND p.case_id = o.case_id AND p.id < o.id)
+         ORDER BY id LIMIT 1`,
       )
       .get(now) as OutboxEntry | undefined) ?? null
   );
+}
+
+/** Whether an entry with this idempotency key was queued and not refused (a proposal the backend will know). */
+export function queued(db: ReadableDB, kind: OutboxKind, key: string): boolean {
+  return !!db
+    .prepare("SELECT 1 FROM outbox WHERE kind = ? AND idempotency_key = ? AND state IN ('pending', 'acked')")
+    .get(kind, key);
 }
 
 function settleDecision(db: WritableDB, e: OutboxEntry, state: 'acked' | 'conflict' | 'rejected'): void {
@@ -58,7 +83,7 @@ export function ack(db: WritableDB, e: OutboxEntry, at: string): void {
 }
 
 /** Someone else changed the case first: the entry stops, and a conflict keeps both sides for the analyst. */
-export function conflict(db: WritableDB, e: OutboxEntry, theirs: unknown, at: string): void {
+export function conflict(db: WritableDB, e: OutboxEntry & { caseId: string }, theirs: unknown, at: string): void {
   db.prepare("UPDATE outbox SET state = 'conflict', attempts = attempts + 1, last_error = ? WHERE id = ?").run(
     'someone else decided first',
     e.id,

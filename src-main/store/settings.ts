@@ -1,3 +1,4 @@
+import type { QueueLayout } from '../../src-shared/contract';
 import type { ReadableDB, WritableDB } from './db';
 
 // The `settings` table is a key–value store inside the encrypted database. Every key the workstation
@@ -15,10 +16,12 @@ const integer: Codec<number> = { encode: (v) => String(v), decode: (s) => Number
 
 /** The keys and how each value is stored. JSON values are checked by their owner on read (see mail/config.ts). */
 export const SETTINGS = {
-  /** The backend's bearer token (sync/). */
+  /** The shared workstation token from before per-analyst credentials (store/credentials.ts); read, no longer written. */
   'sync.token': text,
   /** The changes-feed cursor, committed with the page it ends (sync/engine.ts). */
   'sync.cursor': integer,
+  /** The team feed's cursor (claims, proposals, reviews, the roster), committed with its page (sync/team.ts). */
+  'sync.team_cursor': integer,
   /** Which backend's case store that cursor counts in (its /v1/health backendId): another one restarts the feed. */
   'sync.backend_id': text,
   /** The rule pack digest the stored evaluations rest on (app/workstation.ts re-checks when it changes). */
@@ -33,6 +36,8 @@ export const SETTINGS = {
   'mail.templates': json<Record<string, unknown>>(),
   /** The HMAC key of case reference tokens in subjects, hex, created once. */
   'mail.reference_key': text,
+  /** The queue's column layouts by saved view name ('' without a view): `QueueLayout` in the contract. */
+  'queue.layouts': json<Record<string, QueueLayout>>(),
   /** Where the IMAP reader stopped. */
   'mail.imap.cursor': json<{ uidValidity: string; lastUid: number }>(),
   /** Per analyst, the time of the newest notification they have seen (notifications/feed.ts). */

@@ -190,6 +190,22 @@ export class BackendClient {
     });
   }
 
+  /** A request without a body or idempotency key (DELETE of a team member, which is idempotent by nature). */
+  async send(method: 'DELETE', path: string): Promise<{ status: number; body: unknown }> {
+    return retryOnReset(async () => {
+      const res = await fetch(`${this.url}${path}`, {
+        method,
+        headers: this.headers(),
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      });
+      const parsed = await boundedJson(res, MAX_RESPONSE_BYTES, `the answer to ${path}`).catch((e: unknown) => {
+        if (isConnectionReset(e)) throw e;
+        return null;
+      });
+      return { status: res.status, body: parsed };
+    });
+  }
+
   async get(path: string): Promise<unknown> {
     return retryOnReset(async () => {
       const res = await fetch(`${this.url}${path}`, {

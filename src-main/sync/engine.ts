@@ -8,6 +8,7 @@ import type { WritableDB } from '../store/db';
 import * as outbox from '../store/outbox';
 import { readSetting, writeSetting } from '../store/settings';
 import { BackendError, type BackendClient } from './client';
+import { applyTeamEvents } from './team';
 import { backoffDelay, OUTBOX_BACKOFF } from '../platform/backoff';
 
 // The workstation's working copy follows the backend: pull the changes feed by cursor in pages
@@ -56,6 +57,13 @@ export class SyncEngine {
     private readonly bus: EventBus | null,
     private readonly log: Logger,
     private readonly pollMs = 5000,
+    /**
+     * The client that sends an outbox entry: the credential of the analyst who made it (null for rows
+     * from before per-analyst credentials: the signed-in analyst's). Null when that analyst has none.
+     */
+    private readonly clientFor: (actor: string | null) => BackendClient | null = () => client,
+    /** The backend reports an analyst removed (their credential revoked): the workstation removes them here too. */
+    private readonly onRemoved: (names: string[]) => void = () => {},
   ) {}
 
   status(): SyncStatus & { configured: true } {
@@ -132,6 +140,7 @@ export class SyncEngine {
       writeSetting(db, 'sync.backend_id', id);
       if (known === null) return;
       writeSetting(db, 'sync.cursor', 0);
+      writeSetting(db, 'sync.team_cursor', 0); // the team feed counts in the same backend
       appendAudit(db, {
         actor: 'system',
         action: 'sync.backend_changed',
@@ -187,10 +196,45 @@ export class SyncEngine {
       if (touched.length) this.bus?.emit('cases.changed', { count: touched.length });
       if (!page.hasMore) break;
     }
+    report.quarantined += await this.pullTeam();
     if (report.quarantined) this.log.warn('sync.quarantined', { count: report.quarantined });
     await this.pullRates();
     this.report(true);
     return report;
+  }
+
+  /**
+   * The team feed after the stored team cursor (claims, proposals, reviews, the roster), a page and its
+   * cursor per transaction. A backend without one (404) has no team state to share. Returns the count quarantined.
+   */
+  private async pullTeam(): Promise<number> {
+    let quarantined = 0;
+    for (;;) {
+      const db = this.db();
+      const cursor = readSetting(db, 'sync.team_cursor') ?? 0;
+      let body: unknown;
+      try {
+        body = await this.client.get(`/v1/team/changes?after=${cursor}&limit=500`);
+      } catch (e) {
+        if (e instanceof BackendError && e.status === 404) return quarantined;
+        throw e;
+      }
+      const page = body as { items?: unknown; next?: unknown; hasMore?: unknown } | null;
+      if (!page || !Array.isArray(page.items) || typeof page.next !== 'number' || typeof page.hasMore !== 'boolean')
+        throw new BackendError(502, 'the team feed is not {items, next, hasMore}');
+      const items: unknown[] = page.items;
+      const next = page.next;
+      const at = new Date().toISOString();
+      const applied = db.transaction(() => {
+        const r = applyTeamEvents(db, items, `team feed page after ${cursor}`, at);
+        writeSetting(db, 'sync.team_cursor', next);
+        return r;
+      })();
+      quarantined += applied.quarantined;
+      if (applied.removed.length) this.onRemoved(applied.removed);
+      if (applied.cases.length) this.bus?.emit('cases.changed', { count: applied.cases.length });
+      if (!page.hasMore || next <= cursor) return quarantined;
+    }
   }
 
   /** Reference data: FX rates observed since the newest we hold. New rates re-evaluate the cases. */
@@ -240,18 +284,15 @@ export class SyncEngine {
       const db = this.db();
       const row = outbox.next(db, new Date().toISOString());
       if (!row) break;
-      const path =
-        row.kind === 'decision'
-          ? `/v1/cases/${row.caseId}/decisions`
-          : `/v1/cases/${row.caseId}/counterparty-responses`;
+      const client = this.clientFor(row.actor);
+      if (!client) {
+        // Sent only with its author's own credential: it waits until they set one (Settings → Backend).
+        this.backoff(row, `no backend credential for ${row.actor ?? 'the signed-in analyst'}`);
+        continue;
+      }
       let res: { status: number; body: unknown };
       try {
-        res = await this.client.post(
-          path,
-          row.key,
-          JSON.parse(row.payload),
-          row.kind === 'decision' ? row.baseVersion : undefined,
-        );
+        res = await send(client, row);
       } catch (e) {
         this.backoff(row, e instanceof Error ? e.message : 'network error');
         this.report(false, 'backend unreachable');
@@ -264,9 +305,12 @@ export class SyncEngine {
       }
       const now = new Date().toISOString();
       const theirs = (res.body as { case?: unknown } | null)?.case;
+      // Nothing to revoke is what a revocation wanted.
+      const done = res.status === 200 || res.status === 201 || (row.kind === 'revocation' && res.status === 404);
       db.transaction(() => {
-        if (res.status === 200 || res.status === 201) outbox.ack(db, row, now);
-        else if (res.status === 409) outbox.conflict(db, row, theirs, now);
+        if (done) outbox.ack(db, row, now);
+        else if (res.status === 409 && row.kind === 'decision' && row.caseId)
+          outbox.conflict(db, { ...row, caseId: row.caseId }, theirs, now);
         else
           outbox.reject(
             db,
@@ -291,9 +335,9 @@ export class SyncEngine {
           );
         }
       })();
-      if (res.status === 200 || res.status === 201) acked++;
+      if (done) acked++;
       this.report(true);
-      this.bus?.emit('cases.changed', { count: 1 });
+      if (row.caseId) this.bus?.emit('cases.changed', { count: 1 });
     }
     return acked;
   }
@@ -360,6 +404,28 @@ export class SyncEngine {
     this.events?.abort();
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([this.pulling, this.pushing]);
+  }
+}
+
+/** One outbox entry as the contract's request: its path, body and, for a decision, If-Match. */
+function send(client: BackendClient, row: outbox.OutboxEntry): Promise<{ status: number; body: unknown }> {
+  const payload = JSON.parse(row.payload) as Record<string, unknown>;
+  const onCase = `/v1/cases/${encodeURIComponent(row.caseId ?? '')}`;
+  switch (row.kind) {
+    case 'decision':
+      return client.post(`${onCase}/decisions`, row.key, payload, row.baseVersion);
+    case 'counterparty_response':
+      return client.post(`${onCase}/counterparty-responses`, row.key, payload);
+    case 'proposal':
+      return client.post(`${onCase}/proposals`, row.key, payload);
+    case 'decline': {
+      const { proposalId, ...body } = payload;
+      return client.post(`${onCase}/proposals/${encodeURIComponent(String(proposalId))}/decline`, row.key, body);
+    }
+    case 'assignment':
+      return client.post(`${onCase}/assignment`, row.key, payload);
+    case 'revocation':
+      return client.send('DELETE', `/v1/team/analysts/${encodeURIComponent(String(payload.name))}`);
   }
 }
 

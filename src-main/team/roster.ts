@@ -184,3 +184,21 @@ export function setRole(db: WritableDB, by: string, name: string, role: Role, at
     return analyst(db, name)!;
   })();
 }
+
+/**
+ * The backend (the source of truth in connected mode) reports an analyst removed: mark them removed
+ * here, by "backend". Returns whether anything changed. The last active supervisor stays (the vault
+ * would otherwise have no one to run it); the backend has revoked their credential all the same.
+ */
+export function removedByBackend(db: WritableDB, name: string, at = new Date().toISOString()): boolean {
+  return db.transaction(() => {
+    const a = analyst(db, name);
+    if (!a || a.state === 'removed') return false;
+    if (a.role === 'supervisor' && a.state === 'active' && activeSupervisors(db) === 1) return false;
+    db.prepare(
+      "UPDATE analysts SET state = 'removed', removed_by = ?, removed_at = ?, kdf = '', verifier = '' WHERE name = ?",
+    ).run(BACKEND, at, name);
+    appendAudit(db, { actor: BACKEND, action: 'analyst.removed', payload: { name, role: a.role, via: 'backend' }, at });
+    return true;
+  })();
+}

@@ -51,6 +51,65 @@ export const SYNC_LABEL: Record<string, string> = {
 export const time = (iso: string | null | undefined, seconds = false) =>
   iso ? iso.replace('T', ' ').slice(0, seconds ? 19 : 16) : '—';
 export const human = (code: string) => code.replace(/_/g, ' ');
-export const count = (n: number) => n.toLocaleString('en-US');
+export const count = (n: number) => n.toLocaleString(LOCALE);
 /** "1 case", "2 cases": the count with the noun agreeing (English plurals; pass the irregular ones). */
 export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+
+// The analyst's locale for numbers and dates (issue 18 point 6): grouping and separators as they read
+// them. Times are labelled with their zone, UTC or local, so nobody mistakes one for the other.
+export const LOCALE = typeof navigator !== 'undefined' ? navigator.language : 'en-US';
+export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+const groupFormat = new Intl.NumberFormat(LOCALE, { useGrouping: true });
+const decimalPoint = new Intl.NumberFormat(LOCALE).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
+
+/** "1234567.891" → "1,234,567.891" (en) or "1.234.567,891" (de): every digit kept, via BigInt. */
+export function decimal(value: string | null | undefined): string {
+  if (!value) return '—';
+  const m = /^(\d+)(?:\.(\d+))?$/.exec(value);
+  if (!m) return value;
+  const whole = groupFormat.format(BigInt(m[1] ?? '0'));
+  return m[2] ? `${whole}${decimalPoint}${m[2]}` : whole;
+}
+
+/** A fiat value with its currency, in the locale's way ("€12,345.00", "12.345,00 €"). */
+export function money(amount: string | null | undefined, currency: string | null | undefined): string {
+  if (!amount) return '—';
+  if (!currency || !/^[A-Z]{3}$/.test(currency)) return decimal(amount);
+  try {
+    return new Intl.NumberFormat(LOCALE, { style: 'currency', currency }).format(Number(amount));
+  } catch {
+    return `${decimal(amount)} ${currency}`;
+  }
+}
+
+const parts: Intl.DateTimeFormatOptions = {
+  year: '2-digit',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+};
+const utcFormat = new Intl.DateTimeFormat(LOCALE, { ...parts, timeZone: 'UTC' });
+const localFormat = new Intl.DateTimeFormat(LOCALE, parts);
+
+/** A time in UTC or local time, in the locale's format, with its zone named ("long" names the local zone). */
+export function zoned(iso: string | null | undefined, zone: 'utc' | 'local', long = false): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return zone === 'utc' ? `${utcFormat.format(d)} UTC` : `${localFormat.format(d)} ${long ? LOCAL_ZONE : 'local'}`;
+}
+
+/** "3 h 05 m left", "overdue by 2 d 4 h": what remains of the SLA at `now`. */
+export function countdown(dueMs: number, nowMs: number): { text: string; overdue: boolean; soon: boolean } {
+  const left = dueMs - nowMs;
+  const abs = Math.abs(left);
+  const d = Math.floor(abs / 86_400_000);
+  const h = Math.floor((abs % 86_400_000) / 3_600_000);
+  const m = Math.floor((abs % 3_600_000) / 60_000);
+  const span = d > 0 ? `${d} d ${h} h` : h > 0 ? `${h} h ${String(m).padStart(2, '0')} m` : `${m} min`;
+  return left < 0
+    ? { text: `overdue by ${span}`, overdue: true, soon: false }
+    : { text: `${span} left`, overdue: false, soon: left < 4 * 3_600_000 };
+}

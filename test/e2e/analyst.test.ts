@@ -163,8 +163,17 @@ describe('the analyst workstation in the browser', () => {
     await api('settings.update', {
       fourEyes: { riskScoreAtLeast: 70, onSanctionsHit: true, valueAtLeast: { amount: '100000', currency: 'EUR' } },
     });
+    // A case an unverified rule version decided (since issue 14's per-version model, an EU counterparty under the
+    // verified TFR version carries no such flag).
+    const unverifiedDecided = (d: CaseDetail) =>
+      d.checks.some(
+        (c) => c.name === 'travel_rule' && ((c.result as { unverified?: unknown[] }).unverified?.length ?? 0) > 0,
+      );
     const id = await pick(
-      (d) => d.fourEyes.length === 0 && d.checks.some((c) => c.name === 'ivms101' && c.outcome === 'incomplete'),
+      (d) =>
+        d.fourEyes.length === 0 &&
+        unverifiedDecided(d) &&
+        d.checks.some((c) => c.name === 'ivms101' && c.outcome === 'incomplete'),
     );
     await openBySearch(id);
     await expect.poll(() => page.getByTestId('travel-why').textContent()).toMatch(/Travel Rule/);

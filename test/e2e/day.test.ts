@@ -244,7 +244,7 @@ describe('issue 18: the first-day defects', () => {
 
     await page.getByRole('button', { name: 'Review as second analyst…' }).click();
     const review = page.getByRole('dialog');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('approver-pass');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('review-pass');
     await page.keyboard.type('not bobs passphrase');
     await page.keyboard.press('Enter');
     await expect.poll(() => review.getByRole('alert').textContent()).toMatch(/not bob's passphrase/);

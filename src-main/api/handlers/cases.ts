@@ -5,6 +5,7 @@ import { screeningStatus } from '../../screening/manage';
 import { listAnalysts } from '../../cases/four-eyes';
 import { setLegalHold } from '../../retention/holds';
 import { caseFacets, countCases, listCases } from '../../store/cases';
+import { readSetting, writeSetting } from '../../store/settings';
 import { deleteView, listViews, saveView } from '../../store/views';
 import type { AreaHandlers, HandlerContext } from './context';
 
@@ -20,6 +21,8 @@ export function casesHandlers({
   | 'cases.get'
   | 'cases.assign'
   | 'cases.hold'
+  | 'views.layouts'
+  | 'views.saveLayout'
   | 'views.list'
   | 'views.save'
   | 'views.delete'
@@ -76,14 +79,27 @@ export function casesHandlers({
       ws.touch();
       return detail(id);
     },
-    'cases.assign': ({ caseId, analyst }) => {
+    'cases.assign': async ({ caseId, analyst }) => {
       assignCase(ws.database(), { caseId, analyst, actor: ws.actor });
       ws.events.emit('cases.changed', { count: 1 });
+      // The claim leaves for the backend now, so other workstations see it; offline it waits.
+      await ws.syncEngine()?.tryNow('push', 'assignment');
       return detail(caseId);
     },
     'cases.hold': ({ caseId, reason }) => {
       setLegalHold(ws.database(), caseId, reason, ws.actor);
       return detail(caseId);
+    },
+    'views.layouts': () => readSetting(ws.database(), 'queue.layouts') ?? {},
+    'views.saveLayout': ({ view, layout }) => {
+      const db = ws.database();
+      // At most one layout per saved view (and the default): a deleted view's layout goes with it.
+      const names = new Set(['', ...listViews(db).map((v) => v.name)]);
+      const all = Object.fromEntries(
+        Object.entries({ ...(readSetting(db, 'queue.layouts') ?? {}), [view]: layout }).filter(([k]) => names.has(k)),
+      );
+      writeSetting(db, 'queue.layouts', all);
+      return all;
     },
     'views.list': () => listViews(ws.database()),
     'views.save': (v) => {

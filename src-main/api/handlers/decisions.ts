@@ -20,7 +20,7 @@ export function decisionHandlers({
   | 'analysts.setRole'
 > {
   return {
-    'cases.decide': async ({ caseId, kind, reasonCodes, note }) => {
+    'cases.decide': async ({ caseId, kind, reasonCodes, note, overrideClaim }) => {
       const db = ws.database();
       ws.touch();
       const before = detail(caseId);
@@ -32,11 +32,12 @@ export function decisionHandlers({
       // The domain applies the four-eyes policy: a high-risk case gets a proposal, not a decision.
       const outcome = decide(
         db,
-        { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor },
+        { caseId, kind, reasonCodes, note: note ?? null, analyst: ws.actor, overrideClaim: overrideClaim ?? false },
         ws.decisionPolicy(),
       );
-      // Try to deliver at once; offline it waits in the outbox and shows as "waiting to sync".
-      if (outcome.kind === 'decision') await ws.syncEngine()?.tryNow('push', 'decision');
+      // Try to deliver at once (a proposal too, so a second analyst can approve it from their own
+      // workstation); offline it waits in the outbox and shows as "waiting to sync".
+      await ws.syncEngine()?.tryNow('push', outcome.kind);
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },
@@ -54,7 +55,7 @@ export function decisionHandlers({
         throw e;
       }
       reviewProposal(db, { proposalId, approver: proof, approve, note: note ?? null });
-      if (approve) await ws.syncEngine()?.tryNow('push', 'approval');
+      await ws.syncEngine()?.tryNow('push', approve ? 'approval' : 'decline');
       ws.events.emit('cases.changed', { count: 1 });
       return detail(caseId);
     },

@@ -20,7 +20,8 @@ export function syncHandlers({
 }: HandlerContext): AreaHandlers<'sync.status' | 'sync.configure' | 'sync.now' | 'conflicts.resolve'> {
   return {
     'sync.status': () => ws.syncEngine()?.status() ?? notConfigured(),
-    'sync.configure': ({ url, token }) => {
+    'sync.configure': async ({ url, token }) => {
+      await ws.verifyCredential(url, token);
       ws.configureSync(url, token);
       return ws.syncEngine()?.status() ?? notConfigured();
     },

@@ -15,6 +15,7 @@ import { migration0012 } from './0012-travel-rule-outcomes';
 import { migration0013 } from './0013-screening-evidence';
 import { migration0014 } from './0014-analyst-roles';
 import { migration0015 } from './0015-arrival';
+import { migration0016 } from './0016-team-sync';
 
 export interface Migration {
   version: number;
@@ -39,6 +40,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0013,
   migration0014,
   migration0015,
+  migration0016,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

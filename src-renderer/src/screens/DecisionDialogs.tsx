@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { REASON_CODE_NAMES, REASON_CODES } from '../../../src-shared/domain';
 import type { CaseDetail, Proposal } from '../../../src-shared/contract';
 import { Dialog } from '../components/Dialog';
+import { SecondAnalystForm } from '../components/SecondAnalystForm';
 import { useApp } from '../state/app-store';
 import { KIND_LABEL } from '../format';
 
@@ -20,12 +21,17 @@ export function DecisionDialog({
   onClose: () => void;
 }) {
   const { caseAction, busy, error } = useApp();
+  const me = useApp((s) => s.status?.analyst?.name ?? s.settings?.analyst ?? '');
   const [codes, setCodes] = useState<string[]>(
     kind === 'request_information' && suggestedNote ? ['MISSING_FIELDS'] : [],
   );
   const [note, setNote] = useState(kind === 'request_information' ? suggestedNote : '');
+  // Someone else claimed the case (on any workstation): they are warned first, and the decision
+  // records that it was made over the claim.
+  const claimedBy = detail.assignedTo && detail.assignedTo !== me ? detail.assignedTo : null;
+  const [overClaim, setOverClaim] = useState(false);
   const needsCode = kind !== 'accept';
-  const invalid = needsCode && codes.length === 0;
+  const invalid = (needsCode && codes.length === 0) || (claimedBy !== null && !overClaim);
   const toggle = (c: string, on = !codes.includes(c)) =>
     setCodes((x) => (on ? (x.includes(c) ? x : [...x, c]) : x.filter((y) => y !== c)));
   const submit = async () => {
@@ -36,6 +42,7 @@ export function DecisionDialog({
         kind,
         reasonCodes: codes as (typeof REASON_CODE_NAMES)[number][],
         ...(note.trim() ? { note: note.trim() } : {}),
+        ...(claimedBy ? { overrideClaim: true } : {}),
       }),
     );
     if (ok) onClose();
@@ -68,6 +75,18 @@ export function DecisionDialog({
             Four eyes: this decision will wait for a second analyst before it leaves ({detail.fourEyes.join('; ')}).
           </p>
         )}
+        {claimedBy && (
+          <div className="notice" role="alert" data-testid="claimed-warning">
+            <p>
+              <strong>Claimed by {claimedBy}.</strong> They may be working on this case. Deciding now is recorded as
+              decided over {claimedBy}&apos;s claim.
+            </p>
+            <label className="check-line">
+              <input type="checkbox" checked={overClaim} onChange={(e) => setOverClaim(e.target.checked)} />I have
+              agreed this with {claimedBy}: decide anyway
+            </label>
+          </div>
+        )}
         <fieldset>
           <legend>Reason codes{needsCode ? ' (at least one)' : ' (optional)'} · Alt+number toggles one</legend>
           {REASON_CODE_NAMES.map((c, i) => (
@@ -87,7 +106,7 @@ export function DecisionDialog({
             </label>
           ))}
         </fieldset>
-        {invalid && <p className="field-error">Choose at least one reason code.</p>}
+        {needsCode && codes.length === 0 && <p className="field-error">Choose at least one reason code.</p>}
         <label htmlFor="decision-note">
           Note {kind === 'request_information' ? '(sent with the request)' : '(kept in the case record)'}
         </label>
@@ -132,20 +151,17 @@ export function ReviewDialog({
 }) {
   const { caseAction, busy, error } = useApp();
   const candidates = analysts.filter((a) => a !== proposal.proposedBy);
-  const [approver, setApprover] = useState(candidates[0] ?? '');
-  const [pass, setPass] = useState('');
   const [note, setNote] = useState('');
-  const review = async (approve: boolean) => {
+  const review = async (approve: boolean, approver: string, passphrase: string) => {
     const ok = await caseAction((c) =>
       c.call('cases.review', {
         proposalId: proposal.id,
         approver,
-        passphrase: pass,
+        passphrase,
         approve,
         ...(note.trim() ? { note: note.trim() } : {}),
       }),
     );
-    setPass('');
     if (ok) onClose();
   };
   return (
@@ -156,52 +172,20 @@ export function ReviewDialog({
         {proposal.why.join('; ')}.
       </p>
       {proposal.note && <blockquote>{proposal.note}</blockquote>}
-      {candidates.length === 0 ? (
-        <p className="notice">No other analyst is set up on this workstation. Add one in Settings → Analysts.</p>
-      ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void review(true);
-          }}
-        >
-          <label htmlFor="approver">Approving analyst</label>
-          <select id="approver" value={approver} onChange={(e) => setApprover(e.target.value)}>
-            {candidates.map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="approver-pass">Their passphrase</label>
-          <input
-            id="approver-pass"
-            type="password"
-            autoComplete="off"
-            data-autofocus
-            value={pass}
-            onChange={(e) => setPass(e.target.value)}
-          />
-          <label htmlFor="review-note">Note (optional)</label>
-          <textarea id="review-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
-          {error && (
-            <p className="error-banner" role="alert">
-              {error.message}
-            </p>
-          )}
-          <div className="dialog-buttons">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="danger" disabled={busy || !pass} onClick={() => void review(false)}>
-              Decline
-            </button>
-            <button type="submit" className="primary" disabled={busy || !pass}>
-              Approve
-            </button>
-          </div>
-        </form>
-      )}
+      <SecondAnalystForm
+        idPrefix="review"
+        analystLabel="Approving analyst"
+        candidates={candidates}
+        error={error}
+        busy={busy}
+        refuseLabel="Decline"
+        approveLabel="Approve"
+        onDecide={review}
+        onCancel={onClose}
+      >
+        <label htmlFor="review-note">Note (optional)</label>
+        <textarea id="review-note" rows={3} value={note} onChange={(e) => setNote(e.target.value)} />
+      </SecondAnalystForm>
     </Dialog>
   );
 }

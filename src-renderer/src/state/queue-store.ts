@@ -18,7 +18,14 @@ export interface QueueStore {
   loading: boolean;
   selected: number;
   error: string | null;
+  /** The saved view the queue was opened with (its column layout applies), or null. */
+  view: string | null;
+  /** Cases ticked for a bulk action, by id (they stay ticked while the analyst scrolls). */
+  checked: ReadonlySet<string>;
   setClient(c: Client): void;
+  setView(name: string | null): void;
+  check(ids: string[], on: boolean): void;
+  uncheckAll(): void;
   setFilter(patch: Partial<QueueFilter>, replace?: boolean): Promise<void>;
   setSort(sort: QueueStore['sort']): Promise<void>;
   apply(filter: QueueFilter, sort: QueueStore['sort']): Promise<void>;
@@ -67,20 +74,32 @@ export const useQueue = create<QueueStore>((set, get) => {
     loading: false,
     selected: 0,
     error: null,
+    view: null,
+    checked: new Set<string>(),
     setClient: (client) => set({ client }),
+    setView: (view) => set({ view }),
+    check: (ids, on) =>
+      set((s) => {
+        const next = new Set(s.checked);
+        for (const id of ids)
+          if (on) next.add(id);
+          else next.delete(id);
+        return { checked: next };
+      }),
+    uncheckAll: () => set({ checked: new Set<string>() }),
     async setFilter(patch, replace = false) {
       const next = { ...(replace ? {} : get().filter), ...patch };
       for (const k of Object.keys(next) as (keyof QueueFilter)[])
         if (next[k] === undefined || next[k] === '' || next[k] === false) delete next[k];
-      set({ filter: next, selected: 0 });
+      set({ filter: next, selected: 0, checked: new Set<string>() });
       await restart();
     },
     async setSort(sort) {
-      set({ sort, selected: 0 });
+      set({ sort, selected: 0, checked: new Set<string>() });
       await restart();
     },
     async apply(filter, sort) {
-      set({ filter, sort, selected: 0 });
+      set({ filter, sort, selected: 0, checked: new Set<string>() });
       await restart();
     },
     async refresh() {
@@ -116,7 +135,7 @@ export const useQueue = create<QueueStore>((set, get) => {
       }
     },
     select: (index) => set({ selected: Math.max(0, Math.min(index, get().total - 1)) }),
-    clear: () => set((s) => ({ pages: {}, total: 0, epoch: s.epoch + 1 })),
+    clear: () => set((s) => ({ pages: {}, total: 0, epoch: s.epoch + 1, checked: new Set<string>(), view: null })),
     rowAt(index) {
       return get().pages[Math.floor(index / PAGE)]?.[index % PAGE];
     },

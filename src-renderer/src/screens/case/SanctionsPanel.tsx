@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { CLEAR_REASONS, type ClearReason, type ScreeningCheck, type ScreeningHit } from '../../../../src-shared/checks';
 import type { CaseDetail, DispositionHistoryItem } from '../../../../src-shared/contract';
 import { Dialog } from '../../components/Dialog';
+import { SecondAnalystForm } from '../../components/SecondAnalystForm';
 import { SCREENING_LABEL } from '../../format';
 import { useApp } from '../../state/app-store';
 import type { PanelCheck } from './checks';
@@ -174,20 +175,13 @@ function ConfirmDialog({ caseId, hit, onClose }: { caseId: string; hit: Screenin
   const { caseAction, busy, error, client } = useApp();
   const pending = hit.pending!;
   const [analysts, setAnalysts] = useState<string[] | null>(null);
-  const [approver, setApprover] = useState('');
-  const [pass, setPass] = useState('');
   if (analysts === null && client) {
-    void client.call('analysts.list', {}).then((a) => {
-      const others = a.filter((x) => x !== pending.analyst);
-      setAnalysts(others);
-      setApprover(others[0] ?? '');
-    });
+    void client.call('analysts.list', {}).then((a) => setAnalysts(a.filter((x) => x !== pending.analyst)));
   }
-  const confirm = async (approve: boolean) => {
+  const confirm = async (approve: boolean, approver: string, passphrase: string) => {
     const ok = await caseAction((c) =>
-      c.call('screening.confirm', { caseId, proposalId: pending.id, approver, passphrase: pass, approve }),
+      c.call('screening.confirm', { caseId, proposalId: pending.id, approver, passphrase, approve }),
     );
-    setPass('');
     if (ok) onClose();
   };
   return (
@@ -198,49 +192,18 @@ function ConfirmDialog({ caseId, hit, onClose }: { caseId: string; hit: Screenin
       </p>
       {pending.note && <blockquote>{pending.note}</blockquote>}
       <Evidence hit={hit} />
-      {analysts && analysts.length === 0 ? (
-        <p className="notice">No other analyst is set up on this workstation. Add one in Settings → Analysts.</p>
-      ) : (
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            void confirm(true);
-          }}
-        >
-          <label htmlFor="confirm-approver">Confirming analyst</label>
-          <select id="confirm-approver" value={approver} onChange={(e) => setApprover(e.target.value)}>
-            {(analysts ?? []).map((a) => (
-              <option key={a} value={a}>
-                {a}
-              </option>
-            ))}
-          </select>
-          <label htmlFor="confirm-pass">Their passphrase</label>
-          <input
-            id="confirm-pass"
-            type="password"
-            autoComplete="off"
-            autoFocus
-            value={pass}
-            onChange={(e) => setPass(e.target.value)}
-          />
-          {error && (
-            <p className="error-banner" role="alert">
-              {error.message}
-            </p>
-          )}
-          <div className="dialog-buttons">
-            <button type="button" onClick={onClose}>
-              Cancel
-            </button>
-            <button type="button" className="danger" disabled={busy || !pass} onClick={() => void confirm(false)}>
-              Refuse
-            </button>
-            <button type="submit" className="primary" disabled={busy || !pass || !approver}>
-              Confirm true match
-            </button>
-          </div>
-        </form>
+      {analysts && (
+        <SecondAnalystForm
+          idPrefix="confirm"
+          analystLabel="Confirming analyst"
+          candidates={analysts}
+          error={error}
+          busy={busy}
+          refuseLabel="Refuse"
+          approveLabel="Confirm true match"
+          onDecide={confirm}
+          onCancel={onClose}
+        />
       )}
     </Dialog>
   );

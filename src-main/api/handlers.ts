@@ -7,6 +7,7 @@ import { exportHandlers } from './handlers/export';
 import { mailHandlers } from './handlers/mail';
 import { notificationHandlers } from './handlers/notifications';
 import { oversightHandlers } from './handlers/oversight';
+import { repairHandlers } from './handlers/repair';
 import { screeningHandlers } from './handlers/screening';
 import { settingsHandlers } from './handlers/settings';
 import { syncHandlers } from './handlers/sync';
@@ -30,5 +31,6 @@ export function createHandlers(ws: Workstation): Handlers {
     ...screeningHandlers(c),
     ...oversightHandlers(c),
     ...notificationHandlers(c),
+    ...repairHandlers(c),
   };
 }

@@ -29,19 +29,23 @@ export type ReadOutcome = { ok: true; result: Ivms101Result } | { ok: false; rea
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function keysDeep(
-  v: unknown,
-  out = new Set<string>(),
-  strings: string[] = [],
-): { keys: Set<string>; strings: string[] } {
-  if (Array.isArray(v)) v.forEach((x) => keysDeep(x, out, strings));
+/** Every key anywhere in the value, and whether any string is a protobuf enum name (for detectForm). */
+interface Scan {
+  keys: Set<string>;
+  pbEnumString: boolean;
+}
+
+function keysDeep(v: unknown, out: Scan = { keys: new Set(), pbEnumString: false }): Scan {
+  if (Array.isArray(v)) for (const x of v as unknown[]) keysDeep(x, out);
   else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      out.add(k);
-      keysDeep(x, out, strings);
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      out.keys.add(k);
+      keysDeep(v[k], out);
     }
-  } else if (typeof v === 'string') strings.push(v);
-  return { keys: out, strings };
+    // The shortest enum prefix PB_ENUM knows (ADDRESS_TYPE_CODE_) has 18 characters: shorter strings never match.
+  } else if (typeof v === 'string' && !out.pbEnumString && v.length >= 18 && PB_ENUM.test(v)) out.pbEnumString = true;
+  return out;
 }
 
 const PAYLOAD_KEYS = [
@@ -78,8 +82,10 @@ function detectEdition(o: Json, keys: Set<string>): Edition {
   }
   // Only names that exist in 101.2023 alone decide. beneficiaryPerson does not: it is the 2020
   // tables' own name (§6.3), and TRISA's protojson wrote it from May 2022 to September 2024.
-  const k = new Set([...keys].map(keyOf));
-  if (k.has('originatorperson') || k.has('naturalpersonnameidentifiertype')) return '2023';
+  for (const key of keys) {
+    const k = keyOf(key);
+    if (k === 'originatorperson' || k === 'naturalpersonnameidentifiertype') return '2023';
+  }
   return '2020';
 }
 
@@ -90,13 +96,21 @@ const PB_ENUM =
 const PB_CAMEL_KEYS =
   /^(nameIdentifiers|localNameIdentifiers|phoneticNameIdentifiers|geographicAddresses|accountNumbers|originatingVasp|beneficiaryVasp|intermediaryVasp)$/;
 const PASCAL_ENTITIES = ['Originator', 'Beneficiary', 'OriginatingVASP', 'BeneficiaryVASP'];
+const SNAKE_KEY = /^[a-z0-9]+(_[a-z0-9]+)+$/;
+const CAMEL_KEY = /[a-z][A-Z]/;
 
 /** Which encoding the sender used (see read.ts Form and docs/ivms101-shapes.md). */
-function detectForm(root: Json, keys: Set<string>, strings: string[]): Form {
-  const snake = [...keys].filter((k) => /^[a-z0-9]+(_[a-z0-9]+)+$/.test(k)).length;
-  const camel = [...keys].filter((k) => /[a-z][A-Z]/.test(k)).length;
+function detectForm(root: Json, keys: Set<string>, pbEnumString: boolean): Form {
+  let snake = 0;
+  let camel = 0;
+  let pbCamel = false;
+  for (const k of keys) {
+    if (SNAKE_KEY.test(k)) snake++;
+    if (CAMEL_KEY.test(k)) camel++;
+    if (!pbCamel && PB_CAMEL_KEYS.test(k)) pbCamel = true;
+  }
   if (snake > 0 && snake >= camel) return 'protobuf-json-snake';
-  if ([...keys].some((k) => PB_CAMEL_KEYS.test(k)) || strings.some((s) => PB_ENUM.test(s))) return 'protobuf-json';
+  if (pbCamel || pbEnumString) return 'protobuf-json';
   if (Object.keys(root).some((k) => PASCAL_ENTITIES.includes(k))) return 'json-pascal-entities';
   return 'json';
 }
@@ -149,9 +163,9 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
       reason: `not an IVMS101 payload or component: none of its members (${keys.join(', ') || 'none'}) belong to IVMS101`,
     };
   }
-  const { keys, strings } = keysDeep(root);
+  const { keys, pbEnumString } = keysDeep(root);
   const edition = detectEdition(root, keys);
-  const ctx: ReadContext = { edition, form: detectForm(root, keys, strings), problems: [] };
+  const ctx: ReadContext = { edition, form: detectForm(root, keys, pbEnumString), problems: [] };
   const tree = walk(ctx, rootComponent(kind), root, prefix);
   if (!tree) return { ok: false, reason: 'not an IVMS101 payload' };
   const rules = { today: opts.today ?? new Date().toISOString().slice(0, 10) };

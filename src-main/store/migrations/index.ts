@@ -16,6 +16,7 @@ import { migration0013 } from './0013-screening-evidence';
 import { migration0014 } from './0014-analyst-roles';
 import { migration0015 } from './0015-arrival';
 import { migration0016 } from './0016-team-sync';
+import { migration0017 } from './0017-repairs-and-notes';
 
 export interface Migration {
   version: number;
@@ -41,6 +42,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0014,
   migration0015,
   migration0016,
+  migration0017,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

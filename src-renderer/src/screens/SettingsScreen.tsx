@@ -96,7 +96,8 @@ export function SettingsScreen() {
             {sync?.configured
               ? `${sync.online ? 'online' : 'offline'}${sync.lastError ? ` (${sync.lastError})` : ''}`
               : 'not configured'}
-            . The token is kept in the vault and never shown again.
+            . Each analyst uses their own backend credential: it is kept encrypted in the vault and never shown again.
+            Changing the URL is a supervisor&apos;s setting.
           </p>
           {sync?.notice && (
             <p className="warn-text" role="status" data-testid="backend-notice">
@@ -111,7 +112,7 @@ export function SettingsScreen() {
             onChange={(e) => setUrl(e.target.value)}
             placeholder="https://travel-rule.exchange.example"
           />
-          <label htmlFor="be-token">API token</label>
+          <label htmlFor="be-token">API token (your own backend credential)</label>
           <input
             id="be-token"
             type="password"
@@ -120,7 +121,7 @@ export function SettingsScreen() {
             onChange={(e) => setToken(e.target.value)}
           />
           <button type="submit" disabled={!url || token.length < 8}>
-            Save backend
+            Save backend and my credential
           </button>
         </form>
 

@@ -4,7 +4,8 @@ import { basename, join } from 'node:path';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
-import type { CaseRecord } from '../src-shared/case';
+import { caseRecordSchema, type CaseRecord } from '../src-shared/case';
+import { ivms101Digest } from '../src-main/cases/repair';
 import { VASPS } from '../src-main/cases/world';
 import type { FxRate } from '../src-main/rules/fx';
 import {
@@ -53,7 +54,8 @@ export interface BackendOptions {
   /** Test hooks (/v1/test/*) for injecting bad data into the feed. Never on in the demo. */
   testHooks?: boolean;
   /** Misbehave on purpose, to prove the conformance kit notices. */
-  broken?: 'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval' | 'unstable-identity';
+  broken?:
+    'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval' | 'unstable-identity' | 'ignore-repair-base';
   makeCase?: () => CaseRecord;
   /** Sanctions lists this backend distributes: source → the list file (OFAC: the folder of its CSV set). */
   sanctionsLists?: Partial<Record<string, string>>;
@@ -86,6 +88,21 @@ const responseBody = z.object({
   reason: z.string().max(2000).nullable().optional(),
   receivedAt: z.iso.datetime({ offset: true }),
   via: z.literal('email'),
+});
+
+const repairBody = z.object({
+  repairId: z.string().min(8).max(100),
+  baseDigest: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'must be the SHA-256 (hex) of the canonical JSON of the record repaired'),
+  ivms101: caseRecordSchema.shape.ivms101,
+  changes: z
+    .array(z.object({ path: z.string().max(1000), before: z.unknown().optional(), after: z.unknown().optional() }))
+    .min(1)
+    .max(2000),
+  note: z.string().min(1).max(2000),
+  analyst: z.string().max(200).optional(),
+  repairedAt: z.iso.datetime({ offset: true }),
 });
 
 const DECIDABLE = new Set(['pending_review', 'escalated', 'needs_information']);
@@ -152,7 +169,7 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
     });
 
   /** Idempotent POST: a replay with the same key returns the first answer, whatever has happened since. */
-  const idempotent = (table: 'decisions' | 'counterparty_responses', key: string) =>
+  const idempotent = (table: 'decisions' | 'counterparty_responses' | 'ivms101_repairs', key: string) =>
     opts.broken === 'ignore-idempotency'
       ? undefined
       : (db.prepare(`SELECT status, response FROM ${table} WHERE idempotency_key = ?`).get(key) as
@@ -363,6 +380,61 @@ export async function startBackend(opts: BackendOptions = {}): Promise<Backend> 
       db.prepare(
         'INSERT INTO counterparty_responses (idempotency_key, case_id, body, status, response, at) VALUES (?, ?, ?, 201, ?, ?)',
       ).run(key, c.id, JSON.stringify(parsed.data), JSON.stringify(response), at);
+      changed();
+      return json(res, 201, response);
+    }
+    m = /^\/v1\/cases\/([A-Za-z0-9_-]{1,64})\/ivms101-repairs$/.exec(path);
+    if (m && req.method === 'POST') {
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || key.length < 8 || key.length > 100)
+        return problem(res, 400, 'idempotency_key_required', 'Idempotency-Key header (8-100 characters) is required.');
+      const replay = idempotent('ivms101_repairs', key);
+      if (replay) return json(res, replay.status, JSON.parse(replay.response), { 'Idempotent-Replay': 'true' });
+      const raw = await body(req).catch(() => undefined);
+      if (raw === undefined) return problem(res, 400, 'invalid_json', 'The body is not JSON.');
+      const parsed = repairBody.safeParse(raw);
+      if (!parsed.success)
+        return problem(
+          res,
+          400,
+          'invalid_body',
+          parsed.error.issues
+            .slice(0, 3)
+            .map((i) => `${i.path.join('.')}: ${i.message}`)
+            .join('; '),
+        );
+      const c = getCase(db, m[1]!);
+      if (!c) return problem(res, 404, 'not_found', `No case ${m[1]}.`);
+      // Who repairs is who the credential says (the shared token records the name as claimed).
+      const acting = actingName(who, req);
+      if (who.kind === 'analyst' && parsed.data.analyst && parsed.data.analyst !== who.name)
+        return problem(
+          res,
+          403,
+          'not_your_name',
+          `This credential is ${who.name}'s; it cannot repair as ${parsed.data.analyst}.`,
+        );
+      // The repair was made on a record: if ours is another one now, someone changed it first.
+      if (opts.broken !== 'ignore-repair-base' && ivms101Digest(c.ivms101) !== parsed.data.baseDigest)
+        return problem(
+          res,
+          409,
+          'conflict',
+          'The IVMS101 record changed since the repair was made on it (its SHA-256 differs).',
+          { case: c },
+        );
+      const at = new Date().toISOString();
+      const response = db.transaction(() => {
+        const u = updateCase(db, c.id, { ivms101: parsed.data.ivms101 }, at);
+        const r = {
+          repair: { id: key, caseId: c.id, analyst: acting ?? parsed.data.analyst ?? null, receivedAt: at },
+          case: u,
+        };
+        db.prepare(
+          'INSERT INTO ivms101_repairs (idempotency_key, case_id, body, status, response, at) VALUES (?, ?, ?, 201, ?, ?)',
+        ).run(key, c.id, JSON.stringify(parsed.data), JSON.stringify(r), at);
+        return r;
+      })();
       changed();
       return json(res, 201, response);
     }

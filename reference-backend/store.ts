@@ -37,6 +37,14 @@ export function openBackendDb(file = ':memory:'): BackendDB {
       response TEXT NOT NULL,
       at TEXT NOT NULL
     );
+    CREATE TABLE IF NOT EXISTS ivms101_repairs (
+      idempotency_key TEXT PRIMARY KEY,
+      case_id TEXT NOT NULL,
+      body TEXT NOT NULL,
+      status INTEGER NOT NULL,
+      response TEXT NOT NULL,
+      at TEXT NOT NULL
+    );
     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     -- The team (issue 15 point 4): the backend is the source of truth for who the analysts are.
     -- A credential is kept as its SHA-256 only; removing an analyst revokes it.

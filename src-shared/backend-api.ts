@@ -230,6 +230,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/cases/{caseId}/ivms101-repairs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The case's IVMS101 record as an analyst repaired it from the counterparty's answer
+         * @description The whole repaired record, what changed (JSON Pointers, each side absent when a field was added or removed) and why. baseDigest is the SHA-256 (hex) of the RFC 8785 canonical JSON of the record the repair was made on; if the backend's record is another one now, the answer is 409 with the case. On success the case gets the next version carrying the repaired record. A replay with the same Idempotency-Key returns the first answer and repairs once.
+         */
+        post: operations["ivms101Repair"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/reference/fx-rates": {
         parameters: {
             query?: never;
@@ -456,6 +476,24 @@ export interface components {
             receivedAt: string;
             /** @constant */
             via: "email";
+        };
+        Ivms101RepairRequest: {
+            repairId: string;
+            baseDigest: string;
+            ivms101: {
+                [key: string]: unknown;
+            };
+            changes: {
+                /** @description JSON Pointer into the record */
+                path: string;
+                before?: unknown;
+                after?: unknown;
+            }[];
+            /** @description Why the record changed */
+            note: string;
+            analyst?: string;
+            /** Format: date-time */
+            repairedAt: string;
         };
         FxRate: {
             base: string;
@@ -975,6 +1013,49 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        case: components["schemas"]["Case"];
+                    };
+                };
+            };
+            400: components["responses"]["Problem"];
+            401: components["responses"]["Unauthorized"];
+            404: components["responses"]["Problem"];
+            409: components["responses"]["Conflict"];
+        };
+    };
+    ivms101Repair: {
+        parameters: {
+            query?: never;
+            header: {
+                "Idempotency-Key": components["parameters"]["IdempotencyKey"];
+                /** @description The analyst acting, for the backend's records */
+                "X-Analyst"?: components["parameters"]["Analyst"];
+            };
+            path: {
+                caseId: components["parameters"]["CaseId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Ivms101RepairRequest"];
+            };
+        };
+        responses: {
+            /** @description Repaired; the case at its next version */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        repair: {
+                            id: string;
+                            caseId: string;
+                            analyst?: string | null;
+                            /** Format: date-time */
+                            receivedAt: string;
+                        };
                         case: components["schemas"]["Case"];
                     };
                 };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { THEMES, ZOOM_STEPS, type Theme } from './appearance';
 import type { CaseRecord } from './case';
-import { CLEAR_REASONS, TRAVEL_RULE_OUTCOMES, type ClearReason, type StoredCheck } from './checks';
+import { CLEAR_REASONS, TRAVEL_RULE_OUTCOMES, type ClearReason, type Ivms101Check, type StoredCheck } from './checks';
 import {
   CASE_STATUSES,
   DIRECTIONS,
@@ -210,6 +210,72 @@ export interface CaseDetail {
   decidable: { ok: boolean; reason: string | null };
   /** The e-mail thread with the counterparty, oldest first. */
   mail: MailView[];
+  /**
+   * The IVMS101 record's versions, oldest first: empty until the first repair, then the record as
+   * received (1) and each repair. `record.ivms101` is the newest (a repair waiting to sync included).
+   */
+  ivms101Versions: Ivms101VersionView[];
+  /** Internal notes and their revisions, oldest first; never sent to a counterparty. */
+  notes: CaseNoteView[];
+}
+
+/** One version of a case's IVMS101 record (issue 18, 9). */
+export interface Ivms101VersionView {
+  n: number;
+  kind: 'received' | 'repair';
+  repairId: string | null;
+  ivms101: Record<string, unknown>;
+  /** Against the version before, by JSON Pointer; an absent side is a field added or removed. */
+  changes: { path: string; before?: unknown; after?: unknown }[];
+  /** Why the analyst changed it. */
+  note: string | null;
+  analyst: string;
+  caseVersion: number;
+  createdAt: string;
+  syncState: 'pending' | 'acked' | 'conflict' | 'rejected' | null;
+  syncError: string | null;
+}
+
+export interface CaseNoteView {
+  id: string;
+  revises: string | null;
+  body: string;
+  mentions: string[];
+  author: string;
+  createdAt: string;
+}
+
+/** What the checks would say of a record being repaired (the checks' own validator), before it is saved. */
+export interface RepairPreview {
+  check: Ivms101Check;
+  summary: string;
+  changes: { path: string; before?: unknown; after?: unknown }[];
+  /** Errors inside the changed fields: saving is refused while there are any. */
+  blocking: string[];
+}
+
+/** The IVMS101 data model as data (src-main/ivms101/schema.ts), for the repair form: both editions. */
+export interface Ivms101SchemaView {
+  root: string;
+  components: Record<string, Ivms101FieldView[]>;
+}
+export interface Ivms101FieldView {
+  /** The 101.2023 name. */
+  name: string;
+  /** The 2020 name where different. */
+  name2020: string | null;
+  /** Other standard spellings the reader accepts (to find a member written so). */
+  alt: string[];
+  min: number;
+  /** null: unbounded. */
+  max: number | null;
+  type:
+    | { t: 'text' | 'local'; max: number }
+    | { t: 'code'; codes: string[] }
+    | { t: 'country' | 'date' | 'ra' | 'number' }
+    | { t: 'comp'; comp: string };
+  /** Present in one edition only. */
+  only: '2020' | '2023' | null;
 }
 
 export interface QueueFacets {
@@ -636,6 +702,22 @@ export const contract = {
   /** Sends what is due and reads new mail now. */
   'mail.sync': method<MailSettingsView>()(empty),
   'cases.get': method<CaseDetail>()(z.object({ id: z.string().min(1).max(64) }).strict()),
+  /** The IVMS101 model the repair form is built from. */
+  'cases.repairSchema': method<Ivms101SchemaView>()(empty),
+  /** Validates a record being repaired, as typed; stores nothing. */
+  'cases.repairPreview': method<RepairPreview>()(
+    z.object({ caseId, ivms101: z.record(z.string(), z.unknown()) }).strict(),
+  ),
+  /** Saves the repaired record as the case's next IVMS101 version and queues it for the backend. */
+  'cases.repair': method<CaseDetail>()(
+    z.object({ caseId, ivms101: z.record(z.string(), z.unknown()), note: z.string().trim().min(1).max(2000) }).strict(),
+  ),
+  /** Who a note may mention: the enrolled analysts (invited or active). */
+  'cases.mentionable': method<string[]>()(empty),
+  /** An internal note (with @mentions of analysts); `revises` makes it a new version of an earlier note. */
+  'cases.note': method<CaseDetail>()(
+    z.object({ caseId, body: z.string().trim().min(1).max(4000), revises: z.string().uuid().optional() }).strict(),
+  ),
   'rules.status': method<RulesStatus>()(empty),
   'screening.lists': method<SanctionsListVersion[]>()(empty),
   'screening.status': method<ScreeningStatusView>()(empty),

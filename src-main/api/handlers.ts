@@ -6,6 +6,7 @@ import { decisionHandlers } from './handlers/decisions';
 import { exportHandlers } from './handlers/export';
 import { mailHandlers } from './handlers/mail';
 import { oversightHandlers } from './handlers/oversight';
+import { repairHandlers } from './handlers/repair';
 import { screeningHandlers } from './handlers/screening';
 import { settingsHandlers } from './handlers/settings';
 import { syncHandlers } from './handlers/sync';
@@ -28,5 +29,6 @@ export function createHandlers(ws: Workstation): Handlers {
     ...exportHandlers(c),
     ...screeningHandlers(c),
     ...oversightHandlers(c),
+    ...repairHandlers(c),
   };
 }

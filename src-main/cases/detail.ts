@@ -10,11 +10,15 @@ import type { FourEyesPolicy } from '../../src-shared/contract';
 import { caseMail } from '../mail/views';
 import { DECIDABLE } from './decide';
 import { fourEyesReasons, openProposal, proposalsForCase } from './four-eyes';
+import { notesForCase } from './notes';
+import { ivms101Versions, withPendingRepair } from '../store/repairs';
 
 /** Everything the case review screen shows, read in one go. */
 export function caseDetail(db: ReadableDB, id: string, o: { policy: FourEyesPolicy; rates: RateSource }): CaseDetail {
-  const record = getCaseRecord(db, id);
-  if (!record) throw new AppError('not_found', `No case ${id} in this workstation.`);
+  const stored = getCaseRecord(db, id);
+  if (!stored) throw new AppError('not_found', `No case ${id} in this workstation.`);
+  // A repair waiting for the backend is shown as the record; every version stays in ivms101Versions.
+  const record = withPendingRepair(db, stored);
   const checks = checksForCase(db, id);
   const decisions = (
     db
@@ -39,9 +43,20 @@ export function caseDetail(db: ReadableDB, id: string, o: { policy: FourEyesPoli
     db.prepare('SELECT * FROM conflicts WHERE case_id = ? ORDER BY id').all(id) as Record<string, unknown>[]
   ).map((c): ConflictView => {
     const theirs = JSON.parse(c.theirs as string) as { status?: string; version?: number } | null;
+    const ours = JSON.parse(c.ours as string) as Record<string, unknown>;
     return {
       id: c.id as number,
-      ours: JSON.parse(c.ours as string) as ConflictView['ours'],
+      // A repair's entry carries its own shape: shown as what it is, with its why.
+      ours:
+        'repairId' in ours
+          ? {
+              kind: 'ivms101_repair',
+              reasonCodes: [],
+              note: (ours.note as string | undefined) ?? null,
+              analyst: String(ours.analyst ?? ''),
+              decidedAt: String(ours.repairedAt ?? ''),
+            }
+          : (ours as unknown as ConflictView['ours']),
       theirs: theirs
         ? {
             ...(theirs.status ? { status: theirs.status } : {}),
@@ -91,5 +106,7 @@ export function caseDetail(db: ReadableDB, id: string, o: { policy: FourEyesPoli
     fourEyes: fourEyesReasons(record, checks, o.policy, o.rates),
     decidable,
     mail: caseMail(db, id),
+    ivms101Versions: ivms101Versions(db, id),
+    notes: notesForCase(db, id).map(({ caseId: _c, ...n }) => n),
   };
 }

@@ -8,6 +8,7 @@ import type { RulePack } from '../rules/pack';
 import { casePage } from '../store/cases';
 import { saveCheck, storedDigest } from '../store/checks';
 import type { ReadableDB, WritableDB } from '../store/db';
+import { withPendingRepair } from '../store/repairs';
 import { ivms101Check } from './ivms101';
 import { SCREENING_ENGINE, screenCase } from '../screening/case';
 import type { ScreeningIndex } from '../screening/search';
@@ -96,7 +97,9 @@ const travelSummary = (r: TravelRuleEvaluation): string => {
  * once with its outcomes (three UPDATEs of the row, each through its indexes, cost more than the
  * insert itself). Screening reads the analysts' dispositions, hence the database.
  */
-export function computeCaseChecks(db: ReadableDB, c: CaseRecord, ctx: CheckContext): ComputedCheck[] {
+export function computeCaseChecks(db: ReadableDB, received: CaseRecord, ctx: CheckContext): ComputedCheck[] {
+  // A repair still waiting for the backend is what the analyst works on: the checks read it too.
+  const c = withPendingRepair(db, received);
   const out: ComputedCheck[] = [];
   let evaluation: Evaluation | null = null;
   try {

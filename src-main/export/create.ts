@@ -11,6 +11,8 @@ import {
   writeCasesCsv,
   writeCasesJsonl,
   writeCorrespondence,
+  writeIvms101Versions,
+  writeNotesCsv,
   writeDecisionsCsv,
   writeEvaluationsJsonl,
   writePurgedCsv,
@@ -116,6 +118,8 @@ async function writeBundle(
   await writeDecisionsCsv(src, zip);
   await writeEvaluationsJsonl(src, zip);
   await writeCorrespondence(src, zip);
+  await writeIvms101Versions(src, zip);
+  await writeNotesCsv(src, zip);
   await writePurgedCsv(src, zip);
   const audit = await writeAuditJsonl(src, zip);
   await writeReportPdf(src, zip, tally, {

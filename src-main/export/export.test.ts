@@ -9,6 +9,9 @@ import { runCli } from '../../test/support/cli';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
 import { recordDecision } from '../cases/decide';
+import { addNote } from '../cases/notes';
+import { repairCase } from '../cases/repair';
+import { getCaseRecord } from '../store/cases';
 import { setLegalHold } from '../retention/holds';
 import { composeMail } from '../mail/compose';
 import { saveMailConfig } from '../mail/config';
@@ -89,6 +92,20 @@ beforeAll(async () => {
     await storeMessage(db, reply, { uid: 1, uidValidity: '1', actor: 'analyst-a', now: new Date().toISOString() }),
   ).toBe('matched');
   mailCase = inRange;
+  // The reply's data put into the record (issue 18, 9) and an internal note on the case (issue 18, 10).
+  const received = getCaseRecord(db, inRange)!.ivms101;
+  const meta = (received.payloadMetadata ?? {}) as Record<string, unknown>;
+  repairCase(
+    db,
+    {
+      caseId: inRange,
+      ivms101: { ...received, payloadMetadata: { ...meta, transliterationMethod: ['othr'] } },
+      note: 'From their reply',
+      analyst: 'analyst-a',
+    },
+    ws.checkContext(),
+  );
+  addNote(db, { caseId: inRange, body: '=cmd|"/c calc"!A1 checked with ops', author: 'analyst-a' });
   bundle = join(t.dir, 'export.zip');
   await ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, bundle);
 }, 120_000);
@@ -108,6 +125,8 @@ describe('audit export bundle', () => {
       'evaluations.jsonl',
       'correspondence.jsonl',
       attachmentFile,
+      'ivms101-versions.jsonl',
+      'notes.csv',
       'purged.csv',
       'audit.jsonl',
       'report.pdf',
@@ -120,7 +139,23 @@ describe('audit export bundle', () => {
     expect(manifest.counts.cases).toBe(inRange.length);
     expect(manifest.counts.decisions).toBe(3);
     expect(manifest.counts.evaluations).toBe(inRange.length * 3);
-    expect(manifest.files.map((f) => f.path)).toEqual(entries.slice(0, 10).map((e) => e.name));
+    expect(manifest.files.map((f) => f.path)).toEqual(entries.slice(0, 12).map((e) => e.name));
+    // A repaired case's record: as received, then the repair with who, why and what changed.
+    const versions = entries
+      .find((e) => e.name === 'ivms101-versions.jsonl')!
+      .data.toString()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { caseId: string; kind: string; analyst: string; note: string | null });
+    expect(versions.map((v) => [v.caseId, v.kind, v.analyst, v.note])).toEqual([
+      [mailCase, 'received', 'backend', null],
+      [mailCase, 'repair', 'analyst-a', 'From their reply'],
+    ]);
+    expect(manifest.counts).toMatchObject({ ivms101Versions: 2, notes: 1 });
+    // Notes are formula-safe like every CSV here.
+    const notes = entries.find((e) => e.name === 'notes.csv')!.data.toString();
+    expect(notes).toContain(mailCase);
+    expect(notes).toContain(`"'=cmd|""/c calc""!A1 checked with ops"`);
     // The correspondence: our request and the counterparty's reply, its attachment by hash and in full.
     const mail = entries
       .find((e) => e.name === 'correspondence.jsonl')!
@@ -268,7 +303,7 @@ describe('audit export bundle', () => {
       { cwd: dir, encoding: 'utf8' },
     );
     expect(sums.status, sums.stderr).toBe(0);
-    expect(sums.stdout.trim().split('\n')).toHaveLength(10); // every file but the manifest and its signature
+    expect(sums.stdout.trim().split('\n')).toHaveLength(12); // every file but the manifest and its signature
     // The same fingerprint OpenSSL computes is the one Waybill shows.
     const der = execFileSync('openssl', ['pkey', '-pubin', '-in', pub, '-outform', 'DER']);
     const fp = execFileSync('sha256sum', { input: der }).toString().split(' ')[0];

@@ -45,6 +45,10 @@ export interface ReportCase {
   /** The e-mail thread (correspondence.jsonl holds the messages in full). */
   mail: { direction: 'in' | 'out'; at: string; subject: string; state: string }[];
   legalHold: boolean;
+  /** IVMS101 repairs (ivms101-versions.jsonl holds every version in full, the original as received first). */
+  repairs?: { n: number; analyst: string; at: string; note: string | null; fields: string[] }[];
+  /** Internal notes (notes.csv holds them in full). */
+  notes?: { author: string; at: string; body: string; revises: boolean }[];
 }
 
 export class ReportPdf {
@@ -125,7 +129,14 @@ export class ReportPdf {
 
   caseSection(c: ReportCase): void {
     // Keeps a section on one page when it fits on one.
-    const lines = 4 + (c.counterparty ? 1 : 0) + c.checks.length + Math.max(1, c.decisions.length) + c.mail.length;
+    const lines =
+      4 +
+      (c.counterparty ? 1 : 0) +
+      c.checks.length +
+      Math.max(1, c.decisions.length) +
+      c.mail.length +
+      (c.repairs?.length ?? 0) +
+      (c.notes?.length ?? 0);
     if (this.doc.y + lines * 12 + 8 > this.doc.page.maxY() && this.doc.y > this.doc.page.margins.top + 1)
       this.doc.addPage();
     this.line(`Case ${c.id} · ${c.direction} · ${c.status.replace(/_/g, ' ')}${c.legalHold ? ' · LEGAL HOLD' : ''}`, {
@@ -148,6 +159,12 @@ export class ReportPdf {
     }
     for (const m of c.mail)
       this.line(`E-mail ${m.direction === 'out' ? 'sent' : 'received'} ${m.at} (${m.state}) · ${m.subject}`); // subjects are cut to fit
+    for (const r of c.repairs ?? [])
+      this.line(
+        `IVMS101 repaired (version ${r.n}, the original as received kept) by ${r.analyst} at ${r.at}: ${r.fields.join(', ')}${r.note ? ` · ${r.note}` : ''}`,
+      );
+    for (const n of c.notes ?? [])
+      this.line(`Internal note${n.revises ? ' (revision)' : ''} by ${n.author} at ${n.at} · ${n.body}`);
     this.doc.moveDown(0.6);
   }
 

@@ -428,3 +428,52 @@ export function groupBy<R, K>(list: readonly R[], key: (r: R) => K): Map<K, R[]>
   }
   return m;
 }
+
+/** ivms101-versions.jsonl: every version of a repaired case's record, the original as received first. */
+export interface Ivms101VersionRow {
+  case_id: string;
+  n: number;
+  kind: string;
+  repair_id: string | null;
+  ivms101: string;
+  changes: string;
+  note: string | null;
+  analyst: string;
+  case_version: number;
+  created_at: string;
+  sync_state: string | null;
+}
+export const IVMS101_VERSION_COLUMNS =
+  'v.case_id, v.n, v.kind, v.repair_id, v.ivms101, v.changes, v.note, v.analyst, v.case_version, v.created_at, o.state AS sync_state';
+
+export function ivms101VersionRecord(v: Ivms101VersionRow): Record<string, unknown> {
+  return {
+    caseId: v.case_id,
+    version: v.n,
+    kind: v.kind,
+    repairId: v.repair_id,
+    analyst: v.analyst,
+    note: v.note,
+    caseVersion: v.case_version,
+    at: v.created_at,
+    syncState: v.kind === 'repair' ? (v.sync_state ?? 'pending') : null,
+    changes: parseJson(v.changes),
+    ivms101: parseJson(v.ivms101),
+  };
+}
+
+/** notes.csv: internal notes, every revision (a revision names the note it revises). */
+export interface NoteRow {
+  id: string;
+  case_id: string;
+  revises: string | null;
+  body: string;
+  mentions: string;
+  author: string;
+  created_at: string;
+}
+export const NOTE_COLUMNS = 'id, case_id, revises, body, mentions, author, created_at';
+export const NOTES_CSV_HEADER = ['note_id', 'case_id', 'revises', 'author', 'created_at', 'mentions', 'body'];
+export function noteCsvRow(n: NoteRow): CsvValue[] {
+  return [n.id, n.case_id, n.revises, n.author, n.created_at, stringList(n.mentions).join(';'), n.body];
+}

@@ -19,7 +19,12 @@ import {
   DECISIONS_CSV_HEADER,
   evaluationRecord,
   groupBy,
+  IVMS101_VERSION_COLUMNS,
+  ivms101VersionRecord,
   MESSAGE_COLUMNS,
+  NOTE_COLUMNS,
+  noteCsvRow,
+  NOTES_CSV_HEADER,
   PURGED_CSV_HEADER,
   purgedCsvRow,
   reportCase,
@@ -29,7 +34,9 @@ import {
   type CaseRow,
   type CheckRow,
   type DecisionRow,
+  type Ivms101VersionRow,
   type MailSummaryRow,
+  type NoteRow,
   type MessageRow,
   type TombstoneRow,
 } from './rows';
@@ -47,6 +54,8 @@ export type Phase =
   | 'decisions.csv'
   | 'evaluations.jsonl'
   | 'correspondence.jsonl'
+  | 'ivms101-versions.jsonl'
+  | 'notes.csv'
   | 'attachments'
   | 'purged.csv'
   | 'audit.jsonl'
@@ -61,6 +70,9 @@ export interface Counts {
   attachments: number;
   purged: number;
   auditEvents: number;
+  /** IVMS101 versions written (the original as received and each repair). */
+  ivms101Versions: number;
+  notes: number;
 }
 
 export type AuditRange = { fromSeq: number; toSeq: number; prevHashOfFirst: string; lastHash: string } | null;
@@ -94,6 +106,8 @@ export class BundleSource {
       attachments: 0,
       purged: 0,
       auditEvents: 0,
+      ivms101Versions: 0,
+      notes: 0,
     };
     this.page = db.prepare<Params, CaseRow>(
       `SELECT ${CASE_COLUMNS} FROM cases c LEFT JOIN legal_holds h ON h.case_id = c.id
@@ -134,6 +148,23 @@ export class BundleSource {
     return this.db
       .prepare<string[], CheckRow>(
         `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, check_name`,
+      )
+      .all(...rows.map((r) => r.id));
+  }
+
+  versionsFor(rows: readonly CaseRow[]): Ivms101VersionRow[] {
+    return this.db
+      .prepare<string[], Ivms101VersionRow>(
+        `SELECT ${IVMS101_VERSION_COLUMNS} FROM ivms101_versions v LEFT JOIN outbox o ON o.idempotency_key = v.repair_id
+         WHERE v.case_id IN (${inList(rows.length)}) ORDER BY v.case_id, v.n`,
+      )
+      .all(...rows.map((r) => r.id));
+  }
+
+  notesFor(rows: readonly CaseRow[]): NoteRow[] {
+    return this.db
+      .prepare<string[], NoteRow>(
+        `SELECT ${NOTE_COLUMNS} FROM case_notes WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, created_at, rowid`,
       )
       .all(...rows.map((r) => r.id));
   }
@@ -287,6 +318,34 @@ export async function writeCorrespondence(src: BundleSource, zip: ZipBundleWrite
   }
 }
 
+/**
+ * ivms101-versions.jsonl (issue 18, 9): for each repaired case, every version of its IVMS101 record,
+ * the original as received first, then each repair with who, when, why and what changed.
+ */
+export async function writeIvms101Versions(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+  const f = zip.entry('ivms101-versions.jsonl');
+  await src.eachPage('ivms101-versions.jsonl', async (rows) => {
+    for (const v of src.versionsFor(rows)) {
+      src.counts.ivms101Versions++;
+      await f.text(canonicalJson(ivms101VersionRecord(v)) + '\n');
+    }
+  });
+  await f.end();
+}
+
+/** notes.csv (issue 18, 10): every internal note and revision, formula-safe like every CSV here. */
+export async function writeNotesCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+  const f = zip.entry('notes.csv');
+  await f.text(csvRow(NOTES_CSV_HEADER));
+  await src.eachPage('notes.csv', async (rows) => {
+    for (const n of src.notesFor(rows)) {
+      src.counts.notes++;
+      await f.text(csvRow(noteCsvRow(n)));
+    }
+  });
+  await f.end();
+}
+
 /** purged.csv: cases in the range whose personal data was removed at the end of their retention. */
 export async function writePurgedCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('purged.csv');
@@ -425,8 +484,27 @@ export async function writeReportPdf(
     const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
     const decisions = groupBy(src.decisionsFor(rows), (d) => d.case_id);
     const mail = groupBy(src.mailFor(rows), (m) => m.case_id);
+    const versions = groupBy(src.versionsFor(rows), (v) => v.case_id);
+    const notes = groupBy(src.notesFor(rows), (n) => n.case_id);
     for (const r of rows)
-      pdf.caseSection(reportCase(r, checks.get(r.id) ?? [], decisions.get(r.id) ?? [], mail.get(r.id) ?? []));
+      pdf.caseSection({
+        ...reportCase(r, checks.get(r.id) ?? [], decisions.get(r.id) ?? [], mail.get(r.id) ?? []),
+        repairs: (versions.get(r.id) ?? [])
+          .filter((v) => v.kind === 'repair')
+          .map((v) => ({
+            n: v.n,
+            analyst: v.analyst,
+            at: v.created_at,
+            note: v.note,
+            fields: (JSON.parse(v.changes) as { path: string }[]).map((c) => c.path),
+          })),
+        notes: (notes.get(r.id) ?? []).map((n) => ({
+          author: n.author,
+          at: n.created_at,
+          body: n.body,
+          revises: n.revises !== null,
+        })),
+      });
     await pdf.drained();
   });
   await pdf.end();

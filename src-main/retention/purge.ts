@@ -116,6 +116,8 @@ export function planRetention(db: ReadableDB, ctx: RetentionContext): RetentionP
 
 /** Tables holding a case's data, each with the column naming the case. Add new ones here. */
 const CASE_TABLES: readonly { table: string; column: string }[] = [
+  { table: 'ivms101_versions', column: 'case_id' }, // the record as received and its repairs
+  { table: 'case_notes', column: 'case_id' },
   { table: 'decision_proposals', column: 'case_id' },
   { table: 'mail_messages', column: 'case_id' }, // attachments go with their message (ON DELETE CASCADE)
   { table: 'legal_holds', column: 'case_id' },

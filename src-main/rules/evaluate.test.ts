@@ -80,14 +80,14 @@ describe('effective-date switches', () => {
   it('explains a period the pack knows had no rule', () => {
     const r = side('FR', '5', 'EUR', '2024-06-01T12:00:00Z');
     expect(r.e.why[0]).toMatch(/^Not required — unconfirmed: .* rests on an unverified rule \(FR\)/);
-    expect(r.e.why.join(' ')).toMatch(/sources present the crypto Travel Rule as arriving with the TFR/);
+    expect(r.e.why.join(' ')).toMatch(/sources present the crypto Travel Rule as arriving with the TFR/i);
     // France's own law before the TFR was not read at the source: the "not required" is flagged.
     expect(r.e.why.join(' ')).toMatch(/\[unverified rule\]/);
     expect(r.e.unverified).toEqual([
       {
         jurisdiction: 'FR',
         version: 'FR-pre-TFR',
-        reason: expect.stringMatching(/Code monétaire et financier was not read/),
+        reason: expect.stringMatching(/Code monétaire et financier and ordonnance n° 2020-1544 were not read/),
       },
     ]);
   });

@@ -1,12 +1,13 @@
 import type { ReadableDB, WritableDB } from './db';
 
 // The outbox: what this workstation owes the backend (decisions, counterparties' answers), written in
-// the same transaction as the change it reports, then delivered at least once by the sync engine with
+// the same transaction as the change it reports (decisions, answers, IVMS101 repairs), then delivered at least once by the sync engine with
 // its idempotency key. This module is its only writer; a decision's sync state follows its entry.
 // It lives in store/, below both cases/ (which queues) and sync/ (which delivers), so neither folder
 // imports the other's way round (sync/ imports cases/intake.ts).
 
-export type OutboxKind = 'decision' | 'counterparty_response' | 'proposal' | 'decline' | 'assignment' | 'revocation';
+export type OutboxKind =
+  'decision' | 'counterparty_response' | 'proposal' | 'decline' | 'assignment' | 'revocation' | 'ivms101_repair';
 
 export interface OutboxEntry {
   id: number;
@@ -74,18 +75,26 @@ function settleDecision(db: WritableDB, e: OutboxEntry, state: 'acked' | 'confli
   if (e.kind === 'decision') db.prepare('UPDATE decisions SET sync_state = ? WHERE id = ?').run(state, e.key);
 }
 
-/** The backend took it. */
-export function ack(db: WritableDB, e: OutboxEntry, at: string): void {
+/**
+ * The backend took it. `caseVersion` is the version of the case the backend answered with: when our
+ * own repair made exactly the next version, what the analyst queued after it on the same case was
+ * decided on the repaired record, which is that version, so its If-Match moves with it.
+ */
+export function ack(db: WritableDB, e: OutboxEntry, at: string, caseVersion?: number): void {
   db.prepare(
     "UPDATE outbox SET state = 'acked', acked_at = ?, attempts = attempts + 1, last_error = NULL WHERE id = ?",
   ).run(at, e.id);
   settleDecision(db, e, 'acked');
+  if (e.kind === 'ivms101_repair' && caseVersion === e.baseVersion + 1)
+    db.prepare(
+      "UPDATE outbox SET base_version = ? WHERE case_id = ? AND state = 'pending' AND id > ? AND base_version = ?",
+    ).run(caseVersion, e.caseId, e.id, e.baseVersion);
 }
 
 /** Someone else changed the case first: the entry stops, and a conflict keeps both sides for the analyst. */
 export function conflict(db: WritableDB, e: OutboxEntry & { caseId: string }, theirs: unknown, at: string): void {
   db.prepare("UPDATE outbox SET state = 'conflict', attempts = attempts + 1, last_error = ? WHERE id = ?").run(
-    'someone else decided first',
+    e.kind === 'ivms101_repair' ? 'the record changed at the backend before this repair' : 'someone else decided first',
     e.id,
   );
   settleDecision(db, e, 'conflict');

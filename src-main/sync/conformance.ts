@@ -1,6 +1,7 @@
 import { isPageEnd, type ChangeItem } from '../../src-shared/backend';
 import { createHash, randomUUID } from 'node:crypto';
-import { caseRecordSchema } from '../../src-shared/case';
+import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
+import { diffRecords, ivms101Digest } from '../cases/repair';
 
 // `waybill conformance`: the contract's expectations, run against any backend an exchange builds.
 // Each expectation passes or fails with what was seen; nothing here trusts the backend's own word.
@@ -218,8 +219,66 @@ export async function runConformance(url: string, token: string, o: ConformanceO
     must(other.status === 409, `a second, different decision on the same case answered ${other.status}, not 409`);
     return 'same answer; one decision';
   });
+
+  // A repair (issue 18, 9) on a case of its own: the record the exchange holds, changed in one field.
+  let repairTarget: CaseRecord | null = null;
+  await expect(
+    'POST /v1/cases/{id}/ivms101-repairs on a record that changed meanwhile is refused with 409 and the current case',
+    async () => {
+      const res = await call('/v1/exchange/create_tx', { method: 'POST' });
+      must(res.status === 201, `create_tx answered ${res.status}`);
+      repairTarget = caseRecordSchema.parse(((await res.json()) as { case: unknown }).case);
+      const stale = await repair(repairTarget, randomUUID(), '0'.repeat(64));
+      const b = (await stale.json()) as { case?: { id?: unknown; version?: unknown } };
+      must(stale.status === 409 && b.case?.id === repairTarget.id, `answered ${stale.status} without the current case`);
+      must(b.case?.version === repairTarget.version, 'a refused repair changed the case version');
+      return '409 with the case';
+    },
+  );
+  await expect('a repair answers 201 with the next version carrying the record; a replay repairs once', async () => {
+    must(repairTarget !== null, 'no case to repair');
+    const t = repairTarget!;
+    const key = randomUUID();
+    const first = await repair(t, key, ivms101Digest(t.ivms101));
+    const firstBody = await first.text();
+    must(first.status === 201, `the repair answered ${first.status}: ${firstBody.slice(0, 200)}`);
+    const repaired = caseRecordSchema.parse((JSON.parse(firstBody) as { case: unknown }).case);
+    must(repaired.version === t.version + 1, `the case is at version ${repaired.version}, not ${t.version + 1}`);
+    must(
+      JSON.stringify(repaired.ivms101) === JSON.stringify(repairedRecord(t)),
+      'the case does not carry the repaired record',
+    );
+    const again = await repair(t, key, ivms101Digest(t.ivms101));
+    must(again.status === 201 && (await again.text()) === firstBody, `the replay answered ${again.status} differently`);
+    const feed = await call(`/v1/changes?after=0&limit=1000`);
+    const versions = (await feed.text())
+      .split('\n')
+      .filter((l) => l.includes(`"id":"${t.id}"`))
+      .map((l) => (JSON.parse(l) as { case?: { version?: number } }).case?.version);
+    must(!versions.includes(t.version + 2), 'the replay repaired the case a second time');
+    return `version ${repaired.version}; the replay gave the first answer`;
+  });
   await teamExpectations(base, token, o, expect, must);
   return out;
+
+  function repairedRecord(c: CaseRecord): Record<string, unknown> {
+    return { ...c.ivms101, payloadMetadata: { transliterationMethod: ['othr'] } };
+  }
+  function repair(c: CaseRecord, key: string, baseDigest: string) {
+    const ivms101 = repairedRecord(c);
+    return call(`/v1/cases/${c.id}/ivms101-repairs`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'Idempotency-Key': key },
+      body: JSON.stringify({
+        repairId: key,
+        baseDigest,
+        ivms101,
+        changes: diffRecords(c.ivms101, ivms101),
+        note: 'conformance kit',
+        repairedAt: new Date().toISOString(),
+      }),
+    });
+  }
 }
 
 type Expect = (name: string, fn: () => Promise<string>) => Promise<void>;

@@ -302,8 +302,11 @@ export class SyncEngine {
       // Nothing to revoke is what a revocation wanted.
       const done = res.status === 200 || res.status === 201 || (row.kind === 'revocation' && res.status === 404);
       db.transaction(() => {
-        if (done) outbox.ack(db, row, now);
-        else if (res.status === 409 && row.kind === 'decision' && row.caseId)
+        if (done) {
+          // The case version the backend answered with: a repair moves what was queued after it (outbox.ack).
+          const v = (theirs as { version?: unknown } | null | undefined)?.version;
+          outbox.ack(db, row, now, typeof v === 'number' ? v : undefined);
+        } else if (res.status === 409 && (row.kind === 'decision' || row.kind === 'ivms101_repair') && row.caseId)
           outbox.conflict(db, { ...row, caseId: row.caseId }, theirs, now);
         else
           outbox.reject(
@@ -418,6 +421,9 @@ function send(client: BackendClient, row: outbox.OutboxEntry): Promise<{ status:
     }
     case 'assignment':
       return client.post(`${onCase}/assignment`, row.key, payload);
+    case 'ivms101_repair':
+      // No If-Match: the body names the record it was made on (baseDigest); the backend refuses another.
+      return client.post(`${onCase}/ivms101-repairs`, row.key, payload);
     case 'revocation':
       return client.send('DELETE', `/v1/team/analysts/${encodeURIComponent(String(payload.name))}`);
   }

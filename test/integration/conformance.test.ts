@@ -7,7 +7,8 @@ const backends: Backend[] = [];
 afterEach(async () => Promise.all(backends.splice(0).map((b) => b.close())));
 
 async function backend(
-  broken?: 'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval' | 'unstable-identity',
+  broken?:
+    'ignore-idempotency' | 'ignore-if-match' | 'allow-self-approval' | 'unstable-identity' | 'ignore-repair-base',
 ) {
   const makeCase = caseFactory(5);
   const b = await startBackend({ makeCase, rates: [], ...(broken ? { broken } : {}) });
@@ -39,6 +40,15 @@ describe('waybill conformance', () => {
     const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL {2}a decision on a stale version is refused with 409 and the current case/);
+  });
+
+  it('fails against a backend that takes a repair made on another record (issue 18, 9)', async () => {
+    const b = await backend('ignore-repair-base');
+    const r = await runCli(['conformance', '--url', b.url, '--token', b.token]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /FAIL {2}POST \/v1\/cases\/\{id\}\/ivms101-repairs on a record that changed meanwhile is refused with 409 and the current case\n {6}answered 201 without the current case/,
+    );
   });
 
   // Issue 18 point 3: a workstation restarts its feed when the identity changes, so it must not wander.

@@ -36,6 +36,7 @@ describe('the backend contract (resources/openapi.yaml)', () => {
         '/v1/events',
         '/v1/cases/{caseId}/decisions',
         '/v1/cases/{caseId}/counterparty-responses',
+        '/v1/cases/{caseId}/ivms101-repairs',
         '/v1/reference/fx-rates',
         '/v1/reference/vasps',
         '/v1/sanctions-lists',

@@ -16,6 +16,8 @@ import { migration0013 } from './0013-screening-evidence';
 import { migration0014 } from './0014-analyst-roles';
 import { migration0015 } from './0015-arrival';
 import { migration0016 } from './0016-team-sync';
+import { migration0017 } from './0017-repairs-and-notes';
+import { migration0018 } from './0018-queue-counts';
 
 export interface Migration {
   version: number;
@@ -46,6 +48,8 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0014,
   migration0015,
   migration0016,
+  migration0017,
+  migration0018,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -8,6 +8,9 @@ import { ivmsCheck, screeningCheck, travelCheck } from './case/checks';
 import { CounterpartyPanel } from './case/CounterpartyPanel';
 import { DecisionsPanel } from './case/DecisionsPanel';
 import { Ivms101Panel } from './case/Ivms101Panel';
+import { NotesPanel } from './case/NotesPanel';
+import { RepairDialog } from './case/RepairDialog';
+import { VersionsPanel } from './case/VersionsPanel';
 import { SanctionsPanel } from './case/SanctionsPanel';
 import { TimelinePanel } from './case/TimelinePanel';
 import { TransferPanel } from './case/TransferPanel';
@@ -22,8 +25,10 @@ export function CaseScreen({ id }: { id: string }) {
   const detail = useApp((s) => s.detail);
   const facets = useApp((s) => s.facets);
   const [dialog, setDialog] = useState<DecisionKind | 'review' | null>(null);
+  // The repair dialog, with the received message the answer came in (null: opened from the record).
+  const [repair, setRepair] = useState<{ mailId: number | null } | null>(null);
   const d = detail?.record.id === id ? detail : null;
-  useCaseKeys(d, dialog !== null, setDialog);
+  useCaseKeys(d, dialog !== null || repair !== null, setDialog);
 
   if (!d) {
     return (
@@ -46,11 +51,13 @@ export function CaseScreen({ id }: { id: string }) {
         <TransferPanel detail={d} />
         <CounterpartyPanel detail={d} travel={travel} />
         <TravelRulePanel travel={travel} />
-        <Ivms101Panel detail={d} ivms={ivms} />
+        <Ivms101Panel detail={d} ivms={ivms} onRepair={() => setRepair({ mailId: null })} />
+        <VersionsPanel detail={d} />
         <SanctionsPanel detail={d} screening={screening} />
         <AmlPanel detail={d} />
         <DecisionsPanel detail={d} />
-        <MailThread detail={d} />
+        <MailThread detail={d} onRepair={(mailId) => setRepair({ mailId })} />
+        <NotesPanel detail={d} />
         <TimelinePanel detail={d} />
       </div>
       {dialog && dialog !== 'review' && (
@@ -59,6 +66,14 @@ export function CaseScreen({ id }: { id: string }) {
           kind={dialog}
           suggestedNote={missingText(ivms?.result ?? null)}
           onClose={() => setDialog(null)}
+        />
+      )}
+      {repair && (
+        <RepairDialog
+          detail={d}
+          check={ivms?.result ?? null}
+          source={d.mail.find((m) => m.id === repair.mailId) ?? null}
+          onClose={() => setRepair(null)}
         />
       )}
       {dialog === 'review' && proposal && (

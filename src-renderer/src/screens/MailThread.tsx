@@ -21,7 +21,7 @@ const STATE: Record<string, string> = {
 };
 
 /** The case's correspondence with its counterparty, and the actions that write to it. */
-export function MailThread({ detail }: { detail: CaseDetail }) {
+export function MailThread({ detail, onRepair }: { detail: CaseDetail; onRepair?: (mailId: number) => void }) {
   const { caseAction, busy } = useApp();
   const [answer, setAnswer] = useState<{ id: number; reason: string } | null>(null);
   const r = detail.record;
@@ -132,9 +132,16 @@ export function MailThread({ detail }: { detail: CaseDetail }) {
                     </button>
                   </>
                 ) : (
-                  <button type="button" onClick={() => setAnswer({ id: m.id, reason: '' })}>
-                    Record the counterparty&apos;s answer…
-                  </button>
+                  <>
+                    <button type="button" onClick={() => setAnswer({ id: m.id, reason: '' })}>
+                      Record the counterparty&apos;s answer…
+                    </button>
+                    {onRepair && (
+                      <button type="button" onClick={() => onRepair(m.id)}>
+                        Repair the record from this answer…
+                      </button>
+                    )}
+                  </>
                 )}
               </div>
             )}

@@ -3,7 +3,7 @@ import type { Ivms101Check, MissingItem, Problem } from '../../../src-shared/che
 // The originator and beneficiary as an analyst reads them: each field with its label and value,
 // and each validation problem next to the field it concerns (by its JSON Pointer).
 
-const LABELS: Record<string, string> = {
+export const LABELS: Record<string, string> = {
   primaryIdentifier: 'Family name / primary name',
   secondaryIdentifier: 'Given names',
   nameIdentifierType: 'Name type',

@@ -5,7 +5,16 @@ import { PartyView } from '../ivms101-view';
 import type { PanelCheck } from './checks';
 
 /** The IVMS101 payload's parties and the completeness judgment against each jurisdiction's requirements. */
-export function Ivms101Panel({ detail: d, ivms }: { detail: CaseDetail; ivms: PanelCheck<Ivms101Check> | undefined }) {
+export function Ivms101Panel({
+  detail: d,
+  ivms,
+  onRepair,
+}: {
+  detail: CaseDetail;
+  ivms: PanelCheck<Ivms101Check> | undefined;
+  /** Opens the repair form (issue 18, 9). */
+  onRepair: () => void;
+}) {
   const r = d.record;
   // Problems outside both parties (e.g. the payload's own envelope) are shown here, so that the summary's
   // counts match what the analyst can see.
@@ -20,6 +29,9 @@ export function Ivms101Panel({ detail: d, ivms }: { detail: CaseDetail; ivms: Pa
         <span className={`check check-${ivms?.outcome ?? 'none'}`}>
           {ivms ? (IVMS_LABEL[ivms.outcome] ?? ivms.outcome) : 'not checked'}
         </span>
+        <button type="button" className="small-button" onClick={onRepair}>
+          Repair the record…
+        </button>
       </h3>
       {ivms && <p data-testid="ivms-summary">{ivms.summary}</p>}
       {ivms?.result.reason && <p className="problem error">{ivms.result.reason}</p>}

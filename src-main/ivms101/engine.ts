@@ -29,23 +29,17 @@ export type ReadOutcome = { ok: true; result: Ivms101Result } | { ok: false; rea
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** Every key anywhere in the value, and whether any string is a protobuf enum name (for detectForm). */
-interface Scan {
-  keys: Set<string>;
-  pbEnumString: boolean;
-}
-
-function keysDeep(v: unknown, out: Scan = { keys: new Set(), pbEnumString: false }): Scan {
+/** Every key anywhere in the value. */
+function keysDeep(v: unknown, out = new Set<string>()): { keys: Set<string> } {
   if (Array.isArray(v)) for (const x of v as unknown[]) keysDeep(x, out);
   else if (isObject(v)) {
     for (const k in v) {
       if (!Object.hasOwn(v, k)) continue;
-      out.keys.add(k);
+      out.add(k);
       keysDeep(v[k], out);
     }
-    // The shortest enum prefix PB_ENUM knows (ADDRESS_TYPE_CODE_) has 18 characters: shorter strings never match.
-  } else if (typeof v === 'string' && !out.pbEnumString && v.length >= 18 && PB_ENUM.test(v)) out.pbEnumString = true;
-  return out;
+  }
+  return { keys: out };
 }
 
 const PAYLOAD_KEYS = [
@@ -73,20 +67,49 @@ function detectKind(o: Json): RootKind | null {
   return null;
 }
 
-function detectEdition(o: Json, keys: Set<string>): Edition {
+/**
+ * One pass over the payload for what edition and form detection need, without a set of every key:
+ * that set (keysDeep) is only needed to count snake_case against camelCase keys, so it is built
+ * only when some key has an underscore.
+ */
+interface Signals {
+  underscore: boolean;
+  pbCamel: boolean;
+  pbEnumString: boolean;
+  edition2023Key: boolean;
+}
+
+function scanSignals(
+  v: unknown,
+  out: Signals = { underscore: false, pbCamel: false, pbEnumString: false, edition2023Key: false },
+): Signals {
+  if (Array.isArray(v)) for (const x of v as unknown[]) scanSignals(x, out);
+  else if (isObject(v)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      if (!out.underscore && k.includes('_')) out.underscore = true;
+      // PB_CAMEL_KEYS all end in "s" or "p"; the 2023-only names have at least 16 characters.
+      const last = k.charCodeAt(k.length - 1);
+      if (!out.pbCamel && (last === 115 || last === 112) && PB_CAMEL_KEYS.test(k)) out.pbCamel = true;
+      if (!out.edition2023Key && k.length >= 16 && EDITION_2023_KEYS.has(keyOf(k))) out.edition2023Key = true;
+      scanSignals(v[k], out);
+    }
+  } else if (typeof v === 'string' && !out.pbEnumString && v.length >= 18 && PB_ENUM.test(v)) out.pbEnumString = true;
+  return out;
+}
+
+// Only names that exist in 101.2023 alone decide. beneficiaryPerson does not: it is the 2020
+// tables' own name (§6.3), and TRISA's protojson wrote it from May 2022 to September 2024.
+const EDITION_2023_KEYS = new Set(['originatorperson', 'naturalpersonnameidentifiertype']);
+
+function detectEdition(o: Json, edition2023Key: boolean): Edition {
   const meta = Object.entries(o).find(([k]) => keyOf(k) === 'payloadmetadata')?.[1];
   if (isObject(meta)) {
     const version = Object.entries(meta).find(([k]) => keyOf(k) === 'payloadversion')?.[1];
     if (version === '101.2023') return '2023';
     if (version === '101') return '2020';
   }
-  // Only names that exist in 101.2023 alone decide. beneficiaryPerson does not: it is the 2020
-  // tables' own name (§6.3), and TRISA's protojson wrote it from May 2022 to September 2024.
-  for (const key of keys) {
-    const k = keyOf(key);
-    if (k === 'originatorperson' || k === 'naturalpersonnameidentifiertype') return '2023';
-  }
-  return '2020';
+  return edition2023Key ? '2023' : '2020';
 }
 
 const PB_ENUM =
@@ -100,17 +123,18 @@ const SNAKE_KEY = /^[a-z0-9]+(_[a-z0-9]+)+$/;
 const CAMEL_KEY = /[a-z][A-Z]/;
 
 /** Which encoding the sender used (see read.ts Form and docs/ivms101-shapes.md). */
-function detectForm(root: Json, keys: Set<string>, pbEnumString: boolean): Form {
-  let snake = 0;
-  let camel = 0;
-  let pbCamel = false;
-  for (const k of keys) {
-    if (SNAKE_KEY.test(k)) snake++;
-    if (CAMEL_KEY.test(k)) camel++;
-    if (!pbCamel && PB_CAMEL_KEYS.test(k)) pbCamel = true;
+function detectForm(root: Json, signals: Signals): Form {
+  if (signals.underscore) {
+    const keys = keysDeep(root).keys;
+    let snake = 0;
+    let camel = 0;
+    for (const k of keys) {
+      if (SNAKE_KEY.test(k)) snake++;
+      if (CAMEL_KEY.test(k)) camel++;
+    }
+    if (snake > 0 && snake >= camel) return 'protobuf-json-snake';
   }
-  if (snake > 0 && snake >= camel) return 'protobuf-json-snake';
-  if (pbCamel || pbEnumString) return 'protobuf-json';
+  if (signals.pbCamel || signals.pbEnumString) return 'protobuf-json';
   if (Object.keys(root).some((k) => PASCAL_ENTITIES.includes(k))) return 'json-pascal-entities';
   return 'json';
 }
@@ -163,9 +187,9 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
       reason: `not an IVMS101 payload or component: none of its members (${keys.join(', ') || 'none'}) belong to IVMS101`,
     };
   }
-  const { keys, pbEnumString } = keysDeep(root);
-  const edition = detectEdition(root, keys);
-  const ctx: ReadContext = { edition, form: detectForm(root, keys, pbEnumString), problems: [] };
+  const signals = scanSignals(root);
+  const edition = detectEdition(root, signals.edition2023Key);
+  const ctx: ReadContext = { edition, form: detectForm(root, signals), problems: [] };
   const tree = walk(ctx, rootComponent(kind), root, prefix);
   if (!tree) return { ok: false, reason: 'not an IVMS101 payload' };
   const rules = { today: opts.today ?? new Date().toISOString().slice(0, 10) };

@@ -197,7 +197,8 @@ function codePoints(s: string): number {
   return n;
 }
 
-const codeIndexes = new WeakMap<readonly string[], Map<string, string>>();
+// The schema's few constant code lists (a Map: faster to consult than a WeakMap, and never grows past them).
+const codeIndexes = new Map<readonly string[], Map<string, string>>();
 /** A code list by lower case (the first code wins, as find did), built once per list. */
 function codeIndex(codes: readonly string[]): Map<string, string> {
   let m = codeIndexes.get(codes);
@@ -268,7 +269,9 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
     case 'code': {
       let v = raw.trim();
       // Protobuf enum names (TRISA, Sygna's first schema) carry the enum's prefix: read as their code.
-      const named = !!t.pbPrefix && v.toUpperCase().startsWith(t.pbPrefix);
+      // Upper-casing grows a string at most threefold (e.g. "ΐ"), so a code too short for that never
+      // carries the prefix: skip the upper-casing for it.
+      const named = !!t.pbPrefix && v.length * 3 >= t.pbPrefix.length && v.toUpperCase().startsWith(t.pbPrefix);
       if (named && t.pbPrefix) v = v.slice(t.pbPrefix.length);
       const match = codeIndex(t.codes).get(v.toLowerCase());
       if (!match) {

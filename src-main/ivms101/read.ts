@@ -450,7 +450,7 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
       for (let i = 0; i < value.length; i++) {
         const v: unknown = value[i];
         if (isAbsent(ctx, v)) continue;
-        const ip = pointer(p, i);
+        const ip = `${p}/${i}`; // an index needs no escaping
         const item = sub ? walk(ctx, sub, v, ip) : readScalar(ctx, spec, v, ip);
         if (item) field.items.push(item);
       }
@@ -496,8 +496,18 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
 export const field = (o: CObject | undefined, name: string): CField | undefined => o?.fields.get(name);
 export const objects = (o: CObject | undefined, name: string): CObject[] =>
   (field(o, name)?.items ?? []).filter((x): x is CObject => x.kind === 'object');
-export const object = (o: CObject | undefined, name: string): CObject | undefined => objects(o, name)[0];
+/** objects(o, name)[0], without the filtered list (the rules ask this often). */
+export function object(o: CObject | undefined, name: string): CObject | undefined {
+  const items = field(o, name)?.items;
+  if (items) for (const x of items) if (x.kind === 'object') return x;
+  return undefined;
+}
 export const values = (o: CObject | undefined, name: string): CValue[] =>
   (field(o, name)?.items ?? []).filter((x): x is CValue => x.kind === 'value');
-export const value = (o: CObject | undefined, name: string): Scalar | undefined => values(o, name)[0]?.value;
+/** values(o, name)[0]?.value, without the filtered list. */
+export function value(o: CObject | undefined, name: string): Scalar | undefined {
+  const items = field(o, name)?.items;
+  if (items) for (const x of items) if (x.kind === 'value') return x.value;
+  return undefined;
+}
 export const has = (o: CObject | undefined, name: string): boolean => (field(o, name)?.items.length ?? 0) > 0;

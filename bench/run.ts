@@ -10,6 +10,7 @@ import { syncSuite } from './suites/sync';
 import { storeSuite } from './suites/store';
 import { exportSuite } from './suites/export';
 import { uiSuite } from './suites/ui';
+import { queueSuite } from './suites/queue';
 
 // `npm run bench [-- suite ...]`: runs the suites, prints a table, writes bench/results/latest.json.
 const SUITES: Suite[] = [
@@ -19,6 +20,7 @@ const SUITES: Suite[] = [
   rulesSuite,
   screeningSuite,
   syncSuite,
+  queueSuite,
   uiSuite,
   exportSuite,
 ];

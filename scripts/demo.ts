@@ -1,5 +1,6 @@
-// `npm run demo`: the reference exchange backend with traffic, and the workstation in browser mode
-// connected to it, with a local data folder (./demo-data). Ctrl+C stops both.
+// `npm run demo`: the reference exchange backend with traffic, the exchange's mail (an SMTP relay and the
+// compliance mailbox in Dovecot, on loopback, with e-mail-only counterparties that answer), and the
+// workstation in browser mode connected to both, with a local data folder (./demo-data). Ctrl+C stops all.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -8,6 +9,8 @@ import { Random } from '../src-main/cases/random';
 import { parseRatesCsv } from '../src-main/rules/fx';
 import { advanceFlows, caseFactory } from '../reference-backend/simulate';
 import { startBackend } from '../reference-backend/server';
+import { answerByMail } from '../reference-backend/correspondents';
+import { dovecotInstalled, mailConfig, startDovecot, startRelay } from '../reference-backend/mail-servers';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dataDir = process.env.WAYBILL_DATA_DIR ?? join(root, 'demo-data');
@@ -36,17 +39,41 @@ setInterval(() => backend.addCase(makeCase()), 10_000).unref();
 const r = new Random(2);
 setInterval(() => advanceFlows(backend.db, r, 20_000) && backend.changed(), 5_000).unref();
 
+// Mail on the first screen: the workstation takes these servers as its mail settings at the first
+// sign-in (WAYBILL_DEMO_MAIL, honoured only for 127.0.0.1 and only while no mail is set up).
+const mail = dovecotInstalled() ? await startDovecot() : null;
+const relay = mail ? await startRelay(mail) : null;
+const stopAnswering = mail && relay ? answerByMail(relay, mail) : () => undefined;
 const ws = spawn(process.execPath, [join(root, 'bin', 'waybill.mjs'), 'serve', '--data-dir', dataDir, '--open'], {
   stdio: 'inherit',
-  env: { ...process.env, WAYBILL_BACKEND_URL: backend.url, WAYBILL_BACKEND_TOKEN: backend.token },
+  env: {
+    ...process.env,
+    WAYBILL_BACKEND_URL: backend.url,
+    WAYBILL_BACKEND_TOKEN: backend.token,
+    ...(mail && relay ? { WAYBILL_DEMO_MAIL: JSON.stringify(mailConfig(mail, relay)) } : {}),
+  },
 });
 process.stdout.write(
-  `Reference exchange backend: ${backend.url} (500 cases, a new one every 10 s)\nData folder: ${dataDir}\n`,
+  `Reference exchange backend: ${backend.url} (500 cases, a new one every 10 s)\n` +
+    (mail && relay
+      ? `Mail: SMTP relay 127.0.0.1:${relay.port}, compliance mailbox (IMAP) 127.0.0.1:${mail.port}; e-mail-only counterparties answer\n`
+      : 'Mail: off (Dovecot is not installed: apt-get install -y dovecot-imapd to have it)\n') +
+    `Data folder: ${dataDir}\n`,
 );
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  stopAnswering();
+  await relay?.stop().catch(() => undefined);
+  mail?.stop();
+  await backend.close();
+  process.exit(0);
+};
 const stop = () => {
   ws.kill('SIGTERM');
-  void backend.close().then(() => process.exit(0));
+  void shutdown();
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
-ws.once('exit', () => void backend.close().then(() => process.exit(0)));
+ws.once('exit', () => void shutdown());

@@ -366,6 +366,31 @@ export interface ExportJob {
   startedAt: string;
 }
 
+/** Something an analyst should hear about (issue 18 point 14); the text carries no personal data. */
+export interface NotificationItem {
+  id: string;
+  kind: 'reply' | 'high_risk' | 'four_eyes';
+  caseId: string;
+  at: string;
+  text: string;
+  unread?: boolean;
+}
+
+export interface Notifications {
+  items: NotificationItem[];
+  unread: number;
+}
+
+export interface MailPreview {
+  to: string;
+  subject: string;
+  body: string;
+  /** Encrypted with the counterparty's OpenPGP key at sending. */
+  encrypted: boolean;
+  /** The encrypted attachment that carries the data, when settings say so. */
+  attachment: string | null;
+}
+
 export interface MailView {
   id: number;
   direction: 'out' | 'in';
@@ -679,6 +704,26 @@ export const contract = {
   /** Sends a test message to our own address now and reports what happened. */
   'mail.test': method<{ sent: boolean; error: string | null }>()(empty),
   'mail.compose': method<CaseDetail>()(
+    z
+      .object({
+        caseId,
+        kind: z.enum(['data_notice', 'info_request', 'decision_notice', 'tx_hash_forward']),
+        note: z.string().max(4000).optional(),
+        /** The previewed text as the analyst edited it; left out, the template's text is sent. */
+        body: z.string().max(100_000).optional(),
+      })
+      .strict(),
+  ),
+  /** The signed-in analyst's notifications, newest first, with how many they have not seen. */
+  'notifications.list': method<Notifications>()(empty),
+  /** Everything up to `upTo` has been seen by the signed-in analyst. */
+  'notifications.seen': method<Notifications>()(z.object({ upTo: z.iso.datetime() }).strict()),
+  /** Shows one OS notification where the shell can (Electron); answers whether it did. */
+  'notifications.os': method<{ shown: boolean }>()(
+    z.object({ title: z.string().min(1).max(120), body: z.string().max(400) }).strict(),
+  ),
+  /** The message as it would be sent (to, subject, body), rendered without queueing anything. */
+  'mail.preview': method<MailPreview>()(
     z
       .object({
         caseId,

@@ -5,6 +5,7 @@ import { handlerContext } from './handlers/context';
 import { decisionHandlers } from './handlers/decisions';
 import { exportHandlers } from './handlers/export';
 import { mailHandlers } from './handlers/mail';
+import { notificationHandlers } from './handlers/notifications';
 import { oversightHandlers } from './handlers/oversight';
 import { repairHandlers } from './handlers/repair';
 import { screeningHandlers } from './handlers/screening';
@@ -29,6 +30,7 @@ export function createHandlers(ws: Workstation): Handlers {
     ...exportHandlers(c),
     ...screeningHandlers(c),
     ...oversightHandlers(c),
+    ...notificationHandlers(c),
     ...repairHandlers(c),
   };
 }

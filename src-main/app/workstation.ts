@@ -21,7 +21,7 @@ import type { DecisionPolicy } from '../cases/decide';
 import { createExport, type ExportProgress, type ExportResult } from '../export/create';
 import type { ExportSelection } from '../export/selection';
 import { signingKey, type SigningKey } from '../export/signing-key';
-import { readMailConfig } from '../mail/config';
+import { mailConfigSchema, readMailConfig, saveMailConfig } from '../mail/config';
 import { MailService } from '../mail/service';
 import { purgeExpired, type PurgeReport, type RetentionContext } from '../retention/purge';
 import { recordPurgeRun, scheduleDailyPurge } from '../retention/schedule';
@@ -80,6 +80,8 @@ export interface WorkstationOptions {
    */
   actor?: string;
   now?: () => number;
+  /** The shell's OS notifications (Electron); absent in browser mode and the CLI. */
+  osNotify?: (title: string, body: string) => void;
 }
 
 /**
@@ -174,6 +176,13 @@ export class Workstation {
       analyst: this.signedIn() ? { name: this.signedIn()!.name, role: this.signedIn()!.role } : null,
       appearance: { theme: this.preferences.theme, zoom: this.preferences.zoom },
     };
+  }
+
+  /** Shows an OS notification where the shell offers one; false where it does not (browser mode, CLI). */
+  showOsNotification(title: string, body: string): boolean {
+    if (!this.opts.osNotify) return false;
+    this.opts.osNotify(title, body);
+    return true;
   }
 
   /** Theme and zoom: anyone at the screen may change how it looks, signed in or not. */
@@ -476,6 +485,7 @@ export class Workstation {
     this.recheckIfRulesChanged();
     this.watchScreening();
     this.armRetention();
+    this.mailFromEnvironment();
     this.startMail();
     // Browser mode and the demo may hand us a backend to use (the token never touches disk in clear).
     const url = process.env.WAYBILL_BACKEND_URL;
@@ -487,6 +497,26 @@ export class Workstation {
 
   private sync: SyncEngine | null = null;
   private mailService: MailService | null = null;
+
+  /**
+   * `npm run demo` hands the workstation its own loopback SMTP relay and IMAP mailbox (WAYBILL_DEMO_MAIL,
+   * the mail settings as JSON), so mail works on the first screen. Taken only while no mail is set up and
+   * only when both servers are on 127.0.0.1: a variable can never point a real vault's mail elsewhere.
+   * A value that does not pass is logged by name and ignored.
+   */
+  private mailFromEnvironment(): void {
+    const raw = process.env.WAYBILL_DEMO_MAIL;
+    if (!raw || !this.db || this.opts.mode === 'cli' || readMailConfig(this.db)) return;
+    try {
+      const parsed = mailConfigSchema.parse(JSON.parse(raw));
+      if (parsed.smtp.host !== '127.0.0.1' || parsed.imap.host !== '127.0.0.1')
+        throw new AppError('invalid_input', 'WAYBILL_DEMO_MAIL names servers other than 127.0.0.1');
+      saveMailConfig(this.db, parsed);
+      this.audit('mail.configured', { smtpHost: parsed.smtp.host, imapHost: parsed.imap.host, from: 'environment' });
+    } catch (e) {
+      this.log.warn('mail.demo_config_ignored', { error: e instanceof Error ? e.name : 'unknown' });
+    }
+  }
 
   /** Follows the compliance mailbox and sends the mail outbox, when mail is set up (not in one-shot CLI runs). */
   startMail(): void {

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, ipcMain, protocol, session } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, protocol, session } from 'electron';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../src-shared/channels';
@@ -62,7 +62,16 @@ if (!app.requestSingleInstanceLock()) {
 function start(): void {
   const dataDir = resolveDataDir(argDataDir);
   const log = fileLogger(dataDir);
-  const ws = new Workstation({ dataDir, mode: 'electron', deviceProtector: safeStorageProtector, logger: log });
+  const ws = new Workstation({
+    dataDir,
+    mode: 'electron',
+    deviceProtector: safeStorageProtector,
+    logger: log,
+    // OS notifications (issue 18 point 14): the renderer says what, the shell shows it, silently where unsupported.
+    osNotify: (title, body) => {
+      if (Notification.isSupported()) new Notification({ title, body, silent: false }).show();
+    },
+  });
   const dispatch = createDispatcher(createHandlers(ws), log);
   const dev = developmentOverrides({
     isPackaged: app.isPackaged,

@@ -29,19 +29,17 @@ export type ReadOutcome = { ok: true; result: Ivms101Result } | { ok: false; rea
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function keysDeep(
-  v: unknown,
-  out = new Set<string>(),
-  strings: string[] = [],
-): { keys: Set<string>; strings: string[] } {
-  if (Array.isArray(v)) v.forEach((x) => keysDeep(x, out, strings));
+/** Every key anywhere in the value. */
+function keysDeep(v: unknown, out = new Set<string>()): { keys: Set<string> } {
+  if (Array.isArray(v)) for (const x of v as unknown[]) keysDeep(x, out);
   else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
       out.add(k);
-      keysDeep(x, out, strings);
+      keysDeep(v[k], out);
     }
-  } else if (typeof v === 'string') strings.push(v);
-  return { keys: out, strings };
+  }
+  return { keys: out };
 }
 
 const PAYLOAD_KEYS = [
@@ -69,18 +67,49 @@ function detectKind(o: Json): RootKind | null {
   return null;
 }
 
-function detectEdition(o: Json, keys: Set<string>): Edition {
+/**
+ * One pass over the payload for what edition and form detection need, without a set of every key:
+ * that set (keysDeep) is only needed to count snake_case against camelCase keys, so it is built
+ * only when some key has an underscore.
+ */
+interface Signals {
+  underscore: boolean;
+  pbCamel: boolean;
+  pbEnumString: boolean;
+  edition2023Key: boolean;
+}
+
+function scanSignals(
+  v: unknown,
+  out: Signals = { underscore: false, pbCamel: false, pbEnumString: false, edition2023Key: false },
+): Signals {
+  if (Array.isArray(v)) for (const x of v as unknown[]) scanSignals(x, out);
+  else if (isObject(v)) {
+    for (const k in v) {
+      if (!Object.hasOwn(v, k)) continue;
+      if (!out.underscore && k.includes('_')) out.underscore = true;
+      // PB_CAMEL_KEYS all end in "s" or "p"; the 2023-only names have at least 16 characters.
+      const last = k.charCodeAt(k.length - 1);
+      if (!out.pbCamel && (last === 115 || last === 112) && PB_CAMEL_KEYS.test(k)) out.pbCamel = true;
+      if (!out.edition2023Key && k.length >= 16 && EDITION_2023_KEYS.has(keyOf(k))) out.edition2023Key = true;
+      scanSignals(v[k], out);
+    }
+  } else if (typeof v === 'string' && !out.pbEnumString && v.length >= 18 && PB_ENUM.test(v)) out.pbEnumString = true;
+  return out;
+}
+
+// Only names that exist in 101.2023 alone decide. beneficiaryPerson does not: it is the 2020
+// tables' own name (§6.3), and TRISA's protojson wrote it from May 2022 to September 2024.
+const EDITION_2023_KEYS = new Set(['originatorperson', 'naturalpersonnameidentifiertype']);
+
+function detectEdition(o: Json, edition2023Key: boolean): Edition {
   const meta = Object.entries(o).find(([k]) => keyOf(k) === 'payloadmetadata')?.[1];
   if (isObject(meta)) {
     const version = Object.entries(meta).find(([k]) => keyOf(k) === 'payloadversion')?.[1];
     if (version === '101.2023') return '2023';
     if (version === '101') return '2020';
   }
-  // Only names that exist in 101.2023 alone decide. beneficiaryPerson does not: it is the 2020
-  // tables' own name (§6.3), and TRISA's protojson wrote it from May 2022 to September 2024.
-  const k = new Set([...keys].map(keyOf));
-  if (k.has('originatorperson') || k.has('naturalpersonnameidentifiertype')) return '2023';
-  return '2020';
+  return edition2023Key ? '2023' : '2020';
 }
 
 const PB_ENUM =
@@ -90,13 +119,22 @@ const PB_ENUM =
 const PB_CAMEL_KEYS =
   /^(nameIdentifiers|localNameIdentifiers|phoneticNameIdentifiers|geographicAddresses|accountNumbers|originatingVasp|beneficiaryVasp|intermediaryVasp)$/;
 const PASCAL_ENTITIES = ['Originator', 'Beneficiary', 'OriginatingVASP', 'BeneficiaryVASP'];
+const SNAKE_KEY = /^[a-z0-9]+(_[a-z0-9]+)+$/;
+const CAMEL_KEY = /[a-z][A-Z]/;
 
 /** Which encoding the sender used (see read.ts Form and docs/ivms101-shapes.md). */
-function detectForm(root: Json, keys: Set<string>, strings: string[]): Form {
-  const snake = [...keys].filter((k) => /^[a-z0-9]+(_[a-z0-9]+)+$/.test(k)).length;
-  const camel = [...keys].filter((k) => /[a-z][A-Z]/.test(k)).length;
-  if (snake > 0 && snake >= camel) return 'protobuf-json-snake';
-  if ([...keys].some((k) => PB_CAMEL_KEYS.test(k)) || strings.some((s) => PB_ENUM.test(s))) return 'protobuf-json';
+function detectForm(root: Json, signals: Signals): Form {
+  if (signals.underscore) {
+    const keys = keysDeep(root).keys;
+    let snake = 0;
+    let camel = 0;
+    for (const k of keys) {
+      if (SNAKE_KEY.test(k)) snake++;
+      if (CAMEL_KEY.test(k)) camel++;
+    }
+    if (snake > 0 && snake >= camel) return 'protobuf-json-snake';
+  }
+  if (signals.pbCamel || signals.pbEnumString) return 'protobuf-json';
   if (Object.keys(root).some((k) => PASCAL_ENTITIES.includes(k))) return 'json-pascal-entities';
   return 'json';
 }
@@ -149,9 +187,9 @@ export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOut
       reason: `not an IVMS101 payload or component: none of its members (${keys.join(', ') || 'none'}) belong to IVMS101`,
     };
   }
-  const { keys, strings } = keysDeep(root);
-  const edition = detectEdition(root, keys);
-  const ctx: ReadContext = { edition, form: detectForm(root, keys, strings), problems: [] };
+  const signals = scanSignals(root);
+  const edition = detectEdition(root, signals.edition2023Key);
+  const ctx: ReadContext = { edition, form: detectForm(root, signals), problems: [] };
   const tree = walk(ctx, rootComponent(kind), root, prefix);
   if (!tree) return { ok: false, reason: 'not an IVMS101 payload' };
   const rules = { today: opts.today ?? new Date().toISOString().slice(0, 10) };

@@ -2,7 +2,19 @@
 
 export const LEI_PATTERN = /^[0-9A-Z]{18}[0-9]{2}$/;
 
+/** MOD 97-10 over digits and A-Z (A=10 … Z=35) by char codes; anything else takes the general path. */
 function mod97(s: string): number {
+  let rem = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) rem = (rem * 10 + (c - 48)) % 97;
+    else if (c >= 65 && c <= 90) rem = (rem * 100 + (c - 55)) % 97;
+    else return mod97General(s);
+  }
+  return rem;
+}
+
+function mod97General(s: string): number {
   let rem = 0;
   for (const ch of s) {
     const v = ch >= 'A' && ch <= 'Z' ? String(ch.charCodeAt(0) - 55) : ch;

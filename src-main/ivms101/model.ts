@@ -79,7 +79,17 @@ function toJson(o: CObject): Json {
   for (const spec of COMPONENTS[o.comp]) {
     const f = o.fields.get(spec.name);
     if (!f || f.items.length === 0) continue;
-    const items = f.items.map((i) => (i.kind === 'object' ? toJson(i) : (i as CValue).value));
+    if (spec.max <= 1 && !(o.comp === 'NaturalPerson' && spec.name === 'name')) {
+      // A single-valued element: its first item, without the list the general path builds.
+      const first = f.items[0] as CObject | CValue;
+      out[spec.name] = first.kind === 'object' ? toJson(first) : first.value;
+      continue;
+    }
+    const items: unknown[] = new Array<unknown>(f.items.length);
+    for (let i = 0; i < f.items.length; i++) {
+      const item = f.items[i] as CObject | CValue;
+      items[i] = item.kind === 'object' ? toJson(item) : item.value;
+    }
     if (o.comp === 'NaturalPerson' && spec.name === 'name') {
       // A 2020 list of names is one name with all their identifiers.
       out.name = mergeNames(items as Json[]);

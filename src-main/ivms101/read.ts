@@ -80,13 +80,36 @@ const warn = (
 ) => ctx.problems.push({ code, constraint, path, message, severity: 'warning' });
 
 type Lookup = Map<string, { spec: FieldSpec; how: 'standard' | 'alias' }>;
-const lookups = new Map<ComponentName, Lookup>();
+
+/** A key as read for one component, with what walk says about it in each edition, computed once. */
+interface Found {
+  spec: FieldSpec;
+  how: 'standard' | 'alias';
+  // By edition, in plain fields: an object keyed '2020'/'2023' would be an indexed (element) lookup per key.
+  /** The element's standard name. */
+  std2020: string;
+  std2023: string;
+  /** Whether the key is the other edition's spelling (and not also a standard spelling of this one). */
+  otherEdition2020: boolean;
+  otherEdition2023: boolean;
+  /** The key as a JSON Pointer segment, "/" included (pointer() escapes, once). */
+  segment: string;
+}
+
+interface Compiled {
+  lookup: Lookup;
+  /** Found by the key exactly as written; bounded, so hostile key variety cannot grow it without end. */
+  byRawKey: Map<string, Found | null>;
+  required: FieldSpec[];
+}
+const compiled = new Map<ComponentName, Compiled>();
+const RAW_KEY_CACHE_MAX = 512;
 
 /** Element lookup by normalised key, built once per component (this is the reader's hot path). */
-function lookupFor(comp: ComponentName): Lookup {
-  let l = lookups.get(comp);
-  if (!l) {
-    l = new Map();
+function compiledFor(comp: ComponentName): Compiled {
+  let c = compiled.get(comp);
+  if (!c) {
+    const l: Lookup = new Map();
     for (const spec of COMPONENTS[comp]) {
       for (const n of (spec.aliases ?? []).map(keyOf)) l.set(n, { spec, how: 'alias' });
     }
@@ -94,12 +117,38 @@ function lookupFor(comp: ComponentName): Lookup {
       for (const n of [spec.name, spec.name2020, ...(spec.alt ?? [])].filter((x): x is string => !!x))
         l.set(keyOf(n), { spec, how: 'standard' });
     }
-    lookups.set(comp, l);
+    c = { lookup: l, byRawKey: new Map(), required: COMPONENTS[comp].filter((s) => s.min === 1) };
+    compiled.set(comp, c);
   }
-  return l;
+  return c;
 }
 
-const findField = (comp: ComponentName, key: string) => lookupFor(comp).get(keyOf(key)) ?? null;
+function otherEditionName(spec: FieldSpec, key: string, edition: Edition): boolean {
+  if (!spec.name2020) return false;
+  const k = keyOf(key);
+  const ours = [nameIn(spec, edition), ...(spec.alt ?? [])].map(keyOf);
+  const theirs = keyOf(edition === '2020' ? spec.name : spec.name2020);
+  return k === theirs && !ours.includes(k);
+}
+
+function findField(c: Compiled, key: string): Found | null {
+  const cached = c.byRawKey.get(key);
+  if (cached !== undefined) return cached;
+  const hit = c.lookup.get(keyOf(key));
+  const found: Found | null = hit
+    ? {
+        spec: hit.spec,
+        how: hit.how,
+        std2020: nameIn(hit.spec, '2020'),
+        std2023: nameIn(hit.spec, '2023'),
+        otherEdition2020: hit.how === 'standard' && otherEditionName(hit.spec, key, '2020'),
+        otherEdition2023: hit.how === 'standard' && otherEditionName(hit.spec, key, '2023'),
+        segment: pointer('', key),
+      }
+    : null;
+  if (c.byRawKey.size < RAW_KEY_CACHE_MAX) c.byRawKey.set(key, found);
+  return found;
+}
 
 /** How a missing element would be spelled in this object: the edition's name, snake_case if the object uses it. */
 export function spelled(obj: CObject, spec: FieldSpec, edition: Edition): string {
@@ -135,6 +184,32 @@ function readEnumNumber(
   return { kind: 'value', ptr, value: match };
 }
 
+/** The length in code points, as [...s].length counts it (a lone surrogate is one), without the array. */
+function codePoints(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n;
+}
+
+// The schema's few constant code lists (a Map: faster to consult than a WeakMap, and never grows past them).
+const codeIndexes = new Map<readonly string[], Map<string, string>>();
+/** A code list by lower case (the first code wins, as find did), built once per list. */
+function codeIndex(codes: readonly string[]): Map<string, string> {
+  let m = codeIndexes.get(codes);
+  if (!m) {
+    m = new Map();
+    for (const c of codes) if (!m.has(c.toLowerCase())) m.set(c.toLowerCase(), c);
+    codeIndexes.set(codes, m);
+  }
+  return m;
+}
+
 function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string): CValue | null {
   const t = spec.type;
   const label = nameIn(spec, ctx.edition);
@@ -163,10 +238,11 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
   }
   switch (t.t) {
     case 'text': {
-      const len = [...raw].length;
+      const printable = PRINTABLE_ASCII.test(raw);
+      const len = printable ? raw.length : codePoints(raw);
       if (len === 0) err(ctx, 'EMPTY', ptr, `${label} is empty; the standard needs at least 1 character.`);
       else if (len > t.max) err(ctx, 'TOO_LONG', ptr, `${label} is ${len} characters long; the limit is ${t.max}.`);
-      if (!PRINTABLE_ASCII.test(raw)) {
+      if (!printable) {
         err(
           ctx,
           'NOT_LATIN',
@@ -184,7 +260,7 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
       return { kind: 'value', ptr, value: raw };
     }
     case 'local': {
-      const len = [...raw].length;
+      const len = codePoints(raw);
       if (len === 0) err(ctx, 'EMPTY', ptr, `${label} is empty; the standard needs at least 1 character.`);
       else if (len > t.max) err(ctx, 'TOO_LONG', ptr, `${label} is ${len} characters long; the limit is ${t.max}.`);
       if (/[\r\n]/.test(raw)) err(ctx, 'LINE_BREAK', ptr, `${label} must not contain a line break.`);
@@ -193,9 +269,11 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
     case 'code': {
       let v = raw.trim();
       // Protobuf enum names (TRISA, Sygna's first schema) carry the enum's prefix: read as their code.
-      const named = !!t.pbPrefix && v.toUpperCase().startsWith(t.pbPrefix);
+      // Upper-casing grows a string at most threefold (e.g. "ΐ"), so a code too short for that never
+      // carries the prefix: skip the upper-casing for it.
+      const named = !!t.pbPrefix && v.length * 3 >= t.pbPrefix.length && v.toUpperCase().startsWith(t.pbPrefix);
       if (named && t.pbPrefix) v = v.slice(t.pbPrefix.length);
-      const match = t.codes.find((c) => c.toLowerCase() === v.toLowerCase());
+      const match = codeIndex(t.codes).get(v.toLowerCase());
       if (!match) {
         const unset = named && t.pbNumbers?.[0]?.toLowerCase() === v.toLowerCase();
         const why = unset
@@ -261,9 +339,11 @@ function readScalar(ctx: ReadContext, spec: FieldSpec, raw: unknown, ptr: string
 /** protobuf-JSON writes unset fields as "" or []; those mean "absent", not "empty". */
 function isAbsent(ctx: ReadContext, v: unknown): boolean {
   if (v === null || v === undefined) return true;
-  if (!LENIENT_FORMS.includes(ctx.form)) return false;
+  if (ctx.form === 'json') return false; // LENIENT_FORMS is every form but json
   if (v === '' || (Array.isArray(v) && v.length === 0)) return true;
-  return isObject(v) && Object.values(v).every((x) => isAbsent(ctx, x));
+  if (!isObject(v)) return false;
+  for (const k in v) if (Object.hasOwn(v, k) && !isAbsent(ctx, v[k])) return false;
+  return true;
 }
 
 /**
@@ -281,6 +361,11 @@ function zeroSequenceHop(raw: Record<string, unknown>, ptr: string): string | un
   return pointer(pointer(ptr, entry[0]), missing[0] ?? 0);
 }
 
+function hasSnakeKey(raw: Record<string, unknown>): boolean {
+  for (const k in raw) if (Object.hasOwn(raw, k) && k.includes('_')) return true;
+  return false;
+}
+
 export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: string): CObject | null {
   if (!isObject(raw)) {
     err(ctx, 'TYPE', ptr, `Expected ${comp} to be an object.`);
@@ -291,7 +376,7 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     comp,
     ptr,
     fields: new Map(),
-    snake: Object.keys(raw).some((k) => k.includes('_')),
+    snake: false, // set by the key loop below (or before the collapsed-entity return)
   };
   if (comp === 'TransferPath') ctx.zeroSequenceHop = zeroSequenceHop(raw, ptr);
   // GTR's examples put the Person straight into originatingVASP/beneficiaryVASP; the standard nests
@@ -308,20 +393,27 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
         ptr,
         `The ${comp} entity should contain ${spec.name} (a Person); here the Person stands directly in it. Read as if nested.`,
       );
+      obj.snake = hasSnakeKey(raw);
       const person = walk(ctx, 'Person', raw, ptr);
       if (person) obj.fields.set(spec.name, { spec, key: spec.name, ptr, items: [person] });
     }
     return obj;
   }
-  for (const [key, value] of Object.entries(raw)) {
-    const p = pointer(ptr, key);
-    const found = findField(comp, key);
+  const compiledComp = compiledFor(comp);
+  for (const key in raw) {
+    // for-in over own keys visits them in Object.entries' order, without the pairs it allocates.
+    if (!Object.hasOwn(raw, key)) continue;
+    const value = raw[key];
+    if (!obj.snake && key.includes('_')) obj.snake = true;
+    const found = findField(compiledComp, key);
+    const p = found ? ptr + found.segment : pointer(ptr, key);
     if (!found) {
       warn(ctx, 'UNKNOWN_ELEMENT', p, `"${key.slice(0, 40)}" is not an element of ${comp}; ignored.`);
       continue;
     }
     const { spec, how } = found;
-    const std = nameIn(spec, ctx.edition);
+    const is2020 = ctx.edition === '2020';
+    const std = is2020 ? found.std2020 : found.std2023;
     if (how === 'alias')
       err(
         ctx,
@@ -336,19 +428,13 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
         p,
         `${std} is an element of the ${spec.only} edition at this place, not of ${ctx.edition}; read anyway.`,
       );
-    } else if (how === 'standard' && spec.name2020) {
-      // The other edition's spelling (and not also a standard spelling of this one).
-      const k = keyOf(key);
-      const ours = [std, ...(spec.alt ?? [])].map(keyOf);
-      const theirs = keyOf(ctx.edition === '2020' ? spec.name : spec.name2020);
-      if (k === theirs && !ours.includes(k)) {
-        warn(
-          ctx,
-          'EDITION_NAME',
-          p,
-          `"${key}" is the other edition's name; this payload is read as ${ctx.edition}, where it is ${std}.`,
-        );
-      }
+    } else if (is2020 ? found.otherEdition2020 : found.otherEdition2023) {
+      warn(
+        ctx,
+        'EDITION_NAME',
+        p,
+        `"${key}" is the other edition's name; this payload is read as ${ctx.edition}, where it is ${std}.`,
+      );
     }
     if (obj.fields.has(spec.name)) {
       err(ctx, 'DUPLICATE_ELEMENT', p, `${std} is given twice (also as "${obj.fields.get(spec.name)?.key}").`);
@@ -356,22 +442,23 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
     }
     if (isAbsent(ctx, value)) continue;
     const field: CField = { spec, key, ptr: p, items: [] };
-    let values: unknown[];
+    const sub = spec.type.t === 'comp' ? spec.type.comp : null;
     if (Array.isArray(value)) {
-      values = value;
       // 2020 §5.2.2 lists NaturalPerson.name as [1..n] in its table; a list is the 2020 shape there.
       const listAllowed = spec.max > 1 || (comp === 'NaturalPerson' && spec.name === 'name' && ctx.edition === '2020');
       if (!listAllowed) err(ctx, 'MULTIPLICITY', p, `${std} takes a single value, not a list.`);
+      for (let i = 0; i < value.length; i++) {
+        const v: unknown = value[i];
+        if (isAbsent(ctx, v)) continue;
+        const ip = `${p}/${i}`; // an index needs no escaping
+        const item = sub ? walk(ctx, sub, v, ip) : readScalar(ctx, spec, v, ip);
+        if (item) field.items.push(item);
+      }
     } else {
-      values = [value];
       if (spec.max > 1) warn(ctx, 'NOT_A_LIST', p, `${std} should be a list; read as a list of one.`);
-    }
-    values.forEach((v, i) => {
-      const ip = Array.isArray(value) ? pointer(p, i) : p;
-      if (isAbsent(ctx, v)) return;
-      const item = spec.type.t === 'comp' ? walk(ctx, spec.type.comp, v, ip) : readScalar(ctx, spec, v, ip);
+      const item = sub ? walk(ctx, sub, value, p) : readScalar(ctx, spec, value, p);
       if (item) field.items.push(item);
-    });
+    }
     if (spec.max !== Infinity && spec.max > 1 && field.items.length > spec.max) {
       err(ctx, 'MULTIPLICITY', p, `${std} has ${field.items.length} entries; at most ${spec.max} are allowed.`);
     }
@@ -390,9 +477,9 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
       obj.fields.set('sequence', { spec, key: 'sequence', ptr: p, items: [{ kind: 'value', ptr: p, value: 0 }] });
     }
   }
-  for (const spec of COMPONENTS[comp]) {
+  for (const spec of compiledComp.required) {
     // A present-but-invalid value was already reported where it stands; only absence is "required".
-    if (spec.min === 1 && !obj.fields.has(spec.name)) {
+    if (!obj.fields.has(spec.name)) {
       err(
         ctx,
         'REQUIRED',
@@ -409,8 +496,18 @@ export function walk(ctx: ReadContext, comp: ComponentName, raw: unknown, ptr: s
 export const field = (o: CObject | undefined, name: string): CField | undefined => o?.fields.get(name);
 export const objects = (o: CObject | undefined, name: string): CObject[] =>
   (field(o, name)?.items ?? []).filter((x): x is CObject => x.kind === 'object');
-export const object = (o: CObject | undefined, name: string): CObject | undefined => objects(o, name)[0];
+/** objects(o, name)[0], without the filtered list (the rules ask this often). */
+export function object(o: CObject | undefined, name: string): CObject | undefined {
+  const items = field(o, name)?.items;
+  if (items) for (const x of items) if (x.kind === 'object') return x;
+  return undefined;
+}
 export const values = (o: CObject | undefined, name: string): CValue[] =>
   (field(o, name)?.items ?? []).filter((x): x is CValue => x.kind === 'value');
-export const value = (o: CObject | undefined, name: string): Scalar | undefined => values(o, name)[0]?.value;
+/** values(o, name)[0]?.value, without the filtered list. */
+export function value(o: CObject | undefined, name: string): Scalar | undefined {
+  const items = field(o, name)?.items;
+  if (items) for (const x of items) if (x.kind === 'value') return x.value;
+  return undefined;
+}
 export const has = (o: CObject | undefined, name: string): boolean => (field(o, name)?.items.length ?? 0) > 0;

@@ -20,6 +20,17 @@ export interface ComposeInput {
   note?: string | null;
   decision?: { kind: string; reasonCodes: string[] } | null;
   actor: string;
+  /** The analyst's edit of the previewed text: sent as it stands, in plain text only (issue 18 point 2). */
+  body?: string | null;
+}
+
+/** What would be sent, before anything is queued: the analyst reads (and may edit) it first. */
+export interface MailPreview {
+  to: string;
+  subject: string;
+  body: string;
+  encrypted: boolean;
+  attachment: string | null;
 }
 
 export interface QueuedMail {
@@ -55,11 +66,19 @@ function dataText(ivms101: Record<string, unknown>): string {
   ].join('\n');
 }
 
-export async function composeMail(
-  db: WritableDB,
-  input: ComposeInput,
-  now = new Date().toISOString(),
-): Promise<QueuedMail> {
+/** Renders the message for a case without queueing it (a preview); nothing is written. */
+export async function previewMail(db: WritableDB, input: ComposeInput): Promise<MailPreview> {
+  const r = await renderMail(db, input);
+  return {
+    to: r.to,
+    subject: r.rendered.subject,
+    body: r.rendered.text,
+    encrypted: r.encrypted,
+    attachment: r.attachment?.filename ?? null,
+  };
+}
+
+async function renderMail(db: WritableDB, input: ComposeInput) {
   const config = readMailConfig(db);
   if (!config)
     throw new AppError('unavailable', 'Mail is not set up: add the SMTP and IMAP servers in Settings → Mail.');
@@ -111,8 +130,20 @@ export async function composeMail(
   });
   // With their key on file, the body is encrypted at sending (inline PGP) and the HTML part dropped,
   // as it would carry the same text in clear. Our own copy stays readable, inside the vault.
-  const encrypted = key !== null;
-  const bodyText = rendered.text;
+  return { c, to, config, rendered, attachment, encrypted: key !== null };
+}
+
+export async function composeMail(
+  db: WritableDB,
+  input: ComposeInput,
+  now = new Date().toISOString(),
+): Promise<QueuedMail> {
+  const { c, to, config, rendered, attachment, encrypted } = await renderMail(db, input);
+  const edited = typeof input.body === 'string' && input.body !== rendered.text;
+  if (edited && !input.body!.trim()) throw new AppError('invalid_input', 'The message is empty: write what to send.');
+  // An edited text goes as the analyst left it, without the HTML part (which would be the unedited letter).
+  const bodyText = edited ? input.body! : rendered.text;
+  const bodyHtml = encrypted || edited ? null : rendered.html;
   const messageId = newMessageId(config.address);
   // The thread: a reply to the last message about this case, if any.
   const last = db
@@ -135,7 +166,7 @@ export async function composeMail(
         config.address,
         to,
         bodyText,
-        encrypted ? null : rendered.html,
+        bodyHtml,
         encrypted ? 1 : 0,
         now,
         now,
@@ -151,7 +182,7 @@ export async function composeMail(
       actor: input.actor,
       action: 'mail.queued',
       caseId: c.id,
-      payload: { mailId: id, kind: input.kind, messageId, encrypted },
+      payload: { mailId: id, kind: input.kind, messageId, encrypted, ...(edited ? { edited: true } : {}) },
       at: now,
     });
     return { id, messageId, subject: rendered.subject, to, encrypted };

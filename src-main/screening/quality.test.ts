@@ -76,6 +76,7 @@ describe('screening quality (real OFAC snapshot)', () => {
     expect(names).toHaveLength(200);
   });
 
+  // The scan of every name is the slow half: 360 s on the shared 2-core machine at load 23 (a limit, not a measure).
   it('the index returns what a scan of every entry returns, far faster', () => {
     const sample = variations(ofac.entries, 60).map((v) => v.query);
     let same = 0;
@@ -100,5 +101,5 @@ describe('screening quality (real OFAC snapshot)', () => {
     mkdirSync(join(ROOT, 'test-results'), { recursive: true });
     writeFileSync(join(ROOT, 'test-results', 'screening-quality.json'), JSON.stringify(report, null, 2));
     console.log('screening quality:', JSON.stringify(report));
-  }, 120_000);
+  }, 600_000);
 });

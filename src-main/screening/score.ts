@@ -112,6 +112,8 @@ function popcount(x: number): number {
   return (((x + (x >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
+let scratch = new Float64Array(256);
+
 /**
  * `surnames`: how many of the listed tokens, from the start, are the surname (lists write individuals
  * "LAST, First"). An unmatched surname is stronger evidence against a match than a missing middle name.
@@ -119,7 +121,9 @@ function popcount(x: number): number {
 export function scoreTokens(query: string[], listed: string[], surnames = 0): TokenScore {
   if (query.length === 0 || listed.length === 0) return { score: 0, pairs: [] };
   const m = listed.length;
-  const matrix = new Float64Array(query.length * m);
+  // A scratch matrix reused across calls (the scan calls this for every listed name).
+  if (query.length * m > scratch.length) scratch = new Float64Array(query.length * m * 2);
+  const matrix = scratch;
   for (let qi = 0; qi < query.length; qi++)
     for (let li = 0; li < m; li++) matrix[qi * m + li] = pairScore(query[qi]!, listed[li]!);
   return scorePairs(query, listed, surnames, matrix);

@@ -302,11 +302,33 @@ function countIndex(w: Where): string {
   return w.conditions >= 2 && !w.search ? `INDEXED BY ${QUEUE_INDEX}` : '';
 }
 
+/**
+ * A filter of plain row values only (no SLA, no text search; a risk floor in tens) is counted from
+ * `queue_counts` (migration 0018: cases per combination of those values, kept by triggers): a sum over
+ * its rows instead of a count over up to a million index entries. The WHERE clause is the same text
+ * (the columns have the same names there), the risk floor read as a band: risk_score >= 10k exactly
+ * when its band, risk_score / 10 truncated, is >= k (k >= 1).
+ */
+function countsQuery(
+  filter: QueueFilter | undefined,
+  ctx: FilterContext,
+): { sql: string; params: Record<string, unknown> } | null {
+  if (filter?.slaBreached) return null;
+  const risk = filter?.minRisk;
+  if (risk !== undefined && !(Number.isInteger(risk) && risk >= 10 && risk % 10 === 0)) return null;
+  const w = filterWhere(risk === undefined ? filter : { ...filter, minRisk: undefined }, ctx);
+  if (w.search) return null;
+  const band = risk === undefined ? '' : ` AND c.risk_band >= ${risk / 10}`;
+  return { sql: `SELECT coalesce(sum(c.n), 0) AS n FROM queue_counts c WHERE ${w.sql}${band}`, params: w.params };
+}
+
 /** The count's statement, exported so a test can read its query plan. */
 export function countQuery(
   filter: QueueFilter | undefined,
   ctx: FilterContext,
 ): { sql: string; params: Record<string, unknown> } {
+  const counts = countsQuery(filter, ctx);
+  if (counts) return counts;
   const w = filterWhere(filter, ctx);
   return { sql: `SELECT count(*) AS n FROM cases c ${countIndex(w)} WHERE ${w.sql}`, params: w.params };
 }
@@ -316,8 +338,45 @@ export function countCases(
   filter?: QueueFilter,
   ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 },
 ): number {
+  const sla = filter?.slaBreached ? slaCount(db, filter, ctx) : null;
+  if (sla !== null) return sla;
   const q = countQuery(filter, ctx);
   return (db.prepare(q.sql).get(q.params) as { n: number }).n;
+}
+
+/** Past this many cases arrived within the SLA, "SLA breached" is counted from the indexes instead. */
+const SLA_RECENT_MAX = 5000;
+
+/**
+ * "SLA breached" moves with the clock, so no kept count holds it. But breached = open − open and
+ * arrived within the SLA (or with no arrival time), and the latter are the few recent cases, found by
+ * seeking the arrival index: the open count comes from `queue_counts`. Null when that does not apply
+ * (many recent arrivals, or a condition `queue_counts` cannot answer).
+ */
+function slaCount(db: ReadableDB, filter: QueueFilter, ctx: FilterContext): number | null {
+  const cutoff = new Date(Date.parse(ctx.now) - ctx.slaHours * 3600_000).toISOString();
+  const recent = cached(
+    db,
+    'SELECT (SELECT count(*) FROM cases INDEXED BY cases_by_arrived_at WHERE arrived_at >= ?) + (SELECT count(*) FROM cases INDEXED BY cases_by_arrived_at WHERE arrived_at IS NULL) AS n',
+  ).get(cutoff) as { n: number };
+  if (recent.n > SLA_RECENT_MAX) return null;
+  const open: QueueFilter = {
+    ...filter,
+    slaBreached: undefined,
+    status: (filter.status ?? [...OPEN_STATUSES]).filter((st) => (OPEN_STATUSES as readonly string[]).includes(st)),
+  };
+  if (!open.status?.length) return 0;
+  const all = countsQuery(open, ctx);
+  if (!all) return null;
+  const w = filterWhere(open, ctx);
+  const young = (range: string) =>
+    (
+      db
+        .prepare(`SELECT count(*) AS n FROM cases c INDEXED BY cases_by_arrived_at WHERE ${range} AND ${w.sql}`)
+        .get({ ...w.params, slaYoung: cutoff }) as { n: number }
+    ).n;
+  const total = (db.prepare(all.sql).get(all.params) as { n: number }).n;
+  return total - young('c.arrived_at >= @slaYoung') - young('c.arrived_at IS NULL');
 }
 
 type Where = ReturnType<typeof filterWhere>;

@@ -40,6 +40,8 @@ export const SETTINGS = {
   'queue.layouts': json<Record<string, QueueLayout>>(),
   /** Where the IMAP reader stopped. */
   'mail.imap.cursor': json<{ uidValidity: string; lastUid: number }>(),
+  /** Per analyst, the time of the newest notification they have seen (notifications/feed.ts). */
+  'notifications.seen': json<Record<string, string>>(),
 };
 
 export type SettingKey = keyof typeof SETTINGS;

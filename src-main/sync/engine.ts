@@ -92,7 +92,13 @@ export class SyncEngine {
     this.state.online = online;
     this.state.lastError = error;
     if (online) this.state.lastSyncAt = new Date().toISOString();
-    if (changed || online) this.bus?.emit('sync.status', this.status());
+    if (!(changed || online)) return;
+    try {
+      this.bus?.emit('sync.status', this.status());
+    } catch {
+      // Locked while a pull was on its way (the vault closed under it): the next unlock reports afresh.
+      // Throwing here, from the polling tick's own catch, would end the process.
+    }
   }
 
   /** Pulls every page after the stored cursor. Safe to call at any time; concurrent calls share one run. */

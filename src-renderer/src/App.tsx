@@ -11,6 +11,7 @@ import { MailScreen } from './screens/MailScreen';
 import { SanctionsScreen } from './screens/SanctionsScreen';
 import { OfflineBanner, StatusBar } from './components/StatusBar';
 import { Nav, NAV_SHORTCUTS } from './components/Nav';
+import { NotificationBell } from './components/Notifications';
 
 const TOUCH_INTERVAL_MS = 20_000;
 
@@ -92,7 +93,12 @@ export function App() {
   if (!status) return <main className="gate">Connecting to the Waybill core…</main>;
   return (
     <div className="app">
-      {unlocked && <Nav />}
+      {unlocked && (
+        <div className="topbar">
+          <Nav />
+          <NotificationBell />
+        </div>
+      )}
       <OfflineBanner />
       {status.vault === 'absent' ? (
         <CreateVaultScreen />

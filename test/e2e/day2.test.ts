@@ -1,11 +1,16 @@
 import { mkdirSync } from 'node:fs';
+import { simpleParser } from 'mailparser';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { caseFactory } from '../../reference-backend/simulate';
 import { startBackend, type Backend } from '../../reference-backend/server';
 import { axeViolations } from '../support/axe';
-import { launchChromium, SCREENSHOTS, serve, type Served } from '../support/browser';
+import type { CaseDetail } from '../../src-shared/contract';
+import type { CaseSummary } from '../../src-shared/domain';
+import { callInPage, launchChromium, SCREENSHOTS, serve, type Served } from '../support/browser';
+import { answerByMail } from '../../reference-backend/correspondents';
+import { mailConfig, startDovecot, startRelay, type Dovecot, type Relay } from '../support/mail-servers';
 import { TEST_PASSPHRASE, tempDir } from '../support/temp';
 
 // Issue 18, the rest of the analyst's day (points 2, 3, 8, 14, 15, 16), as an analyst meets it: real
@@ -15,7 +20,10 @@ let backend: Backend;
 let browser: Browser;
 let server: Served;
 let page: Page;
-const N = 60;
+const N = 80;
+let replied = '';
+let stopping = false;
+let highRisk = '';
 
 beforeAll(async () => {
   t = tempDir();
@@ -27,13 +35,22 @@ beforeAll(async () => {
   browser = await launchChromium();
   server = await serve(join(t.dir, 'data'), { WAYBILL_BACKEND_URL: backend.url, WAYBILL_BACKEND_TOKEN: backend.token });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Should the server stop, say why in the test output.
+  let serverErr = '';
+  server.process.stderr!.on('data', (d: Buffer) => (serverErr += d.toString()));
+  server.process.once('exit', (code, signal) => {
+    if (!stopping) console.error(`waybill serve exited (${code ?? signal}): ${serverErr.slice(-3000)}`);
+  });
 }, 60_000);
 afterAll(async () => {
+  stopping = true;
   await browser?.close();
   await server?.stop();
   await backend?.close().catch(() => {});
   t.cleanup();
 });
+
+const api = <T>(method: string, input: unknown) => callInPage<T>(page, method, input);
 
 /** Relative luminance (WCAG 2.1) of a computed `rgb(r, g, b)` colour. */
 function luminance(rgb: string): number {
@@ -56,6 +73,172 @@ it('creates the vault and syncs the first backend', async () => {
     .toMatch(new RegExp(`^${N} cases`));
 });
 
+describe('issue 18 point 2: accepting a transfer to a counterparty reached only by e-mail', () => {
+  let dovecot: Dovecot;
+  let relay: Relay;
+  afterAll(async () => {
+    await relay?.stop();
+    dovecot?.stop();
+  });
+
+  /** Pending cases we may decide alone whose counterparty has no Travel Rule protocol, only an address. */
+  async function emailOnly(n: number): Promise<CaseDetail[]> {
+    const { rows } = await api<{ rows: CaseSummary[] }>('cases.list', {
+      limit: 500,
+      filter: { status: ['pending_review'] },
+    });
+    const found: CaseDetail[] = [];
+    for (const r of rows) {
+      const d = await api<CaseDetail>('cases.get', { id: r.id });
+      if (d.record.counterparty?.protocol === 'email' && d.decidable.ok && d.fourEyes.length === 0) found.push(d);
+      if (found.length === n) return found;
+    }
+    throw new Error(`fewer than ${n} e-mail-only cases in the generated data`);
+  }
+  async function accept(id: string) {
+    await page.keyboard.press('Alt+1');
+    const clear = page.getByRole('button', { name: 'Clear filters' });
+    if (await clear.isEnabled()) await clear.click();
+    await page.getByLabel(/Search names, wallets/).fill(id);
+    await page.getByLabel(/Search names, wallets/).press('Enter');
+    await expect.poll(() => page.locator('tbody tr[data-case-id]').count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#case-title').textContent()).toContain(id);
+    await page.keyboard.press('a');
+    await page.keyboard.type('Counterparty known, data complete');
+    await page.keyboard.press('Control+Enter');
+  }
+
+  it('opens the data notice as it will be sent, editable, and sends the edited text', async () => {
+    dovecot = await startDovecot();
+    relay = await startRelay(dovecot);
+    // The demo's e-mail-only counterparties (reference-backend/correspondents.ts) answer what they receive.
+    answerByMail(relay, dovecot, 200);
+    await api('mail.configure', mailConfig(dovecot, relay));
+    const [d] = await emailOnly(2);
+    const cp = d!.record.counterparty!;
+    await accept(d!.record.id);
+    const dialog = page.getByRole('dialog', { name: 'Travel Rule data notice' });
+    await expect.poll(() => dialog.isVisible(), { timeout: 10_000 }).toBe(true);
+    expect(await dialog.getByTestId('notice-to').textContent()).toBe(cp.email);
+    expect(await dialog.getByTestId('notice-subject').textContent()).toMatch(
+      /^Travel Rule information for a transfer \[WB:/,
+    );
+    const body = dialog.getByLabel(/^Message/);
+    await expect.poll(() => body.inputValue()).toContain(`Dear ${cp.name} compliance team`);
+    expect(await body.inputValue()).toContain('IVMS101 payload:');
+    // The analyst's edit is what goes out.
+    await body.press('Control+End');
+    await body.pressSequentially('\nPlease confirm by Friday. (Ana)');
+    await dialog.getByRole('button', { name: 'Send the notice' }).click();
+    await expect.poll(() => dialog.count()).toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid="mail-message"][data-direction="out"]').first().textContent())
+      .toMatch(/Travel Rule data/);
+    await expect.poll(() => relay.received.filter((m) => m.to.includes(cp.email!)).length, { timeout: 20_000 }).toBe(1);
+    const sent = await simpleParser(relay.received.find((m) => m.to.includes(cp.email!))!.raw);
+    expect(sent.text).toContain('Please confirm by Friday. (Ana)');
+    expect(await page.getByTestId('data-notice-owed').count()).toBe(0);
+    // Point 16: the counterparty answers by mail, in the thread, and the answer lands on this case.
+    const incoming = page.locator('[data-testid="mail-message"][data-direction="in"]');
+    await expect.poll(() => incoming.count(), { timeout: 30_000 }).toBe(1);
+    expect(await incoming.textContent()).toContain(`<${cp.email}>`);
+    expect(await incoming.textContent()).toContain('We approve the transfer.');
+    replied = d!.record.id;
+  });
+
+  it('"Not now" leaves a plain statement on the case that the notice waits for the analyst', async () => {
+    const [, d] = await emailOnly(2);
+    await accept(d!.record.id);
+    const dialog = page.getByRole('dialog', { name: 'Travel Rule data notice' });
+    await expect.poll(() => dialog.isVisible(), { timeout: 10_000 }).toBe(true);
+    await dialog.getByRole('button', { name: /^Not now/ }).click();
+    await expect
+      .poll(() => page.getByTestId('data-notice-owed').textContent())
+      .toMatch(/Travel Rule data not sent yet\..*it waits for you to send it/);
+    expect(relay.received.filter((m) => m.to.includes(d!.record.counterparty!.email!)).length).toBe(0);
+    // And it stays so when the case is opened again later.
+    await page.keyboard.press('Alt+1');
+    await page.keyboard.press('Alt+2');
+    await page.keyboard.press('Alt+1');
+    await page.getByLabel(/Search names, wallets/).fill(d!.record.id);
+    await page.getByLabel(/Search names, wallets/).press('Enter');
+    await expect.poll(() => page.locator('tbody tr[data-case-id]').count(), { timeout: 10_000 }).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('data-notice-owed').count()).toBe(1);
+    expect(await dialog.count()).toBe(0);
+    await page.keyboard.press('Alt+1');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+  });
+});
+
+describe('issue 18 point 14: notifications', () => {
+  /** What reached the browser's Notification API: the real API, observed (it still shows them). */
+  const shown = () => page.evaluate(() => (window as unknown as { __shown?: string[] }).__shown ?? []);
+
+  it('the bell lists a reply on my case; a new high-risk case also reaches the OS (permission given)', async () => {
+    await page.context().grantPermissions(['notifications']);
+    await page.evaluate(() => {
+      const Real = window.Notification;
+      const seen: string[] = [];
+      (window as unknown as { __shown: string[] }).__shown = seen;
+      class Observed extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          seen.push(options?.body ?? title);
+        }
+      }
+      Object.defineProperty(Observed, 'permission', { get: () => Real.permission });
+      window.Notification = Observed as typeof Notification;
+    });
+    const bell = page.getByTestId('bell');
+    await expect.poll(() => bell.textContent(), { timeout: 40_000 }).toMatch(/Notifications \d+/);
+    await bell.click();
+    const list = page.getByRole('region', { name: 'Notifications' });
+    await expect
+      .poll(() => list.locator('li[data-kind="reply"]').first().textContent())
+      .toContain(`on case ${replied}`);
+    // Opened, they count as seen.
+    await expect.poll(() => bell.textContent()).toBe('Notifications');
+    await bell.click();
+
+    // A new case the backend scores 95 (the four-eyes threshold is 70) arrives while the analyst works.
+    const c = caseFactory(1814)();
+    c.aml = { riskScore: 95, alerts: [], provider: 'demo-chain-analytics' };
+    backend.addCase(c);
+    await expect.poll(shown, { timeout: 40_000 }).toContainEqual(`New high-risk case ${c.id} (risk score 95)`);
+    await expect.poll(() => bell.textContent()).toMatch(/Notifications 1/);
+    await bell.click();
+    await list.locator('li[data-kind="high_risk"]').first().getByRole('button').click();
+    await expect.poll(() => page.locator('#case-title').textContent()).toContain(c.id);
+    highRisk = c.id;
+    // No personal data in what the OS shows: case ids, VASP names and scores only.
+    for (const text of await shown()) expect(text).not.toMatch(/@|IVMS|originator/i);
+  });
+
+  it('a four-eyes request from another analyst reaches me', async () => {
+    const { code } = await api<{ code: string }>('analysts.enrol', { name: 'Ben', role: 'analyst' });
+    await api('vault.lock', {});
+    await api('analysts.redeem', { name: 'Ben', code, passphrase: `${TEST_PASSPHRASE}-ben` });
+    await api('cases.decide', { caseId: highRisk, kind: 'accept', reasonCodes: [], note: 'Known counterparty' });
+    await api('vault.lock', {});
+    // Ana signs in again; the page reloads as after a restart (its session cookie stays).
+    await api('vault.unlock', { analyst: 'Ana', passphrase: TEST_PASSPHRASE });
+    await page.reload();
+    await page.waitForSelector('tbody tr[data-case-id]', { timeout: 30_000 });
+    const bell = page.getByTestId('bell');
+    await bell.click();
+    await expect
+      .poll(() => page.locator('li[data-kind="four_eyes"]').first().textContent(), { timeout: 10_000 })
+      .toContain(`Ben asks for your approval to accept case ${highRisk}`);
+    await bell.click();
+    // One request: Ben's, for Ana (a proposer never sees their own as a request).
+    expect(
+      (await api<{ items: { kind: string }[] }>('notifications.list', {})).items.filter((i) => i.kind === 'four_eyes'),
+    ).toHaveLength(1);
+  });
+});
+
 describe('issue 18 point 3: changing the backend', () => {
   let second: Backend;
   const M = 25;
@@ -69,6 +252,11 @@ describe('issue 18 point 3: changing the backend', () => {
     second.db.transaction(() => {
       for (let i = 0; i < M; i++) second.addCase(makeOther());
     })();
+    await page.keyboard.press('Alt+1');
+    const clear = page.getByRole('button', { name: 'Clear filters' });
+    if (await clear.isEnabled()) await clear.click();
+    // N generated, and the high-risk one point 14 added.
+    await expect.poll(() => page.getByTestId('queue-count').textContent()).toMatch(new RegExp(`^${N + 1} cases`));
     const firstId = await page.locator('tbody tr[data-case-id]').first().getAttribute('data-case-id');
     await page.keyboard.press('Alt+5');
     await page.getByLabel('Backend URL').fill(second.url);
@@ -78,13 +266,13 @@ describe('issue 18 point 3: changing the backend', () => {
       .poll(() => page.getByTestId('backend-notice').textContent(), { timeout: 20_000 })
       .toMatch(
         new RegExp(
-          `different backend answers at 127\\.0\\.0\\.1:${new URL(second.url).port}.*${N} cases already here stay`,
+          `different backend answers at 127\\.0\\.0\\.1:${new URL(second.url).port}.*${N + 1} cases already here stay`,
         ),
       );
     await page.keyboard.press('Alt+1');
     await expect
       .poll(() => page.getByTestId('queue-count').textContent(), { timeout: 30_000 })
-      .toMatch(new RegExp(`^${N + M} cases`));
+      .toMatch(new RegExp(`^${N + 1 + M} cases`));
     // Each case says where it came from.
     const sourceOf = async (id: string) => {
       await page.getByLabel(/Search names, wallets/).fill(id);
@@ -192,6 +380,7 @@ describe('issue 18 point 15: dark mode and zoom', () => {
     await page.getByRole('button', { name: 'Unlock' }).waitFor();
     expect(luminance(await background())).toBeGreaterThan(0.8);
     await page.emulateMedia({ colorScheme: 'light' });
+    await page.getByLabel(/^Your name/).fill('Ana'); // Ben is enrolled too (point 14)
     await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
     await page.waitForSelector('tbody tr[data-case-id]');

@@ -43,7 +43,9 @@ describe('sync with the reference backend over HTTP', () => {
     // Pulling again finds nothing new.
     expect(await engine.pull()).toMatchObject({ received: 0, applied: 0 });
     ws.close();
-  }, 240_000);
+    // A guard against a hang, not a speed assertion (speed is `npm run bench -- sync`): under a load of 25 on two
+    // cores the 10,000 cases took more than 240 s.
+  }, 1_200_000);
 
   it('decisions made offline wait in the outbox and land exactly once when the backend returns', async () => {
     const dbFile = join(t.dir, 'backend.db');
@@ -98,7 +100,7 @@ describe('sync with the reference backend over HTTP', () => {
     // The local copy now has the backend's new versions.
     expect(getCaseRecord(ws.database(), ids[1]!)?.status).toBe(getCase(b2.db, ids[1]!)?.status);
     ws.close();
-  }, 120_000);
+  }, 600_000);
 
   it('two workstations decide the same case: the second sees a conflict, and nothing is overwritten', async () => {
     const b = await backendWith(5);

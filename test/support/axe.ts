@@ -9,6 +9,8 @@ export interface AxeViolation {
   impact: string | null;
   help: string;
   nodes: number;
+  /** The first offending element's selector: where to look. */
+  where: string;
 }
 
 /**
@@ -19,7 +21,7 @@ export async function axeViolations(page: Page, context = 'body'): Promise<AxeVi
   const result = (await page.evaluate(`(async () => {
     ${source}
     const r = await axe.run(document.querySelector(${JSON.stringify(context)}), { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, where: String(v.nodes[0]?.target ?? '') }));
   })()`)) as AxeViolation[];
   return result.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }

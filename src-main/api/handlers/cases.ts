@@ -58,9 +58,9 @@ export function casesHandlers({
         acceptBlocked: action.kind === 'accept' ? screeningStatus(db, ws.preferences).blocked : null,
       });
       const changed = results.filter((r) => r.outcome !== 'refused').length;
-      if (action.kind !== 'assign' && results.some((r) => r.outcome === 'done'))
-        await ws.syncEngine()?.tryNow('push', 'decision');
       if (changed) ws.events.emit('cases.changed', { count: changed });
+      // As one case at a time: decisions, proposals and claims leave for the backend now; offline they wait.
+      if (changed) await ws.syncEngine()?.tryNow('push', action.kind === 'assign' ? 'assignment' : 'bulk');
       return { results };
     },
     'cases.csv': ({ filter, sort }) => {

@@ -1,7 +1,7 @@
 import { AppError } from '../../../src-shared/result';
 import { lastDecision } from '../../cases/assign';
 import { attachToCase, recordResponse, sendTestMessage } from '../../mail/actions';
-import { composeMail } from '../../mail/compose';
+import { composeMail, previewMail } from '../../mail/compose';
 import { readMailConfig, saveMailConfig } from '../../mail/config';
 import { saveCounterpartyKey } from '../../mail/pgp';
 import { saveTemplate } from '../../mail/templates';
@@ -19,6 +19,7 @@ export function mailHandlers({
   | 'mail.key'
   | 'mail.test'
   | 'mail.compose'
+  | 'mail.preview'
   | 'mail.triage'
   | 'mail.attach'
   | 'mail.recordResponse'
@@ -60,10 +61,21 @@ export function mailHandlers({
       if (!config) throw new AppError('unavailable', 'Mail is not set up yet.');
       return sendTestMessage(db, config, ws.actor);
     },
-    'mail.compose': async ({ caseId, kind, note }) => {
+    'mail.preview': async ({ caseId, kind, note }) => {
+      const db = ws.database();
+      return previewMail(db, { caseId, kind, note: note ?? null, actor: ws.actor, decision: lastDecision(db, caseId) });
+    },
+    'mail.compose': async ({ caseId, kind, note, body }) => {
       const db = ws.database();
       ws.touch();
-      await composeMail(db, { caseId, kind, note: note ?? null, actor: ws.actor, decision: lastDecision(db, caseId) });
+      await composeMail(db, {
+        caseId,
+        kind,
+        note: note ?? null,
+        actor: ws.actor,
+        decision: lastDecision(db, caseId),
+        body: body ?? null,
+      });
       void ws.mail()?.cycle();
       return detail(caseId);
     },

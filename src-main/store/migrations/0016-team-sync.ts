@@ -3,13 +3,15 @@ import type { Migration } from './index';
 // A team across workstations (issue 15 point 4). The outbox also carries four-eyes proposals, their
 // declines, claims and credential revocations, each sent with the credential of the analyst who did
 // it (`actor`); a revocation belongs to no case. SQLite cannot change a CHECK, so the table is
-// rebuilt with its rows and ids (conflicts point at them; foreign keys are checked at commit).
+// rebuilt with its rows and ids (conflicts point at them).
 // Each analyst's own backend credential is kept here, inside the encrypted database, never in clear.
 export const migration0016: Migration = {
   version: 16,
   name: 'team sync: outbox kinds and actors, per-analyst backend credentials',
+  rebuildsTable: true,
   up(db) {
-    db.pragma('defer_foreign_keys = ON');
+    // SQLite's twelve steps with foreign keys off (rebuildsTable): the new table takes the name
+    // "outbox" that conflicts.outbox_id references, with every row and id; migrate() checks the keys.
     db.exec(`
       CREATE TABLE outbox_new (
         id INTEGER PRIMARY KEY,
@@ -30,6 +32,8 @@ export const migration0016: Migration = {
         SELECT id, kind, case_id, idempotency_key, base_version, payload, state, attempts, next_attempt_at, last_error, created_at, acked_at FROM outbox;
       DROP TABLE outbox;
       ALTER TABLE outbox_new RENAME TO outbox;
+    `);
+    db.exec(`
       CREATE INDEX outbox_due ON outbox (state, next_attempt_at);
       CREATE INDEX outbox_by_case ON outbox (case_id, state, id);
 

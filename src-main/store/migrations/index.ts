@@ -17,11 +17,17 @@ import { migration0014 } from './0014-analyst-roles';
 import { migration0015 } from './0015-arrival';
 import { migration0016 } from './0016-team-sync';
 import { migration0017 } from './0017-repairs-and-notes';
+import { migration0018 } from './0018-queue-counts';
 
 export interface Migration {
   version: number;
   name: string;
   up(db: Database.Database): void;
+  /**
+   * Rebuilds a table other tables reference (SQLite's documented twelve steps): foreign keys are off
+   * while it runs (they cannot be switched inside a transaction), and checked before it commits.
+   */
+  rebuildsTable?: boolean;
 }
 
 /** In order; each version is the previous plus one. Never edit one that has shipped: add the next. */
@@ -43,6 +49,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0015,
   migration0016,
   migration0017,
+  migration0018,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -62,10 +69,24 @@ export function migrate(db: Database.Database, migrations: readonly Migration[] 
     );
   }
   for (const m of migrations.slice(current)) {
-    db.transaction(() => {
-      m.up(db);
-      db.pragma(`user_version = ${m.version}`);
-    })();
+    const fk = m.rebuildsTable ? (db.pragma('foreign_keys', { simple: true }) as number) : 0;
+    if (fk) db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        m.up(db);
+        if (m.rebuildsTable) {
+          const broken = db.pragma('foreign_key_check') as unknown[];
+          if (broken.length)
+            throw new AppError(
+              'unavailable',
+              `Migration ${m.version} would break ${broken.length} references; nothing was changed.`,
+            );
+        }
+        db.pragma(`user_version = ${m.version}`);
+      })();
+    } finally {
+      if (fk) db.pragma('foreign_keys = ON');
+    }
   }
   return schemaVersion(db);
 }

@@ -6,6 +6,7 @@ import { CaseBanners } from './case/CaseBanners';
 import { CaseToolbar } from './case/CaseToolbar';
 import { ivmsCheck, screeningCheck, travelCheck } from './case/checks';
 import { CounterpartyPanel } from './case/CounterpartyPanel';
+import { DataNotice } from './case/DataNotice';
 import { DecisionsPanel } from './case/DecisionsPanel';
 import { Ivms101Panel } from './case/Ivms101Panel';
 import { NotesPanel } from './case/NotesPanel';
@@ -48,6 +49,7 @@ export function CaseScreen({ id }: { id: string }) {
       <ErrorBanner />
       <div className="case-body">
         <CaseBanners detail={d} proposal={proposal} onReview={() => setDialog('review')} />
+        <DataNotice detail={d} />
         <TransferPanel detail={d} />
         <CounterpartyPanel detail={d} travel={travel} />
         <TravelRulePanel travel={travel} />

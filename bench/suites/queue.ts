@@ -1,0 +1,97 @@
+import type { QueueFilter, QueueSortColumn } from '../../src-shared/case';
+import { Workstation } from '../../src-main/app/workstation';
+import { countCases, listCases, type FilterContext } from '../../src-main/store/cases';
+import { percentile, round, type Measurement, type Suite } from '../harness';
+import { BENCH_PASSPHRASE, MILLION, millionCaseDataDir } from '../million';
+
+// The queue API's SQL, without the browser: the same 20 filter and sort changes the ui suite makes in
+// Chromium, each timed from request to rows (count and first page of 100, as `cases.list` does).
+// Isolates the database's share of the ui suite's figure, and runs where no Chromium can.
+
+type Sort = { column: QueueSortColumn; direction: 'asc' | 'desc' };
+export const QUEUE_STEPS: { label: string; change: (f: QueueFilter, s: Sort) => [QueueFilter, Sort] }[] = [
+  { label: 'sort risk', change: (f) => [f, { column: 'riskScore', direction: 'desc' }] },
+  { label: 'sort risk again', change: (f) => [f, { column: 'riskScore', direction: 'asc' }] },
+  { label: 'sort value', change: (f) => [f, { column: 'fiatAmount', direction: 'desc' }] },
+  { label: 'sort time', change: (f) => [f, { column: 'transferTime', direction: 'desc' }] },
+  { label: 'status pending', change: (f, s) => [{ ...f, status: ['pending_review'] }, s] },
+  { label: 'direction deposit', change: (f, s) => [{ ...f, direction: 'deposit' }, s] },
+  { label: 'jurisdiction TR', change: (f, s) => [{ ...f, jurisdiction: 'TR' }, s] },
+  { label: 'jurisdiction all', change: (f, s) => [{ ...f, jurisdiction: undefined }, s] },
+  { label: 'missing fields on', change: (f, s) => [{ ...f, missingFields: true }, s] },
+  { label: 'missing fields off', change: (f, s) => [{ ...f, missingFields: undefined }, s] },
+  { label: 'SLA breached on', change: (f, s) => [{ ...f, slaBreached: true }, s] },
+  { label: 'SLA breached off', change: (f, s) => [{ ...f, slaBreached: undefined }, s] },
+  { label: 'risk ≥ 90', change: (f, s) => [{ ...f, minRisk: 90 }, s] },
+  { label: 'sort asset', change: (f) => [f, { column: 'asset', direction: 'desc' }] },
+  { label: 'unassigned', change: (f, s) => [{ ...f, assignedTo: 'unassigned' }, s] },
+  { label: 'search Petrov', change: (f, s) => [{ ...f, search: 'Petrov' }, s] },
+  { label: 'search Müller Anna', change: (f, s) => [{ ...f, search: 'Müller Anna' }, s] },
+  { label: 'clear filters', change: () => [{}, { column: 'transferTime', direction: 'desc' }] },
+  { label: 'sort value', change: (f) => [f, { column: 'fiatAmount', direction: 'desc' }] },
+  { label: 'status escalated', change: (f, s) => [{ ...f, status: ['escalated'] }, s] },
+];
+
+/** Drops the keys whose value is undefined, as the JSON the renderer sends would. */
+const clean = (f: QueueFilter): QueueFilter =>
+  Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as QueueFilter;
+
+export const queueSuite: Suite = {
+  name: 'queue',
+  async run() {
+    const dir = await millionCaseDataDir();
+    const ws = new Workstation({ dataDir: dir, mode: 'cli', actor: 'bench' });
+    await ws.unlock(BENCH_PASSPHRASE);
+    try {
+      const db = ws.database();
+      const ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 };
+      const rounds: number[][] = [];
+      const all: number[] = [];
+      for (let round_ = 0; round_ < 2; round_++) {
+        let filter: QueueFilter = {};
+        let sort: Sort = { column: 'transferTime', direction: 'desc' };
+        const times: number[] = [];
+        for (const step of QUEUE_STEPS) {
+          [filter, sort] = step.change(filter, sort);
+          filter = clean(filter);
+          const t0 = performance.now();
+          const total = countCases(db, filter, ctx);
+          listCases(db, { offset: 0, limit: 100, sort, filter }, ctx, total);
+          times.push(performance.now() - t0);
+        }
+        rounds.push(times);
+        all.push(...times);
+      }
+      const worst = QUEUE_STEPS.map((s, i) => [s.label, Math.max(...rounds.map((r) => r[i]!))] as const).sort(
+        (a, b) => b[1] - a[1],
+      );
+      const m = (metric: string, value: number, unit: string, note?: string): Measurement => ({
+        suite: 'queue',
+        metric,
+        value,
+        unit,
+        ...(note ? { note } : {}),
+      });
+      return [
+        m('queue API change p50 (count + first 100 rows)', round(percentile(all, 50), 1), 'ms', `${MILLION} cases`),
+        m(
+          'queue API change p95',
+          round(percentile(all, 95), 1),
+          'ms',
+          `goal <= 20 ms: ${round(percentile(all, 95) / 20, 2)}x; ${all.length} changes (the ui suite's 20, twice)`,
+        ),
+        m(
+          'queue API change, slowest',
+          round(worst[0]![1], 1),
+          'ms',
+          worst
+            .slice(0, 5)
+            .map(([l, ms]) => `${l} ${round(ms, 0)}`)
+            .join(', '),
+        ),
+      ];
+    } finally {
+      ws.close();
+    }
+  },
+};

@@ -48,6 +48,7 @@ import {
   analyst as analystRecord,
   clearLegacyVerifier,
   enrolAnalyst,
+  completeInterruptedCreation,
   ensureFirstSupervisor,
   hasLegacyVerifier,
   removeAnalyst,
@@ -217,12 +218,13 @@ export class Workstation {
     }
     const s = await signIn(this.dataDir, analyst, passphrase, this.now());
     // A version-1 vault's one passphrase is now the first supervisor's slot: nothing else changes.
-    this.open(
-      s.key,
-      s.analyst,
-      s.migrated ? (db) => ensureFirstSupervisor(db, s.analyst, 'vault.migrated') : undefined,
-    );
+    let resumed = false;
+    this.open(s.key, s.analyst, (db) => {
+      if (s.migrated) ensureFirstSupervisor(db, s.analyst, 'vault.migrated');
+      else resumed = completeInterruptedCreation(db, s.analyst);
+    });
     if (s.migrated) this.audit('vault.migrated', { fromVersion: 1, supervisor: s.analyst });
+    if (resumed) this.audit('vault.created', { completedAfterInterruption: true });
     this.audit('vault.unlocked', { method: 'passphrase' });
     return this.status();
   }

@@ -120,6 +120,18 @@ export function ensureFirstSupervisor(
 }
 
 /** A supervisor enrols a new analyst: invited until they redeem their one-time code. */
+/**
+ * A vault whose creation was cut short (the process killed after the key slot was written, before the
+ * first supervisor's record was) has a slot and an empty roster. Its one slot can only be the creator's,
+ * so the creator who signs in completes it; without this they would be locked out of their own vault.
+ * Returns whether it did.
+ */
+export function completeInterruptedCreation(db: WritableDB, name: string, at = new Date().toISOString()): boolean {
+  if ((db.prepare('SELECT count(*) AS n FROM analysts').get() as { n: number }).n > 0) return false;
+  ensureFirstSupervisor(db, name, 'vault.created', at);
+  return true;
+}
+
 export function enrolAnalyst(
   db: WritableDB,
   by: string,

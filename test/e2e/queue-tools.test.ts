@@ -266,6 +266,50 @@ describe('the queue as CSV', () => {
   });
 });
 
+describe('bulk assignment and the dashboard per analyst and date range', () => {
+  it("assigns two cases at once, then narrows the dashboard to that analyst's cases and today's decisions", async () => {
+    const clear = page.getByRole('button', { name: 'Clear filters' });
+    if (await clear.isEnabled()) await clear.click();
+    await page.getByTestId('queue-scroll').evaluate((el) => el.scrollTo(0, 0));
+    const open = (
+      await callInPage<{ rows: CaseSummary[] }>(page, 'cases.list', {
+        limit: 15,
+        sort: { column: 'transferTime', direction: 'desc' },
+        filter: {},
+      })
+    ).rows.filter((r) => r.status === 'pending_review' && !r.assignedTo);
+    expect(open.length).toBeGreaterThanOrEqual(2);
+    for (const r of open.slice(0, 2)) await page.locator(`tr[data-case-id="${r.id}"]`).getByRole('checkbox').check();
+    await page.locator('#bulk-assign').selectOption('supervisor');
+    const summary = page.getByTestId('bulk-summary');
+    await expect.poll(() => summary.locator('section[data-outcome="done"] li').count()).toBe(2);
+    await summary.getByRole('button', { name: 'Close' }).click();
+
+    await page.getByRole('button', { name: 'Dashboard' }).click();
+    const today = new Date().toISOString().slice(0, 10);
+    await page.getByLabel('From (UTC)').fill(today);
+    await page.getByLabel('To (UTC)').fill(today);
+    await page.getByLabel('Analyst', { exact: true }).selectOption('supervisor');
+    const row = page.getByTestId('by-analyst').locator('tr[data-analyst="supervisor"]');
+    // Two open cases assigned, none past the SLA (they arrived today), one acceptance today (the bulk accept).
+    await expect.poll(() => row.locator('td').allTextContents()).toEqual(['supervisor', '2', '0', '1', '0', '0']);
+    expect(await page.getByTestId('by-analyst').locator('tbody tr').count()).toBe(1);
+    expect(await page.locator('#vol-h').textContent()).toContain(`${today} to ${today}`);
+    expect(await axeViolations(page)).toEqual([]);
+  });
+
+  it('shows the signing-key fingerprint inside its panel', async () => {
+    await page.getByRole('button', { name: 'Settings' }).click();
+    const fp = page.getByTestId('key-fingerprint');
+    await expect.poll(() => fp.textContent()).not.toBe('…');
+    const key = (await fp.boundingBox())!;
+    const panel = (await fp.locator('xpath=ancestor::section[1]').boundingBox())!;
+    expect(key.x + key.width).toBeLessThanOrEqual(panel.x + panel.width);
+    await page.getByRole('button', { name: 'Queue' }).click();
+    await page.waitForSelector('tbody tr[data-case-id]');
+  });
+});
+
 describe('how it looks', () => {
   it('is clean under axe, and is saved as docs/screenshots/queue-1400.png', async () => {
     // The screenshot shows the queue as it first opens: the default columns.

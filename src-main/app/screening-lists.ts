@@ -6,7 +6,6 @@ import { backendPlan } from '../screening/backend';
 import { fetchList, officialPlan } from '../screening/fetch';
 import { listVersions } from '../screening/store';
 import { ListFormatError, type ListSource } from '../screening/types';
-import { readSetting } from '../store/settings';
 import { BackendClient } from '../sync/client';
 
 // Wiring (it lives in app/, above screening/, checks/ and sync/, which it ties together):
@@ -51,7 +50,8 @@ export async function fetchSource(
   try {
     let plan;
     if (from === 'backend') {
-      const token = readSetting(ws.database(), 'sync.token');
+      // The signed-in analyst's own backend credential (issue 15), as the sync engine uses.
+      const token = ws.credentialFor(ws.actor);
       const backend =
         p.backendUrl && token ? { client: new BackendClient(p.backendUrl, token, ws.actor), token } : null;
       if (!backend)

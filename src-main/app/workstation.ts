@@ -571,7 +571,7 @@ export class Workstation {
   }
 
   /** The credential this analyst's work leaves with: their own, or a shared token from before (deprecated). */
-  private credentialFor(analyst: string): string | null {
+  credentialFor(analyst: string): string | null {
     const db = this.database();
     return readCredential(db, analyst) ?? readSetting(db, 'sync.token');
   }

@@ -102,10 +102,20 @@ describe('the analyst workstation in the browser', () => {
   });
 
   it('sorts, filters and searches in the database', async () => {
-    const shownValues = async () =>
-      (await page.locator('tbody tr[data-case-id] td:nth-child(6)').allTextContents())
-        .map((v) => Number(v.split(' ')[0]))
-        .filter((v) => !Number.isNaN(v));
+    // A column's cells wherever the analyst's layout puts it.
+    const cellsOf = async (header: string) => {
+      const headers = await page.locator('thead th').allTextContents();
+      const col = headers.findIndex((h) => h.startsWith(header)) + 1;
+      expect(col).toBeGreaterThan(0);
+      return page.locator(`tbody tr[data-case-id] td:nth-child(${col})`).allTextContents();
+    };
+    // Amounts are shown in the locale ("€25,179.46").
+    const shownValues = async () => {
+      return (await cellsOf('Value'))
+        .map((v) => v.replace(/[^0-9.-]/g, ''))
+        .filter((v) => v !== '')
+        .map(Number);
+    };
     const sorted = (xs: number[], dir: 1 | -1) =>
       xs.length > 10 && xs.every((x, i) => i === 0 || (x - xs[i - 1]!) * dir >= 0);
     // A value column sorts descending first (issue 18 point 6), then ascending.
@@ -118,14 +128,18 @@ describe('the analyst workstation in the browser', () => {
     await expect.poll(async () => sorted(await shownValues(), 1)).toBe(true);
     expect((await shownValues())[0]).toBeLessThan(down[0]!);
 
-    await page.getByLabel('Direction').selectOption('deposit');
+    await page
+      .getByRole('search', { name: 'Filter the queue' })
+      .getByLabel('Direction', { exact: true })
+      .selectOption('deposit');
     const deposits = await api<{ total: number }>('cases.list', { limit: 1, filter: { direction: 'deposit' } });
     await expect.poll(count).toMatch(new RegExp(`^${deposits.total} cases`));
-    expect(new Set(await page.locator('tbody tr[data-case-id] td:nth-child(3)').allTextContents())).toEqual(
-      new Set(['In']),
-    );
+    expect(new Set(await cellsOf('Dir'))).toEqual(new Set(['In']));
 
-    await page.getByLabel('Jurisdiction').selectOption('TR');
+    await page
+      .getByRole('search', { name: 'Filter the queue' })
+      .getByLabel('Jurisdiction', { exact: true })
+      .selectOption('TR');
     const tr = await api<{ total: number }>('cases.list', {
       limit: 1,
       filter: { direction: 'deposit', jurisdiction: 'TR' },
@@ -138,7 +152,10 @@ describe('the analyst workstation in the browser', () => {
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await expect.poll(count).toMatch(new RegExp(`^${N} cases`));
-    await page.getByLabel('View').selectOption('Turkish deposits');
+    await page
+      .getByRole('search', { name: 'Filter the queue' })
+      .getByLabel('View', { exact: true })
+      .selectOption('Turkish deposits');
     await expect.poll(count).toMatch(new RegExp(`^${tr.total} cases`));
 
     // Search by a wallet address finds its case.

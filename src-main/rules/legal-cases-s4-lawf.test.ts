@@ -163,6 +163,77 @@ const facts: { cite: string; j: string; check: () => void }[] = [
   },
 ];
 
+// Texts read this pass that keep a jurisdiction at "cannot evaluate": the words that show why are quoted.
+facts.push(
+  {
+    cite: 'FSC Regulations (2021) as held by the Banking Bureau: Art. 7 "由金融監督管理委員會另定施行日期" (no start set)',
+    j: 'TW',
+    check: () => {
+      const v = file('TW').versions[0]!;
+      expect(v.regime).toBe('none_known');
+      expect(v.sources.some((s) => s.article === 'Art. 7 and status line' && /另定施行日期/.test(s.quote ?? ''))).toBe(
+        true,
+      );
+    },
+  },
+  {
+    cite: 'AIFC AML 11-1.1(3) "equal to or more than USD1,000"; ch. 11-1 starts 12 months after the DAA Rules commence (unknown)',
+    j: 'KZ',
+    check: () => {
+      const v = file('KZ').versions[0]!;
+      expect(v.regime).toBe('none_known');
+      expect(v.sources.some((s) => /equal to or more than USD1,000/.test(s.quote ?? ''))).toBe(true);
+      expect(v.sources.some((s) => /comes into operation 12 months after/.test(s.quote ?? ''))).toBe(true);
+    },
+  },
+  {
+    cite: 'SL 73 of 2020 reg. 1(2): Part XA commences by Cabinet Order (the Order not read)',
+    j: 'KY',
+    check: () => {
+      const v = file('KY').versions[0]!;
+      expect(v.sources.some((s) => s.article === 'reg. 1(2)' && /Order made by the Cabinet/.test(s.quote ?? ''))).toBe(
+        true,
+      );
+    },
+  },
+);
+
+// Every file this pass re-searched says so in each version's reason (what was read, what failed).
+const THIRD_PASS = [
+  'AE',
+  'BM',
+  'BS',
+  'CL',
+  'CO',
+  'GE',
+  'GI',
+  'IL',
+  'KY',
+  'KZ',
+  'MU',
+  'MY',
+  'NG',
+  'NZ',
+  'PA',
+  'PE',
+  'PH',
+  'PY',
+  'SC',
+  'SV',
+  'TH',
+  'TW',
+  'UA',
+  'VG',
+];
+describe('third-pass records (s4-lawf): each re-searched file says what was read', () => {
+  it.each(THIRD_PASS)('%s', (j) => {
+    const f = file(j);
+    expect(f.verification.checkedOn).toBe('2026-11-30');
+    for (const v of f.versions)
+      expect(v.verification?.reason, `${j} ${v.version}`).toMatch(/Third pass \(30 Nov 2026\):/);
+  });
+});
+
 describe('rule-pack facts re-read at the source (third pass, s4-lawf)', () => {
   it.each(facts.map((f) => [`${f.j}: ${f.cite}`, f] as const))('%s', (_name, f) => f.check());
 });

@@ -117,6 +117,22 @@ describe('queue pages', () => {
     expect([...used].sort()).toEqual(['queue index', 'sort index walk']);
   });
 
+  it("lists each check's outcome and the IVMS101 summary as case_checks holds them", () => {
+    const listed = listCases(db, { offset: 0, limit: 2000, sort: { column: 'transferTime', direction: 'desc' } }, ctx);
+    expect(listed.length).toBe(1200);
+    const check = db.prepare('SELECT outcome, summary FROM case_checks WHERE case_id = ? AND check_name = ?');
+    const stored = (id: string, name: string) =>
+      (check.get(id, name) as { outcome: string; summary: string } | undefined) ?? null;
+    for (const r of listed) {
+      expect(r.ivms101Outcome, r.id).toBe(stored(r.id, 'ivms101')?.outcome ?? null);
+      expect(r.ivms101Summary, r.id).toBe(stored(r.id, 'ivms101')?.summary ?? null);
+      expect(r.travelRuleOutcome, r.id).toBe(stored(r.id, 'travel_rule')?.outcome ?? null);
+      expect(r.screeningOutcome, r.id).toBe(stored(r.id, 'screening')?.outcome ?? null);
+    }
+    // The fixture holds more than one IVMS101 outcome, so a column read from the wrong place would show.
+    expect(new Set(listed.map((r) => r.ivms101Outcome)).size).toBeGreaterThan(1);
+  });
+
   it('finds a page in the queue index by seeking its conditions, sorting only the matches', () => {
     const f: QueueFilter = { status: ['pending_review'], direction: 'deposit' };
     const q = { offset: 40, limit: 25, sort: { column: 'riskScore' as const, direction: 'desc' as const }, filter: f };

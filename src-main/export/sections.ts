@@ -1,3 +1,4 @@
+import type { ExportPdfMode } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { dispositionHistory } from '../screening/store';
 import { canonicalJson } from '../audit/canonical-json';
@@ -41,7 +42,7 @@ import {
   type TombstoneRow,
 } from './rows';
 import { selectionWhere, type ExportSelection } from './selection';
-import type { ZipBundleWriter } from './zip-writer';
+import type { WrittenFile, ZipBundleWriter } from './zip-writer';
 
 // The bundle's files, one writer each, in the order they are written. Every writer reads the same
 // snapshot (createExport holds one read transaction) through the typed queries of BundleSource.
@@ -185,9 +186,34 @@ export class Tally {
   readonly travel_rule = new Map<string, number>();
   readonly ivms101 = new Map<string, number>();
   readonly screening = new Map<string, number>();
+  /** Counterparty jurisdiction → status → cases (the summary PDF's outcomes by jurisdiction). */
+  readonly jurisdiction = new Map<string, Map<string, number>>();
+  /** Decision kind → decisions. */
+  readonly decisionKind = new Map<string, number>();
+  /** Cases on legal hold: how many, and the first LISTED ids (the rest are in cases.csv's legal_hold column). */
+  legalHolds = 0;
+  readonly legalHoldIds: string[] = [];
+  static readonly LISTED = 200;
 
   static bump(m: Map<string, number>, k: string | undefined | null): void {
     m.set(k ?? '(none)', (m.get(k ?? '(none)') ?? 0) + 1);
+  }
+
+  /** One case's figures, from the row and its three check outcomes. */
+  add(r: CaseRow, travelRule: string | undefined, ivms101: string | undefined, screening: string | undefined): void {
+    Tally.bump(this.status, r.status);
+    Tally.bump(this.direction, r.direction);
+    Tally.bump(this.travel_rule, travelRule);
+    Tally.bump(this.ivms101, ivms101);
+    Tally.bump(this.screening, screening);
+    const j = r.counterparty_jurisdiction ?? '(none)';
+    let byStatus = this.jurisdiction.get(j);
+    if (!byStatus) this.jurisdiction.set(j, (byStatus = new Map()));
+    Tally.bump(byStatus, r.status);
+    if (r.hold_reason) {
+      this.legalHolds++;
+      if (this.legalHoldIds.length < Tally.LISTED) this.legalHoldIds.push(r.id);
+    }
   }
 }
 
@@ -198,14 +224,19 @@ export async function writeCasesCsv(src: BundleSource, zip: ZipBundleWriter, tal
   await src.eachPage('cases.csv', async (rows) => {
     const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
     for (const r of rows) {
-      const check = (name: string) => (checks.get(r.id) ?? []).find((k) => k.check_name === name);
-      const outcome = (name: string) => check(name)?.outcome;
-      Tally.bump(tally.status, r.status);
-      Tally.bump(tally.direction, r.direction);
-      Tally.bump(tally.travel_rule, outcome('travel_rule'));
-      Tally.bump(tally.ivms101, outcome('ivms101'));
-      Tally.bump(tally.screening, outcome('screening'));
-      await f.text(csvRow(casesCsvRow(r, outcome, unverifiedRulesCell(check('travel_rule')?.result))));
+      // The three checks found in one walk over the case's rows (not one search per column).
+      let travelRule: CheckRow | undefined;
+      let ivms101: CheckRow | undefined;
+      let screening: CheckRow | undefined;
+      for (const k of checks.get(r.id) ?? []) {
+        if (k.check_name === 'travel_rule') travelRule ??= k;
+        else if (k.check_name === 'ivms101') ivms101 ??= k;
+        else if (k.check_name === 'screening') screening ??= k;
+      }
+      tally.add(r, travelRule?.outcome, ivms101?.outcome, screening?.outcome);
+      const outcome = (name: 'travel_rule' | 'ivms101' | 'screening') =>
+        (name === 'travel_rule' ? travelRule : name === 'ivms101' ? ivms101 : screening)?.outcome;
+      await f.text(csvRow(casesCsvRow(r, outcome, unverifiedRulesCell(travelRule?.result))));
     }
   });
   await f.end();
@@ -221,12 +252,13 @@ export async function writeCasesJsonl(src: BundleSource, zip: ZipBundleWriter): 
 }
 
 /** decisions.csv: every decision on a selected case, with who, when, why, and whether it reached the backend. */
-export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter, tally: Tally): Promise<void> {
   const f = zip.entry('decisions.csv');
   await f.text(csvRow(DECISIONS_CSV_HEADER));
   await src.eachPage('decisions.csv', async (rows) => {
     for (const d of src.decisionsFor(rows)) {
       src.counts.decisions++;
+      Tally.bump(tally.decisionKind, d.kind);
       await f.text(csvRow(decisionCsvRow(d)));
     }
   });
@@ -417,9 +449,32 @@ export interface ReportHeader {
   software: { name: string; version: string };
   fingerprint: string;
   homeJurisdiction: string;
+  /** What report.pdf holds: the summary alone, or the summary and then one section per case. */
+  pdf: PdfMode;
+  /** The audit stretch written to audit.jsonl (its head is printed for the reader to compare). */
+  audit: AuditRange;
+  /** The machine-readable files already written, with their SHA-256 (as manifest.json lists them). */
+  files: readonly WrittenFile[];
 }
 
-/** report.pdf: summary figures, then one section per case. */
+/**
+ * What report.pdf holds. "summary": totals, outcomes by jurisdiction, decisions, exceptions, the audit
+ * chain's head and how to verify, beside the machine-readable files that carry every case in full.
+ * "per-case": the same, then one section per case (every case read on paper).
+ */
+export type PdfMode = ExportPdfMode;
+
+/**
+ * Above this many cases the per-case report stops being something a person reads (10,000 cases is
+ * about 2,000 pages); the summary is then the default, and an analyst can still ask for per-case.
+ */
+export const PER_CASE_PDF_MAX_CASES = 10_000;
+
+export function resolvePdfMode(requested: PdfMode | null | undefined, cases: number): PdfMode {
+  return requested ?? (cases > PER_CASE_PDF_MAX_CASES ? 'summary' : 'per-case');
+}
+
+/** report.pdf: the summary, then (per-case) one section per case. */
 export async function writeReportPdf(
   src: BundleSource,
   zip: ZipBundleWriter,
@@ -438,6 +493,12 @@ export async function writeReportPdf(
     ['Counterparty jurisdiction', s.jurisdiction ?? 'all'],
     ['Direction', s.direction ?? 'all'],
     ['Status', s.status ?? 'all'],
+    [
+      'This report',
+      h.pdf === 'summary'
+        ? 'summary (every case is in cases.csv, cases.jsonl and the files listed below)'
+        : 'summary, then one section per case',
+    ],
   ]);
   pdf.line(
     'manifest.json, signed in manifest.sig, is the authoritative record of this bundle; this report is a readable view of the same data (free-text notes are shortened here; decisions.csv holds them in full).',
@@ -449,10 +510,16 @@ export async function writeReportPdf(
     [...m.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]): [string, string] => [k.replace(/_/g, ' '), n(v)]);
+  const c = src.counts;
   pdf.table([
     ['Cases', n(src.total)],
-    ['Decisions', n(src.counts.decisions)],
-    ['Purged at end of retention', n(src.counts.purged)],
+    ['Decisions', n(c.decisions)],
+    ['Check evaluations', n(c.evaluations)],
+    ['E-mails (attachments)', `${n(c.messages)} (${n(c.attachments)})`],
+    ['IVMS101 versions (originals and repairs)', n(c.ivms101Versions)],
+    ['Internal notes', n(c.notes)],
+    ['Purged at end of retention', n(c.purged)],
+    ['Audit events', n(c.auditEvents)],
   ]);
   pdf.line('By status', { bold: true });
   pdf.table(rowsOf(tally.status));
@@ -466,6 +533,36 @@ export async function writeReportPdf(
     pdf.line(label, { bold: true });
     pdf.table(rowsOf(tally[name]));
   }
+  pdf.heading('Outcomes by counterparty jurisdiction');
+  for (const [j, byStatus] of [...tally.jurisdiction.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
+    pdf.line(
+      `${j}: ${n(total)} cases · ${rowsOf(byStatus)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' · ')}`,
+      {
+        wrap: true,
+      },
+    );
+  }
+  await pdf.drained();
+  pdf.heading('Decisions by kind');
+  pdf.table(tally.decisionKind.size ? rowsOf(tally.decisionKind) : [['none recorded', '0']]);
+  pdf.heading('Exceptions');
+  pdf.table([
+    ['Cases on legal hold', n(tally.legalHolds)],
+    ['Travel Rule: prohibited', n(tally.travel_rule.get('prohibited') ?? 0)],
+    ['Travel Rule: cannot evaluate', n(tally.travel_rule.get('cannot_evaluate') ?? 0)],
+    ['Cases without a stored Travel Rule evaluation', n(tally.travel_rule.get('(none)') ?? 0)],
+  ]);
+  if (tally.legalHoldIds.length) {
+    pdf.line(
+      `On legal hold${tally.legalHolds > tally.legalHoldIds.length ? ` (the first ${tally.legalHoldIds.length}; cases.csv marks every one)` : ''}:`,
+      { bold: true },
+    );
+    pdf.line(tally.legalHoldIds.join(', '), { wrap: true });
+  }
+  await pdf.drained();
   // Four eyes as a regulator checks it: the people, their roles over time, and who approved whom.
   const team = teamReport(src.db, src.where);
   pdf.heading('Analysts and four eyes');
@@ -478,6 +575,32 @@ export async function writeReportPdf(
     if (lines.length === 0) pdf.line('none');
     for (const l of lines) pdf.line(l, { wrap: true });
     await pdf.drained();
+  }
+  pdf.heading('Audit chain');
+  pdf.table(
+    h.audit
+      ? [
+          ['Events in audit.jsonl', `${n(h.audit.fromSeq)} to ${n(h.audit.toSeq)} (sequence numbers)`],
+          ['Head (hash of the last event)', h.audit.lastHash],
+          ['Link before the first event', h.audit.prevHashOfFirst],
+        ]
+      : [['Events', 'none']],
+  );
+  pdf.heading('Machine-readable files');
+  for (const f of h.files) pdf.line(`${f.path} · ${n(f.bytes)} bytes · SHA-256 ${f.sha256}`, { wrap: true });
+  await pdf.drained();
+  pdf.heading('How to verify this bundle');
+  for (const l of [
+    `1. Obtain the workstation's public key through a second channel; its fingerprint must be ${h.fingerprint}.`,
+    '2. With Waybill: waybill export verify BUNDLE.zip --public-key KEY.pem checks the Ed25519 signature of manifest.json (manifest.sig), the SHA-256 and size of every file it lists, and every link of the audit chain in audit.jsonl.',
+    '3. Without Waybill (OpenSSL 3 and coreutils): openssl pkeyutl -verify -pubin -inkey KEY.pem -rawin -in manifest.json -sigfile manifest.sig, then sha256sum -c over the path and SHA-256 on each line of manifest.json.',
+    '4. A later export covering these cases holds the event above with this same hash: the chain was not rewritten in between.',
+  ])
+    pdf.line(l, { wrap: true });
+  if (h.pdf === 'summary') {
+    await pdf.drained();
+    await pdf.end();
+    return;
   }
   pdf.heading('Cases');
   await src.eachPage('report.pdf', async (rows) => {

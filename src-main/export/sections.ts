@@ -3,6 +3,7 @@ import { AppError } from '../../src-shared/result';
 import { dispositionHistory } from '../screening/store';
 import { canonicalJson } from '../audit/canonical-json';
 import type { ReadableDB } from '../store/db';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { csvRow } from './csv';
 import { teamReport } from '../team/report';
 import { ReportPdf } from './report-pdf';
@@ -79,6 +80,7 @@ export interface Counts {
 export type AuditRange = { fromSeq: number; toSeq: number; prevHashOfFirst: string; lastHash: string } | null;
 
 type Params = Record<string, unknown>;
+type CaseId = Pick<CaseRow, 'id'>;
 const inList = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /** The selection's rows, read a page at a time, with progress and cancellation between pages. */
@@ -87,6 +89,9 @@ export class BundleSource {
   readonly total: number;
   readonly counts: Counts;
   private readonly page;
+  private readonly idPage;
+  /** IN-list statements by their text: a full page's is prepared once, not once a page. */
+  private readonly inStatements = new Map<string, Statement<string[], unknown>>();
 
   constructor(
     readonly db: ReadableDB,
@@ -114,6 +119,10 @@ export class BundleSource {
       `SELECT ${CASE_COLUMNS} FROM cases c LEFT JOIN legal_holds h ON h.case_id = c.id
        WHERE ${this.where.sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
     );
+    // The passes that write other tables' rows need only the ids (not the IVMS101 payload each time).
+    this.idPage = db.prepare<Params, CaseId>(
+      `SELECT c.id FROM cases c WHERE ${this.where.sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
+    );
   }
 
   checkAbort(): void {
@@ -122,12 +131,25 @@ export class BundleSource {
 
   /** Every case pass walks the selection in id order, a page at a time. */
   async eachPage(phase: Phase, fn: (rows: CaseRow[]) => Promise<void>): Promise<void> {
+    await this.walk(this.page, phase, fn);
+  }
+
+  /** The same walk, reading only the ids. */
+  async eachIdPage(phase: Phase, fn: (rows: CaseId[]) => Promise<void>): Promise<void> {
+    await this.walk(this.idPage, phase, fn);
+  }
+
+  private async walk<R extends CaseId>(
+    stmt: Statement<Params, R>,
+    phase: Phase,
+    fn: (rows: R[]) => Promise<void>,
+  ): Promise<void> {
     let after = '';
     let done = 0;
     this.progress(phase, done, this.total);
     for (;;) {
       this.checkAbort();
-      const rows = this.page.all({ ...this.where.params, after });
+      const rows = stmt.all({ ...this.where.params, after });
       const last = rows.at(-1);
       if (!last) break;
       await fn(rows);
@@ -137,45 +159,50 @@ export class BundleSource {
     }
   }
 
-  decisionsFor(rows: readonly CaseRow[]): DecisionRow[] {
-    return this.db
-      .prepare<string[], DecisionRow>(
-        `SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, decided_at, id`,
-      )
-      .all(...rows.map((r) => r.id));
+  /** Rows of another table for a page of cases, by an IN list of their ids. */
+  private forCases<R>(sql: (list: string) => string, rows: readonly CaseId[]): R[] {
+    const text = sql(inList(rows.length));
+    let stmt = this.inStatements.get(text);
+    if (!stmt) this.inStatements.set(text, (stmt = this.db.prepare<string[], unknown>(text)));
+    return (stmt as Statement<string[], R>).all(...rows.map((r) => r.id));
   }
 
-  checksFor(rows: readonly CaseRow[]): CheckRow[] {
-    return this.db
-      .prepare<string[], CheckRow>(
-        `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, check_name`,
-      )
-      .all(...rows.map((r) => r.id));
+  decisionsFor(rows: readonly CaseId[]): DecisionRow[] {
+    return this.forCases<DecisionRow>(
+      (list) => `SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${list}) ORDER BY case_id, decided_at, id`,
+      rows,
+    );
   }
 
-  versionsFor(rows: readonly CaseRow[]): Ivms101VersionRow[] {
-    return this.db
-      .prepare<string[], Ivms101VersionRow>(
+  checksFor(rows: readonly CaseId[]): CheckRow[] {
+    return this.forCases<CheckRow>(
+      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+      rows,
+    );
+  }
+
+  versionsFor(rows: readonly CaseId[]): Ivms101VersionRow[] {
+    return this.forCases<Ivms101VersionRow>(
+      (list) =>
         `SELECT ${IVMS101_VERSION_COLUMNS} FROM ivms101_versions v LEFT JOIN outbox o ON o.idempotency_key = v.repair_id
-         WHERE v.case_id IN (${inList(rows.length)}) ORDER BY v.case_id, v.n`,
-      )
-      .all(...rows.map((r) => r.id));
+         WHERE v.case_id IN (${list}) ORDER BY v.case_id, v.n`,
+      rows,
+    );
   }
 
-  notesFor(rows: readonly CaseRow[]): NoteRow[] {
-    return this.db
-      .prepare<string[], NoteRow>(
-        `SELECT ${NOTE_COLUMNS} FROM case_notes WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, created_at, rowid`,
-      )
-      .all(...rows.map((r) => r.id));
+  notesFor(rows: readonly CaseId[]): NoteRow[] {
+    return this.forCases<NoteRow>(
+      (list) => `SELECT ${NOTE_COLUMNS} FROM case_notes WHERE case_id IN (${list}) ORDER BY case_id, created_at, rowid`,
+      rows,
+    );
   }
 
-  mailFor(rows: readonly CaseRow[]): MailSummaryRow[] {
-    return this.db
-      .prepare<string[], MailSummaryRow>(
-        `SELECT case_id, direction, subject, state, coalesce(sent_at, received_at, created_at) AS at FROM mail_messages WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, created_at, id`,
-      )
-      .all(...rows.map((r) => r.id));
+  mailFor(rows: readonly CaseId[]): MailSummaryRow[] {
+    return this.forCases<MailSummaryRow>(
+      (list) =>
+        `SELECT case_id, direction, subject, state, coalesce(sent_at, received_at, created_at) AS at FROM mail_messages WHERE case_id IN (${list}) ORDER BY case_id, created_at, id`,
+      rows,
+    );
   }
 }
 
@@ -255,7 +282,7 @@ export async function writeCasesJsonl(src: BundleSource, zip: ZipBundleWriter): 
 export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter, tally: Tally): Promise<void> {
   const f = zip.entry('decisions.csv');
   await f.text(csvRow(DECISIONS_CSV_HEADER));
-  await src.eachPage('decisions.csv', async (rows) => {
+  await src.eachIdPage('decisions.csv', async (rows) => {
     for (const d of src.decisionsFor(rows)) {
       src.counts.decisions++;
       Tally.bump(tally.decisionKind, d.kind);
@@ -272,7 +299,7 @@ export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter,
  */
 export async function writeEvaluationsJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('evaluations.jsonl');
-  await src.eachPage('evaluations.jsonl', async (rows) => {
+  await src.eachIdPage('evaluations.jsonl', async (rows) => {
     for (const k of src.checksFor(rows)) {
       src.counts.evaluations++;
       const rec = evaluationRecord(k);
@@ -356,7 +383,7 @@ export async function writeCorrespondence(src: BundleSource, zip: ZipBundleWrite
  */
 export async function writeIvms101Versions(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('ivms101-versions.jsonl');
-  await src.eachPage('ivms101-versions.jsonl', async (rows) => {
+  await src.eachIdPage('ivms101-versions.jsonl', async (rows) => {
     for (const v of src.versionsFor(rows)) {
       src.counts.ivms101Versions++;
       await f.text(canonicalJson(ivms101VersionRecord(v)) + '\n');
@@ -369,7 +396,7 @@ export async function writeIvms101Versions(src: BundleSource, zip: ZipBundleWrit
 export async function writeNotesCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('notes.csv');
   await f.text(csvRow(NOTES_CSV_HEADER));
-  await src.eachPage('notes.csv', async (rows) => {
+  await src.eachIdPage('notes.csv', async (rows) => {
     for (const n of src.notesFor(rows)) {
       src.counts.notes++;
       await f.text(csvRow(noteCsvRow(n)));

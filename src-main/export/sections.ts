@@ -1,7 +1,7 @@
 import type { ExportPdfMode } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { dispositionHistory } from '../screening/store';
-import { canonicalJson } from '../audit/canonical-json';
+import { canonicalLine } from './jsonl';
 import type { ReadableDB } from '../store/db';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { csvRow } from './csv';
@@ -273,7 +273,7 @@ export async function writeCasesCsv(src: BundleSource, zip: ZipBundleWriter, tal
 export async function writeCasesJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('cases.jsonl');
   await src.eachPage('cases.jsonl', async (rows) => {
-    for (const r of rows) await f.text(canonicalJson(caseRecord(r)) + '\n');
+    for (const r of rows) await f.text(canonicalLine(caseRecord(r)));
   });
   await f.end();
 }
@@ -312,7 +312,7 @@ export async function writeEvaluationsJsonl(src: BundleSource, zip: ZipBundleWri
             h.dispositionHistory = dispositionHistory(src.db, h.party.digest, h.list, h.entryId);
         }
       }
-      await f.text(canonicalJson(rec) + '\n');
+      await f.text(canonicalLine(rec));
     }
   });
   await f.end();
@@ -346,7 +346,7 @@ export async function writeCorrespondence(src: BundleSource, zip: ZipBundleWrite
     );
     for (const m of messages) {
       counts.messages++;
-      await f.text(canonicalJson(correspondenceRecord(m, attachments.get(m.id) ?? [])) + '\n');
+      await f.text(canonicalLine(correspondenceRecord(m, attachments.get(m.id) ?? [])));
     }
     after = last.id;
     src.progress('correspondence.jsonl', counts.messages, 0);
@@ -386,7 +386,7 @@ export async function writeIvms101Versions(src: BundleSource, zip: ZipBundleWrit
   await src.eachIdPage('ivms101-versions.jsonl', async (rows) => {
     for (const v of src.versionsFor(rows)) {
       src.counts.ivms101Versions++;
-      await f.text(canonicalJson(ivms101VersionRecord(v)) + '\n');
+      await f.text(canonicalLine(ivms101VersionRecord(v)));
     }
   });
   await f.end();
@@ -460,7 +460,7 @@ export async function writeAuditJsonl(src: BundleSource, zip: ZipBundleWriter): 
         if (!prevHashOfFirst) prevHashOfFirst = e.prevHash;
         lastHash = e.hash;
         counts.auditEvents++;
-        await f.text(canonicalJson(auditRecord(e)) + '\n');
+        await f.text(canonicalLine(auditRecord(e)));
       }
       after = last.seq + 1;
       src.progress('audit.jsonl', counts.auditEvents, total);
@@ -508,6 +508,7 @@ export async function writeReportPdf(
   tally: Tally,
   h: ReportHeader,
 ): Promise<void> {
+  src.progress('report.pdf', 0, h.pdf === 'summary' ? 0 : src.total);
   const pdf = new ReportPdf(zip.entry('report.pdf'), { title: 'Waybill audit export', createdAt: h.now });
   const s = src.selection;
   pdf.heading('Waybill audit export');

@@ -178,10 +178,14 @@ describe('self-hosted wallet duties', () => {
 // says "not required" the answer is flagged as unconfirmed, naming the member and what was not read.
 describe('EU/EEA members before the TFR', () => {
   const members = pack.files.get('EU')!.members!;
+  // LI's national rule is set in CHF (SPV as amended in 2021): a EUR amount needs a rate of the day.
+  const rates = memoryRates([
+    { base: 'EUR', quote: 'CHF', rate: '0.97', asOf: '2024-05-31T16:00:00Z', source: 'test' },
+  ]);
   it.each(members)('%s on 1 Jun 2024: no confident "not required"', (m) => {
     const e = evaluateCase(
       caseWith({ counterparty: m, value: '5', currency: 'EUR', at: '2024-06-01T12:00:00Z' }),
-      ctx(m),
+      ctx(m, rates),
     ).result;
     if (e.outcome === 'not_required') {
       expect(e.why[0]).toMatch(new RegExp(`^Not required — unconfirmed: .*unverified rule \\(${m}\\)`));
@@ -189,9 +193,9 @@ describe('EU/EEA members before the TFR', () => {
         { jurisdiction: m, version: `${m}-pre-TFR`, reason: expect.stringMatching(/not (read|checked)/) },
       ]);
     } else {
-      // DE, EE, LT had national rules (recorded, read only through summaries): applies, unverified.
+      // DE, EE, LT, LI had national rules (recorded, read only through summaries): applies, unverified.
       expect(e.outcome).toBe('applies');
-      expect(['DE', 'EE', 'LT']).toContain(m);
+      expect(['DE', 'EE', 'LT', 'LI']).toContain(m);
       expect(e.unverified?.map((u) => u.jurisdiction)).toEqual([m]);
     }
   });

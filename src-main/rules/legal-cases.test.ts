@@ -965,8 +965,9 @@ const euVerified: Row[] = [
     unverified: ['DE'],
   },
   // EEA EFTA states: the TFR reaches them only through EEA Joint Committee Decision No 42/2025 (20 Feb
-  // 2025); the date it took effect there was not found, so that side cannot be evaluated.
-  ...(['NO', 'IS', 'LI'] as const).map((j): Row => ({
+  // 2025); the date it took effect there was not found, so that side cannot be evaluated. (NO: in force
+  // from 1 Jul 2025 per sources, unverified; its cases are in legal-cases-s4-lawe.test.ts.)
+  ...(['IS', 'LI'] as const).map((j): Row => ({
     cite: 'EEA Joint Committee Decision No 42/2025 of 20 Feb 2025 (Prop. 54 LS (2024–2025) ch. 3.1)',
     what: `DE → ${j} 2026: our TFR side applies; ${j}'s side cannot be evaluated`,
     home: 'DE',

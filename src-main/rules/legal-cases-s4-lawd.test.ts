@@ -138,6 +138,32 @@ const facts: { cite: string; j: string; check: () => void }[] = [
     },
   },
   {
+    cite: '31 CFR 1010.410(f)(1): transmittor name, account and address; the recipient\'s items only "as many ... as are received"',
+    j: 'US',
+    check: () => {
+      const v = version('US', 'US-1010.410f-CVC');
+      if (v.regime !== 'travel_rule') throw new Error('US-1010.410f-CVC is not a travel-rule version');
+      expect(v.threshold).toMatchObject({ amount: '3000', exclusive: false });
+      const [tier] = v.tiers;
+      expect(tier!.originator.map((r) => r.anyOf)).toEqual([[['name']], [['account']], [['address']]]);
+      // (f)(1)(vi): nothing about the recipient is required outright.
+      expect(tier!.beneficiary).toEqual([]);
+      const f = v.verification?.fields ?? {};
+      expect(f.tiers?.some((c) => /1010\.410\(f\)\(1\)/.test(c.article) && /as are received/.test(c.quote ?? ''))).toBe(
+        true,
+      );
+      expect(
+        f.threshold?.some((c) => c.article === '31 CFR 1010.410(f)' && /\$3,000 or more/.test(c.quote ?? '')),
+      ).toBe(true);
+      expect(f.selfHosted?.some((c) => /sent to a receiving financial institution/.test(c.quote ?? ''))).toBe(true);
+      // Four fields read; the start for convertible virtual currency is not, so the version stays unverified.
+      expect(v.effectiveFrom).toBeNull();
+      expect(v.verification?.verified).toBe(false);
+      // No citation puts an examiners' checklist phrase in the regulation's mouth.
+      expect(v.sources.some((s) => s.quote === 'For each transmittal order of $3,000 or more')).toBe(false);
+    },
+  },
+  {
     cite: 'AML/CTF Act s. 107(3) as substituted by the 2024 Amendment Act (Sch. 10, from 31 Mar 2026): 7 years',
     j: 'AU',
     check: () => {

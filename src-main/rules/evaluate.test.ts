@@ -192,6 +192,11 @@ describe('EU/EEA members before the TFR', () => {
       expect(e.unverified).toEqual([
         { jurisdiction: m, version: `${m}-pre-TFR`, reason: expect.stringMatching(/not (read|checked)/) },
       ]);
+    } else if (m === 'PT') {
+      // PT: Aviso do Banco de Portugal n.º 1/2023 (from 15 Jul 2023) set an information duty for
+      // virtual-asset transfers whose content was not read: cannot evaluate, never "not required".
+      expect(e.outcome).toBe('cannot_evaluate');
+      expect(e.why.join('\n')).toMatch(/PT-Aviso-1\/2023/);
     } else {
       // DE, EE, LT, LI had national rules (recorded, read only through summaries): applies, unverified.
       expect(e.outcome).toBe('applies');

@@ -876,8 +876,9 @@ const euVerified: Row[] = [
   // Art. 40: "It shall apply from 30 December 2024" — decided on each member's own local date.
   ...(
     [
-      // Lisbon is UTC+0 in December: 23:30Z on the 29th is still the eve there.
-      ['PT', '2024-12-29T23:30:00Z', 'not_required', 'PT-pre-TFR'],
+      // Dublin and Lisbon are UTC+0 in December: 23:30Z on the 29th is still the eve there. (PT's eve is
+      // its Aviso 1/2023 period, cannot be evaluated: legal-cases-s4-lawe.test.ts.)
+      ['IE', '2024-12-29T23:30:00Z', 'not_required', 'IE-pre-TFR'],
       ['PT', '2024-12-30T00:00:00Z', 'applies', TFR],
       // Helsinki is UTC+2: 22:30Z on the 29th is already 00:30 on the 30th there.
       ['FI', '2024-12-29T21:59:59Z', 'not_required', 'FI-pre-TFR'],

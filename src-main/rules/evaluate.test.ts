@@ -162,8 +162,8 @@ describe('self-hosted wallet duties', () => {
   it.each([
     ['DE', '1000', 'EUR', false], // EU: above EUR 1,000
     ['DE', '1000.01', 'EUR', true],
-    ['CH', '999.99', 'CHF', false], // CH: from CHF 1,000
-    ['CH', '1000', 'CHF', true],
+    ['CH', '0.01', 'CHF', true], // CH: any amount (FINMA, 26 Aug 2019: only the customer's own identified wallets)
+    ['CH', '999.99', 'CHF', true],
   ])('%s %s %s → verify ownership: %s', (home, value, currency, applies) => {
     const c = caseWith({ counterparty: null, value, currency, at: '2026-11-02T10:00:00Z' });
     const e = evaluateCase(c, ctx(home, rates)).result;

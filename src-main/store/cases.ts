@@ -399,38 +399,111 @@ function pageIndex(db: ReadableDB, w: Where, q: ListQuery, matches: number | und
   return entries <= WALK_ENTRIES_MAX ? sorted : `INDEXED BY ${QUEUE_INDEX}`;
 }
 
-/** The statement finding a page's rowids (exported so a test can read its query plan). */
+/** Where the previous page of the same query ended (its last row's sort key and id), and when. */
+interface Cursor {
+  key: unknown;
+  id: string;
+  /** The store's state it was read in (see storeStamp): a cursor from another state is not used. */
+  stamp: string;
+}
+const cursors = new WeakMap<ReadableDB, Map<string, Cursor>>();
+const CURSORS_MAX = 64;
+
+/**
+ * Changes whenever the store may have changed: data_version when another connection commits,
+ * total_changes() when this one writes. Equal stamps: no row moved between the two reads.
+ */
+function storeStamp(db: ReadableDB): string {
+  const version = db.pragma('data_version', { simple: true }) as number;
+  const changes = (cached(db, 'SELECT total_changes() AS n').get() as { n: number }).n;
+  return `${version}:${changes}`;
+}
+
+const cursorKey = (w: Where, q: ListQuery, position: number) =>
+  JSON.stringify([w.sql, w.params, q.sort.column, q.sort.direction, position]);
+
+/**
+ * The cursor for a page starting at q.offset, when the page before it was listed in this very state
+ * of the store: then the rows from q.offset on are exactly those after that page's last row in the
+ * sort order (column, id), and the page is found by seeking there instead of skipping q.offset entries.
+ */
+function cursorFor(db: ReadableDB, w: Where, q: ListQuery): Cursor | undefined {
+  if (q.offset === 0) return undefined;
+  const c = cursors.get(db)?.get(cursorKey(w, q, q.offset));
+  return c && c.stamp === storeStamp(db) ? c : undefined;
+}
+
+function remember(db: ReadableDB, key: string, c: Cursor): void {
+  let m = cursors.get(db);
+  if (!m) cursors.set(db, (m = new Map()));
+  m.delete(key);
+  m.set(key, c);
+  // The oldest first: a long scroll keeps only its recent pages' ends.
+  if (m.size > CURSORS_MAX) m.delete(m.keys().next().value!);
+}
+
+/**
+ * The statement finding a page's rowids (exported so a test can read its query plan). With a cursor
+ * (keyset paging) the rows after the previous page's last one are sought: SQLite puts NULL first in
+ * ascending order and last in descending, so the rows after a key are the greater (or smaller) keys
+ * plus, on the NULL side, the NULL keys; each part is a seek in the sort index, in order.
+ */
 export function pageQuery(
   db: ReadableDB,
   q: ListQuery,
   ctx: FilterContext,
   matches?: number,
+  after?: Cursor,
 ): { sql: string; params: Record<string, unknown> } {
   const w = filterWhere(q.filter, ctx);
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
+  const col = SORT_SQL[q.sort.column].replace('cases.', 'c.');
+  const index = pageIndex(db, w, after ? { ...q, offset: 0 } : q, matches);
+  const part = (cond: string | null, offset: string) =>
+    `SELECT c.rowid AS rid FROM cases c ${index} WHERE ${w.sql}${cond ? ` AND ${cond}` : ''} ORDER BY ${col} ${dir}, c.id ${dir} LIMIT @limit OFFSET ${offset}`;
+  if (!after) return { sql: part(null, '@offset'), params: { ...w.params, limit: q.limit, offset: q.offset } };
+  const asc = dir === 'ASC';
+  const parts =
+    after.key === null
+      ? asc
+        ? [`${col} IS NULL AND c.id > @afterId`, `${col} IS NOT NULL`]
+        : [`${col} IS NULL AND c.id < @afterId`]
+      : asc
+        ? [`(${col}, c.id) > (@afterKey, @afterId)`]
+        : [`(${col}, c.id) < (@afterKey, @afterId)`, `${col} IS NULL`];
   return {
-    sql: `SELECT c.rowid AS rid FROM cases c ${pageIndex(db, w, q, matches)} WHERE ${w.sql} ORDER BY ${SORT_SQL[q.sort.column].replace('cases.', 'c.')} ${dir}, c.id ${dir} LIMIT @limit OFFSET @offset`,
-    params: { ...w.params, limit: q.limit, offset: q.offset },
+    sql:
+      parts.length === 1
+        ? part(parts[0]!, '0')
+        : parts.map((p) => `SELECT rid FROM (${part(p, '0')})`).join(' UNION ALL '),
+    params: {
+      ...w.params,
+      limit: q.limit,
+      afterId: after.id,
+      ...(after.key === null ? {} : { afterKey: after.key }),
+    },
   };
 }
 
 /**
  * One page of the queue's statement (exported so a test can read its query plan). The page's rowids
- * are found first over the sort index alone (so a deep OFFSET skips index entries, not whole rows),
- * then only those rows are read and joined: CROSS JOIN keeps that order (left to itself, SQLite walked
- * every case in sort order probing the page's rowids, 70 ms at 100k cases). The checks' outcomes come
- * from the case row (kept in step with case_checks in the same transaction, and what the filters test);
- * case_checks is joined for the IVMS101 summary alone.
+ * are found first over the sort index alone (so a deep OFFSET skips index entries, not whole rows; a
+ * page following one just listed seeks its start instead), then only those rows are read and joined:
+ * CROSS JOIN keeps that order (left to itself, SQLite walked every case in sort order probing the
+ * page's rowids, 70 ms at 100k cases). The checks' outcomes come from the case row (kept in step with
+ * case_checks in the same transaction, and what the filters test); case_checks is joined for the
+ * IVMS101 summary alone.
  */
 export function listQuery(
   db: ReadableDB,
   q: ListQuery,
   ctx: FilterContext,
   matches?: number,
-): { sql: string; params: Record<string, unknown> } {
+): { sql: string; params: Record<string, unknown>; keyset: boolean } {
   const col = SORT_SQL[q.sort.column];
   const dir = q.sort.direction === 'asc' ? 'ASC' : 'DESC';
-  const page = pageQuery(db, q, ctx, matches);
+  const after = cursorFor(db, filterWhere(q.filter, ctx), q);
+  const page = pageQuery(db, q, ctx, matches, after);
   return {
     sql: `WITH page AS (${page.sql})
        SELECT cases.id, direction, status, asset, network, amount,
@@ -443,27 +516,43 @@ export function listQuery(
               ivms101_outcome AS ivms101Outcome, k.summary AS ivms101Summary,
               travel_rule_outcome AS travelRuleOutcome, screening_outcome AS screeningOutcome,
               EXISTS (SELECT 1 FROM decisions d WHERE d.case_id = cases.id AND d.sync_state = 'pending') AS waitingToSync,
-              EXISTS (SELECT 1 FROM decision_proposals p WHERE p.case_id = cases.id AND p.state = 'awaiting_approval') AS awaitingApproval
+              EXISTS (SELECT 1 FROM decision_proposals p WHERE p.case_id = cases.id AND p.state = 'awaiting_approval') AS awaitingApproval,
+              ${col} AS sortKey
        FROM page CROSS JOIN cases ON cases.rowid = page.rid
        LEFT JOIN case_checks k ON k.case_id = cases.id AND k.check_name = 'ivms101'
-       ORDER BY ${col} ${dir}, cases.id ${dir}`,
+       ORDER BY ${col} ${dir}, cases.id ${dir}
+       LIMIT @limit`,
     params: page.params,
+    keyset: after !== undefined,
   };
 }
 
-/** One page of the queue (see listQuery). */
+/** One page of the queue (see listQuery); remembers where it ended, for the page after it. */
 export function listCases(
   db: ReadableDB,
   q: ListQuery,
   ctx: FilterContext = { now: new Date().toISOString(), slaHours: 24 },
   matches?: number,
 ): CaseSummary[] {
+  const stamp = storeStamp(db);
   const l = listQuery(db, q, ctx, matches);
   const rows = db.prepare(l.sql).all(l.params) as (Omit<CaseSummary, 'waitingToSync' | 'awaitingApproval'> & {
     waitingToSync: number;
     awaitingApproval: number;
+    sortKey: unknown;
   })[];
-  return rows.map((r) => ({ ...r, waitingToSync: r.waitingToSync === 1, awaitingApproval: r.awaitingApproval === 1 }));
+  const last = rows.at(-1);
+  if (last && rows.length === q.limit)
+    remember(db, cursorKey(filterWhere(q.filter, ctx), q, q.offset + rows.length), {
+      key: last.sortKey,
+      id: last.id,
+      stamp,
+    });
+  return rows.map(({ sortKey: _, ...r }) => ({
+    ...r,
+    waitingToSync: r.waitingToSync === 1,
+    awaitingApproval: r.awaitingApproval === 1,
+  }));
 }
 
 function rowToRecord(r: Record<string, unknown>): CaseRecord {

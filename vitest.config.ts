@@ -1,9 +1,10 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
-// Tests that take more than ~20 s alone (measured one file at a time with --reporter=verbose, as CPU
+// Tests that take long alone: more than ~20 s (measured one file at a time with --reporter=verbose, as CPU
 // seconds: user + sys of vitest and everything it spawns, which is what a quiet 2-core machine waits
-// for). They run in the `integration` project so `npm run test:unit` stays a quick loop; `npm test`
-// runs every project. Figures from 29 Nov 2026, in CPU seconds.
+// for; 29 Nov 2026), and the files over ~7 s in a unit run (30 Nov 2026). They run in the `integration`
+// project so `npm run test:unit` stays under two minutes; `npm test` (and CI) runs every project.
 const SLOW = [
   'test/integration/**/*.test.ts', // the 10,000-case sync, the 20-kill test, conformance against a live backend
   'src-main/screening/quality.test.ts', // every name and alias of the real OFAC list
@@ -14,6 +15,14 @@ const SLOW = [
   'src-main/cli/screening.test.ts', // 25 s wall in the quiet full unit run: the real binary, list imports
   'src-main/retention/purge.test.ts', // 22 s: purges over a generated store, and through the CLI
   'src-main/export/export.test.ts', // 21 s: full signed bundles, PDF text, OpenSSL, the CLI
+  // Over ~7 s alone (wall, in a unit run on 30 Nov 2026): together they were a third of the unit loop.
+  'src-main/vault/parallel-unlock.test.ts', // 30 s: thirty parallel Argon2id unlocks at the production cost
+  'src-main/team/report.test.ts', // 15 s: a full signed export bundle with three enrolled analysts
+  'test/lint/electronegativity.test.ts', // 12 s: the Electron security scanner over the whole source
+  'src-main/mail/mail.test.ts', // 11 s: real SMTP and IMAP (Dovecot) servers on loopback
+  'src-main/screening/service.test.ts', // 8 s: a real list import and re-screening of a store
+  'src-main/export/verify-bounds.test.ts', // 8 s: signed bundles built to be hostile to the verifier
+  'src-main/screening/export-dispositions.test.ts', // 7 s: a full export bundle with dispositions
 ];
 
 export default defineConfig({
@@ -34,6 +43,10 @@ export default defineConfig({
           // measured 29 Nov 2026). Unit tests share no module state: each opens its own database file in its
           // own temp folder, and none mocks modules, stubs env or fakes timers (a lint test keeps it so).
           isolate: false,
+          // vitest's default in a run is one worker fewer than the cores: one worker on this 2-core machine, so
+          // the loop ran its files one after another. The files are independent (own temp folder, own database,
+          // ports from the OS), so both cores run them.
+          maxWorkers: Math.max(2, availableParallelism()),
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

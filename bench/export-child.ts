@@ -2,30 +2,68 @@ import { statSync } from 'node:fs';
 
 import { Workstation } from '../src-main/app/workstation';
 import { verifyExport } from '../src-main/export/verify';
+import type { PdfMode } from '../src-main/export/sections';
 
 // Runs in a process of its own so its peak memory (maxRSS) is the export's, not the harness's.
-const [dataDir, passphrase, out, mode] = process.argv.slice(2) as [string, string, string, 'create' | 'verify'];
+// argv: DATA_DIR PASSPHRASE OUT create|verify [summary|per-case]
+const [dataDir, passphrase, out, mode, pdfArg] = process.argv.slice(2) as [
+  string,
+  string,
+  string,
+  'create' | 'verify',
+  string | undefined,
+];
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 const base = rssMiB();
 const t0 = performance.now();
 if (mode === 'create') {
   const ws = new Workstation({ dataDir, mode: 'cli', actor: 'bench' });
   await ws.unlock(passphrase);
+  const unlockMs = performance.now() - t0;
+  // Wall and CPU time of each phase (section), for the breakdown in bench/suites/export.ts.
+  const phases: Record<string, { ms: number; cpuMs: number }> = {};
+  let phase = '';
+  let phaseAt = performance.now();
+  let phaseCpu = process.cpuUsage();
+  const closePhase = () => {
+    if (!phase) return;
+    const cpu = process.cpuUsage(phaseCpu);
+    const p = (phases[phase] ??= { ms: 0, cpuMs: 0 });
+    p.ms += performance.now() - phaseAt;
+    p.cpuMs += (cpu.user + cpu.system) / 1000;
+  };
+  const cpu0 = process.cpuUsage();
+  const c0 = performance.now();
   const r = await ws.createExport(
     { from: '2000-01-01', to: '2099-12-31', jurisdiction: null, direction: null, status: null },
     out,
+    {
+      ...(pdfArg ? { pdf: pdfArg as PdfMode } : {}),
+      onProgress: (p) => {
+        if (p.phase === phase) return;
+        closePhase();
+        phase = p.phase;
+        phaseAt = performance.now();
+        phaseCpu = process.cpuUsage();
+      },
+    },
   );
-  const ms = performance.now() - t0;
+  closePhase();
+  const ms = performance.now() - c0;
+  const cpu = process.cpuUsage(cpu0);
   ws.close();
   console.log(
     JSON.stringify({
       ms,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      unlockMs,
       baseMiB: base,
       peakMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       bytes: statSync(out).size,
       cases: r.counts.cases,
       events: r.counts.auditEvents,
-      pdfBytes: 0,
+      pdf: r.pdf,
+      phases,
     }),
   );
 } else {

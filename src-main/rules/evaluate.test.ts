@@ -162,8 +162,8 @@ describe('self-hosted wallet duties', () => {
   it.each([
     ['DE', '1000', 'EUR', false], // EU: above EUR 1,000
     ['DE', '1000.01', 'EUR', true],
-    ['CH', '999.99', 'CHF', false], // CH: from CHF 1,000
-    ['CH', '1000', 'CHF', true],
+    ['CH', '0.01', 'CHF', true], // CH: any amount (FINMA, 26 Aug 2019: only the customer's own identified wallets)
+    ['CH', '999.99', 'CHF', true],
   ])('%s %s %s → verify ownership: %s', (home, value, currency, applies) => {
     const c = caseWith({ counterparty: null, value, currency, at: '2026-11-02T10:00:00Z' });
     const e = evaluateCase(c, ctx(home, rates)).result;
@@ -178,20 +178,29 @@ describe('self-hosted wallet duties', () => {
 // says "not required" the answer is flagged as unconfirmed, naming the member and what was not read.
 describe('EU/EEA members before the TFR', () => {
   const members = pack.files.get('EU')!.members!;
+  // LI's national rule is set in CHF (SPV as amended in 2021): a EUR amount needs a rate of the day.
+  const rates = memoryRates([
+    { base: 'EUR', quote: 'CHF', rate: '0.97', asOf: '2024-05-31T16:00:00Z', source: 'test' },
+  ]);
   it.each(members)('%s on 1 Jun 2024: no confident "not required"', (m) => {
     const e = evaluateCase(
       caseWith({ counterparty: m, value: '5', currency: 'EUR', at: '2024-06-01T12:00:00Z' }),
-      ctx(m),
+      ctx(m, rates),
     ).result;
     if (e.outcome === 'not_required') {
       expect(e.why[0]).toMatch(new RegExp(`^Not required — unconfirmed: .*unverified rule \\(${m}\\)`));
       expect(e.unverified).toEqual([
         { jurisdiction: m, version: `${m}-pre-TFR`, reason: expect.stringMatching(/not (read|checked)/) },
       ]);
+    } else if (m === 'PT') {
+      // PT: Aviso do Banco de Portugal n.º 1/2023 (from 15 Jul 2023) set an information duty for
+      // virtual-asset transfers whose content was not read: cannot evaluate, never "not required".
+      expect(e.outcome).toBe('cannot_evaluate');
+      expect(e.why.join('\n')).toMatch(/PT-Aviso-1\/2023/);
     } else {
-      // DE, EE, LT had national rules (recorded, read only through summaries): applies, unverified.
+      // DE, EE, LT, LI had national rules (recorded, read only through summaries): applies, unverified.
       expect(e.outcome).toBe('applies');
-      expect(['DE', 'EE', 'LT']).toContain(m);
+      expect(['DE', 'EE', 'LT', 'LI']).toContain(m);
       expect(e.unverified?.map((u) => u.jurisdiction)).toEqual([m]);
     }
   });

@@ -33,12 +33,9 @@ function missingReading(v: RuleVersion): string | null {
   return null;
 }
 
-// EEA files owned by the EU/EEA rule work (branch lawa), which is still writing their records; listed here
-// so this test fails once they are done and the entry must go (never a silent skip).
-const PENDING_ELSEWHERE: Record<string, string> = {
-  IS: 'IS-TFR-EEA: EEA file owned by the EU/EEA rule work',
-  NO: 'NO-TFR-EEA: EEA file owned by the EU/EEA rule work',
-};
+// Files still being written elsewhere, listed so this test fails once they are done and the entry must go
+// (never a silent skip). Empty since the EEA files (IS, NO) recorded their readings (30 Nov 2026).
+const PENDING_ELSEWHERE: Record<string, string> = {};
 
 describe('FATF R.15 table jurisdictions and G20 members: each accounted for at the source', () => {
   const codes = Object.keys(tables.jurisdictions).sort();

@@ -9,8 +9,8 @@ const NO_RATES = memoryRates([]);
 const ctx = (home: string, rates = NO_RATES): EvaluationContext => ({ pack, rates, homeJurisdiction: home });
 
 /** The status of one jurisdiction's side, for a transfer valued in that rule's own currency. */
-function side(home: string, value: string, currency: string, at = '2026-11-02T10:00:00Z') {
-  const c = caseWith({ counterparty: null, value, currency, at });
+function side(home: string, value: string, currency: string, at = '2026-11-02T10:00:00Z', cp: string | null = null) {
+  const c = caseWith({ counterparty: cp, value, currency, at });
   const e = evaluateCase(c, ctx(home)).result;
   const us = e.sides.find((s) => s.party === 'us')!;
   return { status: us.status, tier: us.tier, version: us.version, e };
@@ -47,7 +47,9 @@ describe('thresholds and tiers at the boundaries', () => {
     ['DE', '0.01', 'EUR', 'applies', 'all transfers'],
     ['JP', '1', 'JPY', 'applies', 'all transfers'],
   ])('%s %s %s → %s (%s)', (j, value, currency, status, tier) => {
-    const r = side(j, value, currency);
+    // To a VASP abroad: a threshold is a VASP-to-VASP matter (KR's rule reaches nothing else, Enforcement
+    // Decree Art. 10-10), and GB's domestic set would need both VASPs in GB.
+    const r = side(j, value, currency, undefined, j === 'SG' ? 'JP' : 'SG');
     expect({ status: r.status, tier: r.tier }).toEqual({ status, tier });
   });
 });

@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 
 // Reads a `node --cpu-prof` profile and attributes each sample to one part of an export, by the
 // innermost frame on its stack that belongs to a known part (bench/suites/export.ts's breakdown).
-// Usage: npx tsx bench/profile-breakdown.ts FILE.cpuprofile
+// Usage: npx tsx bench/profile-breakdown.ts FILE.cpuprofile [SKIP_SECONDS]
+// SKIP_SECONDS leaves out the profile's start (export-child.ts prints unlockMs: unlocking, and a
+// rule-pack recheck it waits for, are not the export).
 
 interface Frame {
   functionName: string;
@@ -30,7 +32,7 @@ const RULES: [string, (f: Frame) => boolean][] = [
   ['zip CRC-32 (yazl, JS)', (f) => /buffer-crc32/.test(f.url)],
   ['deflate, synchronous (pdfkit content streams)', (f) => /zlib/.test(f.url) && f.functionName === 'processChunkSync'],
   ['deflate, async (ZIP entries; its thread-pool work is not sampled)', (f) => /zlib/.test(f.url)],
-  ['JSON serialise (canonicalJson)', (f) => /canonical-json/.test(f.url)],
+  ['JSON serialise (canonicalJson, export/jsonl)', (f) => /canonical-json|export\/jsonl/.test(f.url)],
   ['CSV', (f) => /export\/csv\.ts/.test(f.url)],
   [
     'row mapping (rows.ts, JSON.parse)',
@@ -79,10 +81,14 @@ function category(id: number): string {
   memo.set(id, cat);
   return cat;
 }
+const skipUs = Number(process.argv[3] ?? 0) * 1e6;
 const totals = new Map<string, number>();
 let all = 0;
+let elapsed = 0;
 p.samples.forEach((id, i) => {
   const dt = p.timeDeltas[i] ?? 0;
+  elapsed += dt;
+  if (elapsed < skipUs) return;
   all += dt;
   const c = category(id);
   totals.set(c, (totals.get(c) ?? 0) + dt);

@@ -168,6 +168,18 @@ function evaluateSide(
       { unverified },
     );
   }
+  // A rule that reaches only transfers between two VASPs (KR Enforcement Decree Art. 10-10) does not reach a
+  // transfer to or from a self-hosted wallet, at any amount: not required on our side, never "applies".
+  if (party === 'us' && c.walletType === 'unhosted' && found.version.unhostedWallet.scope === 'vasp_to_vasp') {
+    return result(
+      {
+        ...base,
+        status: 'not_required',
+        reason: `${code}: not required on this side — ${territory}${found.version.version}${when} applies only to transfers between two VASPs, and the other side is a self-hosted wallet${mark}.`,
+      },
+      { version: found.version, unverified },
+    );
+  }
   // Both VASPs in the same jurisdiction with a domestic variant (UK reg. 64C): its reduced tiers apply.
   const domestic = found.version.domestic && otherCode === code && !found.follows ? found.version.domestic : null;
   const v: TravelRuleVersion = domestic ? { ...found.version, tiers: domestic.tiers } : found.version;
@@ -306,6 +318,12 @@ function unhostedDuty(
   };
   const lead = always ? `Self-hosted wallet, at any amount: ${always}` : '';
   const join = (...parts: string[]) => parts.filter(Boolean).join(' ');
+  if (u.scope === 'vasp_to_vasp')
+    return {
+      ...base,
+      applies: false,
+      reason: join(`${us.version.version}: no Travel Rule duty for a self-hosted wallet, at any amount.`, u.note ?? ''),
+    };
   if (u.duty === 'none')
     return {
       ...base,
@@ -449,6 +467,9 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
     );
   const unhosted = unhostedDuty(c, us, value, valueText, ctx);
   const selfHosted = c.walletType === 'unhosted';
+  // Our rule reaches only VASP-to-VASP transfers, and this one is to or from a self-hosted wallet.
+  const outOfScope =
+    selfHosted && us.eval.status === 'not_required' && us.version?.unhostedWallet.scope === 'vasp_to_vasp';
   const head =
     outcome === 'prohibited'
       ? `RED FLAG: ${redFlags.join(' ')}${sides.some((s) => s.eval.status === 'applies') ? ' The Travel Rule duties below still apply on the other side.' : ''}`
@@ -459,11 +480,13 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
         : outcome === 'below_threshold'
           ? 'The Travel Rule does not apply: the transfer is below the threshold of every rule in force.'
           : outcome === 'not_required'
-            ? unverified.length
-              ? // Absence of a rule is only as good as the reading behind it: an unverified "not required"
-                // (an EU member's national law before the TFR not read) is said as unconfirmed.
-                `Not required — unconfirmed: no Travel Rule is recorded in force on the transfer’s local date, but that rests on an unverified rule (${unverified.map((u) => u.jurisdiction).join(', ')}); a national rule may have applied.`
-              : 'Not required: no Travel Rule was in force in the jurisdictions concerned on the transfer’s local date.'
+            ? outOfScope
+              ? `Not required${unverified.length ? ' — unconfirmed (unverified rule)' : ''}: the ${us.eval.jurisdiction} Travel Rule (${us.eval.version}) applies only to transfers between two VASPs; the other side is a self-hosted wallet, so there is no Travel Rule data to send or to obtain.`
+              : unverified.length
+                ? // Absence of a rule is only as good as the reading behind it: an unverified "not required"
+                  // (an EU member's national law before the TFR not read) is said as unconfirmed.
+                  `Not required — unconfirmed: no Travel Rule is recorded in force on the transfer’s local date, but that rests on an unverified rule (${unverified.map((u) => u.jurisdiction).join(', ')}); a national rule may have applied.`
+                : 'Not required: no Travel Rule was in force in the jurisdictions concerned on the transfer’s local date.'
             : 'Cannot evaluate whether the Travel Rule applies.';
   // Both sides in the same jurisdiction read the same: say it once.
   const reasons = [...new Set(sides.map((s) => s.eval.reason))];

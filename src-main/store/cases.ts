@@ -216,7 +216,6 @@ const SORT_INDEX: Record<QueueSortColumn, string> = {
   asset: 'cases_page_by_asset',
   arrivedAt: 'cases_page_by_arrived_at',
 };
-const SORT_INDEX_ABOVE = 5000;
 /** Every filter and sort column, narrow (migration 0010): combined filters are answered from it alone. */
 const QUEUE_INDEX = 'cases_queue';
 /**
@@ -295,12 +294,27 @@ export function filterWhere(
 }
 
 /**
+ * Past this many text-search hits, a search combined with other filters is counted over the queue
+ * index (each entry tested against the hits, which SQLite gathers once) instead of reading each hit's
+ * case row: "Anna" read 4,005 case rows at 100k cases (83 ms CPU) to count 696.
+ */
+const SEARCH_ROWS_MAX = 2000;
+
+/**
  * Which index answers a count. One condition: its own index covers it. Two or more: the queue
  * index, which holds them all; left to itself SQLite picks one condition's index and reads a case
- * row per entry to test the rest (8 s at a million cases). A text search starts from its few hits.
+ * row per entry to test the rest (8 s at a million cases). A text search starts from its hits when
+ * they are few, else from the queue index.
  */
-function countIndex(w: Where): string {
-  return w.conditions >= 2 && !w.search ? `INDEXED BY ${QUEUE_INDEX}` : '';
+function countIndex(w: Where, hits: number | undefined): string {
+  if (w.search) return hits !== undefined && hits > SEARCH_ROWS_MAX ? `INDEXED BY ${QUEUE_INDEX}` : '';
+  return w.conditions >= 2 ? `INDEXED BY ${QUEUE_INDEX}` : '';
+}
+
+/** A text search's hits, counted in the FTS index alone. */
+function searchHits(db: ReadableDB, w: Where): number {
+  return (cached(db, 'SELECT count(*) AS n FROM cases_fts WHERE cases_fts MATCH ?').get(w.params.fts) as { n: number })
+    .n;
 }
 
 /**
@@ -323,15 +337,22 @@ function countsQuery(
   return { sql: `SELECT coalesce(sum(c.n), 0) AS n FROM queue_counts c WHERE ${w.sql}${band}`, params: w.params };
 }
 
-/** The count's statement, exported so a test can read its query plan. */
+/**
+ * The count's statement, exported so a test can read its query plan. `hits`: a text search's hits,
+ * when the filter has one and other conditions besides.
+ */
 export function countQuery(
   filter: QueueFilter | undefined,
   ctx: FilterContext,
+  hits?: number,
 ): { sql: string; params: Record<string, unknown> } {
   const counts = countsQuery(filter, ctx);
   if (counts) return counts;
   const w = filterWhere(filter, ctx);
-  return { sql: `SELECT count(*) AS n FROM cases c ${countIndex(w)} WHERE ${w.sql}`, params: w.params };
+  // A search alone is its hits, counted in the FTS index (kept in step with cases by triggers): no case row is read.
+  if (w.search && w.conditions === 1)
+    return { sql: 'SELECT count(*) AS n FROM cases_fts WHERE cases_fts MATCH @fts', params: { fts: w.params.fts } };
+  return { sql: `SELECT count(*) AS n FROM cases c ${countIndex(w, hits)} WHERE ${w.sql}`, params: w.params };
 }
 
 export function countCases(
@@ -341,7 +362,8 @@ export function countCases(
 ): number {
   const sla = filter?.slaBreached ? slaCount(db, filter, ctx) : null;
   if (sla !== null) return sla;
-  const q = countQuery(filter, ctx);
+  const w = filterWhere(filter, ctx);
+  const q = countQuery(filter, ctx, w.search && w.conditions > 1 ? searchHits(db, w) : undefined);
   return (db.prepare(q.sql).get(q.params) as { n: number }).n;
 }
 
@@ -386,17 +408,20 @@ type Where = ReturnType<typeof filterWhere>;
  * Which index finds a page's rows. Walking the sort index in order tests the filter in each entry
  * (no case row is read), about (offset + limit) × cases / matches of them: cheap near the top of a
  * broad filter, hopeless deep into a narrow one. Past WALK_ENTRIES_MAX the matches are found in the
- * queue index instead (every filter and sort column is in it) and sorted there; only the page's rows
- * are then read.
+ * queue index instead (every filter and sort column is in it) and sorted there, or, for a text search,
+ * from its hits; only the page's rows are then read. A search's hits are gathered once, and the walk
+ * tests each entry's rowid against them ("Anna", 4,005 hits at 100k cases: 88 ms CPU reading and
+ * sorting every hit's row for a page of 100).
  */
 function pageIndex(db: ReadableDB, w: Where, q: ListQuery, matches: number | undefined): string {
   const sorted = `INDEXED BY ${SORT_INDEX[q.sort.column]}`;
   if (w.conditions === 0) return sorted;
-  if (w.search) return matches !== undefined && matches > SORT_INDEX_ABOVE ? sorted : '';
-  if (matches === undefined || matches === 0) return `INDEXED BY ${QUEUE_INDEX}`;
+  // Few matches: a search starts from its hits (reading their rows), any other filter from the queue index.
+  const few = w.search ? '' : `INDEXED BY ${QUEUE_INDEX}`;
+  if (matches === undefined || matches === 0) return few;
   const rows = (cached(db, 'SELECT max(rowid) AS n FROM cases').get() as { n: number | null }).n ?? 0;
   const entries = ((q.offset + q.limit) * rows) / matches;
-  return entries <= WALK_ENTRIES_MAX ? sorted : `INDEXED BY ${QUEUE_INDEX}`;
+  return entries <= WALK_ENTRIES_MAX ? sorted : few;
 }
 
 /** Where the previous page of the same query ended (its last row's sort key and id), and when. */

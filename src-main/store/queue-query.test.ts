@@ -53,6 +53,39 @@ describe('queue counts', () => {
     expect(plan(countQuery({ search: 'Petrov', direction: 'deposit' }, ctx))).not.toMatch(/cases_queue/);
   });
 
+  it('counts a text search alone in the FTS index, and one with many hits over the queue index', () => {
+    const alone = plan(countQuery({ search: 'Anna' }, ctx));
+    expect(alone).toMatch(/cases_fts VIRTUAL TABLE/);
+    expect(alone).not.toMatch(/ c USING /);
+    expect(plan(countQuery({ search: 'Anna', direction: 'deposit' }, ctx, 5000))).toMatch(/COVERING INDEX cases_queue/);
+    // Few hits: their rows are read, not the queue index.
+    expect(plan(countQuery({ search: 'Anna', direction: 'deposit' }, ctx, 10))).not.toMatch(/cases_queue/);
+  });
+
+  it('counts a text search as SQLite does without any index, whichever way it is counted', () => {
+    const searches: QueueFilter[] = [
+      { search: 'a' },
+      { search: 'a', direction: 'deposit' },
+      { search: 'a', status: ['pending_review'], minRisk: 40 },
+      { search: 'zzzz-none' },
+    ];
+    let seen = 0;
+    for (const f of searches) {
+      const w = filterWhere(f, ctx);
+      const plain = (
+        db.prepare(`SELECT count(*) AS n FROM cases c NOT INDEXED WHERE ${w.sql}`).get(w.params) as { n: number }
+      ).n;
+      seen += plain;
+      expect(countCases(db, f, ctx), JSON.stringify(f)).toBe(plain);
+      for (const hits of [10, 5000]) {
+        const q = countQuery(f, ctx, hits);
+        expect((db.prepare(q.sql).get(q.params) as { n: number }).n, `${JSON.stringify(f)} ${hits}`).toBe(plain);
+      }
+    }
+    // The searches find something, so a count reading nothing would show.
+    expect(seen).toBeGreaterThan(100);
+  });
+
   it('gives the count SQLite gives without any index', () => {
     for (const f of combined) {
       const w = filterWhere(f, ctx);
@@ -80,6 +113,8 @@ describe('queue pages', () => {
       ...combined,
       { status: ['pending_review'] } satisfies QueueFilter,
       { minRisk: 30 } satisfies QueueFilter,
+      { search: 'a' } satisfies QueueFilter,
+      { search: 'a', direction: 'deposit' } satisfies QueueFilter,
     ]) {
       const matches = countCases(db, f, ctx);
       const w = filterWhere(f, ctx);
@@ -156,6 +191,21 @@ describe('queue pages', () => {
           /^(SCAN|SEARCH) c USING COVERING INDEX cases_page_by_\w+( \([^)]*\))?$/,
         );
       }
+  });
+
+  it("walks a sort index for a search with many matches, testing each entry's rowid against the hits", () => {
+    const q = {
+      offset: 0,
+      limit: 100,
+      sort: { column: 'fiatAmount' as const, direction: 'desc' as const },
+      filter: { search: 'Anna', direction: 'deposit' as const },
+    };
+    const p = plan(pageQuery(db, q, ctx, 5000));
+    expect(p).toMatch(
+      /^SCAN c USING COVERING INDEX cases_page_by_fiat \| LIST SUBQUERY \d+ \| SCAN cases_fts VIRTUAL TABLE/,
+    );
+    // Few matches (here 100 x 1,200 / 2 entries to walk, past the limit): no walk, the planner starts elsewhere.
+    expect(plan(pageQuery(db, q, ctx, 2))).not.toMatch(/cases_page_by_/);
   });
 
   it("reads only the page's own case rows, whatever the filter", () => {

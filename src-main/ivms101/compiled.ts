@@ -65,7 +65,11 @@ function text2020(s: string, max: number): boolean {
 }
 
 /** Whether the engine's form detection would call this string a protobuf enum name (then the form changes). */
-const pbEnumLike = (s: string): boolean => s.length >= 18 && PB_ENUM.test(s);
+function pbEnumLike(s: string): boolean {
+  if (s.length < 18) return false;
+  const c = s.charCodeAt(0) | 32; // every prefix PB_ENUM knows starts with n, l, a or t (either case)
+  return (c === 110 || c === 108 || c === 97 || c === 116) && PB_ENUM.test(s);
+}
 
 /** A 2023 MaxNText: printable ASCII. */
 function text2023(s: string, max: number): boolean {
@@ -185,7 +189,6 @@ function mergeNames(names: Json[]): Json {
   return merged;
 }
 
-const MODE = process.env.IVMS_MODE ?? 'switch';
 // ---- code generation ----------------------------------------------------------------------
 
 /** Each component's rules (constraints.ts), over the model node `o` just built; `return;` gives up. */
@@ -251,9 +254,6 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
   for (const comp of Object.keys(COMPONENTS) as ComponentName[]) {
     const body: string[] = [];
     const cases: string[] = [];
-    const mapCases: string[] = [];
-    const propLoads: string[] = [];
-    const keyIndex = new Map<string, number>();
     const specs = COMPONENTS[comp];
     specs.forEach((spec, si) => {
       const keys = acceptedKeys(comp, spec, e);
@@ -293,14 +293,6 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
         cases.push(
           `${keys.map((k) => `case ${JSON.stringify(k)}:`).join(' ')} if (v${si} !== undefined && v${si} !== null) return; v${si} = r[k]; break;`,
         );
-      for (const k of keys) {
-        keyIndex.set(k, si);
-        propLoads.push(
-          `x = r[${JSON.stringify(k)}]; if (x !== undefined) { n++; if (v${si} !== undefined && v${si} !== null) return; v${si} = x; }`,
-        );
-      }
-      if (keys.length)
-        mapCases.push(`case ${si}: if (v${si} !== undefined && v${si} !== null) return; v${si} = r[k]; break;`);
       const lines: string[] = [`// ${spec.name}`, `v = v${si};`];
       if (spec.min === 1) lines.push('if (v === undefined || v === null) return;');
       const loop = (arr: string) => `const ${arr} = [];
@@ -336,27 +328,13 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
   const pr = Object.getPrototypeOf(r);
   if (pr !== OP && pr !== null) return;
   let ${specs.map((_, i) => `v${i}`).join(', ')};
-  ${
-    MODE === 'switch'
-      ? `for (const k in r) {
+  for (const k in r) {
     switch (k) {
       ${cases.join('\n      ')}
       default: return;
     }
-  }`
-      : MODE === 'map'
-        ? `for (const k in r) {
-    switch (${constant(keyIndex)}.get(k)) {
-      ${mapCases.join('\n      ')}
-      default: return;
-    }
-  }`
-        : `let n = 0, x;
-  ${propLoads.join('\n  ')}
-  for (const k in r) if (--n < 0 || k === '') return;
-  if (n !== 0) return;`
   }
-  let v, ${MODE === 'props' ? '' : 'x, '}y;
+  let v, x, y;
   const o = {};
   ${body.join('\n  ')}
   ${rules(comp, e)}

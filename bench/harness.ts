@@ -5,6 +5,30 @@ export interface Measurement {
   value: number;
   unit: string;
   note?: string;
+  /** The issue's goal for this figure, in its unit: at least or at most this value. */
+  goal?: Goal;
+  /** The figure beside its peer or floor: `value` times `to` (e.g. 0.4 × npm ivms101, 1.3 × the profiled floor). */
+  ratio?: { value: number; to: string };
+}
+
+export type Goal = { atLeast: number } | { atMost: number };
+
+/** How far a figure is from its goal: value / goal (≥ 1 meets an "at least", ≤ 1 an "at most"). */
+export function goalStatus(value: number, goal: Goal): { ofGoal: number; met: boolean } {
+  if ('atLeast' in goal) return { ofGoal: value / goal.atLeast, met: value >= goal.atLeast };
+  return { ofGoal: value / goal.atMost, met: value <= goal.atMost };
+}
+
+/**
+ * The goal a suite wrote only in its note ("goal ≥ 10000", "goal <= 20 ms"), for suites not yet giving
+ * `goal` itself; a structured `goal` always wins.
+ */
+export function goalFromNote(note: string | undefined): Goal | undefined {
+  const m = /goal\s*(≥|>=|≤|<=)\s*([\d.,]+)/.exec(note ?? '');
+  if (!m) return undefined;
+  const n = Number(m[2]!.replace(/,/g, ''));
+  if (!Number.isFinite(n)) return undefined;
+  return m[1] === '≥' || m[1] === '>=' ? { atLeast: n } : { atMost: n };
 }
 
 export interface Suite {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Measurement, Suite } from './harness';
+import { goalFromNote, goalStatus, round, type Measurement, type Suite } from './harness';
 import { intakeSuite } from './suites/intake';
 import { ivms101Suite } from './suites/ivms101';
 import { rulesSuite } from './suites/rules';
@@ -38,8 +38,28 @@ for (const s of chosen) {
   results.push(...rows.map((r) => ({ ...r, note: r.note ? `${r.note}; ${during}` : during })));
 }
 
-const rows = results.map((r) => [r.suite, r.metric, String(r.value), r.unit, r.note ?? '']);
-const header = ['suite', 'metric', 'value', 'unit', 'note'];
+// Each figure beside its goal (and how far from it: value / goal) and its ratio to a peer or floor.
+const judged = results.map((r) => {
+  const goal = r.goal ?? goalFromNote(r.note);
+  const status = goal ? goalStatus(r.value, goal) : null;
+  return {
+    ...r,
+    ...(goal ? { goal } : {}),
+    ...(status ? { ofGoal: round(status.ofGoal, 3), met: status.met } : {}),
+  };
+});
+const goalText = (g: Measurement['goal']) => (!g ? '' : 'atLeast' in g ? `≥ ${g.atLeast}` : `≤ ${g.atMost}`);
+const rows = judged.map((r) => [
+  r.suite,
+  r.metric,
+  String(r.value),
+  r.unit,
+  goalText(r.goal),
+  r.ofGoal === undefined ? '' : `${r.ofGoal}× ${r.met ? 'met' : 'NOT MET'}`,
+  r.ratio ? `${r.ratio.value}× ${r.ratio.to}` : '',
+  r.note ?? '',
+]);
+const header = ['suite', 'metric', 'value', 'unit', 'goal', 'of goal', 'ratio', 'note'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
 const line = (cells: string[]) =>
   cells.map((c, i) => (i === 2 ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ');
@@ -57,7 +77,7 @@ const report = {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
   },
-  results,
+  results: judged,
 };
 writeFileSync(join(outDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
 console.log(`\nwritten: bench/results/latest.json`);

@@ -352,10 +352,16 @@ export interface Dashboard {
   }[];
 }
 
+/** report.pdf: a summary beside the machine-readable files, or also one section per case. */
+export const EXPORT_PDF_MODES = ['summary', 'per-case'] as const;
+export type ExportPdfMode = (typeof EXPORT_PDF_MODES)[number];
+
 export interface ExportJob {
   id: string;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   selection: { from: string; to: string; jurisdiction: string | null; direction: string | null; status: string | null };
+  /** What report.pdf holds: as asked, null for "by size" until the export has chosen (then as chosen). */
+  pdf: ExportPdfMode | null;
   phase: string;
   done: number;
   total: number;
@@ -681,6 +687,8 @@ export const contract = {
         jurisdiction: countryCode.nullable().default(null),
         direction: z.enum(DIRECTIONS).nullable().default(null),
         status: z.enum(CASE_STATUSES).nullable().default(null),
+        // null or left out: by size (a summary above 10,000 cases, per case below).
+        pdf: z.enum(EXPORT_PDF_MODES).nullable().default(null),
       })
       .strict(),
   ),

@@ -26,6 +26,7 @@ import { MailService } from '../mail/service';
 import { purgeExpired, type PurgeReport, type RetentionContext } from '../retention/purge';
 import { recordPurgeRun, scheduleDailyPurge } from '../retention/schedule';
 import { ExportJobs } from '../export/jobs';
+import type { PdfMode } from '../export/sections';
 import type { DeviceKeyProtector } from '../vault/device-key';
 import { deviceProtectorRefusal } from '../vault/device-key';
 import {
@@ -666,7 +667,7 @@ export class Workstation {
   async createExport(
     selection: ExportSelection,
     out: string,
-    o: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void } = {},
+    o: { signal?: AbortSignal; onProgress?: (p: ExportProgress) => void; pdf?: PdfMode | null } = {},
   ): Promise<ExportResult> {
     const key = this.signingKey();
     const controller = new AbortController();
@@ -684,11 +685,13 @@ export class Workstation {
         homeJurisdiction: this.preferences.homeJurisdiction,
         now: new Date(this.now()),
         signal: controller.signal,
+        pdf: o.pdf ?? null,
         ...(o.onProgress ? { onProgress: o.onProgress } : {}),
       });
       this.audit('export.created', {
         manifestSha256: result.manifestSha256,
         selection,
+        pdf: result.pdf,
         counts: result.counts,
         fingerprint: result.fingerprint,
       });
@@ -707,9 +710,9 @@ export class Workstation {
   private readonly exportJobList: ExportJobs;
 
   /** Starts an export in the background; progress arrives as export.progress events. */
-  startExportJob(selection: ExportSelection): ExportJob {
+  startExportJob(selection: ExportSelection, pdf: PdfMode | null = null): ExportJob {
     this.database();
-    return this.exportJobList.start(selection);
+    return this.exportJobList.start(selection, pdf);
   }
 
   cancelExportJob(id: string): ExportJob {

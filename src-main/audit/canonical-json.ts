@@ -34,13 +34,20 @@ function serialise(value: unknown, depth: number): string {
   }
   if (depth >= CANONICAL_JSON_MAX_DEPTH) throw new JsonTooDeepError();
   if (Array.isArray(value)) {
-    const items: string[] = [];
-    for (const v of value as unknown[]) items.push(serialise(v === undefined ? null : v, depth + 1));
-    return `[${items.join(',')}]`;
+    let out = '[';
+    for (const v of value as unknown[])
+      out += `${out.length > 1 ? ',' : ''}${serialise(v === undefined ? null : v, depth + 1)}`;
+    return `${out}]`;
   }
-  const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const members: string[] = [];
-  for (const [k, v] of entries) members.push(`${JSON.stringify(k)}:${serialise(v, depth + 1)}`);
-  return `{${members.join(',')}}`;
+  // Array.prototype.sort's default order compares strings by UTF-16 code units: the order §3.2.3 asks.
+  // Built by concatenation, without entry arrays: every stored check's inputs digest passes here.
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${JSON.stringify(k)}:${serialise(v, depth + 1)}`;
+  }
+  return `${out}}`;
 }

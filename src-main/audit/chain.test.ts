@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openTestDb } from '../../test/support/db';
 import { tempDir } from '../../test/support/temp';
 import type { WritableDB } from '../store/db';
-import { GENESIS_HASH, appendAudit, verifyAudit } from './chain';
+import { GENESIS_HASH, appendAudit, auditBatch, verifyAudit } from './chain';
 
 let t: ReturnType<typeof tempDir>;
 let db: WritableDB;
@@ -62,5 +62,75 @@ describe('audit chain', () => {
   it('stays verifiable when a payload is removed but its digest kept (retention)', () => {
     tamper('UPDATE audit_events SET payload = NULL WHERE seq = 2');
     expect(verifyAudit(db).ok).toBe(true);
+  });
+});
+
+describe('audit events appended in a batch (bulk intake)', () => {
+  const ROWS =
+    'SELECT seq, at, actor, action, case_id, payload, payload_digest, prev_hash, hash FROM audit_events ORDER BY seq';
+  const events = (n: number, from = 6) =>
+    Array.from({ length: n }, (_, i) => ({
+      actor: i % 2 ? 'backend' : 'analyst-b',
+      action: 'case.received',
+      caseId: i % 3 ? `c${from + i}` : null,
+      payload: { n: from + i, names: ['Зоя', 'Ł', '😀'], nested: { b: [1, null], a: 'x' } },
+      at: `2026-11-30T00:00:${String(i % 60).padStart(2, '0')}.000Z`,
+    }));
+
+  it('writes exactly the rows single appends write, in order, continuing the chain', () => {
+    // Two fresh databases with the same first events: one appends the rest one at a time, the other in a batch.
+    const dirs = [tempDir(), tempDir()];
+    const [single, batch] = dirs.map((d) => openTestDb(d.dir).db) as [WritableDB, WritableDB];
+    for (const d of [single, batch])
+      for (let i = 1; i <= 5; i++)
+        appendAudit(d, {
+          actor: 'analyst-a',
+          action: 'case.received',
+          caseId: `c${i}`,
+          at: '2026-11-29T00:00:00.000Z',
+        });
+    single.transaction(() => events(40).forEach((e) => appendAudit(single, e)))();
+    const returned = batch.transaction(() => auditBatch(batch, () => events(40).map((e) => appendAudit(batch, e))))();
+    const batched = batch.prepare(ROWS).all() as { hash: string }[];
+    // 'at' is given, so both chains are bit for bit the same.
+    expect(batched).toEqual(single.prepare(ROWS).all());
+    expect(returned.map((e) => e.hash)).toEqual(batched.slice(5).map((r) => r.hash));
+    expect(verifyAudit(batch)).toEqual({ ok: true, events: 45, firstBroken: null });
+    // A single append after the batch links to the batch's last event.
+    appendAudit(batch, { actor: 'analyst-a', action: 'case.updated', caseId: 'c6' });
+    expect(verifyAudit(batch)).toEqual({ ok: true, events: 46, firstBroken: null });
+    single.close();
+    batch.close();
+    dirs.forEach((d) => d.cleanup());
+  });
+
+  it('writes nothing when the work throws, and the chain goes on from where it was', () => {
+    expect(() =>
+      db.transaction(() =>
+        auditBatch(db, () => {
+          events(3).forEach((e) => appendAudit(db, e));
+          throw new Error('a case in the batch broke');
+        }),
+      )(),
+    ).toThrow(/broke/);
+    expect(verifyAudit(db)).toEqual({ ok: true, events: 5, firstBroken: null });
+    appendAudit(db, { actor: 'analyst-a', action: 'case.updated', caseId: 'c1' });
+    expect(verifyAudit(db)).toEqual({ ok: true, events: 6, firstBroken: null });
+  });
+
+  it('a batch inside a batch joins the outer one', () => {
+    db.transaction(() =>
+      auditBatch(db, () => {
+        appendAudit(db, events(1)[0]!);
+        auditBatch(db, () => appendAudit(db, events(1, 7)[0]!));
+        appendAudit(db, events(1, 8)[0]!);
+      }),
+    )();
+    expect(verifyAudit(db)).toEqual({ ok: true, events: 8, firstBroken: null });
+    expect(
+      (db.prepare('SELECT payload FROM audit_events WHERE seq > 5 ORDER BY seq').all() as { payload: string }[]).map(
+        (r) => (JSON.parse(r.payload) as { n: number }).n,
+      ),
+    ).toEqual([6, 7, 8]);
   });
 });

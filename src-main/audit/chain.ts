@@ -46,28 +46,69 @@ export function eventHash(
   return sha256(`${prevHash}\n${header}`);
 }
 
+/** Events appended inside `auditBatch`, not yet written, and the chain's head after them. */
+interface PendingEvents {
+  seq: number;
+  hash: string;
+  events: AuditEvent[];
+}
+const pending = new WeakMap<WritableDB, PendingEvents>();
+
+const INSERT_EVENT = `INSERT INTO audit_events (seq, at, actor, action, case_id, payload, payload_digest, prev_hash, hash)
+  VALUES (@seq, @at, @actor, @action, @caseId, @payload, @payloadDigest, @prevHash, @hash)`;
+
 /** Appends one event. Call inside the transaction that makes the change it records. */
 export function appendAudit(db: WritableDB, input: AuditInput): AuditEvent {
-  const last = cached(db, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
-    { seq: number; hash: string } | undefined;
+  const batch = pending.get(db);
+  const last = batch ?? chainHead(db);
   const payload = canonicalJson(input.payload ?? null);
   const e = {
-    seq: (last?.seq ?? 0) + 1,
+    seq: last.seq + 1,
     at: input.at ?? new Date().toISOString(),
     actor: input.actor,
     action: input.action,
     caseId: input.caseId ?? null,
     payload,
     payloadDigest: sha256(payload),
-    prevHash: last?.hash ?? GENESIS_HASH,
+    prevHash: last.hash,
   };
-  const hash = eventHash(e.prevHash, e);
-  cached(
-    db,
-    `INSERT INTO audit_events (seq, at, actor, action, case_id, payload, payload_digest, prev_hash, hash)
-     VALUES (@seq, @at, @actor, @action, @caseId, @payload, @payloadDigest, @prevHash, @hash)`,
-  ).run({ ...e, hash });
-  return { ...e, hash };
+  const event = { ...e, hash: eventHash(e.prevHash, e) };
+  if (batch) {
+    batch.events.push(event);
+    batch.seq = event.seq;
+    batch.hash = event.hash;
+  } else cached(db, INSERT_EVENT).run(event);
+  return event;
+}
+
+function chainHead(db: ReadableDB): { seq: number; hash: string } {
+  const last = cached(db, 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1').get() as
+    { seq: number; hash: string } | undefined;
+  return last ?? { seq: 0, hash: GENESIS_HASH };
+}
+
+/**
+ * Runs `work` (inside the caller's transaction) with its audit events chained in memory: the head is
+ * read once, each event's hash computed from the one before as appendAudit always does, and the
+ * events written in bulk when `work` returns, in the same transaction and in the same order, so the
+ * chain is exactly the one single appends would have written. If `work` throws, nothing is written.
+ * Nothing inside `work` may read audit_events: its own events are not there yet.
+ */
+export function auditBatch<T>(db: WritableDB, work: () => T): T {
+  if (pending.has(db)) return work();
+  const head = chainHead(db);
+  const batch: PendingEvents = { seq: head.seq, hash: head.hash, events: [] };
+  pending.set(db, batch);
+  let result: T;
+  try {
+    result = work();
+  } finally {
+    pending.delete(db);
+  }
+  // One prepared statement, a row per event, bound exactly as a single append binds it.
+  const insert = cached(db, INSERT_EVENT);
+  for (const event of batch.events) insert.run(event);
+  return result;
 }
 
 /** Walks the whole chain and names the first event that does not check out. */

@@ -146,7 +146,14 @@ function admitOne(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: Intak
     computed ? outcomesOf(computed) : undefined,
   );
   if (outcome === 'inserted' || outcome === 'updated') {
-    saveCaseChecks(db, record.id, computed ?? computeCaseChecks(db, record, ctx.checks), ctx.at, computed !== null);
+    saveCaseChecks(
+      db,
+      record.id,
+      computed ?? computeCaseChecks(db, record, ctx.checks),
+      ctx.at,
+      computed !== null,
+      outcome === 'inserted',
+    );
     // Every transition is an audit event: the case's timeline starts with its arrival.
     appendAudit(db, {
       actor: source.actor,

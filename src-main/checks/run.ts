@@ -160,7 +160,8 @@ export function computeCaseChecks(db: ReadableDB, received: CaseRecord, ctx: Che
 /**
  * Stores the computed checks of a stored case; a result whose inputs and engine are unchanged is not
  * rewritten. `rowHasOutcomes`: the case row was just written with outcomesOf(computed), so the
- * outcome columns need no second write. Returns the names of the checks that changed.
+ * outcome columns need no second write. `fresh`: the case row was just inserted, so it has no stored
+ * checks to compare with (case_checks rows go with their case). Returns the names of the checks that changed.
  */
 export function saveCaseChecks(
   db: WritableDB,
@@ -168,6 +169,7 @@ export function saveCaseChecks(
   computed: ComputedCheck[],
   now: string,
   rowHasOutcomes = false,
+  fresh = false,
 ): string[] {
   const ran: string[] = [];
   for (const x of computed) {
@@ -180,7 +182,7 @@ export function saveCaseChecks(
       check = failed(check.name, e);
       inputsDigest = digest({ failed: true, id: caseId });
     }
-    const prev = storedDigest(db, caseId, check.name);
+    const prev = fresh ? null : storedDigest(db, caseId, check.name);
     if (prev && prev.inputsDigest === inputsDigest && prev.engineVersion === check.engineVersion) continue;
     saveCheck(db, caseId, { ...check, inputsDigest, computedAt: now }, !rowHasOutcomes || check !== x.check);
     ran.push(check.name);

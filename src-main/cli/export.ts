@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AppError } from '../../src-shared/result';
 import type { Workstation } from '../app/workstation';
+import type { PdfMode } from '../export/sections';
 import { parseSelection } from '../export/selection';
 import { verifyExport } from '../export/verify';
 import type { PurgeReport } from '../retention/purge';
@@ -10,11 +11,19 @@ import { UsageError } from './passphrase';
 type Out = { stdout: (s: string) => void; stderr: (s: string) => void };
 
 export const EXPORT_CREATE_USAGE =
-  'waybill export create --data-dir D --from YYYY-MM-DD --to YYYY-MM-DD [--jurisdiction CC] [--direction withdrawal|deposit] [--status S] --out FILE.zip';
+  'waybill export create --data-dir D --from YYYY-MM-DD --to YYYY-MM-DD [--jurisdiction CC] [--direction withdrawal|deposit] [--status S] [--pdf summary|per-case] --out FILE.zip';
 
 export async function exportCreate(
   ws: Workstation,
-  o: { from?: string; to?: string; jurisdiction?: string; direction?: string; status?: string; out?: string },
+  o: {
+    from?: string;
+    to?: string;
+    jurisdiction?: string;
+    direction?: string;
+    status?: string;
+    out?: string;
+    pdf?: PdfMode | null;
+  },
   out: Out,
 ): Promise<number> {
   if (!o.from || !o.to || !o.out) throw new UsageError(EXPORT_CREATE_USAGE);
@@ -32,6 +41,7 @@ export async function exportCreate(
   try {
     const r = await ws.createExport(selection, resolve(o.out), {
       signal: controller.signal,
+      pdf: o.pdf ?? null,
       onProgress: (p) => {
         if (p.phase !== lastPhase) out.stderr(`  ${p.phase}…\n`);
         lastPhase = p.phase;
@@ -40,6 +50,7 @@ export async function exportCreate(
     out.stdout(
       `Export written: ${r.out}\n` +
         `  ${r.counts.cases} cases, ${r.counts.decisions} decisions, ${r.counts.evaluations} evaluations, ${r.counts.purged} purged, ${r.counts.auditEvents} audit events\n` +
+        `  report.pdf: ${r.pdf === 'summary' ? 'summary (every case is in the machine-readable files)' : 'summary and one section per case'}${o.pdf ? '' : ' (chosen by size; --pdf summary|per-case chooses)'}\n` +
         `  manifest SHA-256 ${r.manifestSha256}\n` +
         `  signed by ${r.fingerprint}\n` +
         `Public key: ${r.publicKeyFile} (give it to the recipient through a second channel)\n`,

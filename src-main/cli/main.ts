@@ -428,9 +428,15 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'export create',
-    usage: '--data-dir D --from DATE --to DATE [--jurisdiction CC] [--direction D] [--status S] --out FILE.zip',
-    help: ['a signed audit bundle for a regulator; the public key is written', 'beside it as FILE.zip.pub.pem'],
+    usage:
+      '--data-dir D --from DATE --to DATE [--jurisdiction CC] [--direction D] [--status S] [--pdf summary|per-case] --out FILE.zip',
+    help: [
+      'a signed audit bundle for a regulator; the public key is written',
+      'beside it as FILE.zip.pub.pem; report.pdf is a summary above 10,000',
+      'cases and per case below, unless --pdf says which',
+    ],
     options: {
+      pdf: { type: 'string' },
       from: { type: 'string' },
       to: { type: 'string' },
       jurisdiction: { type: 'string' },
@@ -450,8 +456,10 @@ export const COMMANDS: readonly Command[] = [
         jurisdiction: str(p, 'jurisdiction')?.toUpperCase() ?? null,
         direction: str(p, 'direction') ?? null,
         status: str(p, 'status') ?? null,
+        pdf: str(p, 'pdf') ?? null,
       });
       const opts = {
+        pdf: selection.pdf,
         from: selection.from,
         to: selection.to,
         jurisdiction: selection.jurisdiction ?? undefined,

@@ -17,8 +17,10 @@ import {
   writeEvaluationsJsonl,
   writePurgedCsv,
   writeReportPdf,
+  resolvePdfMode,
   type AuditRange,
   type Counts,
+  type PdfMode,
   type Phase,
 } from './sections';
 import type { ExportSelection } from './selection';
@@ -43,6 +45,8 @@ export interface ExportOptions {
   key: SigningKey;
   software: { name: string; version: string };
   homeJurisdiction: string;
+  /** What report.pdf holds; left out, the summary above PER_CASE_PDF_MAX_CASES cases, per-case below. */
+  pdf?: PdfMode | null;
   now?: Date;
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
@@ -54,6 +58,7 @@ export interface ExportResult {
   manifestSha256: string;
   fingerprint: string;
   counts: Manifest['counts'];
+  pdf: PdfMode;
 }
 
 export interface Manifest {
@@ -64,6 +69,8 @@ export interface Manifest {
   selection: ExportSelection;
   counts: Counts;
   audit: AuditRange;
+  /** What report.pdf holds, as chosen (by the analyst, or by size). */
+  report: { file: 'report.pdf'; pdf: PdfMode };
   files: WrittenFile[];
   signature: { algorithm: 'Ed25519'; file: 'manifest.sig'; publicKey: 'public-key.pem'; signs: 'manifest.json' };
 }
@@ -113,9 +120,10 @@ async function writeBundle(
     o.onProgress?.({ phase, done, total }),
   );
   const tally = new Tally();
+  const pdf = resolvePdfMode(o.pdf, src.total);
   await writeCasesCsv(src, zip, tally);
   await writeCasesJsonl(src, zip);
-  await writeDecisionsCsv(src, zip);
+  await writeDecisionsCsv(src, zip, tally);
   await writeEvaluationsJsonl(src, zip);
   await writeCorrespondence(src, zip);
   await writeIvms101Versions(src, zip);
@@ -127,6 +135,9 @@ async function writeBundle(
     software: o.software,
     fingerprint: o.key.fingerprint,
     homeJurisdiction: o.homeJurisdiction,
+    pdf,
+    audit,
+    files: [...zip.written],
   });
   const counts = src.counts;
 
@@ -140,6 +151,7 @@ async function writeBundle(
     selection: o.selection,
     counts,
     audit,
+    report: { file: 'report.pdf', pdf },
     files: [...zip.written],
     signature: { algorithm: 'Ed25519', file: 'manifest.sig', publicKey: 'public-key.pem', signs: 'manifest.json' },
   };
@@ -152,6 +164,7 @@ async function writeBundle(
     manifestSha256: createHash('sha256').update(manifestBytes).digest('hex'),
     fingerprint: o.key.fingerprint,
     counts,
+    pdf,
   };
 }
 

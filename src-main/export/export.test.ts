@@ -17,6 +17,7 @@ import { composeMail } from '../mail/compose';
 import { saveMailConfig } from '../mail/config';
 import { storeMessage } from '../mail/receive';
 import { publicKeyFileFor, type Manifest } from './create';
+import { PER_CASE_PDF_MAX_CASES, resolvePdfMode } from './sections';
 import { verifyExport } from './verify';
 
 // One workstation with 300 cases over 60 days, a few decided, one on hold, two with names in
@@ -140,6 +141,8 @@ describe('audit export bundle', () => {
     expect(manifest.counts.decisions).toBe(3);
     expect(manifest.counts.evaluations).toBe(inRange.length * 3);
     expect(manifest.files.map((f) => f.path)).toEqual(entries.slice(0, 12).map((e) => e.name));
+    // A small export: report.pdf has a section per case, and the signed manifest says so.
+    expect(manifest.report).toEqual({ file: 'report.pdf', pdf: 'per-case' });
     // A repaired case's record: as received, then the repair with who, why and what changed.
     const versions = entries
       .find((e) => e.name === 'ivms101-versions.jsonl')!
@@ -339,6 +342,57 @@ describe('audit export bundle', () => {
     expect(section).toMatch(/E-mail received \S+ \(matched\) · Re: Request for missing/);
   });
 
+  it('writes a summary report.pdf when asked: totals, jurisdictions, exceptions, the chain head, how to verify', async () => {
+    const out = join(t.dir, 'summary.zip');
+    const r = await ws.createExport({ from: FROM, to: TO, jurisdiction: null, direction: null, status: null }, out, {
+      pdf: 'summary',
+    });
+    expect(r.pdf).toBe('summary');
+    // Verification is exactly as strict: signature, every file's hash, the audit chain.
+    const v = await verifyExport(out, { publicKeyPem: readFileSync(publicKeyFileFor(out), 'utf8') });
+    expect(v.problems).toEqual([]);
+    expect(v.ok).toBe(true);
+    const entries = await readZip(out);
+    const manifest = JSON.parse(entries.find((e) => e.name === 'manifest.json')!.data.toString()) as Manifest;
+    expect(manifest.report).toEqual({ file: 'report.pdf', pdf: 'summary' });
+    // Every case is still in the machine-readable files.
+    const jsonl = entries
+      .find((e) => e.name === 'cases.jsonl')!
+      .data.toString()
+      .trimEnd()
+      .split('\n');
+    expect(jsonl).toHaveLength(manifest.counts.cases);
+    const file = join(t.dir, 'summary.pdf');
+    writeFileSync(file, entries.find((e) => e.name === 'report.pdf')!.data);
+    const text = execFileSync('pdftotext', ['-enc', 'UTF-8', '-nopgbrk', file, '-']).toString().replace(/\s+/g, ' ');
+    expect(text).toContain('This report: summary (every case is in cases.csv');
+    expect(text).toContain(`Cases: ${manifest.counts.cases}`);
+    expect(text).toContain('Outcomes by counterparty jurisdiction');
+    expect(text).toMatch(/TR: \d+ cases · /);
+    expect(text).toContain('Decisions by kind');
+    expect(text).toMatch(/reject: 1/);
+    expect(text).toContain('Cases on legal hold: 1');
+    const held = (ws.database().prepare('SELECT case_id FROM legal_holds').get() as { case_id: string }).case_id;
+    expect(text).toContain(held);
+    // The chain's head and each machine-readable file's hash, as the signed manifest has them.
+    expect(text).toContain(`Head (hash of the last event): ${manifest.audit!.lastHash}`);
+    const casesCsv = manifest.files.find((f) => f.path === 'cases.csv')!;
+    expect(text).toContain(`cases.csv · ${casesCsv.bytes.toLocaleString('en-US')} bytes · SHA-256 ${casesCsv.sha256}`);
+    expect(text).toContain('How to verify this bundle');
+    expect(text).toContain(`its fingerprint must be ${ws.signingKey().fingerprint}`);
+    // No per-case sections.
+    expect(text).not.toContain(`Case ${all[RU]!.id}`);
+    expect(text).not.toMatch(/Case \S+ · (withdrawal|deposit)/);
+  });
+
+  it('chooses the summary above 10,000 cases and per case up to it, unless told', () => {
+    expect(PER_CASE_PDF_MAX_CASES).toBe(10_000);
+    expect(resolvePdfMode(null, 10_000)).toBe('per-case');
+    expect(resolvePdfMode(undefined, 10_001)).toBe('summary');
+    expect(resolvePdfMode('per-case', 1_000_000)).toBe('per-case');
+    expect(resolvePdfMode('summary', 3)).toBe('summary');
+  });
+
   it('cancelled or failed, leaves no file behind', async () => {
     const dir = tempDir();
     try {
@@ -409,6 +463,7 @@ describe('waybill export (CLI)', () => {
       );
       expect(made.code, made.stderr).toBe(0);
       expect(made.stdout).toContain('Export written');
+      expect(made.stdout).toContain('report.pdf: summary and one section per case (chosen by size');
       expect(existsSync(`${out}.pub.pem`)).toBe(true);
       const ok = await runCli(['export', 'verify', out, '--public-key', `${out}.pub.pem`]);
       expect(ok.code).toBe(0);
@@ -430,5 +485,40 @@ describe('waybill export (CLI)', () => {
     } finally {
       await ws.unlock(TEST_PASSPHRASE);
     }
-  }, 60_000);
+  }, 120_000); // four runs of the real CLI: over 60 s on a loaded 2-core machine
+
+  it('writes the report PDF --pdf asks for, says which, and refuses another word', async () => {
+    const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+    ws.close(); // the CLI opens the same data folder
+    try {
+      const summary = join(t.dir, 'cli-summary.zip');
+      const asked = await runCli(
+        ['export', 'create', '--data-dir', t.dir, '--from', FROM, '--to', TO, '--pdf', 'summary', '--out', summary],
+        env,
+      );
+      expect(asked.code, asked.stderr).toBe(0);
+      expect(asked.stdout).toContain('report.pdf: summary (every case is in the machine-readable files)\n');
+      const wrong = await runCli(
+        [
+          'export',
+          'create',
+          '--data-dir',
+          t.dir,
+          '--from',
+          FROM,
+          '--to',
+          TO,
+          '--pdf',
+          'pages',
+          '--out',
+          join(t.dir, 'y.zip'),
+        ],
+        env,
+      );
+      expect(wrong.code).toBe(2);
+      expect(wrong.stderr).toMatch(/pdf/);
+    } finally {
+      await ws.unlock(TEST_PASSPHRASE);
+    }
+  }, 120_000);
 });

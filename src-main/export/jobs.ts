@@ -5,13 +5,14 @@ import type { ExportJob } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import type { EventBus } from '../platform/events';
 import type { ExportProgress, ExportResult } from './create';
+import type { PdfMode } from './sections';
 import type { ExportSelection } from './selection';
 
 /** Writes one bundle (the Workstation's createExport: snapshot, signing key, audit). */
 export type RunExport = (
   selection: ExportSelection,
   out: string,
-  o: { signal: AbortSignal; onProgress: (p: ExportProgress) => void },
+  o: { signal: AbortSignal; onProgress: (p: ExportProgress) => void; pdf: PdfMode | null },
 ) => Promise<ExportResult>;
 
 /**
@@ -24,7 +25,8 @@ export class ExportJobs {
 
   constructor(private readonly o: { dataDir: string; events: EventBus; now: () => number; run: RunExport }) {}
 
-  start(selection: ExportSelection): ExportJob {
+  /** `pdf` null: report.pdf is chosen by size (resolvePdfMode); the job says which once done. */
+  start(selection: ExportSelection, pdf: PdfMode | null = null): ExportJob {
     const dir = join(this.o.dataDir, 'exports');
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const stamp = new Date(this.o.now()).toISOString().replace(/[:.]/g, '').slice(0, 15);
@@ -37,6 +39,7 @@ export class ExportJobs {
       id,
       state: 'running',
       selection,
+      pdf,
       phase: 'starting',
       done: 0,
       total: 0,
@@ -58,6 +61,7 @@ export class ExportJobs {
     void this.o
       .run(selection, out, {
         signal: controller.signal,
+        pdf,
         onProgress: (p) => {
           const changed = p.phase !== job.phase;
           Object.assign(job, { phase: p.phase, done: p.done, total: p.total });
@@ -70,6 +74,7 @@ export class ExportJobs {
             state: 'done',
             publicKeyFile: r.publicKeyFile,
             manifestSha256: r.manifestSha256,
+            pdf: r.pdf,
             phase: 'done',
           });
           emit(true);

@@ -63,6 +63,9 @@ export class ReportPdf {
       size: 'A4',
       margin: 48,
       bufferPages: false,
+      // The ZIP deflates the whole file (on the thread pool, beside this thread); pdfkit's own
+      // per-page deflate ran here, synchronously, and left the ZIP nothing to gain.
+      compress: false,
       info: { Title: meta.title, Creator: 'Waybill', CreationDate: meta.createdAt },
     });
     const fonts = join(resourcesDir(), 'fonts');

@@ -1,7 +1,9 @@
+import type { ExportPdfMode } from '../../src-shared/contract';
 import { AppError } from '../../src-shared/result';
 import { dispositionHistory } from '../screening/store';
-import { canonicalJson } from '../audit/canonical-json';
+import { canonicalLine } from './jsonl';
 import type { ReadableDB } from '../store/db';
+import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { csvRow } from './csv';
 import { teamReport } from '../team/report';
 import { ReportPdf } from './report-pdf';
@@ -41,7 +43,7 @@ import {
   type TombstoneRow,
 } from './rows';
 import { selectionWhere, type ExportSelection } from './selection';
-import type { ZipBundleWriter } from './zip-writer';
+import type { WrittenFile, ZipBundleWriter, ZipEntryWriter } from './zip-writer';
 
 // The bundle's files, one writer each, in the order they are written. Every writer reads the same
 // snapshot (createExport holds one read transaction) through the typed queries of BundleSource.
@@ -78,6 +80,13 @@ export interface Counts {
 export type AuditRange = { fromSeq: number; toSeq: number; prevHashOfFirst: string; lastHash: string } | null;
 
 type Params = Record<string, unknown>;
+type CaseId = Pick<CaseRow, 'id'>;
+/** "a, b" → "t.a, t.b": a column list qualified by its table's alias in a join. */
+const prefixed = (alias: string, columns: string) =>
+  columns
+    .split(', ')
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
 const inList = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /** The selection's rows, read a page at a time, with progress and cancellation between pages. */
@@ -86,6 +95,9 @@ export class BundleSource {
   readonly total: number;
   readonly counts: Counts;
   private readonly page;
+  private readonly idPage;
+  /** IN-list statements by their text: a full page's is prepared once, not once a page. */
+  private readonly inStatements = new Map<string, Statement<string[], unknown>>();
 
   constructor(
     readonly db: ReadableDB,
@@ -113,6 +125,10 @@ export class BundleSource {
       `SELECT ${CASE_COLUMNS} FROM cases c LEFT JOIN legal_holds h ON h.case_id = c.id
        WHERE ${this.where.sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
     );
+    // The passes that write other tables' rows need only the ids (not the IVMS101 payload each time).
+    this.idPage = db.prepare<Params, CaseId>(
+      `SELECT c.id FROM cases c WHERE ${this.where.sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
+    );
   }
 
   checkAbort(): void {
@@ -121,12 +137,25 @@ export class BundleSource {
 
   /** Every case pass walks the selection in id order, a page at a time. */
   async eachPage(phase: Phase, fn: (rows: CaseRow[]) => Promise<void>): Promise<void> {
+    await this.walk(this.page, phase, fn);
+  }
+
+  /** The same walk, reading only the ids. */
+  async eachIdPage(phase: Phase, fn: (rows: CaseId[]) => Promise<void>): Promise<void> {
+    await this.walk(this.idPage, phase, fn);
+  }
+
+  private async walk<R extends CaseId>(
+    stmt: Statement<Params, R>,
+    phase: Phase,
+    fn: (rows: R[]) => Promise<void>,
+  ): Promise<void> {
     let after = '';
     let done = 0;
     this.progress(phase, done, this.total);
     for (;;) {
       this.checkAbort();
-      const rows = this.page.all({ ...this.where.params, after });
+      const rows = stmt.all({ ...this.where.params, after });
       const last = rows.at(-1);
       if (!last) break;
       await fn(rows);
@@ -136,45 +165,69 @@ export class BundleSource {
     }
   }
 
-  decisionsFor(rows: readonly CaseRow[]): DecisionRow[] {
-    return this.db
-      .prepare<string[], DecisionRow>(
-        `SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, decided_at, id`,
-      )
-      .all(...rows.map((r) => r.id));
+  /**
+   * Rows of a per-case table (decisions, IVMS101 versions, notes) for the selected cases, in case id
+   * order, read by one statement from that table's case index: most cases have none, so walking the
+   * cases a page at a time read every selected case to find a few rows.
+   */
+  async eachJoined<R>(phase: Phase, f: ZipEntryWriter, sql: string, each: (row: R) => void): Promise<void> {
+    this.progress(phase, 0, 0);
+    let n = 0;
+    for (const row of this.db.prepare<Params, R>(sql).iterate(this.where.params)) {
+      each(row);
+      if (++n % PAGE === 0) {
+        this.checkAbort();
+        await f.drained(); // only this export reads through this connection: the open statement waits
+        this.progress(phase, n, 0);
+      }
+    }
+    this.progress(phase, n, 0);
   }
 
-  checksFor(rows: readonly CaseRow[]): CheckRow[] {
-    return this.db
-      .prepare<string[], CheckRow>(
-        `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, check_name`,
-      )
-      .all(...rows.map((r) => r.id));
+  /** Rows of another table for a page of cases, by an IN list of their ids. */
+  private forCases<R>(sql: (list: string) => string, rows: readonly CaseId[]): R[] {
+    const text = sql(inList(rows.length));
+    let stmt = this.inStatements.get(text);
+    if (!stmt) this.inStatements.set(text, (stmt = this.db.prepare<string[], unknown>(text)));
+    return (stmt as Statement<string[], R>).all(...rows.map((r) => r.id));
   }
 
-  versionsFor(rows: readonly CaseRow[]): Ivms101VersionRow[] {
-    return this.db
-      .prepare<string[], Ivms101VersionRow>(
+  decisionsFor(rows: readonly CaseId[]): DecisionRow[] {
+    return this.forCases<DecisionRow>(
+      (list) => `SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${list}) ORDER BY case_id, decided_at, id`,
+      rows,
+    );
+  }
+
+  checksFor(rows: readonly CaseId[]): CheckRow[] {
+    return this.forCases<CheckRow>(
+      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+      rows,
+    );
+  }
+
+  versionsFor(rows: readonly CaseId[]): Ivms101VersionRow[] {
+    return this.forCases<Ivms101VersionRow>(
+      (list) =>
         `SELECT ${IVMS101_VERSION_COLUMNS} FROM ivms101_versions v LEFT JOIN outbox o ON o.idempotency_key = v.repair_id
-         WHERE v.case_id IN (${inList(rows.length)}) ORDER BY v.case_id, v.n`,
-      )
-      .all(...rows.map((r) => r.id));
+         WHERE v.case_id IN (${list}) ORDER BY v.case_id, v.n`,
+      rows,
+    );
   }
 
-  notesFor(rows: readonly CaseRow[]): NoteRow[] {
-    return this.db
-      .prepare<string[], NoteRow>(
-        `SELECT ${NOTE_COLUMNS} FROM case_notes WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, created_at, rowid`,
-      )
-      .all(...rows.map((r) => r.id));
+  notesFor(rows: readonly CaseId[]): NoteRow[] {
+    return this.forCases<NoteRow>(
+      (list) => `SELECT ${NOTE_COLUMNS} FROM case_notes WHERE case_id IN (${list}) ORDER BY case_id, created_at, rowid`,
+      rows,
+    );
   }
 
-  mailFor(rows: readonly CaseRow[]): MailSummaryRow[] {
-    return this.db
-      .prepare<string[], MailSummaryRow>(
-        `SELECT case_id, direction, subject, state, coalesce(sent_at, received_at, created_at) AS at FROM mail_messages WHERE case_id IN (${inList(rows.length)}) ORDER BY case_id, created_at, id`,
-      )
-      .all(...rows.map((r) => r.id));
+  mailFor(rows: readonly CaseId[]): MailSummaryRow[] {
+    return this.forCases<MailSummaryRow>(
+      (list) =>
+        `SELECT case_id, direction, subject, state, coalesce(sent_at, received_at, created_at) AS at FROM mail_messages WHERE case_id IN (${list}) ORDER BY case_id, created_at, id`,
+      rows,
+    );
   }
 }
 
@@ -185,9 +238,34 @@ export class Tally {
   readonly travel_rule = new Map<string, number>();
   readonly ivms101 = new Map<string, number>();
   readonly screening = new Map<string, number>();
+  /** Counterparty jurisdiction → status → cases (the summary PDF's outcomes by jurisdiction). */
+  readonly jurisdiction = new Map<string, Map<string, number>>();
+  /** Decision kind → decisions. */
+  readonly decisionKind = new Map<string, number>();
+  /** Cases on legal hold: how many, and the first LISTED ids (the rest are in cases.csv's legal_hold column). */
+  legalHolds = 0;
+  readonly legalHoldIds: string[] = [];
+  static readonly LISTED = 200;
 
   static bump(m: Map<string, number>, k: string | undefined | null): void {
     m.set(k ?? '(none)', (m.get(k ?? '(none)') ?? 0) + 1);
+  }
+
+  /** One case's figures, from the row and its three check outcomes. */
+  add(r: CaseRow, travelRule: string | undefined, ivms101: string | undefined, screening: string | undefined): void {
+    Tally.bump(this.status, r.status);
+    Tally.bump(this.direction, r.direction);
+    Tally.bump(this.travel_rule, travelRule);
+    Tally.bump(this.ivms101, ivms101);
+    Tally.bump(this.screening, screening);
+    const j = r.counterparty_jurisdiction ?? '(none)';
+    let byStatus = this.jurisdiction.get(j);
+    if (!byStatus) this.jurisdiction.set(j, (byStatus = new Map()));
+    Tally.bump(byStatus, r.status);
+    if (r.hold_reason) {
+      this.legalHolds++;
+      if (this.legalHoldIds.length < Tally.LISTED) this.legalHoldIds.push(r.id);
+    }
   }
 }
 
@@ -198,14 +276,19 @@ export async function writeCasesCsv(src: BundleSource, zip: ZipBundleWriter, tal
   await src.eachPage('cases.csv', async (rows) => {
     const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
     for (const r of rows) {
-      const check = (name: string) => (checks.get(r.id) ?? []).find((k) => k.check_name === name);
-      const outcome = (name: string) => check(name)?.outcome;
-      Tally.bump(tally.status, r.status);
-      Tally.bump(tally.direction, r.direction);
-      Tally.bump(tally.travel_rule, outcome('travel_rule'));
-      Tally.bump(tally.ivms101, outcome('ivms101'));
-      Tally.bump(tally.screening, outcome('screening'));
-      await f.text(csvRow(casesCsvRow(r, outcome, unverifiedRulesCell(check('travel_rule')?.result))));
+      // The three checks found in one walk over the case's rows (not one search per column).
+      let travelRule: CheckRow | undefined;
+      let ivms101: CheckRow | undefined;
+      let screening: CheckRow | undefined;
+      for (const k of checks.get(r.id) ?? []) {
+        if (k.check_name === 'travel_rule') travelRule ??= k;
+        else if (k.check_name === 'ivms101') ivms101 ??= k;
+        else if (k.check_name === 'screening') screening ??= k;
+      }
+      tally.add(r, travelRule?.outcome, ivms101?.outcome, screening?.outcome);
+      const outcome = (name: 'travel_rule' | 'ivms101' | 'screening') =>
+        (name === 'travel_rule' ? travelRule : name === 'ivms101' ? ivms101 : screening)?.outcome;
+      await f.text(csvRow(casesCsvRow(r, outcome, unverifiedRulesCell(travelRule?.result))));
     }
   });
   await f.end();
@@ -215,21 +298,26 @@ export async function writeCasesCsv(src: BundleSource, zip: ZipBundleWriter, tal
 export async function writeCasesJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('cases.jsonl');
   await src.eachPage('cases.jsonl', async (rows) => {
-    for (const r of rows) await f.text(canonicalJson(caseRecord(r)) + '\n');
+    for (const r of rows) await f.text(canonicalLine(caseRecord(r)));
   });
   await f.end();
 }
 
 /** decisions.csv: every decision on a selected case, with who, when, why, and whether it reached the backend. */
-export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
+export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter, tally: Tally): Promise<void> {
   const f = zip.entry('decisions.csv');
   await f.text(csvRow(DECISIONS_CSV_HEADER));
-  await src.eachPage('decisions.csv', async (rows) => {
-    for (const d of src.decisionsFor(rows)) {
+  await src.eachJoined<DecisionRow>(
+    'decisions.csv',
+    f,
+    `SELECT ${prefixed('d', DECISION_COLUMNS)} FROM decisions d JOIN cases c ON c.id = d.case_id
+     WHERE ${src.where.sql} ORDER BY d.case_id, d.decided_at, d.id`,
+    (d) => {
       src.counts.decisions++;
-      await f.text(csvRow(decisionCsvRow(d)));
-    }
-  });
+      Tally.bump(tally.decisionKind, d.kind);
+      f.textNow(csvRow(decisionCsvRow(d)));
+    },
+  );
   await f.end();
 }
 
@@ -240,7 +328,7 @@ export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter)
  */
 export async function writeEvaluationsJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('evaluations.jsonl');
-  await src.eachPage('evaluations.jsonl', async (rows) => {
+  await src.eachIdPage('evaluations.jsonl', async (rows) => {
     for (const k of src.checksFor(rows)) {
       src.counts.evaluations++;
       const rec = evaluationRecord(k);
@@ -253,7 +341,7 @@ export async function writeEvaluationsJsonl(src: BundleSource, zip: ZipBundleWri
             h.dispositionHistory = dispositionHistory(src.db, h.party.digest, h.list, h.entryId);
         }
       }
-      await f.text(canonicalJson(rec) + '\n');
+      await f.text(canonicalLine(rec));
     }
   });
   await f.end();
@@ -287,7 +375,7 @@ export async function writeCorrespondence(src: BundleSource, zip: ZipBundleWrite
     );
     for (const m of messages) {
       counts.messages++;
-      await f.text(canonicalJson(correspondenceRecord(m, attachments.get(m.id) ?? [])) + '\n');
+      await f.text(canonicalLine(correspondenceRecord(m, attachments.get(m.id) ?? [])));
     }
     after = last.id;
     src.progress('correspondence.jsonl', counts.messages, 0);
@@ -324,12 +412,17 @@ export async function writeCorrespondence(src: BundleSource, zip: ZipBundleWrite
  */
 export async function writeIvms101Versions(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('ivms101-versions.jsonl');
-  await src.eachPage('ivms101-versions.jsonl', async (rows) => {
-    for (const v of src.versionsFor(rows)) {
+  await src.eachJoined<Ivms101VersionRow>(
+    'ivms101-versions.jsonl',
+    f,
+    `SELECT ${IVMS101_VERSION_COLUMNS} FROM ivms101_versions v JOIN cases c ON c.id = v.case_id
+     LEFT JOIN outbox o ON o.idempotency_key = v.repair_id
+     WHERE ${src.where.sql} ORDER BY v.case_id, v.n`,
+    (v) => {
       src.counts.ivms101Versions++;
-      await f.text(canonicalJson(ivms101VersionRecord(v)) + '\n');
-    }
-  });
+      f.textNow(canonicalLine(ivms101VersionRecord(v)));
+    },
+  );
   await f.end();
 }
 
@@ -337,12 +430,16 @@ export async function writeIvms101Versions(src: BundleSource, zip: ZipBundleWrit
 export async function writeNotesCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('notes.csv');
   await f.text(csvRow(NOTES_CSV_HEADER));
-  await src.eachPage('notes.csv', async (rows) => {
-    for (const n of src.notesFor(rows)) {
+  await src.eachJoined<NoteRow>(
+    'notes.csv',
+    f,
+    `SELECT ${prefixed('n', NOTE_COLUMNS)} FROM case_notes n JOIN cases c ON c.id = n.case_id
+     WHERE ${src.where.sql} ORDER BY n.case_id, n.created_at, n.rowid`,
+    (n) => {
       src.counts.notes++;
-      await f.text(csvRow(noteCsvRow(n)));
-    }
-  });
+      f.textNow(csvRow(noteCsvRow(n)));
+    },
+  );
   await f.end();
 }
 
@@ -401,7 +498,7 @@ export async function writeAuditJsonl(src: BundleSource, zip: ZipBundleWriter): 
         if (!prevHashOfFirst) prevHashOfFirst = e.prevHash;
         lastHash = e.hash;
         counts.auditEvents++;
-        await f.text(canonicalJson(auditRecord(e)) + '\n');
+        await f.text(canonicalLine(auditRecord(e)));
       }
       after = last.seq + 1;
       src.progress('audit.jsonl', counts.auditEvents, total);
@@ -417,15 +514,39 @@ export interface ReportHeader {
   software: { name: string; version: string };
   fingerprint: string;
   homeJurisdiction: string;
+  /** What report.pdf holds: the summary alone, or the summary and then one section per case. */
+  pdf: PdfMode;
+  /** The audit stretch written to audit.jsonl (its head is printed for the reader to compare). */
+  audit: AuditRange;
+  /** The machine-readable files already written, with their SHA-256 (as manifest.json lists them). */
+  files: readonly WrittenFile[];
 }
 
-/** report.pdf: summary figures, then one section per case. */
+/**
+ * What report.pdf holds. "summary": totals, outcomes by jurisdiction, decisions, exceptions, the audit
+ * chain's head and how to verify, beside the machine-readable files that carry every case in full.
+ * "per-case": the same, then one section per case (every case read on paper).
+ */
+export type PdfMode = ExportPdfMode;
+
+/**
+ * Above this many cases the per-case report stops being something a person reads (10,000 cases is
+ * about 1,400 pages: 14,287 were measured for 100,000); the summary is then the default, and an analyst can still ask for per-case.
+ */
+export const PER_CASE_PDF_MAX_CASES = 10_000;
+
+export function resolvePdfMode(requested: PdfMode | null | undefined, cases: number): PdfMode {
+  return requested ?? (cases > PER_CASE_PDF_MAX_CASES ? 'summary' : 'per-case');
+}
+
+/** report.pdf: the summary, then (per-case) one section per case. */
 export async function writeReportPdf(
   src: BundleSource,
   zip: ZipBundleWriter,
   tally: Tally,
   h: ReportHeader,
 ): Promise<void> {
+  src.progress('report.pdf', 0, h.pdf === 'summary' ? 0 : src.total);
   const pdf = new ReportPdf(zip.entry('report.pdf'), { title: 'Waybill audit export', createdAt: h.now });
   const s = src.selection;
   pdf.heading('Waybill audit export');
@@ -438,6 +559,12 @@ export async function writeReportPdf(
     ['Counterparty jurisdiction', s.jurisdiction ?? 'all'],
     ['Direction', s.direction ?? 'all'],
     ['Status', s.status ?? 'all'],
+    [
+      'This report',
+      h.pdf === 'summary'
+        ? 'summary (every case is in cases.csv, cases.jsonl and the files listed below)'
+        : 'summary, then one section per case',
+    ],
   ]);
   pdf.line(
     'manifest.json, signed in manifest.sig, is the authoritative record of this bundle; this report is a readable view of the same data (free-text notes are shortened here; decisions.csv holds them in full).',
@@ -449,10 +576,16 @@ export async function writeReportPdf(
     [...m.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([k, v]): [string, string] => [k.replace(/_/g, ' '), n(v)]);
+  const c = src.counts;
   pdf.table([
     ['Cases', n(src.total)],
-    ['Decisions', n(src.counts.decisions)],
-    ['Purged at end of retention', n(src.counts.purged)],
+    ['Decisions', n(c.decisions)],
+    ['Check evaluations', n(c.evaluations)],
+    ['E-mails (attachments)', `${n(c.messages)} (${n(c.attachments)})`],
+    ['IVMS101 versions (originals and repairs)', n(c.ivms101Versions)],
+    ['Internal notes', n(c.notes)],
+    ['Purged at end of retention', n(c.purged)],
+    ['Audit events', n(c.auditEvents)],
   ]);
   pdf.line('By status', { bold: true });
   pdf.table(rowsOf(tally.status));
@@ -466,6 +599,36 @@ export async function writeReportPdf(
     pdf.line(label, { bold: true });
     pdf.table(rowsOf(tally[name]));
   }
+  pdf.heading('Outcomes by counterparty jurisdiction');
+  for (const [j, byStatus] of [...tally.jurisdiction.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    const total = [...byStatus.values()].reduce((a, b) => a + b, 0);
+    pdf.line(
+      `${j}: ${n(total)} cases · ${rowsOf(byStatus)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' · ')}`,
+      {
+        wrap: true,
+      },
+    );
+  }
+  await pdf.drained();
+  pdf.heading('Decisions by kind');
+  pdf.table(tally.decisionKind.size ? rowsOf(tally.decisionKind) : [['none recorded', '0']]);
+  pdf.heading('Exceptions');
+  pdf.table([
+    ['Cases on legal hold', n(tally.legalHolds)],
+    ['Travel Rule: prohibited', n(tally.travel_rule.get('prohibited') ?? 0)],
+    ['Travel Rule: cannot evaluate', n(tally.travel_rule.get('cannot_evaluate') ?? 0)],
+    ['Cases without a stored Travel Rule evaluation', n(tally.travel_rule.get('(none)') ?? 0)],
+  ]);
+  if (tally.legalHoldIds.length) {
+    pdf.line(
+      `On legal hold${tally.legalHolds > tally.legalHoldIds.length ? ` (the first ${tally.legalHoldIds.length}; cases.csv marks every one)` : ''}:`,
+      { bold: true },
+    );
+    pdf.line(tally.legalHoldIds.join(', '), { wrap: true });
+  }
+  await pdf.drained();
   // Four eyes as a regulator checks it: the people, their roles over time, and who approved whom.
   const team = teamReport(src.db, src.where);
   pdf.heading('Analysts and four eyes');
@@ -478,6 +641,32 @@ export async function writeReportPdf(
     if (lines.length === 0) pdf.line('none');
     for (const l of lines) pdf.line(l, { wrap: true });
     await pdf.drained();
+  }
+  pdf.heading('Audit chain');
+  pdf.table(
+    h.audit
+      ? [
+          ['Events in audit.jsonl', `${n(h.audit.fromSeq)} to ${n(h.audit.toSeq)} (sequence numbers)`],
+          ['Head (hash of the last event)', h.audit.lastHash],
+          ['Link before the first event', h.audit.prevHashOfFirst],
+        ]
+      : [['Events', 'none']],
+  );
+  pdf.heading('Machine-readable files');
+  for (const f of h.files) pdf.line(`${f.path} · ${n(f.bytes)} bytes · SHA-256 ${f.sha256}`, { wrap: true });
+  await pdf.drained();
+  pdf.heading('How to verify this bundle');
+  for (const l of [
+    `1. Obtain the workstation's public key through a second channel; its fingerprint must be ${h.fingerprint}.`,
+    '2. With Waybill: waybill export verify BUNDLE.zip --public-key KEY.pem checks the Ed25519 signature of manifest.json (manifest.sig), the SHA-256 and size of every file it lists, and every link of the audit chain in audit.jsonl.',
+    '3. Without Waybill (OpenSSL 3 and coreutils): openssl pkeyutl -verify -pubin -inkey KEY.pem -rawin -in manifest.json -sigfile manifest.sig, then sha256sum -c over the path and SHA-256 on each line of manifest.json.',
+    '4. A later export covering these cases holds the event above with this same hash: the chain was not rewritten in between.',
+  ])
+    pdf.line(l, { wrap: true });
+  if (h.pdf === 'summary') {
+    await pdf.drained();
+    await pdf.end();
+    return;
   }
   pdf.heading('Cases');
   await src.eachPage('report.pdf', async (rows) => {

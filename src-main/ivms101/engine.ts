@@ -1,9 +1,10 @@
 import { parseJsonBounded } from '../input/limits';
+import { readClean } from './compiled';
 import { checkPayload, checkPerson } from './constraints';
 import { buildModel, type Ivms101Model } from './model';
 import type { Problem } from './problems';
 import { rootComponent, walk, type Form, type ReadContext, type RootKind } from './read';
-import { keyOf, type Edition } from './schema';
+import { EDITION_2023_KEYS, keyOf, PB_CAMEL_KEYS, PB_ENUM, type Edition } from './schema';
 
 // The IVMS101 engine's front door: detect what was given (a payload or one of its components,
 // which edition, JSON or protobuf-JSON, inside a TRP envelope or not), read it, validate it.
@@ -98,10 +99,6 @@ function scanSignals(
   return out;
 }
 
-// Only names that exist in 101.2023 alone decide. beneficiaryPerson does not: it is the 2020
-// tables' own name (§6.3), and TRISA's protojson wrote it from May 2022 to September 2024.
-const EDITION_2023_KEYS = new Set(['originatorperson', 'naturalpersonnameidentifiertype']);
-
 function detectEdition(o: Json, edition2023Key: boolean): Edition {
   const meta = Object.entries(o).find(([k]) => keyOf(k) === 'payloadmetadata')?.[1];
   if (isObject(meta)) {
@@ -112,12 +109,6 @@ function detectEdition(o: Json, edition2023Key: boolean): Edition {
   return edition2023Key ? '2023' : '2020';
 }
 
-const PB_ENUM =
-  /^(NATURAL_PERSON_NAME_TYPE_CODE|LEGAL_PERSON_NAME_TYPE_CODE|ADDRESS_TYPE_CODE|NATIONAL_IDENTIFIER_TYPE_CODE|TRANSLITERATION_METHOD_CODE)_/i;
-// protojson's lowerCamelCase of proto names without a json_name: TRISA before May 2022 (plural lists)
-// and always for the VASP entities (originating_vasp → originatingVasp).
-const PB_CAMEL_KEYS =
-  /^(nameIdentifiers|localNameIdentifiers|phoneticNameIdentifiers|geographicAddresses|accountNumbers|originatingVasp|beneficiaryVasp|intermediaryVasp)$/;
 const PASCAL_ENTITIES = ['Originator', 'Beneficiary', 'OriginatingVASP', 'BeneficiaryVASP'];
 const SNAKE_KEY = /^[a-z0-9]+(_[a-z0-9]+)+$/;
 const CAMEL_KEY = /[a-z][A-Z]/;
@@ -169,8 +160,33 @@ export interface ValidateOptions {
   personRole?: 'originator' | 'beneficiary' | 'unknown';
 }
 
-/** Reads and validates anything that claims to be IVMS101. Never throws on bad input. */
+/**
+ * Reads and validates anything that claims to be IVMS101. Never throws on bad input. A payload in
+ * the standard JSON form without a single problem is answered by the compiled reader (compiled.ts);
+ * everything else, and every problem, by the interpreter below (the reference).
+ */
 export function readIvms101(input: unknown, opts: ValidateOptions = {}): ReadOutcome {
+  const today = opts.today ?? new Date().toISOString().slice(0, 10);
+  const clean = readClean(input, today);
+  if (clean)
+    return {
+      ok: true,
+      result: {
+        valid: true,
+        kind: 'payload',
+        edition: clean.edition,
+        form: 'json',
+        envelope: null,
+        errors: [],
+        warnings: [],
+        model: clean.model,
+      },
+    };
+  return readIvms101Interpreted(input, opts.today === undefined ? { ...opts, today } : opts);
+}
+
+/** The interpreter: walks the schema table (read.ts), then the rules (constraints.ts). The reference. */
+export function readIvms101Interpreted(input: unknown, opts: ValidateOptions = {}): ReadOutcome {
   if (!isObject(input)) return { ok: false, reason: 'not an IVMS101 payload: the document is not a JSON object' };
   let root: Json = input;
   let prefix = '';

@@ -131,6 +131,14 @@ function otherEditionName(spec: FieldSpec, key: string, edition: Edition): boole
   return k === theirs && !ours.includes(k);
 }
 
+/** What walk makes of `key` in `comp` (the compiled validators derive the keys they accept from it). */
+export function lookupKey(
+  comp: ComponentName,
+  key: string,
+): Pick<Found, 'spec' | 'how' | 'otherEdition2020' | 'otherEdition2023'> | null {
+  return findField(compiledFor(comp), key);
+}
+
 function findField(c: Compiled, key: string): Found | null {
   const cached = c.byRawKey.get(key);
   if (cached !== undefined) return cached;

@@ -343,3 +343,15 @@ export const nameIn = (f: FieldSpec, e: Edition): string => (e === '2020' ? (f.n
 
 /** Key comparison that ignores case and underscores, so snake_case and protobuf names match. */
 export const keyOf = (k: string): string => (k.includes('_') ? k.replace(/_/g, '') : k).toLowerCase();
+
+// ---- what the engine reads edition and form from (engine.ts; the compiled validators refuse what would change them) ----
+
+// Only names that exist in 101.2023 alone decide. beneficiaryPerson does not: it is the 2020
+// tables' own name (§6.3), and TRISA's protojson wrote it from May 2022 to September 2024.
+export const EDITION_2023_KEYS = new Set(['originatorperson', 'naturalpersonnameidentifiertype']);
+export const PB_ENUM =
+  /^(NATURAL_PERSON_NAME_TYPE_CODE|LEGAL_PERSON_NAME_TYPE_CODE|ADDRESS_TYPE_CODE|NATIONAL_IDENTIFIER_TYPE_CODE|TRANSLITERATION_METHOD_CODE)_/i;
+// protojson's lowerCamelCase of proto names without a json_name: TRISA before May 2022 (plural lists)
+// and always for the VASP entities (originating_vasp → originatingVasp).
+export const PB_CAMEL_KEYS =
+  /^(nameIdentifiers|localNameIdentifiers|phoneticNameIdentifiers|geographicAddresses|accountNumbers|originatingVasp|beneficiaryVasp|intermediaryVasp)$/;

@@ -9,8 +9,8 @@ const NO_RATES = memoryRates([]);
 const ctx = (home: string, rates = NO_RATES): EvaluationContext => ({ pack, rates, homeJurisdiction: home });
 
 /** The status of one jurisdiction's side, for a transfer valued in that rule's own currency. */
-function side(home: string, value: string, currency: string, at = '2026-11-02T10:00:00Z') {
-  const c = caseWith({ counterparty: null, value, currency, at });
+function side(home: string, value: string, currency: string, at = '2026-11-02T10:00:00Z', cp: string | null = null) {
+  const c = caseWith({ counterparty: cp, value, currency, at });
   const e = evaluateCase(c, ctx(home)).result;
   const us = e.sides.find((s) => s.party === 'us')!;
   return { status: us.status, tier: us.tier, version: us.version, e };
@@ -47,7 +47,9 @@ describe('thresholds and tiers at the boundaries', () => {
     ['DE', '0.01', 'EUR', 'applies', 'all transfers'],
     ['JP', '1', 'JPY', 'applies', 'all transfers'],
   ])('%s %s %s → %s (%s)', (j, value, currency, status, tier) => {
-    const r = side(j, value, currency);
+    // To a VASP abroad: a threshold is a VASP-to-VASP matter (KR's rule reaches nothing else, Enforcement
+    // Decree Art. 10-10), and GB's domestic set would need both VASPs in GB.
+    const r = side(j, value, currency, undefined, j === 'SG' ? 'JP' : 'SG');
     expect({ status: r.status, tier: r.tier }).toEqual({ status, tier });
   });
 });
@@ -162,8 +164,8 @@ describe('self-hosted wallet duties', () => {
   it.each([
     ['DE', '1000', 'EUR', false], // EU: above EUR 1,000
     ['DE', '1000.01', 'EUR', true],
-    ['CH', '999.99', 'CHF', false], // CH: from CHF 1,000
-    ['CH', '1000', 'CHF', true],
+    ['CH', '0.01', 'CHF', true], // CH: any amount (FINMA, 26 Aug 2019: only the customer's own identified wallets)
+    ['CH', '999.99', 'CHF', true],
   ])('%s %s %s → verify ownership: %s', (home, value, currency, applies) => {
     const c = caseWith({ counterparty: null, value, currency, at: '2026-11-02T10:00:00Z' });
     const e = evaluateCase(c, ctx(home, rates)).result;
@@ -192,6 +194,11 @@ describe('EU/EEA members before the TFR', () => {
       expect(e.unverified).toEqual([
         { jurisdiction: m, version: `${m}-pre-TFR`, reason: expect.stringMatching(/not (read|checked)/) },
       ]);
+    } else if (m === 'PT') {
+      // PT: Aviso do Banco de Portugal n.º 1/2023 (from 15 Jul 2023) set an information duty for
+      // virtual-asset transfers whose content was not read: cannot evaluate, never "not required".
+      expect(e.outcome).toBe('cannot_evaluate');
+      expect(e.why.join('\n')).toMatch(/PT-Aviso-1\/2023/);
     } else {
       // DE, EE, LT, LI had national rules (recorded, read only through summaries): applies, unverified.
       expect(e.outcome).toBe('applies');

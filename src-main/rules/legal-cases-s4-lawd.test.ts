@@ -164,6 +164,24 @@ const facts: { cite: string; j: string; check: () => void }[] = [
     },
   },
   {
+    cite: 'FIC Directive 9 ¶2.1.9 ("any value above zero"), ¶4.5 ("less than R5 000"), ¶9.1 ("30 April 2025") agree with the file',
+    j: 'ZA',
+    check: () => {
+      const v = version('ZA', 'ZA-FIC-D9-2025');
+      if (v.regime !== 'travel_rule') throw new Error('ZA-FIC-D9-2025 is not a travel-rule version');
+      expect(v.effectiveFrom).toBe('2025-04-30');
+      expect(v.threshold.amount).toBe('0');
+      expect(v.tiers.find((t) => t.from)?.from).toMatchObject({ amount: '5000', exclusive: false });
+      const quoted = (article: string, words: RegExp) =>
+        v.sources.some((s) => s.article === article && words.test(s.quote ?? ''));
+      expect(quoted('Directive 9 para 2.1.9', /any value above zero/)).toBe(true);
+      expect(quoted('Directive 9 para 4.5', /less than R5 000/)).toBe(true);
+      expect(quoted('Directive 9 para 9.1', /30 April 2025/)).toBe(true);
+      // A third party's transcription, and ¶4.5's field list and ¶8 unread: not verified.
+      expect(v.verification?.verified).toBe(false);
+    },
+  },
+  {
     cite: 'AML/CTF Act s. 107(3) as substituted by the 2024 Amendment Act (Sch. 10, from 31 Mar 2026): 7 years',
     j: 'AU',
     check: () => {

@@ -155,6 +155,43 @@ const rows: Row[] = [
     outcome: 'cannot_evaluate',
     why: [/LI-TFR-EEA: .*Decision No 42\/2025 of 20 February 2025/],
   },
+  // Portugal: the Banco de Portugal's Aviso n.º 1/2023 (in force 15 Jul 2023) sets information duties on
+  // virtual-asset transfers (its measures against a provider that keeps failing to supply "as informações
+  // exigidas sobre o ordenante ou o beneficiário"); the operative article was not read.
+  {
+    cite: 'Banco de Portugal: "O Aviso n.º 1/2023 entra em vigor a 15 de julho de 2023."; Aviso 1/2023 (originator/beneficiary information)',
+    what: 'PT ↔ PT on 15 Jul 2023 (Lisbon): cannot evaluate, no longer "not required"',
+    home: 'PT',
+    cp: 'PT',
+    value: '100',
+    currency: 'EUR',
+    at: '2023-07-14T23:30:00Z',
+    outcome: 'cannot_evaluate',
+    why: [/PT-Aviso-1\/2023: .*Aviso n\.º 1\/2023/],
+  },
+  {
+    cite: 'Banco de Portugal: Aviso n.º 1/2023 in force 15 Jul 2023 — its eve is still the pre-TFR period (unverified)',
+    what: 'PT ↔ PT on 14 Jul 2023 (Lisbon): not required, unconfirmed',
+    home: 'PT',
+    cp: 'PT',
+    value: '100',
+    currency: 'EUR',
+    at: '2023-07-14T22:30:00Z',
+    outcome: 'not_required',
+    us: 'PT-pre-TFR',
+    unverified: ['PT'],
+  },
+  {
+    cite: 'Aviso n.º 1/2023 content not read: the TFR eve (29 Dec 2024, Lisbon) cannot be evaluated',
+    what: 'PT ↔ PT on 29 Dec 2024 23:30Z (Lisbon, UTC+0): cannot evaluate',
+    home: 'PT',
+    cp: 'PT',
+    value: '0.01',
+    currency: 'EUR',
+    at: '2024-12-29T23:30:00Z',
+    outcome: 'cannot_evaluate',
+    why: [/PT-Aviso-1\/2023/],
+  },
   // Iceland: no act giving Regulation (EU) 2023/1113 force was found (the MiCA bill of the 156th Althingi
   // shows the route, lögfesting by act, and that it was still a bill in 2025).
   {
@@ -203,5 +240,36 @@ describe('the EEA files record what was read for every version', () => {
       expect(v.verification?.verified, v.version).toBe(false);
       expect(v.verification?.reason?.length ?? 0, v.version).toBeGreaterThan(80);
     }
+  });
+});
+
+// The members checked on this pass: each pre-TFR version says what national text was read and what was not.
+describe('EU members before the TFR: what this pass read', () => {
+  const checked = [
+    'BE',
+    'BG',
+    'HR',
+    'CY',
+    'CZ',
+    'DK',
+    'FI',
+    'GR',
+    'HU',
+    'IT',
+    'LV',
+    'MT',
+    'PL',
+    'PT',
+    'RO',
+    'SK',
+    'SI',
+    'ES',
+    'SE',
+  ];
+  it.each(checked)('%s-pre-TFR records the third pass and stays unverified', (j) => {
+    const v = pack.files.get(j)!.versions.find((x) => x.version === `${j}-pre-TFR`)!;
+    expect(v.verification?.checkedOn).toBe('2026-11-30');
+    expect(v.verification?.verified).toBe(false);
+    expect(v.verification?.reason ?? '').toMatch(/not read|not reached|was not read/);
   });
 });

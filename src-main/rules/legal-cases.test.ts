@@ -187,7 +187,7 @@ const boundaries: Row[] = [
     outcome: 'applies',
     us: { status: 'applies' },
   })),
-  // Self-hosted thresholds: EU Art. 14(5)/16(2) "exceeding EUR 1 000"; CH from CHF 1,000.
+  // Self-hosted thresholds: EU Art. 14(5)/16(2) "exceeding EUR 1 000"; CH none (any amount, below).
   ...(
     [
       ['999.99', false],
@@ -204,21 +204,21 @@ const boundaries: Row[] = [
     outcome: 'applies',
     unhosted: { duty: 'verify_ownership', applies },
   })),
-  ...(
-    [
-      ['999.99', false],
-      ['1000', true],
-      ['1000.01', true],
-    ] as const
-  ).map(([value, applies]): Row => ({
-    cite: 'FINMA Guidance 02/2019 (self-hosted wallets from CHF 1,000)',
+  // CH: no amount. FINMA's announcement of Guidance 02/2019 (the Guidance's own paragraphs not read: the
+  // rule stays unverified) allows transfers only to and from the customer's own, identified external wallet.
+  // The CHF 1,000 boundary once modelled here had no source (AMLO-FINMA Art. 51a's CHF 1,000 is another rule).
+  ...(['0.01', '999.99', '1000', '1000.01'] as const).map((value): Row => ({
+    cite: 'FINMA press release 26 Aug 2019 (Guidance 02/2019): "grundsätzlich nur an externe Wallets ihrer eigenen, bereits identifizierten Kunden" — any amount',
     what: `CH self-hosted ${value} CHF`,
     home: 'CH',
     cp: null,
     value,
     currency: 'CHF',
     outcome: 'applies',
-    unhosted: { duty: 'verify_ownership', applies },
+    unhosted: { duty: 'verify_ownership', applies: true, threshold: null },
+    why: [/^At any amount: verify that the customer owns or controls the self-hosted address\. FINMA/],
+    notWhy: [/1000\.00 CHF/],
+    unverified: ['CH'],
   })),
 ];
 
@@ -690,6 +690,35 @@ const selfHosted: Row[] = [
     unhosted: { applies: true },
   },
   {
+    cite: 'FINMA press release 26 Aug 2019 (Guidance 02/2019): "auch nur von solchen ... entgegennehmen" — receive only from the customer\'s own identified wallet, any amount',
+    what: 'CH from a self-hosted wallet, 5 CHF',
+    home: 'CH',
+    cp: null,
+    direction: 'deposit',
+    value: '5',
+    currency: 'CHF',
+    outcome: 'applies',
+    unhosted: { duty: 'verify_ownership', applies: true, threshold: null },
+    why: [
+      /At any amount: verify that the customer owns or controls/,
+      /not shown to be the customer's own is not allowed/,
+    ],
+  },
+  {
+    cite: 'FSC notice 24 Mar 2022 (Enforcement Decree Art. 10-10): "가상자산사업자가 다른 가상자산사업자에게" — VASP to VASP only',
+    what: 'KR to a self-hosted wallet, 3,000,000 KRW',
+    home: 'KR',
+    cp: null,
+    value: '3000000',
+    currency: 'KRW',
+    outcome: 'not_required',
+    us: { status: 'not_required', version: 'KR-SFTI-2022', tier: null },
+    unhosted: { duty: 'none', applies: false },
+    why: [/^Not required: the KR Travel Rule \(KR-SFTI-2022\) applies only to transfers between two VASPs/],
+    notWhy: [/applies to this transfer/, /obtain, hold and record/],
+    unverified: [],
+  },
+  {
     cite: '31 CFR 1010.410(e) records; (f) transmits only to a receiving financial institution',
     what: 'US to a self-hosted wallet, 5000 USD',
     home: 'US',
@@ -876,8 +905,9 @@ const euVerified: Row[] = [
   // Art. 40: "It shall apply from 30 December 2024" — decided on each member's own local date.
   ...(
     [
-      // Lisbon is UTC+0 in December: 23:30Z on the 29th is still the eve there.
-      ['PT', '2024-12-29T23:30:00Z', 'not_required', 'PT-pre-TFR'],
+      // Dublin and Lisbon are UTC+0 in December: 23:30Z on the 29th is still the eve there. (PT's eve is
+      // its Aviso 1/2023 period, cannot be evaluated: legal-cases-s4-lawe.test.ts.)
+      ['IE', '2024-12-29T23:30:00Z', 'not_required', 'IE-pre-TFR'],
       ['PT', '2024-12-30T00:00:00Z', 'applies', TFR],
       // Helsinki is UTC+2: 22:30Z on the 29th is already 00:30 on the 30th there.
       ['FI', '2024-12-29T21:59:59Z', 'not_required', 'FI-pre-TFR'],

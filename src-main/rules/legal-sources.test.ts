@@ -89,9 +89,9 @@ const rows: Row[] = [
     value: '2000000',
     currency: 'KRW',
     at: '2026-11-02T10:00:00Z',
-    outcome: 'applies',
+    outcome: 'not_required',
     unhosted: { duty: 'none', applies: false },
-    why: [/applies when a VASP transfers to another VASP/],
+    why: [/applies only to transfers between two VASPs/, /applies when a VASP transfers to another VASP/],
     verified: true,
   },
   {

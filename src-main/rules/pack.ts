@@ -126,9 +126,18 @@ const travelRule = z
         // What the rule requires for a self-hosted wallet whenever it applies, at any amount (EU: obtain and
         // hold the data, Art. 14(5)/16(2); US: keep the records, with nobody to transmit to).
         whenApplies: z.string().min(1).optional(),
+        // "vasp_to_vasp": the rule's own text reaches only transfers between two VASPs (KR Enforcement Decree
+        // Art. 10-10), so a transfer to or from a self-hosted wallet is outside it: "not required" on our side,
+        // and `note` says what remains. Such a rule has no self-hosted duty to state.
+        scope: z.literal('vasp_to_vasp').optional(),
         note: z.string().optional(),
       })
-      .strict(),
+      .strict()
+      .refine((u) => !u.scope || (u.duty === 'none' && !u.from && !u.whenApplies && !!u.note), {
+        message:
+          'scope "vasp_to_vasp" puts self-hosted wallets outside the rule: duty must be "none", with no `from` or `whenApplies`, and a `note` saying what remains',
+        path: ['scope'],
+      }),
   })
   .strict();
 const noteRequired = z.string().min(1, 'must say why');

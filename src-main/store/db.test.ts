@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateCases } from '../cases/generate';
 import { tempDir } from '../../test/support/temp';
 import { openTestDb } from '../../test/support/db';
-import { openDatabase } from './db';
+import { BULK_CACHE_KIB, BULK_WAL_AUTOCHECKPOINT, openDatabase, withBulkIntake } from './db';
 import { displayNames } from '../ivms101/display-names';
 import { getCaseRecord, upsertCase } from './cases';
 
@@ -100,5 +100,32 @@ describe('encrypted case store', () => {
     expect(upsertCase(db, { ...c, version: 1, status: 'rejected' }, 'now', displayNames(c.ivms101))).toBe('unchanged');
     expect(getCaseRecord(db, c.id)).toEqual({ ...c, version: 2, status: 'accepted' });
     db.close();
+  });
+});
+
+describe('bulk intake settings', () => {
+  it('widen the page cache and the checkpoint interval for the work, then restore the connection', async () => {
+    const t = tempDir();
+    const db = openTestDb(t.dir).db;
+    try {
+      const before = [db.pragma('cache_size', { simple: true }), db.pragma('wal_autocheckpoint', { simple: true })];
+      const during = await withBulkIntake(db, () =>
+        Promise.resolve([db.pragma('cache_size', { simple: true }), db.pragma('wal_autocheckpoint', { simple: true })]),
+      );
+      expect(during).toEqual([-BULK_CACHE_KIB, BULK_WAL_AUTOCHECKPOINT]);
+      expect([db.pragma('cache_size', { simple: true }), db.pragma('wal_autocheckpoint', { simple: true })]).toEqual(
+        before,
+      );
+      // Also when the work fails.
+      await expect(withBulkIntake(db, () => Promise.reject(new Error('import failed')))).rejects.toThrow(
+        'import failed',
+      );
+      expect([db.pragma('cache_size', { simple: true }), db.pragma('wal_autocheckpoint', { simple: true })]).toEqual(
+        before,
+      );
+    } finally {
+      db.close();
+      t.cleanup();
+    }
   });
 });

@@ -60,6 +60,30 @@ export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}):
   return db as WritableDB;
 }
 
+/** The page cache during a bulk intake, in KiB (SQLite's negative cache_size): fixed, so memory stays flat. */
+export const BULK_CACHE_KIB = 65_536;
+/** WAL pages between automatic checkpoints during a bulk intake (SQLite's default is 1,000). */
+export const BULK_WAL_AUTOCHECKPOINT = 10_000;
+
+/**
+ * Runs a bulk intake (an import, a sync pull) with a page cache that holds the cases' indexes while
+ * they are written (the connection's 16 MB made many index inserts a page read and decryption once the store
+ * outgrew it) and fewer, larger WAL checkpoints; the connection's own settings are restored after.
+ */
+export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>): Promise<T> {
+  const cacheSize = db.pragma('cache_size', { simple: true }) as number;
+  const checkpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
+  db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
+  db.pragma(`wal_autocheckpoint = ${BULK_WAL_AUTOCHECKPOINT}`);
+  try {
+    return await work();
+  } finally {
+    // The vault may have been locked (the connection closed) while the work awaited.
+    if (db.open) db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);
+    if (db.open) db.pragma(`wal_autocheckpoint = ${Math.trunc(checkpoint)}`);
+  }
+}
+
 type Statement = Database.Statement;
 const cache = new WeakMap<ReadableDB, Map<string, Statement>>();
 

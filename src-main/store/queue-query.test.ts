@@ -3,7 +3,7 @@ import type { QueueFilter, QueueSortColumn } from '../../src-shared/case';
 import { cases, workstationWith } from '../../test/support/export';
 import { tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
-import { countCases, countQuery, filterWhere, listCases, pageQuery, type FilterContext } from './cases';
+import { countCases, countQuery, filterWhere, listCases, listQuery, pageQuery, type FilterContext } from './cases';
 import type { ReadableDB } from './db';
 
 // Which index answers a queue query is chosen per query (see pageIndex and countIndex). These tests
@@ -49,8 +49,41 @@ describe('queue counts', () => {
   });
 
   it('counts one condition from its own index, and a search from its hits', () => {
-    expect(plan(countQuery({ minRisk: 55 }, ctx))).toMatch(/COVERING INDEX cases_by_risk/);
+    expect(plan(countQuery({ minRisk: 55 }, ctx))).toMatch(/COVERING INDEX cases_page_by_risk/);
     expect(plan(countQuery({ search: 'Petrov', direction: 'deposit' }, ctx))).not.toMatch(/cases_queue/);
+  });
+
+  it('counts a text search alone in the FTS index, and one with many hits over the queue index', () => {
+    const alone = plan(countQuery({ search: 'Anna' }, ctx));
+    expect(alone).toMatch(/cases_fts VIRTUAL TABLE/);
+    expect(alone).not.toMatch(/ c USING /);
+    expect(plan(countQuery({ search: 'Anna', direction: 'deposit' }, ctx, 5000))).toMatch(/COVERING INDEX cases_queue/);
+    // Few hits: their rows are read, not the queue index.
+    expect(plan(countQuery({ search: 'Anna', direction: 'deposit' }, ctx, 10))).not.toMatch(/cases_queue/);
+  });
+
+  it('counts a text search as SQLite does without any index, whichever way it is counted', () => {
+    const searches: QueueFilter[] = [
+      { search: 'a' },
+      { search: 'a', direction: 'deposit' },
+      { search: 'a', status: ['pending_review'], minRisk: 40 },
+      { search: 'zzzz-none' },
+    ];
+    let seen = 0;
+    for (const f of searches) {
+      const w = filterWhere(f, ctx);
+      const plain = (
+        db.prepare(`SELECT count(*) AS n FROM cases c NOT INDEXED WHERE ${w.sql}`).get(w.params) as { n: number }
+      ).n;
+      seen += plain;
+      expect(countCases(db, f, ctx), JSON.stringify(f)).toBe(plain);
+      for (const hits of [10, 5000]) {
+        const q = countQuery(f, ctx, hits);
+        expect((db.prepare(q.sql).get(q.params) as { n: number }).n, `${JSON.stringify(f)} ${hits}`).toBe(plain);
+      }
+    }
+    // The searches find something, so a count reading nothing would show.
+    expect(seen).toBeGreaterThan(100);
   });
 
   it('gives the count SQLite gives without any index', () => {
@@ -80,6 +113,8 @@ describe('queue pages', () => {
       ...combined,
       { status: ['pending_review'] } satisfies QueueFilter,
       { minRisk: 30 } satisfies QueueFilter,
+      { search: 'a' } satisfies QueueFilter,
+      { search: 'a', direction: 'deposit' } satisfies QueueFilter,
     ]) {
       const matches = countCases(db, f, ctx);
       const w = filterWhere(f, ctx);
@@ -115,6 +150,72 @@ describe('queue pages', () => {
     }
     // Both ways of finding a page were exercised, so both are proved.
     expect([...used].sort()).toEqual(['queue index', 'sort index walk']);
+  });
+
+  it("lists each check's outcome and the IVMS101 summary as case_checks holds them", () => {
+    const listed = listCases(db, { offset: 0, limit: 2000, sort: { column: 'transferTime', direction: 'desc' } }, ctx);
+    expect(listed.length).toBe(1200);
+    const check = db.prepare('SELECT outcome, summary FROM case_checks WHERE case_id = ? AND check_name = ?');
+    const stored = (id: string, name: string) =>
+      (check.get(id, name) as { outcome: string; summary: string } | undefined) ?? null;
+    for (const r of listed) {
+      expect(r.ivms101Outcome, r.id).toBe(stored(r.id, 'ivms101')?.outcome ?? null);
+      expect(r.ivms101Summary, r.id).toBe(stored(r.id, 'ivms101')?.summary ?? null);
+      expect(r.travelRuleOutcome, r.id).toBe(stored(r.id, 'travel_rule')?.outcome ?? null);
+      expect(r.screeningOutcome, r.id).toBe(stored(r.id, 'screening')?.outcome ?? null);
+    }
+    // The fixture holds more than one IVMS101 outcome, so a column read from the wrong place would show.
+    expect(new Set(listed.map((r) => r.ivms101Outcome)).size).toBeGreaterThan(1);
+  });
+
+  it('walks a sort index testing every filter in the index itself, reading no case row to find a page', () => {
+    const filters: QueueFilter[] = [
+      ...combined,
+      { travelRule: ['applies'], sanctionsAwaiting: true, counterpartyVaspId: 'vasp-1' },
+      { status: ['pending_review'], direction: 'deposit', minRisk: 90, assignedTo: 'unassigned' },
+    ];
+    const sorts: QueueSortColumn[] = [
+      'transferTime',
+      'riskScore',
+      'fiatAmount',
+      'status',
+      'asset',
+      'updatedAt',
+      'arrivedAt',
+    ];
+    for (const filter of filters)
+      for (const column of sorts) {
+        // A known count of a few thousand at this size always walks the sort index (see pageIndex).
+        const q = { offset: 0, limit: 100, sort: { column, direction: 'desc' as const }, filter };
+        expect(plan(pageQuery(db, q, ctx, 5000)), `${JSON.stringify(filter)} by ${column}`).toMatch(
+          /^(SCAN|SEARCH) c USING COVERING INDEX cases_page_by_\w+( \([^)]*\))?$/,
+        );
+      }
+  });
+
+  it("walks a sort index for a search with many matches, testing each entry's rowid against the hits", () => {
+    const q = {
+      offset: 0,
+      limit: 100,
+      sort: { column: 'fiatAmount' as const, direction: 'desc' as const },
+      filter: { search: 'Anna', direction: 'deposit' as const },
+    };
+    const p = plan(pageQuery(db, q, ctx, 5000));
+    expect(p).toMatch(
+      /^SCAN c USING COVERING INDEX cases_page_by_fiat \| LIST SUBQUERY \d+ \| SCAN cases_fts VIRTUAL TABLE/,
+    );
+    // Few matches (here 100 x 1,200 / 2 entries to walk, past the limit): no walk, the planner starts elsewhere.
+    expect(plan(pageQuery(db, q, ctx, 2))).not.toMatch(/cases_page_by_/);
+  });
+
+  it("reads only the page's own case rows, whatever the filter", () => {
+    for (const filter of [undefined, ...combined]) {
+      const q = { offset: 0, limit: 100, sort: { column: 'riskScore' as const, direction: 'desc' as const }, filter };
+      const p = plan(listQuery(db, q, ctx, filter ? countCases(db, filter, ctx) : 1200));
+      // The page's rowids first, then a rowid lookup each: never a walk over every case probing the page.
+      expect(p, JSON.stringify(filter)).toMatch(/SCAN page \| SEARCH cases USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(p, JSON.stringify(filter)).not.toMatch(/SCAN cases/);
+    }
   });
 
   it('finds a page in the queue index by seeking its conditions, sorting only the matches', () => {

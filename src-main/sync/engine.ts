@@ -1,10 +1,10 @@
 import type { EventBus } from '../platform/events';
 import type { Logger } from '../platform/log';
-import { appendAudit } from '../audit/chain';
+import { appendAudit, auditBatch } from '../audit/chain';
 import { admit } from '../cases/intake';
 import { recheckAll, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
-import type { WritableDB } from '../store/db';
+import { withBulkIntake, type WritableDB } from '../store/db';
 import * as outbox from '../store/outbox';
 import { readSetting, writeSetting } from '../store/settings';
 import { BackendError, type BackendClient } from './client';
@@ -161,6 +161,16 @@ export class SyncEngine {
   private async pullAll(): Promise<PullReport> {
     const report: PullReport = { pages: 0, received: 0, applied: 0, quarantined: 0 };
     const origin = { backendId: await this.checkIdentity(), host: new URL(this.client.url).host };
+    await withBulkIntake(this.db(), () => this.pullCases(report, origin));
+    report.quarantined += await this.pullTeam();
+    if (report.quarantined) this.log.warn('sync.quarantined', { count: report.quarantined });
+    await this.pullRates();
+    this.report(true);
+    return report;
+  }
+
+  /** The changes feed, a page per transaction with its cursor, until the backend has no more. */
+  private async pullCases(report: PullReport, origin: { backendId: string; host: string }): Promise<void> {
     for (;;) {
       const db = this.db();
       const cursor = readSetting(db, 'sync.cursor') ?? 0;
@@ -168,39 +178,37 @@ export class SyncEngine {
       const at = new Date().toISOString();
       const ctx = this.checks();
       const touched: string[] = [];
-      this.db().transaction(() => {
-        for (const item of page.items) {
-          const raw =
-            item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
-          const r = admit(
-            db,
-            raw,
-            {
-              name: 'sync',
-              location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
-              actor: 'backend',
-              origin,
-            },
-            { checks: ctx, at },
-          );
-          if (r.outcome === 'quarantined') report.quarantined++;
-          else if (r.outcome === 'inserted' || r.outcome === 'updated') {
-            touched.push(r.record.id);
-            report.applied++;
+      // The page in one transaction, with its cursor; its audit events chained in memory (audit/chain.ts).
+      this.db().transaction(() =>
+        auditBatch(db, () => {
+          for (const item of page.items) {
+            const raw =
+              item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
+            const r = admit(
+              db,
+              raw,
+              {
+                name: 'sync',
+                location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
+                actor: 'backend',
+                origin,
+              },
+              { checks: ctx, at },
+            );
+            if (r.outcome === 'quarantined') report.quarantined++;
+            else if (r.outcome === 'inserted' || r.outcome === 'updated') {
+              touched.push(r.record.id);
+              report.applied++;
+            }
           }
-        }
-        writeSetting(db, 'sync.cursor', page.next);
-      })();
+          writeSetting(db, 'sync.cursor', page.next);
+        }),
+      )();
       report.pages++;
       report.received += page.items.length;
       if (touched.length) this.bus?.emit('cases.changed', { count: touched.length });
       if (!page.hasMore) break;
     }
-    report.quarantined += await this.pullTeam();
-    if (report.quarantined) this.log.warn('sync.quarantined', { count: report.quarantined });
-    await this.pullRates();
-    this.report(true);
-    return report;
   }
 
   /**

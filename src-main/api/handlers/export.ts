@@ -10,7 +10,7 @@ export function exportHandlers({
       const k = ws.signingKey();
       return { pem: k.publicKeyPem, fingerprint: k.fingerprint };
     },
-    'export.start': (selection) => ws.startExportJob(parseSelection(selection)),
+    'export.start': ({ pdf, ...selection }) => ws.startExportJob(parseSelection(selection), pdf),
     'export.cancel': ({ id }) => ws.cancelExportJob(id),
     'export.jobs': () => ws.exportJobs(),
   };

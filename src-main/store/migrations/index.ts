@@ -18,6 +18,7 @@ import { migration0015 } from './0015-arrival';
 import { migration0016 } from './0016-team-sync';
 import { migration0017 } from './0017-repairs-and-notes';
 import { migration0018 } from './0018-queue-counts';
+import { migration0019 } from './0019-queue-covering';
 
 export interface Migration {
   version: number;
@@ -50,6 +51,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0016,
   migration0017,
   migration0018,
+  migration0019,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -1,8 +1,15 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import type { ExportPdfMode } from '../../../src-shared/contract';
 import { CASE_STATUSES } from '../../../src-shared/domain';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { STATUS_LABEL, time } from '../format';
 import { asError, useApp } from '../state/app-store';
+
+const PDF_LABEL: Record<ExportPdfMode | 'auto', string> = {
+  auto: 'report.pdf: by size',
+  summary: 'report.pdf: summary',
+  'per-case': 'report.pdf: per case',
+};
 
 const today = () => new Date().toISOString().slice(0, 10);
 const daysAgo = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString().slice(0, 10);
@@ -14,6 +21,7 @@ export function ExportScreen() {
   const [jurisdiction, setJurisdiction] = useState('');
   const [direction, setDirection] = useState('');
   const [status, setStatus] = useState('');
+  const [pdf, setPdf] = useState<'' | ExportPdfMode>('');
   const [error, setError] = useState<string | null>(null);
   const [key, setKey] = useState<string | null>(null);
   useEffect(() => {
@@ -33,6 +41,7 @@ export function ExportScreen() {
         jurisdiction: jurisdiction || null,
         direction: (direction || null) as 'withdrawal' | 'deposit' | null,
         status: (status || null) as (typeof CASE_STATUSES)[number] | null,
+        pdf: pdf || null,
       });
       useApp.setState((s) => ({ jobs: [job, ...s.jobs.filter((j) => j.id !== job.id)] }));
     } catch (err) {
@@ -80,6 +89,12 @@ export function ExportScreen() {
             </option>
           ))}
         </select>
+        <label htmlFor="x-pdf">Report PDF</label>
+        <select id="x-pdf" value={pdf} onChange={(e) => setPdf(e.target.value as '' | ExportPdfMode)}>
+          <option value="">By size (a summary above 10,000 cases)</option>
+          <option value="summary">Summary, with every case in the CSV and JSON files</option>
+          <option value="per-case">Summary and one section per case</option>
+        </select>
         <button type="submit" className="primary">
           Create signed export
         </button>
@@ -95,7 +110,10 @@ export function ExportScreen() {
                 {j.selection.jurisdiction ? ` · ${j.selection.jurisdiction}` : ''}
               </strong>{' '}
               <span className={`job-state ${j.state}`}>{j.state}</span>{' '}
-              <span className="muted">started {time(j.startedAt)}</span>
+              <span className="muted">started {time(j.startedAt)}</span>{' '}
+              <span className="muted" data-testid="export-pdf">
+                {PDF_LABEL[j.pdf ?? 'auto']}
+              </span>
               {j.state === 'running' && (
                 <>
                   <label className="progress-line">

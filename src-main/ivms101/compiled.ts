@@ -1,0 +1,408 @@
+import { isValidLeiChecksum } from './lei';
+import type { Ivms101Model } from './model';
+import { lookupKey } from './read';
+import { gleifRegistrationAuthorities, isIsoCountry } from './reference-data';
+import {
+  COMPONENTS,
+  EDITION_2023_KEYS,
+  keyOf,
+  PB_CAMEL_KEYS,
+  PB_ENUM,
+  type ComponentName,
+  type Edition,
+  type FieldSpec,
+} from './schema';
+
+// The compiled reader (issue 21): the schema table turned once per edition into one JavaScript
+// function per component (new Function; main process only, the renderer's CSP never sees it).
+// It answers one question fast: is this payload, as given, free of every problem the interpreter
+// (read.ts + constraints.ts, the reference) would report, errors and warnings alike? If so it
+// returns the model the interpreter would build, key for key; at the first sign of anything else
+// (an unknown or non-canonical key, a lenient form, a bad value, a broken constraint) it gives up
+// and engine.ts runs the interpreter, which names every problem. So problems, their codes, paths
+// and messages only ever come from the interpreter, and the valid path allocates none.
+// compiled.test.ts checks both agree on every fixture and on generated hostile payloads.
+
+type Json = Record<string, unknown>;
+type Validator = (raw: unknown) => Ivms101Model | undefined;
+
+/**
+ * The spellings of an element this reader accepts in an edition: only those the interpreter reads
+ * without a word (standard, of this edition) and that leave the detected form and edition as they
+ * are: no snake_case, no protojson plural, in 2020 no name only 101.2023 has (it would decide 2023).
+ */
+function acceptedKeys(comp: ComponentName, spec: FieldSpec, e: Edition): string[] {
+  if (spec.only && spec.only !== e) return [];
+  const out: string[] = [];
+  for (const k of [spec.name, spec.name2020, ...(spec.alt ?? [])]) {
+    if (!k || out.includes(k)) continue;
+    const f = lookupKey(comp, k);
+    if (!f || f.spec !== spec || f.how !== 'standard') continue;
+    if (e === '2020' ? f.otherEdition2020 : f.otherEdition2023) continue;
+    if (k.includes('_') || PB_CAMEL_KEYS.test(k) || (e === '2020' && EDITION_2023_KEYS.has(keyOf(k)))) continue;
+    out.push(k);
+  }
+  return out;
+}
+
+// ---- value checks: true only where readScalar reports nothing -------------------------------------
+
+const STRICT_2020 = new Uint8Array(128); // [a-zA-Z0-9' ]
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c);
+  if (/[a-zA-Z0-9' ]/.test(ch)) STRICT_2020[c] = 1;
+}
+
+/** A 2020 MaxNText: the 2020 literal pattern (anything else is at least a warning). */
+function text2020(s: string, max: number): boolean {
+  const n = s.length;
+  if (n === 0 || n > max) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 127 || STRICT_2020[c] === 0) return false;
+  }
+  return true;
+}
+
+/** Whether the engine's form detection would call this string a protobuf enum name (then the form changes). */
+function pbEnumLike(s: string): boolean {
+  if (s.length < 18) return false;
+  const c = s.charCodeAt(0) | 32; // every prefix PB_ENUM knows starts with n, l, a or t (either case)
+  return (c === 110 || c === 108 || c === 97 || c === 116) && PB_ENUM.test(s);
+}
+
+/** A 2023 MaxNText: printable ASCII. */
+function text2023(s: string, max: number): boolean {
+  const n = s.length;
+  if (n === 0 || n > max) return false;
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return false;
+  }
+  return !pbEnumLike(s);
+}
+
+/** LocalMaxNText: 1 to max code points, no line break. */
+function local(s: string, max: number): boolean {
+  let n = 0;
+  for (let i = 0; i < s.length; i++, n++) {
+    const c = s.charCodeAt(i);
+    if (c === 10 || c === 13) return false;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+  }
+  return n > 0 && n <= max && !pbEnumLike(s);
+}
+
+// ISO 3166-1 alpha-2 (and XX) by table: two upper-case letters index 26 × 26 cells.
+const COUNTRIES = new Uint8Array(26 * 26);
+for (let a = 0; a < 26; a++)
+  for (let b = 0; b < 26; b++) if (isIsoCountry(String.fromCharCode(65 + a, 65 + b))) COUNTRIES[a * 26 + b] = 1;
+
+function country(s: string): boolean {
+  if (s.length !== 2) return false;
+  const a = s.charCodeAt(0) - 65;
+  const b = s.charCodeAt(1) - 65;
+  return a >= 0 && a < 26 && b >= 0 && b < 26 && COUNTRIES[a * 26 + b] === 1;
+}
+
+const DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const digit = (s: string, i: number): number => {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : -1;
+};
+
+/**
+ * YYYY-MM-DD naming a real proleptic Gregorian day, as readScalar's Date.UTC round trip decides it
+ * (Date.UTC maps years 0-99 to 1900-1999, so those years fail there too).
+ */
+function date(s: string): boolean {
+  if (s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return false;
+  const d0 = digit(s, 0);
+  const d1 = digit(s, 1);
+  const d2 = digit(s, 2);
+  const d3 = digit(s, 3);
+  const m0 = digit(s, 5);
+  const m1 = digit(s, 6);
+  const a0 = digit(s, 8);
+  const a1 = digit(s, 9);
+  if ((d0 | d1 | d2 | d3 | m0 | m1 | a0 | a1) < 0) return false;
+  const y = d0 * 1000 + d1 * 100 + d2 * 10 + d3;
+  const m = m0 * 10 + m1;
+  const d = a0 * 10 + a1;
+  if (y < 100 || m < 1 || m > 12 || d < 1) return false;
+  const leap = m === 2 && y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0);
+  return d <= (DAYS[m] ?? 0) + (leap ? 1 : 0);
+}
+
+/** A registration authority on GLEIF's list, upper-cased; undefined for anything else. */
+function ra(s: string): string | undefined {
+  if (s.length !== 8) return undefined;
+  const r = s.charCodeAt(0);
+  const a = s.charCodeAt(1);
+  if ((r !== 82 && r !== 114) || (a !== 65 && a !== 97)) return undefined;
+  for (let i = 2; i < 8; i++) if (digit(s, i) < 0) return undefined;
+  const up = r === 82 && a === 65 ? s : `RA${s.slice(2)}`;
+  return gleifRegistrationAuthorities().has(up) ? up : undefined;
+}
+
+const number = (x: number): boolean => Number.isInteger(x) && Math.abs(x) < 1e18;
+
+/** A code list's accepted spellings: the code, all lower, all upper (readScalar matches case-blind). */
+function codeMap(codes: readonly string[]): Map<string, string> {
+  const canonical = new Map<string, string>();
+  for (const c of codes) if (!canonical.has(c.toLowerCase())) canonical.set(c.toLowerCase(), c);
+  const m = new Map<string, string>();
+  for (const c of codes) {
+    const to = canonical.get(c.toLowerCase()) ?? c;
+    for (const s of [c, c.toLowerCase(), c.toUpperCase()]) m.set(s, to);
+  }
+  return m;
+}
+
+function anyLegl(ids: Json[], key: string): boolean {
+  for (const id of ids) if (id[key] === 'LEGL') return true;
+  return false;
+}
+
+function anyGeog(addresses: Json[] | undefined): boolean {
+  if (addresses) for (const a of addresses) if (a.addressType === 'GEOG') return true;
+  return false;
+}
+
+/** C12: sequences 0, 1, 2… without gap or repeat (as checkPayload sorts and compares). */
+function sequencesRun(hops: Json[]): boolean {
+  const s = hops.map((h) => h.sequence as number).sort((a, b) => a - b);
+  for (let i = 0; i < s.length; i++) if (s[i] !== i) return false;
+  return true;
+}
+
+/** A 2020 list of names is one name with all their identifiers (model.ts mergeNames). */
+function mergeNames(names: Json[]): Json {
+  const merged: Json = {};
+  for (const key of ['nameIdentifier', 'localNameIdentifier', 'phoneticNameIdentifier']) {
+    const all = names.flatMap((n) => (n[key] as unknown[] | undefined) ?? []);
+    if (all.length) merged[key] = all;
+  }
+  return merged;
+}
+
+// ---- code generation ----------------------------------------------------------------------
+
+/** Each component's rules (constraints.ts), over the model node `o` just built; `return;` gives up. */
+function rules(comp: ComponentName, e: Edition): string {
+  switch (comp) {
+    case 'Address':
+      return `if (o.addressLine === undefined && (o.streetName === undefined || (o.buildingName === undefined && o.buildingNumber === undefined))) return;
+  if (o.townName === undefined) return;`;
+    case 'NaturalPerson':
+      return `{ const nm = o.name; const ids = nm === undefined ? undefined : nm.nameIdentifier;
+    if (ids !== undefined && !H.anyLegl(ids, 'naturalPersonNameIdentifierType')) return; }
+  { const b = o.dateAndPlaceOfBirth; if (b !== undefined && b.dateOfBirth >= S.today) return; }
+  if (orig && o.geographicAddress === undefined && o.customerIdentification === undefined && o.nationalIdentification === undefined && o.dateAndPlaceOfBirth === undefined) return;`;
+    case 'LegalPerson':
+      return `{ const nm = o.name; const ids = nm === undefined ? undefined : nm.nameIdentifier;
+    if (ids !== undefined && !H.anyLegl(ids, 'legalPersonNameIdentifierType')) return; }
+  { const d = o.nationalIdentification;
+    if (d !== undefined) {
+      const t = d.nationalIdentifierType;
+      if (t !== 'RAID' && t !== 'MISC' && t !== 'LEIX' && t !== 'TXID') return;
+      if (d.countryOfIssue !== undefined) return;
+      if (t === 'LEIX') { if (d.registrationAuthority !== undefined || !H.lei(d.nationalIdentifier)) return; }
+      else if (d.registrationAuthority === undefined) return;
+    } }
+  if (orig && !H.anyGeog(o.geographicAddress) && o.customerIdentification === undefined && o.nationalIdentification === undefined) return;`;
+    case 'Person':
+      return `if ((o.naturalPerson === undefined) === (o.legalPerson === undefined)) return;`;
+    case 'Originator':
+    case 'Beneficiary': {
+      // model.ts liftAccounts: account numbers move to the side, in order, a person's without repeats.
+      const persons = comp === 'Originator' ? 'originatorPerson' : 'beneficiaryPerson';
+      return `{ const ps = o.${persons}; let acc;
+    if (ps !== undefined) for (let i = 0; i < ps.length; i++) {
+      const p = ps[i]; const pa = p.accountNumber;
+      if (pa === undefined) continue;
+      if (acc === undefined) acc = o.accountNumber === undefined ? [] : o.accountNumber.slice();
+      for (let j = 0; j < pa.length; j++) if (!acc.includes(pa[j])) acc.push(pa[j]);
+      delete p.accountNumber;
+    }
+    if (acc !== undefined) o.accountNumber = acc; }`;
+    }
+    case 'TransferPath':
+      return `if (o.transferPath !== undefined && !H.sequencesRun(o.transferPath)) return;`;
+    case 'IdentityPayload':
+      return `if (o.originator === undefined && o.beneficiary === undefined) return;
+  { const m = o.payloadMetadata;
+    ${e === '2023' ? 'if (m === undefined || !m.payloadVersion) return;' : ''}
+    if (m !== undefined) { delete m.payloadVersion; if (m.transliterationMethod === undefined) delete o.payloadMetadata; } }`;
+    default:
+      return '';
+  }
+}
+
+const PERSONISH = new Set<ComponentName>(['Person', 'NaturalPerson', 'LegalPerson']);
+
+function generate(e: Edition): { source: string; consts: unknown[] } {
+  const consts: unknown[] = [];
+  const constant = (v: unknown) => {
+    consts.push(v);
+    return `K[${consts.length - 1}]`;
+  };
+  const fns: string[] = [];
+  for (const comp of Object.keys(COMPONENTS) as ComponentName[]) {
+    const body: string[] = [];
+    const cases: string[] = [];
+    const specs = COMPONENTS[comp];
+    specs.forEach((spec, si) => {
+      const keys = acceptedKeys(comp, spec, e);
+      const t = spec.type;
+      // One item, read from x into y (undefined: give up).
+      let item: string;
+      switch (t.t) {
+        case 'comp': {
+          const orig = comp === 'Originator' ? 'true' : PERSONISH.has(comp) ? 'orig' : 'false';
+          item = `y = c_${t.comp}(x, ${PERSONISH.has(t.comp) ? orig : 'false'});`;
+          break;
+        }
+        case 'text':
+          item = `y = typeof x === 'string' && H.${e === '2020' ? 'text2020' : 'text2023'}(x, ${t.max}) ? x : undefined;`;
+          break;
+        case 'local':
+          item = `y = typeof x === 'string' && H.local(x, ${t.max}) ? x : undefined;`;
+          break;
+        case 'code':
+          item = `y = typeof x === 'string' ? ${constant(codeMap(t.codes))}.get(x) : undefined;`;
+          break;
+        case 'country':
+          item = `y = typeof x === 'string' && H.country(x) ? x : undefined;`;
+          break;
+        case 'date':
+          item = `y = typeof x === 'string' && H.date(x) ? x : undefined;`;
+          break;
+        case 'ra':
+          item = `y = typeof x === 'string' ? H.ra(x) : undefined;`;
+          break;
+        case 'number':
+          item = `y = typeof x === 'number' && H.number(x) ? x : undefined;`;
+          break;
+      }
+      // The key loop below gathers this element's value into v<si>.
+      if (keys.length)
+        cases.push(
+          `${keys.map((k) => `case ${JSON.stringify(k)}:`).join(' ')} if (v${si} !== undefined && v${si} !== null) return; v${si} = r[k]; break;`,
+        );
+      const lines: string[] = [`// ${spec.name}`, `v = v${si};`];
+      if (spec.min === 1) lines.push('if (v === undefined || v === null) return;');
+      const loop = (arr: string) => `const ${arr} = [];
+    for (let i = 0; i < v.length; i++) { x = v[i]; if (x === undefined || x === null) continue; ${item} if (y === undefined) return; ${arr}.push(y); }`;
+      const a = `a${si}`;
+      if (spec.max > 1) {
+        lines.push(`if (v !== undefined && v !== null) {
+    if (!Array.isArray(v)) return;
+    ${loop(a)}
+    ${spec.max !== Infinity ? `if (${a}.length > ${spec.max}) return;` : ''}
+    if (${a}.length !== 0) o.${spec.name} = ${a};
+  }`);
+      } else if (comp === 'NaturalPerson' && spec.name === 'name' && e === '2020') {
+        // 2020 §5.2.2 lists NaturalPerson.name as [1..n]: a list is read, and merged as the model does.
+        lines.push(`if (v !== undefined && v !== null) {
+    if (Array.isArray(v)) {
+      ${loop(a)}
+      if (${a}.length === 1) o.name = ${a}[0]; else if (${a}.length > 1) o.name = H.mergeNames(${a});
+    } else { x = v; ${item} if (y === undefined) return; o.name = y; }
+  }`);
+      } else {
+        lines.push(`if (v !== undefined && v !== null) {
+    if (Array.isArray(v)) return;
+    x = v; ${item} if (y === undefined) return; o.${spec.name} = y;
+  }`);
+      }
+      body.push(lines.join('\n  '));
+    });
+    // Keys are visited once, as walk does; an unknown or doubled element gives up. for-in shows only own
+    // keys here: readClean refuses an Object.prototype with enumerable keys, this any other prototype.
+    fns.push(`function c_${comp}(r, orig) {
+  if (typeof r !== 'object' || r === null || Array.isArray(r)) return;
+  const pr = Object.getPrototypeOf(r);
+  if (pr !== OP && pr !== null) return;
+  let ${specs.map((_, i) => `v${i}`).join(', ')};
+  for (const k in r) {
+    switch (k) {
+      ${cases.join('\n      ')}
+      default: return;
+    }
+  }
+  let v, x, y;
+  const o = {};
+  ${body.join('\n  ')}
+  ${rules(comp, e)}
+  return o;
+}`);
+  }
+  return {
+    source: `'use strict';\nconst OP = Object.prototype;\n${fns.join('\n')}\nreturn (r) => c_IdentityPayload(r, false);`,
+    consts,
+  };
+}
+
+function compile(e: Edition, state: { today: string }): Validator {
+  const { source, consts } = generate(e);
+  const helpers = {
+    text2020,
+    text2023,
+    local,
+    country,
+    date,
+    ra,
+    number,
+    lei: isValidLeiChecksum,
+    anyLegl,
+    anyGeog,
+    sequencesRun,
+    mergeNames,
+  };
+  // Generated once from the schema table; main process only (the renderer's CSP forbids eval).
+  const factory = new Function('H', 'S', 'K', source) as (
+    h: typeof helpers,
+    s: typeof state,
+    k: unknown[],
+  ) => Validator;
+  return factory(helpers, state, consts);
+}
+
+const state = { today: '' };
+const validators: Partial<Record<Edition, Validator>> = {};
+
+/** The generated source is built on first use of each edition (a few ms, once per process). */
+function validatorFor(e: Edition): Validator {
+  return (validators[e] ??= compile(e, state));
+}
+
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The model of a payload in the standard JSON form that the interpreter would read without a single
+ * problem, and its edition; null for anything else (then only the interpreter can say what is wrong).
+ */
+export function readClean(input: unknown, today: string): { edition: Edition; model: Ivms101Model } | null {
+  if (!isObject(input)) return null;
+  for (const k in Object.prototype) if (k) return null; // polluted: leave it to the interpreter's own-key checks
+  // The edition as engine.ts detectEdition finds it for a payload whose keys are all canonical: a
+  // stated version decides; without one, 2020 (the 2020 validator refuses every 2023-only name).
+  let version: unknown;
+  if (Object.hasOwn(input, 'payloadMetadata')) {
+    const meta = input.payloadMetadata;
+    if (isObject(meta) && Object.hasOwn(meta, 'payloadVersion')) version = meta.payloadVersion;
+  }
+  const edition: Edition | null =
+    version === '101.2023' ? '2023' : version === '101' || version === undefined || version === null ? '2020' : null;
+  if (!edition) return null;
+  state.today = today;
+  const model = validatorFor(edition)(input);
+  return model ? { edition, model } : null;
+}
+
+/** The generated source of an edition's validators (to read what runs). */
+export const generatedSource = (e: Edition): string => generate(e).source;

@@ -482,6 +482,15 @@ describe('waybill export (CLI)', () => {
       );
       expect(usage.code).toBe(2);
       expect(usage.stderr).toContain('2026-13-01 is not a real date');
+    } finally {
+      await ws.unlock(TEST_PASSPHRASE);
+    }
+  }, 120_000); // four runs of the real CLI: over 60 s on a loaded 2-core machine
+
+  it('writes the report PDF --pdf asks for, says which, and refuses another word', async () => {
+    const env = { WAYBILL_PASSPHRASE: TEST_PASSPHRASE };
+    ws.close(); // the CLI opens the same data folder
+    try {
       const summary = join(t.dir, 'cli-summary.zip');
       const asked = await runCli(
         ['export', 'create', '--data-dir', t.dir, '--from', FROM, '--to', TO, '--pdf', 'summary', '--out', summary],
@@ -511,5 +520,5 @@ describe('waybill export (CLI)', () => {
     } finally {
       await ws.unlock(TEST_PASSPHRASE);
     }
-  }, 60_000);
+  }, 120_000);
 });

@@ -43,7 +43,7 @@ import {
   type TombstoneRow,
 } from './rows';
 import { selectionWhere, type ExportSelection } from './selection';
-import type { WrittenFile, ZipBundleWriter } from './zip-writer';
+import type { WrittenFile, ZipBundleWriter, ZipEntryWriter } from './zip-writer';
 
 // The bundle's files, one writer each, in the order they are written. Every writer reads the same
 // snapshot (createExport holds one read transaction) through the typed queries of BundleSource.
@@ -81,6 +81,12 @@ export type AuditRange = { fromSeq: number; toSeq: number; prevHashOfFirst: stri
 
 type Params = Record<string, unknown>;
 type CaseId = Pick<CaseRow, 'id'>;
+/** "a, b" → "t.a, t.b": a column list qualified by its table's alias in a join. */
+const prefixed = (alias: string, columns: string) =>
+  columns
+    .split(', ')
+    .map((c) => `${alias}.${c}`)
+    .join(', ');
 const inList = (n: number) => Array.from({ length: n }, () => '?').join(',');
 
 /** The selection's rows, read a page at a time, with progress and cancellation between pages. */
@@ -157,6 +163,25 @@ export class BundleSource {
       after = last.id;
       this.progress(phase, done, this.total);
     }
+  }
+
+  /**
+   * Rows of a per-case table (decisions, IVMS101 versions, notes) for the selected cases, in case id
+   * order, read by one statement from that table's case index: most cases have none, so walking the
+   * cases a page at a time read every selected case to find a few rows.
+   */
+  async eachJoined<R>(phase: Phase, f: ZipEntryWriter, sql: string, each: (row: R) => void): Promise<void> {
+    this.progress(phase, 0, 0);
+    let n = 0;
+    for (const row of this.db.prepare<Params, R>(sql).iterate(this.where.params)) {
+      each(row);
+      if (++n % PAGE === 0) {
+        this.checkAbort();
+        await f.drained(); // only this export reads through this connection: the open statement waits
+        this.progress(phase, n, 0);
+      }
+    }
+    this.progress(phase, n, 0);
   }
 
   /** Rows of another table for a page of cases, by an IN list of their ids. */
@@ -282,13 +307,17 @@ export async function writeCasesJsonl(src: BundleSource, zip: ZipBundleWriter): 
 export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter, tally: Tally): Promise<void> {
   const f = zip.entry('decisions.csv');
   await f.text(csvRow(DECISIONS_CSV_HEADER));
-  await src.eachIdPage('decisions.csv', async (rows) => {
-    for (const d of src.decisionsFor(rows)) {
+  await src.eachJoined<DecisionRow>(
+    'decisions.csv',
+    f,
+    `SELECT ${prefixed('d', DECISION_COLUMNS)} FROM decisions d JOIN cases c ON c.id = d.case_id
+     WHERE ${src.where.sql} ORDER BY d.case_id, d.decided_at, d.id`,
+    (d) => {
       src.counts.decisions++;
       Tally.bump(tally.decisionKind, d.kind);
-      await f.text(csvRow(decisionCsvRow(d)));
-    }
-  });
+      f.textNow(csvRow(decisionCsvRow(d)));
+    },
+  );
   await f.end();
 }
 
@@ -383,12 +412,17 @@ export async function writeCorrespondence(src: BundleSource, zip: ZipBundleWrite
  */
 export async function writeIvms101Versions(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('ivms101-versions.jsonl');
-  await src.eachIdPage('ivms101-versions.jsonl', async (rows) => {
-    for (const v of src.versionsFor(rows)) {
+  await src.eachJoined<Ivms101VersionRow>(
+    'ivms101-versions.jsonl',
+    f,
+    `SELECT ${IVMS101_VERSION_COLUMNS} FROM ivms101_versions v JOIN cases c ON c.id = v.case_id
+     LEFT JOIN outbox o ON o.idempotency_key = v.repair_id
+     WHERE ${src.where.sql} ORDER BY v.case_id, v.n`,
+    (v) => {
       src.counts.ivms101Versions++;
-      await f.text(canonicalLine(ivms101VersionRecord(v)));
-    }
-  });
+      f.textNow(canonicalLine(ivms101VersionRecord(v)));
+    },
+  );
   await f.end();
 }
 
@@ -396,12 +430,16 @@ export async function writeIvms101Versions(src: BundleSource, zip: ZipBundleWrit
 export async function writeNotesCsv(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
   const f = zip.entry('notes.csv');
   await f.text(csvRow(NOTES_CSV_HEADER));
-  await src.eachIdPage('notes.csv', async (rows) => {
-    for (const n of src.notesFor(rows)) {
+  await src.eachJoined<NoteRow>(
+    'notes.csv',
+    f,
+    `SELECT ${prefixed('n', NOTE_COLUMNS)} FROM case_notes n JOIN cases c ON c.id = n.case_id
+     WHERE ${src.where.sql} ORDER BY n.case_id, n.created_at, n.rowid`,
+    (n) => {
       src.counts.notes++;
-      await f.text(csvRow(noteCsvRow(n)));
-    }
-  });
+      f.textNow(csvRow(noteCsvRow(n)));
+    },
+  );
   await f.end();
 }
 
@@ -493,7 +531,7 @@ export type PdfMode = ExportPdfMode;
 
 /**
  * Above this many cases the per-case report stops being something a person reads (10,000 cases is
- * about 2,000 pages); the summary is then the default, and an analyst can still ask for per-case.
+ * about 1,400 pages: 14,287 were measured for 100,000); the summary is then the default, and an analyst can still ask for per-case.
  */
 export const PER_CASE_PDF_MAX_CASES = 10_000;
 

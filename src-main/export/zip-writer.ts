@@ -107,6 +107,21 @@ export class ZipEntryWriter {
     if (this.pendingLength >= CHUNK) await this.flush();
   }
 
+  /** Buffers like text() without waiting: pair with drained() (for rows read by a statement's iterator). */
+  textNow(s: string): void {
+    this.pending.push(s);
+    this.pendingLength += s.length;
+    if (this.pendingLength >= CHUNK) this.flushNow();
+  }
+
+  private flushNow(): void {
+    if (this.pending.length === 0) return;
+    const data = Buffer.from(this.pending.join(''), 'utf8');
+    this.pending = [];
+    this.pendingLength = 0;
+    this.writeNow(data);
+  }
+
   private async flush(): Promise<void> {
     if (this.pending.length === 0) return;
     const data = Buffer.from(this.pending.join(''), 'utf8');

@@ -73,6 +73,18 @@ describe('waybill rules audit', () => {
     });
   });
 
+  it('CC ... narrows the report to the jurisdictions named, with the fields not read; an unknown code is refused by name', () => {
+    const { o, out } = capture();
+    expect(rulesAudit(false, null, out, undefined, ['GB', 'KR'])).toBe(0);
+    const heads = o.stdout.split('\n').filter((l) => /^[A-Z]{2}\t/.test(l));
+    expect(heads.map((l) => l.slice(0, 2))).toEqual(['GB', 'KR']);
+    expect(o.stdout).toMatch(/^ {4}not read in the primary text: /m);
+    const bad = capture();
+    expect(rulesAudit(false, null, bad.out, undefined, ['XX'])).toBe(2);
+    expect(bad.o.stderr).toMatch(/No rule file for XX/);
+    expect(bad.o.stdout).toBe('');
+  });
+
   it('--unverified lists only unverified rules, with the count line in text form', () => {
     const { o, out } = capture();
     rulesAudit(false, 'unverified', out);

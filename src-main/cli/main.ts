@@ -247,17 +247,21 @@ export const COMMANDS: readonly Command[] = [
   },
   {
     name: 'rules audit',
-    usage: '[--json] [--verified | --unverified]',
+    usage: '[CC ...] [--json] [--verified | --unverified]',
     help: [
-      'per jurisdiction: verified against the primary text or not (and why),',
-      'its sources, and the quoted threshold wording; exit 1 if a rule file is broken',
+      'per jurisdiction (all, or the ISO codes named): verified against the primary text',
+      'or not (and why), its sources, and the quoted threshold wording; exit 1 if a rule',
+      'file is broken',
     ],
     options: { json: { type: 'boolean' }, verified: { type: 'boolean' }, unverified: { type: 'boolean' } },
     run(p, out) {
       if (p.values.verified === true && p.values.unverified === true)
         throw new UsageError('--verified and --unverified exclude each other.');
       const only = p.values.verified === true ? 'verified' : p.values.unverified === true ? 'unverified' : null;
-      return rulesAudit(p.values.json === true, only, out);
+      const codes = p.positionals.map((c) => c.toUpperCase());
+      const bad = codes.find((c) => !/^[A-Z]{2}$/.test(c));
+      if (bad !== undefined) throw new UsageError(`"${bad.slice(0, 20)}" is not a two-letter jurisdiction code.`);
+      return rulesAudit(p.values.json === true, only, out, undefined, codes);
     },
   },
   {

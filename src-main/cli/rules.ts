@@ -3,7 +3,7 @@ import type { TravelRuleOutcome } from '../../src-shared/checks';
 import { describeIssues } from '../cases/import';
 import { evaluateCase } from '../rules/evaluate';
 import { display, memoryRates, parseRatesCsv, type RateSource } from '../rules/fx';
-import { defaultRulePack, ruleInForce, versionVerified } from '../rules/pack';
+import { defaultRulePack, ruleInForce, unverifiedFields, versionVerified } from '../rules/pack';
 import { MAX_LINE_BYTES } from '../input/limits';
 import { MAX_CSV_FILE_BYTES, readJsonFileBounded, readTextBounded, UnreadableFile } from '../input/read-file';
 import { UsageError } from './passphrase';
@@ -89,10 +89,17 @@ export function rulesAudit(
   only: 'verified' | 'unverified' | null,
   out: Out,
   today = new Date().toISOString().slice(0, 10),
+  codes: string[] = [],
 ): number {
   const pack = defaultRulePack();
   const all = [...pack.files.values()];
+  const unknownCode = codes.find((c) => !pack.files.has(c));
+  if (unknownCode !== undefined) {
+    out.stderr(`No rule file for ${unknownCode}: \`waybill rules list\` shows the jurisdictions.`);
+    return 2;
+  }
   const rows = all
+    .filter((f) => codes.length === 0 || codes.includes(f.jurisdiction))
     .filter((f) => only === null || f.verified === (only === 'verified'))
     .map((f) => ({
       jurisdiction: f.jurisdiction,
@@ -114,6 +121,8 @@ export function rulesAudit(
           ? null
           : (v.verification?.reason ?? f.verification.reason ?? 'not checked against the primary text'),
         checkedOn: v.verification?.checkedOn ?? null,
+        // The same few words a case's why gives: the fields not read in the primary text.
+        unverifiedFields: versionVerified(v) ? null : unverifiedFields(v),
         // Per field (threshold, effectiveFrom, tiers, selfHosted, retention; regime for a period without a
         // rule): the primary text read, down to the article, with the quote where it decides.
         fields: v.verification?.fields ?? {},
@@ -159,7 +168,10 @@ export function rulesAudit(
         out.stdout(
           `  ${v.version} [${v.regime}] ${v.verified ? 'VERIFIED' : 'unverified'} from ${start}${v.effectiveTo ? ` to ${v.effectiveTo}` : ''}${wording}\n`,
         );
-        if (!v.verified && v.verificationReason) out.stdout(`    why unverified: ${v.verificationReason}\n`);
+        if (!v.verified && v.verificationReason) {
+          out.stdout(`    why unverified: ${v.verificationReason}\n`);
+          out.stdout(`    ${v.unverifiedFields}\n`);
+        }
         for (const [field, cited] of Object.entries(v.fields))
           for (const c of cited ?? [])
             out.stdout(`    ${field}: ${c.label}, ${c.article} <${c.url}>${c.quote ? `: "${c.quote}"` : ''}\n`);

@@ -84,7 +84,7 @@ interface SideResult {
   /** Why a side could not be evaluated: an unknown rule, or a missing/stale rate. */
   cause: Cause;
   staleRates: RateUsed[];
-  unverified: { jurisdiction: string; version: string; reason: string } | null;
+  unverified: { jurisdiction: string; version: string; reason: string; fields: string } | null;
 }
 
 function evaluateSide(
@@ -162,6 +162,7 @@ function evaluateSide(
         jurisdiction: code,
         version: found.version.version,
         reason: found.verificationReason ?? 'not checked against the primary text',
+        fields: found.unverifiedFields ?? 'not checked against the primary text',
       };
   const mark = unverified ? ' [unverified rule]' : '';
   if (found.kind === 'no_travel_rule') {
@@ -481,7 +482,7 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
   const unverified = sides
     .map((s) => s.unverified)
     .filter(
-      (u, i, all): u is { jurisdiction: string; version: string; reason: string } =>
+      (u, i, all): u is { jurisdiction: string; version: string; reason: string; fields: string } =>
         u !== null && all.findIndex((x) => x?.jurisdiction === u.jurisdiction) === i,
     );
   const unhosted = unhostedDuty(c, us, value, valueText, ctx);
@@ -516,10 +517,10 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
     ),
   ];
   // One line per unverified version, naming every jurisdiction it decided (a territory follows its sovereign's).
-  const unverifiedLines = new Map<string, { version: string; reason: string; codes: string[] }>();
+  const unverifiedLines = new Map<string, { version: string; fields: string; codes: string[] }>();
   for (const u of unverified) {
-    const k = `${u.version}\n${u.reason}`;
-    const e = unverifiedLines.get(k) ?? { version: u.version, reason: u.reason, codes: [] };
+    const k = `${u.version}\n${u.fields}`;
+    const e = unverifiedLines.get(k) ?? { version: u.version, fields: u.fields, codes: [] };
     e.codes.push(u.jurisdiction);
     unverifiedLines.set(k, e);
   }
@@ -529,7 +530,7 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
     ...(unhosted ? [unhosted.reason] : []),
     ...[...unverifiedLines.values()].map(
       (u) =>
-        `Unverified rule: ${u.codes[0]}'s rule version ${u.version}${u.codes.length > 1 ? ` (also deciding for ${u.codes.slice(1).join(', ')})` : ''} was not checked against the primary text (${u.reason}).`,
+        `Unverified rule: ${u.codes[0]}'s rule version ${u.version}${u.codes.length > 1 ? ` (also deciding for ${u.codes.slice(1).join(', ')})` : ''} was not checked against the primary text in full (${u.fields}); \`waybill rules audit ${u.codes[0]}\` shows what was read and what was not.`,
     ),
     // Self-hosted: already said above.
     ...(selfHosted ? [] : [counterparty.note]),
@@ -550,7 +551,8 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
       },
       rulePackDigest: ctx.pack.digest,
       redFlags,
-      unverified,
+      // The full reason (what was read, what was not) stays on the stored evaluation and in exports.
+      unverified: unverified.map((u) => ({ jurisdiction: u.jurisdiction, version: u.version, reason: u.reason })),
     },
     requirements: sides.map((s) => s.requirements).filter((r): r is SideRequirements => r !== null),
     unknown: sides.map((s) => s.unknown).filter((u): u is string => u !== null),

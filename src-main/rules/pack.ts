@@ -323,6 +323,29 @@ function coveredBy(v: RuleVersion, own: readonly RuleVersion[]): boolean {
 /** Whether a version was read at the source; a version without a verification record is not. */
 export const versionVerified = (v: RuleVersion): boolean => v.verification?.verified === true;
 
+const SHORT_FIELD: Record<string, string> = {
+  threshold: 'threshold',
+  effectiveFrom: 'start date',
+  tiers: 'data set',
+  selfHosted: 'self-hosted duties',
+  retention: 'retention',
+  regime: 'regime',
+};
+
+/**
+ * What an analyst needs on a case about an unverified version: which of its fields were not read in the
+ * primary text. The research trail (what was read, the routes tried) is long and belongs to `rules audit`
+ * and docs/rule-pack.md, not to every case's why.
+ */
+export function unverifiedFields(v: RuleVersion): string {
+  const cited = v.verification?.fields ?? {};
+  const missing = VERIFIED_FIELDS[v.regime].filter((f) => !(cited as Record<string, unknown[] | undefined>)[f]?.length);
+  if (v.regime === 'none_known') return 'no rule is known for this period';
+  return missing.length
+    ? `not read in the primary text: ${missing.map((f) => SHORT_FIELD[f] ?? f).join(', ')}`
+    : 'each field is cited, but not every citation is to the primary text';
+}
+
 function semanticErrors(file: string, f: RawRuleFile): PackError[] {
   const errors: PackError[] = [];
   const code = file.replace(/\.json$/, '');
@@ -609,6 +632,8 @@ interface Found<V> {
   /** Whether the file that decided (the group's, for a member using the group's version) was verified. */
   verified: boolean;
   verificationReason: string | null;
+  /** For an unverified version, the fields not read in the primary text, in a few words (for the why). */
+  unverifiedFields: string | null;
 }
 
 export type VersionLookup =
@@ -624,6 +649,7 @@ export type VersionLookup =
       timeZone: string | null;
       verified: boolean | null;
       verificationReason: string | null;
+      unverifiedFields: string | null;
       via: string | null;
       follows: string | null;
     };
@@ -652,6 +678,7 @@ export function ruleInForce(pack: RulePack, code: string, at: string): VersionLo
       timeZone,
       verified: file ? file.verified : null,
       verificationReason: file?.verification.reason ?? null,
+      unverifiedFields: null,
       via: file?.jurisdiction ?? null,
       follows: g.ok ? g.follows : null,
     }) as const;
@@ -680,6 +707,7 @@ export function ruleInForce(pack: RulePack, code: string, at: string): VersionLo
     verificationReason: versionVerified(v)
       ? null
       : (v.verification?.reason ?? from.verification.reason ?? 'not checked against the primary text'),
+    unverifiedFields: versionVerified(v) ? null : unverifiedFields(v),
   });
   // The member's own version in force wins over its group's, whatever its regime: a member file says what
   // holds there (IS/LI/NO: the TFR reached them only through the EEA Agreement), the group fills the gaps.

@@ -4,7 +4,7 @@ import { evaluateCase } from './evaluate';
 import { memoryRates } from './fx';
 import { defaultRulePack } from './pack';
 
-// Issue 14 point 9, third pass over the G20 outside the EU (30 Nov 2026; notes: /work/research/rules/CC.md,
+// Issue 14 point 9, third pass over the G20 outside the EU (30 Nov 2026; notes: docs/research/rules/CC.md,
 // "third pass"). Each row is a judgment or a fact that changed or was confirmed on the law's own words, with
 // the provision it rests on. legal-cases.test.ts and legal-sources.test.ts keep the earlier passes.
 

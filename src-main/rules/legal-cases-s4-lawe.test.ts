@@ -5,7 +5,7 @@ import { memoryRates } from './fx';
 import { defaultRulePack } from './pack';
 
 // Issue 14 point 9, third pass (30 Nov 2026): the EEA EFTA states' TFR dates and Liechtenstein's own
-// VT-transfer rule before the TFR (notes: /work/research/rules/NO.md, IS.md, LI.md). Each row is a
+// VT-transfer rule before the TFR (notes: docs/research/rules/NO.md, IS.md, LI.md). Each row is a
 // judgment that changed, with the text it rests on; every one of these versions is unverified, and the
 // row checks that the case says so.
 

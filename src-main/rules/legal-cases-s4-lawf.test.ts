@@ -7,7 +7,7 @@ import { memoryRates } from './fx';
 import { DEFAULT_RULES_DIR, FATF_TABLES_FILE, defaultRulePack } from './pack';
 
 // Issue 14 point 9, third pass (branch s4-lawf, 30 Nov 2026): FATF members outside the G20 and the FATF
-// table jurisdictions, re-read at the source (notes: /work/research/rules/CC.md, "third pass, 30 Nov").
+// table jurisdictions, re-read at the source (notes: docs/research/rules/CC.md, "third pass, 30 Nov").
 // Each row is a judgment or a fact that changed or was confirmed on the text's own words, with the
 // provision it rests on.
 

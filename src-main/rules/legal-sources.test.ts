@@ -4,7 +4,7 @@ import { evaluateCase } from './evaluate';
 import { memoryRates } from './fx';
 import { defaultRulePack } from './pack';
 
-// Issue 14 point 9, non-EU files re-read at the source on 29 Nov 2026 (notes: /work/research/rules/CC.md).
+// Issue 14 point 9, non-EU files re-read at the source on 29 Nov 2026 (notes: docs/research/rules/CC.md).
 // Each row is a judgment or a fact that changed or was confirmed on the law's own words, with the
 // provision it rests on; legal-cases.test.ts keeps the issue's original table.
 

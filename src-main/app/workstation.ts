@@ -4,7 +4,7 @@ import type { AppStatus, ExportJob } from '../../src-shared/contract';
 import type { Theme } from '../../src-shared/appearance';
 import { AppError } from '../../src-shared/result';
 import { appendAudit } from '../audit/chain';
-import { recheckAll, runCaseChecks, type CheckContext } from '../checks/run';
+import { recheckAll, rulesDigest, runCaseChecks, type CheckContext } from '../checks/run';
 import { casePage } from '../store/cases';
 import { dbRates } from '../rules/fx';
 import type { ScreeningIndex } from '../screening/search';
@@ -623,7 +623,8 @@ export class Workstation {
   private recheckIfRulesChanged(): void {
     const db = this.db;
     if (!db) return;
-    const digest = defaultRulePack().digest;
+    // The engine's version too: a change in how rules are applied (or the why worded) re-evaluates like a new pack.
+    const digest = rulesDigest();
     const stored = readSetting(db, 'rules.digest');
     if (stored === digest) return;
     if (casePage(db, '', 1).length === 0) {

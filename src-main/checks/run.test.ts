@@ -12,7 +12,7 @@ import { generateCases } from '../cases/generate';
 import { importCasesFile } from '../cases/import';
 import { checksForCase } from '../store/checks';
 import type { WritableDB } from '../store/db';
-import { runCaseChecks, type CheckContext } from './run';
+import { rulesDigest, runCaseChecks, TRAVEL_RULE_ENGINE, type CheckContext } from './run';
 import { memoryRates, parseRatesCsv } from '../rules/fx';
 import { defaultRulePack } from '../rules/pack';
 import { ROOT } from '../../test/support/cli';
@@ -126,6 +126,36 @@ describe('case checks', () => {
     ws.close();
   });
 
+  it('re-evaluates every case when the engine changes with the same rule pack (an update of Waybill)', async () => {
+    const ws = new Workstation({ dataDir: join(t.dir, 'ws3'), mode: 'cli' });
+    await ws.createVault(TEST_PASSPHRASE);
+    const file = join(t.dir, 'engine.jsonl');
+    writeFileSync(file, [...generateCases(30, { seed: 7 })].map((c) => JSON.stringify(c)).join('\n'));
+    await importCasesFile(ws.database(), file, ws.actor, ws.checkContext());
+    const db = ws.database();
+    const count = () =>
+      (db.prepare("SELECT count(*) AS n FROM case_checks WHERE check_name = 'travel_rule'").get() as { n: number }).n;
+    // Results stored by the previous engine over this very pack, which recorded the pack's digest alone:
+    // what an update of Waybill finds.
+    db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES ('rules.digest', ?)").run(defaultRulePack().digest);
+    db.prepare(
+      "UPDATE case_checks SET engine_version = 'travel-rule-evaluation/2' WHERE check_name = 'travel_rule'",
+    ).run();
+    const before = count();
+    ws.lock();
+    await ws.unlock(TEST_PASSPHRASE);
+    await ws.recheckDone;
+    const again = ws.database();
+    expect(
+      again.prepare("SELECT DISTINCT engine_version AS v FROM case_checks WHERE check_name = 'travel_rule'").all(),
+    ).toEqual([{ v: TRAVEL_RULE_ENGINE }]);
+    expect(again.prepare("SELECT value FROM settings WHERE key = 'rules.digest'").get()).toEqual({
+      value: rulesDigest(),
+    });
+    ws.close();
+    expect(before).toBe(30);
+  });
+
   it('re-evaluates every case in the background when the rule pack changes', async () => {
     const ws = new Workstation({ dataDir: join(t.dir, 'ws2'), mode: 'cli' });
     await ws.createVault(TEST_PASSPHRASE);
@@ -141,7 +171,7 @@ describe('case checks', () => {
     await ws.recheckDone;
     const again = ws.database();
     expect(again.prepare("SELECT value FROM settings WHERE key = 'rules.digest'").get()).toEqual({
-      value: defaultRulePack().digest,
+      value: `${TRAVEL_RULE_ENGINE} ${defaultRulePack().digest}`,
     });
     expect(again.prepare("SELECT count(*) AS n FROM case_checks WHERE inputs_digest = 'stale'").get()).toEqual({
       n: 0,

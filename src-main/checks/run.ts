@@ -4,7 +4,7 @@ import type { StoredCheck, TravelRuleEvaluation } from '../../src-shared/checks'
 import { canonicalJson } from '../audit/canonical-json';
 import { evaluateCase, type Evaluation } from '../rules/evaluate';
 import type { RateSource } from '../rules/fx';
-import type { RulePack } from '../rules/pack';
+import { defaultRulePack, type RulePack } from '../rules/pack';
 import { casePage } from '../store/cases';
 import { saveCheck, storedDigest } from '../store/checks';
 import type { ReadableDB, WritableDB } from '../store/db';
@@ -30,7 +30,12 @@ export interface CheckContext {
 }
 
 // 2: local legal dates, territories, not_required/prohibited, stale rates never decide "below" (issue 14).
-export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/2';
+// 3: VASP-to-VASP-only rules say "not required" for a self-hosted wallet; the why says an unverified rule's
+//    missing fields in one line (issue 14, 30 Nov 2026).
+export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/3';
+
+/** What stored evaluations rest on: the engine and the rule pack. Either changing re-evaluates the store. */
+export const rulesDigest = (pack: RulePack = defaultRulePack()): string => `${TRAVEL_RULE_ENGINE} ${pack.digest}`;
 const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
 
 /** One check's result and exactly what it read, before it is stored. */

@@ -74,7 +74,9 @@ export const ivms101Suite: Suite = {
           metric: `validate ${e} (Waybill)`,
           value: round(ours.rate, 0),
           unit: 'payloads/s',
-          note: `goal ≥ 100000; ${PAYLOADS} generated payloads; ${round(ours.cpuUs, 2)} µs CPU/payload (best of ${ROUNDS})`,
+          goal: { atLeast: 100000 },
+          ratio: { value: round(ours.rate / oracle.rate, 2), to: 'npm ivms101 (wall time)' },
+          note: `${PAYLOADS} generated payloads; ${round(ours.cpuUs, 2)} µs CPU/payload (best of ${ROUNDS})`,
         },
         {
           suite: 'ivms101',
@@ -88,6 +90,7 @@ export const ivms101Suite: Suite = {
           metric: `validate ${e} (Waybill interpreter, the reference)`,
           value: round(interp.rate, 0),
           unit: 'payloads/s',
+          ratio: { value: round(ours.cpuUs / interp.cpuUs, 2), to: 'the compiled reader (speed by CPU time)' },
           note: `${round(interp.cpuUs, 2)} µs CPU/payload; the path before the compiled reader, still the path of every payload with a problem`,
         },
         {
@@ -95,7 +98,9 @@ export const ivms101Suite: Suite = {
           metric: `${e}: Waybill / npm ivms101 (CPU time)`,
           value: round(oracle.cpuUs / ours.cpuUs, 2),
           unit: 'ratio',
-          note: `goal ≥ 5; wall-time ratio ${round(ours.rate / oracle.rate, 2)}; Waybill also checks C10 against GLEIF, LEI check digits, dates and builds its model`,
+          goal: { atLeast: 5 },
+          ratio: { value: round(oracle.cpuUs / ours.cpuUs, 2), to: 'npm ivms101 (CPU time per payload)' },
+          note: `wall-time ratio ${round(ours.rate / oracle.rate, 2)}; Waybill also checks C10 against GLEIF, LEI check digits, dates and builds its model`,
         },
       );
     }

@@ -253,7 +253,8 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
   const fns: string[] = [];
   for (const comp of Object.keys(COMPONENTS) as ComponentName[]) {
     const body: string[] = [];
-    const cases: string[] = [];
+    // Keys by length first (an integer switch), then the few of that length by string comparison.
+    const byLength = new Map<number, string[]>();
     const specs = COMPONENTS[comp];
     specs.forEach((spec, si) => {
       const keys = acceptedKeys(comp, spec, e);
@@ -290,9 +291,13 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
       }
       // The key loop below gathers this element's value into v<si>.
       if (keys.length)
-        cases.push(
-          `${keys.map((k) => `case ${JSON.stringify(k)}:`).join(' ')} if (v${si} !== undefined && v${si} !== null) return; v${si} = r[k]; break;`,
-        );
+        for (const k of keys) {
+          const same = byLength.get(k.length) ?? [];
+          same.push(
+            `if (k === ${JSON.stringify(k)}) { if (v${si} !== undefined && v${si} !== null) return; v${si} = r[k]; }`,
+          );
+          byLength.set(k.length, same);
+        }
       const lines: string[] = [`// ${spec.name}`, `v = v${si};`];
       if (spec.min === 1) lines.push('if (v === undefined || v === null) return;');
       const loop = (arr: string) => `const ${arr} = [];
@@ -329,8 +334,10 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
   if (pr !== OP && pr !== null) return;
   let ${specs.map((_, i) => `v${i}`).join(', ')};
   for (const k in r) {
-    switch (k) {
-      ${cases.join('\n      ')}
+    switch (k.length) {
+      ${[...byLength]
+        .map(([len, tests]) => `case ${len}: ${tests.join(' else ')} else return; break;`)
+        .join('\n      ')}
       default: return;
     }
   }

@@ -47,6 +47,22 @@ function meets(value: string, limit: Money): boolean {
 
 const moneyText = (m: Money) => `${m.exclusive ? 'above' : 'from'} ${display(m.amount, m.currency)}`;
 const isZero = (m: Money) => new Decimal(m.amount).isZero() && !m.exclusive;
+/** A threshold as the analyst reads it: "no minimum" rather than "from 0.00 SGD". */
+const limitText = (m: Money) => (isZero(m) ? 'no minimum' : moneyText(m));
+/** "2000.00 EUR = 2160.00 USD at …"; a value already in the rule's currency is said once ("5000.00 USD"). */
+function valueIn(
+  valueText: string,
+  value: MoneyAmount,
+  conv: { amount: string; rates: RateUsed[] },
+  limit: Money,
+): string {
+  const converted = amountText(conv.amount, limit.currency, limit);
+  if (value.currency === limit.currency && conv.rates.length === 0) return converted;
+  const rates = conv.rates.map((r) => `${r.base}/${r.quote} ${r.rate} (${r.source}, ${r.asOf})`).join(' then ');
+  return `${valueText} = ${converted}${rates ? ` at ${rates}` : ''}`;
+}
+/** A rule's own note ends its sentence; the local date and the flag follow it inside the same sentence. */
+const clause = (text: string) => text.replace(/\.\s*$/, '');
 /** Two decimals for people; the exact figure too when rounding would hide which side of a limit it is on. */
 function amountText(amount: string, currency: string, limit?: Money): string {
   const shown = display(amount, currency);
@@ -112,7 +128,7 @@ function evaluateSide(
     return result({
       ...blank,
       status: 'no_counterparty_vasp',
-      reason: 'Self-hosted wallet: there is no counterparty VASP to send Travel Rule data to.',
+      reason: 'Self-hosted wallet: there is no counterparty VASP to exchange Travel Rule data with.',
     });
   const found = ruleInForce(ctx.pack, code, c.transferTime);
   const when = found.date ? ` (local date ${found.date}, ${found.timeZone})` : '';
@@ -124,7 +140,7 @@ function evaluateSide(
         localDate: found.date,
         timeZone: found.timeZone,
         follows: found.follows,
-        reason: `Cannot evaluate ${code}: ${territory}${found.reason}${when}.`,
+        reason: `Cannot evaluate ${code}: ${territory}${clause(found.reason)}${when}.`,
         sources: found.sources,
       },
       { unknown: code, cause: 'rule' },
@@ -153,7 +169,7 @@ function evaluateSide(
       {
         ...base,
         status: 'not_required',
-        reason: `${code}: not required on this side — ${territory}${found.reason}${when}${mark}.`,
+        reason: `${code}: not required on this side — ${territory}${clause(found.reason)}${when}${mark}.`,
       },
       { unverified },
     );
@@ -163,7 +179,7 @@ function evaluateSide(
       {
         ...base,
         status: 'prohibited',
-        reason: `${code} prohibits VASP activity — ${territory}${found.reason}${when}${mark}.`,
+        reason: `${code} prohibits VASP activity — ${territory}${clause(found.reason)}${when}${mark}.`,
       },
       { unverified },
     );
@@ -237,8 +253,7 @@ function evaluateSide(
     );
   }
   const converted = { amount: conv.amount, currency: ruleCurrency, rates: conv.rates };
-  const rateText = conv.rates.map((r) => `${r.base}/${r.quote} ${r.rate} (${r.source}, ${r.asOf})`).join(' then ');
-  const amount = `${valueText} = ${amountText(conv.amount, ruleCurrency, v.threshold)}${rateText ? ` at ${rateText}` : ''}`;
+  const amount = valueIn(valueText, value, conv, v.threshold);
   const stale = conv.rates.filter((r) => r.stale);
   const age = stale.length ? Math.max(...stale.map((r) => r.ageHours)) : 0;
   const staleText = `the ${stale.map((r) => `${r.base}/${r.quote}`).join(', ')} rate is ${hours(age)} older than the transfer (limit ${max} h)`;
@@ -248,7 +263,7 @@ function evaluateSide(
       // A stale rate never chooses a lower tier.
       return applied(
         strictest,
-        `${head} applies — ${amount}, ${moneyText(v.threshold)}; ${staleText}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.`,
+        `${head} applies — ${amount}, ${limitText(v.threshold)}; ${staleText}, so the tier cannot be chosen: the strictest (${strictest.name}) is assumed.`,
         converted,
         `stale ${ruleCurrency} rate: the strictest tier applies`,
         stale,
@@ -258,7 +273,7 @@ function evaluateSide(
     for (const t of v.tiers) if (t.from && meets(conv.amount, t.from)) tier = t;
     return applied(
       tier,
-      `${head} applies — ${amount}, ${moneyText(v.threshold)}; tier: ${tier.name}.`,
+      `${head} applies — ${amount}, ${limitText(v.threshold)}; tier: ${tier.name}.`,
       converted,
       null,
       stale,
@@ -328,7 +343,11 @@ function unhostedDuty(
     return {
       ...base,
       applies: false,
-      reason: join(lead, `${us.version.version}: no further duty for self-hosted wallets.`, u.note ?? ''),
+      reason: join(
+        lead,
+        `${us.version.version}: ${always ? 'no further duty' : 'no duty specific to'} self-hosted wallets.`,
+        u.note ?? '',
+      ),
     };
   const what =
     u.duty === 'verify_ownership'
@@ -347,7 +366,7 @@ function unhostedDuty(
       ),
     };
   const applies = meets(conv.amount, u.from);
-  const shown = `${valueText} = ${amountText(conv.amount, u.from.currency, u.from)}`;
+  const shown = valueIn(valueText, value, conv, u.from);
   if (!applies && conv.stale) {
     return {
       ...base,
@@ -475,7 +494,7 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
       ? `RED FLAG: ${redFlags.join(' ')}${sides.some((s) => s.eval.status === 'applies') ? ' The Travel Rule duties below still apply on the other side.' : ''}`
       : outcome === 'applies'
         ? selfHosted
-          ? `The ${us.eval.jurisdiction} rule applies to this transfer on our side; the other side is a self-hosted wallet, so there is no receiving or sending VASP to exchange Travel Rule data with: the duties are to obtain, hold and record the data.`
+          ? `The ${us.eval.jurisdiction} rule applies to this transfer on our side; the other side is a self-hosted wallet, so there is no receiving or sending VASP to exchange Travel Rule data with: what the rule asks for a self-hosted wallet follows.`
           : 'The Travel Rule applies to this transfer.'
         : outcome === 'below_threshold'
           ? 'The Travel Rule does not apply: the transfer is below the threshold of every rule in force.'
@@ -489,16 +508,31 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
                 : 'Not required: no Travel Rule was in force in the jurisdictions concerned on the transfer’s local date.'
             : 'Cannot evaluate whether the Travel Rule applies.';
   // Both sides in the same jurisdiction read the same: say it once.
-  const reasons = [...new Set(sides.map((s) => s.eval.reason))];
+  // A self-hosted wallet is said once: by the head where it names it, else by the counterparty side's line.
+  const headSaysSelfHosted = selfHosted && (outcome === 'applies' || outOfScope);
+  const reasons = [
+    ...new Set(
+      sides.filter((s) => !(headSaysSelfHosted && s.eval.status === 'no_counterparty_vasp')).map((s) => s.eval.reason),
+    ),
+  ];
+  // One line per unverified version, naming every jurisdiction it decided (a territory follows its sovereign's).
+  const unverifiedLines = new Map<string, { version: string; reason: string; codes: string[] }>();
+  for (const u of unverified) {
+    const k = `${u.version}\n${u.reason}`;
+    const e = unverifiedLines.get(k) ?? { version: u.version, reason: u.reason, codes: [] };
+    e.codes.push(u.jurisdiction);
+    unverifiedLines.set(k, e);
+  }
   const why = [
     head,
     ...reasons,
     ...(unhosted ? [unhosted.reason] : []),
-    ...unverified.map(
+    ...[...unverifiedLines.values()].map(
       (u) =>
-        `Unverified rule: ${u.jurisdiction}'s rule version ${u.version} was not checked against the primary text (${u.reason}).`,
+        `Unverified rule: ${u.codes[0]}'s rule version ${u.version}${u.codes.length > 1 ? ` (also deciding for ${u.codes.slice(1).join(', ')})` : ''} was not checked against the primary text (${u.reason}).`,
     ),
-    counterparty.note,
+    // Self-hosted: already said above.
+    ...(selfHosted ? [] : [counterparty.note]),
   ];
   return {
     result: {

@@ -69,3 +69,79 @@ describe('the "vasp_to_vasp" scope in a rule file', () => {
     expect(loaded.files.has('CH')).toBe(true);
   });
 });
+
+// Issue 14 points 6 and 8: the why read as an analyst reads it, on transfers run through `rules evaluate`.
+describe('the why, cleaned (third pass)', () => {
+  const AT = '2026-11-02T10:00:00Z';
+  const fresh = memoryRates([
+    { base: 'EUR', quote: 'SGD', rate: '1.45', asOf: '2026-11-01T16:00:00Z', source: 'test' },
+    { base: 'EUR', quote: 'USD', rate: '1.08', asOf: '2026-11-01T16:00:00Z', source: 'test' },
+  ]);
+  const why = (home: string, cp: string | null, value: string, currency: string, direction = 'withdrawal' as const) =>
+    evaluateCase(caseWith({ counterparty: cp, value, currency, at: AT, direction }), {
+      pack,
+      rates: fresh,
+      homeJurisdiction: home,
+    }).result.why;
+  const count = (lines: string[], re: RegExp) => lines.filter((l) => re.test(l)).length;
+
+  it('31 CFR 1010.410(e): a value already in the rule currency is said once, not "5000.00 USD = 5000.00 USD"', () => {
+    const w = why('US', 'SG', '5000', 'USD');
+    expect(w).toContain(
+      'US: US-1010.410f-CVC (local date 2026-11-02, America/New_York) applies — 5000.00 USD, from 3000.00 USD; tier: USD 3,000 and above. [unverified rule]',
+    );
+    expect(w.join('\n')).not.toMatch(/(\d+\.\d\d) USD = \1 USD/);
+    // A converted value still shows its rate.
+    expect(why('US', 'SG', '2000', 'EUR').join('\n')).toMatch(/2000\.00 EUR = 2160\.00 USD at EUR\/USD 1\.08/);
+  });
+
+  it('MAS PSN02 para 13 (no minimum, tiers at SGD 1,500): "no minimum", never "from 0.00 SGD"', () => {
+    const w = why('SG', 'JP', '100', 'EUR').join('\n');
+    expect(w).toMatch(
+      /SG-PSN02-2020 .* applies — 100\.00 EUR = 145\.00 SGD at EUR\/SGD 1\.45 .*, no minimum; tier: up to SGD 1,500/,
+    );
+    expect(w).not.toMatch(/0\.00 SGD/);
+  });
+
+  it('Reg. (EU) 2023/1113 Art. 14(5)/16(2): a self-hosted wallet is named once, and the head promises no duty the rule lacks', () => {
+    for (const direction of ['withdrawal', 'deposit'] as const) {
+      const w = why('DE', null, '500', 'EUR', direction as 'withdrawal');
+      expect(count(w, /self-hosted wallet, so there is no receiving or sending VASP/)).toBe(1);
+      expect(count(w, /no counterparty VASP/)).toBe(0);
+      expect(w.join('\n')).not.toMatch(/obtain, hold and record|send Travel Rule data to/);
+      expect(w.join('\n')).toMatch(/at any amount: obtain and hold/);
+      expect(w.join('\n')).not.toMatch(/500\.00 EUR = 500\.00 EUR/);
+    }
+  });
+
+  it('31 CFR 1010.410(e): below $3,000 to a self-hosted wallet, the wallet is said once and "no further duty" is not claimed', () => {
+    const w = why('US', null, '2000', 'USD');
+    expect(w[0]).toBe('The Travel Rule does not apply: the transfer is below the threshold of every rule in force.');
+    expect(count(w, /no counterparty VASP/)).toBe(1);
+    expect(w).toContain('Self-hosted wallet: there is no counterparty VASP to exchange Travel Rule data with.');
+    expect(w.join('\n')).toMatch(/US-1010\.410f-CVC: no duty specific to self-hosted wallets\./);
+  });
+
+  it('a territory following its sovereign (PR → US law, 31 CFR 1010.410) gets one "Unverified rule" line, naming both', () => {
+    const w = why('US', 'PR', '5000', 'USD');
+    expect(count(w, /^Unverified rule: /)).toBe(1);
+    expect(w.join('\n')).toMatch(
+      /^Unverified rule: US's rule version US-1010\.410f-CVC \(also deciding for PR\) was not checked/m,
+    );
+  });
+
+  it('a rule note ends its own sentence: the local date follows inside it (TR before 25 Feb 2025)', () => {
+    const w = evaluateCase(
+      caseWith({ counterparty: 'TR', value: '100', currency: 'EUR', at: '2024-06-02T10:00:00Z' }),
+      {
+        pack,
+        rates: fresh,
+        homeJurisdiction: 'TR',
+      },
+    ).result.why.join('\n');
+    expect(w).toMatch(
+      /TR: not required on this side — TR-pre-2025: .*was not read \(local date 2024-06-02, Europe\/Istanbul\) \[unverified rule\]\./,
+    );
+    expect(w).not.toMatch(/\. \(local date/);
+  });
+});

@@ -328,6 +328,9 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
     });
     // Keys are visited once, as walk does; an unknown or doubled element gives up. for-in shows only own
     // keys here: readClean refuses an Object.prototype with enumerable keys, this any other prototype.
+    // Model nodes from a constructor whose prototype is Object.prototype: plain objects, but V8 sizes
+    // their in-object slots by what it sees built (slack tracking), so no property store grows per node.
+    fns.push(`function M_${comp}() {}\nM_${comp}.prototype = OP;`);
     fns.push(`function c_${comp}(r, orig) {
   if (typeof r !== 'object' || r === null || Array.isArray(r)) return;
   const pr = Object.getPrototypeOf(r);
@@ -342,7 +345,7 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
     }
   }
   let v, x, y;
-  const o = {};
+  const o = new M_${comp}();
   ${body.join('\n  ')}
   ${rules(comp, e)}
   return o;

@@ -192,6 +192,19 @@ export class BundleSource {
     return (stmt as Statement<string[], R>).all(...rows.map((r) => r.id));
   }
 
+  /**
+   * Each case's check outcomes, and the stored result of its Travel Rule evaluation only (cases.csv
+   * needs no other result: those are most of the bytes evaluations.jsonl reads again in full).
+   */
+  outcomesFor(rows: readonly CaseId[]): Pick<CheckRow, 'case_id' | 'check_name' | 'outcome' | 'result'>[] {
+    return this.forCases(
+      (list) =>
+        `SELECT case_id, check_name, outcome, CASE WHEN check_name = 'travel_rule' THEN result ELSE '' END AS result
+         FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+      rows,
+    );
+  }
+
   decisionsFor(rows: readonly CaseId[]): DecisionRow[] {
     return this.forCases<DecisionRow>(
       (list) => `SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${list}) ORDER BY case_id, decided_at, id`,
@@ -274,12 +287,13 @@ export async function writeCasesCsv(src: BundleSource, zip: ZipBundleWriter, tal
   const f = zip.entry('cases.csv');
   await f.text(csvRow(CASES_CSV_HEADER));
   await src.eachPage('cases.csv', async (rows) => {
-    const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
+    const checks = groupBy(src.outcomesFor(rows), (k) => k.case_id);
     for (const r of rows) {
       // The three checks found in one walk over the case's rows (not one search per column).
-      let travelRule: CheckRow | undefined;
-      let ivms101: CheckRow | undefined;
-      let screening: CheckRow | undefined;
+      type Outcome = Pick<CheckRow, 'outcome' | 'result'>;
+      let travelRule: Outcome | undefined;
+      let ivms101: Outcome | undefined;
+      let screening: Outcome | undefined;
       for (const k of checks.get(r.id) ?? []) {
         if (k.check_name === 'travel_rule') travelRule ??= k;
         else if (k.check_name === 'ivms101') ivms101 ??= k;

@@ -530,7 +530,7 @@ export function evaluateCase(c: CaseRecord, ctx: EvaluationContext): Evaluation 
     ...(unhosted ? [unhosted.reason] : []),
     ...[...unverifiedLines.values()].map(
       (u) =>
-        `Unverified rule: ${u.codes[0]}'s rule version ${u.version}${u.codes.length > 1 ? ` (also deciding for ${u.codes.slice(1).join(', ')})` : ''} was not checked against the primary text in full (${u.fields}); \`waybill rules audit ${u.codes[0]}\` shows what was read and what was not.`,
+        `Unverified rule: ${u.codes[0]}'s rule version ${u.version}${u.codes.length > 1 ? ` (also deciding for ${u.codes.slice(1).join(', ')})` : ''} is not verified (${u.fields}); \`waybill rules audit ${u.codes[0]}\` shows what was read and what was not.`,
     ),
     // Self-hosted: already said above.
     ...(selfHosted ? [] : [counterparty.note]),

@@ -126,7 +126,7 @@ describe('the why, cleaned (third pass)', () => {
     const w = why('US', 'PR', '5000', 'USD');
     expect(count(w, /^Unverified rule: /)).toBe(1);
     expect(w.join('\n')).toMatch(
-      /^Unverified rule: US's rule version US-1010\.410f-CVC \(also deciding for PR\) was not checked/m,
+      /^Unverified rule: US's rule version US-1010\.410f-CVC \(also deciding for PR\) is not verified/m,
     );
   });
 

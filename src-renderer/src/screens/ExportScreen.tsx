@@ -63,38 +63,50 @@ export function ExportScreen() {
         </p>
       )}
       <form className="panel export-form" onSubmit={(e) => void start(e)} aria-label="New export">
-        <label htmlFor="x-from">Transfers from</label>
-        <input id="x-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
-        <label htmlFor="x-to">to (inclusive)</label>
-        <input id="x-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
-        <label htmlFor="x-jur">Counterparty jurisdiction</label>
-        <select id="x-jur" value={jurisdiction} onChange={(e) => setJurisdiction(e.target.value)}>
-          <option value="">All</option>
-          {(facets?.jurisdictions ?? []).map((j) => (
-            <option key={j}>{j}</option>
-          ))}
-        </select>
-        <label htmlFor="x-dir">Direction</label>
-        <select id="x-dir" value={direction} onChange={(e) => setDirection(e.target.value)}>
-          <option value="">All</option>
-          <option value="withdrawal">Withdrawals</option>
-          <option value="deposit">Deposits</option>
-        </select>
-        <label htmlFor="x-status">Status</label>
-        <select id="x-status" value={status} onChange={(e) => setStatus(e.target.value)}>
-          <option value="">All</option>
-          {CASE_STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {STATUS_LABEL[s]}
-            </option>
-          ))}
-        </select>
-        <label htmlFor="x-pdf">Report PDF</label>
-        <select id="x-pdf" value={pdf} onChange={(e) => setPdf(e.target.value as '' | ExportPdfMode)}>
-          <option value="">By size (a summary above 10,000 cases)</option>
-          <option value="summary">Summary, with every case in the CSV and JSON files</option>
-          <option value="per-case">Summary and one section per case</option>
-        </select>
+        <span className="export-field">
+          <label htmlFor="x-from">Transfers from</label>
+          <input id="x-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} required />
+        </span>
+        <span className="export-field">
+          <label htmlFor="x-to">to (inclusive)</label>
+          <input id="x-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} required />
+        </span>
+        <span className="export-field">
+          <label htmlFor="x-jur">Counterparty jurisdiction</label>
+          <select id="x-jur" value={jurisdiction} onChange={(e) => setJurisdiction(e.target.value)}>
+            <option value="">All</option>
+            {(facets?.jurisdictions ?? []).map((j) => (
+              <option key={j}>{j}</option>
+            ))}
+          </select>
+        </span>
+        <span className="export-field">
+          <label htmlFor="x-dir">Direction</label>
+          <select id="x-dir" value={direction} onChange={(e) => setDirection(e.target.value)}>
+            <option value="">All</option>
+            <option value="withdrawal">Withdrawals</option>
+            <option value="deposit">Deposits</option>
+          </select>
+        </span>
+        <span className="export-field">
+          <label htmlFor="x-status">Status</label>
+          <select id="x-status" value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">All</option>
+            {CASE_STATUSES.map((s) => (
+              <option key={s} value={s}>
+                {STATUS_LABEL[s]}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span className="export-field">
+          <label htmlFor="x-pdf">Report PDF</label>
+          <select id="x-pdf" value={pdf} onChange={(e) => setPdf(e.target.value as '' | ExportPdfMode)}>
+            <option value="">By size (a summary above 10,000 cases)</option>
+            <option value="summary">Summary, with every case in the CSV and JSON files</option>
+            <option value="per-case">Summary and one section per case</option>
+          </select>
+        </span>
         <button type="submit" className="primary">
           Create signed export
         </button>

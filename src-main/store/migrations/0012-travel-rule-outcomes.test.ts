@@ -5,6 +5,7 @@ import { caseWith } from '../../../test/support/cases';
 import { TEST_PASSPHRASE, tempDir } from '../../../test/support/temp';
 import { Workstation } from '../../app/workstation';
 import { importCasesFile } from '../../cases/import';
+import { TRAVEL_RULE_ENGINE } from '../../checks/run';
 import { dashboard } from '../../dashboard/summary';
 import { countCases } from '../cases';
 import { migration0012 } from './0012-travel-rule-outcomes';
@@ -47,7 +48,7 @@ describe('migration 0012: the new Travel Rule outcomes reach stored cases', () =
     const again = ws.database();
     expect(
       again.prepare("SELECT outcome, engine_version AS engine FROM case_checks WHERE check_name = 'travel_rule'").get(),
-    ).toEqual({ outcome: 'not_required', engine: 'travel-rule-evaluation/2' });
+    ).toEqual({ outcome: 'not_required', engine: TRAVEL_RULE_ENGINE });
     const ctx = { now: new Date().toISOString(), slaHours: 24 };
     expect(countCases(again, { travelRule: ['not_required'] }, ctx)).toBe(1);
     expect(countCases(again, { travelRule: ['cannot_evaluate'] }, ctx)).toBe(0);

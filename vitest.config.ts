@@ -36,6 +36,9 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
+          // Projects run one after another (unit, integration, then the browser alone): the browser tests
+          // never share the 2 cores with the 10,000-case sync or the kill test.
+          sequence: { groupOrder: 0 },
           include: ['src-main/**/*.test.ts', 'src-shared/**/*.test.ts', 'test/lint/**/*.test.ts'],
           exclude: SLOW,
           // One process per worker runs many files: importing the core (SQLCipher, Argon2id WASM, the rule
@@ -56,6 +59,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: SLOW,
+          sequence: { groupOrder: 1 },
           // Two at a time as well: the slow files mostly wait on child processes, servers and Argon2id, and
           // each has its own temp folder, database and OS-chosen ports (CI's time budget is 20 minutes).
           maxWorkers: Math.max(2, availableParallelism()),
@@ -69,6 +73,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 2 },
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,

@@ -77,6 +77,8 @@ const report = {
     cpuModel: cpus()[0]?.model ?? 'unknown',
     memoryGiB: Math.round(totalmem() / 2 ** 30),
   },
+  // The sizes this run used (BENCH_INTAKE_CASES, BENCH_CASES, …): a figure means little without them.
+  settings: Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('BENCH_'))),
   results: judged,
 };
 writeFileSync(join(outDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');

@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { caseWith } from '../../test/support/cases';
-import { evaluateCase } from './evaluate';
-import { memoryRates } from './fx';
+import {
+  judgeRow,
+  legalRowName,
+  ruleFile as file,
+  ruleVersion as version,
+  type LegalRow,
+} from '../../test/support/legal';
 import { defaultRulePack } from './pack';
 
 // Issue 14 point 9, third pass over the G20 outside the EU (30 Nov 2026; notes: docs/research/rules/CC.md,
@@ -9,26 +13,8 @@ import { defaultRulePack } from './pack';
 // the provision it rests on. legal-cases.test.ts and legal-sources.test.ts keep the earlier passes.
 
 const pack = defaultRulePack();
-const file = (j: string) => {
-  const f = pack.files.get(j);
-  if (!f) throw new Error(`no rule file for ${j}`);
-  return f;
-};
-const version = (j: string, name: string) => {
-  const v = file(j).versions.find((x) => x.version === name);
-  if (!v) throw new Error(`no version ${name} in ${j}`);
-  return v;
-};
 
-interface Row {
-  cite: string;
-  what: string;
-  home: string;
-  cp: string | null;
-  value: string;
-  currency: string;
-  at: string;
-  outcome: string;
+interface Row extends LegalRow {
   tier?: string | null;
   version?: string;
 }
@@ -87,11 +73,8 @@ const rows: Row[] = [
 ];
 
 describe('legal cases, third pass over the G20 outside the EU (issue 14 point 9)', () => {
-  it.each(rows.map((r) => [`${r.what} — ${r.cite}`, r] as const))('%s', (_name, r) => {
-    const c = caseWith({ counterparty: r.cp, value: r.value, currency: r.currency, at: r.at, direction: 'withdrawal' });
-    const e = evaluateCase(c, { pack, rates: memoryRates([]), homeJurisdiction: r.home }).result;
-    expect(e.outcome, e.why.join('\n')).toBe(r.outcome);
-    const us = e.sides.find((s) => s.party === 'us')!;
+  it.each(rows.map((r) => [legalRowName(r), r] as const))('%s', (_name, r) => {
+    const { us } = judgeRow(r, pack);
     if (r.tier !== undefined) expect(us.tier).toBe(r.tier);
     if (r.version !== undefined) expect(us.version).toBe(r.version);
   });

@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseWith } from '../../test/support/cases';
-import { evaluateCase } from './evaluate';
-import { memoryRates } from './fx';
+import { judgeRow, legalRowName, type LegalRow } from '../../test/support/legal';
 import { defaultRulePack } from './pack';
 
 // Issue 14 point 9, third pass (30 Nov 2026): the EEA EFTA states' TFR dates and Liechtenstein's own
@@ -11,21 +9,11 @@ import { defaultRulePack } from './pack';
 
 const pack = defaultRulePack();
 
-interface Row {
-  cite: string;
-  what: string;
-  home: string;
-  /** null: a self-hosted wallet. */
-  cp: string | null;
-  value: string;
-  currency: string;
-  at: string;
-  outcome: string;
+interface Row extends LegalRow {
   /** The version that decided our side (undefined: not checked; null: none decided). */
   us?: string | null;
   /** The version that decided the counterparty's side. */
   them?: string | null;
-  why?: RegExp[];
   /** The jurisdictions the case must flag as decided by an unverified rule. */
   unverified?: string[];
 }
@@ -208,26 +196,10 @@ const rows: Row[] = [
 ];
 
 describe("EEA TFR dates and Liechtenstein's VT-transfer rule (issue 14 point 9, third pass)", () => {
-  it.each(rows.map((r) => [`${r.what} — ${r.cite}`, r] as const))('%s', (_name, r) => {
-    const c = caseWith({
-      counterparty: r.cp,
-      value: r.value,
-      currency: r.currency,
-      at: r.at,
-      direction: 'withdrawal',
-      unhosted: r.cp === null,
-    });
-    const e = evaluateCase(c, { pack, rates: memoryRates([]), homeJurisdiction: r.home }).result;
-    expect(e.outcome, e.why.join('\n')).toBe(r.outcome);
-    const us = e.sides.find((s) => s.party === 'us')!;
-    const them = e.sides.find((s) => s.party === 'counterparty');
+  it.each(rows.map((r) => [legalRowName(r), r] as const))('%s', (_name, r) => {
+    const { e, us, them } = judgeRow(r, pack);
     if (r.us !== undefined) expect(us.version).toBe(r.us);
     if (r.them !== undefined) expect(them?.version).toBe(r.them);
-    for (const w of r.why ?? [])
-      expect(
-        e.why.some((line) => w.test(line)),
-        `${w} in\n${e.why.join('\n')}`,
-      ).toBe(true);
     for (const j of r.unverified ?? []) expect(e.unverified?.map((u) => u.jurisdiction) ?? []).toContain(j);
   });
 });

@@ -1,9 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { caseWith } from '../../test/support/cases';
-import { evaluateCase } from './evaluate';
-import { memoryRates } from './fx';
+import { judgeRow, legalRowName, ruleFile as file, type LegalRow } from '../../test/support/legal';
 import { DEFAULT_RULES_DIR, FATF_TABLES_FILE, defaultRulePack } from './pack';
 
 // Issue 14 point 9, third pass (branch s4-lawf, 30 Nov 2026): FATF members outside the G20 and the FATF
@@ -12,27 +10,12 @@ import { DEFAULT_RULES_DIR, FATF_TABLES_FILE, defaultRulePack } from './pack';
 // provision it rests on.
 
 const pack = defaultRulePack();
-const file = (j: string) => {
-  const f = pack.files.get(j);
-  if (!f) throw new Error(`no rule file for ${j}`);
-  return f;
-};
 
-interface Row {
-  cite: string;
-  what: string;
-  home: string;
-  /** null: a self-hosted wallet. */
-  cp: string | null;
-  value: string;
-  currency: string;
-  at: string;
-  outcome: string;
+interface Row extends LegalRow {
   version?: string | null;
   tier?: string;
   localDate?: string;
   unhosted?: Record<string, unknown>;
-  why?: RegExp[];
 }
 
 const rows: Row[] = [
@@ -101,27 +84,12 @@ const rows: Row[] = [
 ];
 
 describe('legal cases re-read at the source (issue 14 point 9, third pass: FATF members and table jurisdictions)', () => {
-  it.each(rows.map((r) => [`${r.what} — ${r.cite}`, r] as const))('%s', (_name, r) => {
-    const c = caseWith({
-      counterparty: r.cp,
-      value: r.value,
-      currency: r.currency,
-      at: r.at,
-      direction: 'withdrawal',
-      unhosted: r.cp === null,
-    });
-    const e = evaluateCase(c, { pack, rates: memoryRates([]), homeJurisdiction: r.home }).result;
-    expect(e.outcome, e.why.join('\n')).toBe(r.outcome);
-    const us = e.sides.find((s) => s.party === 'us')!;
+  it.each(rows.map((r) => [legalRowName(r), r] as const))('%s', (_name, r) => {
+    const { e, us } = judgeRow(r, pack);
     if (r.version !== undefined) expect(us.version).toBe(r.version);
     if (r.tier !== undefined) expect(us.tier).toBe(r.tier);
     if (r.localDate !== undefined) expect(us.localDate).toBe(r.localDate);
     if (r.unhosted) expect(e.unhosted).toMatchObject(r.unhosted);
-    for (const w of r.why ?? [])
-      expect(
-        e.why.some((line) => w.test(line)),
-        `${w} in\n${e.why.join('\n')}`,
-      ).toBe(true);
   });
 });
 

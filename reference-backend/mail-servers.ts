@@ -96,17 +96,20 @@ service stats {
   // Dovecot forks into the background: its output goes to its log, not to pipes we would wait on.
   const r = spawnSync(DOVECOT, ['-c', conf], { stdio: 'ignore' });
   if (r.status !== 0) throw new Error(`dovecot did not start (exit ${r.status}): see ${base}/dovecot.log`);
+  // The compliance mailbox over plain IMAP on loopback: the listener probe and each append.
+  const mailbox = () =>
+    new ImapFlow({
+      host: '127.0.0.1',
+      port,
+      secure: false,
+      doSTARTTLS: false,
+      auth: { user: COMPLIANCE, pass: IMAP_PASSWORD },
+      logger: false,
+    });
   // Wait for the listener.
   for (let i = 0; i < 50; i++) {
     const ok = await new Promise<boolean>((resolve) => {
-      const c = new ImapFlow({
-        host: '127.0.0.1',
-        port,
-        secure: false,
-        doSTARTTLS: false,
-        auth: { user: COMPLIANCE, pass: IMAP_PASSWORD },
-        logger: false,
-      });
+      const c = mailbox();
       c.connect().then(
         () =>
           c.logout().then(
@@ -122,14 +125,7 @@ service stats {
   return {
     port,
     async append(raw) {
-      const c = new ImapFlow({
-        host: '127.0.0.1',
-        port,
-        secure: false,
-        doSTARTTLS: false,
-        auth: { user: COMPLIANCE, pass: IMAP_PASSWORD },
-        logger: false,
-      });
+      const c = mailbox();
       await c.connect();
       try {
         await c.append('INBOX', raw);

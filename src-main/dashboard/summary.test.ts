@@ -90,7 +90,7 @@ describe('the dashboard per analyst and over a date range', () => {
   });
 
   it('totals cases by status and by travel rule outcome as a count over the cases themselves gives them', () => {
-    // The totals are sums over queue_counts (migration 0020); they must match the cases, also after an
+    // The totals are sums over queue_counts (migration 0021); they must match the cases, also after an
     // assignment (the test above) moved cases between combinations.
     const group = (column: string, where = '', params: unknown[] = []) =>
       Object.fromEntries(

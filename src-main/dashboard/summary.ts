@@ -99,7 +99,7 @@ export function dashboard(db: ReadableDB, o: DashboardOptions): Dashboard {
     range: { from: fromDay, to: toDay },
     analyst: o.analyst ?? null,
     // Totals from queue_counts (cases per combination of values, kept by triggers in each write's
-    // transaction, migration 0018): a sum over its rows, not a count over every case (migration 0020).
+    // transaction, migration 0018): a sum over its rows, not a count over every case (migration 0021).
     byStatus: db
       .prepare(`SELECT status, sum(n) AS count FROM queue_counts WHERE 1 ${mine} GROUP BY status ORDER BY count DESC`)
       .all({ analyst: o.analyst ?? null }) as {

@@ -220,7 +220,7 @@ const SORT_INDEX: Record<QueueSortColumn, string> = {
 };
 /** Every filter and sort column, narrow (migration 0010): combined filters are answered from it alone. */
 const QUEUE_INDEX = 'cases_queue';
-/** (risk_score, id), every filter column and every other sort column (migration 0020): a risk floor's seek. */
+/** (risk_score, id), every filter column and every other sort column (migration 0021): a risk floor's seek. */
 const RISK_INDEX = 'cases_page_by_risk';
 /**
  * Sort-index entries a text search's page may walk, testing the filter in each (the entries carry
@@ -413,7 +413,7 @@ type Where = ReturnType<typeof filterWhere>;
  * of them, cheap near the top of a broad filter, hopeless deep into a narrow one. Seeking reads only
  * the entries in range and sorts the matches among them: the queue index over the filter's leading
  * equalities in its column order, or the risk index from the risk floor (both carry every filter and
- * sort column, migrations 0019 and 0020). Only the page's rows are then read. A text search is walked
+ * sort column, migrations 0019 and 0021). Only the page's rows are then read. A text search is walked
  * while the walk is short, else starts from its hits; its hits are gathered once, and the walk tests
  * each entry's rowid against them ("Anna", 4,005 hits at 100k cases: 88 ms CPU reading and sorting
  * every hit's row for a page of 100).

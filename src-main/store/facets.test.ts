@@ -6,7 +6,7 @@ import { caseFacets, getCaseRecord, upsertCase } from './cases';
 import type { WritableDB } from './db';
 
 // The queue's filter choices on a real SQLCipher store. Assets and jurisdictions are read from
-// queue_counts since migration 0020 dropped their indexes on cases: they must stay the distinct values
+// queue_counts since migration 0021 dropped their indexes on cases: they must stay the distinct values
 // of the cases themselves, also after a case changes to a value no other case has, or away from it.
 let t: ReturnType<typeof tempDir>;
 let ws: Workstation;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { databaseAt, insertCase, migrateTo } from '../../../test/support/migrations';
 import { QUEUE_FILTER_COLUMNS } from './0019-queue-covering';
-import { DROPPED_CASE_INDEXES, RISK_INDEX_SORT_COLUMNS } from './0020-fewer-case-indexes';
+import { DROPPED_CASE_INDEXES, RISK_INDEX_SORT_COLUMNS } from './0021-fewer-case-indexes';
 
 const indexesOnCases = (db: ReturnType<typeof databaseAt>) =>
   (
@@ -10,15 +10,15 @@ const indexesOnCases = (db: ReturnType<typeof databaseAt>) =>
     }[]
   ).map((r) => r.name);
 
-describe('migration 0020: the narrow case indexes no query reads are dropped', () => {
+describe('migration 0021: the narrow case indexes no query reads are dropped', () => {
   it('drops the eight, keeps every other index, trigger and row', () => {
-    const db = databaseAt(19);
+    const db = databaseAt(20);
     insertCase(db, 'a', { counterparty_jurisdiction: 'TR' });
     insertCase(db, 'b', { status: 'escalated', asset: 'ETH' });
     const before = indexesOnCases(db);
     const triggers = db.prepare("SELECT name FROM sqlite_master WHERE type = 'trigger' ORDER BY name").all();
     for (const i of DROPPED_CASE_INDEXES) expect(before, i).toContain(i);
-    expect(migrateTo(db, 20)).toBe(20);
+    expect(migrateTo(db, 21)).toBe(21);
     expect(indexesOnCases(db)).toEqual(before.filter((i) => !(DROPPED_CASE_INDEXES as readonly string[]).includes(i)));
     // The id index, the two narrow ones still read, the seven sort indexes and the queue index: 11 of 19.
     expect(indexesOnCases(db)).toEqual([

@@ -30,8 +30,8 @@ export const RISK_INDEX_SORT_COLUMNS = ['transfer_time', 'updated_at', 'fiat_amo
 // page of 420 matches, or seeked the queue index over every pending deposit (17,174): the risk index,
 // seeked from the floor, reads 2,607, but had to read each match's row for a sort by time, value or
 // update. It now carries those columns too (one wider index, rebuilt once, against eight dropped).
-export const migration0020: Migration = {
-  version: 20,
+export const migration0021: Migration = {
+  version: 21,
   name: 'drop the eight narrow case indexes no query reads; the risk index carries every sort column',
   up(db) {
     for (const index of DROPPED_CASE_INDEXES) db.exec(`DROP INDEX IF EXISTS ${index}`);

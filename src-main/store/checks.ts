@@ -43,3 +43,20 @@ export function checksForCase(db: ReadableDB, caseId: string): StoredCheck<unkno
     .all(caseId) as (Omit<StoredCheck<unknown>, 'result'> & { result: string })[];
   return rows.map((r) => ({ ...r, result: JSON.parse(r.result) as unknown }));
 }
+
+/** A check result that a later one replaced: kept as it was (migration 0020), with when it was replaced. */
+export interface SupersededCheck extends StoredCheck<unknown> {
+  n: number;
+  supersededAt: string;
+}
+
+/** Every superseded result of a case's checks, oldest first per check. */
+export function supersededChecks(db: ReadableDB, caseId: string): SupersededCheck[] {
+  const rows = cached(
+    db,
+    `SELECT n, check_name AS name, outcome, summary, result, inputs_digest AS inputsDigest, engine_version AS engineVersion,
+            computed_at AS computedAt, superseded_at AS supersededAt
+     FROM case_check_versions WHERE case_id = ? ORDER BY check_name, n`,
+  ).all(caseId) as (Omit<SupersededCheck, 'result'> & { result: string })[];
+  return rows.map((r) => ({ ...r, result: JSON.parse(r.result) as unknown }));
+}

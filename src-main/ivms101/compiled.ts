@@ -69,7 +69,10 @@ function text2020(s: string, max: number): boolean {
 function pbEnumLike(s: string): boolean {
   if (s.length < 18) return false;
   const c = s.charCodeAt(0) | 32; // every prefix PB_ENUM knows starts with n, l, a or t (either case)
-  return (c === 110 || c === 108 || c === 97 || c === 116) && PB_ENUM.test(s);
+  if (c !== 110 && c !== 108 && c !== 97 && c !== 116) return false;
+  // ...and has its first "_" at 5 (LEGAL_), 7 (NATURAL_, ADDRESS_), 8 (NATIONAL_) or 15 (TRANSLITERATION_).
+  const u = s.charCodeAt(5) === 95 || s.charCodeAt(7) === 95 || s.charCodeAt(8) === 95 || s.charCodeAt(15) === 95;
+  return u && PB_ENUM.test(s);
 }
 
 /** A 2023 MaxNText: printable ASCII. */

@@ -8,7 +8,7 @@ import { defaultRulePack } from '../rules/pack';
 import { checksForCase, saveCheck, supersededChecks } from './checks';
 import type { WritableDB } from './db';
 
-// Migration 0021: a Travel Rule result's citations are stored once (rule_sources) and put back on
+// Migration 0022: a Travel Rule result's citations are stored once (rule_sources) and put back on
 // reading. What a reader gets must be the result as computed, to the byte: the export hashes it.
 
 const CTX: CheckContext = {

@@ -14,7 +14,7 @@ const sourceRefs = new Map<string, string>();
 
 /**
  * The result as stored: a Travel Rule result's per-side `sources` become a reference to `rule_sources`
- * (migration 0021), written in the same transaction; case_checks_full puts them back byte for byte.
+ * (migration 0022), written in the same transaction; case_checks_full puts them back byte for byte.
  */
 function storedResult(db: WritableDB, name: string, result: unknown): string {
   const sides = name === 'travel_rule' ? (result as { sides?: unknown } | null)?.sides : undefined;

@@ -4,7 +4,7 @@ import type { Migration } from './index';
  * A stored Travel Rule result with each side's `sources` (the rule version's citations, several KB of
  * quotes, identical for every case the version decides) put back from `rule_sources`: the result as
  * it was computed, byte for byte (store/checks.ts writes the reference; a differential test holds the
- * two equal). A result stored before 0021 holds its sources inline and is read as it is.
+ * two equal). A result stored before 0022 holds its sources inline and is read as it is.
  */
 export const expandedResult = (column: string) => `CASE
   WHEN check_name = 'travel_rule' AND instr(${column}, '"sources":"sha256:') > 0 THEN json_set(${column}, '$.sides', json((
@@ -18,8 +18,8 @@ export const expandedResult = (column: string) => `CASE
 // Issue 21: the citations were 4-5 KB of the ~5.9 KB travel rule result of every case (802 MiB of a
 // 1.4 GB store at 100,000 cases), written, encrypted and read again per case. They are kept once per
 // distinct list, by SHA-256, and nothing can change or remove one (a result refers to it).
-export const migration0021: Migration = {
-  version: 21,
+export const migration0022: Migration = {
+  version: 22,
   name: 'rule citations kept once (rule_sources), results read through case_checks_full',
   up(db) {
     db.exec(`

@@ -370,8 +370,8 @@ function generate(e: Edition): { source: string; consts: unknown[] } {
     } else { x = v; ${item} if (y === undefined) return; if (y !== x) same = false; ${f} = y; }
   }`);
       } else {
+        // A list where one value belongs fails the item itself (typeof, or c_* refusing arrays).
         lines.push(`if (v !== undefined && v !== null) {
-    if (Array.isArray(v)) return;
     x = v; ${item} if (y === undefined) return;${changes ? ' if (y !== x) same = false;' : ''} ${f} = y;
   }`);
       }
@@ -418,31 +418,45 @@ return (r) => (protoClean() ? c_IdentityPayload(r, false, false) : undefined);`,
   };
 }
 
-function compile(e: Edition, state: { today: string }): Validator {
+const HELPERS = {
+  text2020,
+  text2023,
+  local,
+  country,
+  date,
+  ra,
+  number,
+  lei: isValidLeiChecksum,
+  anyLegl,
+  anyGeog,
+  sequencesRun,
+  mergeNames,
+  prefix,
+  addAccounts,
+};
+
+function compile(e: Edition, state: { today: string }, helpers = HELPERS, edit = (s: string) => s): Validator {
   const { source, consts } = generate(e);
-  const helpers = {
-    text2020,
-    text2023,
-    local,
-    country,
-    date,
-    ra,
-    number,
-    lei: isValidLeiChecksum,
-    anyLegl,
-    anyGeog,
-    sequencesRun,
-    mergeNames,
-    prefix,
-    addAccounts,
-  };
   // Generated once from the schema table; main process only (the renderer's CSP forbids eval).
-  const factory = new Function('H', 'S', 'K', source) as (
+  const factory = new Function('H', 'S', 'K', edit(source)) as (
     h: typeof helpers,
     s: typeof state,
     k: unknown[],
   ) => Validator;
   return factory(helpers, state, consts);
+}
+
+/**
+ * For bench/ivms101-breakdown.ts only: an edition's reader with some helpers replaced or its source
+ * edited (a check switched off), to measure what each part costs. Never a path of the product.
+ */
+export function compiledVariant(
+  e: Edition,
+  today: string,
+  helpers: Partial<typeof HELPERS>,
+  edit?: (source: string) => string,
+): (input: unknown) => Ivms101Model | undefined {
+  return compile(e, { today }, { ...HELPERS, ...helpers }, edit);
 }
 
 const state = { today: '' };

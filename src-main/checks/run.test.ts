@@ -150,13 +150,13 @@ describe('case checks', () => {
     const id = list.value.rows[0]!.id;
     const detail = (await dispatch('cases.get', { id })) as {
       ok: true;
-      value: { record: { id: string }; checks: { name: string }[] };
+      value: { record: { id: string }; checks: { name: string; summary: string; computedAt: string }[] };
     };
     expect(detail.value.record.id).toBe(id);
     expect(detail.value.checks.map((c) => c.name)).toEqual(['ivms101', 'screening', 'travel_rule']);
     expect(await dispatch('cases.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     // Re-evaluated from another home jurisdiction: the case shows what it showed before, and since when.
-    const before = detail.value.checks.find((c) => c.name === 'travel_rule') as { summary: string; computedAt: string };
+    const before = detail.value.checks.find((c) => c.name === 'travel_rule')!;
     const record = (await dispatch('cases.get', { id })) as { ok: true; value: { record: CaseRecord } };
     runCaseChecks(
       ws.database(),

@@ -200,7 +200,7 @@ export class BundleSource {
     return this.forCases(
       (list) =>
         `SELECT case_id, check_name, outcome, CASE WHEN check_name = 'travel_rule' THEN result ELSE '' END AS result
-         FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+         FROM case_checks_full WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
       rows,
     );
   }
@@ -214,7 +214,7 @@ export class BundleSource {
 
   checksFor(rows: readonly CaseId[]): CheckRow[] {
     return this.forCases<CheckRow>(
-      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks_full WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
       rows,
     );
   }

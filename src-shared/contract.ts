@@ -215,8 +215,25 @@ export interface CaseDetail {
    * received (1) and each repair. `record.ivms101` is the newest (a repair waiting to sync included).
    */
   ivms101Versions: Ivms101VersionView[];
+  /**
+   * Check results that later ones replaced (a new rule pack, FX rate, list or disposition), kept as they
+   * were: oldest first per check. The one in force at a decision is the one computed before it and
+   * superseded after it.
+   */
+  supersededChecks: SupersededCheckView[];
   /** Internal notes and their revisions, oldest first; never sent to a counterparty. */
   notes: CaseNoteView[];
+}
+
+/** A check result that a later one replaced; the full result stays in the case database (case_check_versions). */
+export interface SupersededCheckView {
+  name: string;
+  n: number;
+  outcome: string;
+  summary: string;
+  engineVersion: string;
+  computedAt: string;
+  supersededAt: string;
 }
 
 /** One version of a case's IVMS101 record (issue 18, 9). */

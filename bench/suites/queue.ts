@@ -48,6 +48,7 @@ export const queueSuite: Suite = {
       const rounds: number[][] = [];
       const all: number[] = [];
       const cpu: number[] = [];
+      const cpuRounds: number[][] = [];
       const cpuNow = () => {
         const u = process.cpuUsage();
         return (u.user + u.system) / 1000;
@@ -56,6 +57,7 @@ export const queueSuite: Suite = {
         let filter: QueueFilter = {};
         let sort: Sort = { column: 'transferTime', direction: 'desc' };
         const times: number[] = [];
+        const cpuTimes: number[] = [];
         for (const step of QUEUE_STEPS) {
           [filter, sort] = step.change(filter, sort);
           filter = clean(filter);
@@ -64,14 +66,17 @@ export const queueSuite: Suite = {
           const total = countCases(db, filter, ctx);
           listCases(db, { offset: 0, limit: 100, sort, filter }, ctx, total);
           times.push(performance.now() - t0);
-          cpu.push(cpuNow() - c0);
+          cpuTimes.push(cpuNow() - c0);
         }
+        cpu.push(...cpuTimes);
+        cpuRounds.push(cpuTimes);
         rounds.push(times);
         all.push(...times);
       }
-      const worst = QUEUE_STEPS.map((s, i) => [s.label, Math.max(...rounds.map((r) => r[i]!))] as const).sort(
-        (a, b) => b[1] - a[1],
-      );
+      const slowest = (per: number[][]) =>
+        QUEUE_STEPS.map((s, i) => [s.label, Math.max(...per.map((r) => r[i]!))] as const).sort((a, b) => b[1] - a[1]);
+      const worst = slowest(rounds);
+      const worstCpu = slowest(cpuRounds);
       const m = (metric: string, value: number, unit: string, note?: string): Measurement => ({
         suite: 'queue',
         metric,
@@ -108,6 +113,16 @@ export const queueSuite: Suite = {
           round(worst[0]![1], 1),
           'ms',
           worst
+            .slice(0, 5)
+            .map(([l, ms]) => `${l} ${round(ms, 0)}`)
+            .join(', '),
+        ),
+        // Wall time on a loaded machine mostly measures the wait for a core: the same list by CPU time.
+        m(
+          'queue API change, slowest by CPU time',
+          round(worstCpu[0]![1], 1),
+          'ms',
+          worstCpu
             .slice(0, 5)
             .map(([l, ms]) => `${l} ${round(ms, 0)}`)
             .join(', '),

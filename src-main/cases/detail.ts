@@ -4,7 +4,7 @@ import { auditForCase } from '../audit/chain';
 import type { RateSource } from '../rules/fx';
 import { legalHold } from '../retention/holds';
 import { getCaseRecord } from '../store/cases';
-import { checksForCase } from '../store/checks';
+import { checksForCase, supersededChecks } from '../store/checks';
 import type { ReadableDB } from '../store/db';
 import type { FourEyesPolicy } from '../../src-shared/contract';
 import { caseMail } from '../mail/views';
@@ -107,6 +107,17 @@ export function caseDetail(db: ReadableDB, id: string, o: { policy: FourEyesPoli
     decidable,
     mail: caseMail(db, id),
     ivms101Versions: ivms101Versions(db, id),
+    supersededChecks: supersededChecks(db, id).map(
+      ({ name, n, outcome, summary, engineVersion, computedAt, supersededAt }) => ({
+        name,
+        n,
+        outcome,
+        summary,
+        engineVersion,
+        computedAt,
+        supersededAt,
+      }),
+    ),
     notes: notesForCase(db, id).map(({ caseId: _c, ...n }) => n),
   };
 }

@@ -1,7 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../src-shared/case';
 import type { Ivms101Check, TravelRuleEvaluation } from '../../src-shared/checks';
+import type { CaseDetail } from '../../src-shared/contract';
 import { openTestDb } from '../../test/support/db';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { createDispatcher } from '../api/dispatcher';
@@ -10,7 +12,7 @@ import { silentLogger } from '../platform/log';
 import { Workstation } from '../app/workstation';
 import { generateCases } from '../cases/generate';
 import { importCasesFile } from '../cases/import';
-import { checksForCase } from '../store/checks';
+import { checksForCase, supersededChecks } from '../store/checks';
 import type { WritableDB } from '../store/db';
 import { rulesDigest, runCaseChecks, TRAVEL_RULE_ENGINE, type CheckContext } from './run';
 import { memoryRates, parseRatesCsv } from '../rules/fx';
@@ -103,6 +105,36 @@ describe('case checks', () => {
     expect(runCaseChecks(db, changed, { ...CTX, homeJurisdiction: 'SG' })).toEqual(['travel_rule', 'ivms101']);
   });
 
+  it('keeps the result a new one replaces, as it was, and nobody can edit a kept one', () => {
+    const [c] = [...generateCases(1, { seed: 8 })];
+    if (!c) throw new Error('no case');
+    insertStub(c.id);
+    runCaseChecks(db, c, CTX, '2026-11-22T10:00:00.000Z');
+    const first = checksForCase(db, c.id).find((k) => k.name === 'ivms101')!;
+    expect(supersededChecks(db, c.id)).toEqual([]);
+    const changed = structuredClone(c);
+    (
+      changed.ivms101.originator as { originatorPersons: { naturalPerson: { countryOfResidence?: string } }[] }
+    ).originatorPersons[0]!.naturalPerson.countryOfResidence = 'ZZ';
+    expect(runCaseChecks(db, changed, CTX, '2026-11-23T09:00:00.000Z')).toEqual(['ivms101']);
+    // The analyst who decided on the first result can still be shown it, byte for byte.
+    expect(supersededChecks(db, c.id)).toEqual([{ ...first, n: 1, supersededAt: '2026-11-23T09:00:00.000Z' }]);
+    expect(
+      (checksForCase(db, c.id).find((k) => k.name === 'ivms101')!.result as Ivms101Check).errors.map((e) => e.code),
+    ).toContain('C3_COUNTRY');
+    // A different home jurisdiction: both checks change, each keeps what it replaced; ivms101 now twice.
+    runCaseChecks(db, changed, { ...CTX, homeJurisdiction: 'SG' }, '2026-11-24T09:00:00.000Z');
+    expect(supersededChecks(db, c.id).map((k) => `${k.name} ${k.n} ${k.computedAt} → ${k.supersededAt}`)).toEqual([
+      'ivms101 1 2026-11-22T10:00:00.000Z → 2026-11-23T09:00:00.000Z',
+      'ivms101 2 2026-11-23T09:00:00.000Z → 2026-11-24T09:00:00.000Z',
+      'travel_rule 1 2026-11-22T10:00:00.000Z → 2026-11-24T09:00:00.000Z',
+    ]);
+    expect(() => db.prepare("UPDATE case_check_versions SET outcome = 'pass'").run()).toThrow(/append-only/);
+    // Unchanged inputs write nothing, so keep nothing.
+    runCaseChecks(db, changed, { ...CTX, homeJurisdiction: 'SG' }, '2026-11-25T09:00:00.000Z');
+    expect(supersededChecks(db, c.id)).toHaveLength(3);
+  });
+
   it('serves a case with its checks, and the queue shows each outcome, through the API', async () => {
     const ws = new Workstation({ dataDir: join(t.dir, 'ws'), mode: 'cli' });
     await ws.createVault(TEST_PASSPHRASE);
@@ -118,11 +150,30 @@ describe('case checks', () => {
     const id = list.value.rows[0]!.id;
     const detail = (await dispatch('cases.get', { id })) as {
       ok: true;
-      value: { record: { id: string }; checks: { name: string }[] };
+      value: { record: { id: string }; checks: { name: string; summary: string; computedAt: string }[] };
     };
     expect(detail.value.record.id).toBe(id);
     expect(detail.value.checks.map((c) => c.name)).toEqual(['ivms101', 'screening', 'travel_rule']);
     expect(await dispatch('cases.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
+    // Re-evaluated from another home jurisdiction: the case shows what it showed before, and since when.
+    const before = detail.value.checks.find((c) => c.name === 'travel_rule')!;
+    const record = (await dispatch('cases.get', { id })) as { ok: true; value: { record: CaseRecord } };
+    runCaseChecks(
+      ws.database(),
+      record.value.record,
+      { ...ws.checkContext(), homeJurisdiction: 'SG' },
+      '2030-01-01T00:00:00.000Z',
+    );
+    const after = (await dispatch('cases.get', { id })) as { ok: true; value: CaseDetail };
+    expect(after.value.supersededChecks.find((k) => k.name === 'travel_rule')).toEqual({
+      name: 'travel_rule',
+      n: 1,
+      outcome: expect.any(String),
+      summary: before.summary,
+      engineVersion: TRAVEL_RULE_ENGINE,
+      computedAt: before.computedAt,
+      supersededAt: '2030-01-01T00:00:00.000Z',
+    });
     ws.close();
   });
 

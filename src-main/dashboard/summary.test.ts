@@ -89,6 +89,32 @@ describe('the dashboard per analyst and over a date range', () => {
     expect(all.byAnalyst[1]!.open).toBe(open() - 3);
   });
 
+  it('totals cases by status and by travel rule outcome as a count over the cases themselves gives them', () => {
+    // The totals are sums over queue_counts (migration 0021); they must match the cases, also after an
+    // assignment (the test above) moved cases between combinations.
+    const group = (column: string, where = '', params: unknown[] = []) =>
+      Object.fromEntries(
+        (
+          db
+            .prepare(`SELECT ${column} AS k, count(*) AS n FROM cases NOT INDEXED ${where} GROUP BY ${column}`)
+            .all(...params) as { k: string | null; n: number }[]
+        ).map((r) => [String(r.k), r.n]),
+      );
+    const d = dashboard(db, { now: new Date(), slaHours: 24 });
+    expect(Object.fromEntries(d.byStatus.map((r) => [r.status, r.count]))).toEqual(group('status'));
+    expect(Object.fromEntries(d.byTravelRule.map((r) => [String(r.outcome), r.count]))).toEqual(
+      group('travel_rule_outcome'),
+    );
+    expect(Object.keys(group('status')).length).toBeGreaterThan(1);
+    const ben = dashboard(db, { now: new Date(), slaHours: 24, analyst: 'ben' });
+    expect(Object.fromEntries(ben.byStatus.map((r) => [r.status, r.count]))).toEqual(
+      group('status', 'WHERE assigned_to = ?', ['ben']),
+    );
+    expect(ben.byStatus.length).toBeGreaterThan(0);
+    // Descending by count, as before.
+    expect(d.byStatus.map((r) => r.count)).toEqual([...d.byStatus.map((r) => r.count)].sort((a, b) => b - a));
+  });
+
   it('draws the volume over the chosen days, and refuses a range that ends before it starts or is over a year', () => {
     const d = dashboard(db, { now: new Date(), slaHours: 24, from: '2026-01-01', to: '2026-01-10' });
     expect(d.range).toEqual({ from: '2026-01-01', to: '2026-01-10' });

@@ -98,17 +98,18 @@ export function dashboard(db: ReadableDB, o: DashboardOptions): Dashboard {
     slaHours: o.slaHours,
     range: { from: fromDay, to: toDay },
     analyst: o.analyst ?? null,
+    // Totals from queue_counts (cases per combination of values, kept by triggers in each write's
+    // transaction, migration 0018): a sum over its rows, not a count over every case (migration 0021).
     byStatus: db
-      .prepare(`SELECT status, count(*) AS count FROM cases WHERE 1 ${mine} GROUP BY status ORDER BY count DESC`)
+      .prepare(`SELECT status, sum(n) AS count FROM queue_counts WHERE 1 ${mine} GROUP BY status ORDER BY count DESC`)
       .all({ analyst: o.analyst ?? null }) as {
       status: string;
       count: number;
     }[],
     byAnalyst,
-    // Answered from the travel-rule index (migration 0012): one entry per outcome.
     byTravelRule: db
       .prepare(
-        'SELECT travel_rule_outcome AS outcome, count(*) AS count FROM cases GROUP BY travel_rule_outcome ORDER BY count DESC',
+        'SELECT travel_rule_outcome AS outcome, sum(n) AS count FROM queue_counts GROUP BY travel_rule_outcome ORDER BY count DESC',
       )
       .all() as { outcome: string | null; count: number }[],
     volume: [...vol.values()],

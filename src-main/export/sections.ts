@@ -201,7 +201,7 @@ export class BundleSource {
 
   checksFor(rows: readonly CaseId[]): CheckRow[] {
     return this.forCases<CheckRow>(
-      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks_full WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
       rows,
     );
   }

@@ -21,10 +21,13 @@ const EDITIONS: Edition[] = ['2020', '2023'];
 
 /** The engine's answer against the interpreter's; returns whether the compiled reader answered. */
 function agree(input: unknown, today = TODAY): boolean {
+  const given = JSON.stringify(input);
   const ours = readIvms101(input, { today });
   const reference = readIvms101Interpreted(input, { today });
   expect(JSON.stringify(ours)).toBe(JSON.stringify(reference));
   expect(ours).toEqual(reference);
+  // The model may share the input's nodes (compiled.ts): reading never writes to the input.
+  expect(JSON.stringify(input)).toBe(given);
   return readClean(input, today) !== null;
 }
 
@@ -263,6 +266,52 @@ describe('compiled IVMS101 reader agrees with the interpreter', () => {
     // Both paths were taken: harmless changes stay compiled, the rest fall back to the interpreter.
     expect(compiled).toBeGreaterThan(50);
     expect(interpreted).toBeGreaterThan(500);
+  });
+
+  type Node = Record<string, unknown>;
+  /** The first originator's first address, in a payload of either edition. */
+  const firstAddress = (p: Node): Node => {
+    const side = p.originator as Node;
+    const persons = (side.originatorPerson ?? side.originatorPersons) as { naturalPerson: Node }[];
+    return (persons[0]!.naturalPerson.geographicAddress as Node[])[0]!;
+  };
+
+  it('shares the input nodes that need no normalising, and builds anew only those that do and their ancestors', () => {
+    const p23 = writeEdition(validModel(), '2023');
+    const m23 = readClean(p23, TODAY)!.model as unknown as Node;
+    expect(m23.originatingVASP).toBe(p23.originatingVASP);
+    expect(firstAddress(m23)).toBe(firstAddress(p23));
+    // payloadVersion leaves the model: the root is new, the input keeps it.
+    expect(m23).not.toBe(p23);
+    expect((p23.payloadMetadata as Node).payloadVersion).toBe('101.2023');
+    // 2020 names the persons originatorPersons: the Originator is new, its persons' addresses are the input's.
+    const p20 = writeEdition(validModel(), '2020');
+    const m20 = readClean(p20, TODAY)!.model as unknown as Node;
+    expect(m20.originator).not.toBe(p20.originator);
+    expect(firstAddress(m20)).toBe(firstAddress(p20));
+    // A code in another case is normalised: that node is new, the input keeps what was sent.
+    const lower = writeEdition(validModel(), '2023');
+    firstAddress(lower).addressType = 'home';
+    expect(agree(lower)).toBe(true);
+    const model = readClean(lower, TODAY)!.model as unknown as Node;
+    expect(firstAddress(model)).not.toBe(firstAddress(lower));
+    expect(firstAddress(model).addressType).toBe('HOME');
+    expect(firstAddress(lower).addressType).toBe('home');
+  });
+
+  it('refuses an Object.prototype holding an element name, even non-enumerable, to the compiled path', () => {
+    const p = writeEdition(validModel(), '2023');
+    // Without its townName an address would read the prototype's; an unknown key beside it evens the key count.
+    const address = firstAddress(p);
+    delete address.townName;
+    address.town = 'Berlin';
+    Object.defineProperty(Object.prototype, 'townName', { value: 'Ghost', enumerable: false, configurable: true });
+    try {
+      expect(readClean(p, TODAY)).toBeNull();
+    } finally {
+      delete (Object.prototype as Node).townName;
+    }
+    expect(agree(p)).toBe(false);
   });
 
   it('refuses a polluted Object.prototype to the compiled path (its keys would look like elements)', () => {

@@ -22,6 +22,10 @@ export interface Ivms101Result {
   envelope: string | null;
   errors: Problem[];
   warnings: Problem[];
+  /**
+   * Read-only to every caller: from the compiled reader it shares the input's objects wherever they
+   * needed no normalising (compiled.ts), so writing to it would write to the payload as received.
+   */
   model: Ivms101Model | null;
 }
 

@@ -124,6 +124,7 @@ const CASE_TABLES: readonly { table: string; column: string }[] = [
   { table: 'conflicts', column: 'case_id' },
   { table: 'outbox', column: 'case_id' },
   { table: 'decisions', column: 'case_id' },
+  { table: 'case_check_versions', column: 'case_id' }, // superseded check results
   { table: 'case_checks', column: 'case_id' },
 ];
 

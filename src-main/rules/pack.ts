@@ -552,18 +552,57 @@ const inForce = (v: RuleVersion, date: string) =>
   versionStart(v) <= date && (v.effectiveTo === null || date <= v.effectiveTo);
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
+const formatter = (timeZone: string): Intl.DateTimeFormat => {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+};
+
+/** The zone's offset from UTC at instant t (ms; whole seconds), as Intl reads the tz database. */
+function offsetAt(t: number, timeZone: string): number {
+  const n: Record<string, number> = {};
+  for (const p of formatter(timeZone).formatToParts(new Date(t))) if (p.type !== 'literal') n[p.type] = Number(p.value);
+  // Years before 100 would be read as 19xx by Date.UTC; setUTCFullYear keeps them.
+  const local = new Date(Date.UTC(2000, n.month! - 1, n.day!, n.hour!, n.minute!, n.second!));
+  local.setUTCFullYear(n.year!);
+  return local.getTime() - Math.floor(t / 1000) * 1000;
+}
+
+const DAY = 86_400_000;
+/** Per zone and UTC day: the offset when it is the same at the day's first and last millisecond, else null. */
+const dayOffsets = new Map<string, number | null>();
+
 /** The calendar date of an instant in a legal time zone (effective dates are local dates). */
 export function localDate(instant: string, timeZone: string): string | null {
   const t = Date.parse(instant);
   if (Number.isNaN(t)) return null;
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formatters.set(timeZone, f);
+  // Intl's formatToParts costs microseconds and the intake asks twice per case: the offset is read once
+  // per zone and UTC day, and Intl again only on a day the zone changes its offset.
+  const day = Math.floor(t / DAY);
+  const key = `${timeZone} ${day}`;
+  let offset = dayOffsets.get(key);
+  if (offset === undefined) {
+    const first = offsetAt(day * DAY, timeZone);
+    offset = first === offsetAt(day * DAY + DAY - 1, timeZone) ? first : null;
+    if (dayOffsets.size > 100_000) dayOffsets.clear();
+    dayOffsets.set(key, offset);
   }
-  const parts = f.formatToParts(new Date(t));
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('year').padStart(4, '0')}-${get('month')}-${get('day')}`;
+  const at = offset === null ? Math.floor(t / 1000) * 1000 + offsetAt(t, timeZone) : t + offset;
+  const d = new Date(at);
+  const y = d.getUTCFullYear();
+  return `${y < 0 ? '-' + String(-y).padStart(6, '0') : String(y).padStart(4, '0')}-${String(d.getUTCMonth() + 1).padStart(2, '0')}-${String(d.getUTCDate()).padStart(2, '0')}`;
 }
 
 /** Whose rule file governs a code: its own, or (a territory) its sovereign's or union's, in the territory's zone. */

@@ -126,7 +126,13 @@ describe('queue pages', () => {
             for (const known of [matches, undefined]) {
               const q = { offset, limit: 25, sort: { column, direction }, filter: f };
               const index = /INDEXED BY (\w+)/.exec(pageQuery(db, q, ctx, known).sql)?.[1] ?? 'planner';
-              used.add(index === 'cases_queue' ? 'queue index' : 'sort index walk');
+              used.add(
+                index === 'cases_queue'
+                  ? 'queue index'
+                  : index === 'cases_page_by_risk' && column !== 'riskScore'
+                    ? 'risk index seek'
+                    : 'sort index walk',
+              );
               const got = listCases(db, q, ctx, known).map((r) => r.id);
               const col = {
                 transferTime: 'transfer_time',
@@ -148,8 +154,8 @@ describe('queue pages', () => {
               expect(got, `${JSON.stringify(f)} by ${column} ${direction} from ${offset} via ${index}`).toEqual(want);
             }
     }
-    // Both ways of finding a page were exercised, so both are proved.
-    expect([...used].sort()).toEqual(['queue index', 'sort index walk']);
+    // Every way of finding a page was exercised, so each is proved.
+    expect([...used].sort()).toEqual(['queue index', 'risk index seek', 'sort index walk']);
   });
 
   it("lists each check's outcome and the IVMS101 summary as case_checks holds them", () => {
@@ -215,6 +221,20 @@ describe('queue pages', () => {
       // The page's rowids first, then a rowid lookup each: never a walk over every case probing the page.
       expect(p, JSON.stringify(filter)).toMatch(/SCAN page \| SEARCH cases USING INTEGER PRIMARY KEY \(rowid=\?\)/);
       expect(p, JSON.stringify(filter)).not.toMatch(/SCAN cases/);
+    }
+  });
+
+  it('finds a page under a risk floor by seeking the risk index, reading no case row whatever the sort', () => {
+    const f: QueueFilter = { status: ['pending_review'], direction: 'deposit', minRisk: 90 };
+    for (const column of ['transferTime', 'fiatAmount', 'updatedAt', 'asset', 'status', 'arrivedAt'] as const) {
+      const q = { offset: 0, limit: 25, sort: { column, direction: 'desc' as const }, filter: f };
+      // Unknown count: the seek that reads fewer entries, here the risk floor's (no status at the queue index's head).
+      expect(plan(pageQuery(db, { ...q, filter: { minRisk: 90 } }, ctx)), column).toMatch(
+        /^SEARCH c USING COVERING INDEX cases_page_by_risk \(risk_score>\?\)/,
+      );
+      expect(plan(pageQuery(db, q, ctx, 3)), column).toMatch(
+        /^SEARCH c USING COVERING INDEX cases_page_by_risk \(risk_score>\?\)/,
+      );
     }
   });
 

@@ -19,6 +19,9 @@ import { migration0016 } from './0016-team-sync';
 import { migration0017 } from './0017-repairs-and-notes';
 import { migration0018 } from './0018-queue-counts';
 import { migration0019 } from './0019-queue-covering';
+import { migration0020 } from './0020-check-versions';
+import { migration0021 } from './0021-fewer-case-indexes';
+import { migration0022 } from './0022-rule-sources';
 
 export interface Migration {
   version: number;
@@ -52,6 +55,9 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0017,
   migration0018,
   migration0019,
+  migration0020,
+  migration0021,
+  migration0022,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -12,6 +12,7 @@ import { Ivms101Panel } from './case/Ivms101Panel';
 import { NotesPanel } from './case/NotesPanel';
 import { RepairDialog } from './case/RepairDialog';
 import { VersionsPanel } from './case/VersionsPanel';
+import { SupersededChecksPanel } from './case/SupersededChecksPanel';
 import { SanctionsPanel } from './case/SanctionsPanel';
 import { TimelinePanel } from './case/TimelinePanel';
 import { TransferPanel } from './case/TransferPanel';
@@ -58,6 +59,7 @@ export function CaseScreen({ id }: { id: string }) {
         <SanctionsPanel detail={d} screening={screening} />
         <AmlPanel detail={d} />
         <DecisionsPanel detail={d} />
+        <SupersededChecksPanel detail={d} />
         <MailThread detail={d} onRepair={(mailId) => setRepair({ mailId })} />
         <NotesPanel detail={d} />
         <TimelinePanel detail={d} />

@@ -11,6 +11,22 @@ const OUTCOME_COLUMN: Record<string, string> = {
 
 // A rule version's citations, as stored text → their reference (the same few lists recur in every case).
 const sourceRefs = new Map<string, string>();
+// The rule pack's own lists are frozen (rules/pack.ts): one that cannot change is serialised once.
+const frozenRefs = new WeakMap<object, { text: string; ref: string }>();
+
+function sourceRef(sources: unknown[]): { text: string; ref: string } {
+  const known = Object.isFrozen(sources) ? frozenRefs.get(sources) : undefined;
+  if (known) return known;
+  const text = JSON.stringify(sources);
+  let ref = sourceRefs.get(text);
+  if (!ref) {
+    ref = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    if (sourceRefs.size > 10_000) sourceRefs.clear();
+    sourceRefs.set(text, ref);
+  }
+  if (Object.isFrozen(sources)) frozenRefs.set(sources, { text, ref });
+  return { text, ref };
+}
 
 /**
  * The result as stored: a Travel Rule result's per-side `sources` become a reference to `rule_sources`
@@ -25,13 +41,7 @@ function storedResult(db: WritableDB, name: string, result: unknown): string {
   const compact = sides.map((side: unknown) => {
     const sources = (side as { sources?: unknown } | null)?.sources;
     if (!Array.isArray(sources) || sources.length === 0) return side;
-    const text = JSON.stringify(sources);
-    let ref = sourceRefs.get(text);
-    if (!ref) {
-      ref = `sha256:${createHash('sha256').update(text).digest('hex')}`;
-      if (sourceRefs.size > 10_000) sourceRefs.clear();
-      sourceRefs.set(text, ref);
-    }
+    const { text, ref } = sourceRef(sources);
     // Every time, not once per process: a rolled-back transaction takes its row with it.
     cached(db, 'INSERT OR IGNORE INTO rule_sources (digest, sources) VALUES (?, ?)').run(ref, text);
     // Spread keeps the key order, so the expanded text is the text JSON.stringify wrote.

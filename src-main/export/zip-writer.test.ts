@@ -68,6 +68,22 @@ describe('the bundle ZIP writer', () => {
     });
   }
 
+  it('keeps text buffered by text() before bytes written by writeNow() (purged.csv: header, then rows)', async () => {
+    const t = tempDir();
+    try {
+      const path = join(t.dir, 'p.zip');
+      const zip = new ZipBundleWriter(path, new Date());
+      const f = zip.entry('purged.csv');
+      await f.text('case_id,status\r\n');
+      f.writeNow(Buffer.from('case-1,closed\r\n'));
+      await f.end();
+      await zip.finish();
+      expect((await readZip(path))[0]!.data.toString('utf8')).toBe('case_id,status\r\ncase-1,closed\r\n');
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it('refuses a second entry while one is open, and an entry it was not given the end of', async () => {
     const t = tempDir();
     try {

@@ -18,7 +18,11 @@ export default defineConfig(({ mode }) => ({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        input: { index: resolve(__dirname, 'src-main/electron/main.ts') },
+        // The export's worker threads load their own entry, beside index.cjs (src-main/export/pool.ts).
+        input: {
+          index: resolve(__dirname, 'src-main/electron/main.ts'),
+          'export-worker': resolve(__dirname, 'src-main/export/format-worker.ts'),
+        },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },

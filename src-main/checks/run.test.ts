@@ -135,6 +135,23 @@ describe('case checks', () => {
     expect(supersededChecks(db, c.id)).toHaveLength(3);
   });
 
+  it('names a rule that applies on both sides once in the summary', () => {
+    const c = [...generateCases(300, { seed: 5 })].find(
+      (x) => x.counterparty?.jurisdiction === 'DE' && x.walletType === 'hosted',
+    );
+    if (!c) throw new Error('no case with a German counterparty');
+    insertStub(c.id);
+    runCaseChecks(db, c, CTX);
+    const travel = checksForCase(db, c.id).find((k) => k.name === 'travel_rule')!;
+    const result = travel.result as TravelRuleEvaluation;
+    // Both sides are decided by the TFR (our home is DE, so is the counterparty).
+    expect(result.sides.map((s) => `${s.jurisdiction} ${s.version} ${s.status}`)).toEqual([
+      'DE EU-TFR-2023/1113 applies',
+      'DE EU-TFR-2023/1113 applies',
+    ]);
+    expect(travel.summary).toMatch(/^Applies: DE EU-TFR-2023\/1113( —|$)/);
+  });
+
   it('serves a case with its checks, and the queue shows each outcome, through the API', async () => {
     const ws = new Workstation({ dataDir: join(t.dir, 'ws'), mode: 'cli' });
     await ws.createVault(TEST_PASSPHRASE);
@@ -150,13 +167,13 @@ describe('case checks', () => {
     const id = list.value.rows[0]!.id;
     const detail = (await dispatch('cases.get', { id })) as {
       ok: true;
-      value: { record: { id: string }; checks: { name: string }[] };
+      value: { record: { id: string }; checks: { name: string; summary: string; computedAt: string }[] };
     };
     expect(detail.value.record.id).toBe(id);
     expect(detail.value.checks.map((c) => c.name)).toEqual(['ivms101', 'screening', 'travel_rule']);
     expect(await dispatch('cases.get', { id: 'nope' })).toMatchObject({ ok: false, error: { code: 'not_found' } });
     // Re-evaluated from another home jurisdiction: the case shows what it showed before, and since when.
-    const before = detail.value.checks.find((c) => c.name === 'travel_rule') as { summary: string; computedAt: string };
+    const before = detail.value.checks.find((c) => c.name === 'travel_rule')!;
     const record = (await dispatch('cases.get', { id })) as { ok: true; value: { record: CaseRecord } };
     runCaseChecks(
       ws.database(),

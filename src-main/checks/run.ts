@@ -73,9 +73,14 @@ const TRAVEL_HEAD: Record<string, string> = {
   not_required: 'Not required (no Travel Rule in force)',
 };
 const travelSummary = (r: TravelRuleEvaluation): string => {
-  const applies = r.sides
-    .filter((s) => s.status === 'applies')
-    .map((s) => `${s.jurisdiction} ${s.version}${s.tier && s.tier !== 'all transfers' ? ` (${s.tier})` : ''}`);
+  // Both sides under one rule (two EU members, say) is one rule that applies: said once.
+  const applies = [
+    ...new Set(
+      r.sides
+        .filter((s) => s.status === 'applies')
+        .map((s) => `${s.jurisdiction} ${s.version}${s.tier && s.tier !== 'all transfers' ? ` (${s.tier})` : ''}`),
+    ),
+  ];
   const head =
     r.outcome === 'prohibited'
       ? `RED FLAG: ${r.sides

@@ -8,13 +8,11 @@ import {
   BundleSource,
   Tally,
   writeAuditJsonl,
-  writeCasesCsv,
-  writeCasesJsonl,
+  writeCaseFiles,
   writeCorrespondence,
   writeIvms101Versions,
   writeNotesCsv,
   writeDecisionsCsv,
-  writeEvaluationsJsonl,
   writePurgedCsv,
   writeReportPdf,
   resolvePdfMode,
@@ -25,6 +23,7 @@ import {
 } from './sections';
 import type { ExportSelection } from './selection';
 import type { SigningKey } from './signing-key';
+import { FormatPool } from './pool';
 import { ZipBundleWriter, type WrittenFile } from './zip-writer';
 
 // One export = one ZIP, built from a consistent snapshot of the case database (a read transaction
@@ -50,6 +49,8 @@ export interface ExportOptions {
   now?: Date;
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
+  /** Worker threads that format and deflate (export/pool.ts); left out, one per core. 0: all on this thread. */
+  workers?: number;
 }
 
 export interface ExportResult {
@@ -59,6 +60,8 @@ export interface ExportResult {
   fingerprint: string;
   counts: Manifest['counts'];
   pdf: PdfMode;
+  /** Worker threads that formatted and deflated the large files (0: this thread did). */
+  workers: number;
 }
 
 export interface Manifest {
@@ -116,15 +119,41 @@ async function writeBundle(
   o: ExportOptions,
   now: Date,
 ): Promise<Omit<ExportResult, 'out' | 'publicKeyFile'>> {
-  const src = new BundleSource(db, o.selection, o.signal, (phase, done, total) =>
-    o.onProgress?.({ phase, done, total }),
-  );
+  const pool = new FormatPool(o.workers);
+  try {
+    const src = new BundleSource(
+      db,
+      o.selection,
+      o.signal,
+      (phase, done, total) => o.onProgress?.({ phase, done, total }),
+      pool,
+    );
+    // Read after the files are written: a worker that could not start left its batches to this thread.
+    return { ...(await writeFiles(src, zip, o, now)), workers: pool.size };
+  } finally {
+    await pool.close();
+  }
+}
+
+async function writeFiles(
+  src: BundleSource,
+  zip: ZipBundleWriter,
+  o: ExportOptions,
+  now: Date,
+): Promise<Omit<ExportResult, 'out' | 'publicKeyFile' | 'workers'>> {
   const tally = new Tally();
   const pdf = resolvePdfMode(o.pdf, src.total);
-  await writeCasesCsv(src, zip, tally);
-  await writeCasesJsonl(src, zip);
-  await writeDecisionsCsv(src, zip, tally);
-  await writeEvaluationsJsonl(src, zip);
+  const spools = await writeCaseFiles(src, zip, tally, (name) => `${zip.path}.${name}`);
+  try {
+    o.onProgress?.({ phase: 'cases.jsonl', done: src.total, total: src.total });
+    spools.casesJsonl.place();
+    await writeDecisionsCsv(src, zip, tally);
+    o.onProgress?.({ phase: 'evaluations.jsonl', done: src.total, total: src.total });
+    spools.evaluationsJsonl.place();
+  } finally {
+    spools.casesJsonl.remove();
+    spools.evaluationsJsonl.remove();
+  }
   await writeCorrespondence(src, zip);
   await writeIvms101Versions(src, zip);
   await writeNotesCsv(src, zip);

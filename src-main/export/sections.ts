@@ -8,12 +8,8 @@ import { csvRow } from './csv';
 import { teamReport } from '../team/report';
 import { ReportPdf } from './report-pdf';
 import {
-  auditRecord,
-  caseRecord,
   CASE_COLUMNS,
   CASES_CSV_HEADER,
-  casesCsvRow,
-  unverifiedRulesCell,
   CHECK_COLUMNS,
   correspondenceRecord,
   DECISION_COLUMNS,
@@ -43,7 +39,9 @@ import {
   type TombstoneRow,
 } from './rows';
 import { selectionWhere, type ExportSelection } from './selection';
-import type { WrittenFile, ZipBundleWriter, ZipEntryWriter } from './zip-writer';
+import { InOrder, type FormatPool } from './pool';
+import type { Formatted, TallyPart } from './format';
+import type { SpooledEntry, WrittenFile, ZipBundleWriter, ZipEntryWriter } from './zip-writer';
 
 // The bundle's files, one writer each, in the order they are written. Every writer reads the same
 // snapshot (createExport holds one read transaction) through the typed queries of BundleSource.
@@ -104,6 +102,8 @@ export class BundleSource {
     readonly selection: ExportSelection,
     private readonly signal: AbortSignal | undefined,
     readonly progress: (phase: Phase, done: number, total: number) => void,
+    /** Formats and deflates the large files' batches on the other cores (export/pool.ts). */
+    readonly pool: FormatPool,
   ) {
     this.where = selectionWhere(selection);
     this.total =
@@ -192,19 +192,6 @@ export class BundleSource {
     return (stmt as Statement<string[], R>).all(...rows.map((r) => r.id));
   }
 
-  /**
-   * Each case's check outcomes, and the stored result of its Travel Rule evaluation only (cases.csv
-   * needs no other result: those are most of the bytes evaluations.jsonl reads again in full).
-   */
-  outcomesFor(rows: readonly CaseId[]): Pick<CheckRow, 'case_id' | 'check_name' | 'outcome' | 'result'>[] {
-    return this.forCases(
-      (list) =>
-        `SELECT case_id, check_name, outcome, CASE WHEN check_name = 'travel_rule' THEN result ELSE '' END AS result
-         FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
-      rows,
-    );
-  }
-
   decisionsFor(rows: readonly CaseId[]): DecisionRow[] {
     return this.forCases<DecisionRow>(
       (list) => `SELECT ${DECISION_COLUMNS} FROM decisions WHERE case_id IN (${list}) ORDER BY case_id, decided_at, id`,
@@ -214,7 +201,7 @@ export class BundleSource {
 
   checksFor(rows: readonly CaseId[]): CheckRow[] {
     return this.forCases<CheckRow>(
-      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks_full WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
       rows,
     );
   }
@@ -264,57 +251,88 @@ export class Tally {
     m.set(k ?? '(none)', (m.get(k ?? '(none)') ?? 0) + 1);
   }
 
-  /** One case's figures, from the row and its three check outcomes. */
-  add(r: CaseRow, travelRule: string | undefined, ivms101: string | undefined, screening: string | undefined): void {
-    Tally.bump(this.status, r.status);
-    Tally.bump(this.direction, r.direction);
-    Tally.bump(this.travel_rule, travelRule);
-    Tally.bump(this.ivms101, ivms101);
-    Tally.bump(this.screening, screening);
-    const j = r.counterparty_jurisdiction ?? '(none)';
-    let byStatus = this.jurisdiction.get(j);
-    if (!byStatus) this.jurisdiction.set(j, (byStatus = new Map()));
-    Tally.bump(byStatus, r.status);
-    if (r.hold_reason) {
+  /** A batch's figures (formatted in a worker: each case's row fields and its three check outcomes), in case id order. */
+  addPart(part: TallyPart): void {
+    for (const [status, direction, jurisdiction, travelRule, ivms101, screening] of part.rows) {
+      Tally.bump(this.status, status);
+      Tally.bump(this.direction, direction);
+      Tally.bump(this.travel_rule, travelRule);
+      Tally.bump(this.ivms101, ivms101);
+      Tally.bump(this.screening, screening);
+      const j = jurisdiction ?? '(none)';
+      let byStatus = this.jurisdiction.get(j);
+      if (!byStatus) this.jurisdiction.set(j, (byStatus = new Map()));
+      Tally.bump(byStatus, status);
+    }
+    for (const id of part.holds) {
       this.legalHolds++;
-      if (this.legalHoldIds.length < Tally.LISTED) this.legalHoldIds.push(r.id);
+      if (this.legalHoldIds.length < Tally.LISTED) this.legalHoldIds.push(id);
     }
   }
 }
 
-/** cases.csv: one row per case, what a spreadsheet user needs; the checks' outcomes inline. */
-export async function writeCasesCsv(src: BundleSource, zip: ZipBundleWriter, tally: Tally): Promise<void> {
-  const f = zip.entry('cases.csv');
-  await f.text(csvRow(CASES_CSV_HEADER));
-  await src.eachPage('cases.csv', async (rows) => {
-    const checks = groupBy(src.outcomesFor(rows), (k) => k.case_id);
-    for (const r of rows) {
-      // The three checks found in one walk over the case's rows (not one search per column).
-      type Outcome = Pick<CheckRow, 'outcome' | 'result'>;
-      let travelRule: Outcome | undefined;
-      let ivms101: Outcome | undefined;
-      let screening: Outcome | undefined;
-      for (const k of checks.get(r.id) ?? []) {
-        if (k.check_name === 'travel_rule') travelRule ??= k;
-        else if (k.check_name === 'ivms101') ivms101 ??= k;
-        else if (k.check_name === 'screening') screening ??= k;
-      }
-      tally.add(r, travelRule?.outcome, ivms101?.outcome, screening?.outcome);
-      const outcome = (name: 'travel_rule' | 'ivms101' | 'screening') =>
-        (name === 'travel_rule' ? travelRule : name === 'ivms101' ? ivms101 : screening)?.outcome;
-      await f.text(csvRow(casesCsvRow(r, outcome, unverifiedRulesCell(travelRule?.result))));
+/**
+ * The batches of one file, formatted and deflated by the pool in parallel and appended in order: the
+ * reading thread only reads, hashes and writes. `take` sees each batch's result (the tally's part).
+ */
+function inOrder(src: BundleSource, f: ZipEntryWriter): InOrder {
+  return new InOrder(src.pool, async (out) => {
+    for (const c of out.chunks) {
+      f.take(c);
+      src.pool.recycle(c.raw);
     }
+    await f.drained();
   });
-  await f.end();
 }
 
-/** cases.jsonl: the full record, IVMS101 payload and backend AML results as received. */
-export async function writeCasesJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
-  const f = zip.entry('cases.jsonl');
-  await src.eachPage('cases.jsonl', async (rows) => {
-    for (const r of rows) await f.text(canonicalLine(caseRecord(r)));
-  });
-  await f.end();
+/**
+ * cases.csv, cases.jsonl and evaluations.jsonl from one walk over the selection: each page of cases
+ * and all their checks are read once (they were read twice each, by four passes) and formatted by
+ * the pool. cases.csv goes into the bundle as it is made; the other two are spooled beside it and
+ * placed in the bundle in their turn (SpooledEntry.place), so the files keep their order.
+ */
+export async function writeCaseFiles(
+  src: BundleSource,
+  zip: ZipBundleWriter,
+  tally: Tally,
+  spoolFile: (name: string) => string,
+): Promise<{ casesJsonl: SpooledEntry; evaluationsJsonl: SpooledEntry }> {
+  const spooled: SpooledEntry[] = [];
+  try {
+    const casesJsonl = zip.spool('cases.jsonl', spoolFile('cases.jsonl'));
+    spooled.push(casesJsonl);
+    const evaluationsJsonl = zip.spool('evaluations.jsonl', spoolFile('evaluations.jsonl'));
+    spooled.push(evaluationsJsonl);
+    const csv = zip.entry('cases.csv');
+    await csv.text(csvRow(CASES_CSV_HEADER));
+    const batches = new InOrder(src.pool, async (out: Formatted) => {
+      const [c, j, e] = out.chunks;
+      csv.take(c!);
+      casesJsonl.writer.take(j!);
+      evaluationsJsonl.writer.take(e!);
+      for (const chunk of out.chunks) src.pool.recycle(chunk.raw);
+      if (out.tally) tally.addPart(out.tally);
+      await csv.drained();
+    });
+    await src.eachPage('cases.csv', async (rows) => {
+      const checks = src.checksFor(rows);
+      src.counts.evaluations += checks.length;
+      const written: [number, string][] = [];
+      checks.forEach((k, i) => {
+        const line = withHistory(src, k);
+        if (line !== null) written.push([i, line]);
+      });
+      await batches.submit({ kind: 'cases', cases: rows, checks, written });
+    });
+    await batches.flush();
+    await csv.end();
+    await casesJsonl.writer.end();
+    await evaluationsJsonl.writer.end();
+    return { casesJsonl, evaluationsJsonl };
+  } catch (e) {
+    for (const s of spooled) s.remove();
+    throw e;
+  }
 }
 
 /** decisions.csv: every decision on a selected case, with who, when, why, and whether it reached the backend. */
@@ -336,29 +354,26 @@ export async function writeDecisionsCsv(src: BundleSource, zip: ZipBundleWriter,
 }
 
 /**
- * evaluations.jsonl: each stored check with its full result (rule versions, FX rate and time, hits). A
- * screening check's hits each carry their whole disposition history (every verdict, proposal and
- * refusal with who, when, the reason code, the note and the list version), not only the verdict in force.
+ * evaluations.jsonl holds each stored check with its full result (rule versions, FX rate and time,
+ * hits); a screening check's hits each carry their whole disposition history (every verdict, proposal
+ * and refusal with who, when, the reason code, the note and the list version). A screening check whose
+ * hits may name list entries is written here, the history read from this snapshot; every other check
+ * is written by the pool (null). Without a backslash
+ * the text holds no escape, so a hit's "entryId" key appears as written.
  */
-export async function writeEvaluationsJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<void> {
-  const f = zip.entry('evaluations.jsonl');
-  await src.eachIdPage('evaluations.jsonl', async (rows) => {
-    for (const k of src.checksFor(rows)) {
-      src.counts.evaluations++;
-      const rec = evaluationRecord(k);
-      const result = rec.result as {
-        hits?: { party?: { digest?: string }; list?: string; entryId?: string; dispositionHistory?: unknown }[];
-      } | null;
-      if (k.check_name === 'screening' && Array.isArray(result?.hits)) {
-        for (const h of result.hits) {
-          if (h.party?.digest && h.list && h.entryId)
-            h.dispositionHistory = dispositionHistory(src.db, h.party.digest, h.list, h.entryId);
-        }
-      }
-      await f.text(canonicalLine(rec));
+function withHistory(src: BundleSource, k: CheckRow): string | null {
+  if (k.check_name !== 'screening' || (!k.result.includes('"entryId"') && !k.result.includes('\\'))) return null;
+  const rec = evaluationRecord(k);
+  const result = rec.result as {
+    hits?: { party?: { digest?: string }; list?: string; entryId?: string; dispositionHistory?: unknown }[];
+  } | null;
+  if (Array.isArray(result?.hits)) {
+    for (const h of result.hits) {
+      if (h.party?.digest && h.list && h.entryId)
+        h.dispositionHistory = dispositionHistory(src.db, h.party.digest, h.list, h.entryId);
     }
-  });
-  await f.end();
+  }
+  return canonicalLine(rec);
 }
 
 /**
@@ -502,21 +517,21 @@ export async function writeAuditJsonl(src: BundleSource, zip: ZipBundleWriter): 
     let prevHashOfFirst = '';
     let lastHash = '';
     const total = headSeq - fromSeq + 1;
+    const batches = inOrder(src, f);
     src.progress('audit.jsonl', 0, total);
     for (;;) {
       src.checkAbort();
       const rows = stmt.all({ ...where.params, after, to: headSeq });
       const last = rows.at(-1);
       if (!last) break;
-      for (const e of rows) {
-        if (!prevHashOfFirst) prevHashOfFirst = e.prevHash;
-        lastHash = e.hash;
-        counts.auditEvents++;
-        await f.text(canonicalLine(auditRecord(e)));
-      }
+      if (!prevHashOfFirst) prevHashOfFirst = rows[0]!.prevHash;
+      lastHash = last.hash;
+      counts.auditEvents += rows.length;
+      await batches.submit({ kind: 'audit.jsonl', events: rows });
       after = last.seq + 1;
       src.progress('audit.jsonl', counts.auditEvents, total);
     }
+    await batches.flush();
     audit = { fromSeq, toSeq: headSeq, prevHashOfFirst, lastHash };
   }
   await f.end();

@@ -26,8 +26,14 @@ export function nestingTooDeep(text: string, max = MAX_JSON_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === BACKSLASH) i++;
-      else if (c === QUOTE) inString = false;
+      // Most of a case's text is inside strings: jump to the next quote natively, then count the
+      // backslashes before it (an odd number escapes it).
+      const q = text.indexOf('"', i);
+      if (q < 0) return -1;
+      let slashes = 0;
+      while (q - 1 - slashes >= i && text.charCodeAt(q - 1 - slashes) === BACKSLASH) slashes++;
+      i = q;
+      if (slashes % 2 === 0) inString = false;
     } else if (c === QUOTE) inString = true;
     else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (++depth > max) return i;

@@ -397,6 +397,12 @@ function semanticErrors(file: string, f: RawRuleFile): PackError[] {
   return errors;
 }
 
+function deepFreeze(v: unknown): void {
+  if (v === null || typeof v !== 'object' || Object.isFrozen(v)) return;
+  Object.freeze(v);
+  for (const x of Object.values(v)) deepFreeze(x);
+}
+
 export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
   const files = new Map<string, RuleFile>();
   const loaded = new Map<string, RawRuleFile>();
@@ -504,6 +510,10 @@ export function loadRulePack(dir = DEFAULT_RULES_DIR()): RulePack {
       territories.delete(code);
     }
   }
+  // The pack is read-only once loaded: results cite its sources by reference (store/checks.ts keeps
+  // one stored copy per list), so nothing may change a list after it was stored.
+  for (const f of files.values()) deepFreeze(f);
+  for (const t of territories.values()) deepFreeze(t);
   return { files, errors, broken, territories, digest: hash.digest('hex') };
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { StoredCheck } from '../../src-shared/checks';
 import { cached, type ReadableDB, type WritableDB } from './db';
 
@@ -8,6 +9,47 @@ const OUTCOME_COLUMN: Record<string, string> = {
   travel_rule: 'travel_rule_outcome',
 };
 
+// A rule version's citations, as stored text → their reference (the same few lists recur in every case).
+const sourceRefs = new Map<string, string>();
+// The rule pack's own lists are frozen (rules/pack.ts): one that cannot change is serialised once.
+const frozenRefs = new WeakMap<object, { text: string; ref: string }>();
+
+function sourceRef(sources: unknown[]): { text: string; ref: string } {
+  const known = Object.isFrozen(sources) ? frozenRefs.get(sources) : undefined;
+  if (known) return known;
+  const text = JSON.stringify(sources);
+  let ref = sourceRefs.get(text);
+  if (!ref) {
+    ref = `sha256:${createHash('sha256').update(text).digest('hex')}`;
+    if (sourceRefs.size > 10_000) sourceRefs.clear();
+    sourceRefs.set(text, ref);
+  }
+  if (Object.isFrozen(sources)) frozenRefs.set(sources, { text, ref });
+  return { text, ref };
+}
+
+/**
+ * The result as stored: a Travel Rule result's per-side `sources` become a reference to `rule_sources`
+ * (migration 0022), written in the same transaction; case_checks_full puts them back byte for byte.
+ */
+function storedResult(db: WritableDB, name: string, result: unknown): string {
+  const sides = name === 'travel_rule' ? (result as { sides?: unknown } | null)?.sides : undefined;
+  if (!Array.isArray(sides)) return JSON.stringify(result);
+  // A side whose sources are not a list is not the engine's: kept whole, so nothing reads as a reference.
+  if (sides.some((side: unknown) => typeof (side as { sources?: unknown } | null)?.sources === 'string'))
+    return JSON.stringify(result);
+  const compact = sides.map((side: unknown) => {
+    const sources = (side as { sources?: unknown } | null)?.sources;
+    if (!Array.isArray(sources) || sources.length === 0) return side;
+    const { text, ref } = sourceRef(sources);
+    // Every time, not once per process: a rolled-back transaction takes its row with it.
+    cached(db, 'INSERT OR IGNORE INTO rule_sources (digest, sources) VALUES (?, ?)').run(ref, text);
+    // Spread keeps the key order, so the expanded text is the text JSON.stringify wrote.
+    return { ...(side as object), sources: ref };
+  });
+  return JSON.stringify({ ...(result as object), sides: compact });
+}
+
 /** `updateRow` false: the caller wrote the outcome onto the case row already (cases/intake.ts). */
 export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>, updateRow = true): void {
   cached(
@@ -17,7 +59,16 @@ export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown
      ON CONFLICT (case_id, check_name) DO UPDATE SET outcome = excluded.outcome, summary = excluded.summary,
        result = excluded.result, inputs_digest = excluded.inputs_digest, engine_version = excluded.engine_version,
        computed_at = excluded.computed_at`,
-  ).run(caseId, c.name, c.outcome, c.summary, JSON.stringify(c.result), c.inputsDigest, c.engineVersion, c.computedAt);
+  ).run(
+    caseId,
+    c.name,
+    c.outcome,
+    c.summary,
+    storedResult(db, c.name, c.result),
+    c.inputsDigest,
+    c.engineVersion,
+    c.computedAt,
+  );
   const column = OUTCOME_COLUMN[c.name];
   if (column && updateRow) cached(db, `UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
 }
@@ -38,7 +89,7 @@ export function checksForCase(db: ReadableDB, caseId: string): StoredCheck<unkno
   const rows = db
     .prepare(
       `SELECT check_name AS name, outcome, summary, result, inputs_digest AS inputsDigest, engine_version AS engineVersion, computed_at AS computedAt
-       FROM case_checks WHERE case_id = ? ORDER BY check_name`,
+       FROM case_checks_full WHERE case_id = ? ORDER BY check_name`,
     )
     .all(caseId) as (Omit<StoredCheck<unknown>, 'result'> & { result: string })[];
   return rows.map((r) => ({ ...r, result: JSON.parse(r.result) as unknown }));
@@ -56,7 +107,7 @@ export function supersededChecks(db: ReadableDB, caseId: string): SupersededChec
     db,
     `SELECT n, check_name AS name, outcome, summary, result, inputs_digest AS inputsDigest, engine_version AS engineVersion,
             computed_at AS computedAt, superseded_at AS supersededAt
-     FROM case_check_versions WHERE case_id = ? ORDER BY check_name, n`,
+     FROM case_check_versions_full WHERE case_id = ? ORDER BY check_name, n`,
   ).all(caseId) as (Omit<SupersededCheck, 'result'> & { result: string })[];
   return rows.map((r) => ({ ...r, result: JSON.parse(r.result) as unknown }));
 }

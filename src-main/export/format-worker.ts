@@ -1,0 +1,33 @@
+import { parentPort } from 'node:worker_threads';
+import { formatJob, type FormatJob } from './format';
+
+// A worker thread of an export (export/pool.ts): formats and deflates the batches it is sent, one at
+// a time, and hands the bytes back without copying them (their buffers are transferred). The reading
+// thread hands each batch's buffer back once hashed: the next batches are written into those, so the
+// buffers in flight stay a handful whatever the export's size (not garbage awaiting collection).
+
+const free: ArrayBuffer[] = [];
+const KEEP = 6;
+
+function alloc(bytes: number): Uint8Array {
+  const i = free.findIndex((b) => b.byteLength >= bytes);
+  if (i >= 0) return new Uint8Array(free.splice(i, 1)[0]!, 0, bytes);
+  return new Uint8Array(new ArrayBuffer(Math.max(bytes, 1 << 20)), 0, bytes);
+}
+
+parentPort?.on('message', (m: { id: number; job: FormatJob } | { recycle: ArrayBuffer }) => {
+  if ('recycle' in m) {
+    if (free.length < KEEP) free.push(m.recycle);
+    return;
+  }
+  try {
+    const out = formatJob(m.job, alloc);
+    const transfer = out.chunks
+      .flatMap((c) => [c.raw.buffer, c.deflated.buffer])
+      .filter((b, i, a) => b.byteLength > 0 && a.indexOf(b) === i);
+    parentPort?.postMessage({ id: m.id, out }, transfer as ArrayBuffer[]);
+  } catch (e) {
+    // The message only: a row's content never leaves in an error.
+    parentPort?.postMessage({ id: m.id, error: e instanceof Error ? `${e.name}: ${e.message}` : 'formatting failed' });
+  }
+});

@@ -1,0 +1,149 @@
+import { constants, deflateRawSync } from 'node:zlib';
+import { csvRow } from './csv';
+import { canonicalLine } from './jsonl';
+import {
+  auditRecord,
+  caseRecord,
+  casesCsvRow,
+  evaluationRecord,
+  unverifiedRulesCell,
+  type AuditRow,
+  type CaseRow,
+  type CheckRow,
+} from './rows';
+
+// The CPU work of an export that needs no database: a batch of rows, read by the one connection that
+// holds the export's snapshot, becomes its file's bytes (CSV or canonical JSON lines) and those bytes
+// deflated. Runs in a worker thread (export/format-worker.ts) or, where none can start, in-line: the
+// same function either way, so the bytes do not depend on where they were made.
+
+/**
+ * Deflate level of every entry. Measured on an export's own files (bench/deflate-levels.ts, 171 MiB
+ * of evaluations.jsonl, cases.jsonl, cases.csv and audit.jsonl): level 1 deflates 128 MiB/s per core
+ * to 19.4% of the input, level 6 (zlib's default) 74 MiB/s to 16.3%, level 9 46 MiB/s to 16.0%. At a
+ * million cases (about 10 GiB of text) deflate is the floor of an export, so level 1: 1.7 times the
+ * throughput for a bundle a fifth larger.
+ */
+export const DEFLATE_LEVEL = 1;
+
+/** One case's check outcome, as cases.csv reads it (the Travel Rule's stored result only). */
+export type OutcomeRow = Pick<CheckRow, 'case_id' | 'check_name' | 'outcome' | 'result'>;
+
+/** The report's summary figures for one batch of cases (merged in order by sections.ts's Tally). */
+export interface TallyPart {
+  rows: [
+    status: string,
+    direction: string,
+    jurisdiction: string | null,
+    travelRule?: string,
+    ivms101?: string,
+    screening?: string,
+  ][];
+  holds: string[];
+}
+
+export type FormatJob =
+  /**
+   * A page of cases with every check of theirs, read once: cases.csv (outcomes inline), cases.jsonl
+   * and evaluations.jsonl, in that order in `chunks`. `written` holds evaluation lines already written,
+   * by their check's index (a screening result whose hits needed the database).
+   */
+  | { kind: 'cases'; cases: CaseRow[]; checks: CheckRow[]; written: [index: number, line: string][] }
+  | { kind: 'audit.jsonl'; events: AuditRow[] };
+
+export interface Chunk {
+  /** The file's bytes for this batch, as the manifest hashes them. */
+  raw: Uint8Array;
+  /** The same bytes deflated, ending on a byte boundary without a final block (see deflateChunk). */
+  deflated: Uint8Array;
+}
+
+export interface Formatted {
+  /** One chunk per file the job writes (three for 'cases'). */
+  chunks: Chunk[];
+  tally?: TallyPart;
+}
+
+/**
+ * A chunk deflated on its own and ended with a sync flush (an empty stored block): such chunks
+ * concatenate into one valid deflate stream, closed by FINAL_BLOCK (as pigz joins its threads'
+ * output). Each chunk starts without the previous one's 32 KiB window: measured below 1% larger.
+ */
+export function deflateChunk(data: Uint8Array): Uint8Array {
+  if (data.length === 0) return new Uint8Array(0);
+  return exact(deflateRawSync(data, { level: DEFLATE_LEVEL, finishFlush: constants.Z_SYNC_FLUSH }));
+}
+
+/** The last block of every entry's deflate stream: final, fixed Huffman, empty. */
+export const FINAL_BLOCK = Uint8Array.of(0x03, 0x00);
+
+/** A copy that owns its whole ArrayBuffer (zlib's and Buffer.from's may be a slice of a larger one), so it can be transferred. */
+function exact(b: Uint8Array): Uint8Array {
+  return b.byteOffset === 0 && b.byteLength === b.buffer.byteLength ? b : new Uint8Array(b);
+}
+
+/** Where a batch's bytes are written: a buffer handed back by the reading thread when one is large enough. */
+export type Alloc = (bytes: number) => Uint8Array;
+const fresh: Alloc = (bytes) => new Uint8Array(bytes);
+
+function encode(text: string, alloc: Alloc): Uint8Array {
+  const out = alloc(Buffer.byteLength(text, 'utf8'));
+  Buffer.from(out.buffer, out.byteOffset, out.length).write(text, 'utf8');
+  return out;
+}
+
+function chunk(text: string, alloc: Alloc): Chunk {
+  const raw = encode(text, alloc);
+  return { raw, deflated: deflateChunk(raw) };
+}
+
+/** cases.csv's rows for a page of cases, and the page's part of the report's tally. */
+function casesCsv(cases: readonly CaseRow[], checks: readonly OutcomeRow[]): { text: string; tally: TallyPart } {
+  const byCase = new Map<string, OutcomeRow[]>();
+  for (const k of checks) {
+    const list = byCase.get(k.case_id);
+    if (list) list.push(k);
+    else byCase.set(k.case_id, [k]);
+  }
+  const tally: TallyPart = { rows: [], holds: [] };
+  let text = '';
+  for (const r of cases) {
+    // The three checks found in one walk over the case's rows (not one search per column).
+    let travelRule: OutcomeRow | undefined;
+    let ivms101: OutcomeRow | undefined;
+    let screening: OutcomeRow | undefined;
+    for (const k of byCase.get(r.id) ?? []) {
+      if (k.check_name === 'travel_rule') travelRule ??= k;
+      else if (k.check_name === 'ivms101') ivms101 ??= k;
+      else if (k.check_name === 'screening') screening ??= k;
+    }
+    tally.rows.push([
+      r.status,
+      r.direction,
+      r.counterparty_jurisdiction,
+      travelRule?.outcome,
+      ivms101?.outcome,
+      screening?.outcome,
+    ]);
+    if (r.hold_reason) tally.holds.push(r.id);
+    const outcome = (name: 'travel_rule' | 'ivms101' | 'screening') =>
+      (name === 'travel_rule' ? travelRule : name === 'ivms101' ? ivms101 : screening)?.outcome;
+    text += csvRow(casesCsvRow(r, outcome, unverifiedRulesCell(travelRule?.result)));
+  }
+  return { text, tally };
+}
+
+export function formatJob(job: FormatJob, alloc: Alloc = fresh): Formatted {
+  if (job.kind === 'audit.jsonl') {
+    let text = '';
+    for (const e of job.events) text += canonicalLine(auditRecord(e));
+    return { chunks: [chunk(text, alloc)] };
+  }
+  const csv = casesCsv(job.cases, job.checks);
+  let jsonl = '';
+  for (const r of job.cases) jsonl += canonicalLine(caseRecord(r));
+  const written = new Map(job.written);
+  let evaluations = '';
+  job.checks.forEach((k, i) => (evaluations += written.get(i) ?? canonicalLine(evaluationRecord(k))));
+  return { chunks: [chunk(csv.text, alloc), chunk(jsonl, alloc), chunk(evaluations, alloc)], tally: csv.tally };
+}

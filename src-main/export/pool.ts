@@ -1,0 +1,183 @@
+import { availableParallelism } from 'node:os';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { AppError } from '../../src-shared/result';
+import { formatJob, type FormatJob, type Formatted } from './format';
+
+// The export's worker threads. The database stays on the export's one connection (one read
+// transaction, so one snapshot: a second connection would see another moment); what needs no
+// database, formatting and deflate, runs here on the other cores. Batches go round to the least
+// busy worker and come back as promises the caller awaits in order, a bounded number at a time.
+
+/** Workers of one export: one per core (the reading thread mostly waits on SQLite and the workers). */
+export function exportWorkerCount(): number {
+  const env = process.env.WAYBILL_EXPORT_WORKERS;
+  if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 8);
+  return Math.min(Math.max(availableParallelism(), 1), 4);
+}
+
+/**
+ * A worker's old generation, bounded so the export's memory stays flat: V8 otherwise sizes a busy
+ * thread's heap from the machine's memory and lets garbage pile up before collecting. A batch (a page
+ * of 500 cases with their checks) needs about 10 MiB. The young generation keeps V8's default: a
+ * smaller one promoted every batch and cost more CPU in collection (16.5k cases: 20.6 s vs 18.6 s).
+ */
+const WORKER_HEAP = { maxOldGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_WORKER_OLD_MB ?? 64) };
+
+/** Where the worker's code is: the built file beside the bundle, or the TypeScript source through tsx. */
+function workerFor(): Worker {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    // From the TypeScript source (the CLI, tests, the bench run it through tsx): the worker registers
+    // tsx's loader before importing its module (`--import tsx` in a worker's execArgv is not applied in time).
+    const api = pathToFileURL(
+      createRequire(here)
+        .resolve('tsx/package.json')
+        .replace(/package\.json$/, 'dist/esm/api/index.mjs'),
+    ).href;
+    const entry = new URL('./format-worker.ts', here).href;
+    return new Worker(
+      `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
+      { eval: true, resourceLimits: WORKER_HEAP },
+    );
+  }
+  return new Worker(join(dirname(fileURLToPath(here)), 'export-worker.cjs'), { resourceLimits: WORKER_HEAP });
+}
+
+interface Pending {
+  resolve: (f: Formatted) => void;
+  reject: (e: Error) => void;
+  kind: FormatJob['kind'];
+  /** Kept only until the worker has answered once (for in-line formatting if it never starts): rows are not held twice. */
+  job: FormatJob | null;
+}
+
+interface Slot {
+  worker: Worker;
+  pending: Map<number, Pending>;
+  /** A worker that answered once started; one that never did is replaced by in-line formatting. */
+  answered: boolean;
+}
+
+export class FormatPool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private broken: Error | null = null;
+  private closed = false;
+  private recycled = 0;
+
+  constructor(workers = exportWorkerCount()) {
+    for (let i = 0; i < workers; i++) {
+      let worker: Worker;
+      try {
+        worker = workerFor();
+      } catch {
+        break; // no worker: formatted in-line
+      }
+      const slot: Slot = { worker, pending: new Map(), answered: false };
+      worker.on('message', (m: { id: number; out?: Formatted; error?: string }) => {
+        const p = slot.pending.get(m.id);
+        if (!p) return;
+        slot.pending.delete(m.id);
+        slot.answered = true;
+        if (m.out) p.resolve(m.out);
+        else p.reject(new AppError('internal', `Formatting ${p.kind} failed: ${m.error ?? 'no reason given'}.`));
+      });
+      const lost = (e: Error) => this.lost(slot, e);
+      worker.on('error', lost);
+      worker.on('exit', (code) => lost(new Error(`exited with code ${code}`)));
+      this.slots.push(slot);
+    }
+  }
+
+  /** Workers running (0: every batch is formatted in-line, on the calling thread). */
+  get size(): number {
+    return this.slots.length;
+  }
+
+  private lost(slot: Slot, e: Error): void {
+    const i = this.slots.indexOf(slot);
+    if (i < 0) return;
+    this.slots.splice(i, 1);
+    if (this.closed) return;
+    if (!slot.answered) {
+      // It never started (a build without the worker's file, say): its batches are formatted here.
+      for (const p of slot.pending.values()) {
+        if (p.job) this.inline(p, p.job);
+        else p.reject(new AppError('internal', `An export worker stopped (${e.message}); no file was left behind.`));
+      }
+      return;
+    }
+    this.broken = new AppError('internal', `An export worker stopped (${e.message}); no file was left behind.`);
+    for (const p of slot.pending.values()) p.reject(this.broken);
+  }
+
+  private inline(p: Pending, job: FormatJob): void {
+    try {
+      p.resolve(formatJob(job));
+    } catch (e) {
+      p.reject(e instanceof Error ? e : new Error(String(e)));
+    }
+  }
+
+  run(job: FormatJob): Promise<Formatted> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (this.closed) return Promise.reject(new AppError('internal', 'The export workers were closed.'));
+    const slot = this.slots.reduce<Slot | undefined>(
+      (best, s) => (!best || s.pending.size < best.pending.size ? s : best),
+      undefined,
+    );
+    return new Promise((resolve, reject) => {
+      const p: Pending = { resolve, reject, kind: job.kind, job: slot?.answered ? null : job };
+      if (!slot) return this.inline(p, job);
+      const id = this.nextId++;
+      slot.pending.set(id, p);
+      slot.worker.postMessage({ id, job });
+    });
+  }
+
+  /**
+   * Hands a batch's buffer back once its bytes are hashed and written: to a worker, which writes later
+   * batches into it (the transfer frees it here at once). Buffers this thread made itself are left.
+   */
+  recycle(raw: Uint8Array): void {
+    const ready = this.slots.filter((s) => s.answered);
+    const slot = ready[this.recycled++ % Math.max(ready.length, 1)];
+    if (!slot || raw.byteOffset !== 0 || raw.buffer.byteLength < 1 << 20) return;
+    const buffer = raw.buffer as ArrayBuffer;
+    slot.worker.postMessage({ recycle: buffer }, [buffer]);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const slots = this.slots.splice(0);
+    await Promise.all(slots.map((s) => s.worker.terminate()));
+  }
+}
+
+/**
+ * Batches formatted in parallel and taken in the order they were submitted: at most `depth` wait at
+ * once, so memory holds a few batches whatever the export's size.
+ */
+export class InOrder {
+  private readonly queue: Promise<Formatted>[] = [];
+
+  constructor(
+    private readonly pool: FormatPool,
+    private readonly take: (f: Formatted) => void | Promise<void>,
+    private readonly depth = pool.size + 1,
+  ) {}
+
+  async submit(job: FormatJob): Promise<void> {
+    const p = this.pool.run(job);
+    p.catch(() => undefined); // observed when its turn comes
+    this.queue.push(p);
+    while (this.queue.length >= this.depth) await this.take(await this.queue.shift()!);
+  }
+
+  async flush(): Promise<void> {
+    while (this.queue.length > 0) await this.take(await this.queue.shift()!);
+  }
+}

@@ -22,6 +22,7 @@ import { migration0019 } from './0019-queue-covering';
 import { migration0020 } from './0020-check-versions';
 import { migration0021 } from './0021-fewer-case-indexes';
 import { migration0022 } from './0022-rule-sources';
+import { migration0023 } from './0023-check-outcome-index';
 
 export interface Migration {
   version: number;
@@ -58,6 +59,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0020,
   migration0021,
   migration0022,
+  migration0023,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

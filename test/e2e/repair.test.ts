@@ -140,6 +140,10 @@ describe('issue 18, 9 and 10: repair from the counterparty answer, and case note
       .poll(() => versions.locator('li[data-kind="repair"] .sync').textContent(), { timeout: 20_000 })
       .toBe('Synced');
     expect(await page.locator('#tl-h ~ ol li[data-action="case.repaired"]').count()).toBe(1);
+    // The result the repair replaced stays on the case: what an analyst saw before it, and until when.
+    const earlier = page.getByTestId('superseded-checks');
+    await expect.poll(() => earlier.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await earlier.locator('tbody tr', { hasText: 'IVMS101' }).first().textContent()).toMatch(/incomplete/i);
 
     mkdirSync(join(ROOT, 'docs', 'screenshots'), { recursive: true });
     await page.locator('#ivms-h').scrollIntoViewIfNeeded();

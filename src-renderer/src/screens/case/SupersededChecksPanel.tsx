@@ -7,6 +7,8 @@ const NAME: Record<string, string> = {
   screening: 'Sanctions screening',
 };
 
+const outcomeLabel = (o: string) => (o.charAt(0).toUpperCase() + o.slice(1)).replace(/_/g, ' ');
+
 // Results that a later one replaced (a new rule pack, FX rate, list or disposition), kept as they were:
 // the analyst and the examiner can see what the case showed at any decision. Nothing here edits anything.
 export function SupersededChecksPanel({ detail: d }: { detail: CaseDetail }) {
@@ -26,7 +28,9 @@ export function SupersededChecksPanel({ detail: d }: { detail: CaseDetail }) {
           {d.supersededChecks.map((k) => (
             <tr key={`${k.name} ${k.n}`}>
               <td>{NAME[k.name] ?? k.name}</td>
-              <td>{k.summary}</td>
+              <td>
+                <strong>{outcomeLabel(k.outcome)}</strong> · {k.summary}
+              </td>
               <td className="muted">
                 {time(k.computedAt)} – {time(k.supersededAt)}
               </td>

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { CaseRecord } from '../../src-shared/case';
 import type { Ivms101Check, TravelRuleEvaluation } from '../../src-shared/checks';
 import type { CaseDetail } from '../../src-shared/contract';
-import { openTestDb } from '../../test/support/db';
+import { insertStubCase, openTestDb } from '../../test/support/db';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
 import { createDispatcher } from '../api/dispatcher';
 import { createHandlers } from '../api/handlers';
@@ -34,13 +34,7 @@ afterEach(() => {
   t.cleanup();
 });
 
-/** Checks reference their case; a minimal row is enough for these tests. */
-function insertStub(id: string) {
-  db.prepare(
-    `INSERT INTO cases (id, direction, status, asset, network, amount, transfer_time, originator_wallet, beneficiary_wallet, wallet_type, ivms101, version, created_at, updated_at, received_at)
-     VALUES (?, 'deposit', 'pending_review', 'BTC', 'bitcoin', '1', 't', 'a', 'b', 'hosted', '{}', 1, 't', 't', 't')`,
-  ).run(id);
-}
+const insertStub = (id: string) => insertStubCase(db, id);
 
 describe('case checks', () => {
   it('runs IVMS101 validation and completeness on import and stores them with the case', async () => {

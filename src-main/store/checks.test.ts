@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openTestDb } from '../../test/support/db';
+import { insertStubCase, openTestDb } from '../../test/support/db';
 import { tempDir } from '../../test/support/temp';
 import { generateCases } from '../cases/generate';
 import { computeCaseChecks, saveCaseChecks, type CheckContext } from '../checks/run';
@@ -28,12 +28,7 @@ afterEach(() => {
   t.cleanup();
 });
 
-function insertStub(id: string) {
-  db.prepare(
-    `INSERT INTO cases (id, direction, status, asset, network, amount, transfer_time, originator_wallet, beneficiary_wallet, wallet_type, ivms101, version, created_at, updated_at, received_at)
-     VALUES (?, 'deposit', 'pending_review', 'BTC', 'bitcoin', '1', 't', 'a', 'b', 'hosted', '{}', 1, 't', 't', 't')`,
-  ).run(id);
-}
+const insertStub = (id: string) => insertStubCase(db, id);
 const fullText = (id: string, name: string) =>
   (
     db.prepare('SELECT result FROM case_checks_full WHERE case_id = ? AND check_name = ?').get(id, name) as {

@@ -1,21 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Goal } from './harness';
+import type { Goal, Measurement } from './harness';
 
 // `npm run bench:readme`: rewrites the README's benchmark table from bench/results/latest.json, so the
 // figures a reader sees are the ones the last `npm run bench` measured, with its date, machine and sizes.
 
-interface Row {
-  suite: string;
-  metric: string;
-  value: number;
-  unit: string;
-  note?: string;
-  goal?: Goal;
-  ofGoal?: number;
-  met?: boolean;
-  ratio?: { value: number; to: string };
-}
+/** A measurement as bench/run.ts writes it, judged against its goal. */
+type Row = Measurement & { ofGoal?: number; met?: boolean };
 interface Report {
   at: string;
   machine: { node: string; cpus: number; cpuModel: string; memoryGiB: number };

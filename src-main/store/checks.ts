@@ -9,23 +9,17 @@ const OUTCOME_COLUMN: Record<string, string> = {
   travel_rule: 'travel_rule_outcome',
 };
 
-// A rule version's citations, as stored text → their reference (the same few lists recur in every case).
-const sourceRefs = new Map<string, string>();
-// The rule pack's own lists are frozen (rules/pack.ts): one that cannot change is serialised once.
+// The rule pack's lists are frozen (rules/pack.ts): one that cannot change is serialised and hashed once.
 const frozenRefs = new WeakMap<object, { text: string; ref: string }>();
 
+/** A list of citations as stored, and its reference in rule_sources. */
 function sourceRef(sources: unknown[]): { text: string; ref: string } {
-  const known = Object.isFrozen(sources) ? frozenRefs.get(sources) : undefined;
+  const known = frozenRefs.get(sources);
   if (known) return known;
   const text = JSON.stringify(sources);
-  let ref = sourceRefs.get(text);
-  if (!ref) {
-    ref = `sha256:${createHash('sha256').update(text).digest('hex')}`;
-    if (sourceRefs.size > 10_000) sourceRefs.clear();
-    sourceRefs.set(text, ref);
-  }
-  if (Object.isFrozen(sources)) frozenRefs.set(sources, { text, ref });
-  return { text, ref };
+  const found = { text, ref: `sha256:${createHash('sha256').update(text).digest('hex')}` };
+  if (Object.isFrozen(sources)) frozenRefs.set(sources, found);
+  return found;
 }
 
 /**

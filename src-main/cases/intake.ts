@@ -1,12 +1,21 @@
 import type { z } from 'zod';
 import { caseRecordSchema, type CaseRecord } from '../../src-shared/case';
 import { appendAudit } from '../audit/chain';
-import { computeCaseChecks, outcomesOf, saveCaseChecks, type CheckContext } from '../checks/run';
+import {
+  finishChecks,
+  outcomesOf,
+  prepareChecks,
+  saveCaseChecks,
+  type CheckContext,
+  type DigestedCheck,
+  type PreparedChecks,
+} from '../checks/run';
 import { parseJsonBounded } from '../input/limits';
 import { displayNames } from '../ivms101/display-names';
 import { readIvms101Shared, sharingIvms101Reads } from '../ivms101/engine';
-import { caseHead, quarantine, storedDifferences, upsertCase } from '../store/cases';
+import { caseHead, quarantine, storedDifferences, upsertCase, type CaseNames } from '../store/cases';
 import type { WritableDB } from '../store/db';
+import { pendingRepair } from '../store/repairs';
 
 // The one door a case comes in by: a JSON Lines import, the backend's changes feed and the case a
 // push answers with all pass the same rules, and what follows (store, check, audit) happens here
@@ -67,13 +76,16 @@ export type Admission =
   | { outcome: 'unchanged' | 'purged'; record: CaseRecord }
   | { outcome: 'quarantined'; reason: string };
 
-/** The rules every case meets, whichever way it came: the case to store, or why it is refused. */
-export function judgeCase(
-  db: WritableDB,
-  raw: RawCase,
-  today?: string,
-): { ok: true; record: CaseRecord; stored: { version: number } | null } | { ok: false; reason: string } {
-  let head: { version: number } | null = null;
+/** A case read as far as reading needs no database: the record, or why it is refused. */
+export type ReadCase =
+  { ok: true; record: CaseRecord; names: CaseNames; checks?: PreparedChecks } | { ok: false; reason: string };
+
+/**
+ * The pure stage of the intake: parse (depth-bounded), the strict contract, the IVMS101 reading and
+ * the parties' display names; with `ctx`, also every check's database-free part (checks/run.ts
+ * prepareChecks). No database: the intake's worker threads run it (cases/intake-pool.ts).
+ */
+export function readCase(raw: RawCase, today: string | undefined, ctx?: CheckContext): ReadCase {
   if ('error' in raw) return { ok: false, reason: raw.error };
   let value: unknown;
   if ('value' in raw) value = raw.value;
@@ -89,8 +101,17 @@ export function judgeCase(
   // Read with the checks' today, so the IVMS101 check and screening reuse this reading.
   const read = readIvms101Shared(c.ivms101, today ? { today } : {});
   if (!read.ok) return { ok: false, reason: `ivms101: ${read.reason}` };
+  const names = displayNames(c.ivms101);
+  return ctx ? { ok: true, record: c, names, checks: prepareChecks(c, ctx) } : { ok: true, record: c, names };
+}
+
+/** The rules that need the stored case: no move backwards in the lifecycle, one content per (id, version). */
+function judgeStored(
+  db: WritableDB,
+  c: CaseRecord,
+  names: CaseNames,
+): { ok: true; stored: { version: number } | null } | { ok: false; reason: string } {
   const local = caseHead(db, c.id);
-  head = local;
   if (
     local &&
     c.version > local.version &&
@@ -102,14 +123,26 @@ export function judgeCase(
   if (local && c.version === local.version) {
     // Issue 17: one (id, version) means one content. A second, different one is not a replay: keep
     // the first, refuse the second by name (fields only, never values) so nobody mistakes it for one.
-    const differs = storedDifferences(db, c, displayNames(c.ivms101));
+    const differs = storedDifferences(db, c, names);
     if (differs.length)
       return {
         ok: false,
         reason: `conflict: version ${c.version} of case ${c.id} differs from the stored version ${c.version} (${differs.slice(0, 5).join(', ')}${differs.length > 5 ? ', …' : ''})`,
       };
   }
-  return { ok: true, record: c, stored: head };
+  return { ok: true, stored: local ? { version: local.version } : null };
+}
+
+/** The rules every case meets, whichever way it came: the case to store, or why it is refused. */
+export function judgeCase(
+  db: WritableDB,
+  raw: RawCase,
+  today?: string,
+): { ok: true; record: CaseRecord; stored: { version: number } | null } | { ok: false; reason: string } {
+  const read = readCase(raw, today);
+  if (!read.ok) return read;
+  const stored = judgeStored(db, read.record, read.names);
+  return stored.ok ? { ok: true, record: read.record, stored: stored.stored } : stored;
 }
 
 /**
@@ -118,38 +151,45 @@ export function judgeCase(
  */
 export function admit(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: IntakeContext): Admission {
   // The payload is read once for the rules, the IVMS101 check and screening together.
-  return sharingIvms101Reads(() => admitOne(db, raw, source, ctx));
+  return sharingIvms101Reads(() => admitRead(db, raw, readCase(raw, ctx.checks.today), source, ctx));
 }
 
-function admitOne(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: IntakeContext): Admission {
-  const verdict = judgeCase(db, raw, ctx.checks.today);
-  if (!verdict.ok) {
+/**
+ * The database stage of `admit`, for a case the pure stage read (here or on a worker thread, with
+ * its checks prepared for `ctx.checks`): the stored-case rules, the write, the checks' dispositions
+ * and the audit event — the same rows, byte for byte, as `admit`. Call inside a transaction.
+ */
+export function admitRead(
+  db: WritableDB,
+  raw: RawCase,
+  read: ReadCase,
+  source: IntakeSource,
+  ctx: IntakeContext,
+): Admission {
+  const refuse = (reason: string): Admission => {
     quarantine(db, {
       source: source.name,
       location: source.location,
-      reason: verdict.reason,
+      reason,
       raw: raw.text.slice(0, 100_000),
       at: ctx.at,
     });
-    return { outcome: 'quarantined', reason: verdict.reason };
-  }
-  const record = verdict.record;
-  // Checks first, in memory, so the row is written once with its outcomes; a replay (same or older
-  // version) is not checked at all, as before.
+    return { outcome: 'quarantined', reason };
+  };
+  if (!read.ok) return refuse(read.reason);
+  const verdict = judgeStored(db, read.record, read.names);
+  if (!verdict.ok) return refuse(verdict.reason);
+  const record = read.record;
+  // Checks first, so the row is written once with its outcomes; a replay (same or older version) is
+  // not checked at all, as before.
   const replay = verdict.stored !== null && verdict.stored.version >= record.version;
-  const computed = replay ? null : computeCaseChecks(db, record, ctx.checks);
-  const outcome = upsertCase(
-    db,
-    record,
-    ctx.at,
-    displayNames(record.ivms101),
-    computed ? outcomesOf(computed) : undefined,
-  );
+  const computed = replay ? null : checksOf(db, read, ctx.checks);
+  const outcome = upsertCase(db, record, ctx.at, read.names, computed ? outcomesOf(computed) : undefined);
   if (outcome === 'inserted' || outcome === 'updated') {
     saveCaseChecks(
       db,
       record.id,
-      computed ?? computeCaseChecks(db, record, ctx.checks),
+      computed ?? checksOf(db, read, ctx.checks),
       ctx.at,
       computed !== null,
       outcome === 'inserted',
@@ -169,4 +209,15 @@ function admitOne(db: WritableDB, raw: RawCase, source: IntakeSource, ctx: Intak
     });
   }
   return { outcome, record };
+}
+
+/** The checks of a read case: its prepared part when it has one and no repair is pending, finished here. */
+function checksOf(db: WritableDB, read: ReadCase & { ok: true }, ctx: CheckContext): DigestedCheck[] {
+  const { record } = read;
+  // A repair still waiting for the backend is what the analyst works on: the checks read it too
+  // (the worker could not know of it, so its prepared checks do not count then).
+  const repair = pendingRepair(db, record.id);
+  if (!repair && read.checks) return finishChecks(db, record.id, read.checks);
+  const c = repair ? { ...record, ivms101: repair.ivms101 } : record;
+  return finishChecks(db, record.id, prepareChecks(c, ctx));
 }

@@ -10,7 +10,7 @@ import { saveCheck, storedDigest } from '../store/checks';
 import type { ReadableDB, WritableDB } from '../store/db';
 import { withPendingRepair } from '../store/repairs';
 import { ivms101Check } from './ivms101';
-import { SCREENING_ENGINE, screenCase } from '../screening/case';
+import { SCREENING_ENGINE, findHits, withDispositions, type FoundScreening } from '../screening/case';
 import type { ScreeningIndex } from '../screening/search';
 
 // Every automatic check of a case, run when the case arrives or changes, and again when what it
@@ -44,6 +44,19 @@ export interface ComputedCheck {
   inputs: unknown;
 }
 
+/** One check's result and the digest of what it read: what is stored, and all a worker thread needs to send. */
+export interface DigestedCheck {
+  check: Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'>;
+  inputsDigest: string;
+}
+
+/** The checks of a case as far as they need no database: screening still lacks the analysts' dispositions. */
+export interface PreparedChecks {
+  travelRule: DigestedCheck;
+  ivms101: DigestedCheck;
+  screening: { found: FoundScreening } | { failed: DigestedCheck };
+}
+
 /** The outcomes the case row carries for the queue's filters (see store/checks.ts). */
 export interface CheckOutcomes {
   travelRule: string | null;
@@ -51,7 +64,7 @@ export interface CheckOutcomes {
   screening: string | null;
 }
 
-export function outcomesOf(computed: ComputedCheck[]): CheckOutcomes {
+export function outcomesOf(computed: DigestedCheck[]): CheckOutcomes {
   const of = (name: string) => computed.find((x) => x.check.name === name)?.check.outcome ?? null;
   return { travelRule: of('travel_rule'), ivms101: of('ivms101'), screening: of('screening') };
 }
@@ -102,16 +115,23 @@ const travelSummary = (r: TravelRuleEvaluation): string => {
   return `${head}${unverified}${r.warnings.length ? ` — ${r.warnings.length} warning${r.warnings.length > 1 ? 's' : ''}` : ''}`;
 };
 
+/** The digest of what a check read; a check whose inputs cannot be read is recorded as failed, never thrown. */
+function digested(x: ComputedCheck, caseId: string): DigestedCheck {
+  try {
+    return { check: x.check, inputsDigest: digest(x.inputs) };
+  } catch (e) {
+    return { check: failed(x.check.name, e), inputsDigest: digest({ failed: true, id: caseId }) };
+  }
+}
+
 /**
- * Computes every check of a case without writing anything, so the intake can store the case row
- * once with its outcomes (three UPDATEs of the row, each through its indexes, cost more than the
- * insert itself). Screening reads the analysts' dispositions, hence the database.
+ * The pure part of the checks: Travel Rule evaluation, the IVMS101 check and the screening search,
+ * with the digests of what they read. Reads no database (the caller lays a pending repair over the
+ * case first), so the intake runs it on its worker threads (cases/intake-pool.ts).
  */
-export function computeCaseChecks(db: ReadableDB, received: CaseRecord, ctx: CheckContext): ComputedCheck[] {
-  // A repair still waiting for the backend is what the analyst works on: the checks read it too.
-  const c = withPendingRepair(db, received);
-  const out: ComputedCheck[] = [];
+export function prepareChecks(c: CaseRecord, ctx: CheckContext): PreparedChecks {
   let evaluation: Evaluation | null = null;
+  let travel: ComputedCheck;
   try {
     evaluation = evaluateCase(c, ctx);
     const r = evaluation.result;
@@ -131,10 +151,11 @@ export function computeCaseChecks(db: ReadableDB, received: CaseRecord, ctx: Che
       rates: r.sides.map((s) => s.converted?.rates ?? []),
       maxAge: ctx.maxRateAgeHours ?? null,
     };
-    out.push({ check, inputs });
+    travel = { check, inputs };
   } catch (e) {
-    out.push({ check: failed('travel_rule', e), inputs: { failed: true, id: c.id } });
+    travel = { check: failed('travel_rule', e), inputs: { failed: true, id: c.id } };
   }
+  let ivms: ComputedCheck;
   try {
     if (!evaluation) throw new Error('no evaluation');
     const check = ivms101Check(c, evaluation, ctx.today);
@@ -144,12 +165,25 @@ export function computeCaseChecks(db: ReadableDB, received: CaseRecord, ctx: Che
       unknown: evaluation.unknown,
       today: ctx.today,
     };
-    out.push({ check, inputs });
+    ivms = { check, inputs };
   } catch (e) {
-    out.push({ check: failed('ivms101', e), inputs: { failed: true, id: c.id } });
+    ivms = { check: failed('ivms101', e), inputs: { failed: true, id: c.id } };
   }
+  let screening: PreparedChecks['screening'];
   try {
-    const r = screenCase(db, c, ctx.screening ?? null, ctx.minScreeningScore);
+    screening = { found: findHits(c, ctx.screening ?? null, ctx.minScreeningScore) };
+  } catch (e) {
+    screening = { failed: digested({ check: failed('screening', e), inputs: { failed: true, id: c.id } }, c.id) };
+  }
+  return { travelRule: digested(travel, c.id), ivms101: digested(ivms, c.id), screening };
+}
+
+/** The database part: screening's hits with their dispositions. Returns every check, ready to store. */
+export function finishChecks(db: ReadableDB, caseId: string, p: PreparedChecks): DigestedCheck[] {
+  let screening: ComputedCheck;
+  if ('failed' in p.screening) return [p.travelRule, p.ivms101, p.screening.failed];
+  try {
+    const r = withDispositions(db, p.screening.found);
     const open = r.hits.filter((h) => !h.disposition).length;
     const summary =
       r.outcome === 'not_screened'
@@ -160,11 +194,22 @@ export function computeCaseChecks(db: ReadableDB, received: CaseRecord, ctx: Che
             ? 'TRUE MATCH recorded: acceptance is blocked unless escalated'
             : `${open} potential ${open === 1 ? 'match' : 'matches'} to review, best score ${Math.max(...r.hits.filter((h) => !h.disposition).map((h) => h.score))}`;
     const check = { name: 'screening', engineVersion: SCREENING_ENGINE, outcome: r.outcome, summary, result: r };
-    out.push({ check, inputs: r });
+    screening = { check, inputs: r };
   } catch (e) {
-    out.push({ check: failed('screening', e), inputs: { failed: true, id: c.id } });
+    screening = { check: failed('screening', e), inputs: { failed: true, id: caseId } };
   }
-  return out;
+  return [p.travelRule, p.ivms101, digested(screening, caseId)];
+}
+
+/**
+ * Computes every check of a case without writing anything, so the intake can store the case row
+ * once with its outcomes (three UPDATEs of the row, each through its indexes, cost more than the
+ * insert itself). Screening reads the analysts' dispositions, hence the database.
+ */
+export function computeCaseChecks(db: ReadableDB, received: CaseRecord, ctx: CheckContext): DigestedCheck[] {
+  // A repair still waiting for the backend is what the analyst works on: the checks read it too.
+  const c = withPendingRepair(db, received);
+  return finishChecks(db, c.id, prepareChecks(c, ctx));
 }
 
 /**
@@ -176,25 +221,16 @@ export function computeCaseChecks(db: ReadableDB, received: CaseRecord, ctx: Che
 export function saveCaseChecks(
   db: WritableDB,
   caseId: string,
-  computed: ComputedCheck[],
+  computed: DigestedCheck[],
   now: string,
   rowHasOutcomes = false,
   fresh = false,
 ): string[] {
   const ran: string[] = [];
-  for (const x of computed) {
-    let check = x.check;
-    let inputsDigest: string;
-    try {
-      inputsDigest = digest(x.inputs);
-    } catch (e) {
-      // As before the split: a check whose inputs cannot be read is recorded as failed, never thrown.
-      check = failed(check.name, e);
-      inputsDigest = digest({ failed: true, id: caseId });
-    }
+  for (const { check, inputsDigest } of computed) {
     const prev = fresh ? null : storedDigest(db, caseId, check.name);
     if (prev && prev.inputsDigest === inputsDigest && prev.engineVersion === check.engineVersion) continue;
-    saveCheck(db, caseId, { ...check, inputsDigest, computedAt: now }, !rowHasOutcomes || check !== x.check);
+    saveCheck(db, caseId, { ...check, inputsDigest, computedAt: now }, !rowHasOutcomes);
     ran.push(check.name);
   }
   return ran;

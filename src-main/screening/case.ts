@@ -130,29 +130,22 @@ function nameParts(p: ScreenedParty, h: ReturnType<ScreeningIndex['search']>[num
   return parts;
 }
 
-export function screenCase(
-  db: ReadableDB,
-  c: CaseRecord,
-  index: ScreeningIndex | null,
-  minScore = DEFAULT_MIN_SCORE,
-): ScreeningCheck {
+/** A hit as the index found it, before the analysts' dispositions (in the database) are laid over it. */
+export type FoundHit = Omit<ScreeningHit, 'entryDigest' | 'disposition' | 'pending' | 'previous' | 'evidence'>;
+
+/** What screening finds without the database: the parties' hits in the index (null: no list, not screened). */
+export interface FoundScreening {
+  lists: string[] | null;
+  minScore: number;
+  parties: number;
+  hits: FoundHit[];
+}
+
+/** The search half of screenCase: needs no database, so it runs on the intake's worker threads too. */
+export function findHits(c: CaseRecord, index: ScreeningIndex | null, minScore = DEFAULT_MIN_SCORE): FoundScreening {
   const parties = partiesOf(c);
-  if (!index || index.lists.length === 0) {
-    return { outcome: 'not_screened', lists: [], minScore, parties: parties.length, hits: [], blocksAcceptance: false };
-  }
-  const hits: ScreeningHit[] = [];
-  const withDisposition = (p: ScreenedParty, list: string, entryId: string) => {
-    const e = entryBy(db, list, entryId);
-    const d = e ? entryDigest(e) : 'unknown';
-    const state = dispositionState(db, p.digest, list, entryId, d);
-    return {
-      entryDigest: d,
-      disposition: state.current,
-      pending: state.pending,
-      previous: state.previous,
-      ...(e ? { evidence: evidenceOf(e) } : {}),
-    };
-  };
+  if (!index || index.lists.length === 0) return { lists: null, minScore, parties: parties.length, hits: [] };
+  const hits: FoundHit[] = [];
   for (const p of parties) {
     if (p.kind === 'wallet') {
       for (const h of index.findAddress(p.value, c.network)) {
@@ -168,7 +161,6 @@ export function screenCase(
           parts: [
             { field: 'wallet address', ours: p.value, theirs: `${h.chain} ${h.address}`, effect: 'exact: score 1' },
           ],
-          ...withDisposition(p, h.list, h.entryId),
         });
       }
       continue;
@@ -193,18 +185,48 @@ export function screenCase(
         matchedName: h.matchedName,
         why: `Name score ${h.why.nameScore} on ${pairs}${extra ? `; ${extra}` : ''}.`,
         parts: nameParts(p, h),
-        ...withDisposition(p, h.list, h.entryId),
       });
     }
   }
+  return { lists: index.lists.map((l) => l.version), minScore, parties: parties.length, hits };
+}
+
+/** The database half: each hit with the listed entry as stored and the analysts' disposition of it. */
+export function withDispositions(db: ReadableDB, found: FoundScreening): ScreeningCheck {
+  const { lists, minScore, parties } = found;
+  if (lists === null)
+    return { outcome: 'not_screened', lists: [], minScore, parties, hits: [], blocksAcceptance: false };
+  const hits: ScreeningHit[] = found.hits.map((h) => {
+    const e = entryBy(db, h.list, h.entryId);
+    const d = e ? entryDigest(e) : 'unknown';
+    const state = dispositionState(db, h.party.digest, h.list, h.entryId, d);
+    // Spread after the found fields: the stored JSON keeps the key order it always had.
+    return {
+      ...h,
+      entryDigest: d,
+      disposition: state.current,
+      pending: state.pending,
+      previous: state.previous,
+      ...(e ? { evidence: evidenceOf(e) } : {}),
+    };
+  });
   const open = hits.filter((h) => !h.disposition || (h.disposition.disposition === 'false_positive' && h.pending));
   const trueMatch = hits.some((h) => h.disposition?.disposition === 'true_match');
   return {
     outcome: trueMatch ? 'true_match' : open.length ? 'potential_match' : 'clear',
-    lists: index.lists.map((l) => l.version),
+    lists,
     minScore,
-    parties: parties.length,
+    parties,
     hits: hits.sort((a, b) => b.score - a.score),
     blocksAcceptance: trueMatch,
   };
+}
+
+export function screenCase(
+  db: ReadableDB,
+  c: CaseRecord,
+  index: ScreeningIndex | null,
+  minScore = DEFAULT_MIN_SCORE,
+): ScreeningCheck {
+  return withDispositions(db, findHits(c, index, minScore));
 }

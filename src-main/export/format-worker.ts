@@ -1,5 +1,5 @@
 import { parentPort } from 'node:worker_threads';
-import { formatJob, type FormatJob } from './format';
+import { formatJob, RuleSources, type FormatJob } from './format';
 
 // A worker thread of an export (export/pool.ts): formats and deflates the batches it is sent, one at
 // a time, and hands the bytes back without copying them (their buffers are transferred). The reading
@@ -15,13 +15,22 @@ function alloc(bytes: number): Uint8Array {
   return new Uint8Array(new ArrayBuffer(Math.max(bytes, 1 << 20)), 0, bytes);
 }
 
-parentPort?.on('message', (m: { id: number; job: FormatJob } | { recycle: ArrayBuffer }) => {
+// The export's rule_sources (FormatPool.shareSources), sent before the batches that refer to them.
+let sources = new RuleSources();
+
+type Message = { id: number; job: FormatJob } | { recycle: ArrayBuffer } | { sources: [string, string][] };
+
+parentPort?.on('message', (m: Message) => {
   if ('recycle' in m) {
     if (free.length < KEEP) free.push(m.recycle);
     return;
   }
+  if ('sources' in m) {
+    sources = new RuleSources(m.sources);
+    return;
+  }
   try {
-    const out = formatJob(m.job, alloc);
+    const out = formatJob(m.job, alloc, sources);
     const transfer = out.chunks
       .flatMap((c) => [c.raw.buffer, c.deflated.buffer])
       .filter((b, i, a) => b.byteLength > 0 && a.indexOf(b) === i);

@@ -1,12 +1,13 @@
 import { constants, deflateRawSync } from 'node:zlib';
 import { csvRow } from './csv';
-import { canonicalLine } from './jsonl';
+import { CanonicalText, canonicalLine } from './jsonl';
 import {
   auditRecord,
   caseRecord,
   casesCsvRow,
   evaluationRecord,
-  unverifiedRulesCell,
+  UNREADABLE_EVALUATION,
+  unverifiedRulesOf,
   type AuditRow,
   type CaseRow,
   type CheckRow,
@@ -26,8 +27,57 @@ import {
  */
 export const DEFLATE_LEVEL = 1;
 
-/** One case's check outcome, as cases.csv reads it (the Travel Rule's stored result only). */
-export type OutcomeRow = Pick<CheckRow, 'case_id' | 'check_name' | 'outcome' | 'result'>;
+/** One case's check outcome, as cases.csv reads it. */
+export type OutcomeRow = Pick<CheckRow, 'case_id' | 'check_name' | 'outcome'>;
+
+/**
+ * rule_sources (migration 0022) as the export's snapshot holds them: a Travel Rule result's citations
+ * by digest. Each list is parsed and written canonically once per export and put into every result
+ * that refers to it (the store's view case_checks_full expanded them in SQL for every row read, and
+ * each case's result was then parsed and written again with its 4-5 KB of quotes: most of the CPU of
+ * an export, issue 21).
+ */
+export class RuleSources {
+  private readonly canonical = new Map<string, CanonicalText>();
+  private readonly texts: ReadonlyMap<string, string>;
+
+  constructor(texts: Iterable<readonly [digest: string, sources: string]> = []) {
+    this.texts = new Map(texts);
+  }
+
+  /** The list a reference names, canonically written; undefined when rule_sources has no such digest. */
+  get(digest: string): CanonicalText | undefined {
+    let c = this.canonical.get(digest);
+    if (c === undefined) {
+      const text = this.texts.get(digest);
+      if (text === undefined) return undefined;
+      c = new CanonicalText(canonicalLine(JSON.parse(text)).slice(0, -1));
+      this.canonical.set(digest, c);
+    }
+    return c;
+  }
+}
+
+/**
+ * A stored result as it was computed: each side of a Travel Rule result whose `sources` is a
+ * reference found in rule_sources gets the list back (store/checks.ts wrote the reference; `parsed`
+ * is the stored text parsed, changed in place). The same values the view case_checks_full gives for
+ * every result the engine writes (format.test.ts compares the two on a real store and edge cases); a
+ * stored text without the reference's exact spelling is left as it is, as the view leaves it.
+ */
+export function expandSources(checkName: string, stored: string, parsed: unknown, sources: RuleSources): unknown {
+  if (checkName !== 'travel_rule' || !stored.includes('"sources":"sha256:')) return parsed;
+  const sides = (parsed as { sides?: unknown } | null)?.sides;
+  if (!Array.isArray(sides)) return parsed;
+  for (const side of sides as unknown[]) {
+    if (side === null || typeof side !== 'object' || Array.isArray(side)) continue;
+    const ref = (side as { sources?: unknown }).sources;
+    if (typeof ref !== 'string') continue;
+    const list = sources.get(ref);
+    if (list) (side as { sources: unknown }).sources = list;
+  }
+  return parsed;
+}
 
 /** The report's summary figures for one batch of cases (merged in order by sections.ts's Tally). */
 export interface TallyPart {
@@ -97,8 +147,15 @@ function chunk(text: string, alloc: Alloc): Chunk {
   return { raw, deflated: deflateChunk(raw) };
 }
 
-/** cases.csv's rows for a page of cases, and the page's part of the report's tally. */
-function casesCsv(cases: readonly CaseRow[], checks: readonly OutcomeRow[]): { text: string; tally: TallyPart } {
+/**
+ * cases.csv's rows for a page of cases, and the page's part of the report's tally. `unverified`: a
+ * Travel Rule check's cell, by the check.
+ */
+function casesCsv(
+  cases: readonly CaseRow[],
+  checks: readonly OutcomeRow[],
+  unverified: ReadonlyMap<OutcomeRow, string>,
+): { text: string; tally: TallyPart } {
   const byCase = new Map<string, OutcomeRow[]>();
   for (const k of checks) {
     const list = byCase.get(k.case_id);
@@ -128,22 +185,48 @@ function casesCsv(cases: readonly CaseRow[], checks: readonly OutcomeRow[]): { t
     if (r.hold_reason) tally.holds.push(r.id);
     const outcome = (name: 'travel_rule' | 'ivms101' | 'screening') =>
       (name === 'travel_rule' ? travelRule : name === 'ivms101' ? ivms101 : screening)?.outcome;
-    text += csvRow(casesCsvRow(r, outcome, unverifiedRulesCell(travelRule?.result)));
+    text += csvRow(casesCsvRow(r, outcome, travelRule ? (unverified.get(travelRule) ?? '') : ''));
   }
   return { text, tally };
 }
 
-export function formatJob(job: FormatJob, alloc: Alloc = fresh): Formatted {
+/**
+ * A batch's bytes. `sources`: the snapshot's rule_sources, for the Travel Rule results of a 'cases'
+ * job (FormatPool hands them to each worker once).
+ */
+export function formatJob(job: FormatJob, alloc: Alloc = fresh, sources = new RuleSources()): Formatted {
   if (job.kind === 'audit.jsonl') {
     let text = '';
     for (const e of job.events) text += canonicalLine(auditRecord(e));
     return { chunks: [chunk(text, alloc)] };
   }
-  const csv = casesCsv(job.cases, job.checks);
+  const written = new Map(job.written);
+  // Each stored result is parsed once, for both its evaluation line and (Travel Rule) its cases.csv cell.
+  const results: unknown[] = [];
+  const unreadable = new Map<number, unknown>();
+  const unverified = new Map<OutcomeRow, string>();
+  job.checks.forEach((k, i) => {
+    if (written.has(i)) return; // screening with its hits' history, written by the reading thread
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(k.result);
+    } catch (e) {
+      // cases.csv says so where it is read; evaluations.jsonl cannot carry it (the export stops, as before).
+      if (k.check_name === 'travel_rule') unverified.set(k, UNREADABLE_EVALUATION);
+      unreadable.set(i, e);
+      return;
+    }
+    if (k.check_name === 'travel_rule') unverified.set(k, unverifiedRulesOf(parsed));
+    results[i] = expandSources(k.check_name, k.result, parsed, sources);
+  });
+  const csv = casesCsv(job.cases, job.checks, unverified);
   let jsonl = '';
   for (const r of job.cases) jsonl += canonicalLine(caseRecord(r));
-  const written = new Map(job.written);
   let evaluations = '';
-  job.checks.forEach((k, i) => (evaluations += written.get(i) ?? canonicalLine(evaluationRecord(k))));
+  job.checks.forEach((k, i) => {
+    const line = written.get(i);
+    if (unreadable.has(i)) throw unreadable.get(i) as Error;
+    evaluations += line ?? canonicalLine(evaluationRecord(k, results[i]));
+  });
   return { chunks: [chunk(csv.text, alloc), chunk(jsonl, alloc), chunk(evaluations, alloc)], tally: csv.tally };
 }

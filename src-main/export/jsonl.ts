@@ -16,6 +16,15 @@ function quoteKey(k: string): string {
   return q;
 }
 
+/**
+ * A value already written in canonical form, put in as it is: a Travel Rule result's citations (the
+ * same few KB for every case a rule version decides) are parsed and written once per export, not
+ * once per case (export/format.ts).
+ */
+export class CanonicalText {
+  constructor(readonly text: string) {}
+}
+
 export function canonicalLine(value: unknown): string {
   return write(value, 0) + '\n';
 }
@@ -37,6 +46,7 @@ function write(value: unknown, depth: number): string {
       return 'null'; // undefined, a function or a symbol, as JSON.stringify writes them in an array
   }
   if (value === null) return 'null';
+  if (value instanceof CanonicalText) return value.text;
   if (depth >= CANONICAL_JSON_MAX_DEPTH) throw new JsonTooDeepError();
   if (Array.isArray(value)) {
     let out = '[';

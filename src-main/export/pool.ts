@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../src-shared/result';
 import { startWorker } from '../platform/worker-entry';
-import { formatJob, type FormatJob, type Formatted } from './format';
+import { formatJob, RuleSources, type FormatJob, type Formatted } from './format';
 
 // The export's worker threads. The database stays on the export's one connection (one read
 // transaction, so one snapshot: a second connection would see another moment); what needs no
@@ -53,6 +53,8 @@ export class FormatPool {
   private broken: Error | null = null;
   private closed = false;
   private recycled = 0;
+  /** The snapshot's rule_sources, for batches formatted here (each worker holds its own copy). */
+  private sources = new RuleSources();
 
   constructor(workers = exportWorkerCount()) {
     for (let i = 0; i < workers; i++) {
@@ -100,9 +102,18 @@ export class FormatPool {
     for (const p of slot.pending.values()) p.reject(this.broken);
   }
 
+  /**
+   * The snapshot's rule_sources (digest, text), sent to each worker once before the batches that need
+   * them (a worker takes its messages in order), not with every batch.
+   */
+  shareSources(rows: readonly (readonly [string, string])[]): void {
+    this.sources = new RuleSources(rows);
+    for (const s of this.slots) s.worker.postMessage({ sources: rows });
+  }
+
   private inline(p: Pending, job: FormatJob): void {
     try {
-      p.resolve(formatJob(job));
+      p.resolve(formatJob(job, undefined, this.sources));
     } catch (e) {
       p.reject(e instanceof Error ? e : new Error(String(e)));
     }

@@ -55,6 +55,10 @@ export interface DecisionRow {
 }
 export const DECISION_COLUMNS = 'id, case_id, kind, reason_codes, note, analyst, case_version, decided_at, sync_state';
 
+/**
+ * case_checks as stored: a Travel Rule result's per-side citations are a reference into rule_sources
+ * (migration 0022), put back by export/format.ts (expandSources) where the export writes the result.
+ */
 export interface CheckRow {
   case_id: string;
   check_name: string;
@@ -185,8 +189,15 @@ export function unverifiedRulesCell(result: string | undefined): string {
   try {
     parsed = JSON.parse(result);
   } catch {
-    return '(stored evaluation unreadable)';
+    return UNREADABLE_EVALUATION;
   }
+  return unverifiedRulesOf(parsed);
+}
+
+export const UNREADABLE_EVALUATION = '(stored evaluation unreadable)';
+
+/** unverifiedRulesCell of a result already parsed (the export parses each stored result once). */
+export function unverifiedRulesOf(parsed: unknown): string {
   const list = (parsed as { unverified?: unknown } | null)?.unverified;
   if (!Array.isArray(list)) return '';
   return list
@@ -280,14 +291,17 @@ export function decisionCsvRow(d: DecisionRow): CsvValue[] {
   ];
 }
 
-/** evaluations.jsonl: a stored check with its full result (rule versions, FX rate and time, hits). */
-export function evaluationRecord(k: CheckRow): Record<string, unknown> {
+/**
+ * evaluations.jsonl: a stored check with its full result (rule versions, FX rate and time, hits).
+ * `result`: the stored result parsed, its citations put back (export/format.ts); left out, k.result parsed.
+ */
+export function evaluationRecord(k: CheckRow, result: unknown = parseJson(k.result)): Record<string, unknown> {
   return {
     caseId: k.case_id,
     check: k.check_name,
     outcome: k.outcome,
     summary: k.summary,
-    result: parseJson(k.result),
+    result,
     inputsDigest: k.inputs_digest,
     engineVersion: k.engine_version,
     computedAt: k.computed_at,

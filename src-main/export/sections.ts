@@ -199,11 +199,23 @@ export class BundleSource {
     );
   }
 
+  /**
+   * The stored checks as stored: a Travel Rule result's citations stay a reference (migration 0022),
+   * put back in the workers from ruleSources(), not by the view case_checks_full in SQL for every row.
+   */
   checksFor(rows: readonly CaseId[]): CheckRow[] {
     return this.forCases<CheckRow>(
-      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks_full WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+      (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
       rows,
     );
+  }
+
+  /** Every rule version's citations the snapshot holds, by digest (a few lists, read once per export). */
+  ruleSources(): [digest: string, sources: string][] {
+    return this.db
+      .prepare<[], { digest: string; sources: string }>('SELECT digest, sources FROM rule_sources ORDER BY digest')
+      .all()
+      .map((r) => [r.digest, r.sources]);
   }
 
   versionsFor(rows: readonly CaseId[]): Ivms101VersionRow[] {
@@ -305,6 +317,7 @@ export async function writeCaseFiles(
     spooled.push(evaluationsJsonl);
     const csv = zip.entry('cases.csv');
     await csv.text(csvRow(CASES_CSV_HEADER));
+    src.pool.shareSources(src.ruleSources());
     const batches = new InOrder(src.pool, async (out: Formatted) => {
       const [c, j, e] = out.chunks;
       csv.take(c!);

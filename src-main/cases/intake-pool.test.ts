@@ -24,7 +24,7 @@ import { IntakePool } from './intake-pool';
 
 let t: ReturnType<typeof tempDir>;
 let file: string;
-const N = 1500;
+const N = 800;
 
 beforeAll(() => {
   t = tempDir();

@@ -1,9 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../src-shared/result';
+import { startWorker } from '../platform/worker-entry';
 import { formatJob, RuleSources, type FormatJob, type Formatted } from './format';
 
 // The export's worker threads. The database stays on the export's one connection (one read
@@ -32,22 +30,10 @@ const WORKER_HEAP = {
 
 /** Where the worker's code is: the built file beside the bundle, or the TypeScript source through tsx. */
 function workerFor(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // From the TypeScript source (the CLI, tests, the bench run it through tsx): the worker registers
-    // tsx's loader before importing its module (`--import tsx` in a worker's execArgv is not applied in time).
-    const api = pathToFileURL(
-      createRequire(here)
-        .resolve('tsx/package.json')
-        .replace(/package\.json$/, 'dist/esm/api/index.mjs'),
-    ).href;
-    const entry = new URL('./format-worker.ts', here).href;
-    return new Worker(
-      `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
-      { eval: true, resourceLimits: WORKER_HEAP },
-    );
-  }
-  return new Worker(join(dirname(fileURLToPath(here)), 'export-worker.cjs'), { resourceLimits: WORKER_HEAP });
+  return startWorker(
+    { here: import.meta.url, source: './format-worker.ts', built: 'export-worker.cjs' },
+    { resourceLimits: WORKER_HEAP },
+  );
 }
 
 interface Pending {

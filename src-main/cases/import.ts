@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { appendAudit, auditBatch } from '../audit/chain';
 import type { CheckContext } from '../checks/run';
 import { withBulkIntake, type WritableDB } from '../store/db';
+import { deferSearchIndex } from '../store/search-index';
 import { readJsonLines } from '../input/json-lines';
 import { admit, type RawCase } from './intake';
 
@@ -47,14 +48,17 @@ export async function importCasesFile(
   let batch: Item[] = [];
 
   // A batch per transaction, its audit events chained in memory and written together (audit/chain.ts).
+  // Its new cases' search-index rows written together at the end (store/search-index.ts).
   const commit = db.transaction((items: Item[]) =>
-    auditBatch(db, () => {
-      for (const { line, raw } of items) {
-        const r = admit(db, raw, { name: source, location: `line ${line}`, actor }, { checks, at });
-        if (r.outcome === 'quarantined') report.rejected.push({ line, reason: r.reason });
-        else report[r.outcome]++;
-      }
-    }),
+    deferSearchIndex(db, () =>
+      auditBatch(db, () => {
+        for (const { line, raw } of items) {
+          const r = admit(db, raw, { name: source, location: `line ${line}`, actor }, { checks, at });
+          if (r.outcome === 'quarantined') report.rejected.push({ line, reason: r.reason });
+          else report[r.outcome]++;
+        }
+      }),
+    ),
   );
 
   await withBulkIntake(db, async () => {

@@ -5,6 +5,7 @@ import { admit } from '../cases/intake';
 import { recheckAll, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
 import { withBulkIntake, type WritableDB } from '../store/db';
+import { deferSearchIndex } from '../store/search-index';
 import * as outbox from '../store/outbox';
 import { readSetting, writeSetting } from '../store/settings';
 import { BackendError, type BackendClient } from './client';
@@ -179,30 +180,33 @@ export class SyncEngine {
       const ctx = this.checks();
       const touched: string[] = [];
       // The page in one transaction, with its cursor; its audit events chained in memory (audit/chain.ts).
+      // Its new cases' search-index rows written together at the end (store/search-index.ts).
       this.db().transaction(() =>
-        auditBatch(db, () => {
-          for (const item of page.items) {
-            const raw =
-              item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
-            const r = admit(
-              db,
-              raw,
-              {
-                name: 'sync',
-                location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
-                actor: 'backend',
-                origin,
-              },
-              { checks: ctx, at },
-            );
-            if (r.outcome === 'quarantined') report.quarantined++;
-            else if (r.outcome === 'inserted' || r.outcome === 'updated') {
-              touched.push(r.record.id);
-              report.applied++;
+        deferSearchIndex(db, () =>
+          auditBatch(db, () => {
+            for (const item of page.items) {
+              const raw =
+                item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
+              const r = admit(
+                db,
+                raw,
+                {
+                  name: 'sync',
+                  location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
+                  actor: 'backend',
+                  origin,
+                },
+                { checks: ctx, at },
+              );
+              if (r.outcome === 'quarantined') report.quarantined++;
+              else if (r.outcome === 'inserted' || r.outcome === 'updated') {
+                touched.push(r.record.id);
+                report.applied++;
+              }
             }
-          }
-          writeSetting(db, 'sync.cursor', page.next);
-        }),
+            writeSetting(db, 'sync.cursor', page.next);
+          }),
+        ),
       )();
       report.pages++;
       report.received += page.items.length;

@@ -18,10 +18,12 @@ export default defineConfig(({ mode }) => ({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        // The export's worker threads load their own entry, beside index.cjs (src-main/export/pool.ts).
+        // The export's and the intake's worker threads load their own entries, beside index.cjs
+        // (src-main/platform/worker-entry.ts).
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           'export-worker': resolve(__dirname, 'src-main/export/format-worker.ts'),
+          'intake-worker': resolve(__dirname, 'src-main/cases/intake-worker.ts'),
         },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },

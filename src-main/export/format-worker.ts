@@ -7,7 +7,8 @@ import { formatJob, RuleSources, type FormatJob } from './format';
 // buffers in flight stay a handful whatever the export's size (not garbage awaiting collection).
 
 const free: ArrayBuffer[] = [];
-const KEEP = 6;
+/** Buffers kept for reuse: two batches' worth (more only held memory; 6 were kept before issue 21's point 2). */
+const KEEP = 2;
 
 function alloc(bytes: number): Uint8Array {
   const i = free.findIndex((b) => b.byteLength >= bytes);

@@ -1,9 +1,7 @@
 import { availableParallelism } from 'node:os';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../src-shared/result';
+import { startWorker } from '../platform/worker-entry';
 import { formatJob, RuleSources, type FormatJob, type Formatted } from './format';
 
 // The export's worker threads. The database stays on the export's one connection (one read
@@ -19,31 +17,23 @@ export function exportWorkerCount(): number {
 }
 
 /**
- * A worker's old generation, bounded so the export's memory stays flat: V8 otherwise sizes a busy
- * thread's heap from the machine's memory and lets garbage pile up before collecting. A batch (a page
- * of 500 cases with their checks) needs about 10 MiB. The young generation keeps V8's default: a
- * smaller one promoted every batch and cost more CPU in collection (16.5k cases: 20.6 s vs 18.6 s).
+ * A worker's heap, bounded so the export's memory stays flat: V8 otherwise sizes a busy thread's heap
+ * from the machine's memory and lets garbage pile up before collecting. A batch (a page of 250 cases
+ * with their checks) needs a few MiB. The young generation is capped too (V8's default lets it reach
+ * 48 MiB a worker): measured at 100,000 cases (summary, load 8-10), peak RSS 444 MiB without the cap,
+ * 376 MiB with 12 MiB, CPU 57.9 s and 64.9 s (more frequent scavenges; noisy at that load).
  */
-const WORKER_HEAP = { maxOldGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_WORKER_OLD_MB ?? 64) };
+const WORKER_HEAP = {
+  maxOldGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_WORKER_OLD_MB ?? 64),
+  maxYoungGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_WORKER_YOUNG_MB ?? 12),
+};
 
 /** Where the worker's code is: the built file beside the bundle, or the TypeScript source through tsx. */
 function workerFor(): Worker {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) {
-    // From the TypeScript source (the CLI, tests, the bench run it through tsx): the worker registers
-    // tsx's loader before importing its module (`--import tsx` in a worker's execArgv is not applied in time).
-    const api = pathToFileURL(
-      createRequire(here)
-        .resolve('tsx/package.json')
-        .replace(/package\.json$/, 'dist/esm/api/index.mjs'),
-    ).href;
-    const entry = new URL('./format-worker.ts', here).href;
-    return new Worker(
-      `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); })`,
-      { eval: true, resourceLimits: WORKER_HEAP },
-    );
-  }
-  return new Worker(join(dirname(fileURLToPath(here)), 'export-worker.cjs'), { resourceLimits: WORKER_HEAP });
+  return startWorker(
+    { here: import.meta.url, source: './format-worker.ts', built: 'export-worker.cjs' },
+    { resourceLimits: WORKER_HEAP },
+  );
 }
 
 interface Pending {

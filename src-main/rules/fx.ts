@@ -18,6 +18,8 @@ export interface FxRate {
 export interface RateSource {
   /** The latest rate for base→quote observed at or before `at`. */
   find(base: string, quote: string, at: string): FxRate | null;
+  /** Every rate it holds, when it can say: the intake's worker threads look rates up in a copy (cases/intake-pool.ts). */
+  all?(): FxRate[];
 }
 
 export interface RateUse extends FxRate {
@@ -113,13 +115,17 @@ export function dbRates(db: ReadableDB): RateSource {
   const stmt = db.prepare(
     'SELECT base, quote, rate, as_of AS asOf, source FROM fx_rates WHERE base = ? AND quote = ? AND as_of <= ? ORDER BY as_of DESC LIMIT 1',
   );
-  return { find: (base, quote, at) => (stmt.get(base, quote, at) as FxRate | undefined) ?? null };
+  return {
+    find: (base, quote, at) => (stmt.get(base, quote, at) as FxRate | undefined) ?? null,
+    all: () => db.prepare('SELECT base, quote, rate, as_of AS asOf, source FROM fx_rates').all() as FxRate[],
+  };
 }
 
 export function memoryRates(list: FxRate[]): RateSource {
   const sorted = [...list].sort((a, b) => b.asOf.localeCompare(a.asOf));
   return {
     find: (base, quote, at) => sorted.find((r) => r.base === base && r.quote === quote && r.asOf <= at) ?? null,
+    all: () => [...list],
   };
 }
 

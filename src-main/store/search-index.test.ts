@@ -61,7 +61,7 @@ async function store(dir: string, list: CaseRecord[], deferred: boolean): Promis
 
 describe('search index rows written per batch (migration 0024)', () => {
   it('indexes a batch exactly as the per-row trigger did: same searches, same hits, integrity check clean', async () => {
-    const base = cases(700, { seed: 24 });
+    const base = cases(400, { seed: 24 });
     // Second versions in the same batches, with new names: the index must hold the last text only.
     const renamed: CaseRecord[] = [];
     for (const c of base.slice(0, 300)) {
@@ -105,28 +105,35 @@ describe('search index rows written per batch (migration 0024)', () => {
     }
   }, 120_000);
 
-  it('the real import leaves nothing pending and the index whole', async () => {
-    const ws = new Workstation({ dataDir: t.dir, mode: 'cli', actor: 'analyst-a' });
-    await ws.createVault('a passphrase for the search index test');
-    try {
-      const file = join(t.dir, 'import.jsonl');
-      writeFileSync(
-        file,
-        cases(300, { seed: 5 })
-          .map((c) => JSON.stringify(c))
-          .join('\n') + '\n{"not": "a case"}\n',
-      );
-      const r = await importCasesFile(ws.database(), file, 'analyst-a', ws.checkContext());
-      expect(r.inserted).toBe(300);
-      expect(r.rejected).toHaveLength(1);
-      const db = ws.database();
-      expect(pending(db)).toBe(0);
-      integrity(db);
-      expect(search(db, `"${cases(1, { seed: 5 })[0]!.id}"`)).toHaveLength(1);
-    } finally {
-      ws.close();
-    }
-  }, 60_000);
+  it.each([
+    ['on this thread', 0],
+    ['read on a worker thread', 1],
+  ])(
+    'the real import (%s) leaves nothing pending and the index whole',
+    async (_, workers) => {
+      const ws = new Workstation({ dataDir: t.dir, mode: 'cli', actor: 'analyst-a' });
+      await ws.createVault('a passphrase for the search index test');
+      try {
+        const file = join(t.dir, 'import.jsonl');
+        writeFileSync(
+          file,
+          cases(300, { seed: 5 })
+            .map((c) => JSON.stringify(c))
+            .join('\n') + '\n{"not": "a case"}\n',
+        );
+        const r = await importCasesFile(ws.database(), file, 'analyst-a', ws.checkContext(), { workers });
+        expect(r.inserted).toBe(300);
+        expect(r.rejected).toHaveLength(1);
+        const db = ws.database();
+        expect(pending(db)).toBe(0);
+        integrity(db);
+        expect(search(db, `"${cases(1, { seed: 5 })[0]!.id}"`)).toHaveLength(1);
+      } finally {
+        ws.close();
+      }
+    },
+    60_000,
+  );
 
   it('a case inserted then removed in the same batch leaves no index row; one changed is indexed as it ends', () => {
     const { db } = openTestDb(t.dir);

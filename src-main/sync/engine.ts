@@ -1,7 +1,8 @@
 import type { EventBus } from '../platform/events';
 import type { Logger } from '../platform/log';
 import { appendAudit, auditBatch } from '../audit/chain';
-import { admit } from '../cases/intake';
+import { admit, type IntakeSource } from '../cases/intake';
+import { admitPooled, IntakePool, type PoolRaw } from '../cases/intake-pool';
 import { recheckAll, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
 import { withBulkIntake, type WritableDB } from '../store/db';
@@ -16,6 +17,9 @@ import { backoffDelay, OUTBOX_BACKOFF } from '../platform/backoff';
 // (each page, with its cursor, in one transaction), push the outbox with backoff until each entry is
 // acknowledged, and follow live events with polling as the fallback. Bad items are quarantined with
 // their reason; the rest of their page syncs.
+
+/** A first page at least this full, with more to come, starts the intake's worker threads for the pull. */
+const PULL_POOL_MIN_ITEMS = 250;
 
 export interface SyncStatus {
   configured: boolean;
@@ -35,6 +39,8 @@ export interface PullReport {
   received: number;
   applied: number;
   quarantined: number;
+  /** The intake's worker threads that read this pull's cases (0: read on this thread). */
+  workers: number;
 }
 
 export class SyncEngine {
@@ -160,7 +166,7 @@ export class SyncEngine {
   }
 
   private async pullAll(): Promise<PullReport> {
-    const report: PullReport = { pages: 0, received: 0, applied: 0, quarantined: 0 };
+    const report: PullReport = { pages: 0, received: 0, applied: 0, quarantined: 0, workers: 0 };
     const origin = { backendId: await this.checkIdentity(), host: new URL(this.client.url).host };
     await withBulkIntake(this.db(), () => this.pullCases(report, origin));
     report.quarantined += await this.pullTeam();
@@ -170,48 +176,84 @@ export class SyncEngine {
     return report;
   }
 
-  /** The changes feed, a page per transaction with its cursor, until the backend has no more. */
+  /**
+   * The changes feed, a page per transaction with its cursor, until the backend has no more. A long
+   * pull reads its cases on the intake's worker threads (cases/intake-pool.ts): the next page is
+   * fetched and read there while this one is written.
+   */
   private async pullCases(report: PullReport, origin: { backendId: string; host: string }): Promise<void> {
-    for (;;) {
-      const db = this.db();
-      const cursor = readSetting(db, 'sync.cursor') ?? 0;
-      const page = await this.client.changes(cursor);
+    let pool: IntakePool | null = null;
+    let tried = false;
+    let finished = false;
+    const fetchPage = async (after: number) => {
+      const page = await this.client.changes(after);
       const at = new Date().toISOString();
       const ctx = this.checks();
-      const touched: string[] = [];
-      // The page in one transaction, with its cursor; its audit events chained in memory (audit/chain.ts).
-      // Its new cases' search-index rows written together at the end (store/search-index.ts).
-      this.db().transaction(() =>
-        deferSearchIndex(db, () =>
-          auditBatch(db, () => {
-            for (const item of page.items) {
-              const raw =
-                item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
-              const r = admit(
-                db,
-                raw,
-                {
+      // Only a pull with more than a page to come repays a worker's start (rule pack, screening index).
+      if (!tried && !finished && page.hasMore && page.items.length >= PULL_POOL_MIN_ITEMS) {
+        tried = true;
+        pool = IntakePool.start(ctx);
+        report.workers = pool?.size ?? 0;
+      }
+      const reads = pool
+        ? pool.read(
+            page.items.map((item): PoolRaw =>
+              item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, feed: true },
+            ),
+          )
+        : null;
+      reads?.catch(() => undefined); // observed when its page is written
+      return { page, after, at, ctx, reads, pool };
+    };
+    try {
+      let next = fetchPage(readSetting(this.db(), 'sync.cursor') ?? 0);
+      for (;;) {
+        const { page, after: cursor, at, ctx, reads, pool: readBy } = await next;
+        if (page.hasMore) {
+          next = fetchPage(page.next);
+          next.catch(() => undefined); // observed on the next round
+        }
+        const read = reads ? await reads : null;
+        const db = this.db();
+        const touched: string[] = [];
+        // The page in one transaction, with its cursor; its audit events chained in memory (audit/chain.ts).
+        // Its new cases' search-index rows written together at the end (store/search-index.ts).
+        db.transaction(() =>
+          deferSearchIndex(db, () =>
+            auditBatch(db, () => {
+              // Checks read under another context (new lists, rates, a new day) are computed again here.
+              const current = readBy?.serves(ctx) ?? false;
+              page.items.forEach((item, i) => {
+                const raw =
+                  item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
+                const source: IntakeSource = {
                   name: 'sync',
                   location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
                   actor: 'backend',
                   origin,
-                },
-                { checks: ctx, at },
-              );
-              if (r.outcome === 'quarantined') report.quarantined++;
-              else if (r.outcome === 'inserted' || r.outcome === 'updated') {
-                touched.push(r.record.id);
-                report.applied++;
-              }
-            }
-            writeSetting(db, 'sync.cursor', page.next);
-          }),
-        ),
-      )();
-      report.pages++;
-      report.received += page.items.length;
-      if (touched.length) this.bus?.emit('cases.changed', { count: touched.length });
-      if (!page.hasMore) break;
+                };
+                const r = read
+                  ? admitPooled(db, raw, read[i]!, source, { checks: ctx, at }, current)
+                  : admit(db, raw, source, { checks: ctx, at });
+                if (r.outcome === 'quarantined') report.quarantined++;
+                else if (r.outcome === 'inserted' || r.outcome === 'updated') {
+                  touched.push(r.record.id);
+                  report.applied++;
+                }
+              });
+              writeSetting(db, 'sync.cursor', page.next);
+            }),
+          ),
+        )();
+        report.pages++;
+        report.received += page.items.length;
+        if (touched.length) this.bus?.emit('cases.changed', { count: touched.length });
+        if (!page.hasMore) break;
+      }
+    } finally {
+      // A page fetched ahead of a failed write starts no pool after this.
+      finished = true;
+      await (pool as IntakePool | null)?.close();
     }
   }
 

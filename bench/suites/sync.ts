@@ -64,7 +64,7 @@ export const syncSuite: Suite = {
           value: round(CASES / seconds, 0),
           unit: 'cases/s',
           goal: { atLeast: 10_000 },
-          note: `${round(seconds, 1)} s through admit, every case checked (rules, IVMS101, screening)`,
+          note: `${round(seconds, 1)} s through admit, every case checked (rules, IVMS101, screening); ${r.workers} intake worker thread${r.workers === 1 ? '' : 's'}`,
         },
         {
           suite: 'sync',

@@ -130,6 +130,14 @@ interface Slot {
   ready: boolean;
 }
 
+/**
+ * A worker's old generation, bounded so the run's memory stays flat (V8 otherwise sizes a busy thread's
+ * heap from the machine's memory and lets garbage pile up). It holds the rule pack, the screening
+ * index over the lists in force and a few chunks of cases. A worker that cannot start within it leaves
+ * its cases to the writer; `WAYBILL_INTAKE_WORKER_OLD_MB` overrides.
+ */
+const WORKER_HEAP = { maxOldGenerationSizeMb: Number(process.env.WAYBILL_INTAKE_WORKER_OLD_MB ?? 256) };
+
 /** A worker stopping more often than this in one run is a fault of the build, not of some cases: the run fails. */
 const MAX_STOPS = 8;
 
@@ -140,6 +148,7 @@ export class IntakePool {
   private broken: Error | null = null;
   private closed = false;
   private readonly ratesText: string;
+  private readonly sourceTexts = new Map<string, string>();
   /** Cases sent to the workers (a case sent again after a worker stopped counts again). */
   sent = 0;
   /** Each worker's start: milliseconds to ready (rule pack, index) and its heap then. */
@@ -173,7 +182,7 @@ export class IntakePool {
     try {
       worker = startWorker(
         { here: import.meta.url, source: './intake-worker.ts', built: 'intake-worker.cjs' },
-        { workerData: { snapshot: this.snapshot, fault: this.fault } },
+        { workerData: { snapshot: this.snapshot, fault: this.fault }, resourceLimits: WORKER_HEAP },
       );
     } catch {
       return null; // no worker: read in-line
@@ -194,6 +203,11 @@ export class IntakePool {
         const job = slot.pending.get(m.id);
         if (!job) return;
         slot.pending.delete(m.id);
+        try {
+          for (const read of m.out) this.citations(read);
+        } catch (e) {
+          return job.reject(e instanceof Error ? e : new Error(String(e)));
+        }
         job.resolve(m.out);
       },
     );
@@ -239,6 +253,19 @@ export class IntakePool {
       Promise.all(alone).then((outs) => first.resolve(outs.flat()), first.reject);
     }
     for (const job of rest) this.dispatch(job);
+  }
+
+  /** A citation list's text came with its first use by a worker; later uses carry the reference only. */
+  private citations(read: ReadCase): void {
+    if (!read.ok || !read.checks) return;
+    for (const s of read.checks.travelRule.stored?.sources ?? []) {
+      if (s.text) this.sourceTexts.set(s.ref, s.text);
+      else {
+        const text = this.sourceTexts.get(s.ref);
+        if (text === undefined) throw new Error(`citation list ${s.ref} arrived without its text`);
+        s.text = text;
+      }
+    }
   }
 
   private inline(job: Job): void {

@@ -6,7 +6,7 @@ import { evaluateCase, type Evaluation } from '../rules/evaluate';
 import type { RateSource } from '../rules/fx';
 import { defaultRulePack, type RulePack } from '../rules/pack';
 import { casePage } from '../store/cases';
-import { saveCheck, storedDigest } from '../store/checks';
+import { saveStoredCheck, storedDigest, storedForm, type StoredForm } from '../store/checks';
 import type { ReadableDB, WritableDB } from '../store/db';
 import { withPendingRepair } from '../store/repairs';
 import { ivms101Check } from './ivms101';
@@ -48,13 +48,18 @@ export interface ComputedCheck {
 export interface DigestedCheck {
   check: Omit<StoredCheck<unknown>, 'inputsDigest' | 'computedAt'>;
   inputsDigest: string;
+  /** The result as its row will hold it, when computed ahead (a worker sends this text, not the result). */
+  stored?: StoredForm;
 }
 
-/** The checks of a case as far as they need no database: screening still lacks the analysts' dispositions. */
+/**
+ * The checks of a case as far as they need no database. Screening is `checked` when it needs none
+ * either (it failed, or found no hit, so no disposition to read); else its hits await the dispositions.
+ */
 export interface PreparedChecks {
   travelRule: DigestedCheck;
   ivms101: DigestedCheck;
-  screening: { found: FoundScreening } | { failed: DigestedCheck };
+  screening: { found: FoundScreening } | { checked: DigestedCheck };
 }
 
 /** The outcomes the case row carries for the queue's filters (see store/checks.ts). */
@@ -171,19 +176,44 @@ export function prepareChecks(c: CaseRecord, ctx: CheckContext): PreparedChecks 
   }
   let screening: PreparedChecks['screening'];
   try {
-    screening = { found: findHits(c, ctx.screening ?? null, ctx.minScreeningScore) };
+    const found = findHits(c, ctx.screening ?? null, ctx.minScreeningScore);
+    // No hit, no disposition to read: the result is complete here.
+    screening = found.hits.length ? { found } : { checked: screeningCheck(null, c.id, found) };
   } catch (e) {
-    screening = { failed: digested({ check: failed('screening', e), inputs: { failed: true, id: c.id } }, c.id) };
+    screening = { checked: digested({ check: failed('screening', e), inputs: { failed: true, id: c.id } }, c.id) };
   }
   return { travelRule: digested(travel, c.id), ivms101: digested(ivms, c.id), screening };
 }
 
+/**
+ * The prepared checks as a worker thread sends them: each complete result as the text its row will
+ * hold (strings cross threads far cheaper than the object, and the writer need not serialise it).
+ */
+export function forTransfer(p: PreparedChecks): PreparedChecks {
+  const seal = (x: DigestedCheck): DigestedCheck => ({
+    check: { ...x.check, result: null },
+    inputsDigest: x.inputsDigest,
+    stored: x.stored ?? storedForm(x.check.name, x.check.result),
+  });
+  return {
+    travelRule: seal(p.travelRule),
+    ivms101: seal(p.ivms101),
+    screening: 'checked' in p.screening ? { checked: seal(p.screening.checked) } : p.screening,
+  };
+}
+
 /** The database part: screening's hits with their dispositions. Returns every check, ready to store. */
 export function finishChecks(db: ReadableDB, caseId: string, p: PreparedChecks): DigestedCheck[] {
+  if ('checked' in p.screening) return [p.travelRule, p.ivms101, p.screening.checked];
+  return [p.travelRule, p.ivms101, screeningCheck(db, caseId, p.screening.found)];
+}
+
+/** Screening's result with the dispositions of its hits (a result without hits reads no database). */
+function screeningCheck(db: ReadableDB | null, caseId: string, found: FoundScreening): DigestedCheck {
   let screening: ComputedCheck;
-  if ('failed' in p.screening) return [p.travelRule, p.ivms101, p.screening.failed];
   try {
-    const r = withDispositions(db, p.screening.found);
+    if (!db && found.hits.length) throw new Error('hits need the dispositions');
+    const r = withDispositions(db!, found);
     const open = r.hits.filter((h) => !h.disposition).length;
     const summary =
       r.outcome === 'not_screened'
@@ -198,7 +228,7 @@ export function finishChecks(db: ReadableDB, caseId: string, p: PreparedChecks):
   } catch (e) {
     screening = { check: failed('screening', e), inputs: { failed: true, id: caseId } };
   }
-  return [p.travelRule, p.ivms101, digested(screening, caseId)];
+  return digested(screening, caseId);
 }
 
 /**
@@ -227,10 +257,16 @@ export function saveCaseChecks(
   fresh = false,
 ): string[] {
   const ran: string[] = [];
-  for (const { check, inputsDigest } of computed) {
+  for (const { check, inputsDigest, stored } of computed) {
     const prev = fresh ? null : storedDigest(db, caseId, check.name);
     if (prev && prev.inputsDigest === inputsDigest && prev.engineVersion === check.engineVersion) continue;
-    saveCheck(db, caseId, { ...check, inputsDigest, computedAt: now }, !rowHasOutcomes);
+    const { result, ...rest } = check;
+    saveStoredCheck(
+      db,
+      caseId,
+      { ...rest, inputsDigest, computedAt: now, stored: stored ?? storedForm(check.name, result) },
+      !rowHasOutcomes,
+    );
     ran.push(check.name);
   }
   return ran;

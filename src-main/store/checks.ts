@@ -22,30 +22,48 @@ function sourceRef(sources: unknown[]): { text: string; ref: string } {
   return found;
 }
 
+/** A result as its row holds it, and the citation lists it refers to (rule_sources), by reference. */
+export interface StoredForm {
+  text: string;
+  sources: { ref: string; text: string }[];
+}
+
 /**
  * The result as stored: a Travel Rule result's per-side `sources` become a reference to `rule_sources`
  * (migration 0022), written in the same transaction; case_checks_full puts them back byte for byte.
+ * Needs no database, so the intake's worker threads compute it (cases/intake-pool.ts).
  */
-function storedResult(db: WritableDB, name: string, result: unknown): string {
+export function storedForm(name: string, result: unknown): StoredForm {
   const sides = name === 'travel_rule' ? (result as { sides?: unknown } | null)?.sides : undefined;
-  if (!Array.isArray(sides)) return JSON.stringify(result);
+  if (!Array.isArray(sides)) return { text: JSON.stringify(result), sources: [] };
   // A side whose sources are not a list is not the engine's: kept whole, so nothing reads as a reference.
   if (sides.some((side: unknown) => typeof (side as { sources?: unknown } | null)?.sources === 'string'))
-    return JSON.stringify(result);
+    return { text: JSON.stringify(result), sources: [] };
+  const refs: { ref: string; text: string }[] = [];
   const compact = sides.map((side: unknown) => {
     const sources = (side as { sources?: unknown } | null)?.sources;
     if (!Array.isArray(sources) || sources.length === 0) return side;
-    const { text, ref } = sourceRef(sources);
-    // Every time, not once per process: a rolled-back transaction takes its row with it.
-    cached(db, 'INSERT OR IGNORE INTO rule_sources (digest, sources) VALUES (?, ?)').run(ref, text);
+    const found = sourceRef(sources);
+    refs.push(found);
     // Spread keeps the key order, so the expanded text is the text JSON.stringify wrote.
-    return { ...(side as object), sources: ref };
+    return { ...(side as object), sources: found.ref };
   });
-  return JSON.stringify({ ...(result as object), sides: compact });
+  return { text: JSON.stringify({ ...(result as object), sides: compact }), sources: refs };
 }
+
+/** A check as stored, its result already in its stored form (see storedForm). */
+export type StoredFormCheck = Omit<StoredCheck<unknown>, 'result'> & { stored: StoredForm };
 
 /** `updateRow` false: the caller wrote the outcome onto the case row already (cases/intake.ts). */
 export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown>, updateRow = true): void {
+  const { result, ...rest } = c;
+  saveStoredCheck(db, caseId, { ...rest, stored: storedForm(c.name, result) }, updateRow);
+}
+
+export function saveStoredCheck(db: WritableDB, caseId: string, c: StoredFormCheck, updateRow = true): void {
+  // Every time, not once per process: a rolled-back transaction takes its row with it.
+  for (const s of c.stored.sources)
+    cached(db, 'INSERT OR IGNORE INTO rule_sources (digest, sources) VALUES (?, ?)').run(s.ref, s.text);
   cached(
     db,
     `INSERT INTO case_checks (case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at)
@@ -53,16 +71,7 @@ export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown
      ON CONFLICT (case_id, check_name) DO UPDATE SET outcome = excluded.outcome, summary = excluded.summary,
        result = excluded.result, inputs_digest = excluded.inputs_digest, engine_version = excluded.engine_version,
        computed_at = excluded.computed_at`,
-  ).run(
-    caseId,
-    c.name,
-    c.outcome,
-    c.summary,
-    storedResult(db, c.name, c.result),
-    c.inputsDigest,
-    c.engineVersion,
-    c.computedAt,
-  );
+  ).run(caseId, c.name, c.outcome, c.summary, c.stored.text, c.inputsDigest, c.engineVersion, c.computedAt);
   const column = OUTCOME_COLUMN[c.name];
   if (column && updateRow) cached(db, `UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
 }

@@ -3,6 +3,7 @@ import { basename } from 'node:path';
 import { appendAudit, auditBatch } from '../audit/chain';
 import type { CheckContext } from '../checks/run';
 import { withBulkIntake, type WritableDB } from '../store/db';
+import { deferSearchIndex } from '../store/search-index';
 import { readJsonLines } from '../input/json-lines';
 import { admit, type Admission, type RawCase, type ReadCase } from './intake';
 import { admitPooled, InOrderReads, IntakePool } from './intake-pool';
@@ -64,11 +65,14 @@ export async function importCasesFile(
   };
 
   // A batch per transaction, its audit events chained in memory and written together (audit/chain.ts).
+  // Its new cases' search-index rows written together at the end (store/search-index.ts).
   const commit = db.transaction((items: Item[]) =>
-    auditBatch(db, () => {
-      for (const { line, raw } of items)
-        count(line, admit(db, raw, { name: source, location: `line ${line}`, actor }, { checks, at }));
-    }),
+    deferSearchIndex(db, () =>
+      auditBatch(db, () => {
+        for (const { line, raw } of items)
+          count(line, admit(db, raw, { name: source, location: `line ${line}`, actor }, { checks, at }));
+      }),
+    ),
   );
 
   const owned = o.workers === undefined || typeof o.workers === 'number';
@@ -80,15 +84,17 @@ export async function importCasesFile(
         : IntakePool.start(checks, typeof o.workers === 'number' ? { workers: o.workers } : {});
   // The same batches, their cases read on the workers: only the database stage runs here.
   const commitRead = db.transaction((items: Item[]) =>
-    auditBatch(db, () => {
-      // Checks read under another context (rates imported meanwhile) are computed again here.
-      const current = pool!.serves(checks);
-      for (const { line, raw, read } of items)
-        count(
-          line,
-          admitPooled(db, raw, read!, { name: source, location: `line ${line}`, actor }, { checks, at }, current),
-        );
-    }),
+    deferSearchIndex(db, () =>
+      auditBatch(db, () => {
+        // Checks read under another context (rates imported meanwhile) are computed again here.
+        const current = pool!.serves(checks);
+        for (const { line, raw, read } of items)
+          count(
+            line,
+            admitPooled(db, raw, read!, { name: source, location: `line ${line}`, actor }, { checks, at }, current),
+          );
+      }),
+    ),
   );
 
   try {

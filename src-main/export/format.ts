@@ -201,32 +201,33 @@ export function formatJob(job: FormatJob, alloc: Alloc = fresh, sources = new Ru
     return { chunks: [chunk(text, alloc)] };
   }
   const written = new Map(job.written);
-  // Each stored result is parsed once, for both its evaluation line and (Travel Rule) its cases.csv cell.
-  const results: unknown[] = [];
-  const unreadable = new Map<number, unknown>();
+  // Each stored result is parsed once, for both its evaluation line and (Travel Rule) its cases.csv cell,
+  // and written at once: a batch's parsed results are not all alive together (a worker's young
+  // generation is small, pool.ts WORKER_HEAP; what survives a scavenge is copied, then promoted).
+  let evaluations = '';
+  let unreadable: { error: unknown } | null = null;
   const unverified = new Map<OutcomeRow, string>();
   job.checks.forEach((k, i) => {
-    if (written.has(i)) return; // screening with its hits' history, written by the reading thread
+    const line = written.get(i); // screening with its hits' history, written by the reading thread
+    if (line !== undefined) {
+      evaluations += line;
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(k.result);
-    } catch (e) {
+    } catch (error) {
       // cases.csv says so where it is read; evaluations.jsonl cannot carry it (the export stops, as before).
       if (k.check_name === 'travel_rule') unverified.set(k, UNREADABLE_EVALUATION);
-      unreadable.set(i, e);
+      unreadable ??= { error };
       return;
     }
     if (k.check_name === 'travel_rule') unverified.set(k, unverifiedRulesOf(parsed));
-    results[i] = expandSources(k.check_name, k.result, parsed, sources);
+    evaluations += canonicalLine(evaluationRecord(k, expandSources(k.check_name, k.result, parsed, sources)));
   });
   const csv = casesCsv(job.cases, job.checks, unverified);
   let jsonl = '';
   for (const r of job.cases) jsonl += canonicalLine(caseRecord(r));
-  let evaluations = '';
-  job.checks.forEach((k, i) => {
-    const line = written.get(i);
-    if (unreadable.has(i)) throw unreadable.get(i) as Error;
-    evaluations += line ?? canonicalLine(evaluationRecord(k, results[i]));
-  });
+  if (unreadable) throw (unreadable as { error: unknown }).error as Error;
   return { chunks: [chunk(csv.text, alloc), chunk(jsonl, alloc), chunk(evaluations, alloc)], tally: csv.tally };
 }

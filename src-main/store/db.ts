@@ -2,6 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../src-shared/result';
 import { createPrivateFile, tightenDatabaseFiles } from '../platform/private-files';
 import { migrate } from './migrations';
+import { flushSearchIndex, registerSearchIndexFunctions } from './search-index';
 
 // The one door to the case database. Query modules take a ReadableDB or a WritableDB, so a
 // function's signature says whether it can change anything (Signal's Interface.std.ts habit).
@@ -51,8 +52,13 @@ export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}):
   // Temporary tables and sort spills stay in memory: on disk they would be outside the cipher's reach.
   db.pragma('temp_store = MEMORY');
   db.pragma('busy_timeout = 5000');
+  // Case triggers ask it (migration 0024): without it a case cannot be inserted, so none goes unindexed.
+  registerSearchIndexFunctions(db);
   if (opts.migrate !== false && !opts.readonly) {
     migrate(db as WritableDB);
+    // A bulk intake indexes its cases before it commits; should a pending row ever be committed, index it now.
+    if ((db.pragma('user_version', { simple: true }) as number) >= 24)
+      db.transaction(() => flushSearchIndex(db as WritableDB))();
     // Keeps the planner's statistics current (SQLite's advice for long-lived connections): without
     // them it sorts half a million rows where walking an index would do.
     db.pragma('optimize=0x10002');

@@ -6,6 +6,7 @@ import { admitPooled, IntakePool, type PoolRaw } from '../cases/intake-pool';
 import { recheckAll, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
 import { withBulkIntake, type WritableDB } from '../store/db';
+import { deferSearchIndex } from '../store/search-index';
 import * as outbox from '../store/outbox';
 import { readSetting, writeSetting } from '../store/settings';
 import { BackendError, type BackendClient } from './client';
@@ -216,30 +217,33 @@ export class SyncEngine {
         const db = this.db();
         const touched: string[] = [];
         // The page in one transaction, with its cursor; its audit events chained in memory (audit/chain.ts).
+        // Its new cases' search-index rows written together at the end (store/search-index.ts).
         db.transaction(() =>
-          auditBatch(db, () => {
-            // Checks read under another context (new lists, rates, a new day) are computed again here.
-            const current = readBy?.serves(ctx) ?? false;
-            page.items.forEach((item, i) => {
-              const raw =
-                item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
-              const source: IntakeSource = {
-                name: 'sync',
-                location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
-                actor: 'backend',
-                origin,
-              };
-              const r = read
-                ? admitPooled(db, raw, read[i]!, source, { checks: ctx, at }, current)
-                : admit(db, raw, source, { checks: ctx, at });
-              if (r.outcome === 'quarantined') report.quarantined++;
-              else if (r.outcome === 'inserted' || r.outcome === 'updated') {
-                touched.push(r.record.id);
-                report.applied++;
-              }
-            });
-            writeSetting(db, 'sync.cursor', page.next);
-          }),
+          deferSearchIndex(db, () =>
+            auditBatch(db, () => {
+              // Checks read under another context (new lists, rates, a new day) are computed again here.
+              const current = readBy?.serves(ctx) ?? false;
+              page.items.forEach((item, i) => {
+                const raw =
+                  item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
+                const source: IntakeSource = {
+                  name: 'sync',
+                  location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
+                  actor: 'backend',
+                  origin,
+                };
+                const r = read
+                  ? admitPooled(db, raw, read[i]!, source, { checks: ctx, at }, current)
+                  : admit(db, raw, source, { checks: ctx, at });
+                if (r.outcome === 'quarantined') report.quarantined++;
+                else if (r.outcome === 'inserted' || r.outcome === 'updated') {
+                  touched.push(r.record.id);
+                  report.applied++;
+                }
+              });
+              writeSetting(db, 'sync.cursor', page.next);
+            }),
+          ),
         )();
         report.pages++;
         report.received += page.items.length;

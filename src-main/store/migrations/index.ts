@@ -23,6 +23,8 @@ import { migration0020 } from './0020-check-versions';
 import { migration0021 } from './0021-fewer-case-indexes';
 import { migration0022 } from './0022-rule-sources';
 import { migration0023 } from './0023-check-outcome-index';
+import { migration0024 } from './0024-search-index-batches';
+import { registerSearchIndexFunctions } from '../search-index';
 
 export interface Migration {
   version: number;
@@ -60,6 +62,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0021,
   migration0022,
   migration0023,
+  migration0024,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 
@@ -69,6 +72,8 @@ export function schemaVersion(db: Database.Database): number {
 
 /** Runs each pending migration in its own transaction; refuses a database written by a newer Waybill. */
 export function migrate(db: Database.Database, migrations: readonly Migration[] = MIGRATIONS): number {
+  // Triggers from 0024 on ask this function: every connection that migrates has it.
+  registerSearchIndexFunctions(db);
   const current = schemaVersion(db);
   const latest = migrations.length;
   if (current > latest) {

@@ -38,6 +38,9 @@ if (mode === 'create') {
   // maxRSS also holds what unlocking took (Argon2id's 64 MiB of wasm memory, never given back):
   // the export's own peak is sampled from its start.
   const startMiB = rssMiB();
+  // This thread's V8 heap before the export (module code and data, from source with tsx's): the peak's
+  // heap figure less this is what the export itself held there.
+  const startHeapMiB = Math.round(process.memoryUsage().heapTotal / 2 ** 20);
   let exportPeakMiB = startMiB;
   // What the peak was made of (this thread's V8 heap, and buffers outside it), for the memory breakdown.
   let atPeak = { heapMiB: 0, externalMiB: 0 };
@@ -84,6 +87,7 @@ if (mode === 'create') {
       baseMiB: base,
       peakMiB: Math.round(process.resourceUsage().maxRSS / 1024),
       startMiB,
+      startHeapMiB,
       exportPeakMiB,
       atPeak,
       workers: r.workers,

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateCases } from '../cases/generate';
 import { tempDir } from '../../test/support/temp';
 import { openTestDb } from '../../test/support/db';
-import { BULK_CACHE_KIB, BULK_WAL_AUTOCHECKPOINT, openDatabase, withBulkIntake } from './db';
+import { ANALYSIS_LIMIT, BULK_CACHE_KIB, BULK_WAL_AUTOCHECKPOINT, openDatabase, withBulkIntake } from './db';
 import { displayNames } from '../ivms101/display-names';
 import { getCaseRecord, upsertCase } from './cases';
 
@@ -123,6 +123,30 @@ describe('bulk intake settings', () => {
       expect([db.pragma('cache_size', { simple: true }), db.pragma('wal_autocheckpoint', { simple: true })]).toEqual(
         before,
       );
+    } finally {
+      db.close();
+      t.cleanup();
+    }
+  });
+
+  it('leaves the planner statistics of the cases it wrote current, sampled (not a full read of every index)', async () => {
+    const t = tempDir();
+    const db = openTestDb(t.dir).db;
+    try {
+      const stat = () =>
+        db.prepare("SELECT stat FROM sqlite_stat1 WHERE tbl = 'cases' AND idx = 'sqlite_autoindex_cases_1'").get() as
+          { stat: string } | undefined;
+      // The empty store was opened with no statistics for cases worth keeping.
+      expect(stat()?.stat.split(' ')[0] ?? '0').toBe('0');
+      await withBulkIntake(db, () => {
+        db.transaction(() => {
+          for (const c of generateCases(400, { seed: 3 })) upsertCase(db, c, c.createdAt, displayNames(c.ivms101));
+        })();
+        return Promise.resolve();
+      });
+      // Refreshed at the end of the intake, not left for the next unlock.
+      expect(stat()?.stat.split(' ')[0]).toBe('400');
+      expect(db.pragma('analysis_limit', { simple: true })).toBe(ANALYSIS_LIMIT);
     } finally {
       db.close();
       t.cleanup();

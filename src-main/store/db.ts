@@ -61,9 +61,22 @@ export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}):
       db.transaction(() => flushSearchIndex(db as WritableDB))();
     // Keeps the planner's statistics current (SQLite's advice for long-lived connections): without
     // them it sorts half a million rows where walking an index would do.
-    db.pragma('optimize=0x10002');
+    refreshPlannerStatistics(db as WritableDB);
   }
   return db as WritableDB;
+}
+
+/** Rows ANALYZE samples per index when the statistics are refreshed at unlock (SQLite suggests 100–1000). */
+export const ANALYSIS_LIMIT = 1000;
+
+/**
+ * Refreshes the planner's statistics of tables that changed a lot (PRAGMA optimize), sampling a
+ * bounded number of rows per index as SQLite advises: a full ANALYZE of a store that had grown
+ * tenfold read every index at unlock (3.6 s wall at 100,000 cases, the unlock itself 1 s).
+ */
+export function refreshPlannerStatistics(db: WritableDB): void {
+  db.pragma(`analysis_limit = ${ANALYSIS_LIMIT}`);
+  db.pragma('optimize=0x10002');
 }
 
 /** The page cache during a bulk intake, in KiB (SQLite's negative cache_size): fixed, so memory stays flat. */
@@ -82,7 +95,10 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
   db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
   db.pragma(`wal_autocheckpoint = ${BULK_WAL_AUTOCHECKPOINT}`);
   try {
-    return await work();
+    const result = await work();
+    // A large intake changes the statistics most: refreshed here, not at the next unlock.
+    if (db.open) refreshPlannerStatistics(db);
+    return result;
   } finally {
     // The vault may have been locked (the connection closed) while the work awaited.
     if (db.open) db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);

@@ -211,12 +211,14 @@ describe('sync on the worker threads', () => {
   });
 
   it('pulls a long feed with its cases read on a worker: the same store as a pull on one thread', async () => {
-    const pooled = await workstationFor(join(t.dir, 'ws-pooled'), backend);
-    const report = await pooled.engine.pull();
-    expect(report).toMatchObject({ received: N, applied: N, quarantined: 0, workers: 1 });
     const before = process.env.WAYBILL_INTAKE_WORKERS;
-    process.env.WAYBILL_INTAKE_WORKERS = '0';
+    // One worker whatever the machine (a 2-core one runs none by default, intakeWorkerCount).
+    process.env.WAYBILL_INTAKE_WORKERS = '1';
+    const pooled = await workstationFor(join(t.dir, 'ws-pooled'), backend);
     try {
+      const report = await pooled.engine.pull();
+      expect(report).toMatchObject({ received: N, applied: N, quarantined: 0, workers: 1 });
+      process.env.WAYBILL_INTAKE_WORKERS = '0';
       const inline = await workstationFor(join(t.dir, 'ws-inline'), backend);
       expect(await inline.engine.pull()).toMatchObject({ received: N, applied: N, workers: 0 });
       const a = rows(inline.ws.database());

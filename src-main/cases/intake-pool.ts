@@ -45,11 +45,18 @@ export interface WorkerFault {
   throwOn?: string;
 }
 
-/** Workers of one run: the cores minus the writer's, at least one. `WAYBILL_INTAKE_WORKERS` overrides (0: in-line). */
+/**
+ * Workers of one run: the cores minus the writer's (at most 4) on a machine with three cores or more.
+ * With two, none by default: measured on the project's shared 2-core machine (load 3-5, 20,000 cases,
+ * 30 Nov) one worker cost CPU and memory and gained nothing, no second core being free (import 713 vs
+ * 797 cases/s, 1,461 vs 1,239 µs CPU per case, peak RSS 803 vs 430 MiB; sync 518 vs 692 cases/s), though
+ * it halves the writer's own CPU per case (644 vs 1,089 µs). `WAYBILL_INTAKE_WORKERS` overrides (0: in-line).
+ */
 export function intakeWorkerCount(): number {
   const env = process.env.WAYBILL_INTAKE_WORKERS;
   if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 8);
-  return Math.min(Math.max(availableParallelism() - 1, 1), 4);
+  const cores = availableParallelism();
+  return cores >= 3 ? Math.min(cores - 1, 4) : 0;
 }
 
 /** Below this many cases a run stays in-line: a worker's start (rule pack, screening index) costs more. */

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workstation } from '../../src-main/app/workstation';
@@ -10,6 +10,20 @@ import { round, type Measurement, type Suite } from '../harness';
 import { millionBuild } from '../million';
 
 const CASES = Number(process.env.BENCH_INTAKE_CASES ?? 100_000);
+
+/**
+ * CPU seconds of this process's main thread (the writer) alone, from Linux's per-thread counters (null
+ * elsewhere): with the pure stage on workers, the writer's share is the import's critical path.
+ */
+function writerCpuSeconds(): number | null {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
 
 /** Writes CASES generated cases as JSON Lines, as `waybill cases generate --out` does. */
 async function writeCases(file: string): Promise<void> {
@@ -35,6 +49,7 @@ export const intakeSuite: Suite = {
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
+      const writer0 = writerCpuSeconds();
       // The pool the CLI's import starts itself (cases/import.ts), started here to say how many workers ran.
       const checks = ws.checkContext();
       const pool = IntakePool.start(checks);
@@ -46,6 +61,7 @@ export const intakeSuite: Suite = {
         : 'no worker thread: the pure stage in-line';
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      const writer1 = writerCpuSeconds();
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
@@ -96,6 +112,17 @@ export const intakeSuite: Suite = {
           goal: { atMost: 100 },
           note: `user + system of every thread (writer and ${workers}); steadier than wall time on a shared machine`,
         },
+        ...(writer0 !== null && writer1 !== null
+          ? [
+              {
+                suite: 'intake',
+                metric: 'cases import: writer thread CPU time per case',
+                value: round(((writer1 - writer0) / CASES) * 1e6, 0),
+                unit: 'µs',
+                note: `the main thread alone (Linux /proc, 10 ms ticks), the critical path once the pure stage is on workers; ${workers}`,
+              },
+            ]
+          : []),
       ];
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -147,6 +147,20 @@ describe('bulk intake settings', () => {
       // Refreshed at the end of the intake, not left for the next unlock.
       expect(stat()?.stat.split(' ')[0]).toBe('400');
       expect(db.pragma('analysis_limit', { simple: true })).toBe(ANALYSIS_LIMIT);
+      // A live pull of one case does not pay for it (PRAGMA optimize would re-read a store without statistics).
+      db.exec("DELETE FROM sqlite_stat1 WHERE tbl = 'cases'");
+      const more = [...generateCases(402, { seed: 4 })].slice(400);
+      const add = (list: typeof more) =>
+        withBulkIntake(db, () => {
+          db.transaction(() => {
+            for (const c of list) upsertCase(db, { ...c, id: `${c.id}-more` }, c.createdAt, displayNames(c.ivms101));
+          })();
+          return Promise.resolve();
+        });
+      await add(more.slice(0, 1));
+      expect(stat()).toBeUndefined();
+      await add(more.slice(1));
+      expect(stat()).toBeUndefined();
     } finally {
       db.close();
       t.cleanup();

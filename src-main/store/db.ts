@@ -79,6 +79,13 @@ export function refreshPlannerStatistics(db: WritableDB): void {
   db.pragma('optimize=0x10002');
 }
 
+/** A bulk intake that adds this many cases (or doubles the store) refreshes the planner's statistics. */
+export const STATISTICS_AFTER_CASES = 10_000;
+
+/** The highest case rowid: how far the cases table has grown (one seek, not a count). */
+const casesHighWater = (db: ReadableDB): number =>
+  (cached(db, 'SELECT coalesce(max(rowid), 0) AS n FROM cases').get() as { n: number }).n;
+
 /** The page cache during a bulk intake, in KiB (SQLite's negative cache_size): fixed, so memory stays flat. */
 export const BULK_CACHE_KIB = 65_536;
 /** WAL pages between automatic checkpoints during a bulk intake (SQLite's default is 1,000). */
@@ -94,10 +101,15 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
   const checkpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
   db.pragma(`wal_autocheckpoint = ${BULK_WAL_AUTOCHECKPOINT}`);
+  const before = casesHighWater(db);
   try {
     const result = await work();
-    // A large intake changes the statistics most: refreshed here, not at the next unlock.
-    if (db.open) refreshPlannerStatistics(db);
+    // A large intake changes the statistics most: refreshed here, not at the next unlock. Not after
+    // a live pull of a case or two: PRAGMA optimize there cost a new case ~400 ms on its way to the queue.
+    if (db.open) {
+      const grew = casesHighWater(db) - before;
+      if (grew >= STATISTICS_AFTER_CASES || grew > before) refreshPlannerStatistics(db);
+    }
     return result;
   } finally {
     // The vault may have been locked (the connection closed) while the work awaited.

@@ -11,6 +11,7 @@ import { admit } from '../cases/intake';
 import { importCasesFile } from '../cases/import';
 import { Workstation } from '../app/workstation';
 import { applyCipher, openDatabase, type WritableDB } from './db';
+import { FLUSH_PENDING_SQL } from './migrations/0024-search-index-batches';
 import { deferSearchIndex, registerSearchIndexFunctions } from './search-index';
 
 // Migration 0024: a bulk intake writes its new cases' search-index rows at the end of its transaction
@@ -176,6 +177,20 @@ describe('search index rows written per batch (migration 0024)', () => {
     expect(search(db, '"case-2"')).toEqual(['case-2']);
     db.close();
   });
+
+  it('indexes the pending rows by seeking each case, never by walking every case', async () => {
+    const ws = await store(t.dir, cases(300, { seed: 6 }), true);
+    try {
+      const db = ws.database();
+      db.exec('ANALYZE');
+      const plan = (db.prepare(`EXPLAIN QUERY PLAN ${FLUSH_PENDING_SQL}`).all() as { detail: string }[]).map(
+        (r) => r.detail,
+      );
+      expect(plan).toEqual(['SCAN p', 'SEARCH c USING INTEGER PRIMARY KEY (rowid=?)']);
+    } finally {
+      ws.close();
+    }
+  }, 60_000);
 
   it('refuses to defer outside a transaction (the rows and their index must commit together)', () => {
     const { db } = openTestDb(t.dir);

@@ -46,8 +46,12 @@ export const migration0024: Migration = {
   },
 };
 
-/** The statement that indexes the pending rows (store/search-index.ts), beside the trigger it replaces. */
+/**
+ * The statement that indexes the pending rows (store/search-index.ts), beside the trigger it replaces.
+ * CROSS JOIN keeps the pending rows outside: left to itself SQLite walked every case probing the few
+ * pending ones (the table has no statistics), which put ~500 ms on a live pull at 20,000 cases.
+ */
 export const FLUSH_PENDING_SQL = `INSERT INTO cases_fts (rowid, ${COLS})
   SELECT c.rowid, ${COLS.split(', ')
     .map((x) => `c.${x}`)
-    .join(', ')} FROM cases_fts_pending p JOIN cases c ON c.rowid = p.case_rowid ORDER BY p.case_rowid`;
+    .join(', ')} FROM cases_fts_pending p CROSS JOIN cases c ON c.rowid = p.case_rowid ORDER BY p.case_rowid`;

@@ -212,7 +212,7 @@ describe('sync on the worker threads', () => {
 
   it('pulls a long feed with its cases read on a worker: the same store as a pull on one thread', async () => {
     const before = process.env.WAYBILL_INTAKE_WORKERS;
-    // One worker whatever the machine (a 2-core one runs none by default, intakeWorkerCount).
+    // One worker whatever the machine (intakeWorkerCount gives up to 4).
     process.env.WAYBILL_INTAKE_WORKERS = '1';
     const pooled = await workstationFor(join(t.dir, 'ws-pooled'), backend);
     try {

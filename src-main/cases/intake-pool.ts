@@ -46,17 +46,17 @@ export interface WorkerFault {
 }
 
 /**
- * Workers of one run: the cores minus the writer's (at most 4) on a machine with three cores or more.
- * With two, none by default: measured on the project's shared 2-core machine (load 3-5, 20,000 cases,
- * 30 Nov) one worker cost CPU and memory and gained nothing, no second core being free (import 713 vs
- * 797 cases/s, 1,461 vs 1,239 µs CPU per case, peak RSS 803 vs 430 MiB; sync 518 vs 692 cases/s), though
- * it halves the writer's own CPU per case (644 vs 1,089 µs). `WAYBILL_INTAKE_WORKERS` overrides (0: in-line).
+ * Workers of one run: the cores minus the writer's, at least one, at most 4. On this project's 2-core
+ * machine, quiet (30 Nov, 20,000 cases, one worker vs in-line): import 1,105 vs 814 cases/s (CPU 1,442
+ * vs 1,326 µs a case, the writer's own 626 vs 1,198; peak RSS 711 vs 554 MiB), sync 892 vs 767 cases/s
+ * (759 vs 510 MiB). Under load, with no core free, the worker gains nothing and costs memory (import 713
+ * vs 797 cases/s at load 3-5). `WAYBILL_INTAKE_WORKERS` overrides (0: in-line).
  */
 export function intakeWorkerCount(): number {
   const env = process.env.WAYBILL_INTAKE_WORKERS;
   if (env !== undefined && /^\d+$/.test(env)) return Math.min(Number(env), 8);
   const cores = availableParallelism();
-  return cores >= 3 ? Math.min(cores - 1, 4) : 0;
+  return Math.max(1, Math.min(cores - 1, 4));
 }
 
 /** Below this many cases a run stays in-line: a worker's start (rule pack, screening index) costs more. */

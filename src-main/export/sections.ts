@@ -126,14 +126,10 @@ export class BundleSource {
       ivms101Versions: 0,
       notes: 0,
     };
-    this.page = db.prepare<Params, CaseRow>(
-      `SELECT ${CASE_COLUMNS} FROM cases c LEFT JOIN legal_holds h ON h.case_id = c.id
-       WHERE ${this.where.sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
-    );
+    const sql = casePageSql(this.where.sql);
+    this.page = db.prepare<Params, CaseRow>(sql.rows);
     // The passes that write other tables' rows need only the ids (not the IVMS101 payload each time).
-    this.idPage = db.prepare<Params, CaseId>(
-      `SELECT c.id FROM cases c WHERE ${this.where.sql} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
-    );
+    this.idPage = db.prepare<Params, CaseId>(sql.ids);
   }
 
   checkAbort(): void {
@@ -745,3 +741,20 @@ export async function writeReportPdf(
   });
   await pdf.end();
 }
+
+/**
+ * A page of the selection's cases after a case id, walking the id index. Left to itself, SQLite chose
+ * the transfer-time index for the selection's date range and sorted all of it by id for every page of
+ * 250 (147 ms a page at 100,000 cases, the whole export quadratic: a million-case export ran over an
+ * hour); walked by id, each page reads its own rows only (8 ms).
+ */
+export function casePageSql(where: string): { rows: string; ids: string } {
+  return {
+    rows: `SELECT ${CASE_COLUMNS} FROM cases c INDEXED BY ${CASE_ID_INDEX} LEFT JOIN legal_holds h ON h.case_id = c.id
+       WHERE ${where} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
+    ids: `SELECT c.id FROM cases c INDEXED BY ${CASE_ID_INDEX} WHERE ${where} AND c.id > @after ORDER BY c.id LIMIT ${PAGE}`,
+  };
+}
+
+/** The index SQLite makes for cases' TEXT PRIMARY KEY (the name is SQLite's, stable for the table). */
+export const CASE_ID_INDEX = 'sqlite_autoindex_cases_1';

@@ -211,28 +211,22 @@ describe('sync on the worker threads', () => {
   });
 
   it('pulls a long feed with its cases read on a worker: the same store as a pull on one thread', async () => {
-    const before = process.env.WAYBILL_INTAKE_WORKERS;
-    // One worker whatever the machine (intakeWorkerCount gives up to 4).
-    process.env.WAYBILL_INTAKE_WORKERS = '1';
     const pooled = await workstationFor(join(t.dir, 'ws-pooled'), backend);
-    try {
-      const report = await pooled.engine.pull();
-      expect(report).toMatchObject({ received: N, applied: N, quarantined: 0, workers: 1 });
-      process.env.WAYBILL_INTAKE_WORKERS = '0';
-      const inline = await workstationFor(join(t.dir, 'ws-inline'), backend);
-      expect(await inline.engine.pull()).toMatchObject({ received: N, applied: N, workers: 0 });
-      const a = rows(inline.ws.database());
-      const b = rows(pooled.ws.database());
-      expect(b.cases).toEqual(a.cases);
-      expect(b.checks).toEqual(a.checks);
-      expect(b.events).toEqual(a.events);
-      expect(verifyAudit(pooled.ws.database()).ok).toBe(true);
-      await inline.engine.stop();
-      inline.ws.close();
-    } finally {
-      if (before === undefined) delete process.env.WAYBILL_INTAKE_WORKERS;
-      else process.env.WAYBILL_INTAKE_WORKERS = before;
-    }
+    // One worker whatever the machine, and none for the reference pull.
+    pooled.engine.intakeWorkers = 1;
+    const report = await pooled.engine.pull();
+    expect(report).toMatchObject({ received: N, applied: N, quarantined: 0, workers: 1 });
+    const inline = await workstationFor(join(t.dir, 'ws-inline'), backend);
+    inline.engine.intakeWorkers = 0;
+    expect(await inline.engine.pull()).toMatchObject({ received: N, applied: N, workers: 0 });
+    const a = rows(inline.ws.database());
+    const b = rows(pooled.ws.database());
+    expect(b.cases).toEqual(a.cases);
+    expect(b.checks).toEqual(a.checks);
+    expect(b.events).toEqual(a.events);
+    expect(verifyAudit(pooled.ws.database()).ok).toBe(true);
+    await inline.engine.stop();
+    inline.ws.close();
     await pooled.engine.stop();
     pooled.ws.close();
   }, 180_000);

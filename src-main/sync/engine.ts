@@ -57,6 +57,9 @@ export class SyncEngine {
     notice: null as string | null,
   };
 
+  /** Intake worker threads for a long pull: unset, intakeWorkerCount() (WAYBILL_INTAKE_WORKERS); 0 in-line. */
+  intakeWorkers: number | undefined = undefined;
+
   constructor(
     private readonly db: () => WritableDB,
     private readonly client: BackendClient,
@@ -192,7 +195,7 @@ export class SyncEngine {
       // Only a pull with more than a page to come repays a worker's start (rule pack, screening index).
       if (!tried && !finished && page.hasMore && page.items.length >= PULL_POOL_MIN_ITEMS) {
         tried = true;
-        pool = IntakePool.start(ctx);
+        pool = IntakePool.start(ctx, { workers: this.intakeWorkers });
         report.workers = pool?.size ?? 0;
       }
       const reads = pool

@@ -26,6 +26,7 @@ describe('deriveKey (Argon2id in a worker thread)', () => {
     const key = await deriveKey(PASSPHRASE, p);
     // The derivation's memory did not stay in this process (it would hold the 64 MiB wasm memory).
     const kept = outside() - before;
+    const beforeDirect = outside();
     const direct = await argon2id({
       password: PASSPHRASE.normalize('NFC'),
       salt: Buffer.from(p.saltB64, 'base64'),
@@ -35,12 +36,14 @@ describe('deriveKey (Argon2id in a worker thread)', () => {
       hashLength: 32,
       outputType: 'binary',
     });
-    // The same derivation in this thread holds it: the measure above can see it.
-    const keptDirect = outside() - before;
+    // The same derivation in this thread holds it: the measure above can see it. The bound is half the
+    // 64 MiB, not near it: a collection of other garbage between the two reads moves the figure by
+    // several MiB (CI once read 56.4), and the test is that the two cases are far apart.
+    const keptDirect = outside() - beforeDirect;
     expect(key).toEqual(Buffer.from(direct));
     expect(key).toHaveLength(32);
     expect(kept).toBeLessThan(16);
-    expect(keptDirect).toBeGreaterThan(60);
+    expect(keptDirect).toBeGreaterThan(32);
   });
 
   it('gives different keys for another passphrase and another salt', async () => {

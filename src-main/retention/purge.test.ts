@@ -132,6 +132,9 @@ describe('retention purge', () => {
         ).toBe(false);
       }
     }
+    // The queue's copy of the row (names included, migration 0025) went with the case.
+    const queued = db.prepare('SELECT count(*) AS n FROM queue_rows WHERE id = ?');
+    for (const id of expected) expect((queued.get(id) as { n: number }).n, id).toBe(0);
     expect(verifyAudit(db)).toMatchObject({ ok: true });
   });
 

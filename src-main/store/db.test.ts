@@ -5,7 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { generateCases } from '../cases/generate';
 import { tempDir } from '../../test/support/temp';
 import { openTestDb } from '../../test/support/db';
-import { ANALYSIS_LIMIT, BULK_CACHE_KIB, BULK_WAL_AUTOCHECKPOINT, openDatabase, withBulkIntake } from './db';
+import {
+  ANALYSIS_LIMIT,
+  BULK_CACHE_KIB,
+  BULK_WAL_AUTOCHECKPOINT,
+  INTERACTIVE_CACHE_KIB,
+  openDatabase,
+  withBulkIntake,
+} from './db';
 import { displayNames } from '../ivms101/display-names';
 import { getCaseRecord, upsertCase } from './cases';
 
@@ -100,6 +107,24 @@ describe('encrypted case store', () => {
     expect(upsertCase(db, { ...c, version: 1, status: 'rejected' }, 'now', displayNames(c.ivms101))).toBe('unchanged');
     expect(getCaseRecord(db, c.id)).toEqual({ ...c, version: 2, status: 'accepted' });
     db.close();
+  });
+});
+
+describe('page cache', () => {
+  it("is the interactive size on the workstation's connection, and SQLite's own on a read-only snapshot", () => {
+    const t = tempDir();
+    const { db, key, file } = openTestDb(t.dir);
+    const snapshot = openDatabase(file, key, { readonly: true });
+    try {
+      expect(db.pragma('cache_size', { simple: true })).toBe(-INTERACTIVE_CACHE_KIB);
+      // An export reads through the snapshot; its memory budget (issue 21) assumes the default.
+      expect(snapshot.pragma('cache_size', { simple: true })).not.toBe(-INTERACTIVE_CACHE_KIB);
+      expect(Math.abs(snapshot.pragma('cache_size', { simple: true }) as number)).toBeLessThan(INTERACTIVE_CACHE_KIB);
+    } finally {
+      snapshot.close();
+      db.close();
+      t.cleanup();
+    }
   });
 });
 

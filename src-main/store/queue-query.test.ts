@@ -3,7 +3,16 @@ import type { QueueFilter, QueueSortColumn } from '../../src-shared/case';
 import { cases, workstationWith } from '../../test/support/export';
 import { tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
-import { countCases, countQuery, filterWhere, listCases, listQuery, pageQuery, type FilterContext } from './cases';
+import {
+  countCases,
+  countQuery,
+  filterWhere,
+  listCases,
+  listQuery,
+  pageQuery,
+  riskSeekEntries,
+  type FilterContext,
+} from './cases';
 import type { ReadableDB } from './db';
 
 // Which index answers a queue query is chosen per query (see pageIndex and countIndex). These tests
@@ -214,13 +223,14 @@ describe('queue pages', () => {
     expect(plan(pageQuery(db, q, ctx, 2))).not.toMatch(/cases_page_by_/);
   });
 
-  it("reads only the page's own case rows, whatever the filter", () => {
+  it("reads only the page's own queue rows, whatever the filter", () => {
     for (const filter of [undefined, ...combined]) {
       const q = { offset: 0, limit: 100, sort: { column: 'riskScore' as const, direction: 'desc' as const }, filter };
       const p = plan(listQuery(db, q, ctx, filter ? countCases(db, filter, ctx) : 1200));
-      // The page's rowids first, then a rowid lookup each: never a walk over every case probing the page.
-      expect(p, JSON.stringify(filter)).toMatch(/SCAN page \| SEARCH cases USING INTEGER PRIMARY KEY \(rowid=\?\)/);
-      expect(p, JSON.stringify(filter)).not.toMatch(/SCAN cases/);
+      // The page's rowids first, then a rowid lookup each in queue_rows (migration 0025): never a walk
+      // over every case probing the page, and no case row read at all.
+      expect(p, JSON.stringify(filter)).toMatch(/SCAN page \| SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+      expect(p, JSON.stringify(filter)).not.toMatch(/SCAN (cases|r)\b|SEARCH cases/);
     }
   });
 
@@ -236,6 +246,26 @@ describe('queue pages', () => {
         /^SEARCH c USING COVERING INDEX cases_page_by_risk \(risk_score>\?\)/,
       );
     }
+  });
+
+  it("estimates a risk floor's seek from queue_counts: exact in tens, never fewer than the index holds", () => {
+    const inIndex = (floor: number) =>
+      (
+        db
+          .prepare('SELECT count(*) AS n FROM cases INDEXED BY cases_page_by_risk WHERE risk_score >= ?')
+          .get(floor) as {
+          n: number;
+        }
+      ).n;
+    for (const floor of [0, 5, 10, 50, 55, 89, 90, 99, 100]) {
+      const n = inIndex(floor);
+      if (floor % 10 === 0) expect(riskSeekEntries(db, floor), `floor ${floor}`).toBe(n);
+      else expect(riskSeekEntries(db, floor), `floor ${floor}`).toBeGreaterThanOrEqual(n);
+    }
+    // Non-trivial: the floors split the cases, and a floor within a band counts more than its range.
+    expect(inIndex(90)).toBeGreaterThan(0);
+    expect(inIndex(90)).toBeLessThan(inIndex(50));
+    expect(riskSeekEntries(db, 95)).toBeGreaterThan(inIndex(95));
   });
 
   it('finds a page in the queue index by seeking its conditions, sorting only the matches', () => {

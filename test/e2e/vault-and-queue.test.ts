@@ -119,6 +119,29 @@ describe('vault and queue in the browser', () => {
     await expect.poll(() => queueCount(page).textContent(), { timeout: 15_000 }).toMatch(/^1,000 cases/);
   });
 
+  it('says why it is still unlocking when an unlock takes long (the first after an update migrates the store)', async () => {
+    await page.keyboard.press('Control+l');
+    await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Locked');
+    // The answer held back 6 s on its way to the page, as a large store's one-time migration holds it.
+    await page.route('**/api/invoke/vault.unlock', async (route) => {
+      const res = await route.fetch();
+      await new Promise((r) => setTimeout(r, 6000));
+      await route.fulfill({ response: res });
+    });
+    try {
+      await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+      await page.getByRole('button', { name: 'Unlock' }).click();
+      expect(await page.getByTestId('unlock-slow').count()).toBe(0); // not at once
+      await expect
+        .poll(() => page.getByTestId('unlock-slow').textContent(), { timeout: 10_000 })
+        .toMatch(/Still unlocking\. After an update, the first unlock also brings the case database up to date/);
+      await expect.poll(() => queueCount(page).textContent(), { timeout: 15_000 }).toMatch(/^1,000 cases/);
+      expect(await page.getByTestId('unlock-slow').count()).toBe(0);
+    } finally {
+      await page.unroute('**/api/invoke/vault.unlock');
+    }
+  });
+
   it('locks itself when idle and says so', async () => {
     const r = await page.evaluate(async () => {
       const res = await fetch('/api/invoke/settings.update', {

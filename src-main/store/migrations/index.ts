@@ -24,6 +24,7 @@ import { migration0021 } from './0021-fewer-case-indexes';
 import { migration0022 } from './0022-rule-sources';
 import { migration0023 } from './0023-check-outcome-index';
 import { migration0024 } from './0024-search-index-batches';
+import { migration0025 } from './0025-queue-rows';
 import { registerSearchIndexFunctions } from '../search-index';
 
 export interface Migration {
@@ -63,6 +64,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0022,
   migration0023,
   migration0024,
+  migration0025,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { MIN_PASSPHRASE_LENGTH } from '../../../src-shared/domain';
 import { useApp } from '../state/app-store';
 import { ErrorBanner } from '../components/ErrorBanner';
@@ -74,6 +74,7 @@ export function CreateVaultScreen() {
 
 export function UnlockScreen() {
   const { unlock, unlockWithDevice, redeem, busy, status, lockedReason } = useApp();
+  const slow = useSlow(busy, SLOW_UNLOCK_MS);
   const [mode, setMode] = useState<'sign-in' | 'enrol'>('sign-in');
   const [name, setName] = useState('');
   const [pass, setPass] = useState('');
@@ -180,6 +181,12 @@ export function UnlockScreen() {
         <button type="submit" className="primary" disabled={busy || !pass}>
           {busy ? 'Unlocking…' : 'Unlock'}
         </button>
+        {busy && slow && (
+          <p className="notice" role="status" data-testid="unlock-slow">
+            Still unlocking. After an update, the first unlock also brings the case database up to date, once; a large
+            one takes up to a minute.
+          </p>
+        )}
         {status?.deviceUnlockEnrolled && status.deviceUnlockAvailable && (
           <button type="button" onClick={() => void unlockWithDevice()} disabled={busy}>
             Unlock with this device
@@ -191,6 +198,26 @@ export function UnlockScreen() {
       </form>
     </main>
   );
+}
+
+/**
+ * After an update the first unlock runs the store's migrations before it answers: at a million cases
+ * migration 0025 took 41 s. Past this, the screen says why it is still waiting.
+ */
+const SLOW_UNLOCK_MS = 4000;
+
+/** True once `busy` has lasted `ms`; false again when it ends. */
+function useSlow(busy: boolean, ms: number): boolean {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    if (!busy) {
+      setSlow(false);
+      return;
+    }
+    const timer = setTimeout(() => setSlow(true), ms);
+    return () => clearTimeout(timer);
+  }, [busy, ms]);
+  return slow;
 }
 
 function formatDuration(minutes: number): string {

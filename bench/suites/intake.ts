@@ -15,11 +15,24 @@ const CASES = Number(process.env.BENCH_INTAKE_CASES ?? 100_000);
  * CPU seconds of this process's main thread (the writer) alone, from Linux's per-thread counters (null
  * elsewhere): with the pure stage on workers, the writer's share is the import's critical path.
  */
-function writerCpuSeconds(): number | null {
+export function writerCpuSeconds(): number | null {
   try {
     const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Bytes this process has written through write(2) so far (Linux /proc, null elsewhere): for the import,
+ * the WAL's frames and the checkpoints' copies into the database, each page through the cipher.
+ */
+function bytesWritten(): number | null {
+  try {
+    const m = /^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : null;
   } catch {
     return null;
   }
@@ -50,6 +63,7 @@ export const intakeSuite: Suite = {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const writer0 = writerCpuSeconds();
+      const written0 = bytesWritten();
       // The pool the CLI's import starts itself (cases/import.ts), started here to say how many workers ran.
       const checks = ws.checkContext();
       const pool = IntakePool.start(checks);
@@ -62,6 +76,7 @@ export const intakeSuite: Suite = {
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const writer1 = writerCpuSeconds();
+      const written1 = bytesWritten();
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);
@@ -120,6 +135,17 @@ export const intakeSuite: Suite = {
                 value: round(((writer1 - writer0) / CASES) * 1e6, 0),
                 unit: 'µs',
                 note: `the main thread alone (Linux /proc, 10 ms ticks), the critical path once the pure stage is on workers; ${workers}`,
+              },
+            ]
+          : []),
+        ...(written0 !== null && written1 !== null
+          ? [
+              {
+                suite: 'intake',
+                metric: 'cases import: bytes written per case',
+                value: round((written1 - written0) / CASES / 1024, 1),
+                unit: 'KiB',
+                note: 'write(2) bytes of the whole process (Linux /proc): the WAL frames and the checkpoints copying them into the database, each page through the cipher',
               },
             ]
           : []),

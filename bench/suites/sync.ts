@@ -9,6 +9,7 @@ import { SyncEngine } from '../../src-main/sync/engine';
 import { caseFactory } from '../../reference-backend/simulate';
 import { startBackend } from '../../reference-backend/server';
 import { percentile, round, type Suite } from '../harness';
+import { writerCpuSeconds } from './intake';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 100_000);
 
@@ -35,9 +36,11 @@ export const syncSuite: Suite = {
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
+      const writer0 = writerCpuSeconds();
       const r = await engine.pull();
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      const writer1 = writerCpuSeconds();
       clearInterval(sampler);
       if (r.applied !== CASES) throw new Error(`synced ${r.applied} of ${CASES}`);
 
@@ -74,6 +77,17 @@ export const syncSuite: Suite = {
           goal: { atMost: 100 },
           note: 'user + system of the one process holding the client and the backend (the backend serves the pages too)',
         },
+        ...(writer0 !== null && writer1 !== null
+          ? [
+              {
+                suite: 'sync',
+                metric: 'sync: main thread CPU time per case',
+                value: round(((writer1 - writer0) / CASES) * 1e6, 0),
+                unit: 'µs',
+                note: `the writer's thread (Linux /proc, 10 ms ticks), which also runs the backend's HTTP server and the client's page parsing; ${r.workers} intake worker thread${r.workers === 1 ? '' : 's'}`,
+              },
+            ]
+          : []),
         {
           suite: 'sync',
           metric: 'sync: peak RSS',

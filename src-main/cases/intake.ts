@@ -184,7 +184,14 @@ export function admitRead(
   // not checked at all, as before.
   const replay = verdict.stored !== null && verdict.stored.version >= record.version;
   const computed = replay ? null : checksOf(db, read, ctx.checks);
-  const outcome = upsertCase(db, record, ctx.at, read.names, computed ? outcomesOf(computed) : undefined);
+  const outcome = upsertCase(
+    db,
+    record,
+    ctx.at,
+    read.names,
+    computed ? outcomesOf(computed) : undefined,
+    verdict.stored,
+  );
   if (outcome === 'inserted' || outcome === 'updated') {
     saveCaseChecks(
       db,

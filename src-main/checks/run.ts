@@ -6,7 +6,14 @@ import { evaluateCase, type Evaluation } from '../rules/evaluate';
 import type { RateSource } from '../rules/fx';
 import { defaultRulePack, type RulePack } from '../rules/pack';
 import { casePage } from '../store/cases';
-import { saveStoredCheck, storedDigest, storedForm, type StoredForm } from '../store/checks';
+import {
+  saveFreshChecks,
+  saveStoredCheck,
+  storedDigest,
+  storedForm,
+  type StoredForm,
+  type StoredFormCheck,
+} from '../store/checks';
 import type { ReadableDB, WritableDB } from '../store/db';
 import { withPendingRepair } from '../store/repairs';
 import { ivms101Check } from './ivms101';
@@ -257,18 +264,17 @@ export function saveCaseChecks(
   fresh = false,
 ): string[] {
   const ran: string[] = [];
+  const rows: StoredFormCheck[] = [];
   for (const { check, inputsDigest, stored } of computed) {
     const prev = fresh ? null : storedDigest(db, caseId, check.name);
     if (prev && prev.inputsDigest === inputsDigest && prev.engineVersion === check.engineVersion) continue;
     const { result, ...rest } = check;
-    saveStoredCheck(
-      db,
-      caseId,
-      { ...rest, inputsDigest, computedAt: now, stored: stored ?? storedForm(check.name, result) },
-      !rowHasOutcomes,
-    );
+    rows.push({ ...rest, inputsDigest, computedAt: now, stored: stored ?? storedForm(check.name, result) });
     ran.push(check.name);
   }
+  // A new case's rows in one statement; otherwise each its own, with the row's outcome when it needs it.
+  if (fresh && rowHasOutcomes) saveFreshChecks(db, caseId, rows);
+  else for (const row of rows) saveStoredCheck(db, caseId, row, !rowHasOutcomes);
   return ran;
 }
 

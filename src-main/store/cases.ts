@@ -76,37 +76,39 @@ function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
 }
 
 type Row = ReturnType<typeof row>;
-type Statements = {
+type Statement = ReturnType<WritableDB['prepare']>;
+interface Statements {
+  /** The row's columns in the order the statements bind them (positionally: no lookup of 30 names a case). */
+  cols: (keyof Row)[];
   find: Statement;
   purged: Statement;
   insert: Statement;
   update: Statement;
   insertWithOutcomes: Statement;
   updateWithOutcomes: Statement;
-};
-type Statement = ReturnType<WritableDB['prepare']>;
+}
 // Prepared once per connection: bulk import and sync call upsertCase thousands of times.
 const statements = new WeakMap<WritableDB, Statements>();
 
 function prepared(db: WritableDB, sample: Row): Statements {
   let s = statements.get(db);
   if (!s) {
-    const cols = Object.keys(sample);
-    const sets = cols.filter((k) => k !== 'id').map((k) => `${k} = @${k}`);
+    const cols = Object.keys(sample) as (keyof Row)[];
+    const sets = cols.filter((k) => k !== 'id').map((k) => `${k} = ?`);
     const withOutcomes = [...cols, ...OUTCOME_COLUMNS];
+    const marks = (n: number) => Array.from({ length: n }, () => '?').join(', ');
     s = {
+      cols,
       find: db.prepare('SELECT version FROM cases WHERE id = ?'),
       purged: db.prepare('SELECT 1 FROM retention_tombstones WHERE case_id = ?'),
       // arrived_at is written here, at the first admission, and never updated: the SLA's clock (migration 0015).
-      insert: db.prepare(
-        `INSERT INTO cases (${cols.join(', ')}, arrived_at) VALUES (${cols.map((k) => '@' + k).join(', ')}, @received_at)`,
-      ),
-      update: db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = @id`),
+      insert: db.prepare(`INSERT INTO cases (${cols.join(', ')}, arrived_at) VALUES (${marks(cols.length + 1)})`),
+      update: db.prepare(`UPDATE cases SET ${sets.join(', ')} WHERE id = ?`),
       insertWithOutcomes: db.prepare(
-        `INSERT INTO cases (${withOutcomes.join(', ')}, arrived_at) VALUES (${withOutcomes.map((k) => '@' + k).join(', ')}, @received_at)`,
+        `INSERT INTO cases (${withOutcomes.join(', ')}, arrived_at) VALUES (${marks(withOutcomes.length + 1)})`,
       ),
       updateWithOutcomes: db.prepare(
-        `UPDATE cases SET ${[...sets, ...OUTCOME_COLUMNS.map((k) => `${k} = @${k}`)].join(', ')} WHERE id = @id`,
+        `UPDATE cases SET ${[...sets, ...OUTCOME_COLUMNS.map((k) => `${k} = ?`)].join(', ')} WHERE id = ?`,
       ),
     };
     statements.set(db, s);
@@ -116,7 +118,8 @@ function prepared(db: WritableDB, sample: Row): Statements {
 
 /**
  * Idempotent by (id, version): a newer version replaces the row, the same or an older one is
- * ignored. Replaying the same input twice therefore changes nothing.
+ * ignored. Replaying the same input twice therefore changes nothing. `stored`: the stored version
+ * when the caller read it in this transaction (cases/intake.ts), so it is not read twice.
  */
 export function upsertCase(
   db: WritableDB,
@@ -124,20 +127,19 @@ export function upsertCase(
   receivedAt: string,
   names: CaseNames,
   outcomes?: CaseOutcomes,
+  stored?: { version: number } | null,
 ): UpsertOutcome {
   const r = row(c, receivedAt, names);
   const s = prepared(db, r);
-  const existing = s.find.get(c.id) as { version: number } | undefined;
+  const existing = stored !== undefined ? stored : (s.find.get(c.id) as { version: number } | undefined);
   if (existing && existing.version >= c.version) return 'unchanged';
   if (!existing && s.purged.get(c.id)) return 'purged';
-  if (outcomes)
-    (existing ? s.updateWithOutcomes : s.insertWithOutcomes).run({
-      ...r,
-      travel_rule_outcome: outcomes.travelRule,
-      ivms101_outcome: outcomes.ivms101,
-      screening_outcome: outcomes.screening,
-    });
-  else (existing ? s.update : s.insert).run(r);
+  const values: unknown[] = [];
+  // An update sets every column but id, then names the row by id; an insert binds them all, then arrived_at.
+  for (const k of s.cols) if (!existing || k !== 'id') values.push(r[k]);
+  if (outcomes) values.push(outcomes.travelRule, outcomes.ivms101, outcomes.screening);
+  values.push(existing ? r.id : r.received_at);
+  (outcomes ? (existing ? s.updateWithOutcomes : s.insertWithOutcomes) : existing ? s.update : s.insert).run(values);
   return existing ? 'updated' : 'inserted';
 }
 

@@ -60,20 +60,39 @@ export function saveCheck(db: WritableDB, caseId: string, c: StoredCheck<unknown
   saveStoredCheck(db, caseId, { ...rest, stored: storedForm(c.name, result) }, updateRow);
 }
 
-export function saveStoredCheck(db: WritableDB, caseId: string, c: StoredFormCheck, updateRow = true): void {
+const CHECK_COLUMNS = '(case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at)';
+const CHECK_UPSERT = `ON CONFLICT (case_id, check_name) DO UPDATE SET outcome = excluded.outcome, summary = excluded.summary,
+       result = excluded.result, inputs_digest = excluded.inputs_digest, engine_version = excluded.engine_version,
+       computed_at = excluded.computed_at`;
+const checkValues = (caseId: string, c: StoredFormCheck) =>
+  [caseId, c.name, c.outcome, c.summary, c.stored.text, c.inputsDigest, c.engineVersion, c.computedAt] as const;
+
+function saveSources(db: WritableDB, c: StoredFormCheck): void {
   // Every time, not once per process: a rolled-back transaction takes its row with it.
   for (const s of c.stored.sources)
     cached(db, 'INSERT OR IGNORE INTO rule_sources (digest, sources) VALUES (?, ?)').run(s.ref, s.text);
-  cached(
-    db,
-    `INSERT INTO case_checks (case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (case_id, check_name) DO UPDATE SET outcome = excluded.outcome, summary = excluded.summary,
-       result = excluded.result, inputs_digest = excluded.inputs_digest, engine_version = excluded.engine_version,
-       computed_at = excluded.computed_at`,
-  ).run(caseId, c.name, c.outcome, c.summary, c.stored.text, c.inputsDigest, c.engineVersion, c.computedAt);
+}
+
+export function saveStoredCheck(db: WritableDB, caseId: string, c: StoredFormCheck, updateRow = true): void {
+  saveSources(db, c);
+  cached(db, `INSERT INTO case_checks ${CHECK_COLUMNS} VALUES (?, ?, ?, ?, ?, ?, ?, ?) ${CHECK_UPSERT}`).run(
+    ...checkValues(caseId, c),
+  );
   const column = OUTCOME_COLUMN[c.name];
   if (column && updateRow) cached(db, `UPDATE cases SET ${column} = ? WHERE id = ?`).run(c.outcome, caseId);
+}
+
+/**
+ * The checks of a case row just inserted with their outcomes (cases/intake.ts): its rows in one
+ * statement instead of one each, the same rows in the same order as saveStoredCheck writes them.
+ */
+export function saveFreshChecks(db: WritableDB, caseId: string, checks: StoredFormCheck[]): void {
+  if (checks.length === 0) return;
+  for (const c of checks) saveSources(db, c);
+  const rows = Array.from({ length: checks.length }, () => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+  cached(db, `INSERT INTO case_checks ${CHECK_COLUMNS} VALUES ${rows} ${CHECK_UPSERT}`).run(
+    checks.flatMap((c) => checkValues(caseId, c)),
+  );
 }
 
 export function storedDigest(

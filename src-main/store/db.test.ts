@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CaseRecord } from '../../src-shared/case';
 import { generateCases } from '../cases/generate';
 import { tempDir } from '../../test/support/temp';
 import { openTestDb } from '../../test/support/db';
@@ -9,6 +11,8 @@ import {
   ANALYSIS_LIMIT,
   BULK_CACHE_KIB,
   BULK_WAL_AUTOCHECKPOINT,
+  CHECKPOINT_AFTER_CASES,
+  DB_FILE,
   INTERACTIVE_CACHE_KIB,
   openDatabase,
   withBulkIntake,
@@ -148,6 +152,33 @@ describe('bulk intake settings', () => {
       expect([db.pragma('cache_size', { simple: true }), db.pragma('wal_autocheckpoint', { simple: true })]).toEqual(
         before,
       );
+    } finally {
+      db.close();
+      t.cleanup();
+    }
+  });
+
+  it('copies the WAL of a large intake into the database at its end, not that of a case or two', async () => {
+    const t = tempDir();
+    const db = openTestDb(t.dir).db;
+    try {
+      const size = () => statSync(join(t.dir, DB_FILE)).size;
+      const add = (list: CaseRecord[]) =>
+        withBulkIntake(db, () => {
+          db.transaction(() => {
+            for (const c of list) upsertCase(db, c, c.createdAt, displayNames(c.ivms101));
+          })();
+          return Promise.resolve();
+        });
+      const cases = [...generateCases(CHECKPOINT_AFTER_CASES + 2, { seed: 9 })];
+      db.pragma('wal_checkpoint(TRUNCATE)');
+      const empty = size();
+      // Two cases: their pages stay in the WAL for SQLite's own checkpoint (no fsync on a live pull's way).
+      await add(cases.slice(0, 2));
+      expect(size()).toBe(empty);
+      // Enough cases: the database file holds them when the intake returns (each case row alone is ~2 KiB).
+      await add(cases.slice(2));
+      expect(size() - empty).toBeGreaterThan(CHECKPOINT_AFTER_CASES * 2048);
     } finally {
       db.close();
       t.cleanup();

@@ -109,6 +109,12 @@ export const BULK_CACHE_KIB = 65_536;
  * is copied (test/integration/import-kill.test.ts).
  */
 export const BULK_WAL_AUTOCHECKPOINT = 40_000;
+/**
+ * A bulk intake that added this many cases copies its WAL into the database at its end (a case is a
+ * few WAL pages: past SQLite's default of 1,000 pages). A live pull of a case or two does not: its few
+ * pages wait for SQLite's own checkpoint, as any small write's do, and the new case for no fsync.
+ */
+export const CHECKPOINT_AFTER_CASES = 200;
 
 /**
  * Runs a bulk intake (an import, a sync pull) with a page cache that holds the cases' indexes while
@@ -136,7 +142,8 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
     if (db.open) db.pragma(`wal_autocheckpoint = ${Math.trunc(checkpoint)}`);
     // The WAL the intake left is copied now, as part of the intake, not by whatever writes next (an
     // analyst's decision would wait for up to 160 MiB). PASSIVE: an export's snapshot is not waited for.
-    if (db.open && !db.inTransaction) db.pragma('wal_checkpoint(PASSIVE)');
+    if (db.open && !db.inTransaction && casesHighWater(db) - before >= CHECKPOINT_AFTER_CASES)
+      db.pragma('wal_checkpoint(PASSIVE)');
   }
 }
 

@@ -18,12 +18,13 @@ export default defineConfig(({ mode }) => ({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        // The export's and the intake's worker threads load their own entries, beside index.cjs
+        // The export's, the intake's and the store upgrade's worker threads load their own entries, beside index.cjs
         // (src-main/platform/worker-entry.ts).
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           'export-worker': resolve(__dirname, 'src-main/export/format-worker.ts'),
           'intake-worker': resolve(__dirname, 'src-main/cases/intake-worker.ts'),
+          'migrate-worker': resolve(__dirname, 'src-main/store/migrate-worker.ts'),
         },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },

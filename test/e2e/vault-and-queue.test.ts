@@ -105,9 +105,15 @@ describe('vault and queue in the browser', () => {
   });
 
   it('locks, refuses a wrong passphrase with a clear message, and unlocks with the right one', async () => {
+    // A search from before the lock (often a name: case data) is forgotten with the rows.
+    const first = (JSON.parse(readFileSync(casesFile, 'utf8').split('\n')[0]!) as CaseRecord).id;
+    await page.getByLabel(/Search names, wallets/).fill(first);
+    await page.getByLabel(/Search names, wallets/).press('Enter');
+    await expect.poll(() => queueCount(page).textContent(), { timeout: 10_000 }).toMatch(/^1 case\b/);
     await page.keyboard.press('Control+l');
     await expect.poll(() => page.getByTestId('vault-state').textContent()).toBe('Locked');
     expect(await page.locator('tbody tr[data-case-id]').count()).toBe(0); // no case data left on screen
+    expect(await page.content()).not.toContain(first);
 
     await page.getByLabel('Passphrase').fill('definitely not it');
     await page.getByRole('button', { name: 'Unlock' }).click();
@@ -116,7 +122,10 @@ describe('vault and queue in the browser', () => {
 
     await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
     await page.getByRole('button', { name: 'Unlock' }).click();
+    // Unfiltered after the unlock: the search from before the lock is gone, box and filter alike.
     await expect.poll(() => queueCount(page).textContent(), { timeout: 15_000 }).toMatch(/^1,000 cases/);
+    expect(await page.getByLabel(/Search names, wallets/).inputValue()).toBe('');
+    expect(await page.getByRole('button', { name: 'Clear filters' }).isDisabled()).toBe(true);
   });
 
   it('says why it is still unlocking when an unlock takes long (the first after an update migrates the store)', async () => {

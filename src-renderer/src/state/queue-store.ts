@@ -135,7 +135,17 @@ export const useQueue = create<QueueStore>((set, get) => {
       }
     },
     select: (index) => set({ selected: Math.max(0, Math.min(index, get().total - 1)) }),
-    clear: () => set((s) => ({ pages: {}, total: 0, epoch: s.epoch + 1, checked: new Set<string>(), view: null })),
+    // On lock: the filter goes too, since its search may be a name the analyst typed (case data); the sort stays.
+    clear: () =>
+      set((s) => ({
+        pages: {},
+        total: 0,
+        epoch: s.epoch + 1,
+        checked: new Set<string>(),
+        view: null,
+        filter: {},
+        selected: 0,
+      })),
     rowAt(index) {
       return get().pages[Math.floor(index / PAGE)]?.[index % PAGE];
     },

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { inflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cases, readZip, workstationWith } from '../../test/support/export';
 import { insertStubCase } from '../../test/support/db';
@@ -6,7 +7,7 @@ import { tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
 import { canonicalLine } from './jsonl';
 import { evaluationRecord, unverifiedRulesCell, type CheckRow } from './rows';
-import { expandSources, formatJob, RuleSources } from './format';
+import { expandSources, FINAL_BLOCK, formatJob, RuleSources } from './format';
 
 // Issue 21: the export reads case_checks as stored and puts each Travel Rule result's citations back
 // in its workers (expandSources), where it read them through the view case_checks_full, which expanded
@@ -139,5 +140,33 @@ describe('Travel Rule citations put back in the export (expandSources)', () => {
       written: [],
     };
     expect(() => formatJob(job)).toThrow(SyntaxError);
+  });
+
+  it('puts the deflate of a batch in the buffer of its text, so the reading thread hands back every byte it was sent', () => {
+    // Issue 21's peak RSS: a deflate in a buffer of its own stayed on the reading thread as garbage
+    // (up to V8's 64 MiB of external memory between two collections); one buffer is recycled whole.
+    const events = Array.from({ length: 3000 }, (_, i) => ({
+      seq: i + 1,
+      at: '2026-10-01T00:00:00Z',
+      actor: 'analyst',
+      action: 'case.decided',
+      caseId: `c${i}`,
+      payload: JSON.stringify({ note: `decision ${i}`, n: i }),
+      payloadDigest: 'd'.repeat(64),
+      prevHash: 'p'.repeat(64),
+      hash: 'h'.repeat(64),
+      included: i % 2,
+    }));
+    const [chunk] = formatJob({ kind: 'audit.jsonl', events }).chunks;
+    expect(chunk!.deflated.buffer).toBe(chunk!.raw.buffer);
+    expect([chunk!.raw.byteOffset, chunk!.deflated.byteOffset]).toEqual([0, chunk!.raw.length]);
+    expect(chunk!.deflated.length).toBeGreaterThan(0);
+    const text = Buffer.from(chunk!.raw).toString('utf8');
+    expect(text.split('\n')).toHaveLength(3001);
+    expect(inflateRawSync(Buffer.concat([chunk!.deflated, FINAL_BLOCK])).equals(Buffer.from(chunk!.raw))).toBe(true);
+    // Formatted again: the same bytes (the buffer's size, remembered from this batch, changes nothing).
+    const again = formatJob({ kind: 'audit.jsonl', events }).chunks[0]!;
+    expect(Buffer.from(again.raw).equals(Buffer.from(chunk!.raw))).toBe(true);
+    expect(Buffer.from(again.deflated).equals(Buffer.from(chunk!.deflated))).toBe(true);
   });
 });

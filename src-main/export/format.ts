@@ -121,8 +121,9 @@ export interface Formatted {
  */
 export function deflateChunk(data: Uint8Array): Uint8Array {
   if (data.length === 0) return new Uint8Array(0);
-  return exact(deflateRawSync(data, { level: DEFLATE_LEVEL, finishFlush: constants.Z_SYNC_FLUSH }));
+  return exact(deflateRawSync(data, DEFLATE_OPTIONS));
 }
+const DEFLATE_OPTIONS = { level: DEFLATE_LEVEL, finishFlush: constants.Z_SYNC_FLUSH };
 
 /** The last block of every entry's deflate stream: final, fixed Huffman, empty. */
 export const FINAL_BLOCK = Uint8Array.of(0x03, 0x00);
@@ -173,11 +174,19 @@ class LineSink {
     this.view = Buffer.from(next.buffer, next.byteOffset, next.length);
   }
 
-  /** The batch's bytes and their deflate. */
+  /**
+   * The batch's bytes and their deflate, both in the one buffer (the deflate right after the text): the
+   * reading thread hands that buffer back once written (FormatPool.recycle), where a buffer of its own
+   * for the deflate stayed there as garbage until its heap's next collection (up to V8's 64 MiB of
+   * external memory between two: issue 21's peak RSS).
+   */
   chunk(): Chunk {
-    LineSink.last.set(this.file, Math.ceil(this.at * 1.125));
-    const raw = this.buf.subarray(0, this.at);
-    return { raw, deflated: deflateChunk(raw) };
+    const n = this.at;
+    const deflated = n === 0 ? new Uint8Array(0) : deflateRawSync(this.buf.subarray(0, n), DEFLATE_OPTIONS);
+    if (n + deflated.length > this.buf.length) this.grow(n + deflated.length);
+    this.buf.set(deflated, n);
+    LineSink.last.set(this.file, Math.ceil((n + deflated.length) * 1.125));
+    return { raw: this.buf.subarray(0, n), deflated: this.buf.subarray(n, n + deflated.length) };
   }
 }
 

@@ -79,6 +79,8 @@ export function packagingPlan(env: Env): PackagingPlan {
     files: [
       'package.json',
       'out/**/*',
+      // The CLI's own build (cli.vite.config.ts) is for `bin/waybill.mjs` in a checkout, not the app.
+      '!out/cli{,/**/*}',
       'resources/**/*',
       '!resources/packaging{,/**/*}',
       // The Node-ABI binding and the SQLCipher sources stay behind; the Electron-ABI build ships below.

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // Tests that take long alone: more than ~20 s (measured one file at a time with --reporter=verbose, as CPU
 // seconds: user + sys of vitest and everything it spawns, which is what a quiet 2-core machine waits
@@ -25,8 +26,53 @@ const SLOW = [
   'src-main/screening/export-dispositions.test.ts', // 7 s: a full export bundle with dispositions
 ];
 
+// The files that take longest, longest first, so each project starts them first and its two workers end
+// together, not one idle while the other finishes a long file; a fresh clone has no timings of its own (vitest
+// would order by file size). Wall seconds in CI's run of 30 Nov 2026; the files running the CLI are shown at
+// about half that since it runs from its build (their CPU time measured one at a time, source -> build).
+const LONGEST_FIRST = [
+  // integration
+  'test/integration/hostile-input-fuzz.test.ts', // 133, 36 CLI runs
+  'test/integration/sync-kill.test.ts', // 84
+  'src-main/screening/quality.test.ts', // 45
+  'test/integration/import-kill.test.ts', // 36
+  'src-main/export/export.test.ts', // 36
+  'src-main/cli/screening.test.ts', // 46 -> ~32 (43.7 -> 30.3 s CPU)
+  'test/integration/sync.test.ts', // 32
+  'src-main/cli/cli.test.ts', // 54 -> ~30 (45.9 -> 23.1 s CPU)
+  'src-main/cli/rules.test.ts', // 53 -> ~26 (64.0 -> 31.4 s CPU)
+  'src-main/retention/purge.test.ts', // 25
+  'src-main/cli/ivms101.test.ts', // 49 -> ~22 (43.6 -> 20.0 s CPU)
+  'test/integration/conformance.test.ts', // 19
+  'src-main/cli/hostile-input.test.ts', // 38 -> ~18 (37.0 -> 17.8 s CPU)
+  // unit
+  'src-main/cases/intake-pool.test.ts', // 37
+  'src-main/export/snapshot.test.ts', // 18
+  'src-main/team/identity.test.ts', // 14
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (f: TestSpecification) => {
+      const i = LONGEST_FIRST.findIndex((name) => f.moduleId.endsWith(`/${name}`));
+      return i < 0 ? LONGEST_FIRST.length : i;
+    };
+    // Projects stay in their order (groupOrder); within one, the listed files first, the rest as vitest orders them.
+    return (await super.sort(files))
+      .map((f, i) => ({ f, i }))
+      .sort(
+        (a, b) =>
+          a.f.project.config.sequence.groupOrder - b.f.project.config.sequence.groupOrder ||
+          rank(a.f) - rank(b.f) ||
+          a.i - b.i,
+      )
+      .map(({ f }) => f);
+  }
+}
+
 export default defineConfig({
   test: {
+    sequence: { sequencer: LongestFirst },
     // Native SQLCipher bindings and real servers: separate processes are the honest isolation.
     pool: 'forks',
     reporters: ['default', 'json'],

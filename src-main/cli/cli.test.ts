@@ -112,4 +112,15 @@ describe('waybill CLI', () => {
     const vault = JSON.parse(readFileSync(join(dataDir, 'vault.json'), 'utf8'));
     expect(r.stderr).not.toContain(vault.slots[0].wrap.ciphertextB64);
   });
+
+  // bin/waybill.mjs runs the build (out/cli) when it is current, as every other test here does after
+  // `npm run build`; `npx waybill` right after `npm install` runs the TypeScript source through tsx instead.
+  it('runs the same from the TypeScript source as from the build', async () => {
+    const args = ['cases', 'list', '--data-dir', dataDir];
+    const fromSource = await runCli(args, { ...env(), WAYBILL_FROM_SOURCE: '1' });
+    const asUsual = await runCli(args, env());
+    expect(fromSource.code).toBe(0);
+    expect(fromSource.stdout).toContain('case-');
+    expect(fromSource).toEqual(asUsual);
+  });
 });

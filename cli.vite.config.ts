@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'vite';
+import { WORKER_ENTRIES } from './src-main/platform/worker-entries';
 
 // The CLI built once (`npm run build`), so `bin/waybill.mjs` starts without tsx transforming the core on every
 // run: the CLI tests spawn it hundreds of times. One flat folder: the worker entries and every chunk sit beside
@@ -20,8 +21,9 @@ export default defineConfig({
     rollupOptions: {
       input: {
         waybill: resolve(import.meta.dirname, 'src-main/cli/main.ts'),
-        'export-worker': resolve(import.meta.dirname, 'src-main/export/format-worker.ts'),
-        'intake-worker': resolve(import.meta.dirname, 'src-main/cases/intake-worker.ts'),
+        ...Object.fromEntries(
+          Object.entries(WORKER_ENTRIES).map(([name, file]) => [name, resolve(import.meta.dirname, file)]),
+        ),
       },
       output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' },
     },

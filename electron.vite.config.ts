@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
+import { WORKER_ENTRIES } from './src-main/platform/worker-entries';
 
 // Our folders are not electron-vite's defaults (src/main, src/preload, src/renderer),
 // so every entry is named explicitly.
@@ -18,12 +19,10 @@ export default defineConfig(({ mode }) => ({
     build: {
       outDir: 'out/main',
       rollupOptions: {
-        // The export's and the intake's worker threads load their own entries, beside index.cjs
-        // (src-main/platform/worker-entry.ts).
+        // The worker threads load their own entries, beside index.cjs (src-main/platform/worker-entries.ts).
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
-          'export-worker': resolve(__dirname, 'src-main/export/format-worker.ts'),
-          'intake-worker': resolve(__dirname, 'src-main/cases/intake-worker.ts'),
+          ...Object.fromEntries(Object.entries(WORKER_ENTRIES).map(([name, file]) => [name, resolve(__dirname, file)])),
         },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },

@@ -14,6 +14,7 @@ import { BackendClient, BackendError } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
 import { defaultRulePack } from '../rules/pack';
 import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
+import { upgradeStore, type Upgrade } from '../store/upgrade';
 import { readSetting, writeSetting } from '../store/settings';
 import { deleteCredential, readCredential, writeCredential } from '../store/credentials';
 import { enqueue } from '../store/outbox';
@@ -96,6 +97,8 @@ export class Workstation {
   /** The analyst signed in now; null while locked. */
   private session: { analyst: string } | null = null;
   private db: WritableDB | null = null;
+  /** The upgrade in progress (or the last one, settled): unlocks wait for it in turn. */
+  private upgrading: Promise<unknown> = Promise.resolve();
   /** Kept while unlocked so an export can read from a snapshot connection of its own; zeroed at lock. */
   private dbKey: Buffer | null = null;
   private readonly exports = new Set<AbortController>();
@@ -218,6 +221,11 @@ export class Workstation {
       this.lock('manual'); // another analyst signs in: the session changes hands
     }
     const s = await signIn(this.dataDir, analyst, passphrase, this.now());
+    const upgraded = await this.upgrade(s.key);
+    if (this.db) {
+      s.key.fill(0); // another unlock finished while this one waited
+      return this.status();
+    }
     // A version-1 vault's one passphrase is now the first supervisor's slot: nothing else changes.
     let resumed = false;
     this.open(s.key, s.analyst, (db) => {
@@ -226,16 +234,44 @@ export class Workstation {
     });
     if (s.migrated) this.audit('vault.migrated', { fromVersion: 1, supervisor: s.analyst });
     if (resumed) this.audit('vault.created', { completedAfterInterruption: true });
+    this.auditUpgrade(upgraded);
     this.audit('vault.unlocked', { method: 'passphrase' });
     return this.status();
   }
 
-  unlockWithDevice(): AppStatus {
+  async unlockWithDevice(): Promise<AppStatus> {
     if (this.db) return this.status();
     const s = signInWithDevice(this.dataDir, this.opts.deviceProtector);
+    const upgraded = await this.upgrade(s.key);
+    if (this.db) {
+      s.key.fill(0);
+      return this.status();
+    }
     this.open(s.key, s.analyst);
+    this.auditUpgrade(upgraded);
     this.audit('vault.unlocked', { method: 'device' });
     return this.status();
+  }
+
+  /**
+   * The case database brought to this build's schema on a worker thread (store/upgrade.ts), one
+   * upgrade at a time: a second unlock meanwhile waits for the first's rather than migrating again.
+   * On failure the key is wiped here, as open() would have.
+   */
+  private async upgrade(key: Buffer): Promise<Upgrade | null> {
+    const run = this.upgrading.then(() => (this.db ? null : upgradeStore(this.dbPath, key)));
+    this.upgrading = run.catch(() => undefined);
+    try {
+      return await run;
+    } catch (e) {
+      key.fill(0);
+      throw e;
+    }
+  }
+
+  /** A schema change is part of the record: which versions, when, at whose unlock. */
+  private auditUpgrade(u: Upgrade | null): void {
+    if (u) this.audit('store.upgraded', { fromVersion: u.from, toVersion: u.to });
   }
 
   async changePassphrase(current: string, next: string, analyst?: string): Promise<void> {
@@ -268,7 +304,10 @@ export class Workstation {
     if (passphrase.length < 12) throw new AppError('weak_passphrase', 'A passphrase needs at least 12 characters.');
     const key = await redeemEnrolment(this.dataDir, name, code, passphrase, this.now());
     if (this.db) this.lock('manual');
+    const upgraded = await this.upgrade(key);
+    if (this.db) this.lock('manual');
     this.open(key, name, (db) => activateAnalyst(db, name));
+    this.auditUpgrade(upgraded);
     this.audit('vault.unlocked', { method: 'enrolment' });
     return this.status();
   }

@@ -105,9 +105,9 @@ async function toQueueUnfiltered() {
   await page.keyboard.press('Alt+1');
   const clear = page.getByRole('button', { name: 'Clear filters' });
   const unfiltered = new RegExp(`^${N} cases`);
-  // Right after an unlock the queue screen may still be restoring its last filter: one look at the
-  // button then was not enough (CI once read "1 case" 10 s later). Until the count is the unfiltered
-  // one, clear whatever filter is on. The machine is shared: the count may take a few seconds.
+  // Until 61b043e a filter outlived a lock, and CI once read "1 case" 10 s after one click here. Until
+  // the count is the unfiltered one, clear whatever filter is on; the machine is shared, so the count
+  // may take a few seconds.
   await expect
     .poll(
       async () => {

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 
 import { Workstation } from '../src-main/app/workstation';
 import { verifyExport } from '../src-main/export/verify';
@@ -14,6 +14,33 @@ const [dataDir, passphrase, out, mode, pdfArg] = process.argv.slice(2) as [
   string | undefined,
 ];
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+
+/**
+ * CPU seconds of each thread of this process so far (Linux /proc, by thread id), kept at the most seen:
+ * a worker's entry goes when it ends. Which thread waits on which (issue 21, both cores busy): the
+ * reading thread's CPU beside the workers' and the wall time.
+ */
+const threadCpu = new Map<number, { name: string; s: number }>();
+function sampleThreads(): void {
+  let tids: string[];
+  try {
+    tids = readdirSync('/proc/self/task');
+  } catch {
+    return; // not Linux
+  }
+  for (const tid of tids) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const s = (Number(f[11]) + Number(f[12])) / 100; // utime, stime in clock ticks (USER_HZ 100)
+      const id = Number(tid);
+      if ((threadCpu.get(id)?.s ?? -1) < s) threadCpu.set(id, { name: id === process.pid ? 'main' : name, s });
+    } catch {
+      // the thread ended between the listing and the read
+    }
+  }
+}
 const base = rssMiB();
 const t0 = performance.now();
 if (mode === 'create') {
@@ -44,7 +71,11 @@ if (mode === 'create') {
   let exportPeakMiB = startMiB;
   // What the peak was made of (this thread's V8 heap, and buffers outside it), for the memory breakdown.
   let atPeak = { heapMiB: 0, externalMiB: 0 };
+  let ticks = 0;
+  sampleThreads();
+  const before = new Map([...threadCpu].map(([id, t]) => [id, t.s]));
   const sampler = setInterval(() => {
+    if (++ticks % 5 === 0) sampleThreads();
     const m = process.memoryUsage();
     if (m.rss / 2 ** 20 <= exportPeakMiB) return;
     exportPeakMiB = Math.round(m.rss / 2 ** 20);
@@ -75,6 +106,12 @@ if (mode === 'create') {
   );
   closePhase();
   clearInterval(sampler);
+  sampleThreads();
+  // The export's own CPU by thread (what each spent before it, unlocking, taken off), the busiest first.
+  const threads = [...threadCpu]
+    .map(([id, t]) => ({ name: t.name, s: Math.round((t.s - (before.get(id) ?? 0)) * 10) / 10 }))
+    .filter((t) => t.s >= 0.5)
+    .sort((a, b) => b.s - a.s);
   exportPeakMiB = Math.max(exportPeakMiB, rssMiB());
   const ms = performance.now() - c0;
   const cpu = process.cpuUsage(cpu0);
@@ -96,6 +133,7 @@ if (mode === 'create') {
       events: r.counts.auditEvents,
       pdf: r.pdf,
       phases,
+      threads,
     }),
   );
 } else {

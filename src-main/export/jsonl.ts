@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { CANONICAL_JSON_MAX_DEPTH, JsonTooDeepError } from '../audit/canonical-json';
 
 // The bundle's JSON lines in the canonical form (RFC 8785, as audit/canonical-json.ts writes it),
@@ -25,8 +26,113 @@ export class CanonicalText {
   constructor(readonly text: string) {}
 }
 
+/**
+ * One value as one line of canonical JSON. Natively where it can be: JSON.stringify writes strings and
+ * numbers as RFC 8785 §3.2.2 asks (it adopts ECMAScript's serialisation, which write() calls too) and an
+ * object's members in the order they were added, so a copy of the value whose members were added in
+ * sorted order comes out in canonical form, flat (write() built each line as a rope of thousands of
+ * pieces, flattened again when encoded: issue 21's profile put canonical writing at 35-40 % of an
+ * export's CPU). Where that order or those values could differ (sorted() says which), write() as before.
+ */
 export function canonicalLine(value: unknown): string {
-  return write(value, 0) + '\n';
+  const texts: CanonicalText[] = [];
+  const s = sorted(value, 0, texts);
+  if (s === NOT_PLAIN) return write(value, 0) + '\n';
+  const line = JSON.stringify(s);
+  return (texts.length === 0 ? line : (putBack(line, texts) ?? write(value, 0))) + '\n';
+}
+
+/**
+ * A CanonicalText stands in the copy as a string JSON.stringify writes as "\u0000<nonce>:<index>" (a
+ * nonce of this thread's), replaced by its text afterwards. Only when the stand-ins are exactly ours, in
+ * the order they were made: a stored string or key spelled the same adds one (then null, and write()
+ * writes the line).
+ */
+const NONCE = randomBytes(12).toString('hex');
+/** The stand-in of the index-th CanonicalText of a line (exported for the test that forges one). */
+export const standIn = (index: number): string => `\u0000${NONCE}:${index}`;
+const WRITTEN = JSON.stringify('\u0000' + NONCE + ':').slice(0, -1); // as JSON.stringify writes it, open
+
+function putBack(line: string, texts: readonly CanonicalText[]): string | null {
+  let out = '';
+  let from = 0;
+  let found = 0;
+  for (let at = line.indexOf(WRITTEN); at >= 0; at = line.indexOf(WRITTEN, from)) {
+    const end = line.indexOf('"', at + WRITTEN.length);
+    const text = texts[found];
+    if (text === undefined || line.slice(at + WRITTEN.length, end) !== String(found)) return null;
+    out += line.slice(from, at) + text.text;
+    from = end + 1;
+    found++;
+  }
+  return found === texts.length ? out + line.slice(from) : null;
+}
+
+/** What JSON.stringify might not write as write() would: that whole value goes to write(). */
+const NOT_PLAIN: unique symbol = Symbol('not plain JSON');
+
+/**
+ * `value` with each object's members in canonical order (the same object where they already are and
+ * nothing below changed; members that are undefined left out, as write() leaves them), or NOT_PLAIN for
+ * anything JSON.stringify could write otherwise than write(): a key that starts with a digit (V8 lists
+ * array-index keys first, in numeric order), "__proto__" (a copy would set the prototype), undefined in
+ * an array, a function, symbol or bigint, a non-finite number, an object that is not a plain one (a
+ * Date has toJSON), and depth at the limit (write() then refuses
+ * it by the same error as canonicalJson).
+ */
+function sorted(value: unknown, depth: number, texts: CanonicalText[]): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : NOT_PLAIN;
+    case 'object':
+      break;
+    default:
+      return NOT_PLAIN;
+  }
+  if (value === null) return null;
+  if (depth >= CANONICAL_JSON_MAX_DEPTH) return NOT_PLAIN;
+  if (value instanceof CanonicalText) return standIn(texts.push(value) - 1);
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_PLAIN;
+    let copy: unknown[] | null = null;
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (v === undefined) return NOT_PLAIN;
+      const s = sorted(v, depth + 1, texts);
+      if (s === NOT_PLAIN) return NOT_PLAIN;
+      if (copy === null && s !== v) copy = value.slice(0, i) as unknown[];
+      if (copy !== null) copy.push(s);
+    }
+    return copy ?? value;
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return NOT_PLAIN;
+  const o = value as Record<string, unknown>;
+  const keys = Object.keys(o);
+  let inOrder = true;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const c = k.charCodeAt(0);
+    if ((c >= 48 && c <= 57) || k === '__proto__') return NOT_PLAIN;
+    // JavaScript's < on strings compares UTF-16 code units: the order of RFC 8785 §3.2.3 and of sort().
+    if (i > 0 && keys[i - 1]! > k) inOrder = false;
+  }
+  if (!inOrder) keys.sort();
+  let out: Record<string, unknown> | null = inOrder ? null : {};
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i]!;
+    const v = o[k];
+    const s = v === undefined ? undefined : sorted(v, depth + 1, texts);
+    if (s === NOT_PLAIN) return NOT_PLAIN;
+    if (out === null && s !== v) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j]!] = o[keys[j]!];
+    }
+    if (out !== null && s !== undefined) out[k] = s;
+  }
+  return out ?? o;
 }
 
 function write(value: unknown, depth: number): string {

@@ -18,13 +18,19 @@ export default defineConfig(({ mode }) => ({
     },
     build: {
       outDir: 'out/main',
+      // any-ascii is an ES module only: required from this CommonJS bundle, its default export read as
+      // the module's namespace, and every screening name normalisation threw a TypeError. Bundled instead
+      // (test/e2e/built-bundles.test.ts refuses a require of any ES-module-only package).
+      externalizeDeps: { exclude: ['any-ascii'] },
       rollupOptions: {
         // The worker threads load their own entries, beside index.cjs (src-main/platform/worker-entries.ts).
         input: {
           index: resolve(__dirname, 'src-main/electron/main.ts'),
           ...Object.fromEntries(Object.entries(WORKER_ENTRIES).map(([name, file]) => [name, resolve(__dirname, file)])),
         },
-        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+        // One flat folder: a chunk that starts a worker looks for its entry beside itself (worker-entry.ts),
+        // and in chunks/ the intake's and the store upgrade's were not found.
+        output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' },
       },
     },
   },

@@ -7,6 +7,7 @@ import { generateCases } from '../../src-main/cases/generate';
 import { BackendClient } from '../../src-main/sync/client';
 import { SyncEngine } from '../../src-main/sync/engine';
 import { caseFactory } from '../../reference-backend/simulate';
+import { countCases, listCases } from '../../src-main/store/cases';
 import { startBackend } from '../../reference-backend/server';
 import { percentile, round, type Suite } from '../harness';
 import { writerCpuSeconds } from './intake';
@@ -34,6 +35,24 @@ export const syncSuite: Suite = {
       );
       let peak = process.memoryUsage().rss;
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+      // What an analyst's queue waits meanwhile: every 100 ms the queue's first page with its count, timed
+      // from when it was due to its rows (a page's transaction runs on this thread: the query waits behind it).
+      const waits: number[] = [];
+      const ctx = { now: new Date().toISOString(), slaHours: 24 };
+      let due = performance.now() + 100;
+      const asker = setInterval(() => {
+        const db = ws.database();
+        const total = countCases(db, {}, ctx);
+        listCases(
+          db,
+          { offset: 0, limit: 100, sort: { column: 'transferTime', direction: 'desc' }, filter: {} },
+          ctx,
+          total,
+        );
+        const now = performance.now();
+        waits.push(now - due);
+        due = Math.max(due + 100, now);
+      }, 100);
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const writer0 = writerCpuSeconds();
@@ -42,6 +61,7 @@ export const syncSuite: Suite = {
       const cpu = process.cpuUsage(cpu0);
       const writer1 = writerCpuSeconds();
       clearInterval(sampler);
+      clearInterval(asker);
       if (r.applied !== CASES) throw new Error(`synced ${r.applied} of ${CASES}`);
 
       // Delay from a new case at the backend to its row here, following live events.
@@ -94,6 +114,13 @@ export const syncSuite: Suite = {
           value: round(peak / 2 ** 20, 0),
           unit: 'MiB',
           note: 'whole bench process (backend included), sampled every 50 ms',
+        },
+        {
+          suite: 'sync',
+          metric: 'queue first page during the pull, p95 wait',
+          value: round(percentile(waits, 95), 0),
+          unit: 'ms',
+          note: `${waits.length} queries, one every 100 ms, due to rows; p50 ${round(percentile(waits, 50), 0)} ms, max ${round(Math.max(...waits), 0)} ms: the pull's transactions (PULL_CHUNK cases each) and its WAL checkpoints run on the thread that answers the queue`,
         },
         {
           suite: 'sync',

@@ -14,12 +14,18 @@ import { applyTeamEvents } from './team';
 import { backoffDelay, OUTBOX_BACKOFF } from '../platform/backoff';
 
 // The workstation's working copy follows the backend: pull the changes feed by cursor in pages
-// (each page, with its cursor, in one transaction), push the outbox with backoff until each entry is
+// (each page in transactions of PULL_CHUNK cases, each with the cursor of its last case), push the outbox with backoff until each entry is
 // acknowledged, and follow live events with polling as the fallback. Bad items are quarantined with
 // their reason; the rest of their page syncs.
 
 /** A first page at least this full, with more to come, starts the intake's worker threads for the pull. */
 const PULL_POOL_MIN_ITEMS = 250;
+
+/**
+ * Cases a pull writes per transaction: the analyst's queue waits for at most one such transaction
+ * (about 0.1 s on a quiet machine) rather than a whole page's 500 cases.
+ */
+export const PULL_CHUNK = 100;
 
 export interface SyncStatus {
   configured: boolean;
@@ -217,40 +223,65 @@ export class SyncEngine {
           next.catch(() => undefined); // observed on the next round
         }
         const read = reads ? await reads : null;
-        const db = this.db();
-        const touched: string[] = [];
-        // The page in one transaction, with its cursor; its audit events chained in memory (audit/chain.ts).
-        // Its new cases' search-index rows written together at the end (store/search-index.ts).
-        db.transaction(() =>
-          deferSearchIndex(db, () =>
-            auditBatch(db, () => {
-              // Checks read under another context (new lists, rates, a new day) are computed again here.
-              const current = readBy?.serves(ctx) ?? false;
-              page.items.forEach((item, i) => {
-                const raw =
-                  item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
-                const source: IntakeSource = {
-                  name: 'sync',
-                  location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
-                  actor: 'backend',
-                  origin,
-                };
-                const r = read
-                  ? admitPooled(db, raw, read[i]!, source, { checks: ctx, at }, current)
-                  : admit(db, raw, source, { checks: ctx, at });
-                if (r.outcome === 'quarantined') report.quarantined++;
-                else if (r.outcome === 'inserted' || r.outcome === 'updated') {
-                  touched.push(r.record.id);
-                  report.applied++;
+        // The page in transactions of PULL_CHUNK cases, each with the cursor of its last case: the queue's
+        // queries run on this thread and waited behind a page's one transaction (500 cases: up to seconds
+        // under load, bench/suites/sync.ts). Between chunks they run. A stop between chunks resumes after
+        // the last committed case; a cursor the page does not vouch for is not written mid-page.
+        let written = cursor;
+        // A chunk's cursor is stored only below every later case's in the page (and the page's end): a
+        // resume after it then re-reads nothing it skipped. A case without a cursor stops mid-page cursors.
+        const below = new Array<number>(page.items.length + 1);
+        below[page.items.length] = page.next;
+        for (let i = page.items.length - 1; i >= 0; i--)
+          below[i] = Math.min(below[i + 1]!, page.items[i]!.cursor ?? -Infinity);
+        for (let from = 0; from < page.items.length || from === 0; from += PULL_CHUNK) {
+          // Every chunk after a turn of the event loop, the first of a page too: a page fetched and read
+          // ahead is ready at once, and without this its first chunk ran straight after the last page's last.
+          await new Promise((r) => setImmediate(r));
+          const db = this.db();
+          const chunk = page.items.slice(from, from + PULL_CHUNK);
+          const last = from + PULL_CHUNK >= page.items.length;
+          const end = chunk[chunk.length - 1]?.cursor ?? null;
+          const touched: string[] = [];
+          // Its audit events chained in memory (audit/chain.ts); its new cases' search-index rows written
+          // together at the end (store/search-index.ts).
+          db.transaction(() =>
+            deferSearchIndex(db, () =>
+              auditBatch(db, () => {
+                // Checks read under another context (new lists, rates, a new day) are computed again here.
+                const current = readBy?.serves(ctx) ?? false;
+                chunk.forEach((item, j) => {
+                  const i = from + j;
+                  const raw =
+                    item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
+                  const source: IntakeSource = {
+                    name: 'sync',
+                    location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,
+                    actor: 'backend',
+                    origin,
+                  };
+                  const r = read
+                    ? admitPooled(db, raw, read[i]!, source, { checks: ctx, at }, current)
+                    : admit(db, raw, source, { checks: ctx, at });
+                  if (r.outcome === 'quarantined') report.quarantined++;
+                  else if (r.outcome === 'inserted' || r.outcome === 'updated') {
+                    touched.push(r.record.id);
+                    report.applied++;
+                  }
+                });
+                if (last) writeSetting(db, 'sync.cursor', page.next);
+                else if (end !== null && end > written && end < below[from + chunk.length]!) {
+                  writeSetting(db, 'sync.cursor', end);
+                  written = end;
                 }
-              });
-              writeSetting(db, 'sync.cursor', page.next);
-            }),
-          ),
-        )();
+              }),
+            ),
+          )();
+          if (touched.length) this.bus?.emit('cases.changed', { count: touched.length });
+          if (last) break;
+        }
         report.pages++;
         report.received += page.items.length;
-        if (touched.length) this.bus?.emit('cases.changed', { count: touched.length });
         if (!page.hasMore) break;
       }
     } finally {

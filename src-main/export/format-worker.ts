@@ -7,8 +7,11 @@ import { formatJob, RuleSources, type FormatJob } from './format';
 // buffers in flight stay a handful whatever the export's size (not garbage awaiting collection).
 
 const free: ArrayBuffer[] = [];
-/** Buffers kept for reuse: two batches' worth (more only held memory; 6 were kept before issue 21's point 2). */
-const KEEP = 2;
+/**
+ * Buffers kept for reuse: one (more only held memory: 6 were kept before issue 21's point 2, then 2; a
+ * batch's three files come back as three buffers, the rest are collected with the worker's small heap).
+ */
+const KEEP = 1;
 
 function alloc(bytes: number): Uint8Array {
   const i = free.findIndex((b) => b.byteLength >= bytes);

@@ -23,10 +23,14 @@ export function exportWorkerCount(): number {
  * from the machine's memory and lets garbage pile up before collecting. A batch (a page of 250 cases
  * with their checks) needs a few MiB. The young generation is capped too (V8's default lets it reach
  * 48 MiB a worker): measured at 100,000 cases (summary, load 8-10), peak RSS 444 MiB without the cap,
- * 376 MiB with 12 MiB, CPU 57.9 s and 64.9 s (more frequent scavenges; noisy at that load).
+ * 376 MiB with 12 MiB, CPU 57.9 s and 64.9 s (more frequent scavenges; noisy at that load); 4 MiB since
+ * (a worker's heap ~26 -> ~20 MiB busy; 2 MiB cost 2 s CPU more at 20,000 cases). The old generation
+ * grew toward its cap over a long export (peak RSS 271-275 MiB at 20,000 cases, 297 at 100,000 with
+ * 64 MiB; 282 with 32, the same CPU: 45.7 and 46.7 s, load 6-7.7). A worker uses ~12-16 MiB of it; a
+ * batch too large for it stops the export with an error naming the worker (no file left behind).
  */
 const WORKER_HEAP = {
-  maxOldGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_WORKER_OLD_MB ?? 64),
+  maxOldGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_WORKER_OLD_MB ?? 32),
   maxYoungGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_WORKER_YOUNG_MB ?? 4),
 };
 
@@ -176,7 +180,9 @@ export class FormatPool {
 
 /**
  * Batches formatted in parallel and taken in the order they were submitted: at most `depth` wait at
- * once, so memory holds a few batches whatever the export's size.
+ * once, so memory holds a few batches whatever the export's size. One a worker: with one more (and
+ * each worker keeping two spare buffers, format-worker.ts KEEP) the peak RSS at 20,000 cases was
+ * 290-308 MiB, with one each 271-275 MiB, the same CPU and wall time (10.0-12.8 s CPU, load 4-7).
  */
 export class InOrder {
   private readonly queue: Promise<Formatted>[] = [];
@@ -184,7 +190,7 @@ export class InOrder {
   constructor(
     private readonly pool: FormatPool,
     private readonly take: (f: Formatted) => void | Promise<void>,
-    private readonly depth = pool.size + 1,
+    private readonly depth = Math.max(pool.size, 1),
   ) {}
 
   async submit(job: FormatJob): Promise<void> {

@@ -2,7 +2,7 @@ import type { QueueFilter, QueueSortColumn } from '../../src-shared/case';
 import { Workstation } from '../../src-main/app/workstation';
 import { countCases, listCases, type FilterContext } from '../../src-main/store/cases';
 import { percentile, round, type Measurement, type Suite } from '../harness';
-import { BENCH_PASSPHRASE, MILLION, millionCaseDataDir } from '../million';
+import { BENCH_PASSPHRASE, MILLION, millionCaseDataDir, warmFileCache } from '../million';
 
 // The queue API's SQL, without the browser: the same 20 filter and sort changes the ui suite makes in
 // Chromium, each timed from request to rows (count and first page of 100, as `cases.list` does).
@@ -40,6 +40,7 @@ export const queueSuite: Suite = {
   name: 'queue',
   async run() {
     const dir = await millionCaseDataDir();
+    warmFileCache(dir);
     const ws = new Workstation({ dataDir: dir, mode: 'cli', actor: 'bench' });
     await ws.unlock(BENCH_PASSPHRASE);
     try {

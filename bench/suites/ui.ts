@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { launchChromium, serve } from '../../test/support/browser';
 import { median, percentile, round, type Measurement, type Suite } from '../harness';
-import { BENCH_PASSPHRASE, millionCaseDataDir } from '../million';
+import { BENCH_PASSPHRASE, millionCaseDataDir, warmFileCache } from '../million';
 
 // The analyst's view of a million-case store, in Debian's Chromium against `waybill serve`:
 // unlock to first page, queue query round trips for filter and sort changes, and frame times while
@@ -26,6 +26,7 @@ export const uiSuite: Suite = {
   name: 'ui',
   async run() {
     const dir = await millionCaseDataDir();
+    warmFileCache(dir);
     const server = await serve(dir);
     const browser = await launchChromium();
     try {

@@ -187,8 +187,8 @@ export class SyncEngine {
 
   /**
    * The changes feed, a page at a time in transactions of PULL_CHUNK cases (each with its cursor),
-   * until the backend has no more. A long pull reads its cases on the intake's worker threads (cases/intake-pool.ts): the next page is
-   * fetched and read there while this one is written.
+   * until the backend has no more. A long pull reads its cases on the intake's worker threads
+   * (cases/intake-pool.ts): the next page is fetched and read there while this one is written.
    */
   private async pullCases(report: PullReport, origin: { backendId: string; host: string }): Promise<void> {
     let pool: IntakePool | null = null;

@@ -26,6 +26,22 @@ export function writerCpuSeconds(): number | null {
 }
 
 /**
+ * The writer thread's CPU a case between two writerCpuSeconds() readings, as a measurement; none where
+ * /proc could not be read.
+ */
+export function writerCpuPerCase(
+  suite: string,
+  metric: string,
+  before: number | null,
+  after: number | null,
+  cases: number,
+  note: string,
+): Measurement[] {
+  if (before === null || after === null) return [];
+  return [{ suite, metric, value: round(((after - before) / cases) * 1e6, 0), unit: 'µs', note }];
+}
+
+/**
  * Bytes this process has written through write(2) so far (Linux /proc, null elsewhere): for the import,
  * the WAL's frames and the checkpoints' copies into the database, each page through the cipher.
  */
@@ -127,17 +143,14 @@ export const intakeSuite: Suite = {
           goal: { atMost: 100 },
           note: `user + system of every thread (writer and ${workers}); steadier than wall time on a shared machine`,
         },
-        ...(writer0 !== null && writer1 !== null
-          ? [
-              {
-                suite: 'intake',
-                metric: 'cases import: writer thread CPU time per case',
-                value: round(((writer1 - writer0) / CASES) * 1e6, 0),
-                unit: 'µs',
-                note: `the main thread alone (Linux /proc, 10 ms ticks), the critical path once the pure stage is on workers; ${workers}`,
-              },
-            ]
-          : []),
+        ...writerCpuPerCase(
+          'intake',
+          'cases import: writer thread CPU time per case',
+          writer0,
+          writer1,
+          CASES,
+          `the main thread alone (Linux /proc, 10 ms ticks), the critical path once the pure stage is on workers; ${workers}`,
+        ),
         ...(written0 !== null && written1 !== null
           ? [
               {

@@ -10,7 +10,7 @@ import { caseFactory } from '../../reference-backend/simulate';
 import { countCases, listCases } from '../../src-main/store/cases';
 import { startBackend } from '../../reference-backend/server';
 import { percentile, round, type Suite } from '../harness';
-import { writerCpuSeconds } from './intake';
+import { writerCpuPerCase, writerCpuSeconds } from './intake';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 100_000);
 
@@ -97,17 +97,14 @@ export const syncSuite: Suite = {
           goal: { atMost: 100 },
           note: 'user + system of the one process holding the client and the backend (the backend serves the pages too)',
         },
-        ...(writer0 !== null && writer1 !== null
-          ? [
-              {
-                suite: 'sync',
-                metric: 'sync: main thread CPU time per case',
-                value: round(((writer1 - writer0) / CASES) * 1e6, 0),
-                unit: 'µs',
-                note: `the writer's thread (Linux /proc, 10 ms ticks), which also runs the backend's HTTP server and the client's page parsing; ${r.workers} intake worker thread${r.workers === 1 ? '' : 's'}`,
-              },
-            ]
-          : []),
+        ...writerCpuPerCase(
+          'sync',
+          'sync: main thread CPU time per case',
+          writer0,
+          writer1,
+          CASES,
+          `the writer's thread (Linux /proc, 10 ms ticks), which also runs the backend's HTTP server and the client's page parsing; ${r.workers} intake worker thread${r.workers === 1 ? '' : 's'}`,
+        ),
         {
           suite: 'sync',
           metric: 'sync: peak RSS',

@@ -518,8 +518,9 @@ export class Workstation {
       this.db = db;
       this.dbKey = Buffer.from(key);
       this.session = { analyst };
+      // WAYBILL_CHECKPOINT_WORKER=0: the connection checkpoints by itself, as when no worker can start.
       allowBackgroundCheckpoints(db, async (onFailure) => {
-        if (!this.dbKey) return null;
+        if (!this.dbKey || process.env.WAYBILL_CHECKPOINT_WORKER === '0') return null;
         const c = await Checkpointer.start(this.dbPath, this.dbKey, () => {
           // The connection checkpoints itself again; nothing is lost (the WAL keeps every commit).
           this.log.warn('store.checkpoint_worker_failed', {});

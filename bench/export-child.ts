@@ -15,6 +15,16 @@ const [dataDir, passphrase, out, mode, pdfArg] = process.argv.slice(2) as [
 ];
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
+/** Bytes this process has read through read(2) and pread(2) so far (Linux /proc, null elsewhere). */
+function bytesRead(): number | null {
+  try {
+    const m = /^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
  * CPU seconds of each thread of this process so far (Linux /proc, by thread id), kept at the most seen:
  * a worker's entry goes when it ends. Which thread waits on which (issue 21, both cores busy): the
@@ -82,6 +92,7 @@ if (mode === 'create') {
     atPeak = { heapMiB: Math.round(m.heapTotal / 2 ** 20), externalMiB: Math.round(m.external / 2 ** 20) };
   }, 50);
   const cpu0 = process.cpuUsage();
+  const read0 = bytesRead();
   const c0 = performance.now();
   const r = await ws.createExport(
     // EXPORT_FROM/EXPORT_TO: a date range of the store (a smaller selection from the same store).
@@ -134,6 +145,8 @@ if (mode === 'create') {
       pdf: r.pdf,
       phases,
       threads,
+      // read(2) bytes of the export (Linux /proc; null elsewhere): the store's pages, each through the cipher.
+      bytesRead: read0 === null ? null : (bytesRead() ?? read0) - read0,
     }),
   );
 } else {

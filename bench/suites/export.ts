@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import yauzl from 'yauzl';
+import { cipherPageCosts } from '../cipher-pages';
 import { round, type Measurement, type Suite } from '../harness';
 import { measureLevels } from '../deflate-levels';
 import { BENCH_PASSPHRASE, MILLION, millionCaseDataDir } from '../million';
@@ -77,6 +78,7 @@ export const exportSuite: Suite = {
     const tmp = mkdtempSync(join(tmpdir(), 'waybill-bench-export-'));
     const perCaseAll = process.env.BENCH_EXPORT_PER_CASE === 'all';
     let level1MiBps = 0;
+    let costs: ReturnType<typeof cipherPageCosts> | undefined;
     try {
       // BENCH_EXPORT_MAX_CASES leaves out the larger sizes (a million-case export takes its own run).
       const most = Number(process.env.BENCH_EXPORT_MAX_CASES ?? Infinity);
@@ -154,6 +156,21 @@ export const exportSuite: Suite = {
               note: `process at start ${v.baseMiB} MiB`,
             },
           );
+          if (pdf === 'summary' && typeof c.bytesRead === 'number') {
+            // The reading thread holds the export's one snapshot: each page it reads goes through the
+            // cipher there, a floor under SQLCipher's format however the rest is spread over the cores.
+            costs ??= cipherPageCosts(tmp);
+            const pages = c.bytesRead / 4096 / n;
+            const added = costs.sqlcipher.read - costs.plain.read;
+            const reading = (c.threads as unknown as { name: string; s: number }[]).find((t) => t.name === 'main')?.s;
+            results.push({
+              suite: 'export',
+              metric: `create, ${what}: SQLCipher's CPU on the reading thread`,
+              value: round((pages * added * n) / 1e6, 1),
+              unit: 's',
+              note: `${round(pages, 1)} pages of 4 KiB read a case (read(2) bytes of the process), × ${round(added, 1)} µs SQLCipher 4 adds to a page read (store suite's measure, ${round(costs.sqlcipher.read, 1)} vs ${round(costs.plain.read, 1)} µs plain)${reading === undefined ? '' : `; the reading thread's CPU ${round(reading, 1)} s`}`,
+            });
+          }
           rmSync(out, { force: true });
         }
       }

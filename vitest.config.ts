@@ -85,7 +85,12 @@ export default defineConfig({
           // Projects run one after another (unit, integration, then the browser alone): the browser tests
           // never share the 2 cores with the 10,000-case sync or the kill test.
           sequence: { groupOrder: 0 },
-          include: ['src-main/**/*.test.ts', 'src-shared/**/*.test.ts', 'test/lint/**/*.test.ts'],
+          include: [
+            'src-main/**/*.test.ts',
+            'src-shared/**/*.test.ts',
+            'src-renderer/**/*.test.ts',
+            'test/lint/**/*.test.ts',
+          ],
           exclude: SLOW,
           // One process per worker runs many files: importing the core (SQLCipher, Argon2id WASM, the rule
           // pack) once per worker, not once per file, cut the loop's CPU from 178 s to 118 s (user+sys,

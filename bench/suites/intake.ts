@@ -6,6 +6,7 @@ import { verifyAudit } from '../../src-main/audit/chain';
 import { generateCases } from '../../src-main/cases/generate';
 import { importCasesFile } from '../../src-main/cases/import';
 import { IntakePool } from '../../src-main/cases/intake-pool';
+import { cipherPageCosts } from '../cipher-pages';
 import { round, type Measurement, type Suite } from '../harness';
 import { millionBuild } from '../million';
 
@@ -64,6 +65,25 @@ async function writeCases(file: string): Promise<void> {
 
 // `waybill cases import` as an analyst runs it: the same function the CLI calls, through the intake
 // (`admit`: strict rules, every check, audit event, search index) into a real SQLCipher vault.
+/**
+ * The cipher's part of the writer's work a case: the pages the import wrote a case (a page written is 8 KiB:
+ * its WAL frame, then its copy into the database) times what SQLCipher 4 adds to writing a page, measured
+ * beside plain SQLite. A floor under SQLCipher's format: no change to the intake removes it, only writing
+ * fewer pages a case.
+ */
+function cipherShare(bytesPerCase: number, costs: ReturnType<typeof cipherPageCosts>): Measurement {
+  const pages = bytesPerCase / 8192;
+  const added = (c: { write: number }) => pages * (c.write - costs.plain.write);
+  const share = added(costs.sqlcipher);
+  return {
+    suite: 'intake',
+    metric: "cases import: the cipher's CPU per case (SQLCipher 4)",
+    value: round(share, 0),
+    unit: 'µs',
+    note: `${round(pages, 1)} pages written a case × ${round(costs.sqlcipher.write - costs.plain.write, 1)} µs SQLCipher 4 adds to a page's write and checkpoint (${round(costs.sqlcipher.write, 1)} vs ${round(costs.plain.write, 1)} µs plain); on one writer thread that alone caps the intake at ${round(1e6 / share, 0)} cases/s; AEGIS (sqlite3mc, not used) would add ${round(added(costs.aegis), 0)} µs`,
+  };
+}
+
 export const intakeSuite: Suite = {
   name: 'intake',
   async run() {
@@ -160,6 +180,7 @@ export const intakeSuite: Suite = {
                 unit: 'KiB',
                 note: 'write(2) bytes of the whole process (Linux /proc): the WAL frames and the checkpoints copying them into the database, each page through the cipher',
               },
+              cipherShare((written1 - written0) / CASES, cipherPageCosts(dir)),
             ]
           : []),
       ];

@@ -117,7 +117,7 @@ export const syncSuite: Suite = {
           metric: 'queue first page during the pull, p95 wait',
           value: round(percentile(waits, 95), 0),
           unit: 'ms',
-          note: `${waits.length} queries, one every 100 ms, due to rows; p50 ${round(percentile(waits, 50), 0)} ms, max ${round(Math.max(...waits), 0)} ms: the pull's transactions (PULL_CHUNK cases each) and its WAL checkpoints run on the thread that answers the queue`,
+          note: `${waits.length} queries, one every 100 ms, due to rows; p50 ${round(percentile(waits, 50), 0)} ms, max ${round(Math.max(...waits), 0)} ms: the pull's transactions (PULL_CHUNK cases each) run on the thread that answers the queue, its WAL checkpoints on a worker thread (store/checkpointer.ts)`,
         },
         {
           suite: 'sync',

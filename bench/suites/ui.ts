@@ -182,14 +182,18 @@ export const uiSuite: Suite = {
           'queue query p50 (filter/sort change)',
           round(percentile(queries, 50), 1),
           'ms',
-          `${queries.length} changes, request to rows in Chromium, count included`,
+          `${queries.length} changes, from the request until its rows are in the page (rendered), count included`,
         ),
-        r(
-          'queue query p95 (filter/sort change)',
-          round(percentile(queries, 95), 1),
-          'ms',
-          `slowest: ${slowest.map(([l, ms]) => `${l} ${round(ms, 0)} ms`).join(', ')}`,
-        ),
+        // Issue 21's goal is this figure, the analyst's: the queue suite's is the database's share of it.
+        {
+          ...r(
+            'queue query p95 (filter/sort change)',
+            round(percentile(queries, 95), 1),
+            'ms',
+            `goal <= 20 ms: ${round(percentile(queries, 95) / 20, 2)}x; slowest: ${slowest.map(([l, ms]) => `${l} ${round(ms, 0)} ms`).join(', ')}`,
+          ),
+          goal: { atMost: 20 },
+        },
         r(
           'scroll 10,000 rows: frame time p50',
           round(percentile(frames.deltas, 50), 1),

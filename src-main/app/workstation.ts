@@ -13,7 +13,8 @@ import { fetchDue } from './screening-lists';
 import { BackendClient, BackendError } from '../sync/client';
 import { SyncEngine } from '../sync/engine';
 import { defaultRulePack } from '../rules/pack';
-import { DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
+import { Checkpointer } from '../store/checkpointer';
+import { allowBackgroundCheckpoints, DB_FILE, openDatabase, type ReadableDB, type WritableDB } from '../store/db';
 import { upgradeStore, type Upgrade } from '../store/upgrade';
 import { readSetting, writeSetting } from '../store/settings';
 import { deleteCredential, readCredential, writeCredential } from '../store/credentials';
@@ -517,6 +518,17 @@ export class Workstation {
       this.db = db;
       this.dbKey = Buffer.from(key);
       this.session = { analyst };
+      // WAYBILL_CHECKPOINT_WORKER=0: the connection checkpoints by itself, as when no worker can start.
+      allowBackgroundCheckpoints(db, async (onFailure) => {
+        if (!this.dbKey || process.env.WAYBILL_CHECKPOINT_WORKER === '0') return null;
+        const c = await Checkpointer.start(this.dbPath, this.dbKey, () => {
+          // The connection checkpoints itself again; nothing is lost (the WAL keeps every commit).
+          this.log.warn('store.checkpoint_worker_failed', {});
+          onFailure();
+        });
+        this.log.info(c ? 'store.checkpoint_worker_started' : 'store.checkpoint_worker_unavailable', {});
+        return c;
+      });
     } finally {
       key.fill(0);
     }

@@ -4,6 +4,7 @@
 // from source but fails in that build only; test/lint/worker-entries.test.ts checks every startWorker
 // call's name is listed.
 export const WORKER_ENTRIES = {
+  'checkpoint-worker': 'src-main/store/checkpoint-worker.ts',
   'export-worker': 'src-main/export/format-worker.ts',
   'intake-worker': 'src-main/cases/intake-worker.ts',
   'migrate-worker': 'src-main/store/migrate-worker.ts',

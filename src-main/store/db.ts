@@ -2,6 +2,7 @@ import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../src-shared/result';
 import { createPrivateFile, tightenDatabaseFiles } from '../platform/private-files';
 import { migrate } from './migrations';
+import type { Checkpointer } from './checkpointer';
 import { flushSearchIndex, registerSearchIndexFunctions } from './search-index';
 
 // The one door to the case database. Query modules take a ReadableDB or a WritableDB, so a
@@ -127,6 +128,31 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
   db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
   db.pragma(`wal_autocheckpoint = ${BULK_WAL_AUTOCHECKPOINT}`);
   const before = casesHighWater(db);
+  // Once the intake is a large one (a live pull of a case or two ends before), checkpoints move to a
+  // worker thread where the connection's owner allows it (allowBackgroundCheckpoints): this connection
+  // then only writes. Should that worker fail, this connection checkpoints again, as without one.
+  const startBackground = backgroundCheckpoints.get(db);
+  let background: Checkpointer | null = null;
+  let starting: Promise<void> | null = null;
+  let ended = false;
+  const fallBack = () => {
+    if (db.open) db.pragma(`wal_autocheckpoint = ${BULK_WAL_AUTOCHECKPOINT}`);
+  };
+  const ticker = startBackground
+    ? setInterval(() => {
+        if (background) return background.request();
+        if (starting || !db.open || casesHighWater(db) - before < CHECKPOINT_AFTER_CASES) return;
+        starting = startBackground(fallBack)
+          .then((c) => {
+            if (!c) return;
+            if (ended || !db.open) return void c.close();
+            background = c;
+            db.pragma('wal_autocheckpoint = 0');
+            c.request();
+          })
+          .catch(() => undefined);
+      }, BACKGROUND_CHECKPOINT_MS)
+    : null;
   try {
     const result = await work();
     // A large intake changes the statistics most: refreshed here, not at the next unlock. Not after
@@ -137,14 +163,35 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
     }
     return result;
   } finally {
+    ended = true;
+    if (ticker) clearInterval(ticker);
+    await starting;
+    const worker = background as Checkpointer | null;
+    // The WAL the intake left is copied now, as part of the intake, not by whatever writes next (an
+    // analyst's decision would wait for up to 160 MiB). PASSIVE: an export's snapshot is not waited for.
+    // A worker copies it while this thread answers, then closes its connection.
+    const copied = worker !== null && !worker.failed;
+    await worker?.close();
     // The vault may have been locked (the connection closed) while the work awaited.
     if (db.open) db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);
     if (db.open) db.pragma(`wal_autocheckpoint = ${Math.trunc(checkpoint)}`);
-    // The WAL the intake left is copied now, as part of the intake, not by whatever writes next (an
-    // analyst's decision would wait for up to 160 MiB). PASSIVE: an export's snapshot is not waited for.
-    if (db.open && !db.inTransaction && casesHighWater(db) - before >= CHECKPOINT_AFTER_CASES)
+    if (!copied && db.open && !db.inTransaction && casesHighWater(db) - before >= CHECKPOINT_AFTER_CASES)
       db.pragma('wal_checkpoint(PASSIVE)');
   }
+}
+
+/** How often a large bulk intake's worker is asked to copy the WAL (and how soon it starts). */
+export const BACKGROUND_CHECKPOINT_MS = 1_000;
+
+type StartCheckpointer = (onFailure: () => void) => Promise<Checkpointer | null>;
+const backgroundCheckpoints = new WeakMap<ReadableDB, StartCheckpointer>();
+
+/**
+ * Lets a bulk intake on `db` checkpoint on a worker thread (store/checkpointer.ts), which opens its own
+ * connection: `start` is given by the connection's owner, who holds the key (app/workstation.ts).
+ */
+export function allowBackgroundCheckpoints(db: ReadableDB, start: StartCheckpointer): void {
+  backgroundCheckpoints.set(db, start);
 }
 
 type Statement = Database.Statement;

@@ -91,6 +91,39 @@ describe('the queue at 1,400 px', () => {
     await chooser(false);
   });
 
+  // Rows are drawn again only when what they show changes (QueueScreen's QueueRow): each thing a row
+  // shows besides its case must still reach it.
+  it('redraws rows for the zone of times, a column shown, a tick and the selection', async () => {
+    const row = (i: number) => page.locator('tbody tr[data-case-id]').nth(i);
+    const time = row(0).locator('time').first();
+    await chooser(true);
+    await page.getByRole('radio', { name: /^Local/ }).check();
+    await expect.poll(() => time.textContent()).toMatch(/ local$/);
+    await page.getByRole('radio', { name: 'UTC', exact: true }).check();
+    await expect.poll(() => time.textContent()).toMatch(/ UTC$/);
+    // Each row has a cell per column shown, as the header has, after a column is shown and hidden again.
+    const widths = async () => [await row(0).locator('td').count(), await page.locator('thead th').count()];
+    const before = await widths();
+    await columnBox('Amount').check();
+    await expect.poll(widths).toEqual([before[0]! + 1, before[1]! + 1]);
+    await columnBox('Amount').uncheck();
+    await expect.poll(widths).toEqual(before);
+    await chooser(false);
+    const cls = (i: number) => row(i).getAttribute('class');
+    await row(0).getByRole('checkbox').check();
+    await expect.poll(() => cls(0)).toMatch(/ticked/);
+    await row(0).getByRole('checkbox').uncheck();
+    await expect.poll(() => cls(0)).not.toMatch(/ticked/);
+    await page.getByTestId('queue-scroll').focus();
+    await page.keyboard.press('Home');
+    const selected = (i: number) => row(i).getAttribute('aria-selected');
+    await expect.poll(() => selected(0)).toBe('true');
+    await page.keyboard.press('j');
+    await expect.poll(() => selected(1)).toBe('true');
+    expect(await selected(0)).toBe('false');
+    await page.keyboard.press('Home');
+  });
+
   it('remembers a resized and a moved column after a reload', async () => {
     const before = (await header('originatorName').boundingBox())!.width;
     const handle = (await header('originatorName').locator('.resizer').boundingBox())!;

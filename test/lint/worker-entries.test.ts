@@ -26,8 +26,13 @@ describe('worker thread entries', () => {
     })),
   );
 
-  it('finds the startWorker calls (export, intake, store upgrade)', () => {
-    expect(calls.map((c) => c.built).sort()).toEqual(['export-worker', 'intake-worker', 'migrate-worker']);
+  it('finds the startWorker calls (store checkpoints, export, intake, store upgrade)', () => {
+    expect(calls.map((c) => c.built).sort()).toEqual([
+      'checkpoint-worker',
+      'export-worker',
+      'intake-worker',
+      'migrate-worker',
+    ]);
   });
 
   it('names, for each, an entry both builds take, whose file is the source the call loads', () => {

@@ -1,0 +1,112 @@
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { tempDir } from '../../test/support/temp';
+import { generateCases } from '../cases/generate';
+import { displayNames } from '../ivms101/display-names';
+import { upsertCase } from './cases';
+import { Checkpointer } from './checkpointer';
+import {
+  allowBackgroundCheckpoints,
+  BACKGROUND_CHECKPOINT_MS,
+  BULK_WAL_AUTOCHECKPOINT,
+  DB_FILE,
+  openDatabase,
+  withBulkIntake,
+  type WritableDB,
+} from './db';
+
+// A large bulk intake copies its WAL into the database on a worker thread with a connection of its own
+// (store/checkpointer.ts), so the main thread's connection, which answers the queue, only writes.
+
+let t: ReturnType<typeof tempDir> | undefined;
+afterEach(() => t?.cleanup());
+
+const cases = [...generateCases(1_200, { seed: 42 })];
+
+/** Writes the cases in batches of 50 with a pause between batches, as a pull writes its pages. */
+async function intake(db: WritableDB): Promise<void> {
+  const until = Date.now() + 2.5 * BACKGROUND_CHECKPOINT_MS;
+  for (let i = 0; i < cases.length; i += 50) {
+    db.transaction(() => {
+      for (const c of cases.slice(i, i + 50)) upsertCase(db, c, '2026-11-30T00:00:00.000Z', displayNames(c.ivms101));
+    })();
+    // The intake lasts past a few ticks of the checkpoint timer, whatever the machine's speed.
+    await new Promise((r) => setTimeout(r, Math.max(1, (until - Date.now()) / ((cases.length - i) / 50))));
+  }
+}
+
+const walState = (db: WritableDB) =>
+  (db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[])[0]!;
+
+describe('checkpoints during a bulk intake', () => {
+  it('are run by the worker while the main connection only writes, and the WAL is copied when it ends', async () => {
+    t = tempDir();
+    const file = join(t.dir, DB_FILE);
+    const key = randomBytes(32);
+    const db = openDatabase(file, key);
+    const started: Checkpointer[] = [];
+    const seen: number[] = [];
+    allowBackgroundCheckpoints(db, async (onFailure) => {
+      const c = await Checkpointer.start(file, key, onFailure);
+      if (c) started.push(c);
+      return c;
+    });
+    const original = db.pragma('wal_autocheckpoint', { simple: true });
+    await withBulkIntake(db, async () => {
+      const timer = setInterval(() => seen.push(db.pragma('wal_autocheckpoint', { simple: true }) as number), 100);
+      try {
+        await intake(db);
+      } finally {
+        clearInterval(timer);
+      }
+    });
+    expect(started).toHaveLength(1);
+    expect(started[0]!.failed).toBe(false);
+    // The worker ran the checkpoints: its own during the intake, and the last one after it.
+    expect(started[0]!.runs).toBeGreaterThanOrEqual(2);
+    // Meanwhile this connection checkpointed nothing by itself (0 turns SQLite's automatic checkpoint off).
+    expect(seen).toContain(0);
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(original);
+    // Everything the intake wrote is in the database file: the WAL holds nothing still to copy.
+    const wal = walState(db);
+    expect(wal.checkpointed).toBe(wal.log);
+    expect((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(cases.length);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    db.close();
+    // A new connection reads every case from the file.
+    const again = openDatabase(file, key);
+    expect((again.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(cases.length);
+    again.close();
+  });
+
+  it('fall back to the main connection when the worker cannot open the file, and nothing is lost', async () => {
+    t = tempDir();
+    const file = join(t.dir, DB_FILE);
+    const key = randomBytes(32);
+    const db = openDatabase(file, key);
+    const answers: (Checkpointer | null)[] = [];
+    // A wrong key: the worker's connection is refused ("file is not a database") and says so.
+    allowBackgroundCheckpoints(db, async (onFailure) => {
+      const c = await Checkpointer.start(file, randomBytes(32), onFailure);
+      answers.push(c);
+      return c;
+    });
+    const seen: number[] = [];
+    await withBulkIntake(db, async () => {
+      const timer = setInterval(() => seen.push(db.pragma('wal_autocheckpoint', { simple: true }) as number), 100);
+      try {
+        await intake(db);
+      } finally {
+        clearInterval(timer);
+      }
+    });
+    expect(answers.length).toBeGreaterThanOrEqual(1);
+    expect(answers.every((a) => a === null)).toBe(true);
+    expect(seen.every((n) => n === BULK_WAL_AUTOCHECKPOINT)).toBe(true);
+    const wal = walState(db);
+    expect(wal.checkpointed).toBe(wal.log);
+    expect((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(cases.length);
+    db.close();
+  });
+});

@@ -29,8 +29,15 @@ export default defineConfig(({ mode }) => ({
           ...Object.fromEntries(Object.entries(WORKER_ENTRIES).map(([name, file]) => [name, resolve(__dirname, file)])),
         },
         // One flat folder: a chunk that starts a worker looks for its entry beside itself (worker-entry.ts),
-        // and in chunks/ the intake's and the store upgrade's were not found.
-        output: { format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: '[name]-[hash].cjs' },
+        // and in chunks/ the intake's and the store upgrade's were not found. The heavy mail and PDF packages
+        // are imported on first use (test/lint/lazy-heavy-modules.test.ts); as `require` they load the same
+        // CommonJS builds a static import did, and test/e2e/built-bundles.test.ts still sees them.
+        output: {
+          format: 'cjs',
+          entryFileNames: '[name].cjs',
+          chunkFileNames: '[name]-[hash].cjs',
+          dynamicImportInCjs: false,
+        },
       },
     },
   },

@@ -31,7 +31,7 @@ describe('PDF report streaming', () => {
     try {
       const zip = new ZipBundleWriter(join(t.dir, 'report.zip'), new Date('2026-01-01T00:00:00Z'));
       const entry = zip.entry('report.pdf');
-      const pdf = new ReportPdf(entry, { title: 'streaming', createdAt: new Date('2026-01-01T00:00:00Z') });
+      const pdf = await ReportPdf.open(entry, { title: 'streaming', createdAt: new Date('2026-01-01T00:00:00Z') });
       const seen: { sent: number; unsent: number; held: number }[] = [];
       for (let batch = 0; batch < 6; batch++) {
         for (let i = 0; i < 500; i++) pdf.caseSection(sample(batch * 500 + i));

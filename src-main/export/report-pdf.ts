@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import PDFDocument from 'pdfkit';
+import type PDFDocumentClass from 'pdfkit';
 import { resourcesDir } from '../platform/paths';
 import type { ZipEntryWriter } from './zip-writer';
 
@@ -51,15 +51,27 @@ export interface ReportCase {
   notes?: { author: string; at: string; body: string; revises: boolean }[];
 }
 
+// pdfkit (with fontkit and its inflate and brotli tables) is loaded by the first report, not when this module
+// is: every CLI command and the app's start imported it though only an export with a PDF uses it
+// (test/lint/lazy-heavy-modules.test.ts).
+let PDFDocument: typeof PDFDocumentClass | undefined;
+
 export class ReportPdf {
   private readonly doc: PDFKit.PDFDocument;
   private readonly ended: Promise<void>;
 
-  constructor(
+  /** A report writing to `out`; loads pdfkit the first time. */
+  static async open(out: ZipEntryWriter, meta: { title: string; createdAt: Date }): Promise<ReportPdf> {
+    PDFDocument ??= (await import('pdfkit')).default;
+    return new ReportPdf(PDFDocument, out, meta);
+  }
+
+  private constructor(
+    PDF: typeof PDFDocumentClass,
     private readonly out: ZipEntryWriter,
     meta: { title: string; createdAt: Date },
   ) {
-    this.doc = new PDFDocument({
+    this.doc = new PDF({
       size: 'A4',
       margin: 48,
       bufferPages: false,

@@ -676,7 +676,7 @@ export async function writeReportPdf(
   h: ReportHeader,
 ): Promise<void> {
   src.progress('report.pdf', 0, h.pdf === 'summary' ? 0 : src.total);
-  const pdf = new ReportPdf(zip.entry('report.pdf'), { title: 'Waybill audit export', createdAt: h.now });
+  const pdf = await ReportPdf.open(zip.entry('report.pdf'), { title: 'Waybill audit export', createdAt: h.now });
   const s = src.selection;
   pdf.heading('Waybill audit export');
   pdf.table([

@@ -1,10 +1,15 @@
-import { ImapFlow } from 'imapflow';
+import type { ImapFlow } from 'imapflow';
 import { tlsPolicy, type MailConfig } from './config';
 
+// imapflow is loaded on the first connection, not when this module is: every CLI command and the app's
+// start imported it though only the mailbox uses it (test/lint/lazy-heavy-modules.test.ts).
+let ImapFlowClass: typeof ImapFlow | undefined;
+
 /** A connection to the compliance mailbox, with the TLS policy applied. */
-export function imapClient(c: MailConfig): ImapFlow {
+export async function imapClient(c: MailConfig): Promise<ImapFlow> {
   const tls = tlsPolicy(c.imap, 'IMAP');
-  return new ImapFlow({
+  ImapFlowClass ??= (await import('imapflow')).ImapFlow;
+  return new ImapFlowClass({
     host: c.imap.host,
     port: c.imap.port,
     secure: tls.secure,
@@ -22,7 +27,7 @@ export function imapClient(c: MailConfig): ImapFlow {
  * copied (Bcc) to our own compliance mailbox by the mail server, so its Message-ID is looked up there.
  */
 export async function deliveredCopy(c: MailConfig, messageId: string): Promise<'delivered' | 'not_found' | 'unknown'> {
-  const client = imapClient(c);
+  const client = await imapClient(c);
   try {
     await client.connect();
     const lock = await client.getMailboxLock('INBOX');

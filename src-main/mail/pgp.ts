@@ -1,11 +1,17 @@
-import * as openpgp from 'openpgp';
+import type * as OpenPGP from 'openpgp';
 import { AppError } from '../../src-shared/result';
 import type { ReadableDB, WritableDB } from '../store/db';
 
 // OpenPGP for counterparties whose public key is on file: the body (inline PGP) and any data
 // attachment are encrypted to their key.
 
-export async function readKey(armored: string): Promise<openpgp.Key> {
+// openpgp is loaded on first use, not when this module is: every CLI command and the app's start imported it
+// (about 130 ms) though only counterparty keys and encrypted mail use it (test/lint/lazy-heavy-modules.test.ts).
+let openpgpModule: typeof OpenPGP | undefined;
+const loadOpenpgp = async () => (openpgpModule ??= await import('openpgp'));
+
+export async function readKey(armored: string): Promise<OpenPGP.Key> {
+  const openpgp = await loadOpenpgp();
   try {
     const key = await openpgp.readKey({ armoredKey: armored });
     if (key.isPrivate())
@@ -40,5 +46,6 @@ export function counterpartyKey(db: ReadableDB, vaspId: string): { armored: stri
 
 export async function encryptText(armoredKey: string, text: string): Promise<string> {
   const encryptionKeys = await readKey(armoredKey);
+  const openpgp = await loadOpenpgp();
   return (await openpgp.encrypt({ message: await openpgp.createMessage({ text }), encryptionKeys })) as string;
 }

@@ -1,5 +1,5 @@
 import type { ImapFlow } from 'imapflow';
-import { simpleParser, type ParsedMail } from 'mailparser';
+import type { ParsedMail, simpleParser as SimpleParser } from 'mailparser';
 import { appendAudit } from '../audit/chain';
 import type { WritableDB } from '../store/db';
 import { readSetting, writeSetting } from '../store/settings';
@@ -13,6 +13,11 @@ import { readToken } from './reference';
 // attachments, in the encrypted database. Anything that cannot be matched or read — no reference, a
 // forged one, broken MIME, an oversized attachment — goes to triage with the reason, and the rest of
 // the mailbox carries on.
+
+// mailparser (and its encoding tables) is loaded on the first message read, not when this module is: every
+// CLI command and the app's start imported it though only the mailbox uses it
+// (test/lint/lazy-heavy-modules.test.ts).
+let simpleParser: typeof SimpleParser | undefined;
 
 export const MAX_MESSAGE_BYTES = 25 * 2 ** 20;
 export const MAX_ATTACHMENT_BYTES = 10 * 2 ** 20;
@@ -140,6 +145,9 @@ export async function storeMessage(
     })();
     return 'triage';
   }
+  // Loaded outside the try: a library that will not load is our fault, not the message's, and must not
+  // send the message to triage as unreadable.
+  simpleParser ??= (await import('mailparser')).simpleParser;
   let parsed: ParsedMail;
   try {
     parsed = await simpleParser(source, { skipImageLinks: true, maxHtmlLengthToParse: 2 * 2 ** 20 });
@@ -232,7 +240,7 @@ export async function fetchInbox(
   o: { actor: string; client?: ImapFlow; now?: () => Date },
 ): Promise<FetchReport> {
   const report: FetchReport = { fetched: 0, matched: 0, triaged: 0, ownCopies: 0 };
-  const client = o.client ?? imapClient(config);
+  const client = o.client ?? (await imapClient(config));
   const own = !o.client;
   if (own) await client.connect();
   const lock = await client.getMailboxLock('INBOX');

@@ -1,4 +1,4 @@
-import nodemailer, { type SendMailOptions } from 'nodemailer';
+import type { createTransport as CreateTransport, SendMailOptions } from 'nodemailer';
 import type { Logger } from '../platform/log';
 import { appendAudit } from '../audit/chain';
 import type { WritableDB } from '../store/db';
@@ -20,12 +20,17 @@ export interface MailTransport {
   sendMail(m: SendMailOptions): Promise<unknown>;
   close?(): void;
 }
-export type TransportFactory = (c: MailConfig) => MailTransport;
+export type TransportFactory = (c: MailConfig) => MailTransport | Promise<MailTransport>;
 export type DeliveryCheck = (c: MailConfig, messageId: string) => Promise<'delivered' | 'not_found' | 'unknown'>;
 
-export const smtpTransport: TransportFactory = (c) => {
+// nodemailer is loaded on the first send, not when this module is: every CLI command and the app's start
+// imported it (about 140 ms) though only the outbox uses it (test/lint/lazy-heavy-modules.test.ts).
+let createTransport: typeof CreateTransport | undefined;
+
+export const smtpTransport = async (c: MailConfig): Promise<MailTransport> => {
   const tls = tlsPolicy(c.smtp, 'SMTP');
-  return nodemailer.createTransport({
+  createTransport ??= (await import('nodemailer')).createTransport;
+  return createTransport({
     host: c.smtp.host,
     port: c.smtp.port,
     secure: tls.secure,
@@ -106,7 +111,7 @@ export async function processMailOutbox(
     )
     .all(now().toISOString()) as Record<string, unknown>[];
   if (due.length === 0) return report;
-  const transport = (o.transport ?? smtpTransport)(config);
+  const transport = await (o.transport ?? smtpTransport)(config);
   try {
     for (const m of due) {
       const id = m.id as number;

@@ -95,7 +95,7 @@ export class MailService {
     while (!this.stopped) {
       const config = readMailConfig(this.db());
       if (!config) return;
-      const client = imapClient(config);
+      const client = await imapClient(config);
       try {
         await client.connect();
         await client.mailboxOpen('INBOX');

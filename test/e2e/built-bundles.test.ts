@@ -1,10 +1,11 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { WORKER_ENTRIES } from '../../src-main/platform/worker-entries';
 import { ROOT } from '../support/cli';
+import { HEAVY, HEAVY_USED } from '../support/heavy-modules';
 
 // The built core, as the desktop app (out/main) and the CLI (out/cli) run it: the tests run from
 // source, so a defect only the bundler makes shows here. Two did (30 Nov 2026): in out/main the intake
@@ -59,6 +60,45 @@ describe('the built bundles', () => {
       }
     expect(esmOnly).toEqual([]);
     expect(req.resolve('any-ascii')).toBeTruthy(); // the package the check was written for is still a dependency
+  });
+
+  // Issue 21: the mail and PDF libraries load on first use (test/lint/lazy-heavy-modules.test.ts checks the source).
+  // The bundler keeps an `await import()` lazy only as long as it neither inlines the package nor hoists the
+  // require to the top of a chunk.
+  it.each(BUILDS)('%s: requires the mail and PDF libraries only inside the functions that use them', (dir) => {
+    const eager: string[] = [];
+    const lazy = new Set<string>();
+    for (const f of files(dir))
+      readFileSync(f, 'utf8')
+        .split('\n')
+        .forEach((line, i) => {
+          for (const m of line.matchAll(/require\("((?:@[\w.-]+\/)?[\w.-]+)(?:\/[^"]*)?"\)/g)) {
+            if (!HEAVY.includes(m[1]!)) continue;
+            if (/Promise\.resolve\(\)\.then\(\(\) =>/.test(line)) lazy.add(m[1]!);
+            else eager.push(`${f.slice(ROOT.length + 1)}:${i + 1}: ${line.trim().slice(0, 120)}`);
+          }
+        });
+    expect(eager).toEqual([]);
+    expect([...lazy].sort()).toEqual(HEAVY_USED);
+  });
+
+  it('out/cli: `waybill --help` loads none of the mail and PDF libraries', () => {
+    const script = `
+      const { main } = require(${JSON.stringify(join(ROOT, 'out/cli/waybill.cjs'))});
+      main(['--help']).then((code) => {
+        const loaded = Object.keys(require.cache).map((p) => /node_modules\\/((?:@[^/]+\\/)?[^/]+)/.exec(p)?.[1]).filter(Boolean);
+        process.stderr.write('LOADED ' + JSON.stringify({ code, loaded: [...new Set(loaded)] }));
+      });`;
+    const child = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    const report = JSON.parse(/LOADED (.*)$/.exec(child.stderr)?.[1] ?? 'null') as {
+      code: number;
+      loaded: string[];
+    } | null;
+    expect(report, child.stderr).not.toBeNull();
+    expect(report!.code).toBe(0);
+    expect(child.stdout).toContain('Usage: waybill');
+    expect(report!.loaded).toContain('better-sqlite3-multiple-ciphers'); // the check sees what the CLI does load
+    expect(report!.loaded.filter((p) => HEAVY.includes(p))).toEqual([]);
   });
 
   it('out/main: screening normalises a non-Latin name and finds it, in the bundle the desktop app loads', () => {

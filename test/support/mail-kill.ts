@@ -9,8 +9,8 @@ const ws = new Workstation({ dataDir, mode: 'cli', actor: 'kill-test' });
 await ws.unlock(TEST_PASSPHRASE);
 await processMailOutbox(ws.database(), {
   actor: 'kill-test',
-  transport: (c) => {
-    const real = smtpTransport(c);
+  transport: async (c) => {
+    const real = await smtpTransport(c);
     return {
       async sendMail(m) {
         if (when === 'before') process.kill(process.pid, 'SIGKILL');

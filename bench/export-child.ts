@@ -3,6 +3,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { Workstation } from '../src-main/app/workstation';
 import { verifyExport } from '../src-main/export/verify';
 import type { PdfMode } from '../src-main/export/sections';
+import { ioBytes } from './proc-io';
 
 // Runs in a process of its own so its peak memory (maxRSS) is the export's, not the harness's.
 // argv: DATA_DIR PASSPHRASE OUT create|verify [summary|per-case]
@@ -14,16 +15,6 @@ const [dataDir, passphrase, out, mode, pdfArg] = process.argv.slice(2) as [
   string | undefined,
 ];
 const rssMiB = () => Math.round(process.memoryUsage().rss / 2 ** 20);
-
-/** Bytes this process has read through read(2) and pread(2) so far (Linux /proc, null elsewhere). */
-function bytesRead(): number | null {
-  try {
-    const m = /^rchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
-}
 
 /**
  * CPU seconds of each thread of this process so far (Linux /proc, by thread id), kept at the most seen:
@@ -92,7 +83,7 @@ if (mode === 'create') {
     atPeak = { heapMiB: Math.round(m.heapTotal / 2 ** 20), externalMiB: Math.round(m.external / 2 ** 20) };
   }, 50);
   const cpu0 = process.cpuUsage();
-  const read0 = bytesRead();
+  const read0 = ioBytes('rchar');
   const c0 = performance.now();
   const r = await ws.createExport(
     // EXPORT_FROM/EXPORT_TO: a date range of the store (a smaller selection from the same store).
@@ -146,7 +137,7 @@ if (mode === 'create') {
       phases,
       threads,
       // read(2) bytes of the export (Linux /proc; null elsewhere): the store's pages, each through the cipher.
-      bytesRead: read0 === null ? null : (bytesRead() ?? read0) - read0,
+      bytesRead: read0 === null ? null : (ioBytes('rchar') ?? read0) - read0,
     }),
   );
 } else {

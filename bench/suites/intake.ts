@@ -7,6 +7,7 @@ import { generateCases } from '../../src-main/cases/generate';
 import { importCasesFile } from '../../src-main/cases/import';
 import { IntakePool } from '../../src-main/cases/intake-pool';
 import { cipherPageCosts } from '../cipher-pages';
+import { ioBytes } from '../proc-io';
 import { round, type Measurement, type Suite } from '../harness';
 import { millionBuild } from '../million';
 
@@ -40,19 +41,6 @@ export function writerCpuPerCase(
 ): Measurement[] {
   if (before === null || after === null) return [];
   return [{ suite, metric, value: round(((after - before) / cases) * 1e6, 0), unit: 'µs', note }];
-}
-
-/**
- * Bytes this process has written through write(2) so far (Linux /proc, null elsewhere): for the import,
- * the WAL's frames and the checkpoints' copies into the database, each page through the cipher.
- */
-function bytesWritten(): number | null {
-  try {
-    const m = /^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
-    return m ? Number(m[1]) : null;
-  } catch {
-    return null;
-  }
 }
 
 /** Writes CASES generated cases as JSON Lines, as `waybill cases generate --out` does. */
@@ -99,7 +87,7 @@ export const intakeSuite: Suite = {
       const t0 = performance.now();
       const cpu0 = process.cpuUsage();
       const writer0 = writerCpuSeconds();
-      const written0 = bytesWritten();
+      const written0 = ioBytes('wchar');
       // The pool the CLI's import starts itself (cases/import.ts), started here to say how many workers ran.
       const checks = ws.checkContext();
       const pool = IntakePool.start(checks);
@@ -112,7 +100,7 @@ export const intakeSuite: Suite = {
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const writer1 = writerCpuSeconds();
-      const written1 = bytesWritten();
+      const written1 = ioBytes('wchar');
       const cpuSeconds = (cpu.user + cpu.system) / 1e6;
       clearInterval(sampler);
       peak = Math.max(peak, process.memoryUsage().rss);

@@ -36,6 +36,20 @@ async function intake(db: WritableDB): Promise<void> {
   }
 }
 
+/** The intake under withBulkIntake, with the connection's wal_autocheckpoint read every 100 ms meanwhile. */
+async function intakeWatched(db: WritableDB): Promise<number[]> {
+  const seen: number[] = [];
+  await withBulkIntake(db, async () => {
+    const timer = setInterval(() => seen.push(db.pragma('wal_autocheckpoint', { simple: true }) as number), 100);
+    try {
+      await intake(db);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+  return seen;
+}
+
 const walState = (db: WritableDB) =>
   (db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[])[0]!;
 
@@ -46,21 +60,13 @@ describe('checkpoints during a bulk intake', () => {
     const key = randomBytes(32);
     const db = openDatabase(file, key);
     const started: Checkpointer[] = [];
-    const seen: number[] = [];
     allowBackgroundCheckpoints(db, async (onFailure) => {
       const c = await Checkpointer.start(file, key, onFailure);
       if (c) started.push(c);
       return c;
     });
     const original = db.pragma('wal_autocheckpoint', { simple: true });
-    await withBulkIntake(db, async () => {
-      const timer = setInterval(() => seen.push(db.pragma('wal_autocheckpoint', { simple: true }) as number), 100);
-      try {
-        await intake(db);
-      } finally {
-        clearInterval(timer);
-      }
-    });
+    const seen = await intakeWatched(db);
     expect(started).toHaveLength(1);
     expect(started[0]!.failed).toBe(false);
     // The worker ran the checkpoints: its own during the intake, and the last one after it.
@@ -92,15 +98,7 @@ describe('checkpoints during a bulk intake', () => {
       answers.push(c);
       return c;
     });
-    const seen: number[] = [];
-    await withBulkIntake(db, async () => {
-      const timer = setInterval(() => seen.push(db.pragma('wal_autocheckpoint', { simple: true }) as number), 100);
-      try {
-        await intake(db);
-      } finally {
-        clearInterval(timer);
-      }
-    });
+    const seen = await intakeWatched(db);
     expect(answers.length).toBeGreaterThanOrEqual(1);
     expect(answers.every((a) => a === null)).toBe(true);
     expect(seen.every((n) => n === BULK_WAL_AUTOCHECKPOINT)).toBe(true);

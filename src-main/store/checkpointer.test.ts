@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { tempDir } from '../../test/support/temp';
+import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
+import { Workstation } from '../app/workstation';
 import { generateCases } from '../cases/generate';
 import { displayNames } from '../ivms101/display-names';
 import { upsertCase } from './cases';
@@ -106,5 +107,45 @@ describe('checkpoints during a bulk intake', () => {
     expect(wal.checkpointed).toBe(wal.log);
     expect((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(cases.length);
     db.close();
+  });
+
+  it('end with the vault locked mid-intake: the intake stops, nothing fails, every committed batch is kept', async () => {
+    t = tempDir();
+    const events: string[] = [];
+    const logger = {
+      info: (e: string) => events.push(e),
+      warn: (e: string) => events.push(e),
+      error: (e: string) => events.push(e),
+    };
+    const ws = new Workstation({ dataDir: t.dir, mode: 'cli', actor: 'analyst-test', logger });
+    try {
+      await ws.createVault(TEST_PASSPHRASE);
+      const db = ws.database();
+      let committed = 0;
+      // Enough cases to outlast the worker's start on a loaded machine; the lock comes as soon as it runs.
+      const many = [...generateCases(6_000, { seed: 43 })];
+      const intake = withBulkIntake(db, async () => {
+        for (let i = 0; i < many.length; i += 50) {
+          db.transaction(() => {
+            for (const c of many.slice(i, i + 50))
+              upsertCase(db, c, '2026-11-30T00:00:00.000Z', displayNames(c.ivms101));
+          })();
+          committed = i + 50;
+          // Locked by the analyst once the workstation's checkpoint worker runs (app/workstation.ts).
+          if (events.includes('store.checkpoint_worker_started')) ws.lock();
+          await new Promise((r) => setTimeout(r, 20));
+        }
+      });
+      await expect(intake).rejects.toThrow(/not open/);
+      expect(ws.status().vault).toBe('locked');
+      expect(events).toContain('store.checkpoint_worker_started');
+      expect(events).not.toContain('store.checkpoint_worker_failed');
+      await ws.unlock(TEST_PASSPHRASE);
+      const again = ws.database();
+      expect((again.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(committed);
+      expect(again.pragma('integrity_check', { simple: true })).toBe('ok');
+    } finally {
+      ws.close();
+    }
   });
 });

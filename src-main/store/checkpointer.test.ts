@@ -23,32 +23,46 @@ import {
 let t: ReturnType<typeof tempDir> | undefined;
 afterEach(() => t?.cleanup());
 
-const cases = [...generateCases(1_200, { seed: 42 })];
+const cases = [...generateCases(6_000, { seed: 42 })];
 
-/** Writes the cases in batches of 50 with a pause between batches, as a pull writes its pages. */
-async function intake(db: WritableDB): Promise<void> {
+/**
+ * Writes cases in batches of 50 with a pause between batches, as a pull writes its pages, for at least a
+ * few ticks of the checkpoint timer and then until `enough` says so (or the cases run out); returns how
+ * many it wrote. `enough` lets a test outlast the worker's start however loaded the machine is.
+ */
+async function intake(db: WritableDB, enough: () => boolean): Promise<number> {
   const until = Date.now() + 2.5 * BACKGROUND_CHECKPOINT_MS;
-  for (let i = 0; i < cases.length; i += 50) {
+  let written = 0;
+  while (written < cases.length && (Date.now() < until || !enough())) {
+    const batch = cases.slice(written, written + 50);
     db.transaction(() => {
-      for (const c of cases.slice(i, i + 50)) upsertCase(db, c, '2026-11-30T00:00:00.000Z', displayNames(c.ivms101));
+      for (const c of batch) upsertCase(db, c, '2026-11-30T00:00:00.000Z', displayNames(c.ivms101));
     })();
-    // The intake lasts past a few ticks of the checkpoint timer, whatever the machine's speed.
-    await new Promise((r) => setTimeout(r, Math.max(1, (until - Date.now()) / ((cases.length - i) / 50))));
+    written += batch.length;
+    await new Promise((r) => setTimeout(r, 50));
   }
+  return written;
 }
 
-/** The intake under withBulkIntake, with the connection's wal_autocheckpoint read every 100 ms meanwhile. */
-async function intakeWatched(db: WritableDB): Promise<number[]> {
+/**
+ * The intake under withBulkIntake, with the connection's wal_autocheckpoint read every 100 ms meanwhile
+ * (0 once a worker has taken the checkpoints over).
+ */
+async function intakeWatched(
+  db: WritableDB,
+  enough: (seen: number[]) => boolean,
+): Promise<{ seen: number[]; written: number }> {
   const seen: number[] = [];
+  let written = 0;
   await withBulkIntake(db, async () => {
     const timer = setInterval(() => seen.push(db.pragma('wal_autocheckpoint', { simple: true }) as number), 100);
     try {
-      await intake(db);
+      written = await intake(db, () => enough(seen));
     } finally {
       clearInterval(timer);
     }
   });
-  return seen;
+  return { seen, written };
 }
 
 const walState = (db: WritableDB) =>
@@ -67,7 +81,7 @@ describe('checkpoints during a bulk intake', () => {
       return c;
     });
     const original = db.pragma('wal_autocheckpoint', { simple: true });
-    const seen = await intakeWatched(db);
+    const { seen, written } = await intakeWatched(db, (seen) => seen.includes(0));
     expect(started).toHaveLength(1);
     expect(started[0]!.failed).toBe(false);
     // The worker ran the checkpoints: its own during the intake, and the last one after it.
@@ -78,12 +92,12 @@ describe('checkpoints during a bulk intake', () => {
     // Everything the intake wrote is in the database file: the WAL holds nothing still to copy.
     const wal = walState(db);
     expect(wal.checkpointed).toBe(wal.log);
-    expect((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(cases.length);
+    expect((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(written);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
     // A new connection reads every case from the file.
     const again = openDatabase(file, key);
-    expect((again.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(cases.length);
+    expect((again.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(written);
     again.close();
   });
 
@@ -99,13 +113,13 @@ describe('checkpoints during a bulk intake', () => {
       answers.push(c);
       return c;
     });
-    const seen = await intakeWatched(db);
+    const { seen, written } = await intakeWatched(db, () => true);
     expect(answers.length).toBeGreaterThanOrEqual(1);
     expect(answers.every((a) => a === null)).toBe(true);
     expect(seen.every((n) => n === BULK_WAL_AUTOCHECKPOINT)).toBe(true);
     const wal = walState(db);
     expect(wal.checkpointed).toBe(wal.log);
-    expect((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(cases.length);
+    expect((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(written);
     db.close();
   });
 
@@ -122,12 +136,11 @@ describe('checkpoints during a bulk intake', () => {
       await ws.createVault(TEST_PASSPHRASE);
       const db = ws.database();
       let committed = 0;
-      // Enough cases to outlast the worker's start on a loaded machine; the lock comes as soon as it runs.
-      const many = [...generateCases(6_000, { seed: 43 })];
+      // The lock comes as soon as the worker runs; 6,000 cases outlast its start on a loaded machine.
       const intake = withBulkIntake(db, async () => {
-        for (let i = 0; i < many.length; i += 50) {
+        for (let i = 0; i < cases.length; i += 50) {
           db.transaction(() => {
-            for (const c of many.slice(i, i + 50))
+            for (const c of cases.slice(i, i + 50))
               upsertCase(db, c, '2026-11-30T00:00:00.000Z', displayNames(c.ivms101));
           })();
           committed = i + 50;

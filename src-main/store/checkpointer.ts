@@ -11,23 +11,20 @@ export class Checkpointer {
   private settle: (() => void) | null = null;
   private broken = false;
   private exited = false;
-  /** Checkpoints run, and WAL frames copied by the last one (for tests and the log). */
+  /** Checkpoints the worker has run (for tests). */
   runs = 0;
-  lastCopied = 0;
 
   private constructor(
     private readonly worker: Worker,
-    private readonly onFailure: (message: string) => void,
+    private readonly onFailure: () => void,
   ) {
     worker.on('message', (m: Reply) => {
-      if (m.kind === 'done') {
-        this.runs++;
-        this.lastCopied = m.checkpointed;
-      } else if (m.kind === 'failed') this.fail(m.message);
+      if (m.kind === 'done') this.runs++;
+      else if (m.kind === 'failed') this.fail();
       this.finish();
     });
-    worker.on('error', (e) => {
-      this.fail(e.message);
+    worker.on('error', () => {
+      this.fail();
       this.finish();
     });
     worker.on('exit', () => {
@@ -40,13 +37,14 @@ export class Checkpointer {
    * Opens the worker's own connection with a copy of `key` (zeroed there once used); null when it
    * cannot (no worker thread here, or the key no longer opens the file): the caller checkpoints itself.
    */
-  static async start(file: string, key: Buffer, onFailure: (message: string) => void): Promise<Checkpointer | null> {
+  static async start(file: string, key: Buffer, onFailure: () => void): Promise<Checkpointer | null> {
     let worker: Worker;
     try {
-      const nativeBinding = process.env.WAYBILL_NATIVE_BINDING;
+      // The worker opens the file as the owner does (store/db.ts openDatabase; WAYBILL_NATIVE_BINDING from
+      // the environment it inherits).
       worker = startWorker(
         { here: import.meta.url, source: './checkpoint-worker.ts', built: 'checkpoint-worker.cjs' },
-        { workerData: { file, key: new Uint8Array(key), ...(nativeBinding ? { nativeBinding } : {}) } },
+        { workerData: { file, key: new Uint8Array(key) } },
       );
     } catch {
       return null;
@@ -91,10 +89,10 @@ export class Checkpointer {
     return this.broken;
   }
 
-  private fail(message: string): void {
+  private fail(): void {
     if (this.broken) return;
     this.broken = true;
-    this.onFailure(message);
+    this.onFailure();
   }
 
   private finish(): void {
@@ -105,5 +103,4 @@ export class Checkpointer {
   }
 }
 
-type Reply =
-  { kind: 'ready' } | { kind: 'done'; log: number; checkpointed: number } | { kind: 'failed'; message: string };
+type Reply = { kind: 'ready' | 'done' | 'failed' };

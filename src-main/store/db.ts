@@ -169,9 +169,10 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
     const worker = background as Checkpointer | null;
     // The WAL the intake left is copied now, as part of the intake, not by whatever writes next (an
     // analyst's decision would wait for up to 160 MiB). PASSIVE: an export's snapshot is not waited for.
-    // A worker copies it while this thread answers, then closes its connection.
-    const copied = worker !== null && !worker.failed;
+    // A worker copies it while this thread answers, then closes its connection; should that last copy
+    // fail, this connection makes it.
     await worker?.close();
+    const copied = worker !== null && !worker.failed;
     // The vault may have been locked (the connection closed) while the work awaited.
     if (db.open) db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);
     if (db.open) db.pragma(`wal_autocheckpoint = ${Math.trunc(checkpoint)}`);

@@ -115,9 +115,17 @@ function nextStatus(c: CaseRecord, kind: 'accept' | 'reject' | 'request_informat
   return c.counterparty.protocol === 'email' ? 'awaiting_email_reply' : 'awaiting_counterparty';
 }
 
+/**
+ * A new workstation token. Prefixed, like the analysts' credentials (team.ts), because base64url may begin
+ * with '-', and `--token -…` then reads as an option: one backend in 64 failed the CLI tests (30 Nov 2026).
+ */
+export function newWorkstationToken(): string {
+  return `wbt_${randomBytes(24).toString('base64url')}`;
+}
+
 export async function startBackend(opts: BackendOptions = {}): Promise<Backend> {
   const db = openBackendDb(opts.dbFile);
-  const token = opts.token ?? randomBytes(24).toString('base64url');
+  const token = opts.token ?? newWorkstationToken();
   const streams = new Set<ServerResponse>();
   let port = 0;
 

@@ -134,12 +134,40 @@ finish(
   'audit.jsonl',
   time('write audit.jsonl', () => events.map((e) => canonicalLine(auditRecord(e))).join('')),
 );
+// The reading thread's page of cases, as better-sqlite3's objects (before issue 21's lever 2) and as
+// arrays of values (sections.ts eachRawPage), and the structured clone each costs on its way to a worker:
+// whole passes in turn (a pass reads 4 pages a case, far past the page cache, so neither warms the other).
+const { serialize } = await import('node:v8');
+const { caseRows } = await import('../src-main/export/format');
+const rawPage = db.prepare<Record<string, unknown>, unknown[]>(casePageSql(where.sql).rows).raw(true);
+const columns = rawPage.columns().map((c) => c.name);
+for (let round = 0; round < 2; round++) {
+  for (const raw of [false, true]) {
+    let at = '';
+    for (let m = 0; m < n;) {
+      const label = raw ? 'values' : 'objects';
+      const rows = time(`reading thread: cases page as ${label}`, () =>
+        raw ? rawPage.all({ ...where.params, after: at }) : page.all({ ...where.params, after: at }),
+      );
+      if (rows.length === 0) break;
+      m += rows.length;
+      at = raw ? ((rows.at(-1) as unknown[])[columns.indexOf('id')] as string) : (rows.at(-1) as CaseRow).id;
+      time(`reading thread: clone of the page as ${label}`, () => serialize(raw ? { columns, values: rows } : rows));
+      if (raw)
+        time('worker: objects from the values (caseRows)', () => caseRows({ columns, values: rows as unknown[][] }));
+    }
+  }
+}
+for (const k of [...spent.keys()].filter((s) => s.startsWith('reading thread') || s.startsWith('worker: objects')))
+  spent.set(k, spent.get(k)! / 2); // two rounds
 db.prepare('COMMIT').run();
 db.close();
 ws.close();
 
+/** Stages of the comparison above: not part of one pass's total. */
+const compared = (stage: string) => stage.startsWith('reading thread') || stage.startsWith('worker: objects');
 let total = 0;
-for (const us of spent.values()) total += us;
+for (const [stage, us] of spent) if (!compared(stage)) total += us;
 console.log(
   `${n} cases; bytes a case: ${[...bytes].map(([f, b]) => `${f} ${Math.round(b / n)}`).join(', ')}; CPU µs a case:`,
 );

@@ -166,8 +166,24 @@ export type FormatJob =
    * and evaluations.jsonl, in that order in `chunks`. `written` holds evaluation lines already written,
    * by their check's index (a screening result whose hits needed the database).
    */
-  | { kind: 'cases'; cases: CaseRow[]; checks: CheckRow[]; written: [index: number, line: string][] }
+  | { kind: 'cases'; cases: CaseRow[] | RawCases; checks: CheckRow[]; written: [index: number, line: string][] }
   | { kind: 'audit.jsonl'; events: AuditRow[] };
+
+/** A page of cases as SQLite's values in the statement's column order (sections.ts RawCasePage). */
+export interface RawCases {
+  columns: readonly string[];
+  values: unknown[][];
+}
+
+/** The rows better-sqlite3 makes of those values: each column a member, in column order (a later equal name wins). */
+export function caseRows(raw: RawCases): CaseRow[] {
+  const { columns, values } = raw;
+  return values.map((v) => {
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < columns.length; j++) row[columns[j]!] = v[j];
+    return row as unknown as CaseRow;
+  });
+}
 
 export interface Chunk {
   /** The file's bytes for this batch, as the manifest hashes them. */
@@ -347,10 +363,11 @@ export function formatJob(job: FormatJob, alloc: Alloc = fresh, sources = new Ru
     if (k.check_name === 'travel_rule') unverified.set(k, unverifiedRulesOf(parsed));
     evaluations.add(canonicalLine(evaluationRecord(k, expandSources(k.check_name, k.result, parsed, sources))));
   });
+  const cases = Array.isArray(job.cases) ? job.cases : caseRows(job.cases);
   const csv = new LineSink(alloc, 'cases.csv');
-  const tally = casesCsv(job.cases, job.checks, unverified, csv);
+  const tally = casesCsv(cases, job.checks, unverified, csv);
   const jsonl = new LineSink(alloc, 'cases.jsonl');
-  for (const r of job.cases) jsonl.add(caseLine(r) ?? canonicalLine(caseRecord(r)));
+  for (const r of cases) jsonl.add(caseLine(r) ?? canonicalLine(caseRecord(r)));
   if (unreadable) throw (unreadable as { error: unknown }).error as Error;
   return { chunks: [csv.chunk(), jsonl.chunk(), evaluations.chunk()], tally };
 }

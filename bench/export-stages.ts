@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { Workstation } from '../src-main/app/workstation';
 import { csvRow } from '../src-main/export/csv';
-import { deflateChunk, expandSources, RuleSources } from '../src-main/export/format';
+import { caseLine, deflateChunk, evaluationLine, expandSources, RuleSources } from '../src-main/export/format';
 import { canonicalLine } from '../src-main/export/jsonl';
 import {
   auditRecord,
@@ -23,7 +23,8 @@ import { BENCH_PASSPHRASE } from './million';
 // UTF-8 encoding, deflate, SHA-256, CRC-32) and by file, each stage timed alone on one thread
 // (process.cpuUsage), so the figures hold under a shared machine's load where a profile's samples
 // (wall time) do not. The same statements and formatters as the export, the first N cases of a store.
-// Usage: npx tsx bench/export-stages.ts DATA_DIR [N=20000]
+// The scanner's fast path (export/canonical-text.ts) is timed beside the parse-and-write it replaces, on
+// the same rows, and must give the same line. Usage: npx tsx bench/export-stages.ts DATA_DIR [N=20000]
 
 const [dataDir, nArg] = process.argv.slice(2) as [string, string | undefined];
 const N = Number(nArg ?? 20_000);
@@ -68,6 +69,8 @@ const page = db.prepare<Record<string, unknown>, CaseRow>(casePageSql(where.sql)
 const inList = (n: number) => Array.from({ length: n }, () => '?').join(',');
 let after = '';
 let n = 0;
+/** Stored texts the fast path handed back to the parse (null). */
+const fallbacks = { evaluations: 0, cases: 0 };
 while (n < N) {
   const rows = time('SQL cases (page of 250)', () => page.all({ ...where.params, after }));
   const last = rows.at(-1);
@@ -84,18 +87,26 @@ while (n < N) {
   let evaluations = '';
   const unverified = new Map<CheckRow, string>();
   for (const k of checks) {
+    // The parse-and-write path (every stored text before issue 21's scanner), then the scanner's copy.
     const parsed = time('parse evaluations.jsonl', () => JSON.parse(k.result) as unknown);
     if (k.check_name === 'travel_rule') unverified.set(k, unverifiedRulesOf(parsed));
-    evaluations += time('write evaluations.jsonl', () =>
+    const line = time('write evaluations.jsonl', () =>
       canonicalLine(evaluationRecord(k, expandSources(k.check_name, k.result, parsed, sources))),
     );
+    const fast = time('scan evaluations.jsonl (fast path)', () => evaluationLine(k, sources));
+    if (fast === null) fallbacks.evaluations++;
+    else if (fast.line !== line) throw new Error(`fast path differs on ${k.case_id} ${k.check_name}`);
+    evaluations += line;
   }
   finish('evaluations.jsonl', evaluations);
   const records = time('parse cases.jsonl', () => rows.map((r) => caseRecord(r)));
-  finish(
-    'cases.jsonl',
-    time('write cases.jsonl', () => records.map((r) => canonicalLine(r)).join('')),
-  );
+  const lines = time('write cases.jsonl', () => records.map((r) => canonicalLine(r)));
+  const fastLines = time('scan cases.jsonl (fast path)', () => rows.map((r) => caseLine(r)));
+  fastLines.forEach((l, j) => {
+    if (l === null) fallbacks.cases++;
+    else if (l !== lines[j]) throw new Error(`fast path differs on ${rows[j]!.id}`);
+  });
+  finish('cases.jsonl', lines.join(''));
   const byCase = new Map<string, CheckRow[]>();
   for (const k of checks) byCase.set(k.case_id, [...(byCase.get(k.case_id) ?? []), k]);
   const csv = time('write cases.csv', () =>
@@ -123,15 +134,44 @@ finish(
   'audit.jsonl',
   time('write audit.jsonl', () => events.map((e) => canonicalLine(auditRecord(e))).join('')),
 );
+// The reading thread's page of cases, as better-sqlite3's objects (before issue 21's lever 2) and as
+// arrays of values (sections.ts eachRawPage), and the structured clone each costs on its way to a worker:
+// whole passes in turn (a pass reads 4 pages a case, far past the page cache, so neither warms the other).
+const { serialize } = await import('node:v8');
+const { caseRows } = await import('../src-main/export/format');
+const rawPage = db.prepare<Record<string, unknown>, unknown[]>(casePageSql(where.sql).rows).raw(true);
+const columns = rawPage.columns().map((c) => c.name);
+for (let round = 0; round < 2; round++) {
+  for (const raw of [false, true]) {
+    let at = '';
+    for (let m = 0; m < n;) {
+      const label = raw ? 'values' : 'objects';
+      const rows = time(`reading thread: cases page as ${label}`, () =>
+        raw ? rawPage.all({ ...where.params, after: at }) : page.all({ ...where.params, after: at }),
+      );
+      if (rows.length === 0) break;
+      m += rows.length;
+      at = raw ? ((rows.at(-1) as unknown[])[columns.indexOf('id')] as string) : (rows.at(-1) as CaseRow).id;
+      time(`reading thread: clone of the page as ${label}`, () => serialize(raw ? { columns, values: rows } : rows));
+      if (raw)
+        time('worker: objects from the values (caseRows)', () => caseRows({ columns, values: rows as unknown[][] }));
+    }
+  }
+}
+for (const k of [...spent.keys()].filter((s) => s.startsWith('reading thread') || s.startsWith('worker: objects')))
+  spent.set(k, spent.get(k)! / 2); // two rounds
 db.prepare('COMMIT').run();
 db.close();
 ws.close();
 
+/** Stages of the comparison above: not part of one pass's total. */
+const compared = (stage: string) => stage.startsWith('reading thread') || stage.startsWith('worker: objects');
 let total = 0;
-for (const us of spent.values()) total += us;
+for (const [stage, us] of spent) if (!compared(stage)) total += us;
 console.log(
   `${n} cases; bytes a case: ${[...bytes].map(([f, b]) => `${f} ${Math.round(b / n)}`).join(', ')}; CPU µs a case:`,
 );
+console.log(`  fast path fell back on ${fallbacks.evaluations} checks and ${fallbacks.cases} cases`);
 for (const [stage, us] of [...spent].sort((a, b) => b[1] - a[1]))
   console.log(`  ${stage.padEnd(32)} ${(us / n).toFixed(1).padStart(7)}`);
 console.log(`  ${'total'.padEnd(32)} ${(total / n).toFixed(1).padStart(7)}`);

@@ -1,9 +1,11 @@
 import { constants, deflateRawSync } from 'node:zlib';
 import { csvRow } from './csv';
-import { CanonicalText, canonicalLine } from './jsonl';
+import { canonicalScan, canonicalText } from './canonical-text';
+import { CanonicalText, canonicalLine, flatLine } from './jsonl';
 import {
   auditRecord,
   caseRecord,
+  caseRecordOf,
   casesCsvRow,
   evaluationRecord,
   UNREADABLE_EVALUATION,
@@ -79,6 +81,72 @@ export function expandSources(checkName: string, stored: string, parsed: unknown
   return parsed;
 }
 
+/**
+ * A stored check's evaluations.jsonl line, and its Travel Rule cases.csv cell, from its stored text
+ * without parsing it (canonical-text.ts): the same bytes as the parse, expandSources and canonicalLine
+ * below (canonical-text.test.ts, differential). Null where that text needs the parse (then used).
+ */
+export function evaluationLine(k: CheckRow, sources: RuleSources): { line: string; unverified: string } | null {
+  if (typeof k.result !== 'string') return null;
+  const travelRule = k.check_name === 'travel_rule';
+  const scan = canonicalScan(k.result, {
+    // expandSources' own test: only a text holding the reference as the store spells it.
+    sources: travelRule && k.result.includes('"sources":"sha256:') ? (ref) => sources.get(ref)?.text : undefined,
+    member: travelRule ? 'unverified' : undefined,
+  });
+  if (scan === null) return null;
+  return {
+    line: evaluationText(k, scan.text) ?? flatLine(evaluationRecord(k, new CanonicalText(scan.text))),
+    unverified:
+      travelRule && scan.member !== undefined
+        ? unverifiedRulesOf({ unverified: JSON.parse(scan.member) as unknown })
+        : '',
+  };
+}
+
+/**
+ * evaluationRecord's line, its result given in canonical form, written in its members' sorted order
+ * (caseId, check, computedAt, engineVersion, inputsDigest, outcome, result, summary) where every other
+ * column is a string, as SQL gives them (null otherwise: flatLine writes any value).
+ */
+function evaluationText(k: CheckRow, result: string): string | null {
+  const { case_id, check_name, computed_at, engine_version, inputs_digest, outcome, summary } = k;
+  if (
+    typeof case_id !== 'string' ||
+    typeof check_name !== 'string' ||
+    typeof computed_at !== 'string' ||
+    typeof engine_version !== 'string' ||
+    typeof inputs_digest !== 'string' ||
+    typeof outcome !== 'string' ||
+    typeof summary !== 'string'
+  )
+    return null;
+  return (
+    `{"caseId":${JSON.stringify(case_id)},"check":${JSON.stringify(check_name)},"computedAt":${JSON.stringify(computed_at)}` +
+    `,"engineVersion":${JSON.stringify(engine_version)},"inputsDigest":${JSON.stringify(inputs_digest)}` +
+    `,"outcome":${JSON.stringify(outcome)},"result":${result},"summary":${JSON.stringify(summary)}}\n`
+  );
+}
+
+/** A case's cases.jsonl line from its stored JSON columns without parsing them, or null where one needs the parse. */
+export function caseLine(r: CaseRow): string | null {
+  const ivms101 = typeof r.ivms101 === 'string' ? canonicalText(r.ivms101) : null;
+  if (ivms101 === null) return null;
+  const counterparty = storedOrNull(r.counterparty);
+  if (counterparty === undefined) return null;
+  const aml = storedOrNull(r.aml);
+  if (aml === undefined) return null;
+  return flatLine(caseRecordOf(r, counterparty, new CanonicalText(ivms101), aml));
+}
+
+/** A nullable stored JSON column as caseRecord reads it (null or empty: null), canonical; undefined: parse it. */
+function storedOrNull(text: string | null): CanonicalText | null | undefined {
+  if (text === null || text === '') return null;
+  if (typeof text !== 'string') return undefined;
+  const c = canonicalText(text);
+  return c === null ? undefined : new CanonicalText(c);
+}
+
 /** The report's summary figures for one batch of cases (merged in order by sections.ts's Tally). */
 export interface TallyPart {
   rows: [
@@ -98,8 +166,24 @@ export type FormatJob =
    * and evaluations.jsonl, in that order in `chunks`. `written` holds evaluation lines already written,
    * by their check's index (a screening result whose hits needed the database).
    */
-  | { kind: 'cases'; cases: CaseRow[]; checks: CheckRow[]; written: [index: number, line: string][] }
+  | { kind: 'cases'; cases: CaseRow[] | RawCases; checks: CheckRow[]; written: [index: number, line: string][] }
   | { kind: 'audit.jsonl'; events: AuditRow[] };
+
+/** A page of cases as SQLite's values in the statement's column order (sections.ts RawCasePage). */
+export interface RawCases {
+  columns: readonly string[];
+  values: unknown[][];
+}
+
+/** The rows better-sqlite3 makes of those values: each column a member, in column order (a later equal name wins). */
+export function caseRows(raw: RawCases): CaseRow[] {
+  const { columns, values } = raw;
+  return values.map((v) => {
+    const row: Record<string, unknown> = {};
+    for (let j = 0; j < columns.length; j++) row[columns[j]!] = v[j];
+    return row as unknown as CaseRow;
+  });
+}
 
 export interface Chunk {
   /** The file's bytes for this batch, as the manifest hashes them. */
@@ -261,6 +345,12 @@ export function formatJob(job: FormatJob, alloc: Alloc = fresh, sources = new Ru
       evaluations.add(line);
       return;
     }
+    const fast = evaluationLine(k, sources);
+    if (fast !== null) {
+      if (k.check_name === 'travel_rule') unverified.set(k, fast.unverified);
+      evaluations.add(fast.line);
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(k.result);
@@ -273,10 +363,11 @@ export function formatJob(job: FormatJob, alloc: Alloc = fresh, sources = new Ru
     if (k.check_name === 'travel_rule') unverified.set(k, unverifiedRulesOf(parsed));
     evaluations.add(canonicalLine(evaluationRecord(k, expandSources(k.check_name, k.result, parsed, sources))));
   });
+  const cases = Array.isArray(job.cases) ? job.cases : caseRows(job.cases);
   const csv = new LineSink(alloc, 'cases.csv');
-  const tally = casesCsv(job.cases, job.checks, unverified, csv);
+  const tally = casesCsv(cases, job.checks, unverified, csv);
   const jsonl = new LineSink(alloc, 'cases.jsonl');
-  for (const r of job.cases) jsonl.add(canonicalLine(caseRecord(r)));
+  for (const r of cases) jsonl.add(caseLine(r) ?? canonicalLine(caseRecord(r)));
   if (unreadable) throw (unreadable as { error: unknown }).error as Error;
   return { chunks: [csv.chunk(), jsonl.chunk(), evaluations.chunk()], tally };
 }

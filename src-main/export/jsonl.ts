@@ -43,6 +43,53 @@ export function canonicalLine(value: unknown): string {
 }
 
 /**
+ * canonicalLine of a record whose values are strings, finite numbers, booleans, null, CanonicalTexts or
+ * plain objects of those (an export's case and evaluation records once their stored JSON is canonical
+ * text, export/format.ts): written member by member, without the sorted copy, the stand-ins and their
+ * search. Any other value: canonicalLine, so the bytes are its bytes for every record (jsonl.test.ts).
+ */
+export function flatLine(record: Record<string, unknown>): string {
+  const out = flat(record, true);
+  return out === null ? canonicalLine(record) : out + '\n';
+}
+
+function flat(o: Record<string, unknown>, outer: boolean): string | null {
+  if (Object.getPrototypeOf(o) !== Object.prototype) return null;
+  // Array.prototype.sort without a comparator orders by UTF-16 code units, as RFC 8785 §3.2.3 asks.
+  const keys = Object.keys(o).sort();
+  let out = '{';
+  for (const k of keys) {
+    const v = o[k];
+    let text: string | null;
+    switch (typeof v) {
+      case 'undefined':
+        continue;
+      case 'string':
+        text = JSON.stringify(v);
+        break;
+      case 'number':
+        if (!Number.isFinite(v)) return null;
+        text = JSON.stringify(v);
+        break;
+      case 'boolean':
+        text = v ? 'true' : 'false';
+        break;
+      case 'object':
+        if (v === null) text = 'null';
+        else if (v instanceof CanonicalText) text = v.text;
+        else if (outer && !Array.isArray(v)) text = flat(v as Record<string, unknown>, false);
+        else return null;
+        if (text === null) return null;
+        break;
+      default:
+        return null;
+    }
+    out += (out.length > 1 ? ',' : '') + quoteKey(k) + ':' + text;
+  }
+  return out + '}';
+}
+
+/**
  * A CanonicalText stands in the copy as a string JSON.stringify writes as "\u0000<nonce>:<index>" (a
  * nonce of this thread's), replaced by its text afterwards. Only when the stand-ins are exactly ours, in
  * the order they were made: a stored string or key spelled the same adds one (then null, and write()

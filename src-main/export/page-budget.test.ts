@@ -4,6 +4,7 @@ import { cases, readZip, workstationWith } from '../../test/support/export';
 import { tempDir } from '../../test/support/temp';
 import type { CaseRecord } from '../../src-shared/case';
 import type { Workstation } from '../app/workstation';
+import { caseRows } from './format';
 import { FormatPool } from './pool';
 import { BundleSource, PAGE_TEXT_BYTES } from './sections';
 import { verifyExport } from './verify';
@@ -72,6 +73,34 @@ describe('an export of large cases', () => {
     expect(pages.flatMap((p) => p.ids)).toEqual(ids);
     expect(pages.length).toBeGreaterThan(1);
     for (const p of pages) expect(p.bytes - p.last).toBeLessThan(PAGE_TEXT_BYTES);
+  });
+
+  it('reads the same pages as SQLite values for the workers (eachRawPage) as rows (eachPage), and marks the same cases', async () => {
+    const db = ws.openSnapshot();
+    const pool = new FormatPool(0);
+    const selection = { from: '2000-01-01', to: '2100-01-01', jurisdiction: null, direction: null, status: null };
+    try {
+      db.prepare('BEGIN').run();
+      const byRows = new BundleSource(db, selection, undefined, () => undefined, pool);
+      const byValues = new BundleSource(db, selection, undefined, () => undefined, pool);
+      const rows: unknown[][] = [];
+      const values: unknown[][] = [];
+      await byRows.eachPage('cases.csv', (page) => Promise.resolve(void rows.push(page)));
+      await byValues.eachRawPage('cases.csv', (page) => {
+        const made = caseRows(page);
+        expect(page.ids).toEqual(made.map((r) => r.id));
+        values.push(made);
+        return Promise.resolve();
+      });
+      db.prepare('COMMIT').run();
+      expect(values.length).toBeGreaterThan(1);
+      expect(values).toEqual(rows);
+      for (const r of rows.flat() as { rid: number }[]) expect(byValues.selected.has(r.rid)).toBe(true);
+      expect(byValues.selected.complete).toBe(true);
+    } finally {
+      db.close();
+      await pool.close();
+    }
   });
 
   it('is whole and verifies: every case in cases.csv and cases.jsonl, in id order', async () => {

@@ -241,6 +241,19 @@ export function casesCsvRow(r: CaseRow, outcome: Outcomes, unverifiedRule = ''):
 
 /** cases.jsonl: the full record, with the IVMS101 payload and the backend's AML results as received. */
 export function caseRecord(r: CaseRow): Record<string, unknown> {
+  return caseRecordOf(r, parseJsonOrNull(r.counterparty), parseJson(r.ivms101), parseJsonOrNull(r.aml));
+}
+
+/**
+ * The same record with its stored JSON columns given (parsed, or already canonical text: export/format.ts
+ * writes them without parsing where it can). A counterparty or aml column that is null or empty is null.
+ */
+export function caseRecordOf(
+  r: CaseRow,
+  counterparty: unknown,
+  ivms101: unknown,
+  aml: unknown,
+): Record<string, unknown> {
   return {
     id: r.id,
     direction: r.direction,
@@ -253,9 +266,9 @@ export function caseRecord(r: CaseRow): Record<string, unknown> {
     originatorWallet: r.originator_wallet,
     beneficiaryWallet: r.beneficiary_wallet,
     walletType: r.wallet_type,
-    counterparty: parseJsonOrNull(r.counterparty),
-    ivms101: parseJson(r.ivms101),
-    aml: parseJsonOrNull(r.aml),
+    counterparty,
+    ivms101,
+    aml,
     txHash: r.tx_hash,
     version: r.version,
     createdAt: r.created_at,

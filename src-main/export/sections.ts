@@ -56,10 +56,17 @@ const PAGE = 250;
 /** Case text (the IVMS101 payload as received) a page holds at most, beyond its first case: 2 MiB. */
 export const PAGE_TEXT_BYTES = 2 * 2 ** 20;
 
-/** A row's share of that budget: its IVMS101 text (UTF-16 length, close enough), or nothing for an id. */
-const caseTextBytes = (row: CaseId): number => {
-  const text = (row as Partial<CaseRow>).ivms101;
-  return typeof text === 'string' ? text.length : 0;
+/** How a walk reads a row's id, and its share of that budget: its IVMS101 text (UTF-16 length, close enough), or nothing for an id. */
+interface Access<R> {
+  id: (row: R) => string;
+  textBytes: (row: R) => number;
+}
+const byName: Access<CaseId> = {
+  id: (row) => row.id,
+  textBytes: (row) => {
+    const text = (row as Partial<CaseRow>).ivms101;
+    return typeof text === 'string' ? text.length : 0;
+  },
 };
 
 export type Phase =
@@ -93,6 +100,18 @@ export type AuditRange = { fromSeq: number; toSeq: number; prevHashOfFirst: stri
 
 type Params = Record<string, unknown>;
 type CaseId = Pick<CaseRow, 'id'>;
+
+/**
+ * A page of cases as SQLite's values, a row an array in the statement's column order (its `columns`),
+ * with each row's id: what the case pass hands the workers (format.ts caseRows makes the same objects
+ * there). better-sqlite3 building an object of 28 named members per row cost the reading thread, the one
+ * an export waits on, about 15 us a case of its 160-200 (issue 21, lever 2).
+ */
+export interface RawCasePage {
+  columns: readonly string[];
+  values: unknown[][];
+  ids: string[];
+}
 /** A case as a page reads it: with its rowid, for the set of selected cases (SelectedCases). */
 type PageRow = CaseRow & { rid: number };
 
@@ -152,6 +171,8 @@ export class BundleSource {
   readonly total: number;
   readonly counts: Counts;
   private readonly page;
+  private readonly rawPage;
+  private readonly rawColumns: string[];
   private readonly idPage;
   /** The selected cases, marked by the first whole walk over them (eachPage). */
   readonly selected = new SelectedCases();
@@ -184,6 +205,8 @@ export class BundleSource {
     };
     const sql = casePageSql(this.where.sql);
     this.page = db.prepare<Params, PageRow>(sql.rows);
+    this.rawPage = db.prepare<Params, unknown[]>(sql.rows).raw(true);
+    this.rawColumns = this.rawPage.columns().map((c) => c.name);
     // The passes that write other tables' rows need only the ids (not the IVMS101 payload each time).
     this.idPage = db.prepare<Params, CaseId>(sql.ids);
   }
@@ -195,21 +218,41 @@ export class BundleSource {
   /** Every case pass walks the selection in id order, a page at a time. */
   async eachPage(phase: Phase, fn: (rows: CaseRow[]) => Promise<void>): Promise<void> {
     const mark = this.selected.complete ? null : this.selected;
-    await this.walk(this.page, phase, async (rows) => {
+    await this.walk(this.page, phase, byName, async (rows) => {
       if (mark) for (const r of rows) mark.add(r.rid);
       await fn(rows);
     });
     mark?.markWalked();
   }
 
-  /** The same walk, reading only the ids. */
-  async eachIdPage(phase: Phase, fn: (rows: CaseId[]) => Promise<void>): Promise<void> {
-    await this.walk(this.idPage, phase, fn);
+  /** The same walk, each page as SQLite's values (RawCasePage), for the workers. */
+  async eachRawPage(phase: Phase, fn: (page: RawCasePage) => Promise<void>): Promise<void> {
+    const mark = this.selected.complete ? null : this.selected;
+    const columns = this.rawColumns;
+    const [id, rid, ivms101] = ['id', 'rid', 'ivms101'].map((c) => columns.indexOf(c)) as [number, number, number];
+    const access: Access<unknown[]> = {
+      id: (v) => v[id] as string,
+      textBytes: (v) => {
+        const text = v[ivms101];
+        return typeof text === 'string' ? text.length : 0;
+      },
+    };
+    await this.walk(this.rawPage, phase, access, async (values) => {
+      if (mark) for (const v of values) mark.add(v[rid] as number);
+      await fn({ columns, values, ids: values.map(access.id) });
+    });
+    mark?.markWalked();
   }
 
-  private async walk<R extends CaseId>(
+  /** The same walk, reading only the ids. */
+  async eachIdPage(phase: Phase, fn: (rows: CaseId[]) => Promise<void>): Promise<void> {
+    await this.walk(this.idPage, phase, byName, fn);
+  }
+
+  private async walk<R>(
     stmt: Statement<Params, R>,
     phase: Phase,
+    access: Access<R>,
     fn: (rows: R[]) => Promise<void>,
   ): Promise<void> {
     let after = '';
@@ -225,14 +268,14 @@ export class BundleSource {
       let bytes = 0;
       for (const row of stmt.iterate({ ...this.where.params, after })) {
         rows.push(row);
-        bytes += caseTextBytes(row);
+        bytes += access.textBytes(row);
         if (bytes >= PAGE_TEXT_BYTES) break; // ends the statement: the next page starts after this row
       }
       const last = rows.at(-1);
       if (!last) break;
       await fn(rows);
       done += rows.length;
-      after = last.id;
+      after = access.id(last);
       this.progress(phase, done, this.total);
     }
   }
@@ -257,11 +300,11 @@ export class BundleSource {
   }
 
   /** Rows of another table for a page of cases, by an IN list of their ids. */
-  private forCases<R>(sql: (list: string) => string, rows: readonly CaseId[]): R[] {
+  private forCases<R>(sql: (list: string) => string, rows: readonly CaseId[] | readonly string[]): R[] {
     const text = sql(inList(rows.length));
     let stmt = this.inStatements.get(text);
     if (!stmt) this.inStatements.set(text, (stmt = this.db.prepare<string[], unknown>(text)));
-    return (stmt as Statement<string[], R>).all(...rows.map((r) => r.id));
+    return (stmt as Statement<string[], R>).all(...rows.map((r) => (typeof r === 'string' ? r : r.id)));
   }
 
   decisionsFor(rows: readonly CaseId[]): DecisionRow[] {
@@ -275,7 +318,7 @@ export class BundleSource {
    * The stored checks as stored: a Travel Rule result's citations stay a reference (migration 0022),
    * put back in the workers from ruleSources(), not by the view case_checks_full in SQL for every row.
    */
-  checksFor(rows: readonly CaseId[]): CheckRow[] {
+  checksFor(rows: readonly CaseId[] | readonly string[]): CheckRow[] {
     return this.forCases<CheckRow>(
       (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
       rows,
@@ -399,15 +442,15 @@ export async function writeCaseFiles(
       if (out.tally) tally.addPart(out.tally);
       await csv.drained();
     });
-    await src.eachPage('cases.csv', async (rows) => {
-      const checks = src.checksFor(rows);
+    await src.eachRawPage('cases.csv', async (page) => {
+      const checks = src.checksFor(page.ids);
       src.counts.evaluations += checks.length;
       const written: [number, string][] = [];
       checks.forEach((k, i) => {
         const line = withHistory(src, k);
         if (line !== null) written.push([i, line]);
       });
-      await batches.submit({ kind: 'cases', cases: rows, checks, written });
+      await batches.submit({ kind: 'cases', cases: { columns: page.columns, values: page.values }, checks, written });
     });
     await batches.flush();
     await csv.end();

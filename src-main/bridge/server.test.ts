@@ -75,6 +75,8 @@ describe('browser-mode HTTP bridge', () => {
     const r = await invoke('app.status', {});
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body)).toMatchObject({ ok: true, value: { vault: 'absent', mode: 'browser' } });
+    // The core's time, which the queue benchmark reads in the page; a duration and nothing else.
+    expect(r.headers['server-timing']).toMatch(/^core;dur=\d+\.\d$/);
   });
 
   it('refuses a call without the token, or with a wrong one', async () => {

@@ -187,6 +187,14 @@ describe('canonicalText (stored JSON put in canonical form without parsing)', ()
     expect(canonicalText('{"10":1,"9":2,"a":{"__proto__":3}}')).toBe('{"10":1,"9":2,"a":{"__proto__":3}}');
   });
 
+  it('orders objects of many members (sorted otherwise than small ones), and finds a duplicate among them', () => {
+    const members = Array.from({ length: 20_000 }, (_, i) => `"k${(i * 7919) % 20_000}":${i}`);
+    const big = `{"z":[{${members.join(',')}}],"a":{${members.slice(0, 65).reverse().join(',')}}}`;
+    expect(agrees(big)).not.toBeNull();
+    expect(canonicalText(`{${members.join(',')},${members[12_345]!}}`)).toBeNull();
+    expect(canonicalText(`{${members.slice(0, 70).join(',')},${members[3]!}}`)).toBeNull();
+  });
+
   it('keeps the scanner state per call: a text after a failed one is read from its own start', () => {
     expect(canonicalText('{"b":[{"y":1,"x":')).toBeNull();
     expect(canonicalText('{"d":{"b":1,"a":2},"c":0}')).toBe('{"c":0,"d":{"a":2,"b":1}}');

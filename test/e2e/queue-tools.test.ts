@@ -206,6 +206,10 @@ describe('sorting from the header', () => {
     const inView = Math.ceil(box.height / 26);
     expect(mine[0]!.rows).toBeLessThanOrEqual(inView + 2);
     await expect.poll(async () => (await draws()).at(-1)!.rows).toBeGreaterThanOrEqual(inView + 15);
+    // The count names the rows in view, not those drawn for scrolling.
+    const [, last] = /rows 1–(\d+)/.exec((await page.getByTestId('queue-count').textContent()) ?? '') ?? [];
+    expect(Number(last)).toBeGreaterThanOrEqual(inView - 2);
+    expect(Number(last)).toBeLessThanOrEqual(inView + 1);
     // Back to the order the tests below expect.
     await header('transferTime').getByRole('button').click();
     await expect.poll(() => header('transferTime').getAttribute('aria-sort')).toBe('descending');

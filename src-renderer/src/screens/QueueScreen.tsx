@@ -1057,7 +1057,10 @@ export function QueueScreen() {
       fn();
     }
   };
-  const shown = items.length ? `${count(firstIndex + 1)}–${count(Math.min(lastIndex + 1, q.total))}` : '0';
+  // The rows in view, not those drawn beyond them for scrolling.
+  const inView = virtualizer.range;
+  const shown =
+    items.length && inView ? `${count(inView.startIndex + 1)}–${count(Math.min(inView.endIndex + 1, q.total))}` : '0';
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
   const onScreen = visible.filter((r): r is CaseSummary => r !== undefined).map((r) => r.id);

@@ -237,7 +237,8 @@ function evaluationAgrees(k: CheckRow): boolean {
   try {
     expected = oldEvaluation(k, sources);
   } catch (e) {
-    // unverifiedRulesOf throws on a hostile list ([null]) in either path: the export stops as before.
+    // Where the old path throws (none known since unverifiedRulesOf reads [null] as unreadable), the fast path
+    // must too, with the same error.
     let fast: unknown = null;
     try {
       fast = evaluationLine(k, sources);

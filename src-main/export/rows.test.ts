@@ -32,5 +32,9 @@ describe('cases.csv: the unverified rule column', () => {
   it('says a stored result it cannot read is unreadable, never "verified"', () => {
     expect(unverifiedRulesCell('{not json')).toBe('(stored evaluation unreadable)');
     expect(unverifiedRulesCell(undefined)).toBe('');
+    // A damaged list (30 Nov: [null] stopped the whole export with an unnamed TypeError).
+    for (const list of ['[null]', '[1]', '["FR"]', '[[]]', '[{"jurisdiction":"FR","version":"v"},null]'])
+      expect(unverifiedRulesCell(`{"unverified":${list}}`), list).toBe('(stored evaluation unreadable)');
+    expect(unverifiedRulesCell('{"unverified":[{"jurisdiction":"FR","version":"FR-pre-TFR"}]}')).toBe('FR FR-pre-TFR');
   });
 });

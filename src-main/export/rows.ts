@@ -196,10 +196,14 @@ export function unverifiedRulesCell(result: string | undefined): string {
 
 export const UNREADABLE_EVALUATION = '(stored evaluation unreadable)';
 
-/** unverifiedRulesCell of a result already parsed (the export parses each stored result once). */
+/**
+ * unverifiedRulesCell of a result already parsed (the export parses each stored result once). A list that
+ * holds anything but objects (a damaged row: `[null]` stopped the export with a TypeError) is unreadable.
+ */
 export function unverifiedRulesOf(parsed: unknown): string {
   const list = (parsed as { unverified?: unknown } | null)?.unverified;
   if (!Array.isArray(list)) return '';
+  if (!list.every((u) => typeof u === 'object' && u !== null && !Array.isArray(u))) return UNREADABLE_EVALUATION;
   return list
     .map((u: { jurisdiction?: unknown; version?: unknown }) =>
       [u.jurisdiction, u.version].filter((x): x is string => typeof x === 'string').join(' '),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CaseRecord } from '../../src-shared/case';
 import type { StoredCheck, TravelRuleEvaluation } from '../../src-shared/checks';
 import { canonicalJson } from '../audit/canonical-json';
@@ -43,7 +43,9 @@ export const TRAVEL_RULE_ENGINE = 'travel-rule-evaluation/3';
 
 /** What stored evaluations rest on: the engine and the rule pack. Either changing re-evaluates the store. */
 export const rulesDigest = (pack: RulePack = defaultRulePack()): string => `${TRAVEL_RULE_ENGINE} ${pack.digest}`;
-const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
+// One-shot crypto.hash: the same SHA-256 hex as createHash().update().digest() without a Hash object per
+// digest (a case takes three here and one per screened party; issue 21).
+const digest = (v: unknown) => hash('sha256', canonicalJson(v), 'hex');
 
 /** One check's result and exactly what it read, before it is stored. */
 export interface ComputedCheck {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { CaseRecord } from '../../src-shared/case';
 import type {
   ListedEntryEvidence,
@@ -23,7 +23,15 @@ import type { SanctionsEntry } from './types';
 export const SCREENING_ENGINE = 'screening/2';
 export const DEFAULT_MIN_SCORE = 0.88;
 
-const digest = (v: unknown) => createHash('sha256').update(canonicalJson(v)).digest('hex');
+/** A party before its digest: what the digest is taken of, as canonical JSON (equal texts, equal digests). */
+interface PartyKey {
+  role: ScreenedParty['role'];
+  kind: ScreenedParty['kind'];
+  value: string;
+  birthDate: string | null;
+  country: string | null;
+  key: string;
+}
 
 function party(
   role: ScreenedParty['role'],
@@ -31,19 +39,29 @@ function party(
   value: string,
   birthDate: string | null = null,
   country: string | null = null,
-): ScreenedParty {
+): PartyKey {
   return {
     role,
     kind,
     value,
     birthDate,
     country,
-    digest: digest({ kind, value: value.trim().toLowerCase(), birthDate, country }),
+    key: canonicalJson({ kind, value: value.trim().toLowerCase(), birthDate, country }),
   };
 }
 
-function personParties(p: Person | undefined, role: 'originator' | 'beneficiary'): ScreenedParty[] {
-  const out: ScreenedParty[] = [];
+// One-shot crypto.hash: the same hex as createHash().update().digest(), without a Hash object (issue 21).
+const screened = (p: PartyKey): ScreenedParty => ({
+  role: p.role,
+  kind: p.kind,
+  value: p.value,
+  birthDate: p.birthDate,
+  country: p.country,
+  digest: hash('sha256', p.key, 'hex'),
+});
+
+function personParties(p: Person | undefined, role: 'originator' | 'beneficiary'): PartyKey[] {
+  const out: PartyKey[] = [];
   const np = p?.naturalPerson;
   if (np) {
     const dob = np.dateAndPlaceOfBirth?.dateOfBirth ?? null;
@@ -64,10 +82,14 @@ function personParties(p: Person | undefined, role: 'originator' | 'beneficiary'
   return out;
 }
 
-export function partiesOf(c: CaseRecord): ScreenedParty[] {
+/**
+ * The parties before their digests, each once per role. Two parties are the same when their digests
+ * are, i.e. when the canonical texts hashed are: compared as texts, so a case hashes only what it keeps.
+ */
+function partyKeys(c: CaseRecord): PartyKey[] {
   const read = readIvms101Shared(c.ivms101);
   const m = read.ok ? read.result.model : null;
-  const out: ScreenedParty[] = [];
+  const out: PartyKey[] = [];
   for (const p of m?.originator?.originatorPerson ?? []) out.push(...personParties(p, 'originator'));
   for (const p of m?.beneficiary?.beneficiaryPerson ?? []) out.push(...personParties(p, 'beneficiary'));
   if (c.counterparty)
@@ -80,7 +102,14 @@ export function partiesOf(c: CaseRecord): ScreenedParty[] {
   for (const a of m?.beneficiary?.accountNumber ?? []) if (!wallets.has(a)) wallets.set(a, 'beneficiary wallet');
   for (const [address, role] of wallets) out.push(party(role, 'wallet', address));
   const seen = new Set<string>();
-  return out.filter((p) => (seen.has(p.digest + p.role) ? false : (seen.add(p.digest + p.role), true)));
+  return out.filter((p) => {
+    const id = `${p.role}\u0000${p.key}`;
+    return seen.has(id) ? false : (seen.add(id), true);
+  });
+}
+
+export function partiesOf(c: CaseRecord): ScreenedParty[] {
+  return partyKeys(c).map(screened);
 }
 
 export function evidenceOf(e: SanctionsEntry): ListedEntryEvidence {
@@ -143,8 +172,10 @@ export interface FoundScreening {
 
 /** The search half of screenCase: needs no database, so it runs on the intake's worker threads too. */
 export function findHits(c: CaseRecord, index: ScreeningIndex | null, minScore = DEFAULT_MIN_SCORE): FoundScreening {
-  const parties = partiesOf(c);
-  if (!index || index.lists.length === 0) return { lists: null, minScore, parties: parties.length, hits: [] };
+  const keys = partyKeys(c);
+  // Not screened: only the count is kept, so no party is hashed.
+  if (!index || index.lists.length === 0) return { lists: null, minScore, parties: keys.length, hits: [] };
+  const parties = keys.map(screened);
   const hits: FoundHit[] = [];
   for (const p of parties) {
     if (p.kind === 'wallet') {

@@ -6,7 +6,7 @@ import { openTestDb } from '../../test/support/db';
 import { sharedPath } from '../../test/support/shared';
 import { tempDir } from '../../test/support/temp';
 import type { WritableDB } from '../store/db';
-import { screenCase } from './case';
+import { findHits, screenCase } from './case';
 import { nameTokens } from './normalize';
 import { chainFamily, ScreeningIndex } from './search';
 import { activeLists, entryBy, entryDigest, importList, listVersions, saveDisposition } from './store';
@@ -151,5 +151,31 @@ describe('name normalisation', () => {
   it('treats words that are also object-prototype names as plain words', () => {
     expect(nameTokens('Constructor Trading')).toEqual(['constructor']);
     expect(nameTokens('toString hasOwnProperty')).toEqual(['tostring', 'hasownproperty']);
+  });
+});
+
+describe('the searches findHits remembers', () => {
+  it('finds the hits a fresh index finds, for every name, date and country asked again in any order', () => {
+    importList(db, 'ofac', sharedPath('fixtures', 'sanctions', 'ofac-small'));
+    const lists = activeLists(db);
+    const names = lists[0]!.entries.flatMap((e) => e.names).slice(0, 40);
+    // The same names under other jurisdictions (a listed country adds 0.02, another takes 0.05 away) and
+    // spelt otherwise: each answer must be its own query's, not an earlier one's with another country.
+    const cases = ['US', 'DE', 'IR', 'US'].flatMap((jurisdiction) =>
+      names.flatMap((name) =>
+        [name, name.toUpperCase(), `${name} x`].map((n) => {
+          const c = caseWith({ counterparty: jurisdiction, value: '100', currency: 'EUR', at: '2026-11-02T10:00:00Z' });
+          return { ...c, counterparty: { ...c.counterparty!, name: n } };
+        }),
+      ),
+    );
+    const remembering = new ScreeningIndex(lists);
+    let hits = 0;
+    for (const c of cases) {
+      const found = findHits(c, remembering);
+      hits += found.hits.length;
+      expect(found).toEqual(findHits(c, new ScreeningIndex(lists)));
+    }
+    expect(hits).toBeGreaterThan(cases.length / 2);
   });
 });

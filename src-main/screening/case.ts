@@ -170,6 +170,32 @@ export interface FoundScreening {
   hits: FoundHit[];
 }
 
+/**
+ * Name searches already made on an index, by everything a search reads (the index is never changed after
+ * it is built, so the same query finds the same hits): a counterparty VASP's name, with its jurisdiction,
+ * comes back in case after case. First in, first out past SEARCHES_KEPT queries. The hits are shared
+ * between cases and only read (findHits copies what it keeps).
+ */
+const SEARCHES_KEPT = 16_384;
+const searches = new WeakMap<ScreeningIndex, Map<string, ReturnType<ScreeningIndex['search']>>>();
+
+function searchOnce(
+  index: ScreeningIndex,
+  value: string,
+  opts: { minScore: number; limit: number; birthDate: string | null; country: string | null },
+): ReturnType<ScreeningIndex['search']> {
+  let made = searches.get(index);
+  if (!made) searches.set(index, (made = new Map()));
+  const key = JSON.stringify([opts.minScore, opts.limit, opts.birthDate, opts.country, value]);
+  let hits = made.get(key);
+  if (hits === undefined) {
+    hits = index.search(value, opts);
+    if (made.size >= SEARCHES_KEPT) made.delete(made.keys().next().value!);
+    made.set(key, hits);
+  }
+  return hits;
+}
+
 /** The search half of screenCase: needs no database, so it runs on the intake's worker threads too. */
 export function findHits(c: CaseRecord, index: ScreeningIndex | null, minScore = DEFAULT_MIN_SCORE): FoundScreening {
   const keys = partyKeys(c);
@@ -196,7 +222,7 @@ export function findHits(c: CaseRecord, index: ScreeningIndex | null, minScore =
       }
       continue;
     }
-    for (const h of index.search(p.value, { minScore, limit: 5, birthDate: p.birthDate, country: p.country })) {
+    for (const h of searchOnce(index, p.value, { minScore, limit: 5, birthDate: p.birthDate, country: p.country })) {
       const pairs = h.why.pairs
         .map((x) => (x.score === 1 ? x.listed : `${x.query}≈${x.listed} (${x.score})`))
         .join(', ');

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workstation } from '../../src-main/app/workstation';
@@ -28,6 +28,29 @@ export function writerCpuSeconds(): number | null {
 }
 
 /**
+ * CPU seconds of each thread of this process now, by Linux thread id (null elsewhere): the intake's worker
+ * threads are the ones started during the run; the threads alive before it, other than the main one, are
+ * V8's and libuv's (garbage collection helpers, compilers), shared by every isolate.
+ */
+export function threadCpuSeconds(): Map<string, number> | null {
+  try {
+    const out = new Map<string, number>();
+    for (const tid of readdirSync(`/proc/self/task`)) {
+      try {
+        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        out.set(tid, (Number(f[11]) + Number(f[12])) / 100);
+      } catch {
+        // the thread ended between the listing and the read
+      }
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
  * The writer thread's CPU a case between two writerCpuSeconds() readings, as a measurement; none where
  * /proc could not be read.
  */
@@ -41,6 +64,61 @@ export function writerCpuPerCase(
 ): Measurement[] {
   if (before === null || after === null) return [];
   return [{ suite, metric, value: round(((after - before) / cases) * 1e6, 0), unit: 'µs', note }];
+}
+
+/**
+ * The CPU a case of the threads the run started (the intake's workers, and tsx's loader beside each when
+ * run from source) and of the threads that were there before it other than the main one (V8's garbage
+ * collection and compiler threads, libuv's), from two threadCpuSeconds() readings; none without /proc.
+ * With the writer's own share, these say which thread bounds the import (issue 21: the worker's share
+ * had been read as all CPU minus the writer's, the background threads included).
+ */
+export function threadShares(
+  before: Map<string, number> | null,
+  after: Map<string, number> | null,
+  cases: number,
+  workers: string,
+  total: { cpuSeconds: number; writerSeconds: number | null },
+): Measurement[] {
+  if (!before || !after) return [];
+  let started = 0;
+  let background = 0;
+  for (const [tid, cpu] of after) {
+    if (tid === String(process.pid)) continue;
+    const was = before.get(tid);
+    if (was === undefined) started += cpu;
+    else background += cpu - was;
+  }
+  const perCase = (s: number) => round((s / cases) * 1e6, 0);
+  // The process's CPU keeps what its ended threads used: what no live thread accounts for is theirs.
+  const ended = total.writerSeconds === null ? null : total.cpuSeconds - total.writerSeconds - started - background;
+  return [
+    {
+      suite: 'intake',
+      metric: 'cases import: intake worker threads CPU time per case',
+      value: perCase(started),
+      unit: 'µs',
+      note: `the threads started for the run (Linux /proc, 10 ms ticks): ${workers}; below the writer's, the import is writer-bound`,
+    },
+    {
+      suite: 'intake',
+      metric: "cases import: V8's background threads CPU time per case",
+      value: perCase(background),
+      unit: 'µs',
+      note: "threads alive before the run other than the main one: V8's garbage collection and compiler helpers and libuv's, for every isolate",
+    },
+    ...(ended === null
+      ? []
+      : [
+          {
+            suite: 'intake',
+            metric: 'cases import: ended threads CPU time per case',
+            value: perCase(ended),
+            unit: 'µs',
+            note: "all threads' CPU minus the writer's, the workers' and the background threads': the threads that ended before the import returned, i.e. the bulk intake's WAL checkpointer (store/checkpointer.ts), the writer's work on another thread",
+          },
+        ]),
+  ];
 }
 
 /** Writes CASES generated cases as JSON Lines, as `waybill cases generate --out` does. */
@@ -88,10 +166,13 @@ export const intakeSuite: Suite = {
       const cpu0 = process.cpuUsage();
       const writer0 = writerCpuSeconds();
       const written0 = ioBytes('wchar');
+      const threads0 = threadCpuSeconds();
       // The pool the CLI's import starts itself (cases/import.ts), started here to say how many workers ran.
       const checks = ws.checkContext();
       const pool = IntakePool.start(checks);
       const r = await importCasesFile(ws.database(), file, 'bench', checks, { workers: pool ?? 0 });
+      // Read before the pool closes: an ended worker's thread leaves /proc with its counters.
+      const threads1 = threadCpuSeconds();
       const size = pool?.size ?? 0;
       await pool?.close();
       const workers = pool
@@ -159,6 +240,10 @@ export const intakeSuite: Suite = {
           CASES,
           `the main thread alone (Linux /proc, 10 ms ticks), the critical path once the pure stage is on workers; ${workers}`,
         ),
+        ...threadShares(threads0, threads1, CASES, workers, {
+          cpuSeconds,
+          writerSeconds: writer0 === null || writer1 === null ? null : writer1 - writer0,
+        }),
         ...(written0 !== null && written1 !== null
           ? [
               {

@@ -179,3 +179,35 @@ describe('the searches findHits remembers', () => {
     expect(hits).toBeGreaterThan(cases.length / 2);
   });
 });
+
+describe('the name passes an index keeps', () => {
+  it('answers a name asked again with another date of birth, country or floor as a fresh index does, spelt otherwise too', () => {
+    importList(db, 'ofac', sharedPath('fixtures', 'sanctions', 'ofac-small'));
+    const lists = activeLists(db);
+    const listed = lists[0]!.entries.filter((e) => e.birthDates.length || e.countries.length).slice(0, 25);
+    expect(listed.length).toBeGreaterThan(5);
+    const kept = new ScreeningIndex(lists);
+    let hits = 0;
+    const seen = new Set<string>();
+    // The higher floor first: a name pass kept from it would miss what the lower one finds.
+    for (const minScore of [0.95, 0.88, 0.6])
+      for (const e of listed)
+        for (const name of [e.names[0]!, `${e.names[0]!} abc`, e.names[0]!.slice(0, -1)])
+          for (const birthDate of [
+            null,
+            e.birthDates[0] ?? null,
+            '1901-01-01',
+            `${(e.birthDates[0] ?? '1970').slice(0, 4)}-12-31`,
+          ])
+            for (const country of [null, e.countries[0] ?? null, 'ZZ']) {
+              const opts = { minScore, limit: 5, birthDate, country };
+              const got = kept.search(name, opts);
+              hits += got.length;
+              for (const h of got) seen.add(`${h.why.birthDate}/${h.why.country}`);
+              expect(got).toEqual(new ScreeningIndex(lists).search(name, opts));
+            }
+    // The answers differ by date and country, so one kept for another query would be caught.
+    expect(hits).toBeGreaterThan(100);
+    expect(seen.size).toBeGreaterThan(4);
+  });
+});

@@ -133,6 +133,9 @@ function sameYear(a: string, b: string) {
   return a.slice(0, 4) === b.slice(0, 4);
 }
 
+/** Name passes kept per index (ScreeningIndex.namePass): a few hundred bytes each, most of them empty. */
+const NAME_PASSES_KEPT = 8192;
+
 export class ScreeningIndex {
   private readonly entries: { list: IndexedList; entry: SanctionsEntry }[] = [];
   private readonly names: IndexedName[] = [];
@@ -152,6 +155,7 @@ export class ScreeningIndex {
   private wordBest = new Float64Array(0);
   private generation = 0;
   private readonly byAddress = new Map<string, { entry: number; chain: string; address: string }[]>();
+  private readonly namePasses = new Map<string, { n: number; s: TokenScore }[]>();
 
   constructor(readonly lists: IndexedList[]) {
     for (const list of lists) {
@@ -289,15 +293,21 @@ export class ScreeningIndex {
     return 0.7 * (qBest / qTotal) + 0.3 * (lBest / indexed.total);
   }
 
-  /** Name search over the index (`naive` scores every listed name: for measuring the index). */
-  search(query: string, opts: SearchOptions, naive = false): NameHit[] {
-    const tokens = nameTokens(query);
-    if (!tokens.length) return [];
-    const best = new Map<number, NameHit>();
+  /**
+   * The names that can reach `minScore` with date and country at their best, each with its name score, in
+   * the order the search meets them: all a search reads of the query but its date and country, so it is
+   * kept per token list and score floor (the index never changes once built; first in, first out past
+   * NAME_PASSES_KEPT). A name asked with another date of birth or country is scored once.
+   */
+  private namePass(tokens: string[], minScore: number, naive: boolean): { n: number; s: TokenScore }[] {
+    const key = naive ? null : JSON.stringify([minScore, tokens]);
+    const kept = key === null ? undefined : this.namePasses.get(key);
+    if (kept) return kept;
+    const out: { n: number; s: TokenScore }[] = [];
     const generation = this.nextGeneration(tokens.length);
     const qTotal = tokens.reduce((s, t) => s + tokenWeight(t), 0);
     const masks = tokens.map(letterMask);
-    const floor = opts.minScore - 0.2; // date and country can add at most a little
+    const floor = minScore - 0.2; // date and country can add at most a little
     let matrix = new Float64Array(64);
     const candidates = naive ? null : this.candidates(tokens, generation);
     const count = candidates ? candidates.length : this.names.length;
@@ -317,6 +327,22 @@ export class ScreeningIndex {
         s = scorePairs(tokens, indexed.tokens, indexed.surnames, matrix.subarray(0, cells));
       }
       if (s.score < floor) continue;
+      out.push({ n, s });
+    }
+    if (key !== null) {
+      if (this.namePasses.size >= NAME_PASSES_KEPT) this.namePasses.delete(this.namePasses.keys().next().value!);
+      this.namePasses.set(key, out);
+    }
+    return out;
+  }
+
+  /** Name search over the index (`naive` scores every listed name: for measuring the index). */
+  search(query: string, opts: SearchOptions, naive = false): NameHit[] {
+    const tokens = nameTokens(query);
+    if (!tokens.length) return [];
+    const best = new Map<number, NameHit>();
+    for (const { n, s } of this.namePass(tokens, opts.minScore, naive)) {
+      const indexed = this.names[n]!;
       const { entry, list } = this.entries[indexed.entry]!;
       let score = s.score;
       let birthDate: NameHit['why']['birthDate'] = null;
@@ -353,7 +379,8 @@ export class ScreeningIndex {
         kind: entry.kind,
         birthDates: entry.birthDates,
         countries: entry.countries,
-        why: { nameScore: s.score, pairs: s.pairs, birthDate, country },
+        // A copy: the name pass is kept and shared by later searches.
+        why: { nameScore: s.score, pairs: s.pairs.map((x) => ({ ...x })), birthDate, country },
       });
     }
     return [...best.values()]

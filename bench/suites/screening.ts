@@ -36,6 +36,8 @@ export const screeningSuite: Suite = {
     const cpu: number[] = [];
     const timed = (naive: boolean) =>
       queries.map((q) => {
+        // Each query's first search: the index keeps name passes, and a spelling met before costs less.
+        idx.forgetNamePasses();
         const c = process.cpuUsage();
         const s = performance.now();
         idx.search(q, opts, naive);

@@ -336,6 +336,11 @@ export class ScreeningIndex {
     return out;
   }
 
+  /** Forgets the kept name passes: the screening suite times each query's first search. */
+  forgetNamePasses(): void {
+    this.namePasses.clear();
+  }
+
   /** Name search over the index (`naive` scores every listed name: for measuring the index). */
   search(query: string, opts: SearchOptions, naive = false): NameHit[] {
     const tokens = nameTokens(query);

@@ -4,9 +4,9 @@ import { cases, readZip, workstationWith } from '../../test/support/export';
 import { tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
 import { FormatPool } from './pool';
-import { BundleSource, SelectedCases, writeAuditJsonl } from './sections';
+import { BundleSource, firstSelectedEventSeq, SelectedCases, writeAuditJsonl } from './sections';
 import { ZipBundleWriter } from './zip-writer';
-import type { ExportSelection } from './selection';
+import { selectionWhere, type ExportSelection } from './selection';
 
 // Issue 21: audit.jsonl tells an event about a selected case by the set of selected rowids the case
 // pass marked (SelectedCases), where it read each event's case row to test it against the selection.
@@ -90,5 +90,46 @@ describe('SelectedCases', () => {
     s.add(SelectedCases.MAX_ROWID);
     s.markWalked();
     expect(s.complete).toBe(false);
+  });
+});
+
+// Issue 21: where audit.jsonl starts. Found by reading the oldest events in order (a broad selection has one
+// among them), else from the selection's cases; both must give the least seq the plain join gives.
+describe('the first audit event about a selected case', () => {
+  it('is the same by a walk of any length as by the join over the cases', () => {
+    const db = ws.database();
+    const days = db
+      .prepare<[], { d: string }>('SELECT DISTINCT substr(transfer_time, 1, 10) AS d FROM cases ORDER BY d')
+      .all()
+      .map((r) => r.d);
+    const late = db
+      .prepare<[], { j: string }>(
+        `SELECT c.counterparty_jurisdiction AS j FROM audit_events e JOIN cases c ON c.id = e.case_id
+         WHERE c.counterparty_jurisdiction IS NOT NULL GROUP BY j ORDER BY min(e.seq) DESC LIMIT 1`,
+      )
+      .get()!.j;
+    const selections = [
+      { from: '2000-01-01', to: '2099-12-31', jurisdiction: null, direction: null, status: null },
+      { from: days.at(-1)!, to: days.at(-1)!, jurisdiction: null, direction: null, status: null },
+      { from: '2000-01-01', to: '2099-12-31', jurisdiction: late, direction: null, status: null },
+      { from: '2000-01-01', to: '2099-12-31', jurisdiction: null, direction: 'deposit', status: null },
+      { from: '1990-01-01', to: '1990-12-31', jurisdiction: null, direction: null, status: null },
+    ];
+    const seen = new Set<number | null>();
+    for (const selection of selections) {
+      const where = selectionWhere(selection as ExportSelection);
+      const joined =
+        db
+          .prepare<Record<string, unknown>, { seq: number | null }>(
+            `SELECT min(e.seq) AS seq FROM audit_events e JOIN cases c ON c.id = e.case_id WHERE ${where.sql}`,
+          )
+          .get(where.params)?.seq ?? null;
+      seen.add(joined);
+      for (const walk of [1, 2, 50, 1_000_000])
+        expect([selection, walk, firstSelectedEventSeq(db, where, walk)]).toEqual([selection, walk, joined]);
+    }
+    // The selections start at different events, one at none: the comparison is not of one number.
+    expect(seen.size).toBeGreaterThanOrEqual(3);
+    expect(seen.has(null)).toBe(true);
   });
 });

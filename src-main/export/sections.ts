@@ -623,17 +623,40 @@ export async function writePurgedCsv(src: BundleSource, zip: ZipBundleWriter): P
  * to the newest event. Events about other cases keep their header and payload digest (so every
  * link can be checked) but not their payload.
  */
+/** Events read from the oldest on, looking for one about a selected case, before asking from the cases. */
+export const FIRST_EVENT_WALK = 20_000;
+
+/**
+ * The first audit event about a case the selection holds (null: none). A broad selection has one among
+ * the oldest events, found by reading them in order; a narrow one is found from its cases. Asked from the
+ * cases alone, a million-case selection looked up every case's events: 22.7 s of the export, against 1 ms
+ * (issue 21). Both ways give the least such seq: the walk reads every event below its bound in order.
+ */
+export function firstSelectedEventSeq(db: ReadableDB, where: { sql: string; params: Params }, walk = FIRST_EVENT_WALK) {
+  const oldest = db.prepare<[], { seq: number | null }>('SELECT min(seq) AS seq FROM audit_events').get()?.seq ?? null;
+  if (oldest === null) return null;
+  const walked = db
+    .prepare<Params, { seq: number }>(
+      `SELECT e.seq FROM audit_events e WHERE e.seq < @walkBound AND e.case_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id AND ${where.sql}) ORDER BY e.seq LIMIT 1`,
+    )
+    .get({ ...where.params, walkBound: oldest + walk });
+  if (walked) return walked.seq;
+  return (
+    db
+      .prepare<Params, { seq: number | null }>(
+        `SELECT min(e.seq) AS seq FROM audit_events e JOIN cases c ON c.id = e.case_id WHERE ${where.sql}`,
+      )
+      .get(where.params)?.seq ?? null
+  );
+}
+
 export async function writeAuditJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<AuditRange> {
   const { db, where, counts } = src;
   let audit: AuditRange = null;
   const f = zip.entry('audit.jsonl');
   const headSeq = db.prepare<[], { seq: number | null }>('SELECT max(seq) AS seq FROM audit_events').get()?.seq ?? null;
-  const firstSeq =
-    db
-      .prepare<Params, { seq: number | null }>(
-        `SELECT min(e.seq) AS seq FROM audit_events e JOIN cases c ON c.id = e.case_id WHERE ${where.sql}`,
-      )
-      .get(where.params)?.seq ?? null;
+  const firstSeq = firstSelectedEventSeq(db, where);
   if (headSeq !== null) {
     const fromSeq = firstSeq ?? headSeq;
     const columns = `e.seq, e.at, e.actor, e.action, e.case_id AS caseId, e.payload, e.payload_digest AS payloadDigest, e.prev_hash AS prevHash, e.hash`;

@@ -618,11 +618,6 @@ export async function writePurgedCsv(src: BundleSource, zip: ZipBundleWriter): P
   await f.end();
 }
 
-/**
- * audit.jsonl: a contiguous stretch of the hash chain, from the first event about a selected case
- * to the newest event. Events about other cases keep their header and payload digest (so every
- * link can be checked) but not their payload.
- */
 /** Events read from the oldest on, looking for one about a selected case, before asking from the cases. */
 export const FIRST_EVENT_WALK = 20_000;
 
@@ -651,6 +646,11 @@ export function firstSelectedEventSeq(db: ReadableDB, where: { sql: string; para
   );
 }
 
+/**
+ * audit.jsonl: a contiguous stretch of the hash chain, from the first event about a selected case
+ * to the newest event. Events about other cases keep their header and payload digest (so every
+ * link can be checked) but not their payload.
+ */
 export async function writeAuditJsonl(src: BundleSource, zip: ZipBundleWriter): Promise<AuditRange> {
   const { db, where, counts } = src;
   let audit: AuditRange = null;

@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path';
 import { Workstation } from '../src-main/app/workstation';
 import { auditBatch } from '../src-main/audit/chain';
 import { generateCases } from '../src-main/cases/generate';
-import { admit } from '../src-main/cases/intake';
+import { admit, type RawCase, type ReadCase } from '../src-main/cases/intake';
+import { admitPooled, InOrderReads, IntakePool } from '../src-main/cases/intake-pool';
 import { withBulkIntake } from '../src-main/store/db';
 import { deferSearchIndex } from '../src-main/store/search-index';
 
@@ -62,46 +63,59 @@ export async function millionCaseDataDir(n = MILLION): Promise<string> {
   const db = ws.database();
   const ctx = ws.checkContext();
   const t0 = performance.now();
-  let batch: ReturnType<typeof generateCases> extends Generator<infer C> ? C[] : never = [];
+  // The cases are read on the intake's worker threads and written here, as `cases import` runs them
+  // (cases/import.ts): the build's rate is the intake's.
+  const pool = IntakePool.start(ctx);
+  type Item = { id: string; at: string; raw: RawCase; read?: ReadCase };
+  let batch: Item[] = [];
   let admitted = 0;
   const flush = () => {
     db.transaction(() =>
       deferSearchIndex(db, () =>
         auditBatch(db, () => {
-          for (const c of batch) {
+          const current = pool?.serves(ctx) ?? false;
+          for (const { id, at, raw, read } of batch) {
             // Each case arrives at its creation time, so arrival (SLA) and retention have two years to work on.
-            const r = admit(
-              db,
-              { text: JSON.stringify(c) },
-              { name: 'bench', location: c.id, actor: 'bench' },
-              { checks: ctx, at: c.createdAt },
-            );
-            if (r.outcome !== 'inserted') throw new Error(`bench store: ${c.id} ${r.outcome}`);
+            const source = { name: 'bench', location: id, actor: 'bench' };
+            const r = read
+              ? admitPooled(db, raw, read, source, { checks: ctx, at }, current)
+              : admit(db, raw, source, { checks: ctx, at });
+            if (r.outcome !== 'inserted') throw new Error(`bench store: ${id} ${r.outcome}`);
             admitted++;
           }
         }),
       ),
     )();
     batch = [];
+    if (admitted % 50_000 === 0)
+      process.stderr.write(
+        `  fixture: ${admitted} cases, ${Math.round(admitted / ((performance.now() - t0) / 1000))}/s\n`,
+      );
   };
-  // Two years of transfers, so date-range exports and retention have something to choose from.
-  await withBulkIntake(db, async () => {
-    for (const c of generateCases(n, {
-      seed: 1_000_000,
-      start: new Date('2024-11-20T00:00:00Z'),
-      end: new Date('2026-11-20T00:00:00Z'),
-    })) {
-      batch.push(c);
-      if (batch.length === 2000) {
-        flush();
-        if (admitted % 50_000 === 0)
-          process.stderr.write(
-            `  fixture: ${admitted} cases, ${Math.round(admitted / ((performance.now() - t0) / 1000))}/s\n`,
-          );
+  const take = (items: Item[]) => {
+    batch.push(...items);
+    if (batch.length >= 2000) flush();
+  };
+  const reads =
+    pool && new InOrderReads<Item>(pool, (items, out) => take(items.map((it, i) => ({ ...it, read: out[i]! }))));
+  try {
+    // Two years of transfers, so date-range exports and retention have something to choose from.
+    await withBulkIntake(db, async () => {
+      for (const c of generateCases(n, {
+        seed: 1_000_000,
+        start: new Date('2024-11-20T00:00:00Z'),
+        end: new Date('2026-11-20T00:00:00Z'),
+      })) {
+        const item: Item = { id: c.id, at: c.createdAt, raw: { text: JSON.stringify(c) } };
+        if (reads) await reads.push(item, item.raw);
+        else take([item]);
       }
-    }
-    if (batch.length) flush();
-  });
+      await reads?.flush();
+      if (batch.length) flush();
+    });
+  } finally {
+    await pool?.close();
+  }
   const seconds = (performance.now() - t0) / 1000;
   ws.close();
   writeFileSync(

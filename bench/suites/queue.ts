@@ -94,7 +94,7 @@ export const queueSuite: Suite = {
           "machine: a random 4 KiB read of the store's file",
           round(reads.randomUs, 1),
           'µs',
-          `pread(2) at 2,000 random page offsets after the file was read through (warmFileCache), ${round(reads.randomSysUs, 1)} µs of it system time; ${round(reads.sameUs, 1)} µs at one offset. A change finding its pages outside SQLite's cache pays this per page: on 1 Dec 2026 a freshly started machine took 56-94 µs, and the cold changes read up to 2,122 pages`,
+          `pread(2) at 2,000 random page offsets after the file was read through (warmFileCache), ${round(reads.randomSysUs, 1)} µs of it system time; ${round(reads.sameUs, 1)} µs at one offset. A change finding its pages outside SQLite's cache pays this per page: on 30 Nov 2026 a freshly started machine took 39-94 µs, and the cold changes read up to 2,122 pages`,
         ),
         m(
           'queue API change p95',

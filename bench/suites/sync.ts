@@ -17,7 +17,7 @@ import { percentile, round, type Suite } from '../harness';
 import { writerCpuPerCase, writerCpuSeconds } from './intake';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 100_000);
-/** `inline`: the backend on the bench's own thread (as before 1 Dec 2026), for comparison. */
+/** `inline`: the backend on the bench's own thread (as before 30 Nov 2026), for comparison. */
 const INLINE = process.env.BENCH_SYNC_BACKEND === 'inline';
 const ASK = process.env.BENCH_SYNC_ASK !== '0';
 
@@ -183,7 +183,7 @@ export const syncSuite: Suite = {
                 metric: 'sync: bytes written per case',
                 value: round((written1 - written0) / CASES / 1024, 1),
                 unit: 'KiB',
-                note: "write(2) bytes of the workstation's process (Linux /proc): WAL frames and checkpoints, each page through the cipher. A pull commits every PULL_CHUNK (100) cases so the queue's queries, on the same thread, wait for one chunk only; 20,000 cases in chunks of 500 wrote 41.8 KiB a case against 61.6 and its queue waited p95 453-662 ms against 226-260 (1 Dec 2026)",
+                note: "write(2) bytes of the workstation's process (Linux /proc): WAL frames and checkpoints, each page through the cipher. A pull commits every PULL_CHUNK (100) cases so the queue's queries, on the same thread, wait for one chunk only; 20,000 cases in chunks of 500 wrote 41.8 KiB a case against 61.6 and its queue waited p95 453-662 ms against 226-260 (30 Nov 2026)",
               },
             ]
           : []),

@@ -200,7 +200,7 @@ export const BACKGROUND_CHECKPOINT_MS = 1_000;
  * every page the WAL holds, once however many batches rewrote it (index leaves, the tables' last pages),
  * so rarer copies copy less. Copying every second (about 1,000 cases) the import of 100,000 wrote
  * 57 KiB a case and the worker spent 261 µs a case; every 6 s, 45 KiB and 133 µs, 961 → 1,213 cases/s
- * (`npm run bench -- intake`, 1 Dec 2026). The WAL then holds about 8,000 cases' pages, as
+ * (`npm run bench -- intake`, 30 Nov 2026). The WAL then holds about 8,000 cases' pages, as
  * BULK_WAL_AUTOCHECKPOINT bounds it when this connection checkpoints itself.
  */
 export const BACKGROUND_CHECKPOINT_CASES = 8_000;

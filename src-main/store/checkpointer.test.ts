@@ -70,18 +70,24 @@ async function intakeWatched(
 const walState = (db: WritableDB) =>
   (db.pragma('wal_checkpoint(PASSIVE)') as { log: number; checkpointed: number }[])[0]!;
 
+/** A new store whose bulk intakes may checkpoint on a worker; `started` collects the workers that ran. */
+function storeWithWorker(): { file: string; key: Buffer; db: WritableDB; started: Checkpointer[] } {
+  t = tempDir();
+  const file = join(t.dir, DB_FILE);
+  const key = randomBytes(32);
+  const db = openDatabase(file, key);
+  const started: Checkpointer[] = [];
+  allowBackgroundCheckpoints(db, async (onFailure) => {
+    const c = await Checkpointer.start(file, key, onFailure);
+    if (c) started.push(c);
+    return c;
+  });
+  return { file, key, db, started };
+}
+
 describe('checkpoints during a bulk intake', () => {
   it('are run by the worker while the main connection only writes, and the WAL is copied when it ends', async () => {
-    t = tempDir();
-    const file = join(t.dir, DB_FILE);
-    const key = randomBytes(32);
-    const db = openDatabase(file, key);
-    const started: Checkpointer[] = [];
-    allowBackgroundCheckpoints(db, async (onFailure) => {
-      const c = await Checkpointer.start(file, key, onFailure);
-      if (c) started.push(c);
-      return c;
-    });
+    const { file, key, db, started } = storeWithWorker();
     const original = db.pragma('wal_autocheckpoint', { simple: true });
     const { seen, written } = await intakeWatched(db, (seen) => seen.includes(0));
     expect(started).toHaveLength(1);
@@ -107,16 +113,7 @@ describe('checkpoints during a bulk intake', () => {
     // A copy decrypts and encrypts every page the WAL holds: copied each second, pages rewritten by
     // several batches were copied again each time (the import of 100,000: 57 KiB written a case, 46.5
     // with a copy every 8,000 cases).
-    t = tempDir();
-    const file = join(t.dir, DB_FILE);
-    const key = randomBytes(32);
-    const db = openDatabase(file, key);
-    const started: Checkpointer[] = [];
-    allowBackgroundCheckpoints(db, async (onFailure) => {
-      const c = await Checkpointer.start(file, key, onFailure);
-      if (c) started.push(c);
-      return c;
-    });
+    const { db, started } = storeWithWorker();
     const t0 = Date.now();
     // Fewer cases than BACKGROUND_CHECKPOINT_CASES, written for five ticks of the timer.
     const { written } = await intakeWatched(db, () => Date.now() - t0 > 5 * BACKGROUND_CHECKPOINT_MS);

@@ -9,8 +9,6 @@ import { upsertCase } from './cases';
 import { Checkpointer } from './checkpointer';
 import {
   allowBackgroundCheckpoints,
-  BACKGROUND_CHECKPOINT_CASES,
-  BACKGROUND_CHECKPOINT_MAX_MS,
   BACKGROUND_CHECKPOINT_MS,
   BULK_WAL_AUTOCHECKPOINT,
   DB_FILE,
@@ -107,26 +105,6 @@ describe('checkpoints during a bulk intake', () => {
     const again = openDatabase(file, key);
     expect((again.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(written);
     again.close();
-  });
-
-  it('copy the WAL once per BACKGROUND_CHECKPOINT_CASES cases added, not at every tick', async () => {
-    // A copy decrypts and encrypts every page the WAL holds: copied each second, pages rewritten by
-    // several batches were copied again each time (the import of 100,000: 57 KiB written a case, 46.5
-    // with a copy every 8,000 cases).
-    const { db, started } = storeWithWorker();
-    const t0 = Date.now();
-    // Fewer cases than BACKGROUND_CHECKPOINT_CASES, written for five ticks of the timer.
-    const { written } = await intakeWatched(db, () => Date.now() - t0 > 5 * BACKGROUND_CHECKPOINT_MS);
-    const elapsed = Date.now() - t0;
-    expect(written).toBeLessThan(BACKGROUND_CHECKPOINT_CASES);
-    expect(started).toHaveLength(1);
-    // The copy when the worker starts and the last one; another only if the intake outlasted the longest wait.
-    expect(started[0]!.runs).toBeGreaterThanOrEqual(2);
-    expect(started[0]!.runs).toBeLessThanOrEqual(2 + Math.floor(elapsed / BACKGROUND_CHECKPOINT_MAX_MS));
-    const wal = walState(db);
-    expect(wal.checkpointed).toBe(wal.log);
-    expect((db.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(written);
-    db.close();
   });
 
   it('fall back to the main connection when the worker cannot open the file, and nothing is lost', async () => {

@@ -61,12 +61,11 @@ export class Checkpointer {
     return new Checkpointer(worker, onFailure);
   }
 
-  /** Asks for a checkpoint unless one is running (or the worker failed); whether it was asked. */
-  request(): boolean {
-    if (this.inFlight || this.broken) return false;
+  /** Asks for a checkpoint unless one is running (or the worker failed). */
+  request(): void {
+    if (this.inFlight || this.broken) return;
     this.inFlight = new Promise((resolve) => (this.settle = resolve));
     this.worker.postMessage('checkpoint');
-    return true;
   }
 
   /** A last checkpoint of what the intake left, then the worker's connection closes. */

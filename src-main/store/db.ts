@@ -138,21 +138,9 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
   const fallBack = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${BULK_WAL_AUTOCHECKPOINT}`);
   };
-  // What the worker's last copy reached (cases' high water, time): the next waits for BACKGROUND_CHECKPOINT_CASES more.
-  let copied = { cases: before, at: 0 };
-  const copy = (c: Checkpointer) => {
-    if (c.request()) copied = { cases: casesHighWater(db), at: Date.now() };
-  };
   const ticker = startBackground
     ? setInterval(() => {
-        if (background) {
-          if (
-            casesHighWater(db) - copied.cases >= BACKGROUND_CHECKPOINT_CASES ||
-            Date.now() - copied.at >= BACKGROUND_CHECKPOINT_MAX_MS
-          )
-            copy(background);
-          return;
-        }
+        if (background) return background.request();
         if (starting || !db.open || casesHighWater(db) - before < CHECKPOINT_AFTER_CASES) return;
         starting = startBackground(fallBack)
           .then((c) => {
@@ -160,7 +148,7 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
             if (ended || !db.open) return void c.close();
             background = c;
             db.pragma('wal_autocheckpoint = 0');
-            copy(c);
+            c.request();
           })
           .catch(() => undefined);
       }, BACKGROUND_CHECKPOINT_MS)
@@ -193,19 +181,8 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
   }
 }
 
-/** How often a large bulk intake looks whether its worker should copy the WAL (and how soon it starts). */
+/** How often a large bulk intake's worker is asked to copy the WAL (and how soon it starts). */
 export const BACKGROUND_CHECKPOINT_MS = 1_000;
-/**
- * Cases a bulk intake adds between two copies of its WAL by the worker. A copy decrypts and encrypts
- * every page the WAL holds, once however many batches rewrote it (index leaves, the tables' last pages),
- * so rarer copies copy less. Copying every second (about 1,000 cases) the import of 100,000 wrote
- * 57 KiB a case and the worker spent 261 µs a case; every 6 s, 45 KiB and 133 µs, 961 → 1,213 cases/s
- * (`npm run bench -- intake`, 30 Nov 2026). The WAL then holds about 8,000 cases' pages, as
- * BULK_WAL_AUTOCHECKPOINT bounds it when this connection checkpoints itself.
- */
-export const BACKGROUND_CHECKPOINT_CASES = 8_000;
-/** …and at least this often, for an intake that updates cases rather than adding them. */
-export const BACKGROUND_CHECKPOINT_MAX_MS = 10_000;
 
 type StartCheckpointer = (onFailure: () => void) => Promise<Checkpointer | null>;
 const backgroundCheckpoints = new WeakMap<ReadableDB, StartCheckpointer>();

@@ -47,7 +47,7 @@ export function warmFileCache(dir: string): void {
  * What a random 4 KiB read of the store's file costs this machine now, after warmFileCache: the
  * µs per pread(2) at random page offsets and at one offset, wall and system time. A queue change that
  * finds its pages outside SQLite's cache reads each with one pread. On 30 Nov 2026 a freshly started
- * machine took 39-94 µs a random read (nearly all system time) against 2-3 µs at one offset, and the
+ * machine took 39-94 µs a random read (nearly all system time) against 1-3 µs at one offset, and the
  * queue's cold changes with it.
  */
 export function randomPageReads(dir: string, n = 2000): { randomUs: number; randomSysUs: number; sameUs: number } {

@@ -12,3 +12,17 @@ export function ioBytes(field: 'rchar' | 'wchar'): number | null {
     return null;
   }
 }
+
+/**
+ * User + system CPU seconds from a Linux /proc stat file (`/proc/PID/stat`, `/proc/self/task/TID/stat`),
+ * in 10 ms ticks; null where it cannot be read (not Linux, or the thread or process has ended).
+ */
+export function statCpuSeconds(file: string): number | null {
+  try {
+    const stat = readFileSync(file, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  } catch {
+    return null;
+  }
+}

@@ -1,4 +1,4 @@
-import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Workstation } from '../../src-main/app/workstation';
@@ -7,7 +7,7 @@ import { generateCases } from '../../src-main/cases/generate';
 import { importCasesFile } from '../../src-main/cases/import';
 import { IntakePool } from '../../src-main/cases/intake-pool';
 import { cipherPageCosts } from '../cipher-pages';
-import { ioBytes } from '../proc-io';
+import { ioBytes, statCpuSeconds } from '../proc-io';
 import { round, type Measurement, type Suite } from '../harness';
 import { millionBuild } from '../million';
 import { screeningImport } from '../../src-main/cli/screening';
@@ -25,13 +25,7 @@ const WITH = LISTS ? ' (OFAC in force)' : '';
  * elsewhere): with the pure stage on workers, the writer's share is the import's critical path.
  */
 export function writerCpuSeconds(): number | null {
-  try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return null;
-  }
+  return statCpuSeconds(`/proc/self/task/${process.pid}/stat`);
 }
 
 /**
@@ -43,13 +37,9 @@ export function threadCpuSeconds(): Map<string, number> | null {
   try {
     const out = new Map<string, number>();
     for (const tid of readdirSync(`/proc/self/task`)) {
-      try {
-        const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        out.set(tid, (Number(f[11]) + Number(f[12])) / 100);
-      } catch {
-        // the thread ended between the listing and the read
-      }
+      // null: the thread ended between the listing and the read
+      const s = statCpuSeconds(`/proc/self/task/${tid}/stat`);
+      if (s !== null) out.set(tid, s);
     }
     return out;
   } catch {

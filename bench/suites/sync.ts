@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,7 +12,7 @@ import { caseFactory } from '../../reference-backend/simulate';
 import { countCases, listCases } from '../../src-main/store/cases';
 import type { CaseRecord } from '../../src-shared/case';
 import { startBackend } from '../../reference-backend/server';
-import { ioBytes } from '../proc-io';
+import { ioBytes, statCpuSeconds } from '../proc-io';
 import { percentile, round, type Suite } from '../harness';
 import { writerCpuPerCase, writerCpuSeconds } from './intake';
 
@@ -20,17 +20,6 @@ const CASES = Number(process.env.BENCH_SYNC_CASES ?? 100_000);
 /** `inline`: the backend on the bench's own thread (as before 30 Nov 2026), for comparison. */
 const INLINE = process.env.BENCH_SYNC_BACKEND === 'inline';
 const ASK = process.env.BENCH_SYNC_ASK !== '0';
-
-/** CPU seconds of process `pid` so far (Linux /proc; null elsewhere). */
-function processCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  } catch {
-    return null;
-  }
-}
 
 /** The reference backend on `dbFile` in a process of its own (bench/backend-child.ts), once it listens. */
 async function backendProcess(dbFile: string, token: string): Promise<{ child: ChildProcess; url: string }> {
@@ -110,12 +99,12 @@ export const syncSuite: Suite = {
       const cpu0 = process.cpuUsage();
       const writer0 = writerCpuSeconds();
       const written0 = ioBytes('wchar');
-      const backend0 = child ? processCpuSeconds(child.pid!) : null;
+      const backend0 = child ? statCpuSeconds(`/proc/${child.pid}/stat`) : null;
       const r = await engine.pull();
       const seconds = (performance.now() - t0) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const writer1 = writerCpuSeconds();
-      const backend1 = child ? processCpuSeconds(child.pid!) : null;
+      const backend1 = child ? statCpuSeconds(`/proc/${child.pid}/stat`) : null;
       const written1 = ioBytes('wchar');
       clearInterval(sampler);
       clearInterval(asker);

@@ -224,6 +224,8 @@ const SORT_INDEX: Record<QueueSortColumn, string> = {
 const QUEUE_INDEX = 'cases_queue';
 /** (risk_score, id), every filter column and every other sort column (migration 0021): a risk floor's seek. */
 const RISK_INDEX = 'cases_page_by_risk';
+/** (status, direction, risk_score), every sort and filter column (migration 0026): the triage view's seek. */
+const TRIAGE_INDEX = 'cases_triage';
 /**
  * Sort-index entries a text search's page may walk, testing the filter in each (the entries carry
  * every filter column, migration 0019), before starting from its hits instead. About 25 entries fit a
@@ -311,9 +313,9 @@ const SEARCH_ROWS_MAX = 2000;
  * row per entry to test the rest (8 s at a million cases). A text search starts from its hits when
  * they are few, else from the queue index.
  */
-function countIndex(w: Where, hits: number | undefined): string {
+function countIndex(w: Where, hits: number | undefined, index = QUEUE_INDEX): string {
   if (w.search) return hits !== undefined && hits > SEARCH_ROWS_MAX ? `INDEXED BY ${QUEUE_INDEX}` : '';
-  return w.conditions >= 2 ? `INDEXED BY ${QUEUE_INDEX}` : '';
+  return w.conditions >= 2 ? `INDEXED BY ${index}` : '';
 }
 
 /** A text search's hits, counted in the FTS index alone. */
@@ -350,6 +352,8 @@ export function countQuery(
   filter: QueueFilter | undefined,
   ctx: FilterContext,
   hits?: number,
+  /** The index a combined filter without a search is counted over (countCases picks the narrower seek). */
+  index?: typeof QUEUE_INDEX | typeof TRIAGE_INDEX,
 ): { sql: string; params: Record<string, unknown> } {
   const counts = countsQuery(filter, ctx);
   if (counts) return counts;
@@ -357,7 +361,7 @@ export function countQuery(
   // A search alone is its hits, counted in the FTS index (kept in step with cases by triggers): no case row is read.
   if (w.search && w.conditions === 1)
     return { sql: 'SELECT count(*) AS n FROM cases_fts WHERE cases_fts MATCH @fts', params: { fts: w.params.fts } };
-  return { sql: `SELECT count(*) AS n FROM cases c ${countIndex(w, hits)} WHERE ${w.sql}`, params: w.params };
+  return { sql: `SELECT count(*) AS n FROM cases c ${countIndex(w, hits, index)} WHERE ${w.sql}`, params: w.params };
 }
 
 export function countCases(
@@ -368,8 +372,31 @@ export function countCases(
   const sla = filter?.slaBreached ? slaCount(db, filter, ctx) : null;
   if (sla !== null) return sla;
   const w = filterWhere(filter, ctx);
-  const q = countQuery(filter, ctx, w.search && w.conditions > 1 ? searchHits(db, w) : undefined);
+  const q = countQuery(
+    filter,
+    ctx,
+    w.search && w.conditions > 1 ? searchHits(db, w) : undefined,
+    countSeek(db, filter, ctx, w),
+  );
   return (db.prepare(q.sql).get(q.params) as { n: number }).n;
+}
+
+/**
+ * The index a count that queue_counts cannot answer seeks (a risk floor outside the tens, an SLA):
+ * the triage index when its range holds fewer entries than the queue index's ("risk ≥ 95" among
+ * pending deposits: the cases at 90 and above, not every pending deposit).
+ */
+export function countSeek(
+  db: ReadableDB,
+  filter: QueueFilter | undefined,
+  ctx: FilterContext,
+  w: Where,
+): typeof QUEUE_INDEX | typeof TRIAGE_INDEX {
+  if (w.search || w.conditions < 2 || countsQuery(filter, ctx)) return QUEUE_INDEX;
+  const triage = triageRange(db, filter, ctx);
+  if (triage === null) return QUEUE_INDEX;
+  const rows = (cached(db, 'SELECT max(rowid) AS n FROM cases').get() as { n: number | null }).n ?? 0;
+  return triage < queueRange(db, filter, ctx, rows) ? TRIAGE_INDEX : QUEUE_INDEX;
 }
 
 /** Past this many cases arrived within the SLA, "SLA breached" is counted from the indexes instead. */
@@ -432,13 +459,37 @@ function pageIndex(db: ReadableDB, w: Where, q: ListQuery, ctx: FilterContext, m
   const best = walk <= seek ? sorted : `INDEXED BY ${QUEUE_INDEX}`;
   const cost = Math.min(walk, seek);
   const floor = q.filter?.minRisk;
+  let pick = best;
+  let least = cost;
   if (floor !== undefined) {
     // The entries a seek of the risk index reads, from queue_counts (cases per band of ten; a floor
     // within a band counts its whole band, at least the range): counting them in the index itself read
     // them all, cold, before the page did (26,844 entries for "risk ≥ 90" at a million cases, ~25 ms).
-    if (riskSeekEntries(db, floor) + sortCost < cost) return `INDEXED BY ${RISK_INDEX}`;
+    const risk = riskSeekEntries(db, floor) + sortCost;
+    if (risk < least) [pick, least] = [`INDEXED BY ${RISK_INDEX}`, risk];
   }
-  return best;
+  const triage = triageRange(db, q.filter, ctx);
+  if (triage !== null && triage + sortCost < least) pick = `INDEXED BY ${TRIAGE_INDEX}`;
+  return pick;
+}
+
+/**
+ * The triage index's entries a seek on the filter reads (migration 0026: status, direction, risk
+ * score): the cases of its statuses, of its direction if it has one, and then at or above its risk
+ * floor's band of ten (at least the range), from queue_counts. Null without a status to seek (an SLA
+ * filter's are the open ones), or when queue_counts cannot count the prefix.
+ */
+export function triageRange(db: ReadableDB, f: QueueFilter | undefined, ctx: FilterContext): number | null {
+  const status = f?.status?.length ? f.status : f?.slaBreached ? [...OPEN_STATUSES] : undefined;
+  if (!status) return null;
+  const sub: QueueFilter = { status };
+  if (f?.direction !== undefined) {
+    sub.direction = f.direction;
+    const band = f.minRisk === undefined ? 0 : Math.floor(f.minRisk / 10) * 10;
+    if (band >= 10) sub.minRisk = band;
+  }
+  const c = countsQuery(sub, ctx);
+  return c ? (cached(db, c.sql).get(c.params) as { n: number }).n : null;
 }
 
 /**

@@ -10,7 +10,9 @@ import {
   listCases,
   listQuery,
   pageQuery,
+  countSeek,
   riskSeekEntries,
+  triageRange,
   type FilterContext,
 } from './cases';
 import type { ReadableDB } from './db';
@@ -45,6 +47,10 @@ const combined: QueueFilter[] = [
   { missingFields: true, assignedTo: 'unassigned' },
   { asset: 'BTC', direction: 'withdrawal', slaBreached: true },
   { status: ['pending_review', 'escalated'], sanctionsHit: true, minRisk: 10 },
+  // The triage view (migration 0026): a tab's status and direction and a risk floor.
+  { status: ['pending_review'], direction: 'deposit', minRisk: 70 },
+  { status: ['pending_review', 'escalated'], direction: 'withdrawal', minRisk: 55 },
+  { direction: 'deposit', minRisk: 35, slaBreached: true },
 ];
 
 describe('queue counts', () => {
@@ -138,9 +144,11 @@ describe('queue pages', () => {
               used.add(
                 index === 'cases_queue'
                   ? 'queue index'
-                  : index === 'cases_page_by_risk' && column !== 'riskScore'
-                    ? 'risk index seek'
-                    : 'sort index walk',
+                  : index === 'cases_triage'
+                    ? 'triage index seek'
+                    : index === 'cases_page_by_risk' && column !== 'riskScore'
+                      ? 'risk index seek'
+                      : 'sort index walk',
               );
               const got = listCases(db, q, ctx, known).map((r) => r.id);
               const col = {
@@ -164,7 +172,7 @@ describe('queue pages', () => {
             }
     }
     // Every way of finding a page was exercised, so each is proved.
-    expect([...used].sort()).toEqual(['queue index', 'risk index seek', 'sort index walk']);
+    expect([...used].sort()).toEqual(['queue index', 'risk index seek', 'sort index walk', 'triage index seek']);
   });
 
   it("lists each check's outcome and the IVMS101 summary as case_checks holds them", () => {
@@ -235,17 +243,59 @@ describe('queue pages', () => {
   });
 
   it('finds a page under a risk floor by seeking the risk index, reading no case row whatever the sort', () => {
-    const f: QueueFilter = { status: ['pending_review'], direction: 'deposit', minRisk: 90 };
     for (const column of ['transferTime', 'fiatAmount', 'updatedAt', 'asset', 'status', 'arrivedAt'] as const) {
-      const q = { offset: 0, limit: 25, sort: { column, direction: 'desc' as const }, filter: f };
-      // Unknown count: the seek that reads fewer entries, here the risk floor's (no status at the queue index's head).
-      expect(plan(pageQuery(db, { ...q, filter: { minRisk: 90 } }, ctx)), column).toMatch(
+      const q = { offset: 0, limit: 25, sort: { column, direction: 'desc' as const }, filter: { minRisk: 90 } };
+      // Unknown count, or a few matches: the seek that reads fewer entries, here the risk floor's
+      // (no status at the queue or triage index's head).
+      expect(plan(pageQuery(db, q, ctx)), column).toMatch(
         /^SEARCH c USING COVERING INDEX cases_page_by_risk \(risk_score>\?\)/,
       );
       expect(plan(pageQuery(db, q, ctx, 3)), column).toMatch(
         /^SEARCH c USING COVERING INDEX cases_page_by_risk \(risk_score>\?\)/,
       );
     }
+  });
+
+  it("finds the triage view's page (status, direction, risk floor) by seeking the triage index alone", () => {
+    // At a million cases "risk ≥ 90" among pending deposits walked ~22,000 sort-index entries for its
+    // 4,567 matches (1,000-1,300 pages); this seek reads the matches alone (211 pages, migration 0026).
+    const f: QueueFilter = { status: ['pending_review'], direction: 'deposit', minRisk: 90 };
+    const matches = countCases(db, f, ctx);
+    expect(matches).toBeGreaterThan(0);
+    for (const column of ['transferTime', 'fiatAmount', 'updatedAt', 'asset', 'status', 'arrivedAt'] as const) {
+      const q = { offset: 0, limit: 25, sort: { column, direction: 'desc' as const }, filter: f };
+      for (const known of [undefined, 3])
+        expect(plan(pageQuery(db, q, ctx, known)), `${column} ${known}`).toMatch(
+          /^SEARCH c USING COVERING INDEX cases_triage \(status=\? AND direction=\? AND risk_score>\?\)/,
+        );
+    }
+    // The range it reads is counted from queue_counts, exactly for a floor in tens.
+    const inIndex = (
+      db
+        .prepare(
+          "SELECT count(*) AS n FROM cases INDEXED BY cases_triage WHERE status = 'pending_review' AND direction = 'deposit' AND risk_score >= 90",
+        )
+        .get() as { n: number }
+    ).n;
+    expect(triageRange(db, f, ctx)).toBe(inIndex);
+    expect(triageRange(db, { ...f, minRisk: 95 }, ctx)).toBe(inIndex);
+    expect(triageRange(db, { direction: 'deposit', minRisk: 90 }, ctx)).toBeNull();
+  });
+
+  it('counts a risk floor outside the tens within a tab by seeking the triage index, as SQLite counts without one', () => {
+    const f: QueueFilter = { status: ['pending_review'], direction: 'deposit', minRisk: 95 };
+    const w = filterWhere(f, ctx);
+    expect(countSeek(db, f, ctx, w)).toBe('cases_triage');
+    expect(plan(countQuery(f, ctx, undefined, 'cases_triage'))).toMatch(
+      /^SEARCH c USING COVERING INDEX cases_triage \(status=\? AND direction=\? AND risk_score>\?\)/,
+    );
+    const plain = (
+      db.prepare(`SELECT count(*) AS n FROM cases c NOT INDEXED WHERE ${w.sql}`).get(w.params) as { n: number }
+    ).n;
+    expect(countCases(db, f, ctx)).toBe(plain);
+    // Where the queue index's seek is the narrower (a jurisdiction within the tab, no floor), it stays.
+    const g: QueueFilter = { status: ['pending_review'], direction: 'deposit', jurisdiction: 'DE', minRisk: 5 };
+    expect(countSeek(db, g, ctx, filterWhere(g, ctx))).toBe('cases_queue');
   });
 
   it("estimates a risk floor's seek from queue_counts: exact in tens, never fewer than the index holds", () => {

@@ -19,7 +19,7 @@ import { upgradeStore } from './upgrade';
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
 
-/** A real vault with 300 imported cases, locked, its store put back to schema 24 (before queue_rows). */
+/** A real vault with 300 imported cases, locked, its store put back to schema 24 (before queue_rows and the triage index). */
 let template: string;
 beforeAll(async () => {
   const t = tempDir();
@@ -29,7 +29,7 @@ beforeAll(async () => {
   ws.lock('manual');
   const { key } = await signIn(template, undefined, TEST_PASSPHRASE);
   const db = openDatabase(join(template, DB_FILE), key, { migrate: false });
-  db.exec(`DROP TABLE queue_rows; PRAGMA user_version = 24;`);
+  db.exec(`DROP TABLE queue_rows; DROP INDEX cases_triage; PRAGMA user_version = 24;`);
   for (const { name } of db
     .prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'queue_rows_%'`)
     .all() as { name: string }[])

@@ -25,6 +25,7 @@ import { migration0022 } from './0022-rule-sources';
 import { migration0023 } from './0023-check-outcome-index';
 import { migration0024 } from './0024-search-index-batches';
 import { migration0025 } from './0025-queue-rows';
+import { migration0026 } from './0026-triage-index';
 import { registerSearchIndexFunctions } from '../search-index';
 
 export interface Migration {
@@ -65,6 +66,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0023,
   migration0024,
   migration0025,
+  migration0026,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

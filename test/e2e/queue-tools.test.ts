@@ -206,10 +206,31 @@ describe('sorting from the header', () => {
     const inView = Math.ceil(box.height / 26);
     expect(mine[0]!.rows).toBeLessThanOrEqual(inView + 2);
     await expect.poll(async () => (await draws()).at(-1)!.rows).toBeGreaterThanOrEqual(inView + 15);
-    // The count names the rows in view, not those drawn for scrolling.
-    const [, last] = /rows 1–(\d+)/.exec((await page.getByTestId('queue-count').textContent()) ?? '') ?? [];
-    expect(Number(last)).toBeGreaterThanOrEqual(inView - 2);
-    expect(Number(last)).toBeLessThanOrEqual(inView + 1);
+    // The count names the rows wholly in view (under the sticky header, above the bottom edge), not those
+    // drawn for scrolling nor one partly hidden: at the top, and scrolled to a row's middle.
+    const wholly = () =>
+      page.evaluate(`(() => {
+        const box = document.querySelector('[data-testid="queue-scroll"]');
+        // The header's cells are what stays (sticky), not the thead, which scrolls away.
+        const headBottom = box.querySelector('thead th').getBoundingClientRect().bottom;
+        const bottom = box.getBoundingClientRect().top + box.clientHeight;
+        const rows = [...box.querySelectorAll('tbody tr[aria-rowindex]')]
+          .filter((tr) => {
+            const b = tr.getBoundingClientRect();
+            return b.top >= headBottom - 0.5 && b.bottom <= bottom + 0.5;
+          })
+          .map((tr) => Number(tr.getAttribute('aria-rowindex')) - 1);
+        return rows.length ? rows[0] + '–' + rows[rows.length - 1] : '0';
+      })()`) as Promise<string>;
+    const label = async () => /rows (\S+)$/.exec((await page.getByTestId('queue-count').textContent()) ?? '')?.[1];
+    const agree = async () => {
+      const [said, seen] = [await label(), await wholly()];
+      return said === seen ? `agree: ${seen}` : `label ${said}, rows wholly in view ${seen}`;
+    };
+    await expect.poll(agree).toMatch(/^agree: 1–\d+$/);
+    await page.getByTestId('queue-scroll').evaluate((el) => (el.scrollTop = 20 * 26 + 13));
+    await expect.poll(agree).toMatch(/^agree: 22–\d+$/);
+    await page.getByTestId('queue-scroll').evaluate((el) => (el.scrollTop = 0));
     // Back to the order the tests below expect.
     await header('transferTime').getByRole('button').click();
     await expect.poll(() => header('transferTime').getAttribute('aria-sort')).toBe('descending');

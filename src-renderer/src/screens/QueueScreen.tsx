@@ -8,6 +8,7 @@ import {
   useState,
   type DragEvent,
   type KeyboardEvent,
+  type RefObject,
 } from 'react';
 import {
   createColumnHelper,
@@ -907,6 +908,54 @@ const QueueRow = memo(
     a.onOpen === b.onOpen,
 );
 
+/**
+ * "rows a–b": the rows wholly in view, under the sticky header and above the bottom edge (a horizontal
+ * scrollbar excluded). The virtualizer's range also counts a row partly hidden at either end and knows
+ * nothing of the header: the label read "rows 1–27" with 26 rows in view (30 Nov 2026). A component
+ * of its own, so that a scroll redraws the label alone.
+ */
+function RowsInView({
+  scroller,
+  head,
+  total,
+}: {
+  scroller: RefObject<HTMLDivElement | null>;
+  head: RefObject<HTMLTableSectionElement | null>;
+  total: number;
+}) {
+  const [, redraw] = useState(0);
+  useEffect(() => {
+    const el = scroller.current;
+    if (!el) return;
+    let frame = 0;
+    const later = () => {
+      if (!frame)
+        frame = requestAnimationFrame(() => {
+          frame = 0;
+          redraw((n) => n + 1);
+        });
+    };
+    el.addEventListener('scroll', later, { passive: true });
+    const resized = new ResizeObserver(later);
+    resized.observe(el);
+    return () => {
+      el.removeEventListener('scroll', later);
+      resized.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [scroller]);
+  const el = scroller.current;
+  if (!el || total === 0) return <>0</>;
+  // Row i lies at head + i × ROW_HEIGHT in the table; half a pixel of slack for fractional scrolling.
+  const top = el.scrollTop;
+  const first = Math.max(0, Math.ceil((top - 0.5) / ROW_HEIGHT));
+  const last = Math.min(
+    total,
+    Math.floor((top + el.clientHeight - (head.current?.offsetHeight ?? 0) + 0.5) / ROW_HEIGHT),
+  );
+  return <>{first < last ? `${count(first + 1)}–${count(last)}` : '0'}</>;
+}
+
 export function QueueScreen() {
   const q = useQueue();
   const openCase = useApp((s) => s.openCase);
@@ -921,6 +970,7 @@ export function QueueScreen() {
   }, []);
   cellContext = { times: layout.times, slaHours, now };
   const scrollRef = useRef<HTMLDivElement>(null);
+  const headRef = useRef<HTMLTableSectionElement>(null);
   const sorting: SortingState = useMemo(() => [{ id: q.sort.column, desc: q.sort.direction === 'desc' }], [q.sort]);
   // A new query's answer is drawn with the rows in view (and OVERSCAN_FIRST beyond) only; the rows kept
   // ready above and below for scrolling follow once the browser is idle. Drawing them at once cost about
@@ -1057,10 +1107,6 @@ export function QueueScreen() {
       fn();
     }
   };
-  // The rows in view, not those drawn beyond them for scrolling.
-  const inView = virtualizer.range;
-  const shown =
-    items.length && inView ? `${count(inView.startIndex + 1)}–${count(Math.min(inView.endIndex + 1, q.total))}` : '0';
   const padTop = items[0]?.start ?? 0;
   const padBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
   const onScreen = visible.filter((r): r is CaseSummary => r !== undefined).map((r) => r.id);
@@ -1070,7 +1116,7 @@ export function QueueScreen() {
       <header className="toolbar">
         <h1>Case queue</h1>
         <span className="muted" data-testid="queue-count" aria-live="polite">
-          {plural(q.total, 'case')} · rows {shown}
+          {plural(q.total, 'case')} · rows <RowsInView scroller={scrollRef} head={headRef} total={q.total} />
           {q.loading ? ' · loading…' : ''}
         </span>
         <span className="spacer" />
@@ -1115,7 +1161,7 @@ export function QueueScreen() {
           data-testid="queue-table"
           style={{ width: table.getTotalSize() }}
         >
-          <thead>
+          <thead ref={headRef}>
             {table.getHeaderGroups().map((hg) => (
               <tr key={hg.id} aria-rowindex={1}>
                 {hg.headers.map((h) => {

@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { launchChromium, serve } from '../../test/support/browser';
 import { median, percentile, round, type Measurement, type Suite } from '../harness';
@@ -154,12 +155,22 @@ export const uiSuite: Suite = {
             .selectOption('escalated')
             .then(() => undefined),
       ];
+      // BENCH_UI_PROFILE=FILE: the page's CPU profile over the 20 changes (Chrome DevTools Protocol), for
+      // reading where drawing the rows goes (node /path/to/a-summarizer FILE, or DevTools).
+      const profileTo = process.env.BENCH_UI_PROFILE;
+      const cdp = profileTo ? await page.context().newCDPSession(page) : null;
+      if (cdp) {
+        await cdp.send('Profiler.enable');
+        await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+        await cdp.send('Profiler.start');
+      }
       for (const step of steps) {
         await change(page, step);
         const before = queries.length;
         await take();
         perStep.push(Math.max(...queries.slice(before)));
       }
+      if (cdp && profileTo) writeFileSync(profileTo, JSON.stringify((await cdp.send('Profiler.stop')).profile));
       const slowest = perStep
         .map((ms, i) => [labels[i] ?? `step ${i}`, ms] as const)
         .sort((a, b) => b[1] - a[1])

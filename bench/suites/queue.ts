@@ -1,6 +1,7 @@
 import type { QueueFilter, QueueSortColumn } from '../../src-shared/case';
 import { Workstation } from '../../src-main/app/workstation';
 import { countCases, listCases, type FilterContext } from '../../src-main/store/cases';
+import type { ReadableDB } from '../../src-main/store/db';
 import { percentile, round, type Measurement, type Suite } from '../harness';
 import { BENCH_PASSPHRASE, MILLION, millionCaseDataDir, randomPageReads, warmFileCache } from '../million';
 
@@ -32,6 +33,12 @@ export const QUEUE_STEPS: { label: string; change: (f: QueueFilter, s: Sort) => 
   { label: 'status escalated', change: (f, s) => [{ ...f, status: ['escalated'] }, s] },
 ];
 
+/** The queue as the workstation opens it: the default filter's count and first page of 100, newest first. */
+export function openQueue(db: ReadableDB, ctx: FilterContext): void {
+  const total = countCases(db, {}, ctx);
+  listCases(db, { offset: 0, limit: 100, sort: { column: 'transferTime', direction: 'desc' }, filter: {} }, ctx, total);
+}
+
 /** Drops the keys whose value is undefined, as the JSON the renderer sends would. */
 const clean = (f: QueueFilter): QueueFilter =>
   Object.fromEntries(Object.entries(f).filter(([, v]) => v !== undefined)) as QueueFilter;
@@ -57,13 +64,7 @@ export const queueSuite: Suite = {
       };
       // The queue as it opens after the unlock (the ui suite's starting point, and what "unlock to first
       // page" times): the default filter's count and first page, so each change below is a change from it.
-      const opening = countCases(db, {}, ctx);
-      listCases(
-        db,
-        { offset: 0, limit: 100, sort: { column: 'transferTime', direction: 'desc' }, filter: {} },
-        ctx,
-        opening,
-      );
+      openQueue(db, ctx);
       for (let round_ = 0; round_ < 2; round_++) {
         let filter: QueueFilter = {};
         let sort: Sort = { column: 'transferTime', direction: 'desc' };

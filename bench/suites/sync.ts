@@ -9,12 +9,12 @@ import { generateCases } from '../../src-main/cases/generate';
 import { BackendClient } from '../../src-main/sync/client';
 import { SyncEngine } from '../../src-main/sync/engine';
 import { caseFactory } from '../../reference-backend/simulate';
-import { countCases, listCases } from '../../src-main/store/cases';
 import type { CaseRecord } from '../../src-shared/case';
 import { startBackend } from '../../reference-backend/server';
 import { ioBytes, statCpuSeconds } from '../proc-io';
 import { percentile, round, type Suite } from '../harness';
 import { writerCpuPerCase, writerCpuSeconds } from './intake';
+import { openQueue } from './queue';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 100_000);
 /** `inline`: the backend on the bench's own thread (as before 30 Nov 2026), for comparison. */
@@ -90,14 +90,7 @@ export const syncSuite: Suite = {
       const ask = () => {
         if (!asking) return;
         while (due <= performance.now()) {
-          const db = ws.database();
-          const total = countCases(db, {}, ctx);
-          listCases(
-            db,
-            { offset: 0, limit: 100, sort: { column: 'transferTime', direction: 'desc' }, filter: {} },
-            ctx,
-            total,
-          );
+          openQueue(ws.database(), ctx);
           waits.push(performance.now() - due);
           due += 100;
         }

@@ -6,7 +6,7 @@ import {
   type QueueFilter,
   type QueueSortColumn,
 } from '../../src-shared/case';
-import { cached, type ReadableDB, type WritableDB } from './db';
+import { cached, casesHighWater, type ReadableDB, type WritableDB } from './db';
 import { WhereBuilder } from './where';
 
 /** "1234.5" → 123450 (cents), exactly, via BigInt: a sort key, not a value used in arithmetic. */
@@ -395,7 +395,7 @@ export function countSeek(
   if (w.search || w.conditions < 2 || countsQuery(filter, ctx)) return QUEUE_INDEX;
   const triage = triageRange(db, filter, ctx);
   if (triage === null) return QUEUE_INDEX;
-  const rows = (cached(db, 'SELECT max(rowid) AS n FROM cases').get() as { n: number | null }).n ?? 0;
+  const rows = casesHighWater(db);
   return triage < queueRange(db, filter, ctx, rows) ? TRIAGE_INDEX : QUEUE_INDEX;
 }
 
@@ -450,7 +450,7 @@ type Where = ReturnType<typeof filterWhere>;
 function pageIndex(db: ReadableDB, w: Where, q: ListQuery, ctx: FilterContext, matches: number | undefined): string {
   const sorted = `INDEXED BY ${SORT_INDEX[q.sort.column]}`;
   if (w.conditions === 0) return sorted;
-  const rows = (cached(db, 'SELECT max(rowid) AS n FROM cases').get() as { n: number | null }).n ?? 0;
+  const rows = casesHighWater(db);
   const walk = matches ? ((q.offset + q.limit) * rows) / matches : Infinity;
   if (w.search) return walk <= WALK_ENTRIES_MAX ? sorted : '';
   // "jurisdiction TR" (1,063 of 100k cases): a walk of 9,400 entries, a seek of 1,063 (7.1 → 1.4 ms CPU, cold).
@@ -474,6 +474,15 @@ function pageIndex(db: ReadableDB, w: Where, q: ListQuery, ctx: FilterContext, m
 }
 
 /**
+ * A risk floor as queue_counts can count it, which knows the risk in bands of ten: the floor of its
+ * band (counting at least the range), or undefined below 10 (every case).
+ */
+function riskBandFloor(minRisk: number): number | undefined {
+  const band = Math.floor(minRisk / 10) * 10;
+  return band >= 10 ? band : undefined;
+}
+
+/**
  * The triage index's entries a seek on the filter reads (migration 0026: status, direction, risk
  * score): the cases of its statuses, of its direction if it has one, and then at or above its risk
  * floor's band of ten (at least the range), from queue_counts. Null without a status to seek (an SLA
@@ -485,8 +494,8 @@ export function triageRange(db: ReadableDB, f: QueueFilter | undefined, ctx: Fil
   const sub: QueueFilter = { status };
   if (f?.direction !== undefined) {
     sub.direction = f.direction;
-    const band = f.minRisk === undefined ? 0 : Math.floor(f.minRisk / 10) * 10;
-    if (band >= 10) sub.minRisk = band;
+    const band = f.minRisk === undefined ? undefined : riskBandFloor(f.minRisk);
+    if (band !== undefined) sub.minRisk = band;
   }
   const c = countsQuery(sub, ctx);
   return c ? (cached(db, c.sql).get(c.params) as { n: number }).n : null;
@@ -530,9 +539,8 @@ function queueRange(db: ReadableDB, f: QueueFilter | undefined, ctx: FilterConte
     if (key === 'sanctionsHit')
       Object.assign(sub, f.sanctionsHit ? { sanctionsHit: true } : { sanctionsAwaiting: true });
     else if (key === 'minRisk') {
-      // queue_counts knows the risk in bands of ten: the band's floor counts at least the range.
-      const band = Math.floor((value as number) / 10) * 10;
-      if (band >= 10) sub.minRisk = band;
+      const band = riskBandFloor(value as number);
+      if (band !== undefined) sub.minRisk = band;
     } else Object.assign(sub, { [key]: value });
   }
   if (!Object.keys(sub).length) return rows;

@@ -87,7 +87,7 @@ export function refreshPlannerStatistics(db: WritableDB): void {
 export const STATISTICS_AFTER_CASES = 10_000;
 
 /** The highest case rowid: how far the cases table has grown (one seek, not a count). */
-const casesHighWater = (db: ReadableDB): number =>
+export const casesHighWater = (db: ReadableDB): number =>
   (cached(db, 'SELECT coalesce(max(rowid), 0) AS n FROM cases').get() as { n: number }).n;
 
 /**

@@ -48,3 +48,22 @@ export function percentile(xs: number[], p: number): number {
 }
 
 export const round = (x: number, digits = 2) => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/**
+ * A per-case figure between two readings, as one row (none where a reading failed, e.g. no /proc):
+ * 'µs' from CPU seconds, 'KiB' from bytes.
+ */
+export function perCase(
+  unit: 'µs' | 'KiB',
+  suite: string,
+  metric: string,
+  before: number | null,
+  after: number | null,
+  cases: number,
+  note: string,
+): Measurement[] {
+  if (before === null || after === null) return [];
+  const each = (after - before) / cases;
+  const value = unit === 'µs' ? round(each * 1e6, 0) : round(each / 1024, 1);
+  return [{ suite, metric, value, unit, note }];
+}

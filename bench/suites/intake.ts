@@ -8,7 +8,7 @@ import { importCasesFile } from '../../src-main/cases/import';
 import { IntakePool } from '../../src-main/cases/intake-pool';
 import { cipherPageCosts } from '../cipher-pages';
 import { ioBytes, statCpuSeconds } from '../proc-io';
-import { round, type Measurement, type Suite } from '../harness';
+import { perCase, round, type Measurement, type Suite } from '../harness';
 import { millionBuild } from '../million';
 import { screeningImport } from '../../src-main/cli/screening';
 import { sharedPath } from '../../test/support/shared';
@@ -45,22 +45,6 @@ export function threadCpuSeconds(): Map<string, number> | null {
   } catch {
     return null;
   }
-}
-
-/**
- * The writer thread's CPU a case between two writerCpuSeconds() readings, as a measurement; none where
- * /proc could not be read.
- */
-export function writerCpuPerCase(
-  suite: string,
-  metric: string,
-  before: number | null,
-  after: number | null,
-  cases: number,
-  note: string,
-): Measurement[] {
-  if (before === null || after === null) return [];
-  return [{ suite, metric, value: round(((after - before) / cases) * 1e6, 0), unit: 'µs', note }];
 }
 
 /**
@@ -234,7 +218,8 @@ export const intakeSuite: Suite = {
           goal: { atMost: 100 },
           note: `user + system of every thread (writer and ${workers}); steadier than wall time on a shared machine`,
         },
-        ...writerCpuPerCase(
+        ...perCase(
+          'µs',
           'intake',
           `cases import: writer thread CPU time per case${WITH}`,
           writer0,
@@ -246,17 +231,17 @@ export const intakeSuite: Suite = {
           cpuSeconds,
           writerSeconds: writer0 === null || writer1 === null ? null : writer1 - writer0,
         }),
+        ...perCase(
+          'KiB',
+          'intake',
+          'cases import: bytes written per case',
+          written0,
+          written1,
+          CASES,
+          'write(2) bytes of the whole process (Linux /proc): the WAL frames and the checkpoints copying them into the database, each page through the cipher',
+        ),
         ...(written0 !== null && written1 !== null
-          ? [
-              {
-                suite: 'intake',
-                metric: 'cases import: bytes written per case',
-                value: round((written1 - written0) / CASES / 1024, 1),
-                unit: 'KiB',
-                note: 'write(2) bytes of the whole process (Linux /proc): the WAL frames and the checkpoints copying them into the database, each page through the cipher',
-              },
-              cipherShare((written1 - written0) / CASES, cipherPageCosts(dir)),
-            ]
+          ? [cipherShare((written1 - written0) / CASES, cipherPageCosts(dir))]
           : []),
       ];
     } finally {

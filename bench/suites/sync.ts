@@ -12,8 +12,8 @@ import { caseFactory } from '../../reference-backend/simulate';
 import type { CaseRecord } from '../../src-shared/case';
 import { startBackend } from '../../reference-backend/server';
 import { ioBytes, statCpuSeconds } from '../proc-io';
-import { percentile, round, type Suite } from '../harness';
-import { writerCpuPerCase, writerCpuSeconds } from './intake';
+import { perCase, percentile, round, type Suite } from '../harness';
+import { writerCpuSeconds } from './intake';
 import { openQueue } from './queue';
 
 const CASES = Number(process.env.BENCH_SYNC_CASES ?? 100_000);
@@ -160,7 +160,8 @@ export const syncSuite: Suite = {
               },
             ]
           : []),
-        ...writerCpuPerCase(
+        ...perCase(
+          'µs',
           'sync',
           'sync: main thread CPU time per case',
           writer0,
@@ -168,17 +169,15 @@ export const syncSuite: Suite = {
           CASES,
           `the writer's thread (Linux /proc, 10 ms ticks), which also parses the feed's pages${child ? '' : " and runs the backend's HTTP server"}; ${r.workers} intake worker thread${r.workers === 1 ? '' : 's'}`,
         ),
-        ...(written0 !== null && written1 !== null
-          ? [
-              {
-                suite: 'sync',
-                metric: 'sync: bytes written per case',
-                value: round((written1 - written0) / CASES / 1024, 1),
-                unit: 'KiB',
-                note: "write(2) bytes of the workstation's process (Linux /proc): WAL frames and checkpoints, each page through the cipher. A pull commits every PULL_CHUNK (100) cases so the queue's queries, on the same thread, wait for one chunk only; 20,000 cases in chunks of 500 wrote 41.8 KiB a case against 61.6 and its queue waited p95 453-662 ms against 226-260 (30 Nov 2026)",
-              },
-            ]
-          : []),
+        ...perCase(
+          'KiB',
+          'sync',
+          'sync: bytes written per case',
+          written0,
+          written1,
+          CASES,
+          "write(2) bytes of the workstation's process (Linux /proc): WAL frames and checkpoints, each page through the cipher. A pull commits every PULL_CHUNK (100) cases so the queue's queries, on the same thread, wait for one chunk only; 20,000 cases in chunks of 500 wrote 41.8 KiB a case against 61.6 and its queue waited p95 453-662 ms against 226-260 (30 Nov 2026)",
+        ),
         {
           suite: 'sync',
           metric: 'sync: peak RSS',

@@ -71,7 +71,7 @@ if (mode === 'create') {
   const startHeapMiB = Math.round(process.memoryUsage().heapTotal / 2 ** 20);
   let exportPeakMiB = startMiB;
   // What the peak was made of (this thread's V8 heap, and buffers outside it), for the memory breakdown.
-  let atPeak = { heapMiB: 0, externalMiB: 0 };
+  let atPeak = { heapMiB: 0, externalMiB: 0, phase: '' };
   let ticks = 0;
   sampleThreads();
   const before = new Map([...threadCpu].map(([id, t]) => [id, t.s]));
@@ -80,7 +80,11 @@ if (mode === 'create') {
     const m = process.memoryUsage();
     if (m.rss / 2 ** 20 <= exportPeakMiB) return;
     exportPeakMiB = Math.round(m.rss / 2 ** 20);
-    atPeak = { heapMiB: Math.round(m.heapTotal / 2 ** 20), externalMiB: Math.round(m.external / 2 ** 20) };
+    atPeak = {
+      heapMiB: Math.round(m.heapTotal / 2 ** 20),
+      externalMiB: Math.round(m.external / 2 ** 20),
+      phase,
+    };
   }, 50);
   const cpu0 = process.cpuUsage();
   const read0 = ioBytes('rchar');

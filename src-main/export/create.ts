@@ -23,6 +23,7 @@ import {
 } from './sections';
 import type { ExportSelection } from './selection';
 import type { SigningKey } from './signing-key';
+import type { PdfLaneFault } from './pdf-lane';
 import { FormatPool } from './pool';
 import { ZipBundleWriter, type WrittenFile } from './zip-writer';
 
@@ -52,8 +53,13 @@ export interface ExportOptions {
   now?: Date;
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
-  /** Worker threads that format and deflate (export/pool.ts); left out, one per core. 0: all on this thread. */
+  /**
+   * Worker threads that format and deflate (export/pool.ts); left out, one per core. 0: all on this
+   * thread, the report's layout too (else on a worker of its own, export/pdf-lane.ts).
+   */
   workers?: number;
+  /** Tests only: makes the report's worker fail (export/pdf-lane.ts). */
+  pdfFault?: PdfLaneFault;
 }
 
 export interface ExportResult {
@@ -134,8 +140,7 @@ async function writeBundle(
       (phase, done, total) => o.onProgress?.({ phase, done, total }),
       pool,
     );
-    // Read after the files are written: a worker that could not start left its batches to this thread.
-    return { ...(await writeFiles(src, zip, o, now)), workers: pool.size };
+    return await writeFiles(src, zip, o, now, pool);
   } finally {
     await pool.close();
   }
@@ -146,7 +151,8 @@ async function writeFiles(
   zip: ZipBundleWriter,
   o: ExportOptions,
   now: Date,
-): Promise<Omit<ExportResult, 'out' | 'publicKeyFile' | 'workers'>> {
+  pool: FormatPool,
+): Promise<Omit<ExportResult, 'out' | 'publicKeyFile'>> {
   const tally = new Tally();
   const pdf = resolvePdfMode(o.pdf, src.total);
   const spools = await writeCaseFiles(src, zip, tally, (name) => `${zip.path}.${name}`);
@@ -165,15 +171,25 @@ async function writeFiles(
   await writeNotesCsv(src, zip);
   await writePurgedCsv(src, zip);
   const audit = await writeAuditJsonl(src, zip);
-  await writeReportPdf(src, zip, tally, {
-    now,
-    software: o.software,
-    fingerprint: o.key.fingerprint,
-    homeJurisdiction: o.homeJurisdiction,
-    pdf,
-    audit,
-    files: [...zip.written],
-  });
+  // Read once the files are written (a worker that could not start left its batches to this thread);
+  // then the format workers go, idle from here on: the report's own worker takes their place.
+  const workers = pool.size;
+  await pool.close();
+  await writeReportPdf(
+    src,
+    zip,
+    tally,
+    {
+      now,
+      software: o.software,
+      fingerprint: o.key.fingerprint,
+      homeJurisdiction: o.homeJurisdiction,
+      pdf,
+      audit,
+      files: [...zip.written],
+    },
+    { inline: workers === 0, fault: o.pdfFault },
+  );
   const counts = src.counts;
 
   o.onProgress?.({ phase: 'signing', done: 0, total: 1 });
@@ -200,6 +216,7 @@ async function writeFiles(
     fingerprint: o.key.fingerprint,
     counts,
     pdf,
+    workers,
   };
 }
 

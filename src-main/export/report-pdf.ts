@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type PDFDocumentClass from 'pdfkit';
 import { resourcesDir } from '../platform/paths';
-import type { ZipEntryWriter } from './zip-writer';
 
 // The human-readable view of a bundle. Names are printed exactly as recorded, in their own script:
 // DejaVu Sans covers Latin, Cyrillic, Greek and more; Droid Sans Fallback covers Chinese, Japanese
@@ -51,24 +50,57 @@ export interface ReportCase {
   notes?: { author: string; at: string; body: string; revises: boolean }[];
 }
 
+/** Where a report's bytes go: the bundle's entry (zip-writer.ts), or a worker's batch (pdf-worker.ts). */
+export interface PdfSink {
+  /** Takes bytes as pdfkit makes them, synchronously. */
+  writeNow(data: Uint8Array): void;
+  /** Resolves once the bytes taken so far may pile up no further. */
+  drained(): Promise<void>;
+  end(): Promise<unknown>;
+}
+
+export interface LineOptions {
+  size?: number;
+  bold?: boolean;
+  gap?: number;
+  wrap?: boolean;
+}
+
+/** One call on a report, as sent to the report's worker (export/pdf-lane.ts). */
+export type ReportOp =
+  ['line', string, LineOptions] | ['heading', string] | ['table', [string, string][]] | ['case', ReportCase];
+
+/** What an export writes its report through: pdfkit on this thread (ReportPdf) or on a worker's. */
+export interface ReportWriter {
+  line(text: string, opts?: LineOptions): void;
+  heading(text: string): void;
+  table(rows: [string, string][]): void;
+  caseSection(c: ReportCase): void;
+  /** Waits while the bundle catches up (and lets a cancel be read): call between batches. */
+  drained(): Promise<void>;
+  end(): Promise<void>;
+  /** Lets go of whatever the report holds (a worker), finished or not; safe to call twice. */
+  close(): Promise<void>;
+}
+
 // pdfkit (with fontkit and its inflate and brotli tables) is loaded by the first report, not when this module
 // is: every CLI command and the app's start imported it though only an export with a PDF uses it
 // (test/lint/lazy-heavy-modules.test.ts).
 let PDFDocument: typeof PDFDocumentClass | undefined;
 
-export class ReportPdf {
+export class ReportPdf implements ReportWriter {
   private readonly doc: PDFKit.PDFDocument;
   private readonly ended: Promise<void>;
 
   /** A report writing to `out`; loads pdfkit the first time. */
-  static async open(out: ZipEntryWriter, meta: { title: string; createdAt: Date }): Promise<ReportPdf> {
+  static async open(out: PdfSink, meta: { title: string; createdAt: Date }): Promise<ReportPdf> {
     PDFDocument ??= (await import('pdfkit')).default;
     return new ReportPdf(PDFDocument, out, meta);
   }
 
   private constructor(
     PDF: typeof PDFDocumentClass,
-    private readonly out: ZipEntryWriter,
+    private readonly out: PdfSink,
     meta: { title: string; createdAt: Date },
   ) {
     this.doc = new PDF({
@@ -104,7 +136,7 @@ export class ReportPdf {
    * One line; runs of CJK switch font. `bold` applies to the non-CJK runs. Case lines are built to
    * fit the width and skip pdfkit's line wrapper (the slow part); free text is cut to fit.
    */
-  line(text: string, opts: { size?: number; bold?: boolean; gap?: number; wrap?: boolean } = {}): void {
+  line(text: string, opts: LineOptions = {}): void {
     const doc = this.doc;
     doc.fontSize(opts.size ?? 9);
     if (opts.wrap) {
@@ -223,9 +255,21 @@ export class ReportPdf {
     return this.doc.readableLength;
   }
 
+  /** One call made elsewhere (the report's worker replays what the export thread sent). */
+  apply(op: ReportOp): void {
+    if (op[0] === 'line') this.line(op[1], op[2]);
+    else if (op[0] === 'heading') this.heading(op[1]);
+    else if (op[0] === 'table') this.table(op[1]);
+    else this.caseSection(op[1]);
+  }
+
   async end(): Promise<void> {
     this.doc.end();
     await this.ended;
     await this.out.end();
+  }
+
+  async close(): Promise<void> {
+    // Nothing beyond this thread's heap: an unfinished document is collected with it.
   }
 }

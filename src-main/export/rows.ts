@@ -69,6 +69,8 @@ export interface CheckRow {
   engine_version: string;
   computed_at: string;
 }
+/** What the per-case report prints of a check (sections.ts checkSummariesFor). */
+export type CheckSummaryRow = Pick<CheckRow, 'case_id' | 'check_name' | 'outcome' | 'summary'>;
 export const CHECK_COLUMNS =
   'case_id, check_name, outcome, summary, result, inputs_digest, engine_version, computed_at';
 
@@ -411,7 +413,7 @@ function counterpartyLine(json: string | null): string | null {
 /** report.pdf: one case's section. */
 export function reportCase(
   r: CaseRow,
-  checks: readonly CheckRow[],
+  checks: readonly CheckSummaryRow[],
   decisions: readonly DecisionRow[],
   mail: readonly MailSummaryRow[],
 ): ReportCase {

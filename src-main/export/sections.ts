@@ -6,7 +6,8 @@ import type { ReadableDB } from '../store/db';
 import type { Statement } from 'better-sqlite3-multiple-ciphers';
 import { csvRow } from './csv';
 import { teamReport } from '../team/report';
-import { ReportPdf } from './report-pdf';
+import { openReport, type PdfLaneFault } from './pdf-lane';
+import type { ReportWriter } from './report-pdf';
 import {
   CASE_COLUMNS,
   CASES_CSV_HEADER,
@@ -31,6 +32,7 @@ import {
   type AuditRow,
   type CaseRow,
   type CheckRow,
+  type CheckSummaryRow,
   type DecisionRow,
   type Ivms101VersionRow,
   type MailSummaryRow,
@@ -321,6 +323,19 @@ export class BundleSource {
   checksFor(rows: readonly CaseId[] | readonly string[]): CheckRow[] {
     return this.forCases<CheckRow>(
       (list) => `SELECT ${CHECK_COLUMNS} FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
+      rows,
+    );
+  }
+
+  /**
+   * What the per-case report prints of each check: its name, outcome and summary. Not the stored result
+   * (~7 KB a case, most of it in overflow pages SQLite then need not read): reading it for the report
+   * only made garbage on this thread.
+   */
+  checkSummariesFor(rows: readonly CaseId[]): CheckSummaryRow[] {
+    return this.forCases<CheckSummaryRow>(
+      (list) =>
+        `SELECT case_id, check_name, outcome, summary FROM case_checks WHERE case_id IN (${list}) ORDER BY case_id, check_name`,
       rows,
     );
   }
@@ -734,15 +749,27 @@ export function resolvePdfMode(requested: PdfMode | null | undefined, cases: num
   return requested ?? (cases > PER_CASE_PDF_MAX_CASES ? 'summary' : 'per-case');
 }
 
-/** report.pdf: the summary, then (per-case) one section per case. */
+/**
+ * report.pdf: the summary, then (per-case) one section per case, laid out on a worker thread of its own
+ * (pdf-lane.ts) unless `lane.inline`.
+ */
 export async function writeReportPdf(
   src: BundleSource,
   zip: ZipBundleWriter,
   tally: Tally,
   h: ReportHeader,
+  lane: { inline?: boolean; fault?: PdfLaneFault } = {},
 ): Promise<void> {
   src.progress('report.pdf', 0, h.pdf === 'summary' ? 0 : src.total);
-  const pdf = await ReportPdf.open(zip.entry('report.pdf'), { title: 'Waybill audit export', createdAt: h.now });
+  const pdf = await openReport(zip.entry('report.pdf'), { title: 'Waybill audit export', createdAt: h.now }, lane);
+  try {
+    await writeReport(pdf, src, tally, h);
+  } finally {
+    await pdf.close();
+  }
+}
+
+async function writeReport(pdf: ReportWriter, src: BundleSource, tally: Tally, h: ReportHeader): Promise<void> {
   const s = src.selection;
   pdf.heading('Waybill audit export');
   pdf.table([
@@ -865,7 +892,7 @@ export async function writeReportPdf(
   }
   pdf.heading('Cases');
   await src.eachPage('report.pdf', async (rows) => {
-    const checks = groupBy(src.checksFor(rows), (k) => k.case_id);
+    const checks = groupBy(src.checkSummariesFor(rows), (k) => k.case_id);
     const decisions = groupBy(src.decisionsFor(rows), (d) => d.case_id);
     const mail = groupBy(src.mailFor(rows), (m) => m.case_id);
     const versions = groupBy(src.versionsFor(rows), (v) => v.case_id);

@@ -8,4 +8,5 @@ export const WORKER_ENTRIES = {
   'export-worker': 'src-main/export/format-worker.ts',
   'intake-worker': 'src-main/cases/intake-worker.ts',
   'migrate-worker': 'src-main/store/migrate-worker.ts',
+  'pdf-worker': 'src-main/export/pdf-worker.ts',
 } as const;

@@ -26,12 +26,13 @@ describe('worker thread entries', () => {
     })),
   );
 
-  it('finds the startWorker calls (store checkpoints, export, intake, store upgrade)', () => {
+  it('finds the startWorker calls (store checkpoints, export, intake, store upgrade, report PDF)', () => {
     expect(calls.map((c) => c.built).sort()).toEqual([
       'checkpoint-worker',
       'export-worker',
       'intake-worker',
       'migrate-worker',
+      'pdf-worker',
     ]);
   });
 

@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp';
@@ -49,6 +51,33 @@ describe('PDF report streaming', () => {
       expect(seen[0]!.sent).toBeGreaterThan(0);
       expect(seen.map((s) => s.sent)).toEqual([...seen.map((s) => s.sent)].sort((a, b) => a - b));
       expect(seen.at(-1)!.sent / total).toBeGreaterThan(0.9);
+    } finally {
+      t.cleanup();
+    }
+  });
+
+  it("writes the page tree from the written pages' numbers alone, as a reader reads it (pdfinfo, pdftotext)", async () => {
+    const t = tempDir();
+    try {
+      const chunks: Uint8Array[] = [];
+      const sink = { writeNow: (c: Uint8Array) => void chunks.push(c), drained: async () => {}, end: async () => {} };
+      const pdf = await ReportPdf.open(sink, { title: 'tree', createdAt: new Date('2026-01-01T00:00:00Z') });
+      for (let batch = 0; batch < 4; batch++) {
+        for (let i = 0; i < 250; i++) pdf.caseSection(sample(batch * 250 + i));
+        await pdf.drained();
+      }
+      expect(pdf.heldPages).toBe(1);
+      await pdf.end();
+      const file = join(t.dir, 'tree.pdf');
+      writeFileSync(file, Buffer.concat(chunks));
+      const info = execFileSync('pdfinfo', [file]).toString();
+      const pages = Number(/^Pages:\s+(\d+)$/m.exec(info)?.[1]);
+      expect(pages).toBeGreaterThan(100);
+      // Every page is in the tree, in order: the first case on page 1, the last on the last page.
+      const page = (n: number) => execFileSync('pdftotext', ['-f', String(n), '-l', String(n), file, '-']).toString();
+      expect(page(1)).toContain(sample(0).id);
+      expect(page(pages)).toContain(sample(999).id);
+      expect(page(pages)).not.toContain(sample(0).id);
     } finally {
       t.cleanup();
     }

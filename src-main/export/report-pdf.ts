@@ -83,6 +83,21 @@ export interface ReportWriter {
   close(): Promise<void>;
 }
 
+/** A page in pdfkit's page tree: its reference (an internal, pinned with pdfkit: report-pdf.test.ts). */
+interface PageRef {
+  id: number;
+  gen: number;
+  data?: Record<string, unknown>;
+}
+
+/** A written page's reference, its number alone, of the same class (pdfkit writes it as "id gen R"). */
+function writtenRef(ref: PageRef): PageRef {
+  const light = Object.create(Object.getPrototypeOf(ref) as object) as PageRef;
+  light.id = ref.id;
+  light.gen = ref.gen;
+  return light;
+}
+
 // pdfkit (with fontkit and its inflate and brotli tables) is loaded by the first report, not when this module
 // is: every CLI command and the app's start imported it though only an export with a PDF uses it
 // (test/lint/lazy-heavy-modules.test.ts).
@@ -119,12 +134,15 @@ export class ReportPdf implements ReportWriter {
     this.doc.on('data', (chunk: Buffer) => this.out.writeNow(chunk));
     // pdfkit keeps every page it has written (dictionary, resources, content objects) for the page
     // tree at the end, which needs only their object numbers: about 3 KB a page, 150 MB at a million
-    // cases. Once a page is written (pdfkit writes the previous one before adding the next), only
-    // the reference itself is kept.
+    // cases. Once a page is written (pdfkit writes the previous one before adding the next), it is
+    // replaced in the tree by an object holding its number alone, of pdfkit's reference class (so the
+    // tree is written as before, "N 0 R"): the reference object itself, with its emptied dictionary and
+    // buffer, still took ~250 bytes a page, 34 MiB at a million cases (the report's worker ran out of
+    // its heap at ~750,000).
     let written = 0;
     this.doc.on('pageAdded', () => {
       const kids = this.pageRefs();
-      for (; written < kids.length - 1; written++) kids[written]!.data = {};
+      for (; written < kids.length - 1; written++) kids[written] = writtenRef(kids[written]!);
     });
     this.ended = new Promise((resolve, reject) => {
       this.doc.on('end', resolve);
@@ -235,19 +253,16 @@ export class ReportPdf implements ReportWriter {
   }
 
   /** pdfkit's page tree (an internal, pinned with pdfkit: the streaming test notices a change). */
-  private pageRefs(): { data: Record<string, unknown> }[] {
+  private pageRefs(): PageRef[] {
     return (
-      (
-        this.doc as unknown as {
-          _root?: { data?: { Pages?: { data?: { Kids?: { data: Record<string, unknown> }[] } } } };
-        }
-      )._root?.data?.Pages?.data?.Kids ?? []
+      (this.doc as unknown as { _root?: { data?: { Pages?: { data?: { Kids?: PageRef[] } } } } })._root?.data?.Pages
+        ?.data?.Kids ?? []
     );
   }
 
   /** Pages whose objects are still held in memory (written ones are let go). */
   get heldPages(): number {
-    return this.pageRefs().filter((r) => Object.keys(r.data).length > 0).length;
+    return this.pageRefs().filter((r) => r.data !== undefined).length;
   }
 
   /** Bytes pdfkit has produced that have not yet reached the bundle. */

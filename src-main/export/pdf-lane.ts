@@ -14,14 +14,15 @@ import type { ZipEntryWriter } from './zip-writer';
 // thread reads the next, and no more than two are in flight, so memory stays a batch or two.
 
 /**
- * The worker's heap, bounded (as the export's format workers', pool.ts): pdfkit's live data is a page
- * and its fonts; what it lets go of is collected at this bound instead of growing the heap. Measured
- * with bench/export-child.ts, per-case report of 20,000 cases, peak RSS and wall time: 48/8 MiB
- * 251-266 MiB, 19.2-20.6 s; 32/4 248-273 MiB, 23.3-24.1 s (more collections); 64/16 266-306 MiB,
- * 18.3-18.8 s. On the export's own thread before: 373-382 MiB, 21.4 s.
+ * The worker's heap, bounded (as the export's format workers', pool.ts): pdfkit's live data is a page,
+ * its fonts and ~13 bytes a case for its page tree and cross-reference table (26 MiB live at the start,
+ * 41 at a million cases, measured by heap statistics after a GC every 200 batches); what it lets go of is
+ * collected at this bound instead of growing the heap. 48 MiB ran out at ~750,000 cases. Per-case
+ * report of 20,000 cases (bench/export-child.ts), peak RSS: 64/8 MiB 242-258, 48/8 250-266; 32/4 slower
+ * (more collections). On the export's own thread before: 373-382 MiB.
  */
 const PDF_HEAP = {
-  maxOldGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_PDF_OLD_MB ?? 48),
+  maxOldGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_PDF_OLD_MB ?? 64),
   maxYoungGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_PDF_YOUNG_MB ?? 8),
 };
 

@@ -14,44 +14,20 @@ export type PdfMessage =
 
 export type PdfReply = { id: number; chunks: Chunk[] } | { id: number; error: string };
 
-/** Bytes a chunk holds at most (as the bundle's own entries: zip-writer.ts). */
-const CHUNK = 256 * 1024;
-
 let made: Uint8Array[] = [];
-let madeBytes = 0;
 const sink: PdfSink = {
+  // Pieces of up to 256 KiB, each in a buffer of its own (ReportPdf gathers pdfkit's writes).
   writeNow(data) {
     made.push(data);
-    madeBytes += data.length;
   },
   drained: () => Promise.resolve(),
   end: () => Promise.resolve(),
 };
 
-/**
- * What pdfkit made since the last batch, copied into buffers of this batch's own (pdfkit's small
- * Buffers share Node's pool slab, which must never be transferred) and deflated here, off the export's
- * thread.
- */
+/** What pdfkit made since the last batch, deflated here, off the export's thread. */
 function takeMade(): Chunk[] {
-  const chunks: Chunk[] = [];
-  let at = 0;
-  while (at < madeBytes) {
-    const raw = new Uint8Array(Math.min(CHUNK, madeBytes - at));
-    let filled = 0;
-    while (filled < raw.length) {
-      const head = made[0]!;
-      const n = Math.min(head.length, raw.length - filled);
-      raw.set(head.subarray(0, n), filled);
-      filled += n;
-      if (n === head.length) made.shift();
-      else made[0] = head.subarray(n);
-    }
-    at += raw.length;
-    chunks.push({ raw, deflated: deflateChunk(raw) });
-  }
+  const chunks = made.map((raw) => ({ raw, deflated: deflateChunk(raw) }));
   made = [];
-  madeBytes = 0;
   return chunks;
 }
 

@@ -6,33 +6,12 @@ import { tempDir } from '../../test/support/temp';
 import type { Workstation } from '../app/workstation';
 import { createExport } from './create';
 import { openReport, type PdfLaneFault } from './pdf-lane';
-import { ReportPdf, type ReportCase } from './report-pdf';
+import { sampleReportCase as sample } from '../../test/support/report-case';
+import { ReportPdf } from './report-pdf';
 import { ZipBundleWriter, type WrittenFile } from './zip-writer';
 
 // The report laid out on a worker thread of its own (pdf-lane.ts): the same bytes as on the export's
 // thread, delivered batch by batch, and a worker that stops fails the export by name, leaving no file.
-
-const sample = (i: number): ReportCase => ({
-  id: `case-${String(i).padStart(7, '0')}`,
-  direction: i % 2 ? 'deposit' : 'withdrawal',
-  status: 'pending_review',
-  asset: 'BTC',
-  network: 'bitcoin',
-  amount: '0.5',
-  fiat: '21000.00 EUR',
-  transferTime: '2026-03-01T10:00:00Z',
-  originatorName: i % 3 ? `Originator ${i}` : `王 小明 ${i}`,
-  originatorWallet: `bc1q${i.toString(36).padStart(38, 'x')}`,
-  beneficiaryName: `Бенефициар ${i}`,
-  beneficiaryWallet: `bc1q${(i * 7).toString(36).padStart(38, 'y')}`,
-  walletType: 'hosted',
-  counterparty: 'Example VASP (DE)',
-  checks: [{ name: 'ivms101', outcome: 'complete', summary: 'complete' }],
-  decisions:
-    i % 5 ? [] : [{ kind: 'reject', analyst: 'a', decidedAt: '2026-03-02T00:00:00Z', reasonCodes: ['X'], note: 'n' }],
-  mail: [],
-  legalHold: i % 7 === 0,
-});
 
 const meta = { title: 'lane', createdAt: new Date('2026-01-01T00:00:00Z') };
 

@@ -1,8 +1,6 @@
-import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../src-shared/result';
-import { startWorker } from '../platform/worker-entry';
+import { startCjsWorker } from '../platform/worker-entry';
 import type { Chunk } from './format';
 import type { PdfMessage, PdfReply } from './pdf-worker';
 import { ReportPdf, type LineOptions, type ReportCase, type ReportOp, type ReportWriter } from './report-pdf';
@@ -26,17 +24,12 @@ const PDF_HEAP = {
   maxYoungGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_PDF_YOUNG_MB ?? 8),
 };
 
-/** From source through tsx's require hook in the worker's thread (pool.ts workerFor says why). */
+/** The built file beside the bundle, or the TypeScript source (the CLI and the bench run from source). */
 function pdfWorker(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts'))
-    return startWorker({ here, source: './pdf-worker.ts', built: 'pdf-worker.cjs' }, { resourceLimits: PDF_HEAP });
-  const tsx = createRequire(here).resolve('tsx/cjs/api');
-  const source = fileURLToPath(new URL('./pdf-worker.ts', here));
-  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, {
-    eval: true,
-    resourceLimits: PDF_HEAP,
-  });
+  return startCjsWorker(
+    { here: import.meta.url, source: './pdf-worker.ts', built: 'pdf-worker.cjs' },
+    { resourceLimits: PDF_HEAP },
+  );
 }
 
 /** Tests only: what the lane's worker does instead of its work. */

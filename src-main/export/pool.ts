@@ -1,9 +1,7 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../src-shared/result';
-import { startWorker } from '../platform/worker-entry';
+import { startCjsWorker } from '../platform/worker-entry';
 import { formatJob, RuleSources, type FormatJob, type Formatted } from './format';
 
 // The export's worker threads. The database stays on the export's one connection (one read
@@ -34,26 +32,12 @@ const WORKER_HEAP = {
   maxYoungGenerationSizeMb: Number(process.env.WAYBILL_EXPORT_WORKER_YOUNG_MB ?? 4),
 };
 
-/**
- * Where the worker's code is: the built file beside the bundle, or the TypeScript source through tsx
- * (the CLI and the bench run from source). From source through tsx's require hook, in the worker's own
- * thread: tsx's ESM register() (platform/worker-entry.ts) runs Node's module hooks on a thread of their
- * own beside each worker, ~10 MiB each (measured: two idle workers +66 MiB that way, +47 MiB this way).
- * The worker's modules need nothing of ESM (no import.meta, no top-level await).
- */
+/** The built file beside the bundle, or the TypeScript source (the CLI and the bench run from source). */
 function workerFor(): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts'))
-    return startWorker(
-      { here, source: './format-worker.ts', built: 'export-worker.cjs' },
-      { resourceLimits: WORKER_HEAP },
-    );
-  const tsx = createRequire(here).resolve('tsx/cjs/api');
-  const source = fileURLToPath(new URL('./format-worker.ts', here));
-  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, {
-    eval: true,
-    resourceLimits: WORKER_HEAP,
-  });
+  return startCjsWorker(
+    { here: import.meta.url, source: './format-worker.ts', built: 'export-worker.cjs' },
+    { resourceLimits: WORKER_HEAP },
+  );
 }
 
 interface Pending {

@@ -3,29 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../../test/support/temp';
-import { ReportPdf, type ReportCase } from './report-pdf';
+import { sampleReportCase as sample } from '../../test/support/report-case';
+import { ReportPdf } from './report-pdf';
 import { ZipBundleWriter } from './zip-writer';
-
-const sample = (i: number): ReportCase => ({
-  id: `case-${String(i).padStart(7, '0')}`,
-  direction: 'withdrawal',
-  status: 'pending_review',
-  asset: 'BTC',
-  network: 'bitcoin',
-  amount: '0.5',
-  fiat: '21000.00 EUR',
-  transferTime: '2026-03-01T10:00:00Z',
-  originatorName: `Originator ${i}`,
-  originatorWallet: `bc1q${i.toString(36).padStart(38, 'x')}`,
-  beneficiaryName: `Бенефициар ${i}`,
-  beneficiaryWallet: `bc1q${(i * 7).toString(36).padStart(38, 'y')}`,
-  walletType: 'hosted',
-  counterparty: 'Example VASP (DE)',
-  checks: [{ name: 'ivms101', outcome: 'complete', summary: 'complete' }],
-  decisions: [],
-  mail: [],
-  legalHold: false,
-});
 
 describe('PDF report streaming', () => {
   it('hands its output to the bundle batch by batch, not all at the end', async () => {

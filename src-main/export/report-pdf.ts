@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type PDFDocumentClass from 'pdfkit';
 import { resourcesDir } from '../platform/paths';
+import { CHUNK as PIECE } from './zip-writer';
 
 // The human-readable view of a bundle. Names are printed exactly as recorded, in their own script:
 // DejaVu Sans covers Latin, Cyrillic, Greek and more; Droid Sans Fallback covers Chinese, Japanese
@@ -20,9 +21,6 @@ export function fontRuns(text: string): { cjk: boolean; text: string }[] {
   if (at < text.length || runs.length === 0) runs.push({ cjk: false, text: text.slice(at) });
   return runs;
 }
-
-/** Bytes handed to the bundle at a time (as its entries' chunks: zip-writer.ts). */
-const PIECE = 256 * 1024;
 
 /** Characters of DejaVu Sans at 9 pt that fit the A4 text width, with a margin. */
 const MAX_LINE = 118;
@@ -137,7 +135,8 @@ export class ReportPdf implements ReportWriter {
     // pdfkit's bytes are taken where it writes them, gathered into pieces (take): pushed through its
     // readable side, each write (a few bytes: an xref line) stayed there as an object until the next
     // tick, and the xref is written in one loop at the end: ~570,000 of them at a million cases took
-    // the heap from 48 to 115 MiB. Nothing reaches the readable side now; 'data' is kept in case.
+    // the heap from 48 to 115 MiB. Only the end (push(null)) reaches the readable side now: the 'data'
+    // listener below keeps it flowing, so that 'end' is emitted.
     const doc = this.doc as unknown as { _write(data: string | Uint8Array): void; _offset: number };
     doc._write = (data) => {
       // pdfkit's own conversion (fromBinaryString) keeps each UTF-16 unit's low byte, as latin1 does.

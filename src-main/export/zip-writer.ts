@@ -12,7 +12,7 @@ export { DEFLATE_LEVEL } from './format';
 // CRC follow each entry in a data descriptor; ZIP64 records where a size or offset needs them
 // (a million-case export's JSON lines pass 4 GiB). The layout follows yazl's, which wrote it before.
 
-const CHUNK = 256 * 1024;
+export const CHUNK = 256 * 1024;
 
 export interface WrittenFile {
   path: string;

@@ -19,7 +19,6 @@ import {
   type SortingState,
   type VisibilityState,
 } from '@tanstack/react-table';
-import { useVirtualizer } from '@tanstack/react-virtual';
 import {
   CASE_STATUSES,
   OPEN_STATUSES,
@@ -36,6 +35,7 @@ import type { BulkItemResult, InputOf, QueueLayout } from '../../../src-shared/c
 import { Dialog } from '../components/Dialog';
 import { useApp } from '../state/app-store';
 import { queryShown, useQueue } from '../state/queue-store';
+import { useRowWindow } from './row-window';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { NAV_SHORTCUTS } from '../components/Nav';
 import { connecting } from '../components/StatusBar';
@@ -910,7 +910,7 @@ const QueueRow = memo(
 
 /**
  * "rows a–b": the rows wholly in view, under the sticky header and above the bottom edge (a horizontal
- * scrollbar excluded). The virtualizer's range also counts a row partly hidden at either end and knows
+ * scrollbar excluded). The drawn rows' range (row-window.ts) also counts a row partly hidden at either end and knows
  * nothing of the header: the label read "rows 1–27" with 26 rows in view (30 Nov 2026). A component
  * of its own, so that a scroll redraws the label alone.
  */
@@ -977,13 +977,8 @@ export function QueueScreen() {
   // half of the render between the answer and the rows on screen (issue 21: after the answer, p50 38 → 20
   // ms at a million cases, Chromium, 30 Nov).
   const [wideFor, setWideFor] = useState(-1);
-  const virtualizer = useVirtualizer({
-    count: q.total,
-    getScrollElement: () => scrollRef.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: wideFor === q.epoch ? OVERSCAN : OVERSCAN_FIRST,
-  });
-  const items = virtualizer.getVirtualItems();
+  const rowWindow = useRowWindow(scrollRef, q.total, ROW_HEIGHT, wideFor === q.epoch ? OVERSCAN : OVERSCAN_FIRST);
+  const items = rowWindow.rows;
   const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items[items.length - 1]?.index ?? 0;
   const { ensure } = q;
@@ -1000,7 +995,7 @@ export function QueueScreen() {
   // Back from a case: the selected row is where the analyst left it, and keys work at once.
   useEffect(() => {
     const { selected } = useQueue.getState();
-    if (selected > 0) virtualizer.scrollToIndex(selected, { align: 'center' });
+    if (selected > 0) rowWindow.scrollToIndex(selected, 'center');
     scrollRef.current?.focus({ preventScroll: true });
     // eslint-disable-next-line react-hooks/exhaustive-deps -- once, on mount
   }, []);
@@ -1024,7 +1019,7 @@ export function QueueScreen() {
       const first = next[0];
       if (first && sortable(first.id)) {
         void q.setSort({ column: first.id, direction: first.desc ? 'desc' : 'asc' });
-        virtualizer.scrollToIndex(0);
+        rowWindow.scrollToIndex(0);
       }
     },
     onColumnSizingChange: (updater) => {
@@ -1072,7 +1067,7 @@ export function QueueScreen() {
     if (q.total === 0) return;
     const i = Math.max(0, Math.min(q.total - 1, to));
     q.select(i);
-    virtualizer.scrollToIndex(i, { align: 'auto' });
+    rowWindow.scrollToIndex(i, 'auto');
   };
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     if (
@@ -1108,7 +1103,7 @@ export function QueueScreen() {
     }
   };
   const padTop = items[0]?.start ?? 0;
-  const padBottom = virtualizer.getTotalSize() - (items[items.length - 1]?.end ?? 0);
+  const padBottom = rowWindow.totalSize - (items[items.length - 1]?.end ?? 0);
   const onScreen = visible.filter((r): r is CaseSummary => r !== undefined).map((r) => r.id);
   const allOnScreen = onScreen.length > 0 && onScreen.every((id) => q.checked.has(id));
   return (
@@ -1131,7 +1126,7 @@ export function QueueScreen() {
       <FilterBar
         toRows={() => {
           useQueue.getState().select(0);
-          virtualizer.scrollToIndex(0);
+          rowWindow.scrollToIndex(0);
           scrollRef.current?.focus({ preventScroll: true });
         }}
         onViewSaved={(name) => {

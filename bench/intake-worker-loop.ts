@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHash } from 'node:crypto';
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { Workstation } from '../src-main/app/workstation';
-import { forTransfer } from '../src-main/checks/run';
 import { generateCases } from '../src-main/cases/generate';
 import { readCase, type ReadCase } from '../src-main/cases/intake';
-import { contextOf } from '../src-main/cases/intake-pool';
+import { contextOf, payloadFromText, toWriter } from '../src-main/cases/intake-pool';
 import { sharingIvms101Reads } from '../src-main/ivms101/engine';
 import { defaultRulePack } from '../src-main/rules/pack';
 import { parseOfacCsv } from '../src-main/screening/lists/ofac';
@@ -18,7 +17,8 @@ import { sharedPath } from '../test/support/shared';
 // intake suite's generated cases (seed 21), so its CPU a case can be measured and profiled alone
 // (`node --cpu-prof --import tsx bench/intake-worker-loop.ts`). BENCH_LOOP_CASES cases, BENCH_LOOP_ROUNDS rounds;
 // BENCH_LOOP_OFAC=1 screens against OFAC's list (shared fixtures; the intake suite's vault has no list);
-// each round prints the CPU µs a case of the read and of the structured clone a worker's message costs.
+// each round prints the CPU µs a case of the read and of the structured clone a worker's message costs,
+// at both ends (the writer's is on the import's critical thread).
 
 const N = Number(process.env.BENCH_LOOP_CASES ?? 20_000);
 const ROUNDS = Number(process.env.BENCH_LOOP_ROUNDS ?? 3);
@@ -51,19 +51,28 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     const t0 = cpu();
     const out: ReadCase[] = [];
-    for (const text of texts) {
-      const r = sharingIvms101Reads(() => readCase({ text }, ctx.today, ctx));
-      out.push(r.ok && r.checks ? { ...r, checks: forTransfer(r.checks) } : r);
-    }
+    const sent = new Set<string>();
+    for (const text of texts)
+      out.push(
+        toWriter(
+          sharingIvms101Reads(() => readCase({ text }, ctx.today, ctx)),
+          sent,
+        ),
+      );
     const t1 = cpu();
-    let bytes = 0;
-    for (let i = 0; i < out.length; i += 250) bytes += serialize(out.slice(i, i + 250)).length;
+    const messages: Buffer[] = [];
+    for (let i = 0; i < out.length; i += 250) messages.push(serialize(out.slice(i, i + 250)));
     const t2 = cpu();
-    // What the worker computed, as one digest: equal before and after a change that must not alter it.
+    // The writer's end of the message: the copy rebuilt, each payload given back (intake-pool.ts).
+    const received = messages.flatMap((m) => deserialize(m) as ReadCase[]);
+    for (const r of received) payloadFromText(r);
+    const t3 = cpu();
+    const bytes = messages.reduce((n, m) => n + m.length, 0);
+    // What the writer receives, as one digest: equal before and after a change that must not alter it.
     const sum = createHash('sha256');
-    for (const r of out) sum.update(JSON.stringify(r));
+    for (const r of received) sum.update(JSON.stringify(r.ok ? { ...r, ivms101Text: undefined } : r));
     console.log(
-      `round ${round}: read ${((t1 - t0) / N).toFixed(1)} µs a case, clone ${((t2 - t1) / N).toFixed(1)} µs a case (${(bytes / N / 1024).toFixed(1)} KiB), ok ${out.filter((r) => r.ok).length}, output ${sum.digest('hex').slice(0, 16)}`,
+      `round ${round}: read ${((t1 - t0) / N).toFixed(1)} µs a case, clone ${((t2 - t1) / N).toFixed(1)} µs a case on the worker and ${((t3 - t2) / N).toFixed(1)} on the writer (${(bytes / N / 1024).toFixed(1)} KiB), ok ${out.filter((r) => r.ok).length}, output ${sum.digest('hex').slice(0, 16)}`,
     );
   }
 } finally {

@@ -15,7 +15,8 @@ import { activeLists, importList } from '../screening/store';
 import type { WritableDB } from '../store/db';
 import { generateCases } from './generate';
 import { importCasesFile } from './import';
-import { IntakePool } from './intake-pool';
+import { readCase } from './intake';
+import { IntakePool, payloadFromText, toWriter } from './intake-pool';
 
 // Issue 21 point 2: the pure stage of the intake on worker threads, through the real callers
 // (`cases import`, the changes feed over HTTP from the reference backend), into real SQLCipher files.
@@ -230,4 +231,26 @@ describe('sync on the worker threads', () => {
     await pooled.engine.stop();
     pooled.ws.close();
   }, 180_000);
+});
+
+describe('a read case on its way to the writer', () => {
+  it('carries the IVMS101 payload as the text the store keeps, and gives the record its payload back', () => {
+    const { checks } = store();
+    const sent = new Set<string>();
+    for (const c of generateCases(20, { seed: 2105 })) {
+      const read = readCase({ text: JSON.stringify(c) }, checks.today, checks);
+      if (!read.ok) throw new Error(read.reason);
+      const before = JSON.stringify(read.record);
+      // The worker's side, the structured clone a message makes, the writer's side.
+      const message = structuredClone(toWriter(read, sent));
+      if (!message.ok) throw new Error('refused on the way');
+      expect(message.ivms101Text).toBe(JSON.stringify(c.ivms101));
+      expect(message.record.ivms101).toBeNull(); // no object graph crosses
+      payloadFromText(message);
+      // The payload back, in its key's place: the record reads as it did before it crossed.
+      expect(message.record.ivms101).toEqual(c.ivms101);
+      expect(JSON.stringify(message.record)).toBe(before);
+      expect(Object.keys(message.record)).toEqual(Object.keys(read.record));
+    }
+  });
 });

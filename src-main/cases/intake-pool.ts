@@ -1,7 +1,8 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
+import type { CaseRecord } from '../../src-shared/case';
 import { AppError } from '../../src-shared/result';
-import type { CheckContext } from '../checks/run';
+import { forTransfer, type CheckContext } from '../checks/run';
 import { parseJsonBounded } from '../input/limits';
 import { sharingIvms101Reads } from '../ivms101/engine';
 import { startWorker } from '../platform/worker-entry';
@@ -64,6 +65,44 @@ export const POOL_MIN_CASES = 1000;
 
 export const workerFailure = (why: string) =>
   `the intake could not read this case: ${why} on a worker thread; nothing of it was stored (re-deliver it after updating Waybill)`;
+
+/**
+ * A read case as a worker sends it to the writer (the structured clone copies it):
+ * - a citation list's text crosses once per worker (`sent`), then its reference alone (the writer keeps
+ *   the text, IntakePool.sourceTexts); the lists are a rule pack's, a handful, and each case carries ~3 KB of them;
+ * - the IVMS101 payload crosses as the text the writer stores (store/cases.ts row), not as objects: a
+ *   string is copied whole, an object graph rebuilt node by node on the writer, the import's critical
+ *   thread (1.6 KiB a case; bench/intake-worker-loop.ts measures both ends). Its key stays in place (null
+ *   here); payloadFromText puts the payload back.
+ */
+export function toWriter(read: ReadCase, sent: Set<string>): ReadCase {
+  if (!read.ok) return read;
+  const ivms101Text = JSON.stringify(read.record.ivms101);
+  const record = { ...read.record, ivms101: null as unknown as CaseRecord['ivms101'] };
+  if (!read.checks) return { ...read, record, ivms101Text };
+  const checks = forTransfer(read.checks);
+  const stored = checks.travelRule.stored;
+  // New objects: the ones storedForm returns are its cache's (store/checks.ts), shared by every case.
+  if (stored)
+    stored.sources = stored.sources.map((s) => (sent.has(s.ref) ? { ref: s.ref, text: '' } : (sent.add(s.ref), s)));
+  return { ...read, record, checks, ivms101Text };
+}
+
+/**
+ * A worker sends a case's IVMS101 payload as its text (toWriter): the record gets it back as a
+ * property parsed on first read, in the key's place. The writer stores the text as it came
+ * (`ivms101Text`); only a check computed again here (a pending repair, a context that changed) reads it.
+ */
+export function payloadFromText(read: ReadCase): void {
+  if (!read.ok || read.ivms101Text === undefined) return;
+  const text = read.ivms101Text;
+  let payload: unknown;
+  Object.defineProperty(read.record, 'ivms101', {
+    get: () => (payload ??= JSON.parse(text) as unknown),
+    enumerable: true,
+    configurable: true,
+  });
+}
 
 export function rawOf(item: PoolRaw): RawCase {
   if (!('feed' in item)) return item;
@@ -218,7 +257,10 @@ export class IntakePool {
         if (!job) return;
         slot.pending.delete(m.id);
         try {
-          for (const read of m.out) this.citations(read);
+          for (const read of m.out) {
+            this.citations(read);
+            payloadFromText(read);
+          }
         } catch (e) {
           return job.reject(e instanceof Error ? e : new Error(String(e)));
         }
@@ -355,7 +397,13 @@ export function admitPooled(
   ctx: IntakeContext,
   current: boolean,
 ): Admission {
-  const r = current || !read.ok ? read : { ok: true as const, record: read.record, names: read.names };
+  // Checks read under another context are dropped (computed again on this thread); the rest holds.
+  const r: ReadCase =
+    current || !read.ok
+      ? read
+      : read.ivms101Text === undefined
+        ? { ok: true, record: read.record, names: read.names }
+        : { ok: true, record: read.record, names: read.names, ivms101Text: read.ivms101Text };
   return sharingIvms101Reads(() => admitRead(db, raw, r, source, ctx));
 }
 

@@ -1,10 +1,17 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { forTransfer } from '../checks/run';
 import { sharingIvms101Reads } from '../ivms101/engine';
 import { defaultRulePack } from '../rules/pack';
 import { ScreeningIndex } from '../screening/search';
 import { readCase, type ReadCase } from './intake';
-import { contextOf, rawOf, workerFailure, type PoolRaw, type Snapshot, type WorkerFault } from './intake-pool';
+import {
+  contextOf,
+  rawOf,
+  toWriter,
+  workerFailure,
+  type PoolRaw,
+  type Snapshot,
+  type WorkerFault,
+} from './intake-pool';
 
 // A worker thread of the intake (cases/intake-pool.ts): the pure stage of `admit` (parse, contract,
 // IVMS101 reading, evaluation, the IVMS101 check, the screening search, digests) for the chunks of
@@ -27,25 +34,18 @@ parentPort?.postMessage({
   },
 });
 
-// A citation list's text crosses once per worker: after that its reference alone (the writer keeps the
-// text, IntakePool.sourceTexts); the lists are a rule pack's, a handful, and each case carries ~3 KB of them.
+// What this worker has sent of the citation lists (toWriter: each list's text crosses once).
 const sent = new Set<string>();
-const once = (read: ReadCase): ReadCase => {
-  if (!read.ok || !read.checks) return read;
-  const checks = forTransfer(read.checks);
-  const stored = checks.travelRule.stored;
-  // New objects: the ones storedForm returns are its cache's (store/checks.ts), shared by every case.
-  if (stored)
-    stored.sources = stored.sources.map((s) => (sent.has(s.ref) ? { ref: s.ref, text: '' } : (sent.add(s.ref), s)));
-  return { ...read, checks };
-};
 
 parentPort?.on('message', (m: { id: number; items: PoolRaw[] }) => {
   const out = m.items.map((item): ReadCase => {
     try {
       if (fault?.exitOn && item.text.includes(fault.exitOn)) process.exit(70);
       if (fault?.throwOn && item.text.includes(fault.throwOn)) throw new RangeError('a test fault');
-      return once(sharingIvms101Reads(() => readCase(rawOf(item), ctx.today, ctx)));
+      return toWriter(
+        sharingIvms101Reads(() => readCase(rawOf(item), ctx.today, ctx)),
+        sent,
+      );
     } catch (e) {
       // This case only: the others of its chunk are read as usual. Its name, never its content.
       return { ok: false, reason: workerFailure(`it threw ${e instanceof Error ? e.name : 'an error'}`) };

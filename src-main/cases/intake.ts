@@ -76,9 +76,13 @@ export type Admission =
   | { outcome: 'unchanged' | 'purged'; record: CaseRecord }
   | { outcome: 'quarantined'; reason: string };
 
-/** A case read as far as reading needs no database: the record, or why it is refused. */
+/**
+ * A case read as far as reading needs no database: the record, or why it is refused. `ivms101Text`: the
+ * record's IVMS101 payload as JSON.stringify writes it, when a worker thread sent it as text (intake-pool.ts).
+ */
 export type ReadCase =
-  { ok: true; record: CaseRecord; names: CaseNames; checks?: PreparedChecks } | { ok: false; reason: string };
+  | { ok: true; record: CaseRecord; names: CaseNames; checks?: PreparedChecks; ivms101Text?: string }
+  | { ok: false; reason: string };
 
 /**
  * The pure stage of the intake: parse (depth-bounded), the strict contract, the IVMS101 reading and
@@ -191,6 +195,7 @@ export function admitRead(
     read.names,
     computed ? outcomesOf(computed) : undefined,
     verdict.stored,
+    read.ivms101Text,
   );
   if (outcome === 'inserted' || outcome === 'updated') {
     saveCaseChecks(

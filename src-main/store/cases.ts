@@ -43,7 +43,7 @@ export interface CaseOutcomes {
 }
 const OUTCOME_COLUMNS = ['travel_rule_outcome', 'ivms101_outcome', 'screening_outcome'] as const;
 
-function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
+function row(c: CaseRecord, receivedAt: string, names: CaseNames, ivms101Text?: string) {
   return {
     id: c.id,
     direction: c.direction,
@@ -64,7 +64,7 @@ function row(c: CaseRecord, receivedAt: string, names: CaseNames) {
     counterparty: c.counterparty ? JSON.stringify(c.counterparty) : null,
     originator_name: names.originator,
     beneficiary_name: names.beneficiary,
-    ivms101: JSON.stringify(c.ivms101),
+    ivms101: ivms101Text ?? JSON.stringify(c.ivms101),
     aml: c.aml ? JSON.stringify(c.aml) : null,
     risk_score: c.aml?.riskScore ?? null,
     tx_hash: c.txHash,
@@ -119,7 +119,8 @@ function prepared(db: WritableDB, sample: Row): Statements {
 /**
  * Idempotent by (id, version): a newer version replaces the row, the same or an older one is
  * ignored. Replaying the same input twice therefore changes nothing. `stored`: the stored version
- * when the caller read it in this transaction (cases/intake.ts), so it is not read twice.
+ * when the caller read it in this transaction (cases/intake.ts), so it is not read twice. `ivms101Text`:
+ * JSON.stringify(c.ivms101) when the caller has it already (an intake worker wrote it).
  */
 export function upsertCase(
   db: WritableDB,
@@ -128,8 +129,9 @@ export function upsertCase(
   names: CaseNames,
   outcomes?: CaseOutcomes,
   stored?: { version: number } | null,
+  ivms101Text?: string,
 ): UpsertOutcome {
-  const r = row(c, receivedAt, names);
+  const r = row(c, receivedAt, names, ivms101Text);
   const s = prepared(db, r);
   const existing = stored !== undefined ? stored : (s.find.get(c.id) as { version: number } | undefined);
   if (existing && existing.version >= c.version) return 'unchanged';

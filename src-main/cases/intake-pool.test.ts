@@ -202,9 +202,25 @@ describe('cases import on the worker threads', () => {
 describe('sync on the worker threads', () => {
   let backend: Backend;
   beforeAll(async () => {
-    backend = await startBackend({ dbFile: join(t.dir, 'backend.db') });
+    backend = await startBackend({ dbFile: join(t.dir, 'backend.db'), testHooks: true });
+    const cases = [...generateCases(N, { seed: 2104 })];
     backend.db.transaction(() => {
-      for (const c of generateCases(N, { seed: 2104 })) backend.addCase({ ...c, status: 'pending_review' });
+      for (const c of cases.slice(0, 100)) backend.addCase({ ...c, status: 'pending_review' });
+    })();
+    // Lines that are not cases, in the first page: a worker parses them (the pull's thread no longer does),
+    // and each must be quarantined with the reason and cursor a pull on one thread gives.
+    for (const raw of [
+      '{"id": "broken", "direction": ',
+      `${'['.repeat(200)}${']'.repeat(200)}`,
+      JSON.stringify({ ...cases[0], id: 'unknown-field', surprise: true }),
+    ])
+      await fetch(`${backend.url}/v1/test/inject`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${backend.token}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ raw }),
+      });
+    backend.db.transaction(() => {
+      for (const c of cases.slice(100)) backend.addCase({ ...c, status: 'pending_review' });
     })();
   });
   afterAll(async () => {
@@ -216,12 +232,20 @@ describe('sync on the worker threads', () => {
     // One worker whatever the machine, and none for the reference pull.
     pooled.engine.intakeWorkers = 1;
     const report = await pooled.engine.pull();
-    expect(report).toMatchObject({ received: N, applied: N, quarantined: 0, workers: 1 });
+    expect(report).toMatchObject({ received: N + 3, applied: N, quarantined: 3, workers: 1 });
     const inline = await workstationFor(join(t.dir, 'ws-inline'), backend);
     inline.engine.intakeWorkers = 0;
-    expect(await inline.engine.pull()).toMatchObject({ received: N, applied: N, workers: 0 });
+    expect(await inline.engine.pull()).toMatchObject({ received: N + 3, applied: N, quarantined: 3, workers: 0 });
     const a = rows(inline.ws.database());
     const b = rows(pooled.ws.database());
+    const quarantine = (db: WritableDB) =>
+      db.prepare("SELECT location, reason, raw FROM quarantine WHERE source = 'sync' ORDER BY id").all();
+    expect(quarantine(pooled.ws.database())).toEqual(quarantine(inline.ws.database()));
+    expect(quarantine(pooled.ws.database()).map((q) => (q as { reason: string }).reason)).toEqual([
+      expect.stringMatching(/not valid JSON/),
+      expect.stringMatching(/nests deeper than/),
+      expect.stringMatching(/Unrecognized key.*surprise/),
+    ]);
     expect(b.cases).toEqual(a.cases);
     expect(b.checks).toEqual(a.checks);
     expect(b.events).toEqual(a.events);

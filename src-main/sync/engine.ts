@@ -1,7 +1,7 @@
 import type { EventBus } from '../platform/events';
 import type { Logger } from '../platform/log';
 import { appendAudit, auditBatch } from '../audit/chain';
-import { admit, type IntakeSource } from '../cases/intake';
+import { admit, type IntakeSource, type RawCase } from '../cases/intake';
 import { admitPooled, IntakePool, type PoolRaw } from '../cases/intake-pool';
 import { recheckAll, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
@@ -9,7 +9,7 @@ import { withBulkIntake, type WritableDB } from '../store/db';
 import { deferSearchIndex } from '../store/search-index';
 import * as outbox from '../store/outbox';
 import { readSetting, writeSetting } from '../store/settings';
-import { BackendError, type BackendClient } from './client';
+import { BackendError, feedItem, type BackendClient } from './client';
 import { applyTeamEvents } from './team';
 import { backoffDelay, OUTBOX_BACKOFF } from '../platform/backoff';
 
@@ -20,6 +20,8 @@ import { backoffDelay, OUTBOX_BACKOFF } from '../platform/backoff';
 
 /** A first page at least this full, with more to come, starts the intake's worker threads for the pull. */
 const PULL_POOL_MIN_ITEMS = 250;
+/** Cases asked for a page of the changes feed (the backend may send fewer). */
+const PULL_PAGE = 500;
 
 /**
  * Cases a pull writes per transaction: the analyst's queue waits for at most one such transaction
@@ -195,23 +197,25 @@ export class SyncEngine {
     let tried = false;
     let finished = false;
     const fetchPage = async (after: number) => {
-      const page = await this.client.changes(after);
+      // Fetched unparsed: a worker parses each line itself (rawOf); in-line, feedItem parses it here.
+      const fetched = await this.client.changes(after, PULL_PAGE, { parse: false });
       const at = new Date().toISOString();
       const ctx = this.checks();
       // Only a pull with more than a page to come repays a worker's start (rule pack, screening index).
-      if (!tried && !finished && page.hasMore && page.items.length >= PULL_POOL_MIN_ITEMS) {
+      if (!tried && !finished && fetched.hasMore && fetched.items.length >= PULL_POOL_MIN_ITEMS) {
         tried = true;
         pool = IntakePool.start(ctx, { workers: this.intakeWorkers });
         report.workers = pool?.size ?? 0;
       }
       const reads = pool
         ? pool.read(
-            page.items.map((item): PoolRaw =>
+            fetched.items.map((item): PoolRaw =>
               item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, feed: true },
             ),
           )
         : null;
       reads?.catch(() => undefined); // observed when its page is written
+      const page = { ...fetched, items: reads ? fetched.items : fetched.items.map(feedItem) };
       return { page, after, at, ctx, reads, pool };
     };
     try {
@@ -252,8 +256,13 @@ export class SyncEngine {
                 const current = readBy?.serves(ctx) ?? false;
                 chunk.forEach((item, j) => {
                   const i = from + j;
-                  const raw =
-                    item.error !== null ? { text: item.raw, error: item.error } : { text: item.raw, value: item.value };
+                  // Read on a worker, the line's text is all the writer needs of it (a quarantine keeps it).
+                  const raw: RawCase =
+                    item.error !== null
+                      ? { text: item.raw, error: item.error }
+                      : 'value' in item
+                        ? { text: item.raw, value: item.value }
+                        : { text: item.raw };
                   const source: IntakeSource = {
                     name: 'sync',
                     location: `cursor ${item.cursor ?? '?'} (page after ${cursor}, line ${item.line})`,

@@ -124,6 +124,70 @@ describe('the queue at 1,400 px', () => {
     await page.keyboard.press('Home');
   });
 
+  it('keeps the selected row wholly in view as the keys move it, below the sticky header and above the bottom edge', async () => {
+    const scroller = page.getByTestId('queue-scroll');
+    await scroller.focus();
+    await page.keyboard.press('Home');
+    /** The selected row's index, whether all of it shows between the header's bottom and the scroller's, and the label's "rows a–b". */
+    const seen = () =>
+      page.evaluate(() => {
+        const el = document.querySelector('[data-testid="queue-scroll"]')!;
+        const tr = el.querySelector('tbody tr[aria-selected="true"]');
+        if (!tr) return null;
+        const box = el.getBoundingClientRect();
+        const head = el.querySelector('thead')!.getBoundingClientRect();
+        const r = tr.getBoundingClientRect();
+        const label = document.querySelector('[data-testid="queue-count"]')!.textContent ?? '';
+        return {
+          index: Number(tr.getAttribute('aria-rowindex')) - 2,
+          inView: r.top >= head.bottom - 0.5 && r.bottom <= box.top + el.clientHeight + 0.5,
+          rows: /rows ([\d,]+)–([\d,]+)/
+            .exec(label)
+            ?.slice(1)
+            .map((n) => Number(n.replace(/,/g, ''))),
+        };
+      });
+    // Down past the bottom edge one row at a time, a page at a time, to the end, and back up.
+    const moves: [string, number][] = [
+      ['j', 40],
+      ['PageDown', 3],
+      ['End', 1],
+      ['k', 30],
+      ['PageUp', 2],
+      ['Home', 1],
+    ];
+    let expected = 0;
+    const page_ = async () => {
+      const h = await scroller.evaluate((el) => el.clientHeight);
+      return Math.max(1, Math.floor(h / 26) - 1);
+    };
+    const total = 400;
+    for (const [key, times] of moves) {
+      for (let i = 0; i < times; i++) {
+        await page.keyboard.press(key);
+        const step = key === 'PageDown' || key === 'PageUp' ? await page_() : 1;
+        expected =
+          key === 'End'
+            ? total - 1
+            : key === 'Home'
+              ? 0
+              : Math.max(0, Math.min(total - 1, expected + (key === 'j' || key === 'PageDown' ? step : -step)));
+        await expect.poll(async () => (await seen())?.index).toBe(expected);
+        await expect.poll(async () => (await seen())?.inView, { message: `${key} to row ${expected + 1}` }).toBe(true);
+        // The label counts the rows wholly in view (redrawn a frame after a scroll): the selected one among them.
+        await expect
+          .poll(
+            async () => {
+              const [a, b] = (await seen())?.rows ?? [];
+              return a !== undefined && b !== undefined && a <= expected + 1 && expected + 1 <= b;
+            },
+            { message: `${key} to row ${expected + 1}: ${JSON.stringify(await seen())}` },
+          )
+          .toBe(true);
+      }
+    }
+  });
+
   it('remembers a resized and a moved column after a reload', async () => {
     const before = (await header('originatorName').boundingBox())!.width;
     const handle = (await header('originatorName').locator('.resizer').boundingBox())!;

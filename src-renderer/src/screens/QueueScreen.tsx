@@ -35,7 +35,7 @@ import type { BulkItemResult, InputOf, QueueLayout } from '../../../src-shared/c
 import { Dialog } from '../components/Dialog';
 import { useApp } from '../state/app-store';
 import { queryShown, useQueue } from '../state/queue-store';
-import { useRowWindow } from './row-window';
+import { headerHeight, useRowWindow } from './row-window';
 import { ErrorBanner } from '../components/ErrorBanner';
 import { NAV_SHORTCUTS } from '../components/Nav';
 import { connecting } from '../components/StatusBar';
@@ -949,10 +949,7 @@ function RowsInView({
   // Row i lies at head + i × ROW_HEIGHT in the table; half a pixel of slack for fractional scrolling.
   const top = el.scrollTop;
   const first = Math.max(0, Math.ceil((top - 0.5) / ROW_HEIGHT));
-  const last = Math.min(
-    total,
-    Math.floor((top + el.clientHeight - (head.current?.offsetHeight ?? 0) + 0.5) / ROW_HEIGHT),
-  );
+  const last = Math.min(total, Math.floor((top + el.clientHeight - headerHeight(head) + 0.5) / ROW_HEIGHT));
   return <>{first < last ? `${count(first + 1)}–${count(last)}` : '0'}</>;
 }
 
@@ -977,7 +974,13 @@ export function QueueScreen() {
   // half of the render between the answer and the rows on screen (issue 21: after the answer, p50 38 → 20
   // ms at a million cases, Chromium, 30 Nov).
   const [wideFor, setWideFor] = useState(-1);
-  const rowWindow = useRowWindow(scrollRef, q.total, ROW_HEIGHT, wideFor === q.epoch ? OVERSCAN : OVERSCAN_FIRST);
+  const rowWindow = useRowWindow(
+    scrollRef,
+    q.total,
+    ROW_HEIGHT,
+    wideFor === q.epoch ? OVERSCAN : OVERSCAN_FIRST,
+    headRef,
+  );
   const items = rowWindow.rows;
   const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items[items.length - 1]?.index ?? 0;

@@ -57,8 +57,19 @@ export function scrollTopFor(
     else if (start <= view.top) to = 'start';
     else return null;
   }
-  const top = to === 'end' ? end - view.height : to === 'center' ? start + (rowHeight - view.height) / 2 : start;
+  // Whole pixels, rounded so the row stays whole (the page scrolls by whole pixels; a header can be 21.5 px high).
+  const top =
+    to === 'end'
+      ? Math.ceil(end - view.height)
+      : to === 'center'
+        ? Math.round(start + (rowHeight - view.height) / 2)
+        : Math.floor(start);
   return Math.max(Math.min(maxTop, top), 0);
+}
+
+/** A header's height as laid out, fractions included (offsetHeight rounds 21.5 px up to 22). */
+export function headerHeight(header: RefObject<HTMLElement | null> | undefined): number {
+  return header?.current?.getBoundingClientRect().height ?? 0;
 }
 
 export interface RowWindowState {
@@ -78,6 +89,8 @@ export function useRowWindow(
   count: number,
   rowHeight: number,
   overscan: number,
+  /** A sticky header inside the scroller, above the rows: a row under it is not in view. */
+  header?: RefObject<HTMLElement | null>,
 ): RowWindowState {
   const [, redraw] = useReducer((n: number) => n + 1, 0);
   // The viewport as last seen by a scroll or resize: read from events, not during a render, which
@@ -118,7 +131,11 @@ export function useRowWindow(
     scrollToIndex: (index, align = 'auto') => {
       const el = scroller.current;
       if (!el) return;
-      const current = { top: el.scrollTop, height: el.clientHeight };
+      // The rows show below the sticky header: the height they have is the scroller's less the header's.
+      // Measured from the rows' top, scrollTop is then the first row's offset under the header, and a row
+      // is wholly in view between it and it plus that height. (Without the header, a row brought into
+      // view from below stopped under the bottom edge, 30 Nov 2026: row 31 selected, rows 6-30 in view.)
+      const current = { top: el.scrollTop, height: el.clientHeight - headerHeight(header) };
       const top = scrollTopFor(index, align, count, rowHeight, current, el.scrollHeight - el.clientHeight);
       if (top !== null && top !== current.top) el.scrollTo({ top });
     },

@@ -119,15 +119,19 @@ export async function millionCaseDataDir(n = MILLION): Promise<string> {
         `  fixture: ${admitted} cases, ${Math.round(admitted / ((performance.now() - t0) / 1000))}/s\n`,
       );
   };
+  let flushed = false;
   const take = (items: Item[]) => {
     batch.push(...items);
-    if (batch.length >= 2000) flush();
+    if (batch.length >= 2000) {
+      flush();
+      flushed = true;
+    }
   };
   const reads =
     pool && new InOrderReads<Item>(pool, (items, out) => take(items.map((it, i) => ({ ...it, read: out[i]! }))));
   try {
     // Two years of transfers, so date-range exports and retention have something to choose from.
-    await withBulkIntake(db, async () => {
+    await withBulkIntake(db, async (bulk) => {
       for (const c of generateCases(n, {
         seed: 1_000_000,
         start: new Date('2024-11-20T00:00:00Z'),
@@ -136,6 +140,11 @@ export async function millionCaseDataDir(n = MILLION): Promise<string> {
         const item: Item = { id: c.id, at: c.createdAt, raw: { text: JSON.stringify(c) } };
         if (reads) await reads.push(item, item.raw);
         else take([item]);
+        // As `cases import` does: a long WAL copied between two transactions (store/db.ts BULK_WAL_MAX_FRAMES).
+        if (flushed) {
+          flushed = false;
+          await bulk.between();
+        }
       }
       await reads?.flush();
       if (batch.length) flush();

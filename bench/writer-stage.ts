@@ -48,7 +48,7 @@ try {
   const t0 = performance.now();
   const at = new Date().toISOString();
   let inserted = 0;
-  await withBulkIntake(db, () => {
+  await withBulkIntake(db, async (bulk) => {
     const commit = db.transaction((from: number, to: number) =>
       deferSearchIndex(db, () =>
         auditBatch(db, () => {
@@ -60,8 +60,10 @@ try {
         }),
       ),
     );
-    for (let i = 0; i < N; i += BATCH) commit(i, Math.min(N, i + BATCH));
-    return Promise.resolve();
+    for (let i = 0; i < N; i += BATCH) {
+      commit(i, Math.min(N, i + BATCH));
+      await bulk.between();
+    }
   });
   const seconds = (performance.now() - t0) / 1000;
   const writer1 = writerCpuSeconds();

@@ -98,7 +98,7 @@ export async function importCasesFile(
   );
 
   try {
-    await withBulkIntake(db, async () => {
+    await withBulkIntake(db, async (bulk) => {
       // Bytes, not text: the line and encoding limits hold before anything is decoded (src-main/input).
       const lines = readJsonLines(createReadStream(file));
       if (!pool) {
@@ -110,22 +110,30 @@ export async function importCasesFile(
           if (batch.length >= BATCH) {
             commit(batch);
             batch = [];
+            await bulk.between();
           }
         }
         if (batch.length) commit(batch);
         return;
       }
+      let committed = false;
       const reads = new InOrderReads<Item>(pool, (items, out) => {
         items.forEach((item, i) => batch.push({ ...item, read: out[i]! }));
         if (batch.length >= BATCH) {
           commitRead(batch);
           batch = [];
+          committed = true;
         }
       });
       for await (const l of lines) {
         report.read++;
         const raw: RawCase = l.ok ? { text: l.text } : { text: l.raw, error: l.reason };
         await reads.push({ line: l.line, raw }, raw);
+        // Between two transactions: a long WAL is copied before the next (store/db.ts BULK_WAL_MAX_FRAMES).
+        if (committed) {
+          committed = false;
+          await bulk.between();
+        }
       }
       await reads.flush();
       if (batch.length) commitRead(batch);

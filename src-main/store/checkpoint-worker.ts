@@ -30,8 +30,10 @@ port.on('message', (m: 'checkpoint' | 'close') => {
   }
   try {
     // PASSIVE: copies what no reader still needs, waits for no one (an export's snapshot keeps its frames).
-    db.pragma('wal_checkpoint(PASSIVE)');
-    port.postMessage({ kind: 'done' });
+    const [r] = db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[];
+    // The WAL's frames and how many of them are now in the database (store/db.ts: a WAL wholly copied
+    // starts again from its beginning at the next write; withBulkIntake waits for that when it is long).
+    port.postMessage({ kind: 'done', log: r?.log ?? -1, checkpointed: r?.checkpointed ?? -1 });
   } catch {
     port.postMessage({ kind: 'failed' });
   }

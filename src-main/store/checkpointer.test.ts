@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
@@ -106,6 +107,67 @@ describe('checkpoints during a bulk intake', () => {
     expect((again.prepare('SELECT count(*) AS n FROM cases').get() as { n: number }).n).toBe(written);
     again.close();
   });
+
+  it("keep a long intake's WAL from holding all it wrote: between two transactions the writer waits for it to be copied, and it starts again", async () => {
+    /** The WAL header's salt (bytes 16-23): SQLite writes a new one each time the WAL starts again from its beginning. */
+    const salt = (file: string) => {
+      const fd = openSync(`${file}-wal`, 'r');
+      try {
+        const b = Buffer.alloc(8);
+        readSync(fd, b, 0, 8, 16);
+        return b.toString('hex');
+      } finally {
+        closeSync(fd);
+      }
+    };
+    /**
+     * Writes cases in transactions of 100, back to back (a turn of the event loop between them, as a pull
+     * takes), calling `between` or not, until `batches` are written or, with none given, until the WAL
+     * has started again twice: the batches written, the salts the WAL had, its largest size, the pauses.
+     */
+    const run = async (callBetween: boolean, batches?: number) => {
+      const { file, db } = storeWithWorker();
+      const salts = new Set<string>();
+      let largest = 0;
+      let pauses = 0;
+      let written = 0;
+      const more = generateCases(60_000, { seed: 4242 });
+      await withBulkIntake(
+        db,
+        async (bulk) => {
+          while (batches === undefined ? salts.size < 3 : written < batches) {
+            const batch: (typeof cases)[number][] = [];
+            // next(), not for-of: a for-of that breaks out closes the generator.
+            for (let r = more.next(); !r.done; r = more.next()) if (batch.push(r.value) >= 100) break;
+            if (!batch.length) break;
+            db.transaction(() => {
+              for (const c of batch) upsertCase(db, c, '2026-11-30T00:00:00.000Z', displayNames(c.ivms101));
+            })();
+            written++;
+            salts.add(salt(file));
+            largest = Math.max(largest, statSync(`${file}-wal`).size);
+            await new Promise((r) => setImmediate(r));
+            if (callBetween) await bulk.between();
+          }
+          pauses = bulk.pauses;
+        },
+        { walMaxFrames: 2_000 },
+      );
+      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+      db.close();
+      return { written, restarts: salts.size - 1, largest, pauses };
+    };
+    const kept = await run(true);
+    // Waiting for it between two transactions once it passed its bound: it started again, twice.
+    expect(kept.restarts).toBe(2);
+    expect(kept.pauses).toBeGreaterThanOrEqual(2);
+    // The same writes without the waits: the worker copying beside a writer that never stops for it, the
+    // WAL never starts again and holds every frame written, more than the waits ever let it hold.
+    const grown = await run(false, kept.written);
+    expect(grown.written).toBe(kept.written);
+    expect(grown.restarts).toBe(0);
+    expect(grown.largest).toBeGreaterThan(kept.largest);
+  }, 120_000);
 
   it('fall back to the main connection when the worker cannot open the file, and nothing is lost', async () => {
     t = tempDir();

@@ -13,14 +13,18 @@ export class Checkpointer {
   private exited = false;
   /** Checkpoints the worker has run (for tests). */
   runs = 0;
+  /** The WAL's frames at the last checkpoint, and how many of them it had copied into the database. */
+  wal = { frames: 0, copied: 0 };
 
   private constructor(
     private readonly worker: Worker,
     private readonly onFailure: () => void,
   ) {
     worker.on('message', (m: Reply) => {
-      if (m.kind === 'done') this.runs++;
-      else if (m.kind === 'failed') this.fail();
+      if (m.kind === 'done') {
+        this.runs++;
+        if (m.log !== undefined && m.checkpointed !== undefined) this.wal = { frames: m.log, copied: m.checkpointed };
+      } else if (m.kind === 'failed') this.fail();
       this.finish();
     });
     worker.on('error', () => {
@@ -68,6 +72,22 @@ export class Checkpointer {
     this.worker.postMessage('checkpoint');
   }
 
+  /**
+   * Checkpoints until one copies the whole WAL, while the caller writes nothing: the next write then
+   * starts the WAL again from its beginning (SQLite does so only when every frame is in the database).
+   * False when it could not: the worker failed, or after `rounds` tries (a reader such as an export's
+   * snapshot keeps frames it still needs; the WAL then goes on growing until it ends).
+   */
+  async catchUp(rounds = 6): Promise<boolean> {
+    for (let i = 0; i < rounds && !this.broken && !this.exited; i++) {
+      await this.inFlight;
+      this.request();
+      await this.inFlight;
+      if (this.wal.frames === this.wal.copied) return true;
+    }
+    return false;
+  }
+
   /** A last checkpoint of what the intake left, then the worker's connection closes. */
   async close(): Promise<void> {
     await this.inFlight;
@@ -103,4 +123,6 @@ export class Checkpointer {
   }
 }
 
-type Reply = { kind: 'ready' | 'done' | 'failed' };
+type Reply =
+  | { kind: 'ready' | 'failed'; log?: undefined; checkpointed?: undefined }
+  | { kind: 'done'; log?: number; checkpointed?: number };

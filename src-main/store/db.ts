@@ -47,6 +47,7 @@ export function openDatabase(file: string, key: Buffer, opts: OpenOptions = {}):
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    db.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT}`);
     // The workstation's own connection answers the queue: see INTERACTIVE_CACHE_KIB. An export's
     // read-only snapshot keeps SQLite's 16 MB (its memory is budgeted, issue 21).
     db.pragma(`cache_size = ${-INTERACTIVE_CACHE_KIB}`);
@@ -118,11 +119,38 @@ export const BULK_WAL_AUTOCHECKPOINT = 40_000;
 export const CHECKPOINT_AFTER_CASES = 200;
 
 /**
+ * A bulk intake's WAL, in frames (a page each, 4 KiB), past which its writer pauses between two
+ * transactions until the checkpoint worker has copied all of it: the next write then starts the WAL
+ * again from its beginning. SQLite restarts a WAL only when every frame of it is in the database, and a
+ * worker copying while the writer writes never catches up: the WAL held every page the intake wrote
+ * (a 100,000-case import: 3.3 GB; a million: on course for ~50 GB when stopped at 13 GB, 1 Dec 2026).
+ */
+export const BULK_WAL_MAX_FRAMES = 65_536;
+/** The WAL file's size kept when it starts again (SQLite's journal_size_limit): a long intake's is not kept whole. */
+export const WAL_SIZE_LIMIT = 64 << 20;
+
+/** What a bulk intake's work may ask of it between two of its transactions. */
+export interface BulkIntake {
+  /**
+   * Call between transactions: when the WAL is long, waits (the thread stays free) until the checkpoint
+   * worker has copied it all, so that the next transaction starts it again. Resolves at once otherwise.
+   */
+  between(): Promise<void>;
+  /** How many times `between` waited for the WAL to be copied (tests, benchmarks). */
+  readonly pauses: number;
+}
+
+/**
  * Runs a bulk intake (an import, a sync pull) with a page cache that holds the cases' indexes while
  * they are written (the connection's 16 MB made many index inserts a page read and decryption once the store
  * outgrew it) and fewer, larger WAL checkpoints; the connection's own settings are restored after.
  */
-export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>): Promise<T> {
+export async function withBulkIntake<T>(
+  db: WritableDB,
+  work: (bulk: BulkIntake) => Promise<T>,
+  o: { walMaxFrames?: number } = {},
+): Promise<T> {
+  const walMaxFrames = o.walMaxFrames ?? BULK_WAL_MAX_FRAMES;
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   const checkpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
@@ -153,8 +181,20 @@ export async function withBulkIntake<T>(db: WritableDB, work: () => Promise<T>):
           .catch(() => undefined);
       }, BACKGROUND_CHECKPOINT_MS)
     : null;
+  let pauses = 0;
+  const bulk: BulkIntake = {
+    between: async () => {
+      const c = background as Checkpointer | null;
+      if (!c || c.failed || c.wal.frames < walMaxFrames) return;
+      pauses++;
+      await c.catchUp();
+    },
+    get pauses() {
+      return pauses;
+    },
+  };
   try {
-    const result = await work();
+    const result = await work(bulk);
     // A large intake changes the statistics most: refreshed here, not at the next unlock. Not after
     // a live pull of a case or two: PRAGMA optimize there cost a new case ~400 ms on its way to the queue.
     if (db.open) {

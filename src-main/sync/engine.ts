@@ -5,7 +5,7 @@ import { admit, type IntakeSource, type RawCase } from '../cases/intake';
 import { admitPooled, IntakePool, type PoolRaw } from '../cases/intake-pool';
 import { recheckAll, type CheckContext } from '../checks/run';
 import { saveRates, type FxRate } from '../rules/fx';
-import { withBulkIntake, type WritableDB } from '../store/db';
+import { withBulkIntake, type BulkIntake, type WritableDB } from '../store/db';
 import { deferSearchIndex } from '../store/search-index';
 import * as outbox from '../store/outbox';
 import { readSetting, writeSetting } from '../store/settings';
@@ -179,7 +179,7 @@ export class SyncEngine {
   private async pullAll(): Promise<PullReport> {
     const report: PullReport = { pages: 0, received: 0, applied: 0, quarantined: 0, workers: 0 };
     const origin = { backendId: await this.checkIdentity(), host: new URL(this.client.url).host };
-    await withBulkIntake(this.db(), () => this.pullCases(report, origin));
+    await withBulkIntake(this.db(), (bulk) => this.pullCases(report, origin, bulk));
     report.quarantined += await this.pullTeam();
     if (report.quarantined) this.log.warn('sync.quarantined', { count: report.quarantined });
     await this.pullRates();
@@ -192,7 +192,11 @@ export class SyncEngine {
    * until the backend has no more. A long pull reads its cases on the intake's worker threads
    * (cases/intake-pool.ts): the next page is fetched and read there while this one is written.
    */
-  private async pullCases(report: PullReport, origin: { backendId: string; host: string }): Promise<void> {
+  private async pullCases(
+    report: PullReport,
+    origin: { backendId: string; host: string },
+    bulk: BulkIntake,
+  ): Promise<void> {
     let pool: IntakePool | null = null;
     let tried = false;
     let finished = false;
@@ -242,6 +246,8 @@ export class SyncEngine {
           // Every chunk after a turn of the event loop, the first of a page too: a page fetched and read
           // ahead is ready at once, and without this its first chunk ran straight after the last page's last.
           await new Promise((r) => setImmediate(r));
+          // And a long WAL copied first, so that this transaction starts it again (store/db.ts BULK_WAL_MAX_FRAMES).
+          await bulk.between();
           const db = this.db();
           const chunk = page.items.slice(from, from + PULL_CHUNK);
           const last = from + PULL_CHUNK >= page.items.length;

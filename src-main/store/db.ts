@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import Database from 'better-sqlite3-multiple-ciphers';
 import { AppError } from '../../src-shared/result';
 import { createPrivateFile, tightenDatabaseFiles } from '../platform/private-files';
@@ -124,10 +125,23 @@ export const CHECKPOINT_AFTER_CASES = 200;
  * again from its beginning. SQLite restarts a WAL only when every frame of it is in the database, and a
  * worker copying while the writer writes never catches up: the WAL held every page the intake wrote
  * (a 100,000-case import: 3.3 GB; a million: on course for ~50 GB when stopped at 13 GB, 1 Dec 2026).
+ * Read from the WAL file's size, which the writer sees at once (the worker's reports lag by a round,
+ * and a round at half a million cases took long enough for 4.4 GB to be written meanwhile).
  */
 export const BULK_WAL_MAX_FRAMES = 65_536;
 /** The WAL file's size kept when it starts again (SQLite's journal_size_limit): a long intake's is not kept whole. */
 export const WAL_SIZE_LIMIT = 64 << 20;
+/** A WAL frame's header, before its page (SQLite's WAL format). */
+const WAL_FRAME_HEADER = 24;
+
+/** The size of a connection's WAL file; 0 when there is none (in memory, or not yet written). */
+function walFileSize(db: ReadableDB): number {
+  try {
+    return statSync(`${db.name}-wal`).size;
+  } catch {
+    return 0;
+  }
+}
 
 /** What a bulk intake's work may ask of it between two of its transactions. */
 export interface BulkIntake {
@@ -151,6 +165,11 @@ export async function withBulkIntake<T>(
   o: { walMaxFrames?: number } = {},
 ): Promise<T> {
   const walMaxFrames = o.walMaxFrames ?? BULK_WAL_MAX_FRAMES;
+  const walMaxBytes = walMaxFrames * ((db.pragma('page_size', { simple: true }) as number) + WAL_FRAME_HEADER);
+  // Kept below the bound while the intake runs: a WAL started again is cut to this at its next commit,
+  // so its file's size says how much of it is in use once past it.
+  const sizeLimit = db.pragma('journal_size_limit', { simple: true }) as number;
+  db.pragma(`journal_size_limit = ${Math.min(WAL_SIZE_LIMIT, Math.floor(walMaxBytes / 4))}`);
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
   const checkpoint = db.pragma('wal_autocheckpoint', { simple: true }) as number;
   db.pragma(`cache_size = ${-BULK_CACHE_KIB}`);
@@ -185,7 +204,7 @@ export async function withBulkIntake<T>(
   const bulk: BulkIntake = {
     between: async () => {
       const c = background as Checkpointer | null;
-      if (!c || c.failed || c.wal.frames < walMaxFrames) return;
+      if (!c || c.failed || walFileSize(db) < walMaxBytes) return;
       pauses++;
       await c.catchUp();
     },
@@ -214,6 +233,7 @@ export async function withBulkIntake<T>(
     await worker?.close();
     const copied = worker !== null && !worker.failed;
     // The vault may have been locked (the connection closed) while the work awaited.
+    if (db.open) db.pragma(`journal_size_limit = ${Math.trunc(sizeLimit)}`);
     if (db.open) db.pragma(`cache_size = ${Math.trunc(cacheSize)}`);
     if (db.open) db.pragma(`wal_autocheckpoint = ${Math.trunc(checkpoint)}`);
     if (!copied && db.open && !db.inTransaction && casesHighWater(db) - before >= CHECKPOINT_AFTER_CASES)

@@ -106,7 +106,7 @@ export function payloadFromText(read: ReadCase): void {
 
 export function rawOf(item: PoolRaw): RawCase {
   if (!('feed' in item)) return item;
-  // The client parsed this line already (sync/client.ts): the same parse, the same `case` field.
+  // The parse the client's feedItem makes (sync/client.ts), which a pull leaves to the worker: the same `case` field.
   const parsed = parseJsonBounded(item.text);
   if (!parsed.ok) return { text: item.text, error: parsed.reason };
   return { text: item.text, value: (parsed.value as { case?: unknown } | null)?.case };

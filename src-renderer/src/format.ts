@@ -51,7 +51,8 @@ export const SYNC_LABEL: Record<string, string> = {
 export const time = (iso: string | null | undefined, seconds = false) =>
   iso ? iso.replace('T', ' ').slice(0, seconds ? 19 : 16) : '—';
 export const human = (code: string) => code.replace(/_/g, ' ');
-export const count = (n: number) => n.toLocaleString(LOCALE);
+/** "12,345": a count grouped in the analyst's locale (one formatter: toLocaleString made one per call, 0.1 ms each). */
+export const count = (n: number) => countFormat.format(n);
 /** "1 case", "2 cases": the count with the noun agreeing (English plurals; pass the irregular ones). */
 export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
@@ -60,6 +61,7 @@ export const plural = (n: number, one: string, many = `${one}s`) => `${count(n)}
 export const LOCALE = typeof navigator !== 'undefined' ? navigator.language : 'en-US';
 export const LOCAL_ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
 const groupFormat = new Intl.NumberFormat(LOCALE, { useGrouping: true });
+const countFormat = new Intl.NumberFormat(LOCALE);
 const decimalPoint = new Intl.NumberFormat(LOCALE).formatToParts(1.5).find((p) => p.type === 'decimal')?.value ?? '.';
 
 /** "1234567.891" → "1,234,567.891" (en) or "1.234.567,891" (de): every digit kept, via BigInt. */

@@ -188,6 +188,23 @@ describe('the queue at 1,400 px', () => {
     }
   });
 
+  it('starts a new filter at the top of what it matches, its first row selected and in view', async () => {
+    const scroller = page.getByTestId('queue-scroll');
+    await scroller.focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < 60; i++) await page.keyboard.press('j');
+    await expect.poll(() => scroller.evaluate((el) => el.scrollTop)).toBeGreaterThan(26 * 30);
+    await page.locator('#f-direction').selectOption('deposit');
+    await expect.poll(() => page.getByTestId('queue-count').textContent()).toMatch(/^[\d,]+ cases · rows 1–\d+$/);
+    expect(Number((await page.getByTestId('queue-count').textContent())?.split(' ')[0])).toBeLessThan(400);
+    expect(await scroller.evaluate((el) => el.scrollTop)).toBe(0);
+    const first = page.locator('tbody tr[data-case-id]').first();
+    expect(await first.getAttribute('aria-rowindex')).toBe('2');
+    expect(await first.getAttribute('aria-selected')).toBe('true');
+    await page.locator('#f-direction').selectOption('');
+    await expect.poll(() => page.getByTestId('queue-count').textContent()).toMatch(/^400 cases · rows 1–\d+$/);
+  });
+
   it('remembers a resized and a moved column after a reload', async () => {
     const before = (await header('originatorName').boundingBox())!.width;
     const handle = (await header('originatorName').locator('.resizer').boundingBox())!;

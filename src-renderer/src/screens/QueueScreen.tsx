@@ -972,13 +972,16 @@ export function QueueScreen() {
   // A new query's answer is drawn with the rows in view (and OVERSCAN_FIRST beyond) only; the rows kept
   // ready above and below for scrolling follow once the browser is idle. Drawing them at once cost about
   // half of the render between the answer and the rows on screen (issue 21: after the answer, p50 38 → 20
-  // ms at a million cases, Chromium, 30 Nov).
+  // ms at a million cases, Chromium, 30 Nov). Until the answer comes the old rows stay as they are:
+  // narrowing them then took rows out of the page while the core worked, and the browser laid out,
+  // painted and rastered the table beside the core on two cores (bench/ui-rounds.ts, 8 changes × 6
+  // rounds at a million cases, builds alternated: median 29.8-32.1 → 25.9-28.3 ms, 1 Dec).
   const [wideFor, setWideFor] = useState(-1);
   const rowWindow = useRowWindow(
     scrollRef,
     q.total,
     ROW_HEIGHT,
-    wideFor === q.epoch ? OVERSCAN : OVERSCAN_FIRST,
+    wideFor === q.epoch || q.loading ? OVERSCAN : OVERSCAN_FIRST,
     headRef,
   );
   const items = rowWindow.rows;
@@ -995,6 +998,17 @@ export function QueueScreen() {
     const widen = requestIdleCallback(() => setWideFor(epoch), { timeout: 250 });
     return () => cancelIdleCallback(widen);
   }, [q.loading, q.pages, q.epoch, wideFor]);
+  // A new filter starts at the top of what it matches, as a new sort does: its first row is the one
+  // selected. (The view stayed where it was: in the demo, "Deposits" from row 78 of 511 showed rows
+  // 78-101 of 206 with the selection out of sight, 1 Dec 2026.) Before the answer, so the old rows move
+  // once and the answer is drawn from the top.
+  const shownFilter = useRef(q.filter);
+  useLayoutEffect(() => {
+    if (shownFilter.current === q.filter) return;
+    shownFilter.current = q.filter;
+    rowWindow.scrollToIndex(0);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- on a new filter only; rowWindow is new each render
+  }, [q.filter]);
   // Back from a case: the selected row is where the analyst left it, and keys work at once.
   useEffect(() => {
     const { selected } = useQueue.getState();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
@@ -129,6 +129,8 @@ describe('checkpoints during a bulk intake', () => {
       const { file, db } = storeWithWorker();
       const salts = new Set<string>();
       let largest = 0;
+      let step = 0; // the most one transaction added to the WAL file
+      let afterWait = 0; // the largest the WAL file was once the writer had waited once (the worker running)
       let pauses = 0;
       let written = 0;
       const more = generateCases(60_000, { seed: 4242 });
@@ -140,12 +142,16 @@ describe('checkpoints during a bulk intake', () => {
             // next(), not for-of: a for-of that breaks out closes the generator.
             for (let r = more.next(); !r.done; r = more.next()) if (batch.push(r.value) >= 100) break;
             if (!batch.length) break;
+            const before = existsSync(`${file}-wal`) ? statSync(`${file}-wal`).size : 0;
             db.transaction(() => {
               for (const c of batch) upsertCase(db, c, '2026-11-30T00:00:00.000Z', displayNames(c.ivms101));
             })();
             written++;
             salts.add(salt(file));
-            largest = Math.max(largest, statSync(`${file}-wal`).size);
+            const size = statSync(`${file}-wal`).size;
+            step = Math.max(step, size - before);
+            largest = Math.max(largest, size);
+            if (bulk.pauses > 0) afterWait = Math.max(afterWait, size);
             await new Promise((r) => setImmediate(r));
             if (callBetween) await bulk.between();
           }
@@ -155,18 +161,23 @@ describe('checkpoints during a bulk intake', () => {
       );
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
       db.close();
-      return { written, restarts: salts.size - 1, largest, pauses };
+      return { written, restarts: salts.size - 1, largest, step, afterWait, pauses };
     };
     const kept = await run(true);
-    // Waiting for it between two transactions once it passed its bound: it started again, twice.
+    // Waiting for it between two transactions once it passed its bound: it started again, twice (within
+    // the 60,000 cases the run has). Once the worker copies it (before, SQLite's own checkpoints at 40,000
+    // frames keep it), the file never held more than the bound and one transaction.
     expect(kept.restarts).toBe(2);
     expect(kept.pauses).toBeGreaterThanOrEqual(2);
-    // The same writes without the waits: the worker copying beside a writer that never stops for it, the
-    // WAL never starts again and holds every frame written, more than the waits ever let it hold.
+    const frame = 4096 + 24;
+    expect(kept.afterWait).toBeGreaterThan(0);
+    expect(kept.afterWait).toBeLessThanOrEqual(2_000 * frame + kept.step);
+    // The same writes without the waits, for contrast: the worker copies beside a writer that never stops
+    // for it, so the WAL starts again only when the worker happens to catch up. Not asserted: it did so
+    // once in a CI run (1 Dec 2026), and whether it does is a matter of timing, not of the code.
     const grown = await run(false, kept.written);
     expect(grown.written).toBe(kept.written);
-    expect(grown.restarts).toBe(0);
-    expect(grown.largest).toBeGreaterThan(kept.largest);
+    expect(grown.pauses).toBe(0);
   }, 120_000);
 
   it('fall back to the main connection when the worker cannot open the file, and nothing is lost', async () => {

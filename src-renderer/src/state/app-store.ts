@@ -12,7 +12,11 @@ import type {
   Settings,
 } from '../../../src-shared/contract';
 import { ApiError, type Client } from '../api/client';
+import { coalesce } from './coalesce';
 import { useQueue } from './queue-store';
+
+/** The least time between two readings of what changed (see `changed` below). */
+const CHANGES_GAP_MS = 500;
 
 export type View =
   | { name: 'queue' }
@@ -143,9 +147,11 @@ export const useApp = create<AppState>((set, get) => {
         );
       });
       let facetsTimer: ReturnType<typeof setTimeout> | null = null;
-      c.on('cases.changed', () => {
+      // What the screens read again when cases change, at most every CHANGES_GAP_MS: a sync's pull says so
+      // for every 100 cases it commits (10-15 times a second), and each reading runs on the core's thread
+      // that writes the pull. A single change still shows at once (bench/ui-sync.ts).
+      const changed = coalesce(async () => {
         set((st) => ({ changes: st.changes + 1 }));
-        void useQueue.getState().refresh();
         // New cases may bring new assets, jurisdictions, counterparties: refresh the filter choices, at most once a second.
         facetsTimer ??= setTimeout(() => {
           facetsTimer = null;
@@ -155,12 +161,17 @@ export const useApp = create<AppState>((set, get) => {
           );
         }, 1000);
         const v = get().view;
-        if (v.name === 'case')
-          void c.call('cases.get', { id: v.id }).then(
-            (detail) => set({ detail }),
-            () => {},
-          );
-      });
+        await Promise.all([
+          useQueue.getState().refresh(),
+          v.name === 'case'
+            ? c.call('cases.get', { id: v.id }).then(
+                (detail) => set({ detail }),
+                () => {},
+              )
+            : null,
+        ]);
+      }, CHANGES_GAP_MS);
+      c.on('cases.changed', changed);
       c.on('sync.status', (sync) => set({ sync }));
       c.on(
         'screening.changed',

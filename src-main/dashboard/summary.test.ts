@@ -115,6 +115,65 @@ describe('the dashboard per analyst and over a date range', () => {
     expect(d.byStatus.map((r) => r.count)).toEqual([...d.byStatus.map((r) => r.count)].sort((a, b) => b - a));
   });
 
+  it('counts the open cases and those past the SLA as a count over the cases themselves gives them', () => {
+    // The dashboard counts them as all open cases (queue_counts) less those within the SLA or with no
+    // arrival time; here against the count of the breached ones, for every status and analyst, with
+    // arrivals spread around the cutoff and two cases with none.
+    const statuses = OPEN_STATUSES.map(() => '?').join(',');
+    const ids = (
+      db.prepare(`SELECT id FROM cases WHERE status IN (${statuses}) ORDER BY id`).all(...OPEN_STATUSES) as {
+        id: string;
+      }[]
+    ).map((r) => r.id);
+    const setArrival = db.prepare('UPDATE cases SET arrived_at = ? WHERE id = ?');
+    ids
+      .slice(0, 40)
+      .forEach((id, i) => setArrival.run(new Date(imported.getTime() + (i - 15) * 2 * HOUR).toISOString(), id));
+    setArrival.run(null, ids[40]);
+    setArrival.run(null, ids[41]);
+    for (const hours of [1, 10, 23, 25, 49, 100])
+      for (const analyst of [undefined, 'ben']) {
+        const now = new Date(imported.getTime() + hours * HOUR);
+        const cutoff = new Date(now.getTime() - 24 * HOUR).toISOString();
+        const mine = analyst ? 'AND assigned_to = ?' : '';
+        const direct = db
+          .prepare(
+            `SELECT status, assigned_to AS analyst, count(*) AS open, sum(arrived_at < ?) AS breached FROM cases NOT INDEXED
+             WHERE status IN (${statuses}) ${mine} GROUP BY status, assigned_to`,
+          )
+          .all(cutoff, ...OPEN_STATUSES, ...(analyst ? [analyst] : [])) as {
+          status: string;
+          analyst: string | null;
+          open: number;
+          breached: number;
+        }[];
+        const d = dashboard(db, { now, slaHours: 24, ...(analyst ? { analyst } : {}) });
+        const byStatus = new Map<string, number>();
+        for (const r of direct) byStatus.set(r.status, (byStatus.get(r.status) ?? 0) + r.breached);
+        const want = [...byStatus].filter(([, n]) => n > 0).map(([status, count]) => ({ status, count }));
+        expect(d.slaBreaches, `${hours} h, ${analyst ?? 'all'}`).toEqual(
+          want.sort((a, b) => (a.status < b.status ? -1 : 1)),
+        );
+        const byAnalyst = new Map<string | null, { open: number; breached: number }>();
+        for (const r of direct) {
+          const a = byAnalyst.get(r.analyst) ?? { open: 0, breached: 0 };
+          byAnalyst.set(r.analyst, { open: a.open + r.open, breached: a.breached + r.breached });
+        }
+        expect(
+          d.byAnalyst.map((a) => [a.analyst, a.open, a.breached]),
+          `${hours} h, ${analyst ?? 'all'}`,
+        ).toEqual(
+          [...byAnalyst]
+            .map(([a, v]) => [a, v.open, v.breached])
+            .sort((x, y) => String(x[0] ?? '\uffff').localeCompare(String(y[0] ?? '\uffff'))),
+        );
+      }
+    // The spread reached both sides of the cutoff.
+    const mid = dashboard(db, { now: new Date(imported.getTime() + 25 * HOUR), slaHours: 24 });
+    expect(mid.slaBreachTotal).toBeGreaterThan(0);
+    expect(mid.slaBreachTotal).toBeLessThan(open());
+  });
+
   it('draws the volume over the chosen days, and refuses a range that ends before it starts or is over a year', () => {
     const d = dashboard(db, { now: new Date(), slaHours: 24, from: '2026-01-01', to: '2026-01-10' });
     expect(d.range).toEqual({ from: '2026-01-01', to: '2026-01-10' });

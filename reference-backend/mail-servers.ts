@@ -39,10 +39,11 @@ export interface Dovecot {
   stop(): void;
 }
 
-export async function startDovecot(): Promise<Dovecot> {
+/** Dovecot on loopback with the compliance mailbox, on `port` (a free one if none is given). */
+export async function startDovecot(port_?: number): Promise<Dovecot> {
   if (!existsSync(DOVECOT))
     throw new Error('Dovecot is not installed: apt-get install -y dovecot-imapd (.ci/run does).');
-  const port = await freePort();
+  const port = port_ ?? (await freePort());
   const root = process.getuid?.() === 0;
   // Dovecot will not deliver mail as root: as root, the mailbox belongs to Debian's "mail" user.
   const uid = root ? Number(execFileSync('id', ['-u', 'mail']).toString().trim()) : process.getuid!();
@@ -193,7 +194,11 @@ export async function startRelay(dovecot: Dovecot, port?: number): Promise<Relay
           });
         },
       });
-      await new Promise<void>((resolve) => server!.listen(p, '127.0.0.1', () => resolve()));
+      // A port in use is an error to the caller (the demo names the port), not an unhandled 'error' event.
+      await new Promise<void>((resolve, reject) => {
+        server!.once('error', reject);
+        server!.listen(p, '127.0.0.1', () => resolve());
+      });
     },
     async stop() {
       const s = server;

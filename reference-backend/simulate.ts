@@ -10,9 +10,10 @@ import { getCase, updateCase, type BackendDB } from './store';
 // OFAC list, and counterparties that answer: protocol ones after a delay, e-mail ones never by
 // themselves (the analyst records their reply).
 
-export function caseFactory(seed: number, ofacDir?: string): () => CaseRecord {
-  const r = new Random(seed);
-  let n = 0;
+/** Cases x{seed}-{n}: n from `after` + 1 (an exchange that already holds `after` of them goes on from there). */
+export function caseFactory(seed: number, ofacDir?: string, after = 0): () => CaseRecord {
+  const r = new Random(seed + after);
+  let n = after;
   const listed =
     ofacDir && existsSync(ofacDir)
       ? parseOfacCsv(ofacDir)

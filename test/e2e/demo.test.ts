@@ -18,11 +18,9 @@ let out = '';
 let browser: Browser;
 let page: Page;
 
-beforeAll(async () => {
-  t = tempDir();
-  // The demo opens its one-time link with xdg-open; here the test's Chromium must be the one to use it.
-  mkdirSync(join(t.dir, 'bin'));
-  writeFileSync(join(t.dir, 'bin', 'xdg-open'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+/** `npm run demo`'s script on the test's data folder, until it prints its one-time link. */
+async function startDemo(): Promise<void> {
+  out = '';
   // scripts/demo.ts itself (the `npm run demo` script runs the build first; the e2e project has built it).
   demo = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts', 'demo.ts')], {
     cwd: ROOT,
@@ -37,16 +35,27 @@ beforeAll(async () => {
   demo.stdout!.on('data', (b: Buffer) => (out += b.toString()));
   demo.stderr!.on('data', (b: Buffer) => (out += b.toString()));
   for (let i = 0; i < 600 && !/Open: \S+/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+async function stopDemo(): Promise<void> {
+  if (!demo?.pid || demo.exitCode !== null || demo.signalCode !== null) return;
+  const exited = new Promise((r) => demo.once('exit', r));
+  process.kill(-demo.pid, 'SIGTERM');
+  await exited;
+}
+
+beforeAll(async () => {
+  t = tempDir();
+  // The demo opens its one-time link with xdg-open; here the test's Chromium must be the one to use it.
+  mkdirSync(join(t.dir, 'bin'));
+  writeFileSync(join(t.dir, 'bin', 'xdg-open'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  await startDemo();
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
 }, 90_000);
 afterAll(async () => {
   await browser?.close();
-  if (demo?.pid) {
-    const exited = new Promise((r) => demo.once('exit', r));
-    process.kill(-demo.pid, 'SIGTERM');
-    await exited;
-  }
+  await stopDemo();
   t.cleanup();
 });
 
@@ -92,5 +101,37 @@ describe('npm run demo', () => {
       .toBe(1);
     const reply = (await api<CaseDetail>('cases.get', { id })).mail.find((m) => m.direction === 'in')!;
     expect(reply.bodyText).toMatch(/We approve the transfer/);
+  });
+  it('run again on the same folder, finds its exchange and mail where the workstation was told they are', async () => {
+    // The first run's workstation has the exchange's address and token, and the mail servers', in its vault.
+    const before = await api<{ total: number }>('cases.list', { limit: 1, count: true });
+    expect(before.total).toBeGreaterThanOrEqual(500);
+    await stopDemo();
+    await startDemo();
+    expect(out).toMatch(/Open: \S+/);
+    await page.goto(/Open: (\S+)/.exec(out)![1]!);
+    await page.getByLabel('Passphrase').fill(TEST_PASSPHRASE);
+    await page.getByRole('button', { name: 'Unlock' }).click();
+    await page.waitForSelector('tbody tr[data-case-id]', { timeout: 60_000 });
+    // Synced with the same exchange (before the fix: "Offline" for good, the first run's port gone).
+    await expect
+      .poll(
+        async () => {
+          const s = await api<{ online: boolean; lastSyncAt: string | null; lastError: string | null }>(
+            'sync.status',
+            {},
+          );
+          return s.online && s.lastSyncAt !== null && s.lastError === null;
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBe(true);
+    expect(await page.getByText(/backend cannot be reached/).count()).toBe(0);
+    // The exchange went on from the cases it held: none doubled, none lost.
+    const after = await api<{ total: number; rows: CaseSummary[] }>('cases.list', { limit: 500, count: true });
+    expect(after.total).toBeGreaterThanOrEqual(before.total);
+    expect(new Set(after.rows.map((r) => r.id)).size).toBe(after.rows.length);
+    // And the mail the workstation keeps in its settings is the mail that runs now.
+    expect(await api<{ sent: boolean; error: string | null }>('mail.test', {})).toEqual({ sent: true, error: null });
   });
 });

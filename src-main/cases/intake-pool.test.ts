@@ -5,7 +5,9 @@ import { startBackend, type Backend } from '../../reference-backend/server';
 import { openTestDb } from '../../test/support/db';
 import { sharedPath } from '../../test/support/shared';
 import { workstationFor } from '../../test/support/sync';
+import { threadNiceness } from '../../test/support/threads';
 import { tempDir } from '../../test/support/temp';
+import { BACKGROUND_NICENESS } from '../platform/thread-priority';
 import { verifyAudit } from '../audit/chain';
 import type { CheckContext } from '../checks/run';
 import { dbRates, saveRates } from '../rules/fx';
@@ -84,6 +86,12 @@ describe('cases import on the worker threads', () => {
     // The cases were read on a worker that started (not in-line behind its back).
     expect(pool.starts).toHaveLength(1);
     expect(pool.sent).toBe(N);
+    // Its worker runs below the writer (the main thread), which it would otherwise compete with.
+    if (process.platform === 'linux') {
+      const threads = threadNiceness();
+      expect(threads.find((t) => t.tid === process.pid)?.nice).toBe(0);
+      expect(threads.filter((t) => t.nice === BACKGROUND_NICENESS)).toHaveLength(1);
+    }
     await pool.close();
     expect(pooled).toEqual(inline);
     expect(inline.inserted).toBe(N);

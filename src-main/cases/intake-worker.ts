@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { BACKGROUND_NICENESS, lowerThisThread } from '../platform/thread-priority';
 import { sharingIvms101Reads } from '../ivms101/engine';
 import { defaultRulePack } from '../rules/pack';
 import { ScreeningIndex } from '../screening/search';
@@ -19,6 +20,8 @@ import {
 // screening index built here from the lists sent once, the FX rates looked up in the copy sent once.
 
 const started = performance.now();
+// Below the writer's thread, which is the intake's critical path (platform/thread-priority.ts).
+lowerThisThread(BACKGROUND_NICENESS);
 const snapshot = (workerData as { snapshot: Snapshot }).snapshot;
 const fault = (workerData as { fault?: WorkerFault }).fault;
 const pack = defaultRulePack();

@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { BACKGROUND_NICENESS, lowerThisThread } from '../platform/thread-priority';
 import { openDatabase, type WritableDB } from './db';
 
 // A connection of its own that copies the WAL into the database file (store/checkpointer.ts) while the
@@ -6,6 +7,8 @@ import { openDatabase, type WritableDB } from './db';
 // encrypted again into the database, about a quarter of the writer's CPU when the writer did it.
 
 const { file, key } = workerData as { file: string; key: Uint8Array };
+// Below the writer's thread, which is the intake's critical path (platform/thread-priority.ts).
+lowerThisThread(BACKGROUND_NICENESS);
 const port = parentPort!;
 const k = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
 let db: WritableDB | null = null;

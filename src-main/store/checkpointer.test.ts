@@ -3,6 +3,8 @@ import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TEST_PASSPHRASE, tempDir } from '../../test/support/temp';
+import { threadNiceness } from '../../test/support/threads';
+import { BACKGROUND_NICENESS } from '../platform/thread-priority';
 import { Workstation } from '../app/workstation';
 import { generateCases } from '../cases/generate';
 import { displayNames } from '../ivms101/display-names';
@@ -179,6 +181,22 @@ describe('checkpoints during a bulk intake', () => {
     expect(grown.written).toBe(kept.written);
     expect(grown.pauses).toBe(0);
   }, 120_000);
+
+  it.runIf(process.platform === 'linux')("run on a thread below the writer's", async () => {
+    const { file, key, db } = storeWithWorker();
+    const before = new Set(threadNiceness().map((t) => t.tid));
+    const c = await Checkpointer.start(file, key, () => undefined);
+    try {
+      expect(c).not.toBeNull();
+      const started = threadNiceness().filter((t) => !before.has(t.tid));
+      // Its own thread (and V8's, which a new isolate may add, at the process's niceness).
+      expect(started.some((t) => t.nice === BACKGROUND_NICENESS)).toBe(true);
+      expect(threadNiceness().find((t) => t.tid === process.pid)?.nice).toBe(0);
+    } finally {
+      await c?.close();
+      db.close();
+    }
+  });
 
   it('fall back to the main connection when the worker cannot open the file, and nothing is lost', async () => {
     t = tempDir();

@@ -153,7 +153,6 @@ export function caseFacets(db: ReadableDB): {
   assignees: string[];
 } {
   const col = (sql: string) => (db.prepare(sql).all() as { v: string }[]).map((r) => r.v);
-  const name = db.prepare('SELECT counterparty_name AS n FROM cases WHERE counterparty_vasp_id = ? LIMIT 1');
   return {
     // queue_counts holds a row per combination of values present among the cases (its triggers delete
     // a row whose count reaches zero): the same distinct values, without an index of their own on cases.
@@ -161,10 +160,16 @@ export function caseFacets(db: ReadableDB): {
     jurisdictions: col(
       'SELECT DISTINCT counterparty_jurisdiction AS v FROM queue_counts WHERE counterparty_jurisdiction IS NOT NULL ORDER BY v',
     ),
-    // Distinct ids come off the index; one name lookup each (a GROUP BY read a million rows).
-    counterparties: col('SELECT DISTINCT counterparty_vasp_id AS v FROM cases WHERE counterparty_vasp_id IS NOT NULL')
-      .map((vaspId) => ({ vaspId, name: (name.get(vaspId) as { n: string }).n }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+    // Each with the name of its latest transfer (counterparty_names, kept by triggers: migration 0027).
+    counterparties: (
+      db
+        .prepare(
+          `SELECT q.v AS vaspId, coalesce(n.name, q.v) AS name
+             FROM (SELECT DISTINCT counterparty_vasp_id AS v FROM queue_counts WHERE counterparty_vasp_id IS NOT NULL) q
+             LEFT JOIN counterparty_names n ON n.vasp_id = q.v`,
+        )
+        .all() as { vaspId: string; name: string }[]
+    ).sort((a, b) => a.name.localeCompare(b.name)),
     assignees: col('SELECT DISTINCT assigned_to AS v FROM cases WHERE assigned_to IS NOT NULL'),
   };
 }

@@ -5,8 +5,8 @@ import type { Workstation } from '../app/workstation';
 import { caseFacets, getCaseRecord, upsertCase } from './cases';
 import type { WritableDB } from './db';
 
-// The queue's filter choices on a real SQLCipher store. Assets and jurisdictions are read from
-// queue_counts since migration 0021 dropped their indexes on cases: they must stay the distinct values
+// The queue's filter choices on a real SQLCipher store. Assets, jurisdictions and counterparties are read from
+// queue_counts since migrations 0021 and 0027 dropped their indexes on cases: they must stay the distinct values
 // of the cases themselves, also after a case changes to a value no other case has, or away from it.
 let t: ReturnType<typeof tempDir>;
 let ws: Workstation;
@@ -37,6 +37,14 @@ describe('the queue facets', () => {
     expect(f.assets.length).toBeGreaterThan(1);
     expect(f.jurisdictions.length).toBeGreaterThan(1);
     expect(f.counterparties.map((c) => c.vaspId).sort()).toEqual(distinct('counterparty_vasp_id'));
+    // Each named as on its latest transfer (counterparty_names, migration 0027), read here from the cases.
+    const latest = db.prepare(
+      'SELECT counterparty_name AS n FROM cases NOT INDEXED WHERE counterparty_vasp_id = ? ORDER BY transfer_time DESC LIMIT 1',
+    );
+    for (const c of f.counterparties) expect(c.name, c.vaspId).toBe((latest.get(c.vaspId) as { n: string }).n);
+    expect(f.counterparties.map((c) => c.name)).toEqual(
+      f.counterparties.map((c) => c.name).sort((a, b) => a.localeCompare(b)),
+    );
   });
 
   it('follow a case that moves to a value no other case has, and back', () => {

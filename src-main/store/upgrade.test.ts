@@ -19,7 +19,7 @@ import { upgradeStore } from './upgrade';
 const closers: (() => void)[] = [];
 afterEach(() => closers.splice(0).forEach((c) => c()));
 
-/** A real vault with 300 imported cases, locked, its store put back to schema 24 (before queue_rows and the triage index). */
+/** A real vault with 300 imported cases, locked, its store put back to schema 24 (before queue_rows, the triage index and 0027's changes). */
 let template: string;
 beforeAll(async () => {
   const t = tempDir();
@@ -29,9 +29,15 @@ beforeAll(async () => {
   ws.lock('manual');
   const { key } = await signIn(template, undefined, TEST_PASSPHRASE);
   const db = openDatabase(join(template, DB_FILE), key, { migrate: false });
-  db.exec(`DROP TABLE queue_rows; DROP INDEX cases_triage; PRAGMA user_version = 24;`);
+  db.exec(`DROP TABLE queue_rows; DROP INDEX cases_triage;
+    DROP TABLE counterparty_names; DROP INDEX cases_by_assignee;
+    CREATE INDEX cases_by_assignee ON cases (assigned_to, transfer_time);
+    CREATE INDEX cases_by_counterparty ON cases (counterparty_vasp_id, transfer_time);
+    PRAGMA user_version = 24;`);
   for (const { name } of db
-    .prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'queue_rows_%'`)
+    .prepare(
+      `SELECT name FROM sqlite_master WHERE type = 'trigger' AND (name LIKE 'queue_rows_%' OR name LIKE 'counterparty_names_%')`,
+    )
     .all() as { name: string }[])
     db.exec(`DROP TRIGGER ${name}`);
   db.close();

@@ -26,6 +26,7 @@ import { migration0023 } from './0023-check-outcome-index';
 import { migration0024 } from './0024-search-index-batches';
 import { migration0025 } from './0025-queue-rows';
 import { migration0026 } from './0026-triage-index';
+import { migration0027 } from './0027-random-index-writes';
 import { registerSearchIndexFunctions } from '../search-index';
 
 export interface Migration {
@@ -67,6 +68,7 @@ export const MIGRATIONS: readonly Migration[] = [
   migration0024,
   migration0025,
   migration0026,
+  migration0027,
 ];
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.length;
 

@@ -118,6 +118,38 @@ describe('export verify within bounds', () => {
     });
   });
 
+  it("names a record the ZIP's directory points to past the file's end, in words, not the reader's", async () => {
+    const whole = readFileSync(bundle);
+    // The central directory itself past the end (the end record's offset of it): the bundle is unreadable.
+    const eocd = whole.lastIndexOf('PK\x05\x06');
+    const lostDirectory = Buffer.from(whole);
+    lostDirectory.writeUInt32LE(whole.length - 20, eocd + 16);
+    const dir = join(t.dir, 'lost-directory.zip');
+    writeFileSync(dir, lostDirectory);
+    const r = await runCli(['export', 'verify', dir]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(
+      `waybill: ${dir}: not a readable ZIP bundle (the file ends before a record its ZIP directory points to: cut short or damaged).\n`,
+    );
+    // One entry's local header past the end: that file is named, the rest verified.
+    const lostEntry = Buffer.from(whole);
+    for (let at = lostEntry.indexOf('PK\x01\x02'); at !== -1; at = lostEntry.indexOf('PK\x01\x02', at + 4)) {
+      const nameLength = lostEntry.readUInt16LE(at + 28);
+      if (lostEntry.subarray(at + 46, at + 46 + nameLength).toString() === 'decisions.csv')
+        lostEntry.writeUInt32LE(whole.length - 10, at + 42);
+    }
+    const entry = join(t.dir, 'lost-entry.zip');
+    writeFileSync(entry, lostEntry);
+    const v = await verifyExport(entry);
+    expect(v.ok).toBe(false);
+    expect(v.problems).toContainEqual({
+      file: 'decisions.csv',
+      problem:
+        'cannot be read from the ZIP: the file ends before a record its ZIP directory points to: cut short or damaged',
+    });
+    expect(JSON.stringify(v)).not.toMatch(/unexpected [A-Z]/);
+  });
+
   it('calls a file that is not a ZIP, or a bundle cut short, an input error: exit 2 in one line, JSON with --json', async () => {
     const notZip = join(t.dir, 'not.zip');
     writeFileSync(notZip, 'PK but not really a zip file at all\n');

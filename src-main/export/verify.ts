@@ -142,6 +142,18 @@ class AuditStretchChecker {
   }
 }
 
+/**
+ * What the ZIP reader found wrong, in words: yauzl's own are kept but one, "unexpected EOF" (a record the
+ * ZIP's directory points to lies past the file's end), which reads like a parser's crash, not a finding
+ * (the hostile-input fuzz test, 1 Dec 2026: bytes flipped in a bundle's central directory).
+ */
+function zipProblem(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  return message === 'unexpected EOF'
+    ? 'the file ends before a record its ZIP directory points to: cut short or damaged'
+    : message;
+}
+
 export async function verifyExport(bundle: string, opts: { publicKeyPem?: string } = {}): Promise<VerifyReport> {
   const problems: VerifyProblem[] = [];
   const hashes = new Map<string, { sha256: string; bytes: number }>();
@@ -154,13 +166,13 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
   try {
     zip = await openZip(bundle);
   } catch (e) {
-    throw new AppError('invalid_input', `${bundle}: not a readable ZIP bundle (${(e as Error).message}).`);
+    throw new AppError('invalid_input', `${bundle}: not a readable ZIP bundle (${zipProblem(e)}).`);
   }
   try {
     try {
       entries = await listEntries(zip);
     } catch (e) {
-      throw new AppError('invalid_input', `${bundle}: not a readable ZIP bundle (${(e as Error).message}).`);
+      throw new AppError('invalid_input', `${bundle}: not a readable ZIP bundle (${zipProblem(e)}).`);
     }
     const byName = new Map<string, yauzl.Entry>();
     for (const entry of entries) {
@@ -201,7 +213,7 @@ export async function verifyExport(bundle: string, opts: { publicKeyPem?: string
             file: name,
             problem: `unpacks to more than the ${limit} bytes ${SMALL.has(name) ? 'such a file can legitimately be' : 'the manifest declares'}; stopped there`,
           });
-        else problems.push({ file: name, problem: `cannot be read from the ZIP: ${(e as Error).message}` });
+        else problems.push({ file: name, problem: `cannot be read from the ZIP: ${zipProblem(e)}` });
       }
     };
 
